@@ -18,9 +18,21 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("realtime"), Queue("default"), Queue("bulk"))
 app.conf.task_default_queue = "default"
 app.conf.beat_schedule = {
+    # Runs the database-stored deadlines (lifeline.jobs); a missed tick loses nothing.
+    "jobs.run_due": {
+        "task": "jobs.run_due",
+        "schedule": 10.0,
+        "options": {"expires": 10},
+    },
     "audit.purge_expired": {
         "task": "audit.purge_expired",
         "schedule": 24 * 3600.0,
     },
+}
+# Sends deliveries deferred by quiet hours and re-sends lost ones (lifeline.notifications).
+app.conf.beat_schedule["notifications.send_due"] = {
+    "task": "notifications.send_due",
+    "schedule": 30.0,
+    "options": {"expires": 30},
 }
 app.autodiscover_tasks()

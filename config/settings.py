@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -77,7 +78,11 @@ INSTALLED_APPS = [
     "lifeline.accounts",
     "lifeline.access",
     "lifeline.audit",
+    "lifeline.notifications",
+    "lifeline.realtime",
+    "lifeline.files",
     "lifeline.ops",
+    "lifeline.jobs",
     "lifeline.web",
 ]
 
@@ -163,6 +168,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# WebSocket Origins accepted besides the request's own host (e.g. "https://app.example.com",
+# "https://.example.com" for subdomains). Empty: same host only.
+LIFELINE_WS_ALLOWED_ORIGINS = env.list("LIFELINE_WS_ALLOWED_ORIGINS", default=[])
+# Seconds a WebSocket counts as online after its last heartbeat (presence, in the cache).
+LIFELINE_PRESENCE_TTL = env.int("LIFELINE_PRESENCE_TTL", default=60)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
@@ -265,8 +276,9 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'", "'nonce'"],
+        # NONCE: django-csp adds 'nonce-…' when a template reads request.csp_nonce.
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:", "blob:", *env.list("LIFELINE_MAP_TILE_HOSTS", default=[])],
         "connect-src": ["'self'", "ws:", "wss:"] if DEBUG else ["'self'", "wss:"],
         "media-src": ["'self'", "blob:"],
@@ -279,6 +291,14 @@ CONTENT_SECURITY_POLICY = {
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+# Browsers hide response headers from scripts unless listed (X-Request-ID for support tickets).
+CORS_EXPOSE_HEADERS = [
+    "X-Request-ID",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
 
 # --- REST framework ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -344,10 +364,47 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(env.str("LIFELINE_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # No MEDIA_URL is served: files are streamed through views that check access.
 MEDIA_URL = "/media-not-public/"
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# S3-compatible object storage (AWS S3, MinIO, Yandex Object Storage …) for uploads when a
+# bucket is named. Objects stay private: no ACL is set (the bucket policy decides, and it must
+# not be public) and any URL the backend builds is pre-signed; Lifeline itself streams files
+# through views that check access. Credentials fall back to boto3's own chain (AWS_* env vars,
+# instance role) when LIFELINE_S3_ACCESS_KEY_ID is not set.
+LIFELINE_S3_BUCKET = env.str("LIFELINE_S3_BUCKET", default="") or env.str(
+    "AWS_STORAGE_BUCKET_NAME", default=""
+)
+if LIFELINE_S3_BUCKET:
+    _s3_options = {
+        "bucket_name": LIFELINE_S3_BUCKET,
+        "endpoint_url": env.str("LIFELINE_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("LIFELINE_S3_REGION", default="") or None,
+        "location": env.str("LIFELINE_S3_PREFIX", default=""),
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": env.int("LIFELINE_S3_URL_EXPIRE_SECONDS", default=300),
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "private, no-store"},
+    }
+    if env.str("LIFELINE_S3_ACCESS_KEY_ID", default=""):
+        _s3_options["access_key"] = env.str("LIFELINE_S3_ACCESS_KEY_ID")
+        _s3_options["secret_key"] = env.str("LIFELINE_S3_SECRET_ACCESS_KEY")
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+
+# Uploads: per-kind limits (bytes) override the defaults in lifeline/files/kinds.py through
+# LIFELINE_UPLOAD_MAX_BYTES_<KIND> (IMAGE, DOCUMENT, ATTACHMENT, VOICE, CALL_RECORDING).
+# The reverse proxy's body limit (nginx client_max_body_size) must be at least the largest.
+LIFELINE_UPLOAD_MAX_BYTES = {
+    _kind: env.int(f"LIFELINE_UPLOAD_MAX_BYTES_{_kind.upper()}")
+    for _kind in ("image", "document", "attachment", "voice", "call_recording")
+    if env.str(f"LIFELINE_UPLOAD_MAX_BYTES_{_kind.upper()}", default="")
+}
+LIFELINE_UPLOAD_MAX_IMAGE_PIXELS = env.int("LIFELINE_UPLOAD_MAX_IMAGE_PIXELS", default=50_000_000)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads spool to a temporary file
+FILE_UPLOAD_PERMISSIONS = 0o600  # medical data: readable by the service account only
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
@@ -360,6 +417,53 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lifeline <no-reply@lifeline.local>")
 
+# --- Notifications ----------------------------------------------------------------------
+# Every vendor is off unless <VENDOR>_ENABLED: then e-mail goes through EMAIL_BACKEND (console
+# by default), SMS to the console, and push is skipped. Secrets come only from the environment.
+FCM_ENABLED = env.bool("FCM_ENABLED", default=False)
+WEBPUSH_ENABLED = env.bool("WEBPUSH_ENABLED", default=False)
+SMS_ENABLED = env.bool("SMS_ENABLED", default=False)
+UNISENDER_GO_ENABLED = env.bool("UNISENDER_GO_ENABLED", default=False)
+NOTIFICATIONS = {
+    "FCM": {
+        "ENABLED": FCM_ENABLED,
+        "PROJECT_ID": env.str("FCM_PROJECT_ID", default=""),  # default: the service account's
+        "CREDENTIALS_FILE": env.str("FCM_CREDENTIALS_FILE", default=""),  # service-account JSON
+    },
+    "WEBPUSH": {
+        "ENABLED": WEBPUSH_ENABLED,
+        "VAPID_PRIVATE_KEY": env.str("WEBPUSH_VAPID_PRIVATE_KEY", default=""),
+        "VAPID_PUBLIC_KEY": env.str("WEBPUSH_VAPID_PUBLIC_KEY", default=""),  # derived if empty
+        "VAPID_SUBJECT": env.str("WEBPUSH_VAPID_SUBJECT", default="mailto:admin@lifeline.local"),
+        "TTL_SECONDS": env.int("WEBPUSH_TTL_SECONDS", default=24 * 3600),
+        "ALLOWED_ENDPOINT_HOSTS": env.list(
+            "WEBPUSH_ALLOWED_ENDPOINT_HOSTS",
+            default=[
+                "fcm.googleapis.com",
+                "push.services.mozilla.com",
+                "notify.windows.com",
+                "push.apple.com",
+            ],
+        ),
+    },
+    "SMS": {
+        "ENABLED": SMS_ENABLED,
+        "HTTP_URL": env.str("SMS_HTTP_URL", default=""),
+        "HTTP_TOKEN": env.str("SMS_HTTP_TOKEN", default=""),
+        "SENDER": env.str("SMS_SENDER", default="Lifeline"),
+    },
+    "HTTP_TIMEOUT_SECONDS": env.float("NOTIFICATIONS_HTTP_TIMEOUT_SECONDS", default=10.0),
+}
+if UNISENDER_GO_ENABLED:
+    EMAIL_BACKEND = "anymail.backends.unisender_go.EmailBackend"
+    ANYMAIL = {
+        "UNISENDER_GO_API_KEY": env.str("UNISENDER_GO_API_KEY"),
+        # The account's data centre, e.g. https://go2.unisender.ru/ru/transactional/api/v1/
+        "UNISENDER_GO_API_URL": env.str(
+            "UNISENDER_GO_API_URL", default="https://go1.unisender.ru/ru/transactional/api/v1/"
+        ),
+    }
+
 # --- Audit ------------------------------------------------------------------------------
 LIFELINE_AUDIT_RETENTION_DAYS = env.int("LIFELINE_AUDIT_RETENTION_DAYS", default=365)
 
@@ -370,7 +474,9 @@ DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",
     "VALIDATE_GUID": True,
     "RETURN_HEADER": True,
-    "EXPOSE_HEADER": True,
+    # False: django-guid would overwrite Access-Control-Expose-Headers; CORS_EXPOSE_HEADERS
+    # lists X-Request-ID instead.
+    "EXPOSE_HEADER": False,
 }
 LOGGING = {
     "version": 1,
@@ -410,11 +516,22 @@ SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     import sentry_sdk
 
+    from lifeline.ops.sentry import before_send
+
     sentry_sdk.init(
         dsn=SENTRY_DSN,
         send_default_pii=False,  # medical platform: never ship personal data to a third party
+        include_local_variables=False,  # frame locals can hold patient data
+        max_request_body_size="never",
+        before_send=before_send,  # type: ignore[arg-type]
+        before_send_transaction=before_send,  # type: ignore[arg-type]
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         environment=env.str("SENTRY_ENVIRONMENT", default="production"),
     )
 
 PROMETHEUS_EXPORT_MIGRATIONS = False
+# /metrics answers only these networks, or a request with `Authorization: Bearer <token>`.
+LIFELINE_METRICS_ALLOWED_CIDRS = env.list(
+    "LIFELINE_METRICS_ALLOWED_CIDRS", default=["127.0.0.1/32", "::1/128"]
+)
+LIFELINE_METRICS_TOKEN = env.str("LIFELINE_METRICS_TOKEN", default="")

@@ -3,12 +3,19 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from lifeline.ops import views as ops_views
+
+# /api/... errors are problem+json; pages get Django's (templates/404.html, 500.html if any).
+handler404 = "lifeline.ops.views.page_not_found"
+handler500 = "lifeline.ops.views.server_error"
+
 urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/health/", include("lifeline.ops.urls")),
-    path("", include("django_prometheus.urls")),
+    # Loopback / LIFELINE_METRICS_ALLOWED_CIDRS or a bearer LIFELINE_METRICS_TOKEN only.
+    path("metrics", ops_views.metrics, name="prometheus-django-metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("lifeline.web.urls")),

@@ -10,9 +10,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ROLES = ("web", "ws", "worker", "beat")
+CELERY_QUEUES = "realtime,default,bulk"
 
 
 def _setup_django(*, embedded: bool) -> None:
@@ -21,6 +24,8 @@ def _setup_django(*, embedded: bool) -> None:
         # The embedded default generates and keeps its own secret key in ./var and serves
         # plain HTTP on loopback; production sets DJANGO_SECRET_KEY and LIFELINE_HTTPS.
         os.environ.setdefault("LIFELINE_EMBEDDED", "true")
+        # Jobs and sweeps run in this process: no broker, no worker to install.
+        os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     import django
@@ -28,7 +33,8 @@ def _setup_django(*, embedded: bool) -> None:
     django.setup()
 
 
-def serve(argv: list[str]) -> int:
+def serve(argv: Sequence[str]) -> int:
+    """Migrate, optionally load the demo data, and serve HTTP + WebSockets on one origin."""
     parser = argparse.ArgumentParser(prog="lifeline serve", description=serve.__doc__)
     parser.add_argument("--demo", action="store_true", help="load demo data (once) and print it")
     parser.add_argument("--host", default="127.0.0.1")
@@ -36,7 +42,7 @@ def serve(argv: list[str]) -> int:
     parser.add_argument(
         "--no-sweeps", action="store_true", help="do not run the periodic sweeps in-process"
     )
-    args = parser.parse_args(argv)
+    args = parser.parse_args(list(argv))
 
     _setup_django(embedded=True)
     from django.conf import settings
@@ -44,32 +50,40 @@ def serve(argv: list[str]) -> int:
 
     Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
     Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+    sys.stdout.write(f"Preparing the database in {settings.VAR_DIR} …\n")
+    sys.stdout.flush()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("compilemessages_if_needed", verbosity=0)
     if args.demo:
+        # Demo data exists only when asked for; the command prints the accounts table.
         call_command("seed_demo")
+    beat = None
     if not args.no_sweeps:
         from lifeline.core.scheduler import start_embedded_beat
 
-        start_embedded_beat()
+        beat = start_embedded_beat()
 
     import uvicorn
 
     sys.stdout.write(f"Lifeline on http://{args.host}:{args.port}/  (Ctrl+C to stop)\n")
     sys.stdout.flush()
-    # One process serves HTTP and WebSockets on the same origin; static files come from
-    # Django's staticfiles handler (ASGIStaticFilesHandler) since there is no nginx here.
-    uvicorn.run(
-        "lifeline.core.embedded:application",
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        lifespan="off",
-    )
+    try:
+        # One process serves HTTP and WebSockets on the same origin; static files come from
+        # Django's staticfiles handler (ASGIStaticFilesHandler) since there is no nginx here.
+        uvicorn.run(
+            "lifeline.core.embedded:application",
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            lifespan="off",
+        )
+    finally:
+        if beat is not None:
+            beat.stop()
     return 0
 
 
-def manage(argv: list[str]) -> int:
+def manage(argv: Sequence[str]) -> int:
     _setup_django(embedded=False)
     from django.core.management import execute_from_command_line
 
@@ -77,21 +91,20 @@ def manage(argv: list[str]) -> int:
     return 0
 
 
-ROLES = ("web", "ws", "worker", "beat")
+def build_command(
+    role: str, extra: Sequence[str] = (), environ: Mapping[str, str] | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The argv that starts production `role`, and the environment variables it needs set.
 
-
-def run(argv: list[str]) -> int:
-    if not argv or argv[0] not in ROLES:
-        sys.stderr.write(f"usage: lifeline run {{{','.join(ROLES)}}} [args ...]\n")
-        return 2
-    role, extra = argv[0], argv[1:]
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.chdir(ROOT)
-    host = os.environ.get("LIFELINE_BIND_HOST", "127.0.0.1")
+    Ports and bind address come from LIFELINE_BIND_HOST, LIFELINE_WEB_PORT,
+    LIFELINE_WS_PORT and LIFELINE_WEB_WORKERS; `extra` is appended (e.g. `-c 4`).
+    """
+    env = os.environ if environ is None else environ
+    host = env.get("LIFELINE_BIND_HOST", "127.0.0.1")
+    overrides: dict[str, str] = {}
     if role == "web":
-        port = os.environ.get("LIFELINE_WEB_PORT", "8000")
-        workers = os.environ.get("LIFELINE_WEB_WORKERS", "2")
-        # --blocking-threads 4: more threads exhaust PostgreSQL connections (MACHINE.md).
+        # WSGI for HTTP (MACHINE.md: ~5x the ASGI throughput for DRF). --blocking-threads 4:
+        # granian's default thread count exhausts PostgreSQL connections.
         cmd = [
             "granian",
             "--interface",
@@ -99,51 +112,57 @@ def run(argv: list[str]) -> int:
             "--host",
             host,
             "--port",
-            port,
+            env.get("LIFELINE_WEB_PORT", "8000"),
             "--workers",
-            workers,
+            env.get("LIFELINE_WEB_WORKERS", "2"),
             "--blocking-threads",
             "4",
             "config.wsgi:application",
         ]
     elif role == "ws":
-        port = os.environ.get("LIFELINE_WS_PORT", "8001")
         # Under ASGI, connections must not persist across requests (ARCHITECTURE.md, 3).
-        os.environ["DATABASE_CONN_MAX_AGE"] = "0"
+        overrides["DATABASE_CONN_MAX_AGE"] = "0"
         cmd = [
             "uvicorn",
             "config.asgi:application",
             "--host",
             host,
             "--port",
-            port,
+            env.get("LIFELINE_WS_PORT", "8001"),
             "--no-access-log",
         ]
     elif role == "worker":
-        cmd = [
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            "realtime,default,bulk",
-            "--loglevel",
-            "INFO",
-        ]
-    else:
+        cmd = ["celery", "-A", "config", "worker", "-Q", CELERY_QUEUES, "--loglevel", "INFO"]
+    elif role == "beat":
         cmd = ["celery", "-A", "config", "beat", "--loglevel", "INFO"]
-    bindir = Path(sys.executable).parent
-    exe = bindir / cmd[0]
-    os.execv(str(exe) if exe.exists() else cmd[0], [cmd[0], *cmd[1:], *extra])
-    return 0  # pragma: no cover - execv does not return
+    else:
+        raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+    return [*cmd, *extra], overrides
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] in ("-h", "--help"):
+def _executable(name: str) -> str:
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+def run(argv: Sequence[str]) -> int:
+    if not argv or argv[0] not in ROLES:
+        sys.stderr.write(f"usage: lifeline run {{{','.join(ROLES)}}} [args ...]\n")
+        return 2
+    cmd, overrides = build_command(argv[0], argv[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.update(overrides)
+    os.chdir(ROOT)
+    os.execvp(_executable(cmd[0]), cmd)
+    return 0  # pragma: no cover - exec does not return
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
         sys.stdout.write(__doc__ or "")
         return 0
-    command, rest = argv[0], argv[1:]
+    command, rest = args[0], args[1:]
     if command == "serve":
         return serve(rest)
     if command == "manage":

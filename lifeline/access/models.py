@@ -30,7 +30,11 @@ class Organization(UUIDModel):
 
 
 class Membership(TimestampedModel):
-    """`user` holds `role` in `organization`. Inactive memberships grant nothing."""
+    """`user` holds `role` in `organization`. Inactive memberships grant nothing.
+
+    States: pending (inactive, not approved, not revoked: a request awaiting an admin),
+    active, revoked (inactive with `revoked_at`). Rows are never deleted by the services.
+    """
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(
@@ -39,6 +43,7 @@ class Membership(TimestampedModel):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")

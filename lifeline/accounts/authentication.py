@@ -1,9 +1,81 @@
-"""JWT authentication that also refuses users who are no longer active."""
+"""JWT authentication for every API endpoint: session revocation and restricted tokens.
+
+- Tokens carry the API session id (`sid`); an access token of a revoked session (logout,
+  "end this session", password change elsewhere) is refused at once, not at expiry.
+  Checked in the same single query that loads the user.
+- Tokens of a user who must change the password or enrol 2FA carry `restrict`. Such a token
+  is refused with 403 `auth.password_change_required` / `auth.2fa_enrollment_required` by
+  every view except those that declare `allow_restricted_token = True` (me, 2FA enrolment,
+  password change, logout). Every module gets this without doing anything.
+- Inactive and banned users are refused (simplejwt's `user_inactive`).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.request import Request
 from rest_framework_simplejwt import authentication
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import Token
+
+from lifeline.accounts.models import User
+from lifeline.accounts.selectors import RESTRICTION_2FA_ENROLLMENT, RESTRICTION_PASSWORD_CHANGE
+from lifeline.accounts.services.sessions import RESTRICT_CLAIM, SESSION_CLAIM
+
+RESTRICTION_CODES = {
+    RESTRICTION_PASSWORD_CHANGE: "auth.password_change_required",
+    RESTRICTION_2FA_ENROLLMENT: "auth.2fa_enrollment_required",
+}
+
+
+class RestrictedToken(exceptions.PermissionDenied):
+    """403 whose `code` tells the client what to fix (the error handler keeps DRF codes)."""
+
+
+def _restriction_message(restriction: str) -> str:
+    if restriction == RESTRICTION_PASSWORD_CHANGE:
+        return _("Your password has expired or must be changed. Change it to continue.")
+    return _("Your role requires two-factor authentication. Set it up to continue.")
 
 
 class JWTAuthentication(authentication.JWTAuthentication):
-    """simplejwt's authentication; inactive/banned users are refused by its user check."""
+    def authenticate(self, request: Request) -> tuple[Any, Token] | None:  # type: ignore[override]
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, token = result
+        restrictions = token.get(RESTRICT_CLAIM) or []
+        if restrictions:
+            view = (getattr(request, "parser_context", None) or {}).get("view")
+            if not getattr(view, "allow_restricted_token", False):
+                first = str(restrictions[0])
+                raise RestrictedToken(
+                    detail=_restriction_message(first),
+                    code=RESTRICTION_CODES.get(first, "auth.restricted"),
+                )
+        return user, token
+
+    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
+        session_id = validated_token.get(SESSION_CLAIM)
+        if session_id is None:
+            # Tokens minted outside the login flow (tests, scripts) are not session-bound.
+            return super().get_user(validated_token)  # type: ignore[return-value]
+        try:
+            user = User.objects.filter(
+                pk=validated_token[api_settings.USER_ID_CLAIM],
+                sessions__pk=session_id,
+                sessions__revoked_at__isnull=True,
+            ).first()
+        except (KeyError, ValidationError, ValueError):
+            user = None
+        if user is None:
+            raise exceptions.AuthenticationFailed(
+                _("This session has ended. Sign in again."), code="token_not_valid"
+            )
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User is inactive"), code="user_inactive")
+        return user

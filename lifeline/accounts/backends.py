@@ -8,10 +8,16 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from lifeline.accounts.models import User
-from lifeline.accounts.phone_numbers import normalize_phone
+from lifeline.accounts.selectors import user_find_by_identifier
 
 
 class EmailOrPhoneBackend(ModelBackend):
+    """`username` may be an e-mail address or a phone number in any format people type.
+
+    A correct password also upgrades a legacy hash (bcrypt) to the first hasher (Argon2id):
+    `User.check_password` re-hashes and saves when the stored algorithm is not the preferred one.
+    """
+
     def authenticate(  # type: ignore[override]
         self,
         request: HttpRequest | None,
@@ -22,21 +28,11 @@ class EmailOrPhoneBackend(ModelBackend):
         identifier = username or kwargs.get("email") or kwargs.get("phone_number")
         if not identifier or not password:
             return None
-        user = user_find_by_identifier(identifier)
+        user = user_find_by_identifier(str(identifier))
         if user is None:
-            # Spend the same time as a real check so timing does not reveal accounts.
+            # Spend the time of a real check so response time does not reveal accounts.
             User().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
-
-
-def user_find_by_identifier(identifier: str) -> User | None:
-    identifier = identifier.strip()
-    if "@" in identifier:
-        return User.objects.filter(email__iexact=identifier).first()
-    phone = normalize_phone(identifier)
-    if phone is None:
-        return None
-    return User.objects.filter(phone_number=phone).first()

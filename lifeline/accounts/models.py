@@ -109,17 +109,25 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        if self.full_name:
-            return self.full_name
-        parts = [self.last_name, self.first_name, self.middle_name]
-        name = " ".join(p for p in parts if p)
-        return name or str(self.email or self.phone_number or self.pk)
+        return self.composed_full_name or str(self.email or self.phone_number or self.pk)
 
     def get_full_name(self) -> str:
         return self.display_name
 
     def get_short_name(self) -> str:
         return self.first_name or self.display_name
+
+    def get_username(self) -> str:
+        # Phone-only accounts have no e-mail: the login identifier is then the phone number.
+        return str(self.email or self.phone_number or "")
+
+    @property
+    def composed_full_name(self) -> str:
+        """The full name as given, else "Last First Middle"; empty when no name is known."""
+        if self.full_name:
+            return self.full_name
+        parts = [self.last_name, self.first_name, self.middle_name]
+        return " ".join(p for p in parts if p)
 
 
 class PasswordHistory(models.Model):
@@ -166,6 +174,7 @@ class LoginResult(models.TextChoices):
     OTP_REQUIRED = "otp_required", _("Second factor required")
     OTP_FAILED = "otp_failed", _("Wrong second factor")
     INACTIVE = "inactive", _("Account not active")
+    EMAIL_UNVERIFIED = "unverified", _("E-mail not verified")
 
 
 class LoginEvent(models.Model):

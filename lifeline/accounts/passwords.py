@@ -38,17 +38,23 @@ class CharacterClassValidator:
 
 
 class PasswordHistoryValidator:
-    """Refuse any of the user's last N passwords (settings.LIFELINE_PASSWORD_HISTORY)."""
+    """Refuse any of the user's last N passwords (settings.LIFELINE_PASSWORD_HISTORY).
+
+    The last N are the current password and the N - 1 before it (PasswordHistory rows hold
+    the hashes a password change replaced).
+    """
 
     def validate(self, password: str, user: Any = None) -> None:
-        if user is None or getattr(user, "pk", None) is None:
+        if user is None or getattr(user, "pk", None) is None or user._state.adding:
             return
         from lifeline.accounts.models import PasswordHistory  # noqa: PLC0415 - app registry
 
-        depth = settings.LIFELINE_PASSWORD_HISTORY
-        recent = PasswordHistory.objects.filter(user_id=user.pk).order_by("-created_at")[:depth]
+        depth = max(settings.LIFELINE_PASSWORD_HISTORY - 1, 0)
+        recent = PasswordHistory.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")[
+            :depth
+        ]
         hashes = [entry.password for entry in recent]
-        if user.password and user.has_usable_password():
+        if settings.LIFELINE_PASSWORD_HISTORY and user.password and user.has_usable_password():
             hashes.append(user.password)
         if any(check_password(password, h) for h in hashes):
             raise ValidationError(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.db import models
+from datetime import datetime
+
+from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,36 @@ class AuditResult(models.TextChoices):
     SUCCESS = "success", _("Success")
     DENIED = "denied", _("Denied")
     ERROR = "error", _("Error")
+
+
+class AuditAppendOnlyError(RuntimeError):
+    """Raised on any attempt to change or delete audit rows outside the retention purge."""
+
+
+# PostgreSQL session setting that the append-only trigger checks before allowing DELETE.
+PURGE_SETTING = "lifeline.audit_purge"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Refuses bulk update and delete; `purge_before()` is the one way rows leave."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AuditAppendOnlyError("Audit events cannot be updated.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditAppendOnlyError("Audit events cannot be deleted; use purge_before().")
+
+    def purge_before(self, cutoff: datetime) -> int:
+        """Delete every event created before `cutoff`; return how many were deleted."""
+        connection = connections[self.db]
+        with transaction.atomic(using=self.db):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    # Transaction-local: the trigger lets this transaction's DELETEs through.
+                    cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_SETTING])
+            expired = self.filter(created_at__lt=cutoff)
+            deleted, _by_model = models.QuerySet.delete(expired)
+        return deleted
 
 
 class AuditEvent(models.Model):
@@ -38,7 +70,12 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
         indexes: ClassVar[list[Any]] = [
             models.Index(fields=["target_type", "target_id", "-created_at"]),
             models.Index(fields=["actor_id", "-created_at"]),
@@ -46,3 +83,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} by {self.actor_id or '-'}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditAppendOnlyError("Audit events cannot be updated.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditAppendOnlyError("Audit events cannot be deleted.")

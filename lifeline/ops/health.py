@@ -1,7 +1,14 @@
-"""Dependency checks for the readiness probe."""
+"""Dependency checks for the readiness probe.
+
+Each check raises on failure. `run_checks()` reports every check by name with only the
+exception's class name: messages can carry hosts, DSNs or credentials, so they go nowhere.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
@@ -12,36 +19,47 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+logger = logging.getLogger(__name__)
+
+CHECK_TIMEOUT_SECONDS = 2.0
+
 
 def _database() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
+        cursor.fetchone()
 
 
 def _cache() -> None:
-    cache.set("lifeline:health", "1", 5)
-    if cache.get("lifeline:health") != "1":
+    # A random value, so concurrent probes from several replicas cannot pass for one another.
+    token = secrets.token_hex(8)
+    cache.set("lifeline:health", token, 5)
+    if cache.get("lifeline:health") != token:
         raise RuntimeError("cache did not return the value just written")
 
 
-def _channel_layer() -> None:
+async def _channel_round_trip() -> None:
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("no channel layer configured")
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.send)(channel, {"type": "health.ping"})
-    message = async_to_sync(layer.receive)(channel)
+    channel = await layer.new_channel()
+    await layer.send(channel, {"type": "health.ping"})
+    message = await asyncio.wait_for(layer.receive(channel), timeout=CHECK_TIMEOUT_SECONDS)
     if message.get("type") != "health.ping":
         raise RuntimeError("channel layer lost the message")
+
+
+def _channel_layer() -> None:
+    async_to_sync(_channel_round_trip)()
 
 
 def _broker() -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return  # embedded default: jobs run in-process, there is no broker to reach
-    from config.celery import app  # noqa: PLC0415
+    from config.celery import app  # noqa: PLC0415 - only the broker check needs Celery loaded
 
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    with app.connection_for_write(settings.CELERY_BROKER_URL or None) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, timeout=CHECK_TIMEOUT_SECONDS)
 
 
 CHECKS: dict[str, Callable[[], None]] = {
@@ -53,6 +71,7 @@ CHECKS: dict[str, Callable[[], None]] = {
 
 
 def run_checks() -> dict[str, dict[str, Any]]:
+    """Run every check; return `{name: {"ok": bool, "ms": float, ["error": class name]}}`."""
     results: dict[str, dict[str, Any]] = {}
     for name, check in CHECKS.items():
         started = time.perf_counter()
@@ -60,6 +79,10 @@ def run_checks() -> dict[str, dict[str, Any]]:
             check()
         except Exception as exc:  # noqa: BLE001 - a probe reports every failure, by name
             results[name] = {"ok": False, "error": type(exc).__name__}
+            logger.warning(
+                "ops.readiness_check_failed",
+                extra={"check": name, "error": type(exc).__name__},
+            )
         else:
             results[name] = {"ok": True}
         results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)

@@ -1,24 +1,147 @@
-"""Health probes: liveness (no dependencies) and readiness (every dependency, named)."""
+"""Health probes, the protected Prometheus endpoint and the project's 404/500 handlers."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
-from django.views import View
+import functools
+import hmac
+import ipaddress
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View, defaults
+from django.views.decorators.cache import never_cache
+from django_guid import get_guid
+from django_prometheus.exports import ExportToDjangoView
 
 from lifeline.ops import health
 
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+
+@method_decorator(never_cache, name="dispatch")
 class LivenessView(View):
+    """The process answers HTTP; touches no dependency, so a database outage never restarts
+    every web process at once."""
+
     def get(self, request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "ok"})
 
 
+@method_decorator(never_cache, name="dispatch")
 class ReadinessView(View):
+    """Every dependency, by name; 503 and `failing: [names]` when one of them is down."""
+
     def get(self, request: HttpRequest) -> JsonResponse:
         checks = health.run_checks()
-        ok = all(c["ok"] for c in checks.values())
-        failing = [name for name, c in checks.items() if not c["ok"]]
-        body = {"status": "ok" if ok else "unavailable", "checks": checks}
+        failing = [name for name, check in checks.items() if not check["ok"]]
+        body: dict[str, Any] = {"status": "unavailable" if failing else "ok", "checks": checks}
         if failing:
             body["failing"] = failing
-        return JsonResponse(body, status=200 if ok else 503)
+        return JsonResponse(body, status=503 if failing else 200)
+
+
+# --- /metrics ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(cidrs: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    return tuple(ipaddress.ip_network(cidr.strip(), strict=False) for cidr in cidrs if cidr)
+
+
+def _client_address(request: HttpRequest) -> str | None:
+    """The client's address as far as it can be trusted, or None when it cannot be known.
+
+    Behind a reverse proxy on the same host every request comes from 127.0.0.1, so a forwarded
+    request is trusted only through the configured number of proxies (LIFELINE_PROXY_COUNT);
+    with none configured, a request that carries forwarding headers is never "local".
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
+    if proxies > 0 and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        return hops[-proxies] if len(hops) >= proxies else None
+    if proxies == 0 and any(
+        h in request.META for h in ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+    ):
+        return None
+    return request.META.get("REMOTE_ADDR")
+
+
+def _address_allowed(address: str | None, cidrs: Iterable[str]) -> bool:
+    if not address:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in network for network in _networks(tuple(cidrs)))
+
+
+def _token_valid(request: HttpRequest) -> bool:
+    expected: str = getattr(settings, "LIFELINE_METRICS_TOKEN", "")
+    if not expected:
+        return False
+    scheme, _sep, given = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        return False
+    return hmac.compare_digest(given.strip().encode(), expected.encode())
+
+
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus exposition, only for allowed networks or a bearer token (never public)."""
+    cidrs = getattr(settings, "LIFELINE_METRICS_ALLOWED_CIDRS", ["127.0.0.1/32", "::1/128"])
+    if not (_address_allowed(_client_address(request), cidrs) or _token_valid(request)):
+        return HttpResponseForbidden(_("Forbidden"), content_type="text/plain; charset=utf-8")
+    return ExportToDjangoView(request)
+
+
+# --- Error handlers (config/urls.py handler404 / handler500) ----------------------------
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def problem_response(
+    *, status: int, code: str, title: str, detail: str | None = None, **extra: Any
+) -> JsonResponse:
+    """A problem-details response outside DRF, in the same shape as lifeline.core.api.errors."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body["code"] = code
+    body.update(extra)
+    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return problem_response(
+            status=404,
+            code="not_found",
+            title=_("Not found"),
+            detail=_("No API endpoint matches this path."),
+        )
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Never touch the database or templates here: they may be what failed."""
+    if _is_api(request):
+        extra = {"request_id": guid} if (guid := get_guid()) else {}
+        return problem_response(
+            status=500,
+            code="server_error",
+            title=_("Server error"),
+            detail=_("The server could not complete the request. It has been logged."),
+            **extra,
+        )
+    return defaults.server_error(request)

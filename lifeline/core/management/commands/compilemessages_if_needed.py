@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,5 +21,11 @@ class Command(BaseCommand):
                 mo = po.with_suffix(".mo")
                 if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
                     stale = True
+        if stale and shutil.which("msgfmt") is None:
+            # A machine without GNU gettext still serves, in English (the msgids).
+            self.stderr.write(
+                "Translations not compiled: install gettext (msgfmt) for the Russian UI."
+            )
+            return
         if stale:
             call_command("compilemessages", verbosity=0, ignore_patterns=[".venv/*"])

@@ -1,0 +1,85 @@
+"""Factories other apps' tests may import: organizations, memberships, users with a role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from lifeline.access.enums import OrganizationKind, Role
+from lifeline.access.models import Membership, Organization
+from lifeline.accounts.models import User
+
+try:  # prefer the accounts app's factory once it exists
+    from lifeline.accounts.tests.factories import UserFactory  # type: ignore[import-not-found]
+except ImportError:
+
+    class UserFactory(factory.django.DjangoModelFactory):  # type: ignore[no-redef]
+        class Meta:
+            model = User
+            skip_postgeneration_save = True
+
+        email = factory.Sequence(lambda n: f"user{n}@example.test")
+        full_name = factory.Sequence(lambda n: f"User {n}")
+        password = factory.django.Password("correct-horse-battery-staple")
+
+
+# The organization kind each role naturally belongs to, for `user_with_role`.
+ROLE_KINDS: dict[str, str] = {
+    Role.PATIENT: OrganizationKind.CLINIC,
+    Role.DOCTOR: OrganizationKind.CLINIC,
+    Role.CLINIC_ADMIN: OrganizationKind.CLINIC,
+    Role.DEVICE_OWNER: OrganizationKind.SOS_SERVICE,
+    Role.HELPER: OrganizationKind.SOS_SERVICE,
+    Role.SOS_ADMIN: OrganizationKind.SOS_SERVICE,
+    Role.DISPATCHER: OrganizationKind.AMBULANCE_STATION,
+    Role.CREW: OrganizationKind.AMBULANCE_STATION,
+    Role.AMBULANCE_ADMIN: OrganizationKind.AMBULANCE_STATION,
+    Role.OPERATOR: OrganizationKind.SERVICE_COMPANY,
+    Role.MASTER: OrganizationKind.SERVICE_COMPANY,
+    Role.MANAGER: OrganizationKind.SERVICE_COMPANY,
+    Role.DIRECTOR: OrganizationKind.SERVICE_COMPANY,
+    Role.SELLER: OrganizationKind.MARKETPLACE,
+    Role.BUYER: OrganizationKind.MARKETPLACE,
+    Role.FREELANCER: OrganizationKind.MARKETPLACE,
+    Role.MODERATOR: OrganizationKind.MARKETPLACE,
+    Role.PLATFORM_ADMIN: OrganizationKind.PLATFORM,
+}
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"organization-{n}")
+    kind = OrganizationKind.CLINIC
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An active, approved membership; `pending=True` makes a request awaiting approval."""
+
+    class Meta:
+        model = Membership
+
+    class Params:
+        pending = factory.Trait(is_active=False, approved_at=None)
+        revoked = factory.Trait(is_active=False, revoked_at=factory.LazyFunction(timezone.now))
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Role.DOCTOR
+    is_active = True
+    approved_at = factory.LazyFunction(timezone.now)
+
+
+def user_with_role(
+    role: str, organization: Organization | None = None, **user_fields: Any
+) -> User:
+    """A new user holding `role` in `organization` (a new one of the role's kind if None)."""
+    if organization is None:
+        organization = OrganizationFactory(kind=ROLE_KINDS.get(role, OrganizationKind.CLINIC))
+    user: User = UserFactory(**user_fields)
+    MembershipFactory(user=user, organization=organization, role=role)
+    return user

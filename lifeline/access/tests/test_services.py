@@ -1,0 +1,229 @@
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from lifeline.access.enums import OrganizationKind, Role
+from lifeline.access.exceptions import (
+    AccessForbidden,
+    MembershipExists,
+    MembershipRevoked,
+    RoleNotAllowed,
+)
+from lifeline.access.models import Membership
+from lifeline.access.services import (
+    membership_approve,
+    membership_grant,
+    membership_revoke,
+    organization_save,
+)
+from lifeline.access.tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+    user_with_role,
+)
+from lifeline.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_grant_creates_an_approved_membership_and_audits_it():
+    clinic = OrganizationFactory()
+    admin = user_with_role(Role.CLINIC_ADMIN, clinic)
+    doctor = UserFactory()
+
+    membership = membership_grant(actor=admin, organization=clinic, user=doctor, role=Role.DOCTOR)
+
+    assert (membership.is_active, membership.approved_at, membership.revoked_at) == (
+        True,
+        NOW,
+        None,
+    )
+    event = AuditEvent.objects.get(action="access.membership_granted")
+    assert event.actor_id == str(admin.pk)
+    assert event.target_type == "access.membership"
+    assert event.target_id == str(membership.pk)
+    assert event.organization_id == str(clinic.pk)
+    assert event.changes == {
+        "before": {},
+        "after": {
+            "user_id": str(doctor.pk),
+            "organization_id": str(clinic.pk),
+            "role": "doctor",
+            "is_active": True,
+            "approved_at": "2026-03-01T12:00:00Z",
+            "revoked_at": None,
+        },
+    }
+
+
+def test_grant_of_a_held_role_is_refused():
+    clinic = OrganizationFactory()
+    admin = user_with_role(Role.CLINIC_ADMIN, clinic)
+    existing = MembershipFactory(organization=clinic, role=Role.DOCTOR)
+
+    with pytest.raises(MembershipExists) as excinfo:
+        membership_grant(actor=admin, organization=clinic, user=existing.user, role=Role.DOCTOR)
+
+    assert excinfo.value.code == "access.membership_exists"
+    assert Membership.objects.filter(user=existing.user).count() == 1
+    assert not AuditEvent.objects.exists()
+
+
+def test_grant_reinstates_a_revoked_membership():
+    clinic = OrganizationFactory()
+    admin = user_with_role(Role.CLINIC_ADMIN, clinic)
+    revoked = MembershipFactory(organization=clinic, role=Role.DOCTOR, revoked=True)
+
+    membership = membership_grant(
+        actor=admin, organization=clinic, user=revoked.user, role=Role.DOCTOR
+    )
+
+    assert membership.pk == revoked.pk
+    assert (membership.is_active, membership.revoked_at) == (True, None)
+    event = AuditEvent.objects.get()
+    assert (event.changes["before"]["is_active"], event.changes["after"]["is_active"]) == (
+        False,
+        True,
+    )
+
+
+@pytest.mark.parametrize("role", [Role.DOCTOR, Role.PLATFORM_ADMIN])
+def test_grant_by_an_admin_of_another_organization_is_refused(role):
+    clinic = OrganizationFactory()
+    outsider = user_with_role(Role.CLINIC_ADMIN)
+    user = UserFactory()
+
+    with pytest.raises(AccessForbidden):
+        membership_grant(actor=outsider, organization=clinic, user=user, role=role)
+
+    assert not Membership.objects.filter(user=user).exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_an_organization_admin_cannot_grant_platform_admin():
+    clinic = OrganizationFactory()
+    admin = user_with_role(Role.CLINIC_ADMIN, clinic)
+
+    with pytest.raises(AccessForbidden):
+        membership_grant(
+            actor=admin, organization=clinic, user=UserFactory(), role=Role.PLATFORM_ADMIN
+        )
+
+
+def test_platform_admin_role_exists_only_in_platform_organizations():
+    root = user_with_role(Role.PLATFORM_ADMIN)
+    clinic = OrganizationFactory(kind=OrganizationKind.CLINIC)
+
+    with pytest.raises(RoleNotAllowed) as excinfo:
+        membership_grant(
+            actor=root, organization=clinic, user=UserFactory(), role=Role.PLATFORM_ADMIN
+        )
+
+    assert excinfo.value.code == "access.role_not_allowed"
+    assert not AuditEvent.objects.exists()
+
+
+def test_platform_admin_grants_platform_admin():
+    root = user_with_role(Role.PLATFORM_ADMIN)
+    platform = root.memberships.get().organization
+    newcomer = UserFactory()
+
+    membership_grant(actor=root, organization=platform, user=newcomer, role=Role.PLATFORM_ADMIN)
+
+    assert newcomer.memberships.get().role == Role.PLATFORM_ADMIN
+
+
+@time_machine.travel(NOW, tick=False)
+def test_approve_activates_a_pending_membership_once():
+    clinic = OrganizationFactory()
+    admin = user_with_role(Role.CLINIC_ADMIN, clinic)
+    pending = MembershipFactory(organization=clinic, role=Role.DOCTOR, pending=True)
+
+    first = membership_approve(actor=admin, membership=pending)
+    second = membership_approve(actor=admin, membership=pending)
+
+    assert (first.is_active, first.approved_at) == (True, NOW)
+    assert second.approved_at == NOW
+    assert AuditEvent.objects.filter(action="access.membership_approved").count() == 1
+
+
+def test_approve_of_a_revoked_membership_is_refused():
+    clinic = OrganizationFactory()
+    admin = user_with_role(Role.CLINIC_ADMIN, clinic)
+    revoked = MembershipFactory(organization=clinic, revoked=True)
+
+    with pytest.raises(MembershipRevoked):
+        membership_approve(actor=admin, membership=revoked)
+
+    revoked.refresh_from_db()
+    assert revoked.is_active is False
+
+
+@time_machine.travel(NOW, tick=False)
+def test_revoke_deactivates_once_and_keeps_the_row():
+    clinic = OrganizationFactory()
+    admin = user_with_role(Role.CLINIC_ADMIN, clinic)
+    doctor = MembershipFactory(organization=clinic, role=Role.DOCTOR)
+
+    membership_revoke(actor=admin, membership=doctor)
+    membership_revoke(actor=admin, membership=doctor)
+
+    doctor.refresh_from_db()
+    assert (doctor.is_active, doctor.revoked_at) == (False, NOW)
+    event = AuditEvent.objects.get()
+    assert event.action == "access.membership_revoked"
+    assert event.changes["after"]["revoked_at"] == "2026-03-01T12:00:00Z"
+
+
+def test_revoke_by_a_plain_member_is_refused():
+    clinic = OrganizationFactory()
+    doctor = user_with_role(Role.DOCTOR, clinic)
+    patient = MembershipFactory(organization=clinic, role=Role.PATIENT)
+
+    with pytest.raises(AccessForbidden):
+        membership_revoke(actor=doctor, membership=patient)
+
+    patient.refresh_from_db()
+    assert patient.is_active is True
+
+
+def test_organization_admin_cannot_revoke_a_platform_admin():
+    platform = OrganizationFactory(kind=OrganizationKind.PLATFORM)
+    director = user_with_role(Role.DIRECTOR, platform)
+    root = MembershipFactory(organization=platform, role=Role.PLATFORM_ADMIN)
+
+    with pytest.raises(AccessForbidden):
+        membership_revoke(actor=director, membership=root)
+
+
+def test_organization_save_audits_changed_fields():
+    root = user_with_role(Role.PLATFORM_ADMIN)
+    clinic = OrganizationFactory(name="Old name")
+    clinic.name = "New name"
+
+    organization_save(actor=root, organization=clinic)
+
+    event = AuditEvent.objects.get()
+    assert event.action == "access.organization_updated"
+    assert event.organization_id == str(clinic.pk)
+    assert (event.changes["before"]["name"], event.changes["after"]["name"]) == (
+        "Old name",
+        "New name",
+    )
+
+
+def test_organization_save_by_an_organization_admin_is_refused():
+    clinic = OrganizationFactory(name="Old name")
+    admin = user_with_role(Role.CLINIC_ADMIN, clinic)
+    clinic.name = "New name"
+
+    with pytest.raises(AccessForbidden):
+        organization_save(actor=admin, organization=clinic)
+
+    clinic.refresh_from_db()
+    assert clinic.name == "Old name"

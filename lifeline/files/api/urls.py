@@ -1,0 +1,10 @@
+from django.urls import path
+
+from lifeline.files.api import views
+
+app_name = "files-api"
+urlpatterns = [
+    path("files/", views.FileUploadApi.as_view(), name="file-upload"),
+    path("files/<uuid:file_id>/", views.FileDetailApi.as_view(), name="file-detail"),
+    path("files/<uuid:file_id>/download/", views.FileDownloadApi.as_view(), name="file-download"),
+]

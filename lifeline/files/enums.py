@@ -1,0 +1,12 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FileKind(models.TextChoices):
+    """What an upload is for; each kind has its own allow-list and size limit (`kinds.py`)."""
+
+    IMAGE = "image", _("Image")
+    DOCUMENT = "document", _("Document (PDF or office)")
+    ATTACHMENT = "attachment", _("Attachment (image or PDF)")
+    VOICE = "voice", _("Voice message")
+    CALL_RECORDING = "call_recording", _("Call recording")

@@ -1,0 +1,85 @@
+"""What each kind of upload may contain and how large it may be.
+
+Content types here are the canonical types `detection.detect_content_type` returns. Size limits
+can be overridden per kind with `LIFELINE_UPLOAD_MAX_BYTES_<KIND>` (see config/settings.py).
+Legacy binary Office formats (.doc/.xls) are deliberately absent: they cannot be told apart
+reliably by content and commonly carry macros.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from lifeline.files.enums import FileKind
+
+MB = 1024 * 1024
+
+JPEG = "image/jpeg"
+PNG = "image/png"
+WEBP = "image/webp"
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODT = "application/vnd.oasis.opendocument.text"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+OGG = "audio/ogg"
+WEBM = "audio/webm"
+MP3 = "audio/mpeg"
+WAV = "audio/wav"
+M4A = "audio/mp4"
+
+IMAGE_TYPES = frozenset({JPEG, PNG, WEBP})
+OFFICE_TYPES = frozenset({DOCX, XLSX, ODT, ODS})
+AUDIO_TYPES = frozenset({OGG, WEBM, MP3, WAV, M4A})
+
+# Types a browser may render inline (`?inline=1`); everything else is always an attachment.
+INLINE_TYPES = IMAGE_TYPES | AUDIO_TYPES | {PDF}
+
+# The extension a download gets for each type, whatever the uploader called the file.
+EXTENSIONS = {
+    JPEG: "jpg",
+    PNG: "png",
+    WEBP: "webp",
+    PDF: "pdf",
+    DOCX: "docx",
+    XLSX: "xlsx",
+    ODT: "odt",
+    ODS: "ods",
+    OGG: "ogg",
+    WEBM: "webm",
+    MP3: "mp3",
+    WAV: "wav",
+    M4A: "m4a",
+}
+
+
+@dataclass(frozen=True)
+class KindPolicy:
+    content_types: frozenset[str]
+    default_max_bytes: int
+
+
+POLICIES: dict[str, KindPolicy] = {
+    FileKind.IMAGE: KindPolicy(IMAGE_TYPES, 10 * MB),
+    FileKind.DOCUMENT: KindPolicy(OFFICE_TYPES | {PDF}, 20 * MB),
+    FileKind.ATTACHMENT: KindPolicy(IMAGE_TYPES | {PDF}, 20 * MB),
+    FileKind.VOICE: KindPolicy(AUDIO_TYPES, 20 * MB),
+    FileKind.CALL_RECORDING: KindPolicy(AUDIO_TYPES, 100 * MB),
+}
+
+DEFAULT_MAX_IMAGE_PIXELS = 50_000_000
+
+
+def allowed_types(kind: str) -> frozenset[str]:
+    return POLICIES[kind].content_types
+
+
+def max_bytes(kind: str) -> int:
+    overrides: dict[str, int] = getattr(settings, "LIFELINE_UPLOAD_MAX_BYTES", {})
+    return int(overrides.get(kind, POLICIES[kind].default_max_bytes))
+
+
+def max_image_pixels() -> int:
+    return int(getattr(settings, "LIFELINE_UPLOAD_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS))

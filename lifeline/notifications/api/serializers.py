@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from lifeline.notifications.enums import Channel, DeviceKind
+from lifeline.notifications.models import Notification, PushDevice
+
+
+class NotificationOutput(serializers.ModelSerializer[Notification]):
+    class Meta:
+        model = Notification
+        fields = (
+            "id",
+            "topic",
+            "title",
+            "body",
+            "data",
+            "critical",
+            "created_at",
+            "read_at",
+            "archived_at",
+        )
+        read_only_fields = fields
+
+
+class NotificationListFilterInput(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, default=False)
+    archived = serializers.BooleanField(required=False, default=False)
+
+
+class UnreadCountOutput(serializers.Serializer):
+    unread_count = serializers.IntegerField()
+
+
+class ReadAllOutput(serializers.Serializer):
+    updated = serializers.IntegerField()
+    unread_count = serializers.IntegerField()
+
+
+class ChannelSettingOutput(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    enabled = serializers.BooleanField()
+    default = serializers.BooleanField()
+
+
+class TopicSettingsOutput(serializers.Serializer):
+    topic = serializers.CharField(source="topic.key")
+    title = serializers.CharField(source="topic.title")
+    critical_allowed = serializers.BooleanField(source="topic.critical_allowed")
+    channels = ChannelSettingOutput(many=True)
+
+
+class QuietHoursOutput(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    start = serializers.TimeField(format="%H:%M")
+    end = serializers.TimeField(format="%H:%M")
+    time_zone = serializers.CharField(source="user.time_zone")
+
+
+class PreferencesOutput(serializers.Serializer):
+    topics = TopicSettingsOutput(many=True)
+    quiet_hours = QuietHoursOutput()
+
+
+class PreferenceChangeInput(serializers.Serializer):
+    topic = serializers.CharField(max_length=100)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    enabled = serializers.BooleanField()
+
+
+class QuietHoursInput(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    start = serializers.TimeField()
+    end = serializers.TimeField()
+
+
+class PreferencesUpdateInput(serializers.Serializer):
+    preferences = PreferenceChangeInput(many=True, required=False, max_length=200)
+    quiet_hours = QuietHoursInput(required=False)
+
+
+class WebPushKeysInput(serializers.Serializer):
+    p256dh = serializers.CharField(max_length=255)
+    auth = serializers.CharField(max_length=255)
+
+
+class WebPushSubscriptionInput(serializers.Serializer):
+    """The browser's `PushSubscription.toJSON()` (`expirationTime` is ignored)."""
+
+    endpoint = serializers.URLField(max_length=1024)
+    keys = WebPushKeysInput()
+
+
+class DeviceRegisterInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DeviceKind.choices)
+    token = serializers.CharField(max_length=1024, required=False)
+    subscription = WebPushSubscriptionInput(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["kind"] == DeviceKind.FCM and not attrs.get("token"):
+            raise serializers.ValidationError({"token": [_("An FCM device needs a token.")]})
+        if attrs["kind"] == DeviceKind.WEBPUSH and not attrs.get("subscription"):
+            raise serializers.ValidationError(
+                {"subscription": [_("A Web Push device needs a subscription.")]}
+            )
+        return attrs
+
+
+class DeviceOutput(serializers.ModelSerializer[PushDevice]):
+    class Meta:
+        model = PushDevice
+        fields = ("id", "kind", "user_agent", "created_at", "last_used_at")
+        read_only_fields = fields
+
+
+class VapidPublicKeyOutput(serializers.Serializer):
+    public_key = serializers.CharField()

@@ -1,0 +1,384 @@
+"""Writes of the notifications app: `notify()`, the inbox, preferences, quiet hours, devices.
+
+Sending itself (the provider calls and the periodic sweep) lives in `delivery.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext, override
+
+from lifeline.audit import services as audit
+from lifeline.core.exceptions import InvalidInput
+from lifeline.notifications import conf, events, rendering
+from lifeline.notifications.delivery import REQUEUE_AFTER, enqueue
+from lifeline.notifications.enums import Channel, DeliveryStatus, DeviceKind
+from lifeline.notifications.models import (
+    Delivery,
+    Notification,
+    NotificationPreference,
+    PushDevice,
+    QuietHours,
+)
+from lifeline.notifications.selectors import unread_count_for
+from lifeline.notifications.topics import Topic, UnknownTopic, get_topic
+from lifeline.realtime import groups
+from lifeline.realtime.events import publish_on_commit
+
+if TYPE_CHECKING:
+    from lifeline.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+# Push and SMS wake people up; e-mail and the inbox wait quietly anyway.
+QUIET_HOURS_CHANNELS = frozenset({Channel.PUSH, Channel.SMS})
+EXTERNAL_CHANNELS = (Channel.EMAIL, Channel.PUSH, Channel.SMS)
+PUSH_VENDOR = {DeviceKind.FCM: "FCM", DeviceKind.WEBPUSH: "WEBPUSH"}
+
+
+# --- notify ------------------------------------------------------------------------------
+def notify(
+    recipient: User, topic: str, context: Mapping[str, Any] | None = None, *, critical: bool = False
+) -> Notification:
+    """Tell `recipient` about `topic` on every channel their preferences allow.
+
+    `context` must be JSON-serialisable (ids and short labels, never clinical detail): it is
+    stored on the notification and rendered into each channel's text in the recipient's
+    language. `critical` (only for topics registered with `critical_allowed`) ignores
+    opt-outs and quiet hours. External channels are sent by `notifications.deliver` tasks
+    enqueued after commit; push and SMS that fall in quiet hours wait for the sweep.
+    """
+    topic_def = get_topic(topic)
+    if critical and not topic_def.critical_allowed:
+        raise ValueError(f"Notification topic {topic!r} does not allow critical delivery.")
+    data = dict(context or {})
+    channels = _enabled_channels(recipient=recipient, topic=topic_def, critical=critical)
+    language = recipient.language or settings.LANGUAGE_CODE
+    now = timezone.now()
+    in_inbox = Channel.IN_APP in channels
+    in_app = rendering.render_message(
+        topic=topic_def, channel=Channel.IN_APP, context=data, language=language
+    )
+
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            recipient=recipient,
+            topic=topic_def.key,
+            title=in_app.title,
+            body=in_app.body,
+            data=data,
+            critical=critical,
+            in_inbox=in_inbox,
+        )
+        deliveries: list[Delivery] = []
+        if in_inbox:
+            deliveries.append(
+                Delivery(
+                    notification=notification,
+                    channel=Channel.IN_APP,
+                    status=DeliveryStatus.SENT,
+                    sent_at=now,
+                )
+            )
+        deferred: set[Channel] = set()
+        if recipient.is_active:
+            quiet_until = None if critical else quiet_hours_end(user=recipient, now=now)
+            for channel in EXTERNAL_CHANNELS:
+                if channel not in channels:
+                    continue
+                wait_until = quiet_until if channel in QUIET_HOURS_CHANNELS else None
+                if wait_until is not None:
+                    deferred.add(channel)
+                deliveries.extend(
+                    _deliveries_for(
+                        notification=notification, channel=channel, now=now, wait_until=wait_until
+                    )
+                )
+        Delivery.objects.bulk_create(deliveries)
+        for delivery in deliveries:
+            if delivery.status == DeliveryStatus.QUEUED and delivery.channel not in deferred:
+                enqueue(delivery_id=delivery.pk, critical=critical)
+        if in_inbox:
+            with override(language):
+                event = events.notification_created(
+                    notification, unread_count=unread_count_for(actor=recipient)
+                )
+            publish_on_commit(event, groups=[groups.user(recipient.pk)])
+    logger.info(
+        "notifications.notification_created",
+        extra={
+            "notification_id": str(notification.pk),
+            "topic": topic_def.key,
+            "critical": critical,
+            "channels": sorted(str(d.channel) for d in deliveries),
+        },
+    )
+    return notification
+
+
+def _enabled_channels(*, recipient: User, topic: Topic, critical: bool) -> set[Channel]:
+    """Channels to use: the user's choice or the default; critical ignores opt-outs."""
+    chosen = dict(
+        NotificationPreference.objects.filter(user=recipient, topic=topic.key).values_list(
+            "channel", "enabled"
+        )
+    )
+    enabled = set()
+    for channel in Channel:
+        default = channel in topic.default_channels
+        if critical:
+            wanted = default or chosen.get(channel.value, False)
+        else:
+            wanted = chosen.get(channel.value, default)
+        if wanted:
+            enabled.add(channel)
+    return enabled
+
+
+def _deliveries_for(
+    *, notification: Notification, channel: Channel, now: datetime, wait_until: datetime | None
+) -> list[Delivery]:
+    """Unsaved Delivery rows for one channel: one per push device, one for e-mail or SMS."""
+    recipient = notification.recipient
+    queued = {
+        "status": DeliveryStatus.QUEUED,
+        "next_attempt_at": wait_until or now + REQUEUE_AFTER,
+    }
+    if channel == Channel.PUSH:
+        rows = []
+        for device in PushDevice.objects.filter(user=recipient).order_by("created_at"):
+            if conf.vendor(PUSH_VENDOR[DeviceKind(device.kind)])["ENABLED"]:
+                state: dict[str, Any] = queued
+            else:
+                state = {
+                    "status": DeliveryStatus.SKIPPED,
+                    "provider_response": {"reason": f"{device.kind}_disabled"},
+                }
+            rows.append(
+                Delivery(
+                    notification=notification,
+                    channel=channel,
+                    device=device,
+                    target=str(device.pk),
+                    **state,
+                )
+            )
+        return rows
+    address = recipient.email if channel == Channel.EMAIL else recipient.phone_number
+    if not address:
+        return [
+            Delivery(
+                notification=notification,
+                channel=channel,
+                status=DeliveryStatus.SKIPPED,
+                provider_response={"reason": "no_address"},
+            )
+        ]
+    return [Delivery(notification=notification, channel=channel, **queued)]
+
+
+def _user_zone(user: User) -> ZoneInfo:
+    try:
+        return ZoneInfo(user.time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def quiet_hours_end(*, user: User, now: datetime) -> datetime | None:
+    """When the user's current quiet hours end, or None if `now` is outside them."""
+    quiet = QuietHours.objects.filter(user=user, enabled=True).first()
+    if quiet is None or quiet.start == quiet.end:
+        return None
+    zone = _user_zone(user)
+    local = now.astimezone(zone)
+    today = local.date()
+    current = local.time()
+    if quiet.start < quiet.end:
+        inside = quiet.start <= current < quiet.end
+        end_date = today
+    else:  # the window crosses midnight, e.g. 22:00–07:00
+        inside = current >= quiet.start or current < quiet.end
+        end_date = today + timedelta(days=1) if current >= quiet.start else today
+    if not inside:
+        return None
+    return datetime.combine(end_date, quiet.end, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+# --- inbox -------------------------------------------------------------------------------
+def _publish_unread_count(user: User) -> None:
+    publish_on_commit(
+        events.unread_count_changed(unread_count=unread_count_for(actor=user)),
+        groups=[groups.user(user.pk)],
+    )
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> Notification:
+    """Mark one notification read (idempotent) and its in-app delivery as read."""
+    now = timezone.now()
+    changed = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=now, updated_at=now
+    )
+    if changed:
+        Delivery.objects.filter(notification=notification, channel=Channel.IN_APP).update(
+            status=DeliveryStatus.READ, updated_at=now
+        )
+        _publish_unread_count(notification.recipient)
+    notification.refresh_from_db(fields=["read_at", "updated_at"])
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, user: User) -> int:
+    """Mark every unread inbox notification of `user` read; return how many changed."""
+    now = timezone.now()
+    unread = Notification.objects.filter(recipient=user, in_inbox=True, read_at__isnull=True)
+    ids = list(unread.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    changed = Notification.objects.filter(pk__in=ids, read_at__isnull=True).update(
+        read_at=now, updated_at=now
+    )
+    Delivery.objects.filter(notification_id__in=ids, channel=Channel.IN_APP).update(
+        status=DeliveryStatus.READ, updated_at=now
+    )
+    _publish_unread_count(user)
+    return changed
+
+
+@transaction.atomic
+def notification_archive(*, notification: Notification) -> Notification:
+    """Move a notification out of the inbox (idempotent); it no longer counts as unread."""
+    now = timezone.now()
+    changed = Notification.objects.filter(pk=notification.pk, archived_at__isnull=True).update(
+        archived_at=now, updated_at=now
+    )
+    if changed and notification.read_at is None:
+        _publish_unread_count(notification.recipient)
+    notification.refresh_from_db(fields=["archived_at", "updated_at"])
+    return notification
+
+
+# --- preferences and quiet hours -----------------------------------------------------------
+@dataclass(frozen=True)
+class PreferenceChange:
+    topic: str
+    channel: str
+    enabled: bool
+
+
+def _check_preferences(changes: Sequence[PreferenceChange]) -> None:
+    problems = []
+    for change in changes:
+        try:
+            get_topic(change.topic)
+        except UnknownTopic:
+            problems.append(gettext("Unknown topic: %(topic)s.") % {"topic": change.topic})
+        if change.channel not in Channel.values:
+            problems.append(gettext("Unknown channel: %(channel)s.") % {"channel": change.channel})
+    if problems:
+        raise InvalidInput(errors={"preferences": problems})
+
+
+def _check_quiet_hours(*, enabled: bool, start: time, end: time) -> None:
+    if enabled and start == end:
+        raise InvalidInput(
+            errors={"quiet_hours": [gettext("Quiet hours must start and end at different times.")]}
+        )
+
+
+@transaction.atomic
+def preferences_update(
+    *,
+    user: User,
+    changes: Sequence[PreferenceChange] = (),
+    quiet_hours: Mapping[str, Any] | None = None,
+) -> None:
+    """Store per-topic channel choices and, if given, quiet hours. All or nothing."""
+    _check_preferences(changes)
+    if quiet_hours is not None:
+        _check_quiet_hours(
+            enabled=quiet_hours["enabled"], start=quiet_hours["start"], end=quiet_hours["end"]
+        )
+    for change in changes:
+        NotificationPreference.objects.update_or_create(
+            user=user,
+            topic=change.topic,
+            channel=change.channel,
+            defaults={"enabled": change.enabled},
+        )
+    if quiet_hours is not None:
+        QuietHours.objects.update_or_create(
+            user=user,
+            defaults={
+                "enabled": quiet_hours["enabled"],
+                "start": quiet_hours["start"],
+                "end": quiet_hours["end"],
+            },
+        )
+
+
+# --- push devices ---------------------------------------------------------------------------
+def _check_webpush_endpoint(endpoint: str) -> None:
+    """Refuse endpoints that are not a known push service: we POST to them (no SSRF)."""
+    parsed = urlsplit(endpoint)
+    host = (parsed.hostname or "").lower()
+    allowed = conf.vendor("WEBPUSH")["ALLOWED_ENDPOINT_HOSTS"]
+    if parsed.scheme != "https" or not any(
+        host == suffix or host.endswith(f".{suffix}") for suffix in allowed
+    ):
+        raise InvalidInput(
+            errors={"subscription": [gettext("This push service is not supported.")]}
+        )
+
+
+@transaction.atomic
+def device_register(
+    *,
+    user: User,
+    kind: DeviceKind | str,
+    token: str = "",
+    endpoint: str = "",
+    p256dh: str = "",
+    auth: str = "",
+    user_agent: str = "",
+) -> tuple[PushDevice, bool]:
+    """Register (or refresh) a push target; return (device, created).
+
+    A token or endpoint is unique: registering one that belongs to another account moves it
+    to `user` (the same phone or browser, now signed in as someone else).
+    """
+    kind = DeviceKind(kind)
+    if kind == DeviceKind.WEBPUSH:
+        _check_webpush_endpoint(endpoint)
+    now = timezone.now()
+    fields: dict[str, Any] = {"user": user, "user_agent": user_agent[:512], "last_used_at": now}
+    if kind == DeviceKind.FCM:
+        device, created = PushDevice.objects.update_or_create(
+            kind=kind, token=token, defaults=fields
+        )
+    else:
+        fields.update(p256dh=p256dh, auth=auth)
+        device, created = PushDevice.objects.update_or_create(
+            kind=kind, endpoint=endpoint, defaults=fields
+        )
+    if created:
+        audit.record(actor=user, action="notifications.device_registered", target=device)
+    return device, created
+
+
+@transaction.atomic
+def device_delete(*, device: PushDevice) -> None:
+    audit.record(actor=device.user, action="notifications.device_deleted", target=device)
+    device.delete()
+

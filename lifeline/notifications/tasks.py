@@ -1,0 +1,28 @@
+"""Thin Celery entry points; the work is in `delivery.py`."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from lifeline.notifications.exceptions import RecoverableError
+
+
+@shared_task(
+    bind=True,
+    name="notifications.deliver",
+    autoretry_for=(RecoverableError,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+)
+def deliver(self, *, delivery_id: int) -> None:  # type: ignore[no-untyped-def]
+    from lifeline.notifications.delivery import delivery_send  # delivery imports tasks
+
+    delivery_send(delivery_id=delivery_id, final_attempt=self.request.retries >= self.max_retries)
+
+
+@shared_task(name="notifications.send_due", acks_late=True)
+def send_due() -> int:
+    from lifeline.notifications.delivery import deliveries_enqueue_due
+
+    return deliveries_enqueue_due()

@@ -1,0 +1,107 @@
+"""The topic registry: what can be notified, on which channels by default, how it is worded.
+
+A module registers its topics once, from its AppConfig.ready():
+
+    register_topic(
+        "sos.alert_assigned",
+        title=_("SOS alert assigned to you"),
+        default_channels=[Channel.IN_APP, Channel.PUSH, Channel.SMS],
+        critical_allowed=True,
+    )
+
+Texts come from templates under `notifications/topics/<key>/` (see `rendering.py`), rendered in
+the recipient's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.notifications.enums import Channel
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One kind of notification. `sensitive` topics never put their text in push, e-mail or SMS."""
+
+    key: str
+    title: str | Promise
+    default_channels: frozenset[Channel]
+    critical_allowed: bool = False
+    sensitive: bool = False
+    template_dir: str = ""
+
+    @property
+    def templates(self) -> str:
+        return self.template_dir or f"notifications/topics/{self.key}"
+
+
+_REGISTRY: dict[str, Topic] = {}
+
+
+class UnknownTopic(KeyError):
+    """A caller used a topic nobody registered: a programming error, not user input."""
+
+
+def register_topic(
+    key: str,
+    *,
+    title: str | Promise,
+    default_channels: Iterable[Channel | str],
+    critical_allowed: bool = False,
+    sensitive: bool = False,
+    template_dir: str = "",
+) -> Topic:
+    """Register a topic. Registering the same key twice with different settings is an error."""
+    topic = Topic(
+        key=key,
+        title=title,
+        default_channels=frozenset(Channel(c) for c in default_channels),
+        critical_allowed=critical_allowed,
+        sensitive=sensitive,
+        template_dir=template_dir,
+    )
+    existing = _REGISTRY.get(key)
+    if existing is not None and existing != topic:
+        raise ValueError(f"Notification topic {key!r} is already registered differently.")
+    _REGISTRY[key] = topic
+    return topic
+
+
+def unregister_topic(key: str) -> None:
+    """Remove a topic (tests only)."""
+    _REGISTRY.pop(key, None)
+
+
+def get_topic(key: str) -> Topic:
+    try:
+        return _REGISTRY[key]
+    except KeyError:
+        raise UnknownTopic(key) from None
+
+
+def all_topics() -> list[Topic]:
+    return sorted(_REGISTRY.values(), key=lambda t: t.key)
+
+
+# --- Core topics ------------------------------------------------------------------------
+register_topic(
+    "accounts.new_device_login",
+    title=_("Sign-in from a new device"),
+    default_channels=[Channel.IN_APP, Channel.EMAIL, Channel.PUSH],
+)
+register_topic(
+    "accounts.password_changed",
+    title=_("Password changed"),
+    default_channels=[Channel.IN_APP, Channel.EMAIL],
+)
+register_topic(
+    "system.test",
+    title=_("Test notification"),
+    default_channels=[Channel.IN_APP, Channel.EMAIL, Channel.PUSH, Channel.SMS],
+    critical_allowed=True,
+)

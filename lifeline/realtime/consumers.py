@@ -1,0 +1,141 @@
+"""WebSocket consumers: authenticate, join the allowed groups, relay events. Nothing else.
+
+Consumers never write to the database: client commands go through the HTTP API, so there
+is one write path. The only state a consumer touches is presence, in the cache.
+
+Client protocol (JSON text frames):
+
+* server → client: event envelopes `{type, id, occurred_at, version, data}`
+  (`lifeline.realtime.events.Event.as_dict`), and `{"type": "pong"}`;
+* client → server: `{"type": "ping"}` every `LIFELINE_PRESENCE_TTL / 2` seconds or so
+  (refreshes presence); anything else gets `{"type": "error", "code": "unsupported_message"}`.
+
+Close codes: 4401 not authenticated (or the token expired: get a new one and reconnect),
+4403 authenticated but not allowed here (do not retry).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections import deque
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied
+
+from lifeline.realtime import auth, groups, presence
+
+logger = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
+_MAX_CLIENT_FRAME = 1024
+_RECENT_EVENT_IDS = 256
+
+
+class EventsConsumer(AsyncJsonWebsocketConsumer):
+    """Base consumer: override `groups_for` (and `is_allowed` when needed) per audience.
+
+    `groups_for(user)` runs in a database thread, may read (never write), and may raise
+    `PermissionDenied` to refuse with 4403. URL parameters are in
+    `self.scope["url_route"]["kwargs"]`.
+    """
+
+    user: Any = None
+
+    def groups_for(self, user: Any) -> list[str]:
+        """Return the group names this user may join on this endpoint."""
+        raise NotImplementedError
+
+    async def connect(self) -> None:
+        self.groups = []
+        self._recent_ids: deque[str] = deque(maxlen=_RECENT_EVENT_IDS)
+        self._expiry: asyncio.TimerHandle | None = None
+        self._expiry_task: asyncio.Task[None] | None = None
+        subprotocol = self.scope.get(auth.SUBPROTOCOL)
+        user = self.scope.get("user")
+        if self.scope.get(auth.AUTH_ERROR) == auth.ERROR_TOKEN_RESTRICTED:
+            await self._refuse(CLOSE_FORBIDDEN, subprotocol)
+            return
+        if user is None or not user.is_authenticated:
+            await self._refuse(CLOSE_UNAUTHENTICATED, subprotocol)
+            return
+        try:
+            names = await database_sync_to_async(self.groups_for)(user)
+        except PermissionDenied:
+            await self._refuse(CLOSE_FORBIDDEN, subprotocol)
+            return
+        names = [groups.validate(n) for n in dict.fromkeys(names)]
+        for name in names:
+            await self.channel_layer.group_add(name, self.channel_name)
+        # The base class discards these groups on disconnect.
+        self.groups = names
+        self.user = user
+        await presence.amark_online(user.pk, self.channel_name)
+        await self.accept(subprotocol=subprotocol)
+        self._close_when_token_expires()
+
+    async def _refuse(self, code: int, subprotocol: str | None) -> None:
+        # Accept, then close: a browser only sees a close code on an opened socket, and the
+        # code tells the client whether to re-authenticate (4401) or give up (4403).
+        await self.accept(subprotocol=subprotocol)
+        await self.close(code=code)
+
+    def _close_when_token_expires(self) -> None:
+        expires_at = self.scope.get(auth.AUTH_EXPIRES_AT)
+        if expires_at is None:
+            return
+        delay = max(0.0, float(expires_at) - time.time())
+        loop = asyncio.get_running_loop()
+
+        def close_expired() -> None:
+            self._expiry_task = loop.create_task(self.close(code=CLOSE_UNAUTHENTICATED))
+
+        self._expiry = loop.call_later(delay, close_expired)
+
+    async def disconnect(self, code: int) -> None:
+        expiry = getattr(self, "_expiry", None)
+        if expiry is not None:
+            expiry.cancel()
+        if self.user is not None:
+            await presence.amark_offline(self.user.pk, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.user is None:
+            return
+        if text_data is None or len(text_data) > _MAX_CLIENT_FRAME:
+            await self.send_json({"type": "error", "code": "unsupported_message"})
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            content = None
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await presence.amark_online(self.user.pk, self.channel_name)
+            await self.send_json({"type": "pong"})
+            return
+        await self.send_json({"type": "error", "code": "unsupported_message"})
+
+    async def realtime_event(self, message: dict[str, Any]) -> None:
+        """Relay one envelope (channel-layer type `realtime.event`) to the client, once."""
+        event = message["event"]
+        event_id = event.get("id")
+        if event_id in self._recent_ids:
+            return  # the same event reached us through two of our groups
+        self._recent_ids.append(event_id)
+        await self.send_json(event)
+
+
+class NotificationsConsumer(EventsConsumer):
+    """`/ws/notifications/`: every signed-in user hears what is addressed to them."""
+
+    def groups_for(self, user: Any) -> list[str]:
+        return [groups.user(user.pk)]

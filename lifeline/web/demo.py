@@ -1,0 +1,62 @@
+"""Demo data: a registry that each module adds its own demo content to.
+
+`lifeline serve --demo` (and only it) runs `manage.py seed_demo`, which creates one demo
+organization per organization kind and one demo account per role, then calls every seeder
+registered here with a `DemoContext`. A module registers from its AppConfig.ready():
+
+    class SosConfig(AppConfig):
+        def ready(self) -> None:
+            from lifeline.sos.demo import seed
+            from lifeline.web.demo import register
+
+            register(seed)
+
+    # lifeline/sos/demo.py
+    def seed(ctx: DemoContext) -> None:
+        owner = ctx.users[Role.DEVICE_OWNER]
+        Device.objects.get_or_create(owner=owner, serial="DEMO-0001", defaults={...})
+
+Seeders must be idempotent (`get_or_create` on a stable key: the command runs at every
+`serve --demo`) and must mark what they create as demo data where the model can say so.
+Each seeder runs in its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Organization
+    from lifeline.accounts.models import User
+
+
+@dataclass
+class DemoContext:
+    """What the core demo data created: organizations by kind and users by role."""
+
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    write: Callable[[str], Any] = print
+
+
+DemoSeeder = Callable[[DemoContext], None]
+
+_seeders: list[DemoSeeder] = []
+
+
+def register(seeder: DemoSeeder) -> DemoSeeder:
+    """Add a seeder (usable as a decorator). Registering the same function twice is a no-op."""
+    if seeder not in _seeders:
+        _seeders.append(seeder)
+    return seeder
+
+
+def unregister(seeder: DemoSeeder) -> None:
+    if seeder in _seeders:
+        _seeders.remove(seeder)
+
+
+def seeders() -> tuple[DemoSeeder, ...]:
+    return tuple(_seeders)

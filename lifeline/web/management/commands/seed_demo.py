@@ -1,0 +1,220 @@
+"""Create the demo data (run by `lifeline serve --demo` only; safe to run again).
+
+One organization per organization kind and one account per role, all marked `is_demo`, then
+every seeder registered in `lifeline.web.demo`. Passwords are generated on the first run and
+kept in `var/demo-credentials.json` (mode 0600) with the TOTP secret of the roles that must
+use 2FA, so people and scripts can sign in; later runs reuse them. Nothing is stored in the
+repository.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import string
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lifeline.access.enums import OrganizationKind, Role
+from lifeline.access.models import Membership, Organization
+from lifeline.accounts.models import User
+from lifeline.web.demo import DemoContext, seeders
+
+DEMO_EMAIL_DOMAIN = "demo.lifeline.local"
+DEMO_TOTP_DEVICE_NAME = "Demo authenticator"
+CREDENTIALS_FILE_NAME = "demo-credentials.json"
+
+ROLE_KIND: dict[str, str] = {
+    Role.PATIENT: OrganizationKind.CLINIC,
+    Role.DOCTOR: OrganizationKind.CLINIC,
+    Role.CLINIC_ADMIN: OrganizationKind.CLINIC,
+    Role.DEVICE_OWNER: OrganizationKind.SOS_SERVICE,
+    Role.HELPER: OrganizationKind.SOS_SERVICE,
+    Role.SOS_ADMIN: OrganizationKind.SOS_SERVICE,
+    Role.DISPATCHER: OrganizationKind.AMBULANCE_STATION,
+    Role.CREW: OrganizationKind.AMBULANCE_STATION,
+    Role.AMBULANCE_ADMIN: OrganizationKind.AMBULANCE_STATION,
+    Role.OPERATOR: OrganizationKind.SERVICE_COMPANY,
+    Role.MASTER: OrganizationKind.SERVICE_COMPANY,
+    Role.MANAGER: OrganizationKind.SERVICE_COMPANY,
+    Role.DIRECTOR: OrganizationKind.SERVICE_COMPANY,
+    Role.SELLER: OrganizationKind.MARKETPLACE,
+    Role.BUYER: OrganizationKind.MARKETPLACE,
+    Role.FREELANCER: OrganizationKind.MARKETPLACE,
+    Role.MODERATOR: OrganizationKind.MARKETPLACE,
+    Role.PLATFORM_ADMIN: OrganizationKind.PLATFORM,
+}
+
+DEMO_ORGANIZATION_NAMES: dict[str, str] = {
+    OrganizationKind.CLINIC: "Demo clinic",
+    OrganizationKind.SOS_SERVICE: "Demo SOS service",
+    OrganizationKind.AMBULANCE_STATION: "Demo ambulance station",
+    OrganizationKind.SERVICE_COMPANY: "Demo service company",
+    OrganizationKind.MARKETPLACE: "Demo marketplace",
+    OrganizationKind.PLATFORM: "Demo platform",
+}
+
+_SPECIALS = "!#%+-.=@"
+
+
+def credentials_path() -> Path:
+    return Path(settings.VAR_DIR) / CREDENTIALS_FILE_NAME
+
+
+def demo_email(role: str) -> str:
+    return f"{role.replace('_', '-')}@{DEMO_EMAIL_DOMAIN}"
+
+
+def generate_password(length: int = 18) -> str:
+    """A random password with upper, lower, digit and special characters (the policy)."""
+    rng = secrets.SystemRandom()
+    classes = [string.ascii_uppercase, string.ascii_lowercase, string.digits, _SPECIALS]
+    chars = [rng.choice(c) for c in classes]
+    alphabet = "".join(classes)
+    chars += [rng.choice(alphabet) for _ in range(length - len(chars))]
+    rng.shuffle(chars)
+    return "".join(chars)
+
+
+def _load_credentials(path: Path) -> dict[str, dict[str, Any]]:
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {a["role"]: a for a in data.get("accounts", []) if isinstance(a, dict) and "role" in a}
+
+
+def _write_credentials(path: Path, accounts: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "note": "Demo accounts created by `lifeline serve --demo`. Demo data only.",
+        "login_url": "/login/",
+        "accounts": accounts,
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(payload, fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+    tmp.chmod(0o600)
+    tmp.replace(path)
+
+
+class Command(BaseCommand):
+    help = "Create the demo organizations and accounts (only `lifeline serve --demo` runs it)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = credentials_path()
+        known = _load_credentials(path)
+        ctx = DemoContext(write=self.stdout.write)
+        with transaction.atomic():
+            for kind in OrganizationKind.values:
+                ctx.organizations[kind] = self._organization(kind)
+            accounts = [self._account(role, ctx, known.get(role)) for role in Role.values]
+        _write_credentials(path, accounts)
+        for seeder in seeders():
+            with transaction.atomic():
+                seeder(ctx)
+        if options["verbosity"] > 0:
+            self._print_table(accounts, path)
+
+    def _organization(self, kind: str) -> Organization:
+        org, _ = Organization.objects.get_or_create(
+            slug=f"demo-{kind.replace('_', '-')}",
+            defaults={"name": DEMO_ORGANIZATION_NAMES[kind], "kind": kind, "is_demo": True},
+        )
+        if not org.is_demo:
+            raise CommandError(f"Organization {org.slug!r} exists and is not demo data.")
+        return org
+
+    def _account(
+        self, role: str, ctx: DemoContext, known: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        email = demo_email(role)
+        org = ctx.organizations[ROLE_KIND[role]]
+        now = timezone.now()
+        user = User.objects.filter(email=email).first()
+        if user is not None and not user.is_demo:
+            raise CommandError(f"{email} belongs to a real account; refusing to touch it.")
+        password = (known or {}).get("password") or ""
+        if user is None or not known or not password:
+            is_admin = role == Role.PLATFORM_ADMIN
+            if user is None:
+                user = User(
+                    email=email,
+                    full_name=f"Demo {Role(role).label}",
+                    is_demo=True,
+                    is_staff=is_admin,
+                    is_superuser=is_admin,
+                    language="en",
+                    email_verified_at=now,
+                )
+            password = password or self._new_password(user)
+            user.set_password(password)
+            user.password_changed_at = now
+            user.save()
+        Membership.objects.get_or_create(
+            user=user,
+            organization=org,
+            role=role,
+            defaults={"is_active": True, "approved_at": now},
+        )
+        ctx.users[role] = user
+        entry: dict[str, Any] = {
+            "role": role,
+            "organization": org.name,
+            "organization_kind": org.kind,
+            "login": email,
+            "password": password,
+        }
+        if role in settings.LIFELINE_2FA_REQUIRED_ROLES:
+            entry["totp_secret"] = self._totp_secret(user, (known or {}).get("totp_secret"))
+        return entry
+
+    def _new_password(self, user: User) -> str:
+        for _attempt in range(20):
+            password = generate_password()
+            try:
+                validate_password(password, user)
+            except ValidationError:
+                continue
+            return password
+        raise CommandError("Could not generate a password that satisfies the password policy.")
+
+    def _totp_secret(self, user: User, known_secret: str | None) -> str:
+        device = TOTPDevice.objects.filter(user=user, name=DEMO_TOTP_DEVICE_NAME).first()
+        if device is None:
+            device = TOTPDevice(user=user, name=DEMO_TOTP_DEVICE_NAME, confirmed=True)
+            if known_secret:
+                device.key = base64.b32decode(known_secret).hex()
+            device.save()
+        return base64.b32encode(device.bin_key).decode("ascii")
+
+    def _print_table(self, accounts: list[dict[str, Any]], path: Path) -> None:
+        headers = ("role", "organization", "login", "password", "2FA (TOTP secret)")
+        rows = [
+            (a["role"], a["organization"], a["login"], a["password"], a.get("totp_secret", "-"))
+            for a in accounts
+        ]
+        widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+
+        def line(cells: tuple[str, ...]) -> str:
+            return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+        self.stdout.write("Demo accounts (demo data only; also in %s):" % path)
+        self.stdout.write(line(headers))
+        self.stdout.write(line(tuple("-" * w for w in widths)))
+        for row in rows:
+            self.stdout.write(line(row))
