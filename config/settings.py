@@ -248,6 +248,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lifeline.accounts.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "lifeline.accounts.lockout.username_from_request"
 AXES_VERBOSE = False
+# accounts.LoginEvent is the login history; axes' own access log would also force a session
+# (and a cookie) onto every API login.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_IPWARE_PROXY_COUNT = env.int("LIFELINE_PROXY_COUNT", default=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 

@@ -134,7 +134,9 @@ def build_command(
     elif role == "worker":
         cmd = ["celery", "-A", "config", "worker", "-Q", CELERY_QUEUES, "--loglevel", "INFO"]
     elif role == "beat":
-        cmd = ["celery", "-A", "config", "beat", "--loglevel", "INFO"]
+        # Beat's own state (last run times) lives in ./var, not in the working tree.
+        state = Path(env.get("LIFELINE_VAR_DIR", str(ROOT / "var"))) / "celerybeat-schedule"
+        cmd = ["celery", "-A", "config", "beat", "--schedule", str(state), "--loglevel", "INFO"]
     else:
         raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
     return [*cmd, *extra], overrides
@@ -150,6 +152,8 @@ def run(argv: Sequence[str]) -> int:
         sys.stderr.write(f"usage: lifeline run {{{','.join(ROLES)}}} [args ...]\n")
         return 2
     cmd, overrides = build_command(argv[0], argv[1:])
+    if argv[0] == "beat":
+        Path(cmd[cmd.index("--schedule") + 1]).parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.update(overrides)
     os.chdir(ROOT)

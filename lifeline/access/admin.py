@@ -75,7 +75,7 @@ class MembershipAdmin(admin.ModelAdmin):
         if obj is None:
             kwargs["form"] = MembershipAddForm
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.request = request
+        form.request = request  # type: ignore[attr-defined]
         return form
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -108,9 +108,7 @@ class MembershipAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{membership}: {exc.detail}", messages.ERROR)
             else:
                 done += 1
-        self.message_user(
-            request, gettext("%(count)d membership(s) updated.") % {"count": done}
-        )
+        self.message_user(request, gettext("%(count)d membership(s) updated.") % {"count": done})
 
     @admin.action(description=_("Approve selected memberships"))
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:

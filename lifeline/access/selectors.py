@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from lifeline.access.models import Membership, Organization
@@ -37,7 +38,7 @@ def organizations_of(*, user: User, roles: Iterable[str] | None = None) -> Query
     return Organization.objects.filter(pk__in=memberships.values("organization_id"))
 
 
-def organization_list_for(*, actor: User) -> QuerySet[Organization]:
+def organization_list_for(*, actor: User | AnonymousUser) -> QuerySet[Organization]:
     """Organizations `actor` may see: all of them for a platform admin, else their own."""
     if is_platform_admin(actor):
         return Organization.objects.all()
@@ -46,12 +47,16 @@ def organization_list_for(*, actor: User) -> QuerySet[Organization]:
     return organizations_of(user=actor)
 
 
-def organization_get_for(*, actor: User, organization_id: UUID | str) -> Organization:
+def organization_get_for(
+    *, actor: User | AnonymousUser, organization_id: UUID | str
+) -> Organization:
     """Return the organization if `actor` may see it; otherwise raise NotFound."""
     return get_or_not_found(organization_list_for(actor=actor), pk=organization_id)
 
 
-def membership_list_for(*, actor: User, organization: Organization) -> QuerySet[Membership]:
+def membership_list_for(
+    *, actor: User | AnonymousUser, organization: Organization
+) -> QuerySet[Membership]:
     """Memberships of `organization` visible to `actor`, newest first, users preloaded.
 
     Member managers (can_manage_members) see every membership, pending and revoked ones
@@ -59,17 +64,17 @@ def membership_list_for(*, actor: User, organization: Organization) -> QuerySet[
     """
     memberships = Membership.objects.filter(organization=organization).select_related("user")
     if not can_manage_members(actor, organization):
-        memberships = memberships.filter(user_id=actor.pk) if actor.is_authenticated else memberships.none()
+        memberships = (
+            memberships.filter(user_id=actor.pk) if actor.is_authenticated else memberships.none()
+        )
     return memberships.order_by("-created_at", "-id")
 
 
 def membership_get_for(
-    *, actor: User, organization: Organization, membership_id: int | str
+    *, actor: User | AnonymousUser, organization: Organization, membership_id: int | str
 ) -> Membership:
     """Return one membership of `organization` within `actor`'s scope; otherwise NotFound."""
     return get_or_not_found(
-        membership_list_for(actor=actor, organization=organization).select_related(
-            "organization"
-        ),
+        membership_list_for(actor=actor, organization=organization).select_related("organization"),
         pk=membership_id,
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from rest_framework.test import APIClient
@@ -62,7 +62,7 @@ def _build_actor(
     if actor.startswith(OTHER_PREFIX):
         role = actor.removeprefix(OTHER_PREFIX)
         kind = organization.kind if organization is not None else OrganizationKind.CLINIC
-        return user_with_role(role, OrganizationFactory(kind=kind))
+        return user_with_role(role, cast(Organization, OrganizationFactory(kind=kind)))
     if actor not in Role.values:
         raise ValueError(f"Unknown matrix actor {actor!r}")
     if actor == Role.PLATFORM_ADMIN or organization is None:
@@ -122,7 +122,7 @@ def assert_permission_matrix(
             (case.actor, case.method.upper(), url, str(case.expected_status), str(status), code)
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    table = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows)
-    raise AssertionError(
-        f"{len(mismatches)} of {len(outcomes)} permission cases differ:\n{table}"
+    table = "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows
     )
+    raise AssertionError(f"{len(mismatches)} of {len(outcomes)} permission cases differ:\n{table}")

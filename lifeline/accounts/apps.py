@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "lifeline.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from lifeline.accounts import schema  # noqa: F401  registers the OpenAPI auth scheme

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from datetime import datetime
+from typing import Any, ClassVar
 
 from django.db import connections, models, transaction
 from django.utils import timezone
@@ -36,15 +35,22 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
     def purge_before(self, cutoff: datetime) -> int:
         """Delete every event created before `cutoff`; return how many were deleted."""
-        connection = connections[self.db]
+        postgresql = connections[self.db].vendor == "postgresql"
         with transaction.atomic(using=self.db):
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    # Transaction-local: the trigger lets this transaction's DELETEs through.
-                    cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_SETTING])
+            if postgresql:
+                # Transaction-local, and switched off again below, so the trigger lets only
+                # these DELETEs through even when the caller's transaction goes on. A failed
+                # delete rolls the savepoint, and the setting with it, back.
+                self._set_purge_setting("on")
             expired = self.filter(created_at__lt=cutoff)
             deleted, _by_model = models.QuerySet.delete(expired)
+            if postgresql:
+                self._set_purge_setting("off")
         return deleted
+
+    def _set_purge_setting(self, value: str) -> None:
+        with connections[self.db].cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [PURGE_SETTING, value])
 
 
 class AuditEvent(models.Model):

@@ -85,9 +85,7 @@ def claim_due(
             locked = candidates.select_for_update(skip_locked=True, of=("self",))
             pks = list(locked.values_list("pk", flat=True)[:limit])
             if pks:
-                queryset.model._base_manager.using(queryset.db).filter(pk__in=pks).update(
-                    **updates
-                )
+                queryset.model._base_manager.using(queryset.db).filter(pk__in=pks).update(**updates)
             return pks
         claimed = []
         for pk in list(candidates.values_list("pk", flat=True)[:limit]):
@@ -102,9 +100,7 @@ def claim_due(
         return claimed
 
 
-def release(
-    instance: Model, *, claim_field: str, values: Mapping[str, Any] | None = None
-) -> bool:
+def release(instance: Model, *, claim_field: str, values: Mapping[str, Any] | None = None) -> bool:
     """Give a claimed row back (set `claim_field` to NULL) so the next sweep can take it."""
     model = type(instance)
     updated = model._base_manager.filter(pk=instance.pk).update(

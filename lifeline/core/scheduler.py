@@ -89,7 +89,11 @@ class EmbeddedBeat:
 
     def start(self) -> threading.Thread:
         self.app.loader.import_default_modules()  # autodiscover every app's tasks.py
-        self.thread = threading.Thread(target=self._loop, name="lifeline-embedded-beat", daemon=True)
+        # Every sweep succeeding every 10 s is not news on the console; failures still log.
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+        self.thread = threading.Thread(
+            target=self._loop, name="lifeline-embedded-beat", daemon=True
+        )
         self.thread.start()
         return self.thread
 

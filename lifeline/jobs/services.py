@@ -184,6 +184,13 @@ def _job_failed(*, job_id: str, token: str, error: str) -> str | None:
         job.claimed_by = ""
         job.last_error = error[:200]
         job.save(
-            update_fields=["status", "run_at", "claimed_at", "claimed_by", "last_error", "updated_at"]
+            update_fields=[
+                "status",
+                "run_at",
+                "claimed_at",
+                "claimed_by",
+                "last_error",
+                "updated_at",
+            ]
         )
         return JobStatus.PENDING

@@ -36,8 +36,13 @@ logger = logging.getLogger(__name__)
 # A row still "sending" this long after its claim belongs to a worker that died (the task
 # hard time limit is 300 s): the sweep queues it again rather than lose, say, an SOS push.
 SENDING_EXPIRES_AFTER = timedelta(minutes=10)
-# How long a re-queued row waits for its Celery retry before the sweep enqueues it itself.
+# How long a queued row waits for its queue message before the sweep enqueues it itself.
 REQUEUE_AFTER = timedelta(minutes=5)
+# The first try and five retries (the task's max_retries), however they were triggered.
+MAX_ATTEMPTS = 6
+# Backoff of the sweep's own retries (used when there is no broker to retry through).
+RETRY_BASE = timedelta(seconds=30)
+RETRY_MAX = timedelta(minutes=30)
 SWEEP_BATCH_SIZE = 500
 
 
@@ -45,11 +50,12 @@ class ChannelDisabled(PermanentError):
     """The vendor was switched off after the delivery was queued: skipped, not failed."""
 
 
-def delivery_send(*, delivery_id: int, final_attempt: bool = False) -> None:
+def delivery_send(*, delivery_id: int) -> None:
     """Send one delivery unless another run already claimed or finished it.
 
-    Raises RecoverableError (after re-queueing the row) so the task retries with backoff,
-    except on the `final_attempt`, which marks the delivery failed instead.
+    On a recoverable failure the row goes back to queued with a backoff `next_attempt_at`
+    (the sweep's deadline) and RecoverableError is raised so a worker retries sooner; the
+    MAX_ATTEMPTS-th failure marks the delivery failed instead.
     """
     now = timezone.now()
     claimed = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.QUEUED).update(
@@ -78,13 +84,14 @@ def delivery_send(*, delivery_id: int, final_attempt: bool = False) -> None:
     except PermanentError as exc:
         _finish(delivery, status=DeliveryStatus.FAILED, response=_error_response(exc))
     except RecoverableError as exc:
-        if final_attempt:
+        if delivery.attempts >= MAX_ATTEMPTS:
             _finish(delivery, status=DeliveryStatus.FAILED, response=_error_response(exc))
             return
+        backoff = min(RETRY_BASE * 2 ** (delivery.attempts - 1), RETRY_MAX)
         Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
             status=DeliveryStatus.QUEUED,
             provider_response=_error_response(exc),
-            next_attempt_at=timezone.now() + REQUEUE_AFTER,
+            next_attempt_at=timezone.now() + backoff,
             updated_at=timezone.now(),
         )
         logger.warning(
@@ -196,9 +203,9 @@ def enqueue(*, delivery_id: int, critical: bool) -> None:
     """Send the delivery from a worker once the current transaction commits."""
     if critical:
         # SOS alerts and emergency assignments skip the default queue's backlog.
-        deliver.apply_async_on_commit(kwargs={"delivery_id": delivery_id}, queue="realtime")
+        deliver.apply_async_on_commit(kwargs={"delivery_id": delivery_id}, queue="realtime")  # type: ignore[attr-defined]
     else:
-        deliver.delay_on_commit(delivery_id=delivery_id)
+        deliver.delay_on_commit(delivery_id=delivery_id)  # type: ignore[attr-defined]
 
 
 def deliveries_enqueue_due(*, now: datetime | None = None) -> int:

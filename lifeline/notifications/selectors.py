@@ -87,7 +87,9 @@ def quiet_hours_for(*, actor: User) -> QuietHours:
     """The actor's quiet hours; an unsaved disabled 22:00–07:00 window if never set."""
     quiet = QuietHours.objects.filter(user=actor).first()
     if quiet is None:
-        quiet = QuietHours(user=actor, enabled=False, start=DEFAULT_QUIET_START, end=DEFAULT_QUIET_END)
+        quiet = QuietHours(
+            user=actor, enabled=False, start=DEFAULT_QUIET_START, end=DEFAULT_QUIET_END
+        )
     return quiet
 
 

@@ -381,4 +381,3 @@ def device_register(
 def device_delete(*, device: PushDevice) -> None:
     audit.record(actor=device.user, action="notifications.device_deleted", target=device)
     device.delete()
-

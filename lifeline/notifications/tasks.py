@@ -18,7 +18,15 @@ from lifeline.notifications.exceptions import RecoverableError
 def deliver(self, *, delivery_id: int) -> None:  # type: ignore[no-untyped-def]
     from lifeline.notifications.delivery import delivery_send  # delivery imports tasks
 
-    delivery_send(delivery_id=delivery_id, final_attempt=self.request.retries >= self.max_retries)
+    try:
+        delivery_send(delivery_id=delivery_id)
+    except RecoverableError:
+        if self.request.is_eager:
+            # No broker to retry through (embedded mode): the row is queued again with a
+            # backoff deadline that the `send_due` sweep honours. Raising here would only
+            # break the request whose commit enqueued us.
+            return
+        raise
 
 
 @shared_task(name="notifications.send_due", acks_late=True)

@@ -21,7 +21,7 @@ from django.db import connection
 
 logger = logging.getLogger(__name__)
 
-CHECK_TIMEOUT_SECONDS = 2.0
+CHECK_TIMEOUT_SECONDS = 2
 
 
 def _database() -> None:

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from lifeline.ops import metrics
 from lifeline.ops.logging import REDACTED, SECRET_KEY
 
-access_logger = logging.getLogger("lifeline.access")
+access_logger = logging.getLogger("lifeline.ops.access")
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 

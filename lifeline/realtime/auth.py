@@ -9,10 +9,12 @@ The stack (outermost first), built by `RealtimeAuthMiddlewareStack`:
    * a JWT access token, from `Authorization: Bearer <t>`, `?token=<t>` or the subprotocols
      `["bearer", "<t>"]` (the server then accepts with the `bearer` subprotocol), is
      validated by the same authentication class as the API (simplejwt: signature, expiry,
-     `sub` user lookup, inactive users refused) plus the account restrictions below;
+     `sub` user lookup, revoked sessions and inactive users refused); a token carrying the
+     accounts' `restrict` claim (must change the password or enrol 2FA) is refused (4403);
    * otherwise the Django session cookie (Channels' `AuthMiddlewareStack`), but only when
      the browser sent an `Origin` header: a client without one (a device, a mobile app)
-     must use a token, so a cookie alone never authenticates a non-browser socket.
+     must use a token, so a cookie alone never authenticates a non-browser socket. A
+     session past its inactivity limit (accounts' SessionPolicyMiddleware) is refused.
 
 It sets `scope["user"]` (AnonymousUser when refused) and, for the consumer, the keys below.
 A present but invalid token never falls back to the session.
@@ -21,6 +23,7 @@ A present but invalid token never falls back to the session.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import ParseResult, parse_qs, urlparse
@@ -48,21 +51,9 @@ ERROR_TOKEN_INVALID = "token_invalid"  # bad signature, expired, wrong type, unk
 ERROR_USER_INACTIVE = "user_inactive"
 ERROR_TOKEN_RESTRICTED = "token_restricted"  # valid, but the account must act first
 ERROR_ORIGIN_REQUIRED = "origin_required"  # session cookie without an Origin header
+ERROR_SESSION_IDLE = "session_idle"  # the web session outlived its inactivity limit
 
 BEARER_SUBPROTOCOL = "bearer"
-
-# Claims the accounts app may put in an access token to limit it to a few endpoints
-# (finish 2FA enrollment, change an expired password). Such a token opens no socket.
-RESTRICTING_CLAIMS: tuple[str, ...] = (
-    "restricted",
-    "scope",
-    "mfa_required",
-    "2fa_required",
-    "enroll_2fa",
-    "must_enroll_2fa",
-    "must_change_password",
-    "password_change_required",
-)
 
 _MAX_TOKEN_LENGTH = 4096
 
@@ -95,23 +86,12 @@ def token_from_scope(scope: dict[str, Any]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _restricted(token: Any) -> bool:
-    payload = getattr(token, "payload", {})
-    for claim in RESTRICTING_CLAIMS:
-        value = payload.get(claim)
-        if claim == "scope":
-            # A scoped token (e.g. "password_change") is not a general access token.
-            if value not in (None, "", "access"):
-                return True
-        elif value:
-            return True
-    return False
-
-
 @database_sync_to_async
 def user_from_token(raw: str) -> tuple[Any, str | None, float | None]:
     """Return `(user, error, expires_at)`; the user is AnonymousUser when refused."""
+    # Imported here: this module is imported by config/asgi.py's router before any request.
     from lifeline.accounts.authentication import JWTAuthentication  # noqa: PLC0415
+    from lifeline.accounts.services.sessions import RESTRICT_CLAIM  # noqa: PLC0415
 
     if len(raw) > _MAX_TOKEN_LENGTH:
         return AnonymousUser(), ERROR_TOKEN_INVALID, None
@@ -128,10 +108,36 @@ def user_from_token(raw: str) -> tuple[Any, str | None, float | None]:
         return AnonymousUser(), ERROR_TOKEN_INVALID, None
     if not user.is_active:
         return AnonymousUser(), ERROR_USER_INACTIVE, None
-    if _restricted(validated):
+    if validated.get(RESTRICT_CLAIM):
+        # Must change the password or enrol 2FA first (accounts.authentication): such a
+        # token opens only a few API endpoints, and no socket.
         return AnonymousUser(), ERROR_TOKEN_RESTRICTED, None
     expires_at = validated.payload.get("exp")
     return user, None, float(expires_at) if expires_at is not None else None
+
+
+@database_sync_to_async
+def _session_idle(session: Any) -> bool:
+    from lifeline.accounts.middleware import IDLE_TIMEOUT_KEY, LAST_SEEN_KEY  # noqa: PLC0415
+
+    last_seen, limit = session.get(LAST_SEEN_KEY), session.get(IDLE_TIMEOUT_KEY)
+    return last_seen is not None and limit is not None and time.time() - int(last_seen) > int(limit)
+
+
+class SessionIdleCheckMiddleware:
+    """Refuse a cookie session idle past its limit, as the HTTP side would log it out.
+
+    The socket itself does not count as activity (it never writes the session).
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        user = scope.get("user")
+        if user is not None and user.is_authenticated and await _session_idle(scope["session"]):
+            scope = {**scope, "user": AnonymousUser(), AUTH_ERROR: ERROR_SESSION_IDLE}
+        return await self.inner(scope, receive, send)
 
 
 class TokenOrSessionAuthMiddleware:
@@ -139,7 +145,7 @@ class TokenOrSessionAuthMiddleware:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.session_inner = AuthMiddlewareStack(inner)
+        self.session_inner = AuthMiddlewareStack(SessionIdleCheckMiddleware(inner))
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         scope = dict(scope)

@@ -5,6 +5,6 @@ from lifeline.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
 ]

@@ -10,20 +10,9 @@ from django.utils import timezone
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.models import Membership, Organization
 from lifeline.accounts.models import User
+from lifeline.accounts.tests.factories import UserFactory
 
-try:  # prefer the accounts app's factory once it exists
-    from lifeline.accounts.tests.factories import UserFactory  # type: ignore[import-not-found]
-except ImportError:
-
-    class UserFactory(factory.django.DjangoModelFactory):  # type: ignore[no-redef]
-        class Meta:
-            model = User
-            skip_postgeneration_save = True
-
-        email = factory.Sequence(lambda n: f"user{n}@example.test")
-        full_name = factory.Sequence(lambda n: f"User {n}")
-        password = factory.django.Password("correct-horse-battery-staple")
-
+__all__ = ["MembershipFactory", "OrganizationFactory", "UserFactory", "user_with_role"]
 
 # The organization kind each role naturally belongs to, for `user_with_role`.
 ROLE_KINDS: dict[str, str] = {
@@ -74,9 +63,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     approved_at = factory.LazyFunction(timezone.now)
 
 
-def user_with_role(
-    role: str, organization: Organization | None = None, **user_fields: Any
-) -> User:
+def user_with_role(role: str, organization: Organization | None = None, **user_fields: Any) -> User:
     """A new user holding `role` in `organization` (a new one of the role's kind if None)."""
     if organization is None:
         organization = OrganizationFactory(kind=ROLE_KINDS.get(role, OrganizationKind.CLINIC))

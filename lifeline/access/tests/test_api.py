@@ -155,7 +155,11 @@ def test_grant_returns_the_membership_and_records_the_request(api_client):
     membership = Membership.objects.get(user=doctor)
     body = response.json()
     assert body["id"] == membership.pk
-    assert body["user"] == {"id": str(doctor.pk), "display_name": "Dr Who", "email": "who@example.test"}
+    assert body["user"] == {
+        "id": str(doctor.pk),
+        "display_name": "Dr Who",
+        "email": "who@example.test",
+    }
     assert (body["role"], body["is_active"], body["revoked_at"]) == ("doctor", True, None)
     event = AuditEvent.objects.get()
     assert (event.ip_address, event.user_agent) == ("203.0.113.7", "pytest-agent")

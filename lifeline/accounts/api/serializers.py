@@ -214,7 +214,7 @@ class TwoFactorDisableInput(serializers.Serializer[Any]):
 
 class TwoFactorStatusOutput(serializers.Serializer[Any]):
     enabled = serializers.BooleanField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]  # a field, not Field.required
     backup_codes_remaining = serializers.IntegerField()
 
 

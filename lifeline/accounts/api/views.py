@@ -55,7 +55,10 @@ def _current_session_id(request: Request) -> str | None:
         return None
     found = (
         UserSession.objects.filter(
-            user=request.user, kind="web", session_key=session_key, revoked_at__isnull=True
+            user=request.user,  # type: ignore[misc]
+            kind="web",
+            session_key=session_key,
+            revoked_at__isnull=True,
         )
         .values_list("pk", flat=True)
         .first()
@@ -212,7 +215,7 @@ class MeApi(AuthApi):
 
     @extend_schema(tags=TAGS, responses={200: s.UserOutput, 401: PROBLEM})
     def get(self, request: Request) -> Response:
-        return Response(s.UserOutput(request.user).data)
+        return Response(s.UserOutput(request.user).data)  # type: ignore[arg-type]
 
     @extend_schema(tags=TAGS, request=s.MeUpdateInput, responses={200: s.UserOutput, 400: PROBLEM})
     def patch(self, request: Request) -> Response:

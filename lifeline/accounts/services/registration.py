@@ -97,25 +97,28 @@ def user_register_by_email(*, email: str, password: str, names: Names, language:
         make_password(password)  # same work as the other branches: no timing signal
         emails.send_registration_attempt_notice(user=existing)
         return
-    with transaction.atomic():
-        if existing is None:
-            user = candidate
-        else:
-            user = existing
-            for name_field in ("full_name", "first_name", "middle_name", "last_name"):
-                setattr(user, name_field, getattr(candidate, name_field))
-        user.set_password(password)
-        user.password_changed_at = now
-        if language:
-            user.language = language
-        user.save()
-        audit.record(
-            actor=user,
-            action="accounts.user_registered",
-            target=user,
-            metadata={"by": "email", "again": existing is not None},
-        )
-        email_verification_send(user=user)
+    if existing is None:
+        user = candidate
+    else:
+        user = existing
+        for name_field in ("full_name", "first_name", "middle_name", "last_name"):
+            setattr(user, name_field, getattr(candidate, name_field))
+    user.set_password(password)
+    user.password_changed_at = now
+    if language:
+        user.language = language
+    try:
+        with transaction.atomic():
+            user.save()
+            audit.record(
+                actor=user,
+                action="accounts.user_registered",
+                target=user,
+                metadata={"by": "email", "again": existing is not None},
+            )
+            email_verification_send(user=user)
+    except IntegrityError:
+        return  # a concurrent registration of the same address won; answer the same way
 
 
 def _abandoned(user: User) -> bool:

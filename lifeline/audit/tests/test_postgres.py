@@ -28,9 +28,12 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 def test_raw_rewrites_are_rejected(sql):
     event = AuditEventFactory(action="a.b_done")
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
 
     assert AuditEvent.objects.get().action == event.action
 
@@ -42,7 +45,10 @@ def test_purge_setting_is_local_to_the_purge_transaction(settings):
 
     assert audit_purge_expired(now=NOW) == 1
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditevent")
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM audit_auditevent")
     assert list(AuditEvent.objects.values_list("pk", flat=True)) == [kept.pk]

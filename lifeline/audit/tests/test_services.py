@@ -58,8 +58,11 @@ def test_mask_walks_nested_mappings_and_lists():
     [
         (0, {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "1.1.1.1"}, "10.0.0.1"),
         (1, {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 2.2.2.2"}, "2.2.2.2"),
-        (2, {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 2.2.2.2, 3.3.3.3"},
-         "2.2.2.2"),
+        (
+            2,
+            {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 2.2.2.2, 3.3.3.3"},
+            "2.2.2.2",
+        ),
         (2, {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "2.2.2.2"}, "10.0.0.1"),
         (1, {"REMOTE_ADDR": "10.0.0.1"}, "10.0.0.1"),
         (1, {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "not-an-ip"}, None),

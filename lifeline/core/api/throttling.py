@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # rest_framework.views imports this module through DEFAULT_TH
 class CountingRateThrottle(throttling.SimpleRateThrottle):
     """Fixed window per client, started by its first request, counted with `cache.incr`."""
 
+    num_requests: int
+    duration: int
     reset_seconds: int = 0
 
     def allow_request(self, request: Request, view: APIView) -> bool:

@@ -78,7 +78,7 @@ class QuietHoursInput(serializers.Serializer):
 
 
 class PreferencesUpdateInput(serializers.Serializer):
-    preferences = PreferenceChangeInput(many=True, required=False, max_length=200)
+    preferences = PreferenceChangeInput(many=True, required=False, max_length=200)  # type: ignore[call-arg]
     quiet_hours = QuietHoursInput(required=False)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -27,7 +27,15 @@ from lifeline.notifications.api.serializers import (
 from lifeline.notifications.exceptions import WebPushNotConfigured
 from lifeline.notifications.integrations import webpush
 
+if TYPE_CHECKING:
+    from lifeline.accounts.models import User
+
 TAGS = ["notifications"]
+
+
+def _user(request: Request) -> User:
+    """The signed-in caller (every view here requires authentication)."""
+    return cast("User", request.user)
 
 
 class NotificationListApi(APIView):
@@ -43,7 +51,9 @@ class NotificationListApi(APIView):
         filters = NotificationListFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
         return paginate(
-            queryset=selectors.notification_list_for(actor=request.user, **filters.validated_data),
+            queryset=selectors.notification_list_for(
+                actor=_user(request), **filters.validated_data
+            ),
             serializer_class=NotificationOutput,
             request=request,
             view=self,
@@ -53,14 +63,14 @@ class NotificationListApi(APIView):
 class NotificationUnreadCountApi(APIView):
     @extend_schema(tags=TAGS, responses={200: UnreadCountOutput})
     def get(self, request: Request) -> Response:
-        return Response({"unread_count": selectors.unread_count_for(actor=request.user)})
+        return Response({"unread_count": selectors.unread_count_for(actor=_user(request))})
 
 
 class NotificationReadApi(APIView):
     @extend_schema(tags=TAGS, request=None, responses={200: NotificationOutput})
     def post(self, request: Request, notification_id: UUID) -> Response:
         notification = selectors.notification_get_for(
-            actor=request.user, notification_id=notification_id
+            actor=_user(request), notification_id=notification_id
         )
         notification = services.notification_mark_read(notification=notification)
         return Response(NotificationOutput(notification).data)
@@ -69,9 +79,9 @@ class NotificationReadApi(APIView):
 class NotificationReadAllApi(APIView):
     @extend_schema(tags=TAGS, request=None, responses={200: ReadAllOutput})
     def post(self, request: Request) -> Response:
-        updated = services.notification_mark_all_read(user=request.user)
+        updated = services.notification_mark_all_read(user=_user(request))
         return Response(
-            {"updated": updated, "unread_count": selectors.unread_count_for(actor=request.user)}
+            {"updated": updated, "unread_count": selectors.unread_count_for(actor=_user(request))}
         )
 
 
@@ -79,7 +89,7 @@ class NotificationArchiveApi(APIView):
     @extend_schema(tags=TAGS, request=None, responses={200: NotificationOutput})
     def post(self, request: Request, notification_id: UUID) -> Response:
         notification = selectors.notification_get_for(
-            actor=request.user, notification_id=notification_id
+            actor=_user(request), notification_id=notification_id
         )
         notification = services.notification_archive(notification=notification)
         return Response(NotificationOutput(notification).data)
@@ -87,8 +97,8 @@ class NotificationArchiveApi(APIView):
 
 def _preferences_body(request: Request) -> dict[str, Any]:
     body = {
-        "topics": selectors.preference_matrix_for(actor=request.user),
-        "quiet_hours": selectors.quiet_hours_for(actor=request.user),
+        "topics": selectors.preference_matrix_for(actor=_user(request)),
+        "quiet_hours": selectors.quiet_hours_for(actor=_user(request)),
     }
     return PreferencesOutput(body).data
 
@@ -106,7 +116,7 @@ class PreferencesApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.preferences_update(
-            user=request.user,
+            user=_user(request),
             changes=[services.PreferenceChange(**item) for item in data.get("preferences", [])],
             quiet_hours=data.get("quiet_hours"),
         )
@@ -123,7 +133,7 @@ class DeviceListApi(APIView):
     @extend_schema(tags=TAGS, responses={200: DeviceOutput(many=True)})
     def get(self, request: Request) -> Response:
         return paginate(
-            queryset=selectors.device_list_for(actor=request.user),
+            queryset=selectors.device_list_for(actor=_user(request)),
             serializer_class=DeviceOutput,
             request=request,
             view=self,
@@ -138,7 +148,7 @@ class DeviceListApi(APIView):
         data = serializer.validated_data
         subscription = data.get("subscription") or {"endpoint": "", "keys": {}}
         device, created = services.device_register(
-            user=request.user,
+            user=_user(request),
             kind=data["kind"],
             token=data.get("token", ""),
             endpoint=subscription["endpoint"],
@@ -155,7 +165,7 @@ class DeviceListApi(APIView):
 class DeviceDeleteApi(APIView):
     @extend_schema(tags=TAGS, responses={204: None})
     def delete(self, request: Request, device_id: UUID) -> Response:
-        device = selectors.device_get_for(actor=request.user, device_id=device_id)
+        device = selectors.device_get_for(actor=_user(request), device_id=device_id)
         services.device_delete(device=device)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

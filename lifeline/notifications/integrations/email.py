@@ -43,7 +43,9 @@ def send_email(
             raise RecoverableError("email.smtp_deferred", response=summary) from exc
         raise PermanentError("email.smtp_rejected", response=summary) from exc
     except (smtplib.SMTPException, OSError) as exc:
-        raise RecoverableError("email.unavailable", response={"error": type(exc).__name__}) from exc
+        raise RecoverableError(
+            "email.unavailable", response={"exception": type(exc).__name__}
+        ) from exc
     return _result(message, connection)
 
 

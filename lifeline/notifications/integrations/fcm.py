@@ -97,7 +97,9 @@ class FcmClient:
         try:
             response = requests.post(self.url, json=payload, headers=headers, timeout=self.timeout)
         except (requests.Timeout, requests.ConnectionError) as exc:
-            raise RecoverableError("fcm.unavailable", response={"error": type(exc).__name__}) from exc
+            raise RecoverableError(
+                "fcm.unavailable", response={"exception": type(exc).__name__}
+            ) from exc
         summary = http_response_summary(response.status_code, response.text)
         if response.status_code == 200:
             return ProviderResult(message_id=str(response.json().get("name", "")), response=summary)

@@ -48,7 +48,9 @@ class HttpSmsProvider:
                 timeout=self.timeout,
             )
         except (requests.Timeout, requests.ConnectionError) as exc:
-            raise RecoverableError("sms.unavailable", response={"error": type(exc).__name__}) from exc
+            raise RecoverableError(
+                "sms.unavailable", response={"exception": type(exc).__name__}
+            ) from exc
         summary = http_response_summary(response.status_code, response.text)
         if response.status_code == 429 or response.status_code >= 500:
             raise RecoverableError("sms.unavailable", response=summary)

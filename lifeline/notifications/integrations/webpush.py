@@ -58,7 +58,7 @@ class WebPushClient:
             raise _classify_error(exc) from exc
         except (requests.Timeout, requests.ConnectionError) as exc:
             raise RecoverableError(
-                "webpush.unavailable", response={"error": type(exc).__name__}
+                "webpush.unavailable", response={"exception": type(exc).__name__}
             ) from exc
         response = cast(requests.Response, response)  # a str only in curl mode, never used
         return ProviderResult(

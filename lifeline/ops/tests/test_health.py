@@ -60,7 +60,9 @@ def test_readiness_is_503_and_names_the_failing_part_without_its_message(client,
 def test_readiness_names_an_unreachable_cache_and_broker(client):
     dead = "redis://:s3cret@127.0.0.1:1/0"
     with override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead}},
+        CACHES={
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead}
+        },
         CELERY_TASK_ALWAYS_EAGER=False,
         CELERY_BROKER_URL=dead,
     ):

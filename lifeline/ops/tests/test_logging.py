@@ -24,7 +24,7 @@ def json_lines():
     handler.setFormatter(configured.formatter)
     for log_filter in configured.filters:
         handler.addFilter(log_filter)
-    loggers = [logging.getLogger("lifeline.access"), logging.getLogger("lifeline.ops.tests")]
+    loggers = [logging.getLogger("lifeline.ops.access"), logging.getLogger("lifeline.ops.tests")]
     previous = [(lg, lg.level) for lg in loggers]
     for lg in loggers:
         lg.addHandler(handler)
@@ -49,7 +49,7 @@ def test_access_line_has_request_id_and_no_query_string(client, json_lines):
     [line] = json_lines()
     assert response["X-Request-ID"] == request_id
     assert line["request_id"] == request_id
-    assert line["name"] == "lifeline.access"
+    assert line["name"] == "lifeline.ops.access"
     assert line["level"] == "INFO"
     assert line["message"] == "http.request"
     assert line["method"] == "GET"

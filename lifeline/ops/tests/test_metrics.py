@@ -94,7 +94,10 @@ def test_login_attempt_counts_by_result_and_folds_unknown_results():
 
     assert sample("lifeline_auth_logins_total", result="success") == success + 1
     assert sample("lifeline_auth_logins_total", result="other") == other + 1
-    assert REGISTRY.get_sample_value("lifeline_auth_logins_total", {"result": "user@example.org"}) is None
+    assert (
+        REGISTRY.get_sample_value("lifeline_auth_logins_total", {"result": "user@example.org"})
+        is None
+    )
 
 
 def test_audit_event_counts_by_result():

@@ -45,7 +45,7 @@ def test_before_send_strips_bodies_cookies_and_credentials():
         },
     }
     assert result["exception"]["values"][0]["value"] == "bad refresh=[redacted]"
-    assert result["logentry"] == {"message": "login password=%s"}
+    assert result["logentry"] == {"message": "login password=[redacted]"}
     assert result["breadcrumbs"]["values"][0] == {
         "message": "token=[redacted]",
         "data": {"authorization": "[redacted]"},

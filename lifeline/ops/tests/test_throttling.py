@@ -6,6 +6,7 @@ import os
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from prometheus_client import REGISTRY
 
 from lifeline.core.api.throttling import AnonRateThrottle, UserRateThrottle
 from lifeline.ops.tests.factories import UserFactory
@@ -59,7 +60,11 @@ def assert_throttles_after_three(client, frozen) -> None:
     throttled = client.get("/api/test-ping/")
 
     assert [r.status_code for r in responses] == [200, 200, 200]
-    assert [ratelimit(r) for r in responses] == [("3", "2", "60"), ("3", "1", "50"), ("3", "0", "40")]
+    assert [ratelimit(r) for r in responses] == [
+        ("3", "2", "60"),
+        ("3", "1", "50"),
+        ("3", "0", "40"),
+    ]
     assert throttled.status_code == 429
     assert throttled["Content-Type"] == "application/problem+json"
     assert throttled.json()["code"] == "throttled"
@@ -128,3 +133,13 @@ def test_throttling_is_stored_in_redis(client, frozen, three_per_minute):
             assert cache.get(keys[1]) == START.timestamp()
         finally:
             cache.delete_many(keys)
+
+
+def test_throttled_responses_are_counted_as_problems(client, frozen, three_per_minute):
+    before = REGISTRY.get_sample_value("lifeline_problems_total", {"code": "throttled"}) or 0.0
+
+    for _ in range(5):
+        client.get("/api/test-ping/")
+
+    after = REGISTRY.get_sample_value("lifeline_problems_total", {"code": "throttled"})
+    assert after == before + 2

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 from typing import Any
 
 import jwt
 import pytest
 from asgiref.sync import sync_to_async
+from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
 from lifeline.accounts.enums import UserStatus
+from lifeline.accounts.middleware import IDLE_TIMEOUT_KEY, LAST_SEEN_KEY
 from lifeline.realtime import groups, presence
 from lifeline.realtime.events import Event, apublish
 from lifeline.realtime.tests.conftest import (
@@ -119,7 +122,7 @@ async def test_inactive_user_is_refused(user: Any) -> None:
 
 
 async def test_restricted_token_is_refused_with_4403(user: Any) -> None:
-    token = await sync_to_async(access_token)(user, must_change_password=True)
+    token = await sync_to_async(access_token)(user, restrict=["password_change"])
     comm = communicator(path=f"/ws/notifications/?token={token}")
     await comm.connect()
 
@@ -168,6 +171,25 @@ async def test_session_cookie_with_other_port_origin_is_refused(user: Any) -> No
 async def test_session_cookie_without_origin_is_refused(user: Any) -> None:
     cookie = await sync_to_async(session_cookie)(user)
     comm = communicator(headers=[(b"cookie", cookie)])
+    await comm.connect()
+
+    assert await close_code(comm) == 4401
+    await comm.disconnect()
+
+
+async def test_session_idle_past_its_limit_is_refused(user: Any) -> None:
+    def idle_cookie() -> bytes:
+        client = Client()
+        client.force_login(user, backend="lifeline.accounts.backends.EmailOrPhoneBackend")
+        session = client.session
+        session[LAST_SEEN_KEY] = int(time.time()) - 1801
+        session[IDLE_TIMEOUT_KEY] = 1800
+        session.save()
+        return f"sessionid={session.session_key}".encode()
+
+    comm = communicator(
+        headers=[(b"origin", ORIGIN), (b"cookie", await sync_to_async(idle_cookie)())]
+    )
     await comm.connect()
 
     assert await close_code(comm) == 4401

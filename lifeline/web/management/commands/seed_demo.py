@@ -139,9 +139,7 @@ class Command(BaseCommand):
             raise CommandError(f"Organization {org.slug!r} exists and is not demo data.")
         return org
 
-    def _account(
-        self, role: str, ctx: DemoContext, known: dict[str, Any] | None
-    ) -> dict[str, Any]:
+    def _account(self, role: str, ctx: DemoContext, known: dict[str, Any] | None) -> dict[str, Any]:
         email = demo_email(role)
         org = ctx.organizations[ROLE_KIND[role]]
         now = timezone.now()
@@ -158,7 +156,6 @@ class Command(BaseCommand):
                     is_demo=True,
                     is_staff=is_admin,
                     is_superuser=is_admin,
-                    language="en",
                     email_verified_at=now,
                 )
             password = password or self._new_password(user)
@@ -213,7 +210,7 @@ class Command(BaseCommand):
         def line(cells: tuple[str, ...]) -> str:
             return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
-        self.stdout.write("Demo accounts (demo data only; also in %s):" % path)
+        self.stdout.write(f"Demo accounts (demo data only; also in {path}):")
         self.stdout.write(line(headers))
         self.stdout.write(line(tuple("-" * w for w in widths)))
         for row in rows:

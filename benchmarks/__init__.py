@@ -1,0 +1,1 @@
+"""Reproducible performance benchmarks; `uv run python benchmarks/run.py` runs them all."""

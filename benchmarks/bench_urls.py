@@ -1,0 +1,79 @@
+"""Benchmark-only routes on top of the project's URLconf: the same indexed read, served by a
+bare Django view and by a DRF APIView with the production defaults (JWT authentication,
+IsAuthenticated, the cache-backed throttles, JSONRenderer, problem-details errors)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
+
+from config.urls import handler404, handler500
+from config.urls import urlpatterns as project_urlpatterns
+from lifeline.access.models import Organization
+from lifeline.core.selectors import get_or_not_found
+
+
+class BenchOrganizationOutput(serializers.ModelSerializer[Organization]):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "slug", "kind"]
+
+
+class BenchOrganizationPlainOutput(serializers.Serializer[Organization]):
+    """Diagnostic only: the same output declared field by field (no model introspection)."""
+
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class BenchOrganizationGetApi(APIView):
+    output_class: type[serializers.Serializer[Organization]] = BenchOrganizationOutput
+
+    @extend_schema(responses={200: BenchOrganizationOutput})
+    def get(self, request: Request, slug: str) -> Response:
+        organization = get_or_not_found(Organization.objects.all(), slug=slug)
+        return Response(self.output_class(organization).data)
+
+
+def bare_organization_get(request: HttpRequest, slug: str) -> JsonResponse:
+    try:
+        organization = Organization.objects.get(slug=slug)
+    except Organization.DoesNotExist as exc:
+        raise Http404 from exc
+    return JsonResponse(
+        {
+            "id": str(organization.id),
+            "name": organization.name,
+            "slug": organization.slug,
+            "kind": organization.kind,
+        }
+    )
+
+
+urlpatterns = [
+    path("api/v1/bench/organizations/<slug:slug>/", BenchOrganizationGetApi.as_view()),
+    path(
+        "api/v1/bench/plain-organizations/<slug:slug>/",
+        BenchOrganizationGetApi.as_view(output_class=BenchOrganizationPlainOutput),
+    ),
+    # Diagnostic only: no user lookup (the token's claims stand in for the user).
+    path(
+        "api/v1/bench/stateless-organizations/<slug:slug>/",
+        BenchOrganizationGetApi.as_view(
+            output_class=BenchOrganizationPlainOutput,
+            authentication_classes=[JWTStatelessUserAuthentication],
+        ),
+    ),
+    path("bench/organizations/<slug:slug>/", bare_organization_get),
+    *project_urlpatterns,
+]
+
+__all__ = ["handler404", "handler500", "urlpatterns"]
