@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("LIFELINE_HTTPS", "false")
@@ -10,5 +11,5 @@ from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = tempfile.mkdtemp(prefix="lifeline-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lifeline-test-media-"))
 LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405

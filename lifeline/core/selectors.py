@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
 
 from lifeline.core.exceptions import NotFound
@@ -20,5 +20,5 @@ def get_or_not_found(queryset: QuerySet[M], **lookup: Any) -> M:
     """
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValidationError, ValueError) as exc:
+    except (ObjectDoesNotExist, ValidationError, ValueError) as exc:
         raise NotFound() from exc

@@ -13,8 +13,9 @@ from prometheus_client import Counter
 
 OTHER = "other"
 
+# The values of accounts.models.LoginResult (kept literal: ops imports no other app).
 LOGIN_RESULTS = frozenset(
-    {"success", "failure", "locked_out", "otp_required", "otp_failure", "inactive"}
+    {"success", "failed", "locked", "otp_required", "otp_failed", "inactive", "unverified"}
 )
 AUDIT_RESULTS = frozenset({"recorded", "failed"})
 

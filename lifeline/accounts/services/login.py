@@ -43,6 +43,7 @@ from lifeline.accounts.services.codes import email_verification_send
 from lifeline.accounts.services.sessions import TokenPair, session_start_api
 from lifeline.accounts.services.two_factor import otp_verify
 from lifeline.audit import services as audit
+from lifeline.ops import metrics
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class LoginOutcome:
 
 
 def _record(*, user: User, client: ClientInfo, result: str, channel: str) -> None:
+    metrics.login_attempt(result)
     LoginEvent.objects.create(
         user=user,
         ip_address=client.ip_address,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -62,9 +61,9 @@ MATRIX: list[tuple[str, str, dict[str, Any], tuple[int, int, int, int]]] = [
     ("post", "2fa/backup-codes/", {"otp": "000000"}, (401, 409, 401, 401)),
     ("get", "logins/", {}, (401, 200, 200, 200)),
     ("get", "sessions/", {}, (401, 200, 200, 200)),
-    ("post", f"sessions/{uuid.uuid4()}/revoke/", {}, (401, 404, 404, 404)),
+    ("post", "sessions/00000000-0000-4000-8000-000000000001/revoke/", {}, (401, 404, 404, 404)),
     ("post", "users/{target}/unlock/", {}, (401, 403, 403, 200)),
-    ("post", f"users/{uuid.uuid4()}/unlock/", {}, (401, 403, 403, 404)),
+    ("post", "users/00000000-0000-4000-8000-000000000002/unlock/", {}, (401, 403, 403, 404)),
     (
         "post",
         "password/change/",
@@ -453,3 +452,20 @@ def test_schema_builds(client):
 
     assert response.status_code == 200
     assert b"/api/v1/auth/2fa/totp/confirm/" in response.content
+
+
+def test_login_results_are_counted_in_metrics():
+    from prometheus_client import REGISTRY
+
+    def count(result: str) -> float:
+        value = REGISTRY.get_sample_value("lifeline_auth_logins_total", {"result": result})
+        return value or 0.0
+
+    user = UserFactory()
+    failed, success = count("failed"), count("success")
+
+    APIClient().post(f"{BASE}login/", {"email": user.email, "password": "wrong"})
+    login(APIClient(), user)
+
+    assert count("failed") == failed + 1
+    assert count("success") == success + 1

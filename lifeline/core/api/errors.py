@@ -113,7 +113,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             detail=_("The request has invalid fields."),
             errors=_flatten(exc.detail),
         )
-    detail = exc.detail if isinstance(exc.detail, str) else None
+    detail: str | None = str(exc.detail) if isinstance(exc.detail, str) else None
     # DRF's own codes ("token_not_valid") are kept when they are more specific.
     exc_code = getattr(exc.detail, "code", None) if detail else None
     if isinstance(exc.detail, dict) and "code" in exc.detail:
