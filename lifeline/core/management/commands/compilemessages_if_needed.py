@@ -15,17 +15,28 @@ class Command(BaseCommand):
     help = "Compile translation catalogues that are missing or stale."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stale = False
-        for locale_dir in settings.LOCALE_PATHS:
-            for po in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
-                mo = po.with_suffix(".mo")
-                if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-                    stale = True
-        if stale and shutil.which("msgfmt") is None:
-            # A machine without GNU gettext still serves, in English (the msgids).
-            self.stderr.write(
-                "Translations not compiled: install gettext (msgfmt) for the Russian UI."
-            )
+        stale = [
+            po
+            for locale_dir in settings.LOCALE_PATHS
+            for po in Path(locale_dir).glob("*/LC_MESSAGES/*.po")
+            if not po.with_suffix(".mo").exists()
+            or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+        ]
+        if not stale:
             return
-        if stale:
+        if shutil.which("msgfmt") is not None:
             call_command("compilemessages", verbosity=0, ignore_patterns=[".venv/*"])
+            return
+        # "Only Python and uv" machines have no GNU gettext: Babel compiles the same catalogue.
+        for po in stale:
+            compile_with_babel(po)
+
+
+def compile_with_babel(po: Path) -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as source:
+        catalog = read_po(source)
+    with po.with_suffix(".mo").open("wb") as target:
+        write_mo(target, catalog)
