@@ -13,3 +13,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_H
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lifeline-test-media-"))
 LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405
+# Tests assert the English source strings; a compiled Russian catalogue must not change them.
+LANGUAGE_CODE = "en"

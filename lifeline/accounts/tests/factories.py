@@ -20,6 +20,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
         skip_postgeneration_save = True
 
+    language = "en"  # tests assert the English source strings
+
     email = factory.Sequence(lambda n: f"user{n}@example.test")
     full_name = factory.Sequence(lambda n: f"User {n}")
     password = factory.django.Password(DEFAULT_PASSWORD)

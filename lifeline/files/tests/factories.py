@@ -18,6 +18,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "accounts.User"
 
+    language = "en"  # tests assert the English source strings
+
     email = factory.Sequence(lambda n: f"files-user{n}@example.org")
     first_name = "Test"
 

@@ -7,6 +7,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "accounts.User"
 
+    language = "en"  # tests assert the English source strings
+
     email = factory.Sequence(lambda n: f"ops-user{n}@example.org")
 
     @classmethod

@@ -13,6 +13,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = get_user_model()
         skip_postgeneration_save = True
 
+    language = "en"  # tests assert the English source strings
+
     email = factory.Sequence(lambda n: f"realtime-user-{n}@example.com")
     status = UserStatus.ACTIVE
 
