@@ -8,24 +8,11 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from lifeline.access.enums import OrganizationKind, Role
+from lifeline.accounts.tests.factories import UserFactory
 from lifeline.files import kinds
 from lifeline.files.enums import FileKind
 from lifeline.files.names import storage_name_for
 from lifeline.files.tests import samples
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "accounts.User"
-
-    language = "en"  # tests assert the English source strings
-
-    email = factory.Sequence(lambda n: f"files-user{n}@example.org")
-    first_name = "Test"
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        return model_class.objects.create_user(*args, **kwargs)
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

@@ -1,16 +1,5 @@
-from __future__ import annotations
+"""ops tests use the one shared user factory."""
 
-import factory
+from lifeline.accounts.tests.factories import UserFactory
 
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "accounts.User"
-
-    language = "en"  # tests assert the English source strings
-
-    email = factory.Sequence(lambda n: f"ops-user{n}@example.org")
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        return model_class.objects.create_user(*args, **kwargs)
+__all__ = ["UserFactory"]
