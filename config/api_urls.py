@@ -8,4 +8,8 @@ urlpatterns = [
     path("audit/", include("lifeline.audit.api.urls")),
     path("notifications/", include("lifeline.notifications.api.urls")),
     path("files/", include("lifeline.files.api.urls")),
+    path("clinic/", include("lifeline.clinic.api.urls")),
+    path("chat/", include("lifeline.chat.api.urls")),
+    # The SOS mobile contract owns top-level paths: devices/, sos/ (seed 001).
+    path("", include("lifeline.sos.api.urls")),
 ]

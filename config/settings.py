@@ -9,6 +9,7 @@ without DEBUG a missing secret key fails fast.
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import timedelta
 from pathlib import Path
 
@@ -83,6 +84,11 @@ INSTALLED_APPS = [
     "lifeline.files",
     "lifeline.ops",
     "lifeline.jobs",
+    # Domain modules (one per seed); each may use the shared apps above, never another
+    # domain module except through its selectors/services (import-linter contracts).
+    "lifeline.clinic",
+    "lifeline.chat",
+    "lifeline.sos",
     "lifeline.web",
 ]
 
@@ -374,6 +380,9 @@ USE_TZ = True
 # --- Static and media -------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Leaflet is served from the copy inside the django-leaflet wheel (static/leaflet/leaflet.js,
+# leaflet.css, images/), without installing the app: its admin needs GDAL (decision 7).
+STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]  # type: ignore[arg-type, union-attr]
 MEDIA_ROOT = Path(env.str("LIFELINE_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # No MEDIA_URL is served: files are streamed through views that check access.
 MEDIA_URL = "/media-not-public/"

@@ -18,6 +18,9 @@ urlpatterns = [
     path("metrics", ops_views.metrics, name="prometheus-django-metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("clinic/", include("lifeline.clinic.urls")),
+    path("chat/", include("lifeline.chat.urls")),
+    path("sos/", include("lifeline.sos.urls")),
     path("", include("lifeline.web.urls")),
 ]
 

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -15,10 +16,17 @@ class Command(BaseCommand):
     help = "Compile translation catalogues that are missing or stale."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The project catalogue plus each app's own (lifeline/<app>/locale/), which
+        # makemessages run inside the app directory writes, so modules translate separately.
+        locale_dirs = [Path(d) for d in settings.LOCALE_PATHS] + [
+            Path(app.path) / "locale"
+            for app in apps.get_app_configs()
+            if app.name.startswith("lifeline.")
+        ]
         stale = [
             po
-            for locale_dir in settings.LOCALE_PATHS
-            for po in Path(locale_dir).glob("*/LC_MESSAGES/*.po")
+            for locale_dir in locale_dirs
+            for po in locale_dir.glob("*/LC_MESSAGES/*.po")
             if not po.with_suffix(".mo").exists()
             or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
         ]
