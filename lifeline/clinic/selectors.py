@@ -32,3 +32,11 @@ def care_team_doctors(patient: Patient) -> QuerySet[User]:
 
 def is_care_team_pair(*, doctor: User, patient: Patient) -> bool:
     return CareTeamMember.objects.filter(doctor=doctor, patient=patient).exists()
+
+
+def latest_scores(patient: Patient) -> dict[str, dict[str, object]]:
+    """Latest score per instrument: {"dn4": {"score": 5, "band": "...", "at": iso}, ...}.
+
+    Filled in by the assessments part; the messenger's patient panel shows it.
+    """
+    return {}

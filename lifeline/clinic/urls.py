@@ -1,7 +1,7 @@
 """Web pages of the clinic module (included by config/urls.py under /clinic/)."""
 
-from django.urls import path  # noqa: F401
+from lifeline.clinic.views import urls_care, urls_documents
 
 app_name = "clinic-web"
 
-urlpatterns: list = []
+urlpatterns = [*urls_care.urlpatterns, *urls_documents.urlpatterns]

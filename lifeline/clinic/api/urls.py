@@ -1,7 +1,7 @@
-"""REST endpoints of the clinic module (included by config/api_urls.py)."""
+"""REST endpoints of the clinic module (included by config/api_urls.py), one file per part."""
 
-from django.urls import path  # noqa: F401
+from lifeline.clinic.api import urls_care, urls_documents, urls_engine
 
 app_name = "clinic"
 
-urlpatterns: list = []
+urlpatterns = [*urls_engine.urlpatterns, *urls_care.urlpatterns, *urls_documents.urlpatterns]

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import TimestampedModel, UUIDModel
 
+__all__ = ["CareTeamMember", "Patient"]
+
 
 class Patient(UUIDModel):
     """A patient of a clinic. `user` is set once the patient has an account of their own."""

@@ -1,0 +1,5 @@
+"""Clinic models: documents."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
