@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,3 +62,75 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "locale": "en-US", "timezone_id": "UTC"}
+
+
+class AsgiLiveServer:
+    """The embedded ASGI app (HTTP with static files + WebSockets) on a loopback port.
+
+    `url` is the origin to open in the browser. `call(fn, *args)` runs a synchronous callable
+    on the server's event loop thread pool, the way a request would: use it for code that
+    publishes real-time events (notify(), services) so the in-memory channel layer delivers them
+    on the loop the consumers listen on (with Redis any thread works).
+    """
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        from lifeline.core.embedded import application
+
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(application, log_level="warning", lifespan="off", ws="websockets")
+        self._server = uvicorn.Server(config)
+        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self._loop: Any = None
+        self._thread = threading.Thread(target=self._run, name="asgi-live-server", daemon=True)
+
+    def _run(self) -> None:
+        import asyncio
+
+        self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._server.serve(sockets=[self._socket]))
+
+    def start(self) -> None:
+        import time
+
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the ASGI live server did not start")
+            time.sleep(0.02)
+
+    def call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        import asyncio
+
+        from asgiref.sync import sync_to_async
+
+        future = asyncio.run_coroutine_threadsafe(
+            sync_to_async(fn, thread_sensitive=True)(*args, **kwargs), self._loop
+        )
+        return future.result(timeout=30)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=15)
+        self._socket.close()
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db: None) -> Any:
+    """A live server for pages that use WebSockets (pytest-django's `live_server` is WSGI)."""
+    server = AsgiLiveServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
