@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -19,6 +20,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from lifeline.access.enums import Role
+from lifeline.access.permissions import is_platform_admin
 from lifeline.accounts.exceptions import (
     AccountLockedOut,
     EmailNotVerified,
@@ -27,13 +30,19 @@ from lifeline.accounts.exceptions import (
     OtpRequired,
 )
 from lifeline.accounts.models import User
-from lifeline.accounts.selectors import RESTRICTION_2FA_ENROLLMENT, RESTRICTION_PASSWORD_CHANGE
+from lifeline.accounts.selectors import (
+    RESTRICTION_2FA_ENROLLMENT,
+    RESTRICTION_PASSWORD_CHANGE,
+    user_roles,
+)
 from lifeline.accounts.services.login import (
     LoginOutcome,
     user_authenticate,
     user_authenticate_second_factor,
 )
 from lifeline.accounts.services.sessions import session_end_web, session_start_web
+from lifeline.web.middleware import restrictions_store
+from lifeline.web.modules import module_links_for
 
 # The user who passed the password step and still owes a one-time code, and when.
 PENDING_2FA_KEY = "lifeline_pending_2fa"
@@ -43,7 +52,14 @@ _BACKEND = "lifeline.accounts.backends.EmailOrPhoneBackend"
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    """The role-aware start page: the modules the user has, and their account pages."""
+    user = cast(User, request.user)
+    context = {
+        "modules": module_links_for(user=user),
+        "is_platform_admin": is_platform_admin(user) and user.is_staff,
+        "roles": [Role(r).label for r in user_roles(user=user) if r in Role.values],
+    }
+    return render(request, "web/home.html", context)
 
 
 class SignInForm(forms.Form):
@@ -95,11 +111,23 @@ def _complete(request: HttpRequest, outcome: LoginOutcome) -> HttpResponse:
     session_start_web(
         user=outcome.user, session_key=request.session.session_key or "", client=outcome.client
     )
+    restrictions_store(request, list(outcome.restrictions))
     if RESTRICTION_PASSWORD_CHANGE in outcome.restrictions:
         messages.warning(request, _("Your password has expired. Please change it now."))
     if RESTRICTION_2FA_ENROLLMENT in outcome.restrictions:
         messages.warning(request, _("Your role requires two-factor authentication. Set it up."))
-    return redirect(_next_url(request))
+    response = redirect(_next_url(request))
+    # The account's language unless this browser already chose one with the switch.
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if not chosen and outcome.user.language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            outcome.user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+    return response
 
 
 @sensitive_post_parameters("password", "otp")

@@ -79,9 +79,19 @@ def totp_enroll_start(*, user: User) -> TotpEnrollment:
         raise TwoFactorAlreadyEnabled()
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return _enrollment_of(device)
+
+
+def _enrollment_of(device: TOTPDevice) -> TotpEnrollment:
     url = device.config_url
     secret = base64.b32encode(device.bin_key).decode("ascii")
     return TotpEnrollment(otpauth_url=url, secret=secret, qr_svg_data_uri=_qr_svg_data_uri(url))
+
+
+def totp_enroll_pending(*, user: User) -> TotpEnrollment | None:
+    """The unfinished enrolment started by totp_enroll_start (to show its QR code again)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    return None if device is None else _enrollment_of(device)
 
 
 def _backup_codes_replace(*, user: User) -> list[str]:
