@@ -1,14 +1,21 @@
 """Benchmark: an authenticated API read vs a bare Django view, same query, same server.
 
 Setup: a fresh PostgreSQL database (`lifeline_bench` on 127.0.0.1:5432, user postgres),
-migrated, with 10 000 organizations, one user and a JWT access token. Server: granian, WSGI,
-2 workers, 4 blocking threads each, persistent database connections (DATABASE_CONN_MAX_AGE=60),
-production settings (DEBUG off, every middleware, JSON access log at INFO) plus the routes
-of benchmarks/bench_urls.py:
+migrated, with 10 000 organizations, one user and an access token from the login flow
+(session-bound: authentication loads the user and checks that the session is not revoked).
+Server: granian, WSGI, 2 workers, 4 blocking threads each, persistent database connections
+(DATABASE_CONN_MAX_AGE=60), production settings (DEBUG off, every middleware, JSON access log
+at INFO) plus the routes of benchmarks/bench_urls.py:
 
   bare  GET /bench/organizations/<slug>/          Django view, Organization by slug (unique index)
-  api   GET /api/v1/bench/organizations/<slug>/   DRF APIView: JWT auth (+1 query: the user),
+  api   GET /api/v1/bench/organizations/<slug>/   DRF APIView: JWT auth (the user + session
+                                                 check: a query, or the auth cache when it is on
+                                                 — see lifeline/accounts/auth_cache.py),
                                                  IsAuthenticated, user throttle, ModelSerializer
+  previous GET /api/v1/bench/previous-organizations/<slug>/  the same APIView with the user
+                                                 lookup as it was before the auth cache: an ORM
+                                                 query with the session join on every request
+                                                 (diagnostic: before/after in the same run)
   plain GET /api/v1/bench/plain-organizations/<slug>/  the same APIView with a field-by-field
                                                  Serializer (diagnostic: the serializer's share)
   stateless GET /api/v1/bench/stateless-organizations/<slug>/  plain Serializer and no user
@@ -95,11 +102,11 @@ def prepare() -> None:
     import django  # noqa: PLC0415
 
     django.setup()
-    from rest_framework_simplejwt.tokens import AccessToken  # noqa: PLC0415
-
     from lifeline.access.enums import OrganizationKind  # noqa: PLC0415
     from lifeline.access.models import Organization  # noqa: PLC0415
+    from lifeline.accounts.clients import client_info  # noqa: PLC0415
     from lifeline.accounts.models import User  # noqa: PLC0415
+    from lifeline.accounts.services.sessions import session_start_api  # noqa: PLC0415
 
     user = User.objects.create_user(email="bench@example.org", password=None)
     kind = OrganizationKind.values[0]
@@ -111,7 +118,10 @@ def prepare() -> None:
         batch_size=2000,
     )
     slugs = [f"org-{i:05d}" for i in range(0, ORGANIZATIONS, ORGANIZATIONS // 512)]
-    print(json.dumps({"token": str(AccessToken.for_user(user)), "slugs": slugs}))
+    # The access token of the login flow: it carries the session id (`sid`), so every request
+    # also proves that the session is not revoked, as for every real client.
+    tokens = session_start_api(user=user, client=client_info(None))
+    print(json.dumps({"token": tokens.access, "slugs": slugs}))
 
 
 # --- orchestration ----------------------------------------------------------------------
@@ -167,7 +177,7 @@ def _granian() -> str:
     return str(found) if found.exists() else (shutil.which("granian") or "granian")
 
 
-def _wait_until_up(port: int, timeout: float = 30.0) -> None:
+def _wait_until_up(port: int, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         url = f"http://{HOST}:{port}/api/health/"
@@ -233,6 +243,9 @@ def run(*, quick: bool = False, redis_url: str | None = None) -> BenchResult:
         cases = {
             "bare": _requests(port, "/bench/organizations/", data["slugs"], {}),
             "api": _requests(port, "/api/v1/bench/organizations/", data["slugs"], auth),
+            "previous": _requests(
+                port, "/api/v1/bench/previous-organizations/", data["slugs"], auth
+            ),
             "plain": _requests(port, "/api/v1/bench/plain-organizations/", data["slugs"], auth),
             "stateless": _requests(
                 port, "/api/v1/bench/stateless-organizations/", data["slugs"], auth
@@ -266,6 +279,11 @@ def run(*, quick: bool = False, redis_url: str | None = None) -> BenchResult:
         cases=[
             CaseResult("bare Django view", "/bench/organizations/<slug>/", totals["bare"]),
             CaseResult("DRF API (JWT)", "/api/v1/bench/organizations/<slug>/", totals["api"]),
+            CaseResult(
+                "DRF, previous auth",
+                "/api/v1/bench/previous-organizations/<slug>/",
+                totals["previous"],
+            ),
             CaseResult(
                 "DRF, plain serializer",
                 "/api/v1/bench/plain-organizations/<slug>/",

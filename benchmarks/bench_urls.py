@@ -8,14 +8,20 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import Token
 
 from config.urls import handler404, handler500
 from config.urls import urlpatterns as project_urlpatterns
 from lifeline.access.models import Organization
+from lifeline.accounts.authentication import JWTAuthentication
+from lifeline.accounts.models import User
+from lifeline.accounts.services.sessions import SESSION_CLAIM
 from lifeline.core.selectors import get_or_not_found
 
 
@@ -58,8 +64,31 @@ def bare_organization_get(request: HttpRequest, slug: str) -> JsonResponse:
     )
 
 
+class PreviousJWTAuthentication(JWTAuthentication):
+    """Diagnostic only: the user lookup as it was before the auth cache (an ORM query with
+    the session join on every request), to measure before and after in the same run."""
+
+    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
+        session_id = validated_token.get(SESSION_CLAIM)
+        if session_id is None:
+            return super().get_user(validated_token)
+        user = User.objects.filter(
+            pk=validated_token[api_settings.USER_ID_CLAIM],
+            sessions__pk=session_id,
+            sessions__revoked_at__isnull=True,
+        ).first()
+        if user is None or not user.is_active:
+            raise AuthenticationFailed("session ended or user inactive", code="token_not_valid")
+        return user
+
+
 urlpatterns = [
     path("api/v1/bench/organizations/<slug:slug>/", BenchOrganizationGetApi.as_view()),
+    # Diagnostic only: the user lookup as it was before the auth cache.
+    path(
+        "api/v1/bench/previous-organizations/<slug:slug>/",
+        BenchOrganizationGetApi.as_view(authentication_classes=[PreviousJWTAuthentication]),
+    ),
     path(
         "api/v1/bench/plain-organizations/<slug:slug>/",
         BenchOrganizationGetApi.as_view(output_class=BenchOrganizationPlainOutput),

@@ -26,6 +26,8 @@ def _setup_django(*, embedded: bool) -> None:
         os.environ.setdefault("LIFELINE_EMBEDDED", "true")
         # Jobs and sweeps run in this process: no broker, no worker to install.
         os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+        # One process: the API's user cache may live in local memory (see auth_cache.py).
+        os.environ.setdefault("LIFELINE_AUTH_CACHE_LOCAL", "true")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     import django

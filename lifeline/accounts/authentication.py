@@ -2,7 +2,9 @@
 
 - Tokens carry the API session id (`sid`); an access token of a revoked session (logout,
   "end this session", password change elsewhere) is refused at once, not at expiry.
-  Checked in the same single query that loads the user.
+  Checked in the same single query that loads the user; the answer is cached per (user,
+  session) and invalidated at once by any change of the user or the session
+  (`lifeline.accounts.auth_cache`), so most requests need no query for it.
 - Tokens of a user who must change the password or enrol 2FA carry `restrict`. Such a token
   is refused with 403 `auth.password_change_required` / `auth.2fa_enrollment_required` by
   every view except those that declare `allow_restricted_token = True` (me, 2FA enrolment,
@@ -14,14 +16,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework_simplejwt import authentication
+from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
+from lifeline.accounts import auth_cache
 from lifeline.accounts.models import User
 from lifeline.accounts.selectors import RESTRICTION_2FA_ENROLLMENT, RESTRICTION_PASSWORD_CHANGE
 from lifeline.accounts.services.sessions import RESTRICT_CLAIM, SESSION_CLAIM
@@ -60,19 +63,16 @@ class JWTAuthentication(authentication.JWTAuthentication):
         return user, token
 
     def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
-        session_id = validated_token.get(SESSION_CLAIM)
-        if session_id is None:
-            # Tokens minted outside the login flow (tests, scripts) are not session-bound.
-            return super().get_user(validated_token)  # type: ignore[return-value]
         try:
-            user = User.objects.filter(
-                pk=validated_token[api_settings.USER_ID_CLAIM],
-                sessions__pk=session_id,
-                sessions__revoked_at__isnull=True,
-            ).first()
-        except (KeyError, ValidationError, ValueError):
-            user = None
+            user_id = validated_token[api_settings.USER_ID_CLAIM]
+        except KeyError as exc:
+            raise InvalidToken(_("Token contained no recognizable user identification")) from exc
+        session_id = validated_token.get(SESSION_CLAIM)
+        # Tokens minted outside the login flow (tests, scripts) carry no session id.
+        user = auth_cache.user_for_token(user_id=user_id, session_id=session_id)
         if user is None:
+            if session_id is None:
+                raise exceptions.AuthenticationFailed(_("User not found"), code="user_not_found")
             raise exceptions.AuthenticationFailed(
                 _("This session has ended. Sign in again."), code="token_not_valid"
             )
