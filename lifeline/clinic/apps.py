@@ -6,3 +6,13 @@ class ClinicConfig(AppConfig):
     name = "lifeline.clinic"
     label = "clinic"
     verbose_name = _("Pain clinic")
+
+    def ready(self) -> None:
+        from lifeline.clinic import documents_setup
+        from lifeline.clinic.demo import seed
+        from lifeline.clinic.services.notifications import register_topics
+        from lifeline.web.demo import register
+
+        register_topics()
+        register(seed)
+        documents_setup.ready()

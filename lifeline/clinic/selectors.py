@@ -1,19 +1,34 @@
-"""Reads about patients and care teams. Other modules (chat) use only these functions.
+"""Reads about patients, care teams and assessments, always scoped by the actor.
 
 Stable contract for other modules:
 - `patient_for_user(user)`: the Patient record of a patient account, or None.
-- `patients_for_doctor(doctor)`: patients the doctor may see and act on (assigned ones).
+- `patients_for_doctor(doctor)`: patients the doctor may see and act on (assigned ones, in
+  clinics where the doctor is approved, plus the doctor's own test patients).
 - `care_team_doctors(patient)`: users assigned to the patient.
 - `is_care_team_pair(doctor=, patient=)`: whether `doctor` is assigned to `patient`.
+- `latest_scores(patient)`: the latest stored score per instrument.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+from uuid import UUID
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from lifeline.accounts.enums import UserStatus
 from lifeline.accounts.models import User
-from lifeline.clinic.models import CareTeamMember, Patient
+from lifeline.clinic.models import (
+    Assessment,
+    AssessmentStatus,
+    CareTeamMember,
+    Evaluation,
+    Patient,
+    Score,
+)
+from lifeline.clinic.permissions import admin_organization_ids, doctor_organization_ids
+from lifeline.core.selectors import get_or_not_found
 
 
 def patient_for_user(user: User) -> Patient | None:
@@ -22,12 +37,94 @@ def patient_for_user(user: User) -> Patient | None:
     return Patient.objects.filter(user=user).first()
 
 
+def _doctor_scope(doctor: Any, doctor_orgs: list[Any]) -> Q:
+    assigned = Exists(CareTeamMember.objects.filter(patient=OuterRef("pk"), doctor=doctor))
+    return (Q(assigned) & Q(organization_id__in=doctor_orgs)) | Q(is_test=True, created_by=doctor)
+
+
 def patients_for_doctor(doctor: User) -> QuerySet[Patient]:
-    return Patient.objects.filter(care_team__doctor=doctor).distinct()
+    """Patients `doctor` may see and act on (not archived)."""
+    if not doctor.is_authenticated:
+        return Patient.objects.none()
+    return Patient.objects.filter(
+        _doctor_scope(doctor, doctor_organization_ids(doctor)), is_archived=False
+    )
+
+
+def _visible_scope(actor: Any) -> Q | None:
+    """The access rule as a filter, built from only the parts that apply to `actor`.
+
+    Each part is index-friendly on its own (care-team semi-join, organization); the rare
+    parts (own record, own test patients) are resolved to ids first, so a doctor's list of
+    10 000 patients is a semi-join plus a top-N sort rather than an OR over every row.
+    """
+    parts: list[Q] = []
+    doctor_orgs = doctor_organization_ids(actor)
+    if doctor_orgs:
+        assigned = CareTeamMember.objects.filter(doctor=actor).values("patient_id")
+        parts.append(Q(organization_id__in=doctor_orgs, pk__in=assigned))
+    admin_orgs = admin_organization_ids(actor)
+    if admin_orgs:
+        parts.append(Q(organization_id__in=admin_orgs))
+    own = list(
+        Patient.objects.filter(Q(user=actor) | Q(is_test=True, created_by=actor)).values_list(
+            "pk", flat=True
+        )[:1000]
+    )
+    if own:
+        parts.append(Q(pk__in=own))
+    if not parts:
+        return None
+    scope = parts[0]
+    for part in parts[1:]:
+        scope |= part
+    return scope
+
+
+def patients_visible_to(actor: Any, *, archived: bool | None = False) -> QuerySet[Patient]:
+    """Every patient `actor` may read: self, assigned (doctor), organization (clinic admin).
+
+    `archived`: False (default) active records only, True archived only, None both.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        return Patient.objects.none()
+    scope = _visible_scope(actor)
+    if scope is None:
+        return Patient.objects.none()
+    patients = Patient.objects.filter(scope)
+    if archived is not None:
+        patients = patients.filter(is_archived=archived)
+    return patients
+
+
+def patient_get_for(*, actor: Any, patient_id: UUID | str, archived: bool | None = None) -> Patient:
+    return get_or_not_found(
+        patients_visible_to(actor, archived=archived).select_related("organization", "user"),
+        pk=patient_id,
+    )
+
+
+def patient_list_for(
+    *, actor: Any, search: str = "", archived: bool | None = False
+) -> QuerySet[Patient]:
+    """The patient list: name search, with the date of the latest submitted assessment."""
+    patients = patients_visible_to(actor, archived=archived)
+    for word in search.split()[:5]:
+        patients = patients.filter(full_name__icontains=word)
+    last = (
+        Assessment.objects.filter(patient=OuterRef("pk"), status=AssessmentStatus.SUBMITTED)
+        .order_by("-submitted_at")
+        .values("submitted_at")[:1]
+    )
+    return patients.annotate(last_assessment_at=Subquery(last))
 
 
 def care_team_doctors(patient: Patient) -> QuerySet[User]:
     return User.objects.filter(clinic_assignments__patient=patient, status=UserStatus.ACTIVE)
+
+
+def care_team_of(patient: Patient) -> QuerySet[CareTeamMember]:
+    return patient.care_team.select_related("doctor").order_by("created_at", "id")
 
 
 def is_care_team_pair(*, doctor: User, patient: Patient) -> bool:
@@ -35,8 +132,91 @@ def is_care_team_pair(*, doctor: User, patient: Patient) -> bool:
 
 
 def latest_scores(patient: Patient) -> dict[str, dict[str, object]]:
-    """Latest score per instrument: {"dn4": {"score": 5, "band": "...", "at": iso}, ...}.
+    """Latest score per instrument: {"dn4": {"score": 5, "band": "...", "at": iso}, ...}."""
+    result: dict[str, dict[str, object]] = {}
+    scores = (
+        Score.objects.filter(patient=patient)
+        .order_by("instrument", "-measured_at", "-id")
+        .only("instrument", "value", "band", "subscores", "measured_at", "prorated", "provisional")
+    )
+    if connection.vendor == "postgresql":
+        scores = scores.distinct("instrument")  # one row per instrument, from the index
+    else:
+        scores = scores.filter(
+            pk__in=Subquery(
+                Score.objects.filter(patient=patient, instrument=OuterRef("instrument"))
+                .order_by("-measured_at", "-id")
+                .values("pk")[:1]
+            )
+        )
+    for score in scores:
+        if score.instrument in result:
+            continue
+        result[score.instrument] = {
+            "score": score.value,
+            "band": score.band,
+            "subscores": score.subscores,
+            "prorated": score.prorated,
+            "provisional": score.provisional,
+            "at": score.measured_at.isoformat(),
+        }
+    return result
 
-    Filled in by the assessments part; the messenger's patient panel shows it.
-    """
-    return {}
+
+def assessment_list_for(*, actor: Any, patient: Patient, status: str = "") -> QuerySet[Assessment]:
+    """Assessments of a patient already loaded through `patient_get_for` (scope checked)."""
+    assessments = Assessment.objects.filter(patient=patient)
+    if status:
+        assessments = assessments.filter(status=status)
+    return assessments
+
+
+def assessment_get_for(*, actor: Any, assessment_id: UUID | str) -> Assessment:
+    visible = patients_visible_to(actor, archived=None)
+    return get_or_not_found(
+        Assessment.objects.filter(patient__in=visible).select_related(
+            "patient", "patient__organization"
+        ),
+        pk=assessment_id,
+    )
+
+
+def evaluations_visible_to(actor: Any) -> QuerySet[Evaluation]:
+    """Evaluations (decision support) are for clinicians: the patient does not see them."""
+    if not getattr(actor, "is_authenticated", False):
+        return Evaluation.objects.none()
+    scope = _doctor_scope(actor, doctor_organization_ids(actor))
+    admin_orgs = admin_organization_ids(actor)
+    if admin_orgs:
+        scope |= Q(organization_id__in=admin_orgs)
+    return Evaluation.objects.filter(patient__in=Patient.objects.filter(scope).values("pk"))
+
+
+def evaluation_get_for(*, actor: Any, evaluation_id: UUID | str) -> Evaluation:
+    return get_or_not_found(
+        evaluations_visible_to(actor)
+        .select_related("patient", "assessment")
+        .prefetch_related("decisions"),
+        pk=evaluation_id,
+    )
+
+
+def evaluation_for_assessment(assessment: Assessment) -> Evaluation | None:
+    return Evaluation.objects.filter(assessment=assessment).first()
+
+
+def current_decisions(evaluation: Evaluation) -> dict[str, Any]:
+    """The latest decision per rule id (the log keeps every earlier one)."""
+    current: dict[str, Any] = {}
+    for decision in evaluation.decisions.all():  # ordered by created_at, id
+        current[decision.rule_id] = decision
+    return current
+
+
+def previous_scores(patient: Patient, *, before: Any = None) -> dict[str, Any]:
+    """The scores of the patient's latest evaluation before `before` (for change rules)."""
+    evaluations = Evaluation.objects.filter(patient=patient)
+    if before is not None:
+        evaluations = evaluations.filter(created_at__lt=before)
+    latest = evaluations.order_by("-created_at", "-id").only("scores").first()
+    return dict(latest.scores) if latest is not None else {}

@@ -1,22 +1,85 @@
-"""Pain clinic data. The care team (who treats whom) is the access rule for patient data.
+"""Pain clinic people: patients, care teams, doctors' profiles, legal documents, invitations.
 
-Only the care-team core lives here so far; the module's issue adds the patient record,
-assessments, evaluations and conclusions.
+The care team (who treats whom) is the access rule for patient data: a doctor sees and acts
+only on assigned patients; a clinic admin sees the organization's patients.
 """
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import TimestampedModel, UUIDModel
 
-__all__ = ["CareTeamMember", "Patient"]
+__all__ = [
+    "CareTeamMember",
+    "DoctorProfile",
+    "LegalAcceptance",
+    "LegalDocument",
+    "LegalDocumentKind",
+    "LesionSide",
+    "Patient",
+    "PatientInvitation",
+    "PainDuration",
+    "Sex",
+    "StrokeType",
+]
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNKNOWN = "unknown", _("Not stated")
+
+
+class StrokeType(models.TextChoices):
+    ISCHEMIC = "ischemic", _("Ischemic")
+    HEMORRHAGIC = "hemorrhagic", _("Hemorrhagic")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class LesionSide(models.TextChoices):
+    LEFT = "left", _("Left hemisphere")
+    RIGHT = "right", _("Right hemisphere")
+    BILATERAL = "bilateral", _("Bilateral")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class PainDuration(models.TextChoices):
+    """Computed from the pain onset date: acute < 1 month, subacute 1–3, chronic > 3."""
+
+    ACUTE = "acute", _("Acute (less than 1 month)")
+    SUBACUTE = "subacute", _("Subacute (1–3 months)")
+    CHRONIC = "chronic", _("Chronic (more than 3 months)")
+
+
+def pain_duration_for(onset: date | None, today: date | None = None) -> str | None:
+    """The duration class of pain that started on `onset` (None when the onset is unknown)."""
+    if onset is None:
+        return None
+    today = today or timezone.localdate()
+    months = (today.year - onset.year) * 12 + (today.month - onset.month)
+    if today.day < onset.day:
+        months -= 1
+    if months < 1:
+        return PainDuration.ACUTE
+    if months < 3:
+        return PainDuration.SUBACUTE
+    return PainDuration.CHRONIC
 
 
 class Patient(UUIDModel):
-    """A patient of a clinic. `user` is set once the patient has an account of their own."""
+    """A patient of a clinic. `user` is set once the patient has an account of their own.
+
+    `clinical` holds the rule engine's clinical inputs (spec §C.2 input dictionary, keys named
+    exactly as there, e.g. `crcl_cockcroft_gault`, `qtc_ms`, `current_meds`); it is validated
+    by `lifeline.clinic.services.clinical.validate_clinical`.
+    """
 
     organization = models.ForeignKey(
         "access.Organization", on_delete=models.PROTECT, related_name="clinic_patients"
@@ -38,13 +101,53 @@ class Patient(UUIDModel):
         blank=True,
         related_name="+",
     )
+    # Demographics.
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=16, choices=Sex.choices, default=Sex.UNKNOWN)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Diagnosis and stroke.
+    diagnosis = models.TextField(_("diagnosis"), max_length=5000, blank=True)
+    stroke_date = models.DateField(_("stroke date"), null=True, blank=True)
+    stroke_type = models.CharField(
+        _("stroke type"), max_length=16, choices=StrokeType.choices, default=StrokeType.UNKNOWN
+    )
+    lesion_side = models.CharField(
+        _("lesion side"), max_length=16, choices=LesionSide.choices, default=LesionSide.UNKNOWN
+    )
+    lesion_site = models.CharField(_("lesion site"), max_length=200, blank=True)
+    # Pain: body-map region codes (see services.clinical.BODY_REGIONS) and onset.
+    pain_locations = models.JSONField(_("pain locations"), default=list, blank=True)
+    pain_onset_date = models.DateField(_("pain onset date"), null=True, blank=True)
+    # Clinical inputs of the rule set (spec §C.2), validated against the input dictionary.
+    clinical = models.JSONField(_("clinical inputs"), default=dict, blank=True)
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
+    # Archive with scheduled physical deletion.
+    is_archived = models.BooleanField(_("archived"), default=False)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    scheduled_deletion_at = models.DateTimeField(_("scheduled deletion"), null=True, blank=True)
 
     class Meta:
-        ordering = ["full_name", "id"]
-        indexes = [models.Index(fields=["organization", "full_name"])]
+        ordering: ClassVar[list[str]] = ["full_name", "id"]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["organization", "full_name"]),
+            models.Index(fields=["organization", "is_archived", "full_name"]),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def pain_duration(self) -> str | None:
+        return pain_duration_for(self.pain_onset_date)
+
+    @property
+    def age(self) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        today = timezone.localdate()
+        dob = self.date_of_birth
+        return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
 class CareTeamMember(TimestampedModel):
@@ -63,7 +166,102 @@ class CareTeamMember(TimestampedModel):
     )
 
     class Meta:
-        constraints = [
+        constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["patient", "doctor"], name="clinic_careteam_unique")
         ]
-        indexes = [models.Index(fields=["doctor", "patient"])]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["doctor", "patient"])]
+
+
+class DoctorProfile(TimestampedModel):
+    """A doctor's professional profile (registration step 2)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_doctor_profile"
+    )
+    organization = models.ForeignKey(
+        "access.Organization",
+        on_delete=models.PROTECT,
+        related_name="clinic_doctor_profiles",
+        null=True,
+        blank=True,
+    )
+    specialty = models.CharField(_("specialty"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    workplace = models.CharField(_("workplace"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    area_of_interest = models.CharField(_("area of interest"), max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.specialty}"
+
+
+class LegalDocumentKind(models.TextChoices):
+    USER_AGREEMENT = "user_agreement", _("User agreement")
+    PERSONAL_DATA_POLICY = "personal_data_policy", _("Personal data policy")
+
+
+class LegalDocument(TimestampedModel):
+    """A version of the user agreement or the personal-data policy. Rows are never edited."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=LegalDocumentKind.choices)
+    version = models.CharField(_("version"), max_length=32)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    effective_at = models.DateTimeField(_("effective from"), default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["kind", "-effective_at"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["kind", "version"], name="clinic_legaldoc_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.version}"
+
+
+class LegalAcceptance(models.Model):
+    """`user` accepted `document` (its exact version) at `accepted_at`. Append-only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_acceptances"
+    )
+    document = models.ForeignKey(
+        LegalDocument, on_delete=models.PROTECT, related_name="acceptances"
+    )
+    accepted_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["user", "document"], name="clinic_acceptance_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.document_id}"
+
+
+class PatientInvitation(UUIDModel):
+    """A single-use e-mail invitation (valid 7 days). Only the SHA-256 of the token is stored."""
+
+    organization = models.ForeignKey(
+        "access.Organization", on_delete=models.CASCADE, related_name="clinic_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_invitations_sent"
+    )
+    email = models.EmailField(_("e-mail"))
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+
+    class Meta:
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["invited_by", "created_at"])]
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,280 @@
+"""Request/response shapes of the clinic care API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from lifeline.clinic.models import (
+    Administration,
+    AssessmentMode,
+    DecisionAction,
+    LesionSide,
+    Respondent,
+    Sex,
+    StrokeType,
+)
+from lifeline.clinic.services.assessments import INSTRUMENTS
+
+
+class PatientListOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    full_name = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    organization_id = serializers.UUIDField()
+    is_test = serializers.BooleanField()
+    is_archived = serializers.BooleanField()
+    pain_duration = serializers.CharField(allow_null=True)
+    last_assessment_at = serializers.DateTimeField(allow_null=True, required=False)
+
+
+class PatientOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    organization_id = serializers.UUIDField()
+    user_id = serializers.UUIDField(allow_null=True)
+    full_name = serializers.CharField()
+    is_test = serializers.BooleanField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    age = serializers.IntegerField(allow_null=True)
+    sex = serializers.CharField()
+    email = serializers.EmailField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+    diagnosis = serializers.CharField(allow_blank=True)
+    stroke_date = serializers.DateField(allow_null=True)
+    stroke_type = serializers.CharField()
+    lesion_side = serializers.CharField()
+    lesion_site = serializers.CharField(allow_blank=True)
+    pain_locations = serializers.ListField(child=serializers.CharField())
+    pain_onset_date = serializers.DateField(allow_null=True)
+    pain_duration = serializers.CharField(allow_null=True)
+    clinical = serializers.DictField()
+    notes = serializers.CharField(allow_blank=True)
+    is_archived = serializers.BooleanField()
+    archived_at = serializers.DateTimeField(allow_null=True)
+    scheduled_deletion_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class PatientWriteInput(serializers.Serializer[Any]):
+    full_name = serializers.CharField(max_length=200, required=False)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    diagnosis = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    stroke_date = serializers.DateField(required=False, allow_null=True)
+    stroke_type = serializers.ChoiceField(choices=StrokeType.choices, required=False)
+    lesion_side = serializers.ChoiceField(choices=LesionSide.choices, required=False)
+    lesion_site = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    pain_locations = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, max_length=30
+    )
+    pain_onset_date = serializers.DateField(required=False, allow_null=True)
+    clinical = serializers.DictField(required=False)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class PatientCreateInput(PatientWriteInput):
+    full_name = serializers.CharField(max_length=200)
+    organization = serializers.UUIDField(required=False)
+
+
+class PatientListFilterInput(serializers.Serializer[Any]):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    archived = serializers.BooleanField(required=False, default=False)
+
+
+class CareTeamMemberOutput(serializers.Serializer[Any]):
+    doctor_id = serializers.UUIDField()
+    doctor_name = serializers.CharField(source="doctor.display_name")
+    assigned_at = serializers.DateTimeField(source="created_at")
+
+
+class CareTeamAssignInput(serializers.Serializer[Any]):
+    doctor = serializers.UUIDField()
+
+
+class ScoreOutput(serializers.Serializer[Any]):
+    instrument = serializers.CharField()
+    instrument_version = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    band = serializers.CharField()
+    subscores = serializers.DictField()
+    prorated = serializers.BooleanField()
+    provisional = serializers.BooleanField()
+    measured_at = serializers.DateTimeField()
+    result = serializers.DictField()
+
+
+class AssessmentOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    patient_id = serializers.UUIDField()
+    instruments = serializers.ListField(child=serializers.CharField())
+    language = serializers.CharField()
+    mode = serializers.CharField()
+    respondent = serializers.CharField()
+    administration = serializers.CharField()
+    status = serializers.CharField()
+    answers = serializers.DictField()
+    position = serializers.DictField()
+    autosave_count = serializers.IntegerField()
+    last_saved_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    scores = serializers.SerializerMethodField()
+    evaluation_id = serializers.SerializerMethodField()
+
+    @extend_schema_field(ScoreOutput(many=True))
+    def get_scores(self, obj: Any) -> list[dict[str, Any]]:
+        return list(ScoreOutput(obj.scores.all(), many=True).data)
+
+    @extend_schema_field(OpenApiTypes.UUID)
+    def get_evaluation_id(self, obj: Any) -> str | None:
+        evaluation = getattr(obj, "evaluation", None)
+        return str(evaluation.pk) if evaluation is not None else None
+
+
+class AssessmentListOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    instruments = serializers.ListField(child=serializers.CharField())
+    mode = serializers.CharField()
+    respondent = serializers.CharField()
+    status = serializers.CharField()
+    last_saved_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class AssessmentStartInput(serializers.Serializer[Any]):
+    instruments = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(INSTRUMENTS)),
+        required=False,
+        min_length=1,
+        max_length=len(INSTRUMENTS),
+    )
+    mode = serializers.ChoiceField(choices=AssessmentMode.choices, required=False)
+    respondent = serializers.ChoiceField(choices=Respondent.choices, required=False)
+    administration = serializers.ChoiceField(choices=Administration.choices, required=False)
+    language = serializers.ChoiceField(choices=["ru", "en"], required=False)
+    prefill_from = serializers.UUIDField(required=False)
+
+
+class AssessmentAutosaveInput(serializers.Serializer[Any]):
+    answers = serializers.DictField(
+        child=serializers.DictField(), required=False, help_text='{"dn4": {"dn4-1": true}}'
+    )
+    position = serializers.DictField(required=False)
+
+
+class SuggestionDecisionOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    rule_id = serializers.CharField()
+    option = serializers.CharField()
+    action = serializers.CharField()
+    reason = serializers.CharField()
+    modification = serializers.CharField()
+    actor_id = serializers.UUIDField()
+    created_at = serializers.DateTimeField()
+
+
+class SuggestionDecisionInput(serializers.Serializer[Any]):
+    rule_id = serializers.CharField(max_length=64)
+    action = serializers.ChoiceField(choices=DecisionAction.choices)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    modification = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    option = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class EvaluationOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    patient_id = serializers.UUIDField()
+    assessment_id = serializers.UUIDField(allow_null=True)
+    ruleset_version = serializers.CharField()
+    inputs_hash = serializers.CharField()
+    inputs_snapshot = serializers.DictField()
+    scores = serializers.DictField()
+    labels = serializers.ListField(child=serializers.JSONField())
+    suggestions = serializers.ListField(child=serializers.JSONField())
+    safety = serializers.ListField(child=serializers.JSONField())
+    red_flags = serializers.ListField(child=serializers.JSONField())
+    follow_up = serializers.ListField(child=serializers.JSONField())
+    created_at = serializers.DateTimeField()
+    decisions = SuggestionDecisionOutput(many=True, source="decisions.all")
+
+
+class InvitationCreateInput(serializers.Serializer[Any]):
+    email = serializers.EmailField()
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    organization = serializers.UUIDField(required=False)
+
+
+class InvitationOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    organization_id = serializers.UUIDField()
+    expires_at = serializers.DateTimeField()
+    used_at = serializers.DateTimeField(allow_null=True)
+
+
+class InvitationPublicOutput(serializers.Serializer[Any]):
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    organization_name = serializers.CharField(source="organization.name")
+    doctor_name = serializers.CharField(source="invited_by.display_name")
+    expires_at = serializers.DateTimeField()
+
+
+class AcceptedVersionsField(serializers.DictField):
+    child = serializers.CharField(max_length=32)
+
+
+class InvitationAcceptInput(serializers.Serializer[Any]):
+    password = serializers.CharField(write_only=True, max_length=128)
+    full_name = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    middle_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    accepted_versions = AcceptedVersionsField(
+        required=False,
+        help_text=(
+            'Versions accepted, e.g. {"user_agreement": "1.0", "personal_data_policy": "1.0"}'
+        ),
+    )
+
+
+class LegalDocumentOutput(serializers.Serializer[Any]):
+    kind = serializers.CharField()
+    version = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    effective_at = serializers.DateTimeField()
+
+
+class DoctorRegisterInput(serializers.Serializer[Any]):
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True, max_length=128)
+    first_name = serializers.CharField(max_length=150)
+    middle_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150)
+    specialty = serializers.CharField(max_length=200)
+    position = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    workplace = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    area_of_interest = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    organization = serializers.UUIDField()
+    accepted_versions = AcceptedVersionsField()
+    language = serializers.ChoiceField(choices=["ru", "en"], required=False)
+
+
+class DoctorRegisterOutput(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+
+
+class ClinicOrganizationOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    name = serializers.CharField()

@@ -1,0 +1,71 @@
+"""Start-up wiring of the documents part, called from `ClinicConfig.ready()`: notification
+topics, the access rule for conclusion PDFs, Celery tasks and demo data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from lifeline.web.demo import DemoContext
+
+DEMO_ARTICLE_TITLE = "Боль после инсульта: что важно знать"
+
+
+def ready() -> None:
+    from lifeline.clinic import documents_selectors, documents_tasks  # noqa: F401
+    from lifeline.files.permissions import register_access_rule
+    from lifeline.notifications.enums import Channel
+    from lifeline.notifications.topics import register_topic
+    from lifeline.web.demo import register
+
+    register_topic(
+        "clinic.conclusion_issued",
+        title=_("Consultative conclusion issued"),
+        default_channels=[Channel.IN_APP, Channel.EMAIL, Channel.PUSH],
+        sensitive=True,
+    )
+    register_topic(
+        "clinic.assessment_due",
+        title=_("Assessment due"),
+        default_channels=[Channel.IN_APP, Channel.EMAIL, Channel.PUSH],
+        sensitive=True,
+    )
+    register_topic(
+        "clinic.assessment_missed",
+        title=_("Patient missed an assessment"),
+        default_channels=[Channel.IN_APP, Channel.EMAIL],
+        sensitive=True,
+    )
+    # PDFs of conclusions: the care team, the organization's clinic admins and the patient.
+    register_access_rule("clinic.conclusion", documents_selectors.can_view_conclusion, medical=True)
+    register(seed_demo)
+
+
+def seed_demo(ctx: DemoContext) -> None:
+    """The catalogue, the protocol templates and one published article (idempotent)."""
+    from django.utils import timezone
+
+    from lifeline.access.enums import Role
+    from lifeline.clinic.documents_catalogue import catalogue_seed
+    from lifeline.clinic.models import Article, ArticleStatus, CatalogueItem, ProtocolTemplate
+
+    catalogue_seed(item_model=CatalogueItem, protocol_model=ProtocolTemplate)
+    Article.objects.get_or_create(
+        title=DEMO_ARTICLE_TITLE,
+        defaults={
+            "summary": "Почему болит, какие бывают виды боли и как помогает лечение.",
+            "body": (
+                "Боль после инсульта встречается часто и поддаётся лечению. Она может быть "
+                "связана с плечом, со спастичностью мышц или с повреждением самих путей "
+                "чувствительности (центральная постинсультная боль).\n\n"
+                "Регулярно заполняйте опросники: так врач видит, помогает ли лечение."
+            ),
+            "language": "ru",
+            "status": ArticleStatus.PUBLISHED,
+            "published_at": timezone.now(),
+            "author": ctx.users.get(Role.CLINIC_ADMIN),
+        },
+    )
+    ctx.write("clinic documents: catalogue, protocols and an article")

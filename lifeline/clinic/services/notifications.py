@@ -1,0 +1,61 @@
+"""Notifications of the care part. Texts never carry health data (sensitive topics)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.notifications.enums import Channel
+
+TOPIC_INVITATION_ACCEPTED = "clinic.invitation_accepted"
+TOPIC_ASSESSMENT_SUBMITTED = "clinic.assessment_submitted"
+
+
+def register_topics() -> None:
+    from lifeline.notifications.topics import register_topic
+
+    register_topic(
+        TOPIC_INVITATION_ACCEPTED,
+        title=_("A patient accepted your invitation"),
+        default_channels=[Channel.IN_APP, Channel.EMAIL],
+        sensitive=True,
+    )
+    register_topic(
+        TOPIC_ASSESSMENT_SUBMITTED,
+        title=_("A patient completed an assessment"),
+        default_channels=[Channel.IN_APP],
+        sensitive=True,
+    )
+
+
+def notify_invitation_accepted(*, invitation: Any, patient: Any) -> None:
+    from lifeline.notifications.services import notify
+
+    doctor = invitation.invited_by
+    context = {"patient_id": str(patient.pk), "patient_name": patient.full_name}
+    transaction.on_commit(lambda: notify(doctor, TOPIC_INVITATION_ACCEPTED, context))
+
+
+def notify_assessment_submitted(*, assessment: Any, evaluation: Any) -> None:
+    """Tell the care team when the patient submits (not when a doctor submits)."""
+    from lifeline.clinic.selectors import care_team_doctors
+    from lifeline.notifications.services import notify
+
+    if assessment.mode != "patient":
+        return
+    patient = assessment.patient
+    context = {
+        "patient_id": str(patient.pk),
+        "patient_name": patient.full_name,
+        "assessment_id": str(assessment.pk),
+        "evaluation_id": str(evaluation.pk),
+    }
+    doctors = list(care_team_doctors(patient))
+
+    def send() -> None:
+        for doctor in doctors:
+            notify(doctor, TOPIC_ASSESSMENT_SUBMITTED, context)
+
+    transaction.on_commit(send)

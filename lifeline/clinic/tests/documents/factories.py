@@ -1,0 +1,64 @@
+"""Factories of the documents part's tests."""
+
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from lifeline.accounts.tests.factories import UserFactory
+from lifeline.clinic.models import (
+    Article,
+    ArticleStatus,
+    AssessmentSchedule,
+    Conclusion,
+    ProtocolTemplate,
+    ScheduledAssessment,
+)
+from lifeline.clinic.testing import PatientFactory
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    summary = "Short summary"
+    body = "Body text"
+    language = "en"
+    author = factory.SubFactory(UserFactory)
+
+    class Params:
+        published = factory.Trait(
+            status=ArticleStatus.PUBLISHED, published_at=factory.LazyFunction(timezone.now)
+        )
+
+
+class ConclusionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conclusion
+
+    patient = factory.SubFactory(PatientFactory)
+    organization = factory.SelfAttribute("patient.organization")
+    doctor = factory.SubFactory(UserFactory)
+    language = "en"
+
+
+class AssessmentScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssessmentSchedule
+
+    patient = factory.SubFactory(PatientFactory)
+    template = factory.LazyFunction(lambda: ProtocolTemplate.objects.get(code="f1-default"))
+    start_date = factory.LazyFunction(timezone.localdate)
+
+
+class ScheduledAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScheduledAssessment
+
+    patient = factory.SubFactory(PatientFactory)
+    schedule = factory.SubFactory(
+        AssessmentScheduleFactory, patient=factory.SelfAttribute("..patient")
+    )
+    instruments = factory.LazyFunction(lambda: ["nrs"])
+    due_at = factory.LazyFunction(timezone.now)
