@@ -6,3 +6,22 @@ class ChatConfig(AppConfig):
     name = "lifeline.chat"
     label = "chat"
     verbose_name = _("Messenger")
+
+    def ready(self) -> None:
+        from lifeline.chat.demo import seed  # noqa: PLC0415
+        from lifeline.chat.permissions import can_view_message  # noqa: PLC0415
+        from lifeline.files.permissions import register_access_rule  # noqa: PLC0415
+        from lifeline.notifications.enums import Channel  # noqa: PLC0415
+        from lifeline.notifications.topics import register_topic  # noqa: PLC0415
+        from lifeline.web.demo import register  # noqa: PLC0415
+
+        # Attachments and voice messages open for whoever may read the conversation.
+        register_access_rule("chat.message", can_view_message, medical=True)
+        # Push and e-mail never carry the text: sensitive topics get a generic wording there.
+        register_topic(
+            "chat.message_received",
+            title=_("New message in the messenger"),
+            default_channels=[Channel.IN_APP, Channel.PUSH, Channel.EMAIL],
+            sensitive=True,
+        )
+        register(seed)

@@ -1,7 +1,12 @@
 """Web pages of the chat module (included by config/urls.py under /chat/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lifeline.chat import views
 
 app_name = "chat-web"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("panel/<uuid:conversation_id>/", views.panel, name="panel"),
+]

@@ -1,0 +1,201 @@
+"""Input validation and output shapes of the messenger API.
+
+Output serializers declare the fields (for the OpenAPI schema) and render through
+`lifeline.chat.payloads`, the shapes the WebSocket events carry too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from lifeline.chat import payloads
+from lifeline.chat.enums import ConversationTopic, ReferenceKind
+from lifeline.chat.models import Conversation, Message
+
+
+# --- inputs --------------------------------------------------------------------------------
+class ConversationListFilterInput(serializers.Serializer):
+    awaiting_reply = serializers.BooleanField(required=False, allow_null=True, default=None)
+    patient_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class ConversationOpenInput(serializers.Serializer):
+    patient_id = serializers.UUIDField(
+        required=False, allow_null=True, help_text="A doctor opens with one of their patients."
+    )
+    doctor_id = serializers.UUIDField(
+        required=False, allow_null=True, help_text="A patient opens with a care-team doctor."
+    )
+    topic = serializers.ChoiceField(choices=ConversationTopic.choices, required=False, default="")
+    subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reference_kind = serializers.ChoiceField(
+        choices=ReferenceKind.choices, required=False, allow_blank=True, default=""
+    )
+    reference_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class ConversationUpdateInput(serializers.Serializer):
+    reply_target_minutes = serializers.IntegerField(min_value=5, max_value=60 * 24 * 30)
+
+
+class MessageHistoryFilterInput(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class MessageSendInput(serializers.Serializer):
+    # Length and emptiness are the service's rules (stable `chat.*` codes), not the field's.
+    text = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=100_000, default=""
+    )
+    file = serializers.FileField(
+        required=False, allow_empty_file=True, use_url=False, help_text="Image or PDF, or audio."
+    )
+    voice = serializers.BooleanField(
+        required=False, default=False, help_text="`file` is a voice recording (Opus WebM/Ogg)."
+    )
+    duration_ms = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    reply_to = serializers.UUIDField(required=False, allow_null=True)
+    client_id = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Idempotency key: a retry returns the first."
+    )
+
+
+class MessageEditInput(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
+
+
+class MarkReadInput(serializers.Serializer):
+    up_to = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Last message read (default: all)."
+    )
+
+
+class SettingsInput(serializers.Serializer):
+    read_receipts = serializers.BooleanField()
+
+
+# --- outputs -------------------------------------------------------------------------------
+class _PatientRefOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    full_name = serializers.CharField()
+
+
+class _DoctorRefOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class _CounterpartOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    online = serializers.BooleanField()
+
+
+class _ReferenceOutput(serializers.Serializer):
+    kind = serializers.CharField(help_text="`assessment` or `conclusion`.")
+    id = serializers.UUIDField()
+    url = serializers.CharField(allow_null=True)
+
+
+class ConversationOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    patient = _PatientRefOutput()
+    patient_user_id = serializers.UUIDField()
+    doctor = _DoctorRefOutput()
+    counterpart = _CounterpartOutput()
+    my_role = serializers.CharField(help_text="`patient`, `doctor` or `observer` (read only).")
+    can_write = serializers.BooleanField()
+    topic = serializers.CharField()
+    topic_label = serializers.CharField()
+    subject = serializers.CharField()
+    reference = _ReferenceOutput(allow_null=True)
+    created_at = serializers.DateTimeField()
+    last_message_at = serializers.DateTimeField(allow_null=True)
+    awaiting_reply_since = serializers.DateTimeField(allow_null=True)
+    waiting_seconds = serializers.IntegerField(allow_null=True)
+    reply_target_minutes = serializers.IntegerField()
+    reply_due_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.BooleanField()
+    unread_count = serializers.IntegerField()
+
+    def to_representation(self, instance: Conversation) -> dict[str, Any]:
+        return payloads.conversation_data(
+            instance,
+            viewer=self.context["viewer"],
+            online_ids=self.context.get("online_ids", ()),
+        )
+
+
+class _FileOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size_bytes = serializers.IntegerField()
+    url = serializers.CharField()
+
+
+class _ReplyOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    sender_name = serializers.CharField()
+    kind = serializers.CharField(help_text="`text`, `attachment` or `voice`.")
+    excerpt = serializers.CharField()
+    deleted = serializers.BooleanField()
+
+
+class _ReceiptOutput(serializers.Serializer):
+    state = serializers.CharField(help_text="`sent`, `delivered` or `read`.")
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+class _RevisionOutput(serializers.Serializer):
+    text = serializers.CharField()
+    edited_at = serializers.DateTimeField()
+
+
+class MessageOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    conversation_id = serializers.UUIDField()
+    sender_id = serializers.UUIDField()
+    sender_name = serializers.CharField()
+    sender_role = serializers.CharField(help_text="`patient` or `doctor`.")
+    kind = serializers.CharField(help_text="`text`, `attachment` or `voice`.")
+    text = serializers.CharField()
+    file = _FileOutput(allow_null=True)
+    duration_ms = serializers.IntegerField(allow_null=True)
+    reply_to = _ReplyOutput(allow_null=True)
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+    deleted = serializers.BooleanField()
+    editable_until = serializers.DateTimeField()
+    receipt = _ReceiptOutput(allow_null=True)
+    revisions = _RevisionOutput(many=True, help_text="Earlier texts; shown to the care team.")
+
+    def to_representation(self, instance: Message) -> dict[str, Any]:
+        return payloads.message_data(
+            instance,
+            staff=bool(self.context.get("staff")),
+            receipts_off=self.context.get("receipts_off", ()),
+            conversation=self.context.get("conversation"),
+        )
+
+
+class MarkedOutput(serializers.Serializer):
+    updated = serializers.IntegerField()
+    unread_total = serializers.IntegerField()
+
+
+class UnreadOutput(serializers.Serializer):
+    total = serializers.IntegerField()
+
+
+class SettingsOutput(serializers.Serializer):
+    read_receipts = serializers.BooleanField()
+
+
+class CounterpartOutput(serializers.Serializer):
+    id = serializers.UUIDField(help_text="A patient id (for doctors) or a doctor's user id.")
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="`patient` or `doctor`.")

@@ -1,0 +1,148 @@
+"""Reads of the messenger, always scoped by the actor (outside the scope: 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from lifeline.chat import permissions
+from lifeline.chat.models import ChatSettings, Conversation, Message, MessageReceipt
+from lifeline.core.selectors import get_or_not_found
+
+
+def _unread_subquery(actor: Any) -> Coalesce:
+    """The actor's unread count per conversation, as a correlated subquery (no GROUP BY over
+    the selected rows)."""
+    unread = (
+        MessageReceipt.objects.filter(
+            conversation=OuterRef("pk"), recipient=actor, read_at__isnull=True
+        )
+        .order_by()
+        .values("conversation")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
+
+
+def conversation_list_for(
+    *, actor: Any, awaiting_reply: bool | None = None, patient_id: UUID | None = None
+) -> QuerySet[Conversation]:
+    """The actor's conversations, longest-waiting first, with the actor's unread count.
+
+    Conversations awaiting the doctor's reply come first, oldest wait first; then the rest,
+    most recent message first.
+    """
+    queryset = (
+        Conversation.objects.filter(permissions.readable_q(actor))
+        .select_related("patient", "patient_user", "doctor")
+        .annotate(unread_count=_unread_subquery(actor))
+        .order_by(
+            F("awaiting_reply_since").asc(nulls_last=True),
+            F("last_message_at").desc(nulls_last=True),
+            "-created_at",
+            "-id",
+        )
+    )
+    if awaiting_reply is True:
+        queryset = queryset.filter(awaiting_reply_since__isnull=False)
+    elif awaiting_reply is False:
+        queryset = queryset.filter(awaiting_reply_since__isnull=True)
+    if patient_id is not None:
+        queryset = queryset.filter(patient_id=patient_id)
+    return queryset
+
+
+def conversation_get_for(*, actor: Any, conversation_id: UUID | str) -> Conversation:
+    return get_or_not_found(conversation_list_for(actor=actor), pk=conversation_id)
+
+
+def conversation_ids_for_participant(*, user: Any) -> list[UUID]:
+    """Ids of the conversations `user` takes part in (the WebSocket joins these)."""
+    return list(
+        Conversation.objects.filter(permissions.participant_q(user)).values_list("id", flat=True)
+    )
+
+
+def is_participant(*, user: Any, conversation_id: UUID | str) -> bool:
+    try:
+        return Conversation.objects.filter(
+            permissions.participant_q(user), pk=conversation_id
+        ).exists()
+    except (ValueError, TypeError, ValidationError):
+        return False
+
+
+def message_list_for(
+    *, conversation: Conversation, q: str = "", include_deleted: bool = True
+) -> QuerySet[Message]:
+    """Messages of an already authorized conversation, newest first, in constant queries."""
+    queryset = (
+        Message.objects.filter(conversation=conversation)
+        .select_related("sender", "file", "reply_to", "reply_to__sender")
+        .prefetch_related(
+            Prefetch("receipts", queryset=MessageReceipt.objects.order_by("id")),
+            "revisions",
+        )
+        .order_by("-created_at", "-id")
+    )
+    if q:
+        queryset = queryset.filter(text__icontains=q, deleted_at__isnull=True)
+    elif not include_deleted:
+        queryset = queryset.filter(deleted_at__isnull=True)
+    return queryset
+
+
+def message_get_for(*, actor: Any, message_id: UUID | str) -> Message:
+    messages = Message.objects.filter(
+        conversation__in=Conversation.objects.filter(permissions.readable_q(actor))
+    ).select_related("conversation", "sender", "file", "reply_to", "reply_to__sender")
+    return get_or_not_found(messages, pk=message_id)
+
+
+def unread_total_for(*, actor: Any) -> int:
+    return MessageReceipt.objects.filter(
+        recipient=actor,
+        read_at__isnull=True,
+        conversation__in=Conversation.objects.filter(permissions.participant_q(actor)),
+    ).count()
+
+
+def read_receipts_enabled(*, user_id: Any) -> bool:
+    value = ChatSettings.objects.filter(user_id=user_id).values_list("read_receipts", flat=True)
+    return next(iter(value), True)
+
+
+def read_receipts_map(*, user_ids: list[Any]) -> dict[Any, bool]:
+    """{user id: sends read receipts} for the given users (default True)."""
+    found = dict(
+        ChatSettings.objects.filter(user_id__in=user_ids).values_list("user_id", "read_receipts")
+    )
+    return {uid: found.get(uid, True) for uid in user_ids}
+
+
+def settings_for(*, user: Any) -> ChatSettings:
+    found = ChatSettings.objects.filter(user=user).first()
+    return found or ChatSettings(user=user)
+
+
+def counterparts_for(*, actor: Any) -> list[dict[str, Any]]:
+    """Whom `actor` may open a conversation with: their patients (with an account) if a
+    doctor, their care-team doctors if a patient."""
+    from lifeline.clinic import selectors as clinic  # noqa: PLC0415
+
+    result: list[dict[str, Any]] = [
+        {"id": p.pk, "name": p.full_name, "kind": "patient"}
+        for p in clinic.patients_for_doctor(actor).filter(user__isnull=False).order_by("full_name")
+    ]
+    patient = clinic.patient_for_user(actor)
+    if patient is not None:
+        result.extend(
+            {"id": d.pk, "name": d.display_name, "kind": "doctor"}
+            for d in clinic.care_team_doctors(patient).order_by("full_name")
+        )
+    return result

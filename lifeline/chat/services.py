@@ -1,0 +1,558 @@
+"""Every write of the messenger. Message text is never logged or put in audit metadata.
+
+Each service validates everything first and writes in one transaction, so a refused request
+stores nothing and broadcasts nothing (events and notifications are sent after commit).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+from uuid import UUID
+
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.utils import timezone
+
+from lifeline.audit import services as audit
+from lifeline.chat import conf, events, metrics, permissions, selectors
+from lifeline.chat.enums import MessageKind, ParticipantRole, ReceiptState
+from lifeline.chat.exceptions import (
+    AttachmentTooLarge,
+    ChatForbidden,
+    ConversationReadOnly,
+    EditWindowClosed,
+    EmptyMessage,
+    InvalidReference,
+    InvalidReply,
+    MessageDeleted,
+    MessageNotEditable,
+    MessageTooLong,
+    NotMessageAuthor,
+    VoiceTooLong,
+)
+from lifeline.chat.models import (
+    ChatSettings,
+    Conversation,
+    Message,
+    MessageReceipt,
+    MessageRevision,
+)
+from lifeline.clinic import selectors as clinic
+from lifeline.core.exceptions import Conflict, DomainError, InvalidInput, NotFound
+from lifeline.core.selectors import get_or_not_found
+from lifeline.files import services as files
+from lifeline.files.enums import FileKind
+from lifeline.files.models import StoredFile
+from lifeline.notifications.services import notify
+from lifeline.realtime import presence
+from lifeline.realtime.events import publish_on_commit
+
+logger = logging.getLogger(__name__)
+
+NOTIFY_TOPIC = "chat.message_received"
+
+
+# --- conversations -------------------------------------------------------------------------
+def conversation_open(
+    *,
+    actor: Any,
+    patient_id: UUID | None = None,
+    doctor_id: UUID | None = None,
+    topic: str = "",
+    subject: str = "",
+    reference_kind: str = "",
+    reference_id: UUID | None = None,
+) -> tuple[Conversation, bool]:
+    """Open (or return the open) conversation between a patient and an assigned doctor.
+
+    A doctor passes `patient_id` (one of their patients), a patient passes `doctor_id` (a
+    doctor of their care team); anyone else gets NotFound. The same pair, topic and reference
+    returns the existing conversation (`created` False).
+    """
+    if bool(reference_kind) != (reference_id is not None):
+        raise InvalidReference()
+    if patient_id is not None:
+        patient = get_or_not_found(clinic.patients_for_doctor(actor), pk=patient_id)
+        doctor = actor
+        if patient.user_id is None:
+            raise Conflict(code="chat.patient_without_account", detail="patient has no account")
+        patient_user_id = patient.user_id
+    elif doctor_id is not None:
+        found = clinic.patient_for_user(actor)
+        if found is None:
+            raise NotFound()
+        patient = found
+        doctor = get_or_not_found(clinic.care_team_doctors(patient), pk=doctor_id)
+        patient_user_id = actor.pk
+    else:
+        raise InvalidInput(
+            code="chat.counterpart_required",
+            errors={"patient_id": ["A doctor gives patient_id, a patient gives doctor_id."]},
+        )
+    with transaction.atomic():
+        existing = (
+            Conversation.objects.filter(
+                patient=patient,
+                patient_user_id=patient_user_id,
+                doctor=doctor,
+                topic=topic,
+                reference_kind=reference_kind,
+                reference_id=reference_id,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if existing is not None and (not subject or existing.subject == subject):
+            return existing, False
+        conversation = Conversation.objects.create(
+            organization_id=patient.organization_id,
+            patient=patient,
+            patient_user_id=patient_user_id,
+            doctor=doctor,
+            created_by=actor,
+            topic=topic,
+            subject=subject,
+            reference_kind=reference_kind,
+            reference_id=reference_id,
+            reply_target_minutes=conf.default_reply_target_minutes(),
+        )
+        audit.record(
+            actor=actor,
+            action="chat.conversation_opened",
+            target=conversation,
+            organization=patient.organization,
+            metadata={"topic": topic, "reference_kind": reference_kind},
+        )
+        other = conversation.other_participant_id(actor)
+        publish_on_commit(
+            events.conversation_created(conversation), groups=[events.user_group(other)]
+        )
+    return conversation, True
+
+
+def conversation_update(
+    *, actor: Any, conversation: Conversation, reply_target_minutes: int
+) -> Conversation:
+    """The doctor sets the reply-time target of one conversation."""
+    if actor.pk != conversation.doctor_id:
+        raise ChatForbidden(code="chat.doctor_only")
+    if conversation.reply_target_minutes != reply_target_minutes:
+        conversation.reply_target_minutes = reply_target_minutes
+        conversation.save(update_fields=["reply_target_minutes", "updated_at"])
+    return conversation
+
+
+def conversation_record_read(
+    *, actor: Any, conversation: Conversation, request: HttpRequest | None = None
+) -> None:
+    """Audit a read of the conversation by staff (anyone but the patient)."""
+    if permissions.is_staff_reader(actor, conversation):
+        audit.record_access(
+            actor=actor,
+            target=conversation,
+            request=request,
+            organization=conversation.organization,
+            action="chat.conversation_viewed",
+            metadata={"participant": conversation.is_participant(actor)},
+        )
+
+
+# --- messages ------------------------------------------------------------------------------
+def _clean_text(text: str | None) -> str:
+    cleaned = (text or "").strip()
+    limit = conf.max_text_length()
+    if len(cleaned) > limit:
+        raise MessageTooLong(extra={"max_length": limit})
+    return cleaned
+
+
+def _check_writer(actor: Any, conversation: Conversation) -> None:
+    if not permissions.can_write(actor, conversation):
+        raise ConversationReadOnly()
+
+
+def message_send(
+    *,
+    actor: Any,
+    conversation: Conversation,
+    text: str = "",
+    upload: File | None = None,
+    voice: bool = False,
+    duration_ms: int | None = None,
+    reply_to_id: UUID | None = None,
+    client_id: UUID | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[Message, bool]:
+    """Send a text, an attachment (image/PDF) or a voice message (`voice=True`).
+
+    A retry with the same `client_id` returns the first message (`created` False).
+    """
+    try:
+        return _message_send(
+            actor=actor,
+            conversation=conversation,
+            text=text,
+            upload=upload,
+            voice=voice,
+            duration_ms=duration_ms,
+            reply_to_id=reply_to_id,
+            client_id=client_id,
+            request=request,
+        )
+    except DomainError as exc:
+        metrics.MESSAGES_REJECTED.labels(code=exc.code).inc()
+        raise
+
+
+def _message_send(
+    *,
+    actor: Any,
+    conversation: Conversation,
+    text: str,
+    upload: File | None,
+    voice: bool,
+    duration_ms: int | None,
+    reply_to_id: UUID | None,
+    client_id: UUID | None,
+    request: HttpRequest | None,
+) -> tuple[Message, bool]:
+    _check_writer(actor, conversation)
+    if client_id is not None:
+        existing = _message_by_client_id(actor, client_id, conversation)
+        if existing is not None:
+            return existing, False
+    cleaned = _clean_text(text)
+    if upload is None:
+        if voice:
+            raise EmptyMessage(code="chat.voice_missing")
+        if not cleaned:
+            raise EmptyMessage()
+        kind = MessageKind.TEXT
+    elif voice:
+        kind = MessageKind.VOICE
+        if (upload.size or 0) > conf.max_voice_bytes():
+            raise AttachmentTooLarge(extra={"max_bytes": conf.max_voice_bytes()})
+        if duration_ms is not None and duration_ms > conf.max_voice_seconds() * 1000:
+            raise VoiceTooLong(extra={"max_seconds": conf.max_voice_seconds()})
+    else:
+        kind = MessageKind.ATTACHMENT
+        if (upload.size or 0) > conf.max_attachment_bytes():
+            raise AttachmentTooLarge(extra={"max_bytes": conf.max_attachment_bytes()})
+    reply_to = None
+    if reply_to_id is not None:
+        reply_to = Message.objects.filter(conversation=conversation, pk=reply_to_id).first()
+        if reply_to is None:
+            raise InvalidReply()
+    stored: StoredFile | None = None
+    if upload is not None:
+        # Checks the size, sniffs the type; a refused upload stores nothing.
+        stored = files.file_upload(
+            actor=actor,
+            uploaded_file=upload,
+            kind=FileKind.VOICE if voice else FileKind.ATTACHMENT,
+            organization=conversation.organization,
+            request=request,
+        )
+    try:
+        with transaction.atomic():
+            message = _message_store(
+                actor=actor,
+                conversation=conversation,
+                kind=kind,
+                text=cleaned,
+                stored=stored,
+                duration_ms=duration_ms if voice else None,
+                reply_to=reply_to,
+                client_id=client_id,
+            )
+    except IntegrityError:
+        if stored is not None:
+            files.file_delete(actor=actor, file=stored)
+        # Two concurrent retries with the same client_id: the other one won.
+        existing = _message_by_client_id(actor, client_id, conversation) if client_id else None
+        if existing is None:
+            raise
+        return existing, False
+    except BaseException:
+        if stored is not None:
+            files.file_delete(actor=actor, file=stored)
+        raise
+    metrics.MESSAGES_SENT.labels(kind=kind).inc()
+    logger.info(
+        "chat.message_sent",
+        extra={
+            "message_id": str(message.pk),
+            "conversation_id": str(conversation.pk),
+            "kind": kind,
+        },
+    )
+    return message, True
+
+
+def _message_by_client_id(
+    actor: Any, client_id: UUID, conversation: Conversation
+) -> Message | None:
+    existing = Message.objects.filter(sender=actor, client_id=client_id).first()
+    if existing is not None and existing.conversation_id != conversation.pk:
+        raise InvalidInput(code="chat.client_id_reused", detail="client_id already used")
+    return existing
+
+
+def _message_store(
+    *,
+    actor: Any,
+    conversation: Conversation,
+    kind: str,
+    text: str,
+    stored: StoredFile | None,
+    duration_ms: int | None,
+    reply_to: Message | None,
+    client_id: UUID | None,
+) -> Message:
+    now = timezone.now()
+    message = Message(
+        conversation=conversation,
+        sender=actor,
+        kind=kind,
+        text=text,
+        file=stored,
+        duration_ms=duration_ms,
+        reply_to=reply_to,
+        client_id=client_id,
+    )
+    message.save()
+    if stored is not None:
+        files.file_attach(file=stored, obj=message)
+    recipient_id = conversation.other_participant_id(actor)
+    MessageReceipt.objects.create(
+        message=message, recipient_id=recipient_id, conversation=conversation
+    )
+    conversation.last_message_at = message.created_at or now
+    if conversation.role_of(actor) == ParticipantRole.PATIENT:
+        if conversation.awaiting_reply_since is None:
+            conversation.awaiting_reply_since = conversation.last_message_at
+    else:
+        conversation.awaiting_reply_since = None
+    conversation.save(update_fields=["last_message_at", "awaiting_reply_since", "updated_at"])
+    publish_on_commit(
+        events.message_created(message), groups=[events.conversation_group(conversation.pk)]
+    )
+    transaction.on_commit(
+        partial(_notify_if_offline, message_id=message.pk, recipient_id=recipient_id),
+        robust=True,
+    )
+    return message
+
+
+def _notify_if_offline(*, message_id: UUID, recipient_id: Any) -> None:
+    """After commit: tell an offline recipient, once per run of unread messages."""
+    if presence.is_online(recipient_id):
+        return
+    message = Message.objects.select_related("conversation", "sender").get(pk=message_id)
+    earlier_unread = MessageReceipt.objects.filter(
+        conversation_id=message.conversation_id,
+        recipient_id=recipient_id,
+        read_at__isnull=True,
+        message__created_at__lt=message.created_at,
+    ).exists()
+    if earlier_unread:
+        return
+    conversation = message.conversation
+    recipient = (
+        conversation.patient_user
+        if recipient_id == conversation.patient_user_id
+        else conversation.doctor
+    )
+    notify(
+        recipient,
+        NOTIFY_TOPIC,
+        {
+            "conversation_id": str(conversation.pk),
+            "sender_name": str(message.sender.display_name),
+            "sender_is_doctor": message.sender_id == conversation.doctor_id,
+        },
+    )
+    metrics.OFFLINE_NOTIFICATIONS.inc()
+
+
+def _check_author_window(actor: Any, message: Message, now: datetime) -> None:
+    _check_writer(actor, message.conversation)
+    if message.sender_id != actor.pk:
+        raise NotMessageAuthor()
+    if message.deleted_at is not None:
+        raise MessageDeleted()
+    if now > message.created_at + conf.edit_window():
+        raise EditWindowClosed()
+
+
+def message_edit(*, actor: Any, message: Message, text: str) -> Message:
+    """The author changes the text within the edit window; the old text is kept."""
+    now = timezone.now()
+    _check_author_window(actor, message, now)
+    if message.kind == MessageKind.VOICE:
+        raise MessageNotEditable()
+    cleaned = _clean_text(text)
+    if not cleaned and message.kind == MessageKind.TEXT:
+        raise EmptyMessage()
+    if cleaned == message.text:
+        return message
+    with transaction.atomic():
+        MessageRevision.objects.create(message=message, text=message.text, edited_at=now)
+        message.text = cleaned
+        message.edited_at = now
+        message.save(update_fields=["text", "edited_at", "updated_at"])
+        publish_on_commit(
+            events.message_updated(message),
+            groups=[events.conversation_group(message.conversation_id)],
+        )
+    return message
+
+
+def message_delete(*, actor: Any, message: Message) -> Message:
+    """The author deletes within the edit window: the message shows as deleted."""
+    now = timezone.now()
+    _check_author_window(actor, message, now)
+    conversation = message.conversation
+    with transaction.atomic():
+        message.deleted_at = now
+        message.save(update_fields=["deleted_at", "updated_at"])
+        MessageReceipt.objects.filter(message=message, read_at__isnull=True).delete()
+        if message.file is not None:
+            files.file_delete(actor=actor, file=message.file)
+        _recompute_awaiting(conversation)
+        publish_on_commit(
+            events.message_deleted(message), groups=[events.conversation_group(conversation.pk)]
+        )
+    return message
+
+
+def _recompute_awaiting(conversation: Conversation) -> None:
+    """The first live patient message after the doctor's last live message, if any."""
+    live = Message.objects.filter(conversation=conversation, deleted_at__isnull=True)
+    last_doctor = (
+        live.filter(sender_id=conversation.doctor_id)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    pending = live.filter(sender_id=conversation.patient_user_id)
+    if last_doctor is not None:
+        pending = pending.filter(created_at__gt=last_doctor)
+    first = pending.order_by("created_at").values_list("created_at", flat=True).first()
+    if first != conversation.awaiting_reply_since:
+        conversation.awaiting_reply_since = first
+        conversation.save(update_fields=["awaiting_reply_since", "updated_at"])
+
+
+# --- receipts ------------------------------------------------------------------------------
+def conversation_mark_delivered(*, actor: Any, conversation: Conversation) -> int:
+    """Everything sent to `actor` in the conversation has reached one of their devices."""
+    _check_writer(actor, conversation)
+    pending = MessageReceipt.objects.filter(
+        conversation=conversation, recipient=actor, delivered_at__isnull=True, read_at__isnull=True
+    )
+    ids = list(pending.values_list("message_id", flat=True))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        MessageReceipt.objects.filter(
+            conversation=conversation, recipient=actor, message_id__in=ids
+        ).update(delivered_at=timezone.now())
+        publish_on_commit(
+            events.receipt_updated(
+                conversation_id=conversation.pk,
+                user_id=actor.pk,
+                state=ReceiptState.DELIVERED,
+                message_ids=ids,
+            ),
+            groups=[events.conversation_group(conversation.pk)],
+        )
+    return len(ids)
+
+
+def conversation_mark_read(
+    *, actor: Any, conversation: Conversation, up_to: Message | None = None
+) -> int:
+    """`actor` has read the conversation (up to and including `up_to`)."""
+    _check_writer(actor, conversation)
+    unread = MessageReceipt.objects.filter(
+        conversation=conversation, recipient=actor, read_at__isnull=True
+    )
+    if up_to is not None:
+        unread = unread.filter(message__created_at__lte=up_to.created_at)
+    ids = list(unread.values_list("message_id", flat=True))
+    if not ids:
+        return 0
+    now = timezone.now()
+    visible = selectors.read_receipts_enabled(user_id=actor.pk)
+    with transaction.atomic():
+        MessageReceipt.objects.filter(
+            conversation=conversation, recipient=actor, message_id__in=ids
+        ).update(read_at=now, delivered_at=Coalesce("delivered_at", now))
+        publish_on_commit(
+            events.receipt_updated(
+                conversation_id=conversation.pk,
+                user_id=actor.pk,
+                state=ReceiptState.READ if visible else ReceiptState.DELIVERED,
+                message_ids=ids,
+            ),
+            groups=[events.conversation_group(conversation.pk)],
+        )
+    return len(ids)
+
+
+# --- settings, retention -------------------------------------------------------------------
+def settings_update(*, user: Any, read_receipts: bool) -> ChatSettings:
+    chat_settings, _created = ChatSettings.objects.update_or_create(
+        user=user, defaults={"read_receipts": read_receipts}
+    )
+    return chat_settings
+
+
+def _erase_messages(messages: Any) -> int:
+    """Hard-delete messages and remove their files' blobs (after commit)."""
+    count = 0
+    for message in messages.select_related("file").iterator():
+        if message.file is not None and message.file.deleted_at is None:
+            files.file_delete(actor=message.file.owner, file=message.file)
+        count += 1
+    messages.delete()
+    return count
+
+
+@transaction.atomic
+def purge_expired(*, now: datetime | None = None) -> int:
+    """Erase messages older than the retention period (`LIFELINE_CHAT_RETENTION_DAYS`)."""
+    days = conf.retention_days()
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    count = _erase_messages(Message.objects.filter(created_at__lt=cutoff))
+    if count:
+        audit.record(
+            actor=None,
+            action="chat.messages_purged",
+            metadata={"count": count, "retention_days": days},
+        )
+    return count
+
+
+@transaction.atomic
+def patient_chat_erase(*, patient: Any, actor: Any | None = None) -> int:
+    """Honour a deletion request: erase every conversation of `patient` and its files."""
+    conversations = Conversation.objects.filter(patient=patient)
+    count = _erase_messages(Message.objects.filter(conversation__in=conversations))
+    conversations.delete()
+    audit.record(
+        actor=actor,
+        action="chat.patient_chat_erased",
+        target_type="clinic.patient",
+        target_id=str(patient.pk),
+        metadata={"messages": count},
+    )
+    return count

@@ -1,0 +1,13 @@
+"""Celery entry points of the messenger (thin: load, call a service)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from lifeline.chat import services
+
+
+@shared_task(name="chat.purge_expired")
+def purge_expired() -> int:
+    """Daily: erase messages past `LIFELINE_CHAT_RETENTION_DAYS` (0 keeps everything)."""
+    return services.purge_expired()
