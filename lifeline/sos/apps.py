@@ -6,3 +6,46 @@ class SosConfig(AppConfig):
     name = "lifeline.sos"
     label = "sos"
     verbose_name = _("Wearable SOS")
+
+    def ready(self) -> None:
+        from lifeline.notifications.enums import Channel
+        from lifeline.notifications.topics import register_topic
+        from lifeline.sos.demo import seed
+        from lifeline.web.demo import register
+
+        urgent = [Channel.IN_APP, Channel.PUSH, Channel.SMS]
+        register_topic(
+            "sos.helper_alert",
+            title=_("Someone nearby needs help"),
+            default_channels=urgent,
+            critical_allowed=True,
+        )
+        register_topic(
+            "sos.help_on_way",
+            title=_("Help is on the way"),
+            default_channels=urgent,
+            critical_allowed=True,
+        )
+        register_topic(
+            "sos.alert_taken",
+            title=_("Another helper has taken this SOS"),
+            default_channels=[Channel.IN_APP, Channel.PUSH],
+        )
+        register_topic(
+            "sos.event_reopened",
+            title=_("Your helper withdrew; we are looking for another"),
+            default_channels=urgent,
+            critical_allowed=True,
+        )
+        register_topic(
+            "sos.event_closed",
+            title=_("The SOS you were alerted about is closed"),
+            default_channels=[Channel.IN_APP, Channel.PUSH],
+        )
+        register_topic(
+            "sos.event_escalated",
+            title=_("An SOS has not been accepted and was escalated"),
+            default_channels=urgent,
+            critical_allowed=True,
+        )
+        register(seed)

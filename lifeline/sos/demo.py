@@ -1,0 +1,52 @@
+"""Demo data of the sos module: a watch for the device owner, an on-duty helper nearby."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from lifeline.access.enums import OrganizationKind, Role
+from lifeline.web.demo import DemoContext
+
+# Tashkent, as in the seed.
+_CENTRE = (41.311081, 69.240562)
+
+
+def seed(ctx: DemoContext) -> None:
+    from lifeline.sos.models import Device, EmergencyContact, HelperProfile
+
+    owner = ctx.users.get(Role.DEVICE_OWNER)
+    organization = ctx.organizations.get(OrganizationKind.SOS_SERVICE)
+    if owner is not None:
+        Device.objects.get_or_create(
+            device_uid="DEMO-WATCH-0001",
+            defaults={
+                "owner": owner,
+                "organization": organization,
+                "model": "T-Watch 5",
+                "battery_level": 84,
+                "is_online": True,
+                "last_seen_via": "LTE",
+                "last_seen_at": timezone.now(),
+                "last_lat": _CENTRE[0],
+                "last_lon": _CENTRE[1],
+                "last_location_at": timezone.now(),
+            },
+        )
+        EmergencyContact.objects.get_or_create(
+            owner=owner,
+            name="Demo contact",
+            defaults={"phone_number": "+998900000000", "relation": "family"},
+        )
+    helper = ctx.users.get(Role.HELPER)
+    if helper is not None:
+        HelperProfile.objects.update_or_create(
+            user=helper,
+            defaults={
+                "opted_in": True,
+                "on_duty": True,
+                "lat": _CENTRE[0] + 0.004,
+                "lon": _CENTRE[1] + 0.003,
+                "location_at": timezone.now(),
+            },
+        )
+    ctx.write("sos: demo watch DEMO-WATCH-0001, helper on duty")

@@ -1,0 +1,57 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DetectedType(models.TextChoices):
+    FALL_DETECTED = "FALL_DETECTED", _("Fall detected")
+    MANUAL_TRIGGER = "MANUAL_TRIGGER", _("Manual trigger")
+    OTHER = "OTHER", _("Other")
+
+
+class EventStatus(models.TextChoices):
+    NEW = "NEW", _("New")
+    ACCEPTED = "ACCEPTED", _("Accepted")
+    RESOLVED = "RESOLVED", _("Resolved")
+    CANCELLED = "CANCELLED", _("Cancelled")
+    ESCALATED = "ESCALATED", _("Escalated")
+
+
+# Events a helper can still accept, and that still count for dedup.
+OPEN_STATUSES = (EventStatus.NEW, EventStatus.ACCEPTED, EventStatus.ESCALATED)
+ACCEPTABLE_STATUSES = (EventStatus.NEW, EventStatus.ESCALATED)
+
+
+class SeenVia(models.TextChoices):
+    BLE = "BLE", "BLE"
+    HTTP = "HTTP", "HTTP"
+    LTE = "LTE", "LTE"
+
+
+class TriggerSource(models.TextChoices):
+    API = "api", _("Mobile API")
+    DEVICE_TOKEN = "device_token", _("Device token")
+    OSMAND = "osmand", _("OsmAnd protocol")
+    WEB = "web", _("Web app")
+
+
+class AlertStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    TAKEN = "taken", _("Taken by another helper")
+    CLOSED = "closed", _("Event closed")
+
+
+class TimelineKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    DUPLICATE = "duplicate", _("Duplicate trigger joined")
+    HELPERS_ALERTED = "helpers_alerted", _("Helpers alerted")
+    RADIUS_WIDENED = "radius_widened", _("Search radius widened")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Helper withdrew")
+    CANCELLED = "cancelled", _("Cancelled")
+    RESOLVED = "resolved", _("Resolved")
+    ESCALATED = "escalated", _("Escalated")
+    CONTACTS_TOLD = "contacts_told", _("Emergency contacts told")

@@ -1,0 +1,48 @@
+"""Refusals of the sos module, each with a stable code."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_noop as _
+
+from lifeline.core.exceptions import Conflict, DomainError, InvalidInput
+
+
+class SosForbidden(DomainError):
+    code = "sos.forbidden"
+    title = _("Not allowed")
+    http_status = 403
+
+
+class OwnEventAccept(SosForbidden):
+    code = "sos.own_event"
+    title = _("You cannot respond to your own SOS")
+
+
+class EventClosed(Conflict):
+    code = "sos.event_closed"
+    title = _("This SOS is already closed")
+
+
+class AlreadyAccepted(Conflict):
+    code = "sos.already_accepted"
+    title = _("Another helper has already accepted this SOS")
+
+
+class NotAccepted(Conflict):
+    code = "sos.not_accepted"
+    title = _("You have not accepted this SOS")
+
+
+class ReasonRequired(InvalidInput):
+    code = "sos.reason_required"
+    title = _("A reason is required to cancel after the cancel window")
+
+
+class DeviceUidTaken(InvalidInput):
+    code = "sos.device_uid_taken"
+    title = _("A device with this id is already registered")
+
+
+class NotAHelper(SosForbidden):
+    code = "sos.not_a_helper"
+    title = _("You do not hold the volunteer helper role")

@@ -1,0 +1,240 @@
+"""Reads of the sos module, always scoped by the actor (404 outside the scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from lifeline.access.enums import Role
+from lifeline.access.models import Membership, Organization
+from lifeline.access.permissions import is_platform_admin
+from lifeline.core.selectors import get_or_not_found
+from lifeline.sos import conf, geo
+from lifeline.sos.enums import OPEN_STATUSES, EventStatus
+from lifeline.sos.models import (
+    Device,
+    EmergencyContact,
+    HelperAlert,
+    HelperProfile,
+    OrganizationSosSettings,
+    SosEvent,
+)
+from lifeline.sos.permissions import sos_admin_organization_ids
+
+_EVENT_RELATED = ("user", "device", "accepted_by", "resolved_by", "organization")
+
+
+# --- devices ------------------------------------------------------------------------------
+def device_list_for(*, actor: Any) -> QuerySet[Device]:
+    """Devices the actor owns, and (SOS admins) the devices of their organizations."""
+    if not getattr(actor, "is_authenticated", False):
+        return Device.objects.none()
+    if is_platform_admin(actor):
+        return Device.objects.all()
+    scope = Q(owner=actor)
+    admin_orgs = sos_admin_organization_ids(actor)
+    if admin_orgs:
+        scope |= Q(organization_id__in=admin_orgs)
+    return Device.objects.filter(scope)
+
+
+def device_get_for(*, actor: Any, device_uid: str) -> Device:
+    return get_or_not_found(
+        device_list_for(actor=actor).select_related("owner"), device_uid=device_uid
+    )
+
+
+def device_owned_by(*, actor: Any, device_uid: str) -> Device:
+    """A device the actor owns (SOS is triggered only by the owner or the device itself)."""
+    if not getattr(actor, "is_authenticated", False):
+        return get_or_not_found(Device.objects.none(), device_uid=device_uid)
+    return get_or_not_found(
+        Device.objects.filter(owner=actor).select_related("owner"), device_uid=device_uid
+    )
+
+
+# --- events -------------------------------------------------------------------------------
+def event_list_for(*, actor: Any, active: bool = False) -> QuerySet[SosEvent]:
+    """Events the actor may see: their own, those they were alerted about, their orgs' (admins).
+
+    `active`: open events (not resolved or cancelled) of the last 24 hours (the seed's rule).
+    """
+    if not getattr(actor, "is_authenticated", False):
+        return SosEvent.objects.none()
+    events = SosEvent.objects.all()
+    if not is_platform_admin(actor):
+        scope = Q(user=actor) | Q(
+            Exists(HelperAlert.objects.filter(event=OuterRef("pk"), helper=actor))
+        )
+        admin_orgs = sos_admin_organization_ids(actor)
+        if admin_orgs:
+            scope |= Q(organization_id__in=admin_orgs)
+        events = events.filter(scope)
+    if active:
+        events = events.filter(
+            status__in=OPEN_STATUSES, created_at__gte=timezone.now() - timedelta(hours=24)
+        )
+    return events.select_related(*_EVENT_RELATED)
+
+
+def event_get_for(*, actor: Any, event_uid: Any) -> SosEvent:
+    return get_or_not_found(event_list_for(actor=actor), pk=event_uid)
+
+
+def event_timeline(*, event: SosEvent) -> QuerySet[Any]:
+    return event.timeline.select_related("actor").order_by("at", "id")
+
+
+def alert_list_for_helper(*, helper: Any, open_only: bool = True) -> QuerySet[HelperAlert]:
+    alerts = HelperAlert.objects.filter(helper=helper).select_related("event", "event__user")
+    if open_only:
+        alerts = alerts.filter(event__status__in=OPEN_STATUSES)
+    return alerts.order_by("-created_at")
+
+
+def contact_list_for(*, owner: Any) -> QuerySet[EmergencyContact]:
+    return EmergencyContact.objects.filter(owner=owner)
+
+
+def open_events_for_map(*, actor: Any) -> QuerySet[SosEvent]:
+    return event_list_for(actor=actor, active=True).order_by("-created_at")[:200]
+
+
+# --- settings -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SosSettings:
+    radius_steps_m: list[int]
+    helper_cap: int
+    min_helpers_k: int
+    accept_wait_seconds: int
+    escalation_seconds: int
+    helper_cooldown_seconds: int
+
+
+def settings_for(organization: Organization | None) -> SosSettings:
+    row = None
+    if organization is not None:
+        row = OrganizationSosSettings.objects.filter(organization=organization).first()
+    if row is None:
+        return SosSettings(
+            radius_steps_m=[int(r) for r in conf.get("RADIUS_STEPS_M")],
+            helper_cap=int(conf.get("HELPER_CAP")),
+            min_helpers_k=int(conf.get("MIN_HELPERS_K")),
+            accept_wait_seconds=int(conf.get("ACCEPT_WAIT_SECONDS")),
+            escalation_seconds=int(conf.get("ESCALATION_SECONDS")),
+            helper_cooldown_seconds=int(conf.get("HELPER_COOLDOWN_SECONDS")),
+        )
+    return SosSettings(
+        radius_steps_m=[int(r) for r in row.radius_steps_m] or [int(conf.get("RADIUS_M"))],
+        helper_cap=row.helper_cap,
+        min_helpers_k=row.min_helpers_k,
+        accept_wait_seconds=row.accept_wait_seconds,
+        escalation_seconds=row.escalation_seconds,
+        helper_cooldown_seconds=row.helper_cooldown_seconds,
+    )
+
+
+# --- nearest helpers ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class NearbyHelper:
+    user_id: Any
+    distance_m: float
+
+
+def nearest_helpers(
+    *,
+    lat: float,
+    lon: float,
+    radius_m: float,
+    limit: int,
+    exclude_user_ids: set[Any] | frozenset[Any] = frozenset(),
+    organization_id: Any = None,
+    now: datetime | None = None,
+    cooldown_seconds: int = 0,
+    check_role: bool = True,
+) -> list[NearbyHelper]:
+    """Available helpers within `radius_m` of (lat, lon), nearest first, at most `limit`.
+
+    Available: opted in, on duty, location fresher than HELPER_FRESH_SECONDS, not alerted in
+    the last `cooldown_seconds`, holding the helper role (in `organization_id` when given).
+    A bounding box on the partial (lat, lon) index prefilters; exact haversine ranks.
+    One row per person (HelperProfile is one-to-one with the user).
+    """
+    now = now or timezone.now()
+    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(lat, lon, radius_m)
+    cells = geo.grid_cells(min_lat, max_lat, min_lon, max_lon)
+    profiles = HelperProfile.objects.filter(on_duty=True, opted_in=True)
+    if cells is not None:
+        profiles = profiles.filter(grid_cell__in=cells)
+    profiles = profiles.filter(
+        lat__gte=min_lat,
+        lat__lte=max_lat,
+        lon__gte=min_lon,
+        lon__lte=max_lon,
+        location_at__gte=now - timedelta(seconds=int(conf.get("HELPER_FRESH_SECONDS"))),
+    )
+    if cooldown_seconds:
+        profiles = profiles.filter(
+            Q(last_alerted_at__isnull=True)
+            | Q(last_alerted_at__lt=now - timedelta(seconds=cooldown_seconds))
+        )
+    if exclude_user_ids:
+        profiles = profiles.exclude(user_id__in=list(exclude_user_ids))
+    ranked = []
+    for user_id, p_lat, p_lon in profiles.values_list("user_id", "lat", "lon"):
+        if p_lat is None or p_lon is None:
+            continue
+        distance = geo.haversine_m(lat, lon, p_lat, p_lon)
+        if distance <= radius_m:
+            ranked.append(NearbyHelper(user_id=user_id, distance_m=distance))
+    ranked.sort(key=lambda h: h.distance_m)
+    if check_role and ranked:
+        # A second query on the few candidates: as a correlated EXISTS in the first one,
+        # SQLite evaluated it before the longitude range (10x slower at 1 M helpers).
+        # The organization is checked in Python: filtering on it in SQL made the planners use
+        # the (organization, role, is_active) index and read every helper of the organization.
+        rows = Membership.objects.filter(
+            user_id__in=[h.user_id for h in ranked], role=Role.HELPER, is_active=True
+        ).values_list("user_id", "organization_id", "organization__is_active")
+        helpers = {
+            user_id
+            for user_id, org_id, org_active in rows
+            if org_active and (organization_id is None or str(org_id) == str(organization_id))
+        }
+        ranked = [h for h in ranked if h.user_id in helpers]
+    return ranked[:limit]
+
+
+# --- statistics ---------------------------------------------------------------------------
+def event_statistics(*, actor: Any, days: int = 30) -> dict[str, Any]:
+    """Events per day, time to first accept, time to resolve, share escalated."""
+    since = timezone.now() - timedelta(days=days)
+    rows = list(
+        event_list_for(actor=actor)
+        .filter(created_at__gte=since)
+        .values_list("created_at", "first_accepted_at", "resolved_at", "status", "escalated_at")
+    )
+    per_day: dict[str, int] = {}
+    to_accept: list[float] = []
+    to_resolve: list[float] = []
+    escalated = 0
+    for created_at, accepted_at, resolved_at, status, escalated_at in rows:
+        day = timezone.localtime(created_at).date().isoformat()
+        per_day[day] = per_day.get(day, 0) + 1
+        if accepted_at:
+            to_accept.append((accepted_at - created_at).total_seconds())
+        if resolved_at and status == EventStatus.RESOLVED:
+            to_resolve.append((resolved_at - created_at).total_seconds())
+        if escalated_at:
+            escalated += 1
+    return {
+        "total": len(rows),
+        "per_day": dict(sorted(per_day.items())),
+        "time_to_accept_s": sorted(to_accept),
+        "time_to_resolve_s": sorted(to_resolve),
+        "escalated_share": (escalated / len(rows)) if rows else 0.0,
+    }

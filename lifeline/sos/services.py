@@ -1,0 +1,820 @@
+"""Every write of the sos module: devices, telemetry, triggers, the event lifecycle, helpers.
+
+Services enforce invariants (a closed event cannot be accepted, the wearer cannot accept
+their own SOS); who may load an object is decided by the selectors. Side effects (alerts,
+real-time events, contact messages) are sent after commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lifeline.access.enums import OrganizationKind, Role
+from lifeline.access.models import Membership
+from lifeline.accounts.models import User
+from lifeline.audit.services import record
+from lifeline.jobs.services import job_schedule
+from lifeline.notifications.services import notify
+from lifeline.realtime.events import publish_on_commit
+from lifeline.sos import conf, events, geo, metrics, selectors
+from lifeline.sos.enums import (
+    ACCEPTABLE_STATUSES,
+    OPEN_STATUSES,
+    AlertStatus,
+    EventStatus,
+    TimelineKind,
+    TriggerSource,
+)
+from lifeline.sos.exceptions import (
+    AlreadyAccepted,
+    DeviceUidTaken,
+    EventClosed,
+    NotAccepted,
+    NotAHelper,
+    OwnEventAccept,
+    ReasonRequired,
+    SosForbidden,
+)
+from lifeline.sos.models import (
+    ContactNotice,
+    Device,
+    EmergencyContact,
+    HelperAlert,
+    HelperProfile,
+    LocationPoint,
+    SosEvent,
+    TimelineEntry,
+    WearerState,
+)
+from lifeline.sos.permissions import can_admin_event, is_helper
+
+logger = logging.getLogger(__name__)
+
+UNSET: Any = object()
+
+
+# --- devices ------------------------------------------------------------------------------
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _sos_organization_of(user: User) -> Any:
+    membership = (
+        Membership.objects.filter(
+            user=user,
+            is_active=True,
+            organization__is_active=True,
+            organization__kind=OrganizationKind.SOS_SERVICE,
+        )
+        .order_by("created_at")
+        .first()
+    )
+    return membership.organization_id if membership else None
+
+
+def device_register(
+    *, owner: User, device_uid: str, model: str = "", sim_number: str | None = None
+) -> Device:
+    """Register a device for `owner` (the caller: never a user named in the body)."""
+    if Device.objects.filter(device_uid=device_uid).exists():
+        raise DeviceUidTaken(
+            errors={"device_uid": [_("A device with this id is already registered.")]}
+        )
+    try:
+        with transaction.atomic():
+            device = Device.objects.create(
+                owner=owner,
+                organization_id=_sos_organization_of(owner),
+                device_uid=device_uid,
+                model=model,
+                sim_number=sim_number or None,
+            )
+            record(actor=owner, action="sos.device_registered", target=device)
+    except IntegrityError as exc:  # a concurrent registration of the same id
+        raise DeviceUidTaken(
+            errors={"device_uid": [_("A device with this id is already registered.")]}
+        ) from exc
+    return device
+
+
+def device_update(
+    *, device: Device, actor: User, model: Any = UNSET, sim_number: Any = UNSET
+) -> Device:
+    changed = []
+    if model is not UNSET:
+        device.model = model
+        changed.append("model")
+    if sim_number is not UNSET:
+        device.sim_number = sim_number or None
+        changed.append("sim_number")
+    if changed:
+        with transaction.atomic():
+            device.save(update_fields=[*changed, "updated_at"])
+            record(actor=actor, action="sos.device_updated", target=device)
+    return device
+
+
+def device_delete(*, device: Device, actor: User) -> None:
+    with transaction.atomic():
+        record(actor=actor, action="sos.device_deleted", target=device)
+        device.delete()
+
+
+def device_token_rotate(*, device: Device, actor: User) -> str:
+    """Issue a new device token (the old one stops working). Returns it; only its hash is kept."""
+    token = f"sosd_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        device.token_hash = _hash_token(token)
+        device.token_hint = token[-4:]
+        device.token_issued_at = timezone.now()
+        device.save(update_fields=["token_hash", "token_hint", "token_issued_at", "updated_at"])
+        record(actor=actor, action="sos.device_token_rotated", target=device)
+    return token
+
+
+def device_token_revoke(*, device: Device, actor: User) -> Device:
+    with transaction.atomic():
+        device.token_hash = None
+        device.token_hint = ""
+        device.token_issued_at = None
+        device.save(update_fields=["token_hash", "token_hint", "token_issued_at", "updated_at"])
+        record(actor=actor, action="sos.device_token_revoked", target=device)
+    return device
+
+
+def device_by_token(token: str) -> Device | None:
+    if not token or len(token) > 200:
+        return None
+    return Device.objects.select_related("owner").filter(token_hash=_hash_token(token)).first()
+
+
+def device_report_status(
+    *,
+    device: Device,
+    battery_level: Any = UNSET,
+    is_online: Any = UNSET,
+    lat: Any = UNSET,
+    lon: Any = UNSET,
+    last_seen_via: Any = UNSET,
+    now: datetime | None = None,
+) -> Device:
+    """Apply the fields the report carries; fields it does not carry stay as they were."""
+    now = now or timezone.now()
+    fields = ["last_seen_at", "updated_at"]
+    device.last_seen_at = now
+    if battery_level is not UNSET and battery_level is not None:
+        device.battery_level = battery_level
+        fields.append("battery_level")
+    if is_online is not UNSET and is_online is not None:
+        device.is_online = is_online
+        fields.append("is_online")
+    if last_seen_via is not UNSET and last_seen_via is not None:
+        device.last_seen_via = last_seen_via
+        fields.append("last_seen_via")
+    with transaction.atomic():
+        if lat is not UNSET and lon is not UNSET and lat is not None and lon is not None:
+            device.last_lat, device.last_lon, device.last_location_at = lat, lon, now
+            fields += ["last_lat", "last_lon", "last_location_at"]
+            LocationPoint.objects.create(
+                device=device,
+                lat=lat,
+                lon=lon,
+                battery_level=device.battery_level,
+                recorded_at=now,
+                created_at=now,
+            )
+        device.save(update_fields=fields)
+    return device
+
+
+def device_record_location(
+    *,
+    device: Device,
+    lat: float,
+    lon: float,
+    speed: float | None = None,
+    direction: float | None = None,
+    altitude: float | None = None,
+    accuracy: float | None = None,
+    battery_level: int | None = None,
+    recorded_at: datetime | None = None,
+    via: str = "api",
+    now: datetime | None = None,
+) -> LocationPoint:
+    """Append a track point, mark the device online; absent fields are not erased.
+
+    Two statements (one INSERT, one UPDATE without reading the row first).
+    """
+    now = now or timezone.now()
+    recorded_at = recorded_at or now
+    point = LocationPoint(
+        device=device,
+        lat=lat,
+        lon=lon,
+        speed=speed,
+        direction=direction,
+        altitude=altitude,
+        accuracy=accuracy,
+        battery_level=battery_level,
+        recorded_at=recorded_at,
+        created_at=now,
+    )
+    update: dict[str, Any] = {
+        "is_online": True,
+        "last_seen_at": now,
+        "last_lat": lat,
+        "last_lon": lon,
+        "last_location_at": recorded_at,
+        "updated_at": now,
+    }
+    if battery_level is not None:
+        update["battery_level"] = battery_level
+    with transaction.atomic():
+        point.save(force_insert=True)
+        Device.objects.filter(pk=device.pk).update(**update)
+    for key, value in update.items():
+        setattr(device, key, value)
+    metrics.locations.labels(via=via if via in ("api", "osmand") else "api").inc()
+    return point
+
+
+def track_purge_expired(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=int(conf.get("TRACK_RETENTION_DAYS")))
+    deleted, _details = LocationPoint.objects.filter(recorded_at__lt=cutoff).delete()
+    return deleted
+
+
+# --- emergency contacts -------------------------------------------------------------------
+def contact_create(
+    *, owner: User, name: str, phone_number: str, relation: str = ""
+) -> EmergencyContact:
+    with transaction.atomic():
+        contact = EmergencyContact.objects.create(
+            owner=owner, name=name, phone_number=phone_number, relation=relation
+        )
+        record(actor=owner, action="sos.contact_created", target=contact)
+    return contact
+
+
+def contact_delete(*, contact: EmergencyContact, actor: User) -> None:
+    with transaction.atomic():
+        record(actor=actor, action="sos.contact_deleted", target=contact)
+        contact.delete()
+
+
+def _tell_contacts(event: SosEvent, kind: str) -> None:
+    """Queue one message per emergency contact of the wearer (sent by a task after commit)."""
+    from lifeline.sos.tasks import send_contact_notices
+
+    contacts = list(EmergencyContact.objects.filter(owner_id=event.user_id))
+    if not contacts:
+        return
+    wearer = event.user
+    with translation.override(wearer.language or "ru"):
+        name = wearer.display_name
+        if kind == TimelineKind.CREATED:
+            text = _("%(name)s triggered an SOS alarm at %(lat).5f, %(lon).5f.") % {
+                "name": name,
+                "lat": event.lat,
+                "lon": event.lon,
+            }
+        elif kind == TimelineKind.ACCEPTED:
+            text = _("A volunteer is on the way to %(name)s.") % {"name": name}
+        elif kind == TimelineKind.RESOLVED:
+            text = _("The SOS of %(name)s has been resolved.") % {"name": name}
+        elif kind == TimelineKind.CANCELLED:
+            text = _("The SOS of %(name)s was cancelled.") % {"name": name}
+        else:
+            text = _("The SOS of %(name)s was escalated to the SOS service.") % {"name": name}
+    ContactNotice.objects.bulk_create(
+        [ContactNotice(event=event, contact=c, kind=kind, text=text[:480]) for c in contacts],
+        ignore_conflicts=True,
+    )
+    _timeline(event, TimelineKind.CONTACTS_TOLD, data={"step": kind, "count": len(contacts)})
+    send_contact_notices.delay_on_commit(event_id=str(event.pk))  # type: ignore[attr-defined]
+
+
+# --- helper profile -----------------------------------------------------------------------
+def helper_profile_update(
+    *,
+    user: User,
+    opted_in: Any = UNSET,
+    on_duty: Any = UNSET,
+    lat: Any = UNSET,
+    lon: Any = UNSET,
+    now: datetime | None = None,
+) -> HelperProfile:
+    """Opt in/out, go on/off duty, report the helper's location. Needs the helper role."""
+    if not is_helper(user):
+        raise NotAHelper()
+    now = now or timezone.now()
+    profile, _created = HelperProfile.objects.get_or_create(user=user)
+    if opted_in is not UNSET:
+        profile.opted_in = bool(opted_in)
+        if not profile.opted_in:
+            profile.on_duty = False
+    if on_duty is not UNSET:
+        profile.on_duty = bool(on_duty) and profile.opted_in
+    if lat is not UNSET and lon is not UNSET and lat is not None and lon is not None:
+        profile.lat, profile.lon, profile.location_at = lat, lon, now
+    profile.save()
+    return profile
+
+
+# --- triggering ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TriggerResult:
+    event: SosEvent
+    created: bool
+
+
+def _timeline(
+    event: SosEvent, kind: str, *, actor: Any = None, data: dict[str, Any] | None = None
+) -> None:
+    TimelineEntry.objects.create(event=event, kind=kind, actor=actor, data=data or {})
+
+
+def _publish(event: SosEvent, kind: str, *, helper_ids: list[Any] | None = None) -> None:
+    publish_on_commit(
+        events.sos_event(event, kind), groups=events.audience(event, helper_ids=helper_ids)
+    )
+
+
+def _schedule_escalation(
+    event: SosEvent, *, settings: selectors.SosSettings, now: datetime
+) -> None:
+    job_schedule(
+        task_name="sos.escalate_event",
+        run_at=now + timedelta(seconds=settings.escalation_seconds),
+        kwargs={"event_id": str(event.pk)},
+        idempotency_key=f"sos.escalate:{event.pk}:{event.trigger_count}:{int(now.timestamp())}",
+    )
+
+
+def event_trigger(
+    *,
+    device: Device,
+    lat: float,
+    lon: float,
+    detected_type: str,
+    severity: int,
+    timestamp: datetime,
+    altitude: float | None = None,
+    raw_payload: Any = None,
+    source: str = TriggerSource.API,
+    idempotency_key: str | None = None,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> TriggerResult:
+    """Create an SOS for the owner of `device`, or join their open one (dedup).
+
+    Dedup: an open event of the same person (any of their devices) last triggered within
+    DEDUP_WINDOW_SECONDS (sliding) and within DEDUP_DISTANCE_M is joined; an
+    `idempotency_key` already used by the person returns its event. Concurrent triggers of
+    one person are serialized by updating their `WearerState` row first (a row lock on
+    PostgreSQL, the write lock on SQLite); the key is also unique in the database.
+    """
+    now = now or timezone.now()
+    wearer = device.owner
+    WearerState.objects.get_or_create(user=wearer)
+    with transaction.atomic():
+        WearerState.objects.filter(user=wearer).update(last_trigger_at=now)
+        if idempotency_key:
+            existing = SosEvent.objects.filter(user=wearer, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                metrics.duplicates.labels(reason="idempotency_key").inc()
+                return TriggerResult(event=existing, created=False)
+        window_start = now - timedelta(seconds=int(conf.get("DEDUP_WINDOW_SECONDS")))
+        max_distance = float(conf.get("DEDUP_DISTANCE_M"))
+        candidates = SosEvent.objects.filter(
+            user=wearer, status__in=OPEN_STATUSES, last_trigger_at__gte=window_start
+        ).order_by("-last_trigger_at")
+        for candidate in candidates:
+            distance = geo.haversine_m(candidate.lat, candidate.lon, lat, lon)
+            if distance <= max_distance:
+                SosEvent.objects.filter(pk=candidate.pk).update(
+                    last_trigger_at=now, trigger_count=F("trigger_count") + 1
+                )
+                _timeline(
+                    candidate,
+                    TimelineKind.DUPLICATE,
+                    actor=actor,
+                    data={"source": source, "distance_m": round(distance)},
+                )
+                metrics.duplicates.labels(reason="window").inc()
+                candidate.refresh_from_db()
+                return TriggerResult(event=candidate, created=False)
+        event = SosEvent.objects.create(
+            organization_id=device.organization_id,
+            device=device,
+            user=wearer,
+            lat=lat,
+            lon=lon,
+            altitude=altitude,
+            detected_type=detected_type,
+            severity=severity,
+            timestamp=timestamp,
+            last_trigger_at=now,
+            raw_payload=raw_payload,
+            source=source,
+            idempotency_key=idempotency_key or None,
+        )
+        _timeline(event, TimelineKind.CREATED, actor=actor, data={"source": source})
+        record(
+            actor=actor or wearer,
+            action="sos.event_created",
+            target=event,
+            metadata={"source": source, "device_uid": device.device_uid},
+        )
+        settings = selectors.settings_for(event.organization)
+        _schedule_escalation(event, settings=settings, now=now)
+        _tell_contacts(event, TimelineKind.CREATED)
+        _publish(event, "created")
+        from lifeline.sos.tasks import alert_helpers
+
+        alert_helpers.delay_on_commit(event_id=str(event.pk))  # type: ignore[attr-defined]
+        transaction.on_commit(lambda: metrics.events_created.labels(source=source).inc())
+    return TriggerResult(event=event, created=True)
+
+
+# --- helpers ------------------------------------------------------------------------------
+def helpers_alert_round(
+    *, event_id: Any, step: int | None = None, now: datetime | None = None
+) -> list[HelperAlert]:
+    """Alert the nearest available helpers of an event still waiting for one.
+
+    Starts at the event's radius step (or `step`), widens at once while fewer than k helpers
+    were alerted in total, alerts at most the cap per round, then schedules the next widening
+    after t seconds if nobody accepts.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = SosEvent.objects.select_for_update().filter(pk=event_id).first()
+        if event is None or event.status not in ACCEPTABLE_STATUSES:
+            return []
+        event = SosEvent.objects.select_related("user", "device", "organization").get(pk=event.pk)
+        settings = selectors.settings_for(event.organization)
+        steps = settings.radius_steps_m
+        current = event.radius_step if step is None else step
+        current = min(current, len(steps) - 1)
+        already = set(event.alerts.values_list("helper_id", flat=True))
+        exclude = already | {event.user_id}
+        while True:
+            radius = steps[current]
+            found = selectors.nearest_helpers(
+                lat=event.lat,
+                lon=event.lon,
+                radius_m=radius,
+                limit=settings.helper_cap,
+                exclude_user_ids=exclude,
+                organization_id=event.organization_id,
+                now=now,
+                cooldown_seconds=settings.helper_cooldown_seconds,
+            )
+            if len(found) + len(already) >= settings.min_helpers_k or current >= len(steps) - 1:
+                break
+            current += 1
+        widened = current != event.radius_step or event.radius_m == 0
+        event.radius_step, event.radius_m = current, radius
+        event.save(update_fields=["radius_step", "radius_m", "updated_at"])
+        if widened and current > 0:
+            _timeline(event, TimelineKind.RADIUS_WIDENED, data={"radius_m": radius})
+        alerts = HelperAlert.objects.bulk_create(
+            [
+                HelperAlert(
+                    event=event,
+                    helper_id=h.user_id,
+                    distance_m=round(h.distance_m),
+                    radius_m=radius,
+                )
+                for h in found
+            ]
+        )
+        if found:
+            HelperProfile.objects.filter(user_id__in=[h.user_id for h in found]).update(
+                last_alerted_at=now
+            )
+        _timeline(
+            event,
+            TimelineKind.HELPERS_ALERTED,
+            data={"count": len(found), "radius_m": radius},
+        )
+        helpers = User.objects.in_bulk([h.user_id for h in found])
+        for nearby in found:
+            notify(
+                helpers[nearby.user_id],
+                "sos.helper_alert",
+                {"event_uid": str(event.pk), "distance_m": round(nearby.distance_m)},
+                critical=True,
+            )
+        if found:
+            transaction.on_commit(lambda: metrics.alerts_sent.inc(len(found)))
+            publish_on_commit(
+                events.sos_event(event, "created"),
+                groups=[events.helper_group(h.user_id) for h in found],
+            )
+        if current < len(steps) - 1:
+            job_schedule(
+                task_name="sos.widen_search",
+                run_at=now + timedelta(seconds=settings.accept_wait_seconds),
+                kwargs={"event_id": str(event.pk), "from_step": current},
+                idempotency_key=f"sos.widen:{event.pk}:{current}",
+            )
+    return alerts
+
+
+def event_widen(*, event_id: Any, from_step: int, now: datetime | None = None) -> list[HelperAlert]:
+    """The t-seconds deadline: nobody accepted yet, so search one radius step further."""
+    event = SosEvent.objects.filter(pk=event_id).first()
+    if event is None or event.status not in ACCEPTABLE_STATUSES or event.radius_step != from_step:
+        return []
+    return helpers_alert_round(event_id=event_id, step=from_step + 1, now=now)
+
+
+# --- lifecycle ----------------------------------------------------------------------------
+def _locked(event: SosEvent) -> SosEvent:
+    return (
+        SosEvent.objects.select_for_update(of=("self",))
+        .select_related("user", "device", "organization", "accepted_by")
+        .get(pk=event.pk)
+    )
+
+
+def event_accept(*, event: SosEvent, actor: User, now: datetime | None = None) -> SosEvent:
+    """First accept wins under a row lock; later accepts get 409, the wearer gets 403."""
+    now = now or timezone.now()
+    if event.user_id == actor.pk:
+        raise OwnEventAccept()
+    with transaction.atomic():
+        event = _locked(event)
+        alert = HelperAlert.objects.filter(event=event, helper=actor).first()
+        if alert is None and not can_admin_event(actor, event):
+            raise SosForbidden()
+        if event.status == EventStatus.ACCEPTED:
+            if event.accepted_by_id == actor.pk:
+                return event
+            raise AlreadyAccepted()
+        if event.status not in ACCEPTABLE_STATUSES:
+            raise EventClosed()
+        event.status = EventStatus.ACCEPTED
+        event.accepted_by = actor
+        event.accepted_at = now
+        first = event.first_accepted_at is None
+        if first:
+            event.first_accepted_at = now
+        event.save(
+            update_fields=[
+                "status",
+                "accepted_by",
+                "accepted_at",
+                "first_accepted_at",
+                "updated_at",
+            ]
+        )
+        if alert is not None:
+            HelperAlert.objects.filter(pk=alert.pk).update(
+                status=AlertStatus.ACCEPTED, responded_at=now
+            )
+        others = list(
+            HelperAlert.objects.filter(event=event, status=AlertStatus.SENT)
+            .exclude(helper=actor)
+            .select_related("helper")
+        )
+        HelperAlert.objects.filter(pk__in=[a.pk for a in others]).update(status=AlertStatus.TAKEN)
+        _timeline(event, TimelineKind.ACCEPTED, actor=actor)
+        record(actor=actor, action="sos.event_accepted", target=event)
+        job_cancel_all(event)
+        notify(
+            event.user,
+            "sos.help_on_way",
+            {
+                "event_uid": str(event.pk),
+                "helper_name": actor.display_name,
+                "helper_phone": str(actor.phone_number or ""),
+            },
+            critical=True,
+        )
+        for other in others:
+            notify(other.helper, "sos.alert_taken", {"event_uid": str(event.pk)})
+        _tell_contacts(event, TimelineKind.ACCEPTED)
+        _publish(event, "accepted", helper_ids=[actor.pk])
+        if first:
+            seconds = (now - event.created_at).total_seconds()
+            transaction.on_commit(lambda: metrics.time_to_accept.observe(max(seconds, 0)))
+    return event
+
+
+def job_cancel_all(event: SosEvent) -> None:
+    """Cancel the pending escalation and widening deadlines of `event` (tasks re-check too)."""
+    from lifeline.jobs.models import JobStatus, ScheduledJob
+
+    ScheduledJob.objects.filter(
+        status=JobStatus.PENDING, kwargs__event_id=str(event.pk), task_name__startswith="sos."
+    ).update(status=JobStatus.CANCELLED, finished_at=timezone.now())
+
+
+def event_decline(*, event: SosEvent, actor: User, now: datetime | None = None) -> HelperAlert:
+    now = now or timezone.now()
+    if event.user_id == actor.pk:
+        raise OwnEventAccept()
+    with transaction.atomic():
+        alert = HelperAlert.objects.select_for_update().filter(event=event, helper=actor).first()
+        if alert is None:
+            raise SosForbidden()
+        if not event.is_open:
+            raise EventClosed()
+        if alert.status == AlertStatus.ACCEPTED:
+            raise NotAccepted(_("Withdraw instead of declining an accepted SOS."))
+        alert.status = AlertStatus.DECLINED
+        alert.responded_at = now
+        alert.save(update_fields=["status", "responded_at", "updated_at"])
+        _timeline(event, TimelineKind.DECLINED, actor=actor)
+    return alert
+
+
+def event_withdraw(*, event: SosEvent, actor: User, now: datetime | None = None) -> SosEvent:
+    """The accepting helper drops out: the event is NEW again and the search goes on."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _locked(event)
+        if event.status != EventStatus.ACCEPTED or event.accepted_by_id != actor.pk:
+            if not event.is_open:
+                raise EventClosed()
+            raise NotAccepted()
+        event.status = EventStatus.NEW
+        event.accepted_by = None
+        event.accepted_at = None
+        event.save(update_fields=["status", "accepted_by", "accepted_at", "updated_at"])
+        HelperAlert.objects.filter(event=event, helper=actor).update(
+            status=AlertStatus.WITHDRAWN, responded_at=now
+        )
+        HelperAlert.objects.filter(event=event, status=AlertStatus.TAKEN).update(
+            status=AlertStatus.SENT
+        )
+        _timeline(event, TimelineKind.WITHDRAWN, actor=actor)
+        record(actor=actor, action="sos.event_withdrawn", target=event)
+        settings = selectors.settings_for(event.organization)
+        _schedule_escalation(event, settings=settings, now=now)
+        notify(event.user, "sos.event_reopened", {"event_uid": str(event.pk)}, critical=True)
+        for alert in HelperAlert.objects.filter(
+            event=event, status=AlertStatus.SENT
+        ).select_related("helper"):
+            notify(
+                alert.helper,
+                "sos.helper_alert",
+                {"event_uid": str(event.pk), "distance_m": alert.distance_m},
+                critical=True,
+            )
+        _publish(event, "reopened", helper_ids=[actor.pk])
+        from lifeline.sos.tasks import alert_helpers
+
+        alert_helpers.delay_on_commit(event_id=str(event.pk))  # type: ignore[attr-defined]
+    return event
+
+
+def _close_alerts(event: SosEvent) -> list[HelperAlert]:
+    alerts = list(
+        HelperAlert.objects.filter(
+            event=event, status__in=[AlertStatus.SENT, AlertStatus.ACCEPTED, AlertStatus.TAKEN]
+        ).select_related("helper")
+    )
+    HelperAlert.objects.filter(
+        event=event, status__in=[AlertStatus.SENT, AlertStatus.TAKEN]
+    ).update(status=AlertStatus.CLOSED)
+    return alerts
+
+
+def event_cancel(
+    *, event: SosEvent, actor: User, reason: str = "", now: datetime | None = None
+) -> SosEvent:
+    """The wearer (or an admin) calls it off: free within the cancel window, else with a reason."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _locked(event)
+        if event.user_id != actor.pk and not can_admin_event(actor, event):
+            raise SosForbidden()
+        if not event.is_open:
+            raise EventClosed()
+        window = timedelta(seconds=int(conf.get("CANCEL_WINDOW_SECONDS")))
+        if now - event.created_at > window and not reason.strip():
+            raise ReasonRequired(
+                errors={"reason": [_("Give a reason to cancel after the cancel window.")]}
+            )
+        previous = event.status
+        event.status = EventStatus.CANCELLED
+        event.cancelled_by = actor
+        event.cancelled_at = now
+        event.cancel_reason = reason.strip()
+        event.save(
+            update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason", "updated_at"]
+        )
+        alerts = _close_alerts(event)
+        _timeline(event, TimelineKind.CANCELLED, actor=actor, data={"reason": event.cancel_reason})
+        record(
+            actor=actor,
+            action="sos.event_cancelled",
+            target=event,
+            before={"status": previous},
+            after={"status": event.status},
+        )
+        job_cancel_all(event)
+        for alert in alerts:
+            notify(alert.helper, "sos.event_closed", {"event_uid": str(event.pk)})
+        _tell_contacts(event, TimelineKind.CANCELLED)
+        _publish(event, "cancelled", helper_ids=[a.helper_id for a in alerts])
+    return event
+
+
+def event_resolve(
+    *, event: SosEvent, actor: User, outcome: str = "", now: datetime | None = None
+) -> SosEvent:
+    """The accepted helper or an SOS admin closes the event with an outcome."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _locked(event)
+        if event.accepted_by_id != actor.pk and not can_admin_event(actor, event):
+            raise SosForbidden()
+        if not event.is_open:
+            raise EventClosed()
+        previous = event.status
+        event.status = EventStatus.RESOLVED
+        event.resolved_by = actor
+        event.resolved_at = now
+        event.outcome = outcome.strip()
+        event.save(update_fields=["status", "resolved_by", "resolved_at", "outcome", "updated_at"])
+        alerts = _close_alerts(event)
+        _timeline(event, TimelineKind.RESOLVED, actor=actor, data={"outcome": event.outcome})
+        record(
+            actor=actor,
+            action="sos.event_resolved",
+            target=event,
+            before={"status": previous},
+            after={"status": event.status},
+        )
+        job_cancel_all(event)
+        for alert in alerts:
+            if alert.helper_id != actor.pk:
+                notify(alert.helper, "sos.event_closed", {"event_uid": str(event.pk)})
+        _tell_contacts(event, TimelineKind.RESOLVED)
+        _publish(event, "resolved", helper_ids=[a.helper_id for a in alerts])
+    return event
+
+
+def event_escalate(
+    *, event_id: Any, actor: User | None = None, now: datetime | None = None
+) -> SosEvent | None:
+    """Still NEW after the escalation time (or an admin's decision): tell admins and contacts,
+    then hand the event to ambulance dispatch (`hand_over_to_dispatch`)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = SosEvent.objects.select_for_update().filter(pk=event_id).first()
+        if event is None:
+            return None
+        event = _locked(event)
+        if actor is None and event.status != EventStatus.NEW:
+            return event  # accepted, closed or already escalated meanwhile: nothing to do
+        if actor is not None and event.status not in ACCEPTABLE_STATUSES:
+            raise EventClosed()
+        event.status = EventStatus.ESCALATED
+        event.escalated_at = now
+        event.save(update_fields=["status", "escalated_at", "updated_at"])
+        _timeline(event, TimelineKind.ESCALATED, actor=actor)
+        record(actor=actor, action="sos.event_escalated", target=event)
+        admins = (
+            User.objects.filter(
+                memberships__organization_id=event.organization_id,
+                memberships__role=Role.SOS_ADMIN,
+                memberships__is_active=True,
+            ).distinct()
+            if event.organization_id
+            else User.objects.none()
+        )
+        for admin in admins:
+            notify(admin, "sos.event_escalated", {"event_uid": str(event.pk)}, critical=True)
+        _tell_contacts(event, TimelineKind.ESCALATED)
+        _publish(event, "escalated")
+        transaction.on_commit(metrics.escalations.inc)
+        hand_over_to_dispatch(event)
+    return event
+
+
+def hand_over_to_dispatch(event: SosEvent) -> None:
+    """Hand an escalated SOS to ambulance dispatch. **A no-op until the ambulance module exists.**
+
+    The dispatch issue implements this as a call to `lifeline.ambulance.services` (creating a
+    call card from the event's location, severity and wearer), declared in the import-linter
+    contract as `lifeline.sos.services -> lifeline.ambulance.services`. Until then escalation
+    stops at SOS administrators and emergency contacts.
+    """
+    logger.info("sos.hand_over_to_dispatch_skipped", extra={"event_id": str(event.pk)})

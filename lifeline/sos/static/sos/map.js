@@ -1,0 +1,74 @@
+/* The SOS admin live map: Leaflet from static files, tiles from a configurable URL (none:
+   markers only, works offline), markers drawn as vectors (no image downloads). */
+(function () {
+  "use strict";
+  var section = document.querySelector("[data-sos-map]");
+  var data = JSON.parse(document.getElementById("sos-map-data").textContent);
+  var map = L.map("sos-map", { preferCanvas: false });
+  if (data.tile_url) {
+    L.tileLayer(data.tile_url, { maxZoom: 19, attribution: data.tile_attribution }).addTo(map);
+  }
+  var markers = {};
+  var bounds = [];
+  var OPEN = { NEW: true, ACCEPTED: true, ESCALATED: true };
+  var COLOURS = { NEW: "#b00020", ESCALATED: "#6a1b9a", ACCEPTED: "#ef6c00" };
+
+  function label(e) {
+    return (e.device_uid || "") + " · " + e.status + " · " + e.detected_type + " · " + (e.user_phone || "");
+  }
+
+  function upsert(e) {
+    var marker = markers[e.event_uid];
+    if (!OPEN[e.status]) {
+      if (marker) { map.removeLayer(marker); delete markers[e.event_uid]; }
+      var item = document.querySelector('#sos-event-list [data-event-uid="' + e.event_uid + '"]');
+      if (item) item.remove();
+      return;
+    }
+    if (!marker) {
+      marker = L.circleMarker([e.lat, e.lon], { radius: 10, weight: 3 }).addTo(map);
+      marker.getElement && marker.on("add", function () {});
+      markers[e.event_uid] = marker;
+    }
+    marker.setStyle({ color: COLOURS[e.status] || "#b00020", fillOpacity: 0.6 });
+    marker.bindTooltip(label(e));
+    marker.options.eventUid = e.event_uid;
+    var path = marker.getElement();
+    if (path) { path.setAttribute("data-event-uid", e.event_uid); path.setAttribute("data-status", e.status); }
+    var list = document.getElementById("sos-event-list");
+    var row = list.querySelector('[data-event-uid="' + e.event_uid + '"]');
+    if (!row) {
+      row = document.createElement("li");
+      row.setAttribute("data-event-uid", e.event_uid);
+      var link = document.createElement("a");
+      link.href = "/sos/events/" + e.event_uid + "/";
+      link.textContent = e.device_uid || e.event_uid;
+      row.appendChild(link);
+      row.appendChild(document.createTextNode(" · "));
+      var status = document.createElement("span");
+      status.setAttribute("data-status-of", e.event_uid);
+      row.appendChild(status);
+      list.insertBefore(row, list.firstChild);
+    }
+    row.querySelector("[data-status-of]").textContent = e.status;
+  }
+
+  data.events.forEach(function (e) { upsert(e); bounds.push([e.lat, e.lon]); });
+  data.helpers.forEach(function (h) {
+    L.circleMarker([h.lat, h.lon], { radius: 6, color: "#2e7d32", fillOpacity: 0.8 }).bindTooltip("helper").addTo(map);
+    bounds.push([h.lat, h.lon]);
+  });
+  data.devices.forEach(function (d) {
+    L.circleMarker([d.lat, d.lon], { radius: 5, color: d.online ? "#1565c0" : "#757575", fillOpacity: 0.5 })
+      .bindTooltip(d.device_uid).addTo(map);
+    bounds.push([d.lat, d.lon]);
+  });
+  if (bounds.length) { map.fitBounds(bounds, { maxZoom: 15, padding: [30, 30] }); } else { map.setView([41.3111, 69.2406], 11); }
+
+  var state = document.querySelector("[data-ws-state]");
+  window.SosLive.connect(section.getAttribute("data-ws-path"), function (frame) {
+    var e = frame.payload;
+    upsert(e);
+    if (frame.type === "sos_event") { map.panTo([e.lat, e.lon]); }
+  }, function (up) { if (state) state.textContent = up ? "●" : "○"; state.setAttribute("data-connected", up ? "1" : "0"); });
+})();

@@ -1,0 +1,316 @@
+"""Web pages of the sos module: wearer, helper, admin live map, event detail, statistics.
+
+Pages call the same services and selectors as the API; refusals (DomainError) become a
+message on the page. Live updates come from `/ws/sos_events/` (static/sos/live.js).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lifeline.audit.services import record_access
+from lifeline.core.exceptions import DomainError, NotFound
+from lifeline.core.selectors import get_or_not_found
+from lifeline.sos import charts, conf, selectors, services
+from lifeline.sos.enums import OPEN_STATUSES, DetectedType, TriggerSource
+from lifeline.sos.models import Device, HelperAlert, HelperProfile
+
+if TYPE_CHECKING:
+    from lifeline.accounts.models import User
+
+from lifeline.sos.permissions import (
+    can_admin_event,
+    is_helper,
+    is_sos_admin,
+    sos_admin_organization_ids,
+)
+
+
+def web_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """login_required, and the selectors' NotFound (outside the actor's scope) as a 404 page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404 from exc
+
+    return login_required(wrapper)
+
+
+def _user(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None
+
+
+def _refused(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, _(exc.title))
+
+
+# --- wearer -------------------------------------------------------------------------------
+@web_view
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    devices = list(Device.objects.filter(owner=user).order_by("created_at"))
+    open_events = list(
+        selectors.event_list_for(actor=user)
+        .filter(user=user, status__in=OPEN_STATUSES)
+        .order_by("-created_at")[:5]
+    )
+    return render(
+        request,
+        "sos/home.html",
+        {
+            "devices": devices,
+            "open_events": open_events,
+            "contacts": selectors.contact_list_for(owner=user),
+            "new_token": request.session.pop("sos_new_token", None),
+            "is_helper": is_helper(user),
+            "is_sos_admin": is_sos_admin(user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@web_view
+@require_POST
+def device_add(request: HttpRequest) -> HttpResponse:
+    uid = (request.POST.get("device_uid") or "").strip()
+    if not uid or len(uid) > 128:
+        messages.error(request, _("Enter the device id."))
+        return redirect("sos-web:home")
+    try:
+        services.device_register(
+            owner=_user(request), device_uid=uid, model=(request.POST.get("model") or "")[:128]
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect("sos-web:home")
+
+
+@web_view
+@require_POST
+def device_token(request: HttpRequest, device_uid: str) -> HttpResponse:
+    device = selectors.device_owned_by(actor=_user(request), device_uid=device_uid)
+    if request.POST.get("action") == "revoke":
+        services.device_token_revoke(device=device, actor=_user(request))
+        messages.success(request, _("The device token was revoked."))
+    else:
+        token = services.device_token_rotate(device=device, actor=_user(request))
+        request.session["sos_new_token"] = {"device_uid": device.device_uid, "token": token}
+    return redirect("sos-web:home")
+
+
+@web_view
+@require_POST
+def trigger(request: HttpRequest, device_uid: str) -> HttpResponse:
+    device = selectors.device_owned_by(actor=_user(request), device_uid=device_uid)
+    lat, lon = _float(request.POST.get("lat")), _float(request.POST.get("lon"))
+    if lat is None or lon is None:
+        lat, lon = device.last_lat, device.last_lon
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        messages.error(request, _("Your location is unknown. Allow location access and try again."))
+        return redirect("sos-web:home")
+    result = services.event_trigger(
+        device=device,
+        lat=lat,
+        lon=lon,
+        detected_type=DetectedType.MANUAL_TRIGGER,
+        severity=4,
+        timestamp=timezone.now(),
+        source=TriggerSource.WEB,
+        actor=_user(request),
+    )
+    if result.created:
+        messages.success(request, _("SOS sent. Helpers nearby are being alerted."))
+    else:
+        messages.info(request, _("Your SOS is already open."))
+    return redirect("sos-web:event", event_uid=result.event.pk)
+
+
+@web_view
+@require_POST
+def contact_add(request: HttpRequest) -> HttpResponse:
+    from lifeline.sos.api.serializers import SosContactInput
+
+    form = SosContactInput(data=request.POST)
+    if form.is_valid():
+        services.contact_create(owner=_user(request), **form.validated_data)
+    else:
+        messages.error(request, _("Check the contact's name and phone number."))
+    return redirect("sos-web:home")
+
+
+@web_view
+@require_POST
+def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = get_or_not_found(selectors.contact_list_for(owner=_user(request)), pk=contact_id)
+    services.contact_delete(contact=contact, actor=_user(request))
+    return redirect("sos-web:home")
+
+
+# --- helper -------------------------------------------------------------------------------
+@web_view
+def helper(request: HttpRequest) -> HttpResponse:
+    if not is_helper(_user(request)):
+        raise Http404
+    profile = HelperProfile.objects.filter(user=_user(request)).first()
+    alerts = list(selectors.alert_list_for_helper(helper=_user(request))[:50])
+    template = (
+        "sos/helper.html#alerts" if request.GET.get("partial") == "alerts" else "sos/helper.html"
+    )
+    return render(request, template, {"profile": profile, "alerts": alerts})
+
+
+@web_view
+@require_POST
+def helper_update(request: HttpRequest) -> HttpResponse:
+    values: dict[str, Any] = {
+        "opted_in": request.POST.get("opted_in") == "on",
+        "on_duty": request.POST.get("on_duty") == "on",
+    }
+    lat, lon = _float(request.POST.get("lat")), _float(request.POST.get("lon"))
+    if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
+        values.update(lat=lat, lon=lon)
+    try:
+        services.helper_profile_update(user=_user(request), **values)
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect("sos-web:helper")
+
+
+# --- events -------------------------------------------------------------------------------
+@web_view
+def event(request: HttpRequest, event_uid: str) -> HttpResponse:
+    sos = selectors.event_get_for(actor=_user(request), event_uid=event_uid)
+    record_access(actor=_user(request), target=sos, request=request)
+    alert = HelperAlert.objects.filter(event=sos, helper=_user(request)).first()
+    is_admin = can_admin_event(_user(request), sos)
+    return render(
+        request,
+        "sos/event.html",
+        {
+            "event": sos,
+            "timeline": selectors.event_timeline(event=sos),
+            "alert": alert,
+            "is_admin": is_admin,
+            "is_wearer": sos.user_id == _user(request).pk,
+            "can_accept": sos.user_id != _user(request).pk and (alert is not None or is_admin),
+            "can_resolve": sos.is_open and (is_admin or sos.accepted_by_id == _user(request).pk),
+            "alerts": sos.alerts.select_related("helper").order_by("distance_m")
+            if is_admin
+            else [],
+        },
+    )
+
+
+_ACTIONS = {
+    "accept": lambda e, u, p: services.event_accept(event=e, actor=u),
+    "decline": lambda e, u, p: services.event_decline(event=e, actor=u),
+    "withdraw": lambda e, u, p: services.event_withdraw(event=e, actor=u),
+    "cancel": lambda e, u, p: services.event_cancel(
+        event=e, actor=u, reason=p.get("reason", "")[:500]
+    ),
+    "resolve": lambda e, u, p: services.event_resolve(
+        event=e, actor=u, outcome=p.get("outcome", "")[:500]
+    ),
+    "escalate": None,
+}
+
+
+@web_view
+@require_POST
+def event_action(request: HttpRequest, event_uid: str, action: str) -> HttpResponse:
+    sos = selectors.event_get_for(actor=_user(request), event_uid=event_uid)
+    if action not in _ACTIONS:
+        raise Http404
+    try:
+        if action == "escalate":
+            if not can_admin_event(_user(request), sos):
+                raise Http404
+            services.event_escalate(event_id=sos.pk, actor=_user(request))
+        else:
+            _ACTIONS[action](sos, _user(request), request.POST)  # type: ignore[misc]
+    except DomainError as exc:
+        _refused(request, exc)
+    nxt = request.POST.get("next")
+    if nxt == "helper":
+        return redirect("sos-web:helper")
+    return redirect("sos-web:event", event_uid=sos.pk)
+
+
+# --- admin --------------------------------------------------------------------------------
+def _require_admin(request: HttpRequest) -> None:
+    if not is_sos_admin(_user(request)):
+        raise Http404
+
+
+@web_view
+def live_map(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    from lifeline.sos.events import payload
+
+    events = list(selectors.open_events_for_map(actor=_user(request)))
+    org_ids = sos_admin_organization_ids(_user(request))
+    fresh = timezone.now() - timedelta(seconds=int(conf.get("HELPER_FRESH_SECONDS")))
+    helper_rows = HelperProfile.objects.filter(
+        on_duty=True, opted_in=True, location_at__gte=fresh, lat__isnull=False,
+        user__memberships__organization_id__in=org_ids, user__memberships__role="helper",
+    ).distinct()[:500]  # fmt: skip
+    device_rows = selectors.device_list_for(actor=_user(request)).filter(last_lat__isnull=False)[
+        :500
+    ]
+    data = {
+        "events": [payload(e, "created") | {"url": f"/sos/events/{e.pk}/"} for e in events],
+        "helpers": [{"lat": h.lat, "lon": h.lon} for h in helper_rows],
+        "devices": [
+            {
+                "lat": d.last_lat,
+                "lon": d.last_lon,
+                "device_uid": d.device_uid,
+                "online": d.online_at(),
+            }
+            for d in device_rows
+        ],
+        "tile_url": conf.get("TILE_URL"),
+        "tile_attribution": conf.get("TILE_ATTRIBUTION"),
+    }
+    return render(request, "sos/map.html", {"events": events, "map_data": data})
+
+
+@web_view
+def statistics(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    stats = selectors.event_statistics(actor=_user(request))
+    return render(
+        request,
+        "sos/stats.html",
+        {
+            "stats": stats,
+            "escalated_percent": round(stats["escalated_share"] * 100, 1),
+            "per_day_svg": charts.events_per_day(stats["per_day"]),
+            "accept_svg": charts.durations(
+                stats["time_to_accept_s"], _("Time to first accept (min)")
+            ),
+            "resolve_svg": charts.durations(stats["time_to_resolve_s"], _("Time to resolve (min)")),
+        },
+    )
