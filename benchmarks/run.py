@@ -28,6 +28,8 @@ BENCHMARKS = {"api_read": api_read}
 # Standalone scripts: name -> (arguments for --quick, arguments for a full run).
 SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
     "realtime_fanout": (["--clients", "200", "--rounds", "2"], []),
+    "clinic_evaluate": (["--quick"], []),
+    "clinic_documents": ([], []),
 }
 
 

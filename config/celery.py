@@ -35,4 +35,19 @@ app.conf.beat_schedule["notifications.send_due"] = {
     "schedule": 30.0,
     "options": {"expires": 30},
 }
+# Deletes archived clinic patients whose scheduled deletion date has passed.
+app.conf.beat_schedule["clinic.purge_archived_patients"] = {
+    "task": "clinic.purge_archived_patients",
+    "schedule": 24 * 3600.0,
+}
+# Erases messages past LIFELINE_CHAT_RETENTION_DAYS (a no-op with the default 0).
+app.conf.beat_schedule["chat.purge_expired"] = {
+    "task": "chat.purge_expired",
+    "schedule": 24 * 3600.0,
+}
+# Deletes device location tracks older than the SOS track retention.
+app.conf.beat_schedule["sos.purge_tracks"] = {
+    "task": "sos.purge_tracks",
+    "schedule": 24 * 3600.0,
+}
 app.autodiscover_tasks()

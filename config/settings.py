@@ -53,6 +53,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
+    # Before django.contrib.admin: its admin/base_site.html themes the admin.
+    "lifeline.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -89,7 +91,6 @@ INSTALLED_APPS = [
     "lifeline.clinic",
     "lifeline.chat",
     "lifeline.sos",
-    "lifeline.web",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "lifeline.accounts.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Web pages: forced password change / 2FA enrolment, and dates in the user's time zone.
+    "lifeline.web.middleware.RestrictionMiddleware",
+    "lifeline.web.middleware.UserTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -186,6 +190,12 @@ else:
 LIFELINE_WS_ALLOWED_ORIGINS = env.list("LIFELINE_WS_ALLOWED_ORIGINS", default=[])
 # Seconds a WebSocket counts as online after its last heartbeat (presence, in the cache).
 LIFELINE_PRESENCE_TTL = env.int("LIFELINE_PRESENCE_TTL", default=60)
+# Seconds the user behind an API token stays cached (invalidated at once on any change of the
+# user or its session; 0 = off). See lifeline/accounts/auth_cache.py.
+LIFELINE_AUTH_CACHE_TTL = env.int("LIFELINE_AUTH_CACHE_TTL", default=30)
+# Allow that cache on a process-local cache (LocMemCache): single-process servers only, where a
+# revocation in one process cannot be missed by another. `lifeline serve` turns it on.
+LIFELINE_AUTH_CACHE_LOCAL = env.bool("LIFELINE_AUTH_CACHE_LOCAL", default=False)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
@@ -206,6 +216,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "lifeline.accounts.backends.EmailOrPhoneBackend",
+    # Admin model permissions for platform admins (staff, not necessarily superusers).
+    "lifeline.web.backends.PlatformAdminPermissionBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -366,6 +378,7 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "lifeline.access.enums.OrganizationKind",
         "FileKindEnum": "lifeline.files.enums.FileKind",
         "DeviceKindEnum": "lifeline.notifications.enums.DeviceKind",
+        "CatalogueKindEnum": "lifeline.clinic.models.documents.CatalogueKind",
     },
 }
 
@@ -557,3 +570,22 @@ LIFELINE_METRICS_ALLOWED_CIDRS = env.list(
     "LIFELINE_METRICS_ALLOWED_CIDRS", default=["127.0.0.1/32", "::1/128"]
 )
 LIFELINE_METRICS_TOKEN = env.str("LIFELINE_METRICS_TOKEN", default="")
+
+# --- Clinic -------------------------------------------------------------------------------
+# Licensed questionnaire wording (HADS; DN4/CSI where the licence requires), installed per
+# deployment as a separate strings file (clinical-rules.md §E). Unset: neutral short labels.
+CLINIC_LICENSED_STRINGS_PATH = env.str("CLINIC_LICENSED_STRINGS_PATH", default="") or None
+# Days between archiving a patient and deleting the record (the daily purge task).
+CLINIC_ARCHIVE_RETENTION_DAYS = env.int("CLINIC_ARCHIVE_RETENTION_DAYS", default=30)
+
+# --- Messenger (lifeline.chat) --------------------------------------------------------------
+LIFELINE_CHAT_EDIT_WINDOW_SECONDS = env.int("LIFELINE_CHAT_EDIT_WINDOW_SECONDS", default=15 * 60)
+LIFELINE_CHAT_MAX_TEXT_LENGTH = env.int("LIFELINE_CHAT_MAX_TEXT_LENGTH", default=4000)
+LIFELINE_CHAT_MAX_ATTACHMENT_BYTES = env.int(
+    "LIFELINE_CHAT_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024
+)
+LIFELINE_CHAT_MAX_VOICE_BYTES = env.int("LIFELINE_CHAT_MAX_VOICE_BYTES", default=3 * 1024 * 1024)
+LIFELINE_CHAT_MAX_VOICE_SECONDS = env.int("LIFELINE_CHAT_MAX_VOICE_SECONDS", default=180)
+LIFELINE_CHAT_REPLY_TARGET_MINUTES = env.int("LIFELINE_CHAT_REPLY_TARGET_MINUTES", default=24 * 60)
+# 0 keeps every message; otherwise the daily purge erases older ones.
+LIFELINE_CHAT_RETENTION_DAYS = env.int("LIFELINE_CHAT_RETENTION_DAYS", default=0)

@@ -15,3 +15,14 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lifeline-test-media-"))
 LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405
 # Tests assert the English source strings; a compiled Russian catalogue must not change them.
 LANGUAGE_CODE = "en"
+
+# Each pytest-xdist worker gets its own Redis cache database: the tests clear the cache around
+# every test (FLUSHDB), which would otherwise wipe another worker's counters mid-test.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _worker.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(REDIS_URL)  # noqa: F405
+    _base_db = int(_url.path.lstrip("/") or 0)
+    _db = (_base_db + 4 + int(_worker[2:])) % 16
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))  # noqa: F405

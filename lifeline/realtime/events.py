@@ -19,7 +19,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -120,4 +119,10 @@ def publish_on_commit(event: Event, groups: Iterable[str], *, using: str | None 
     names = _checked_groups(groups)  # fail in the service, not after the commit
     if not names:
         return
-    transaction.on_commit(partial(publish_now, event, names), using=using, robust=True)
+
+    # A named function, not a partial: a robust on_commit callback that fails is logged by
+    # its __qualname__, which a partial does not have (the request would turn into a 500).
+    def publish_event_after_commit() -> None:
+        publish_now(event, names)
+
+    transaction.on_commit(publish_event_after_commit, using=using, robust=True)
