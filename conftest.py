@@ -42,7 +42,36 @@ def broker_configured() -> bool:
     return bool(settings.CELERY_BROKER_URL)
 
 
+def _compile_catalogues() -> None:
+    """Compile missing or stale .mo files before any process loads a translation.
+
+    Runs once, in the controller (xdist workers start after it), so no worker reads a
+    catalogue another one is writing; the .mo appears by an atomic rename.
+    """
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent
+    for po in [
+        *root.glob("locale/*/LC_MESSAGES/*.po"),
+        *root.glob("lifeline/*/locale/*/LC_MESSAGES/*.po"),
+    ]:
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source)
+        partial = mo.with_suffix(f".mo.{os.getpid()}")
+        with partial.open("wb") as target:
+            write_mo(target, catalog)
+        os.replace(partial, mo)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        _compile_catalogues()
     from django.conf import settings
 
     settings.CELERY_TASK_ALWAYS_EAGER = True

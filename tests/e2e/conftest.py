@@ -99,9 +99,19 @@ class AsgiLiveServer:
         asyncio.set_event_loop(self._loop)
         self._loop.run_until_complete(self._server.serve(sockets=[self._socket]))
 
+    @staticmethod
+    def _fresh_channel_layers() -> None:
+        # Channels caches one layer object per process, and channels-redis ties its receive
+        # state to the event loop that used it: a later server's loop would find the previous,
+        # stopped loop's state ("Two event loops are trying to receive()"). One layer per server.
+        from channels.layers import channel_layers
+
+        channel_layers.backends.clear()
+
     def start(self) -> None:
         import time
 
+        self._fresh_channel_layers()
         self._thread.start()
         deadline = time.monotonic() + 15
         while not self._server.started:
@@ -123,6 +133,7 @@ class AsgiLiveServer:
         self._server.should_exit = True
         self._thread.join(timeout=15)
         self._socket.close()
+        self._fresh_channel_layers()
 
 
 @pytest.fixture
