@@ -32,7 +32,7 @@ from lifeline.accounts.selectors import (
 RESTRICTIONS_KEY = "lifeline_restrictions"
 
 # Paths that are never held back (prefixes).
-_ALWAYS_OPEN = ("/api/", "/static/", "/i18n/", "/metrics", "/ws/")
+_ALWAYS_OPEN = ("/api/", "/static/", "/i18n/", "/metrics", "/ws/", "/sw.js")
 
 
 def restrictions_store(request: HttpRequest, restrictions: list[str]) -> None:

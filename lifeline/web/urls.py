@@ -1,10 +1,11 @@
 from django.urls import path
 
-from lifeline.web import account_views, notification_views, views
+from lifeline.web import account_views, notification_views, push_views, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sw.js", push_views.service_worker, name="service-worker"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("register/", account_views.register, name="register"),
