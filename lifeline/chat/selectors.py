@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from lifeline.chat import permissions
 from lifeline.chat.models import ChatSettings, Conversation, Message, MessageReceipt
+from lifeline.core.db import CaseFold
 from lifeline.core.selectors import get_or_not_found
 
 
@@ -91,7 +92,10 @@ def message_list_for(
         .order_by("-created_at", "-id")
     )
     if q:
-        queryset = queryset.filter(text__icontains=q, deleted_at__isnull=True)
+        # Unicode case folding on SQLite too (its LIKE folds ASCII only).
+        queryset = queryset.annotate(text_folded=CaseFold("text")).filter(
+            text_folded__contains=q.casefold(), deleted_at__isnull=True
+        )
     elif not include_deleted:
         queryset = queryset.filter(deleted_at__isnull=True)
     return queryset

@@ -28,6 +28,7 @@ from lifeline.clinic.models import (
     Score,
 )
 from lifeline.clinic.permissions import admin_organization_ids, doctor_organization_ids
+from lifeline.core.db import CaseFold
 from lifeline.core.selectors import get_or_not_found
 
 
@@ -109,8 +110,12 @@ def patient_list_for(
 ) -> QuerySet[Patient]:
     """The patient list: name search, with the date of the latest submitted assessment."""
     patients = patients_visible_to(actor, archived=archived)
-    for word in search.split()[:5]:
-        patients = patients.filter(full_name__icontains=word)
+    words = search.split()[:5]
+    if words:
+        # Unicode case folding on SQLite too: «иванов» finds «Иванов».
+        patients = patients.annotate(name_folded=CaseFold("full_name"))
+        for word in words:
+            patients = patients.filter(name_folded__contains=word.casefold())
     last = (
         Assessment.objects.filter(patient=OuterRef("pk"), status=AssessmentStatus.SUBMITTED)
         .order_by("-submitted_at")

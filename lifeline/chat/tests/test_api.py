@@ -166,6 +166,16 @@ def test_history_cursor_search_and_query_count(
     )
 
 
+def test_search_folds_cyrillic_case(team: SimpleNamespace, conversation: Conversation) -> None:
+    services.message_send(actor=team.patient_user, conversation=conversation, text="Болит Рука")
+    services.message_send(actor=team.doctor, conversation=conversation, text="Как сон?")
+    url = f"{BASE}/conversations/{conversation.pk}/messages/"
+
+    found = client_for(team.doctor).get(url, {"q": "болит рука"}).json()["results"]
+
+    assert [r["text"] for r in found] == ["Болит Рука"]
+
+
 def test_staff_reads_are_audited_patient_reads_are_not(
     team: SimpleNamespace, conversation: Conversation
 ) -> None:

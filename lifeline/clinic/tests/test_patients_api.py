@@ -182,6 +182,22 @@ def test_list_search_and_cursor_paging(client_for):
     assert second["next"] is None
 
 
+def test_search_folds_cyrillic_case_on_every_database(client_for):
+    # SQLite's LIKE folds ASCII only; the embedded default must still find «Иванов» for «иванов».
+    clinic = OrganizationFactory(kind=OrganizationKind.CLINIC)
+    doctor = doctor_in(clinic)
+    for name in ["Иванов Олег", "Иванова Анна", "Петров Борис"]:
+        patient = PatientFactory(organization=clinic, full_name=name)
+        CareTeamMember.objects.create(patient=patient, doctor=doctor)
+    client = client_for(doctor)
+    url = reverse("clinic:patient-list")
+
+    found = client.get(url, {"q": "иванов"}).json()["results"]
+    assert [row["full_name"] for row in found] == ["Иванов Олег", "Иванова Анна"]
+    found = client.get(url, {"q": "ИВАНОВА ан"}).json()["results"]
+    assert [row["full_name"] for row in found] == ["Иванова Анна"]
+
+
 def test_clinic_admin_lists_whole_organization_only(client_for):
     clinic = OrganizationFactory(kind=OrganizationKind.CLINIC)
     PatientFactory(organization=clinic, full_name="A")
