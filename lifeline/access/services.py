@@ -101,6 +101,32 @@ def membership_grant(
 
 
 @transaction.atomic
+def membership_request(
+    *, user: User, organization: Organization, role: str, request: HttpRequest | None = None
+) -> Membership:
+    """The user asks to join `organization` in `role`: a pending (inactive) membership that an
+    organization admin approves with `membership_approve`. Idempotent: an existing membership
+    of that role is returned unchanged.
+    """
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        organization=organization,
+        role=role,
+        defaults={"is_active": False, "approved_at": None},
+    )
+    if created:
+        audit.record(
+            actor=user,
+            action="access.membership_requested",
+            target=membership,
+            organization=organization,
+            request=request,
+            after=_membership_state(membership),
+        )
+    return membership
+
+
+@transaction.atomic
 def membership_approve(
     *, actor: Any, membership: Membership, request: HttpRequest | None = None
 ) -> Membership:

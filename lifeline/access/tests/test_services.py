@@ -14,6 +14,7 @@ from lifeline.access.models import Membership
 from lifeline.access.services import (
     membership_approve,
     membership_grant,
+    membership_request,
     membership_revoke,
     organization_save,
 )
@@ -136,6 +137,19 @@ def test_platform_admin_grants_platform_admin():
     membership_grant(actor=root, organization=platform, user=newcomer, role=Role.PLATFORM_ADMIN)
 
     assert newcomer.memberships.get().role == Role.PLATFORM_ADMIN
+
+
+def test_request_creates_one_pending_membership_and_audits_it_once():
+    clinic = OrganizationFactory()
+    doctor = UserFactory()
+
+    first = membership_request(user=doctor, organization=clinic, role=Role.DOCTOR)
+    second = membership_request(user=doctor, organization=clinic, role=Role.DOCTOR)
+
+    assert first.pk == second.pk
+    assert (first.is_active, first.approved_at, first.role) == (False, None, Role.DOCTOR)
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor_id) == ("access.membership_requested", str(doctor.pk))
 
 
 @time_machine.travel(NOW, tick=False)

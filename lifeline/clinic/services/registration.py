@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.models import Membership, Organization
+from lifeline.access.services import membership_request
 from lifeline.accounts.models import User
 from lifeline.accounts.services.passwords import password_validate
 from lifeline.accounts.services.registration import Names, user_register_by_email
@@ -135,20 +136,8 @@ def doctor_register(
             user=user, defaults={**profile, "organization": organization}
         )
         legal_accept(user=user, documents=documents, request=request)
-        membership, created = Membership.objects.get_or_create(
-            user=user,
-            organization=organization,
-            role=Role.DOCTOR,
-            defaults={"is_active": False, "approved_at": None},
-        )
-        if created:
-            audit.record(
-                actor=user,
-                action="clinic.doctor_membership_requested",
-                target=membership,
-                organization=organization,
-                request=request,
-            )
+        # Pending until a clinic admin approves it (access.services.membership_approve).
+        membership_request(user=user, organization=organization, role=Role.DOCTOR, request=request)
 
 
 def _token_hash(token: str) -> str:
