@@ -1,4 +1,4 @@
-"""Settings of the messenger, each with an embedded default (override in config/settings.py)."""
+"""Settings of the messenger (defaults and env variables in config/settings.py)."""
 
 from __future__ import annotations
 
@@ -7,36 +7,32 @@ from datetime import timedelta
 from django.conf import settings
 
 
-def _int(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def edit_window() -> timedelta:
     """How long after sending a message its author may edit or delete it."""
-    return timedelta(seconds=_int("LIFELINE_CHAT_EDIT_WINDOW_SECONDS", 15 * 60))
+    return timedelta(seconds=int(settings.LIFELINE_CHAT_EDIT_WINDOW_SECONDS))
 
 
 def max_text_length() -> int:
-    return _int("LIFELINE_CHAT_MAX_TEXT_LENGTH", 4000)
+    return int(settings.LIFELINE_CHAT_MAX_TEXT_LENGTH)
 
 
 def max_attachment_bytes() -> int:
-    return _int("LIFELINE_CHAT_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+    return int(settings.LIFELINE_CHAT_MAX_ATTACHMENT_BYTES)
 
 
 def max_voice_bytes() -> int:
-    return _int("LIFELINE_CHAT_MAX_VOICE_BYTES", 3 * 1024 * 1024)
+    return int(settings.LIFELINE_CHAT_MAX_VOICE_BYTES)
 
 
 def max_voice_seconds() -> int:
-    return _int("LIFELINE_CHAT_MAX_VOICE_SECONDS", 180)
+    return int(settings.LIFELINE_CHAT_MAX_VOICE_SECONDS)
 
 
 def default_reply_target_minutes() -> int:
     """The reply-time target a new conversation gets (doctors may change it per conversation)."""
-    return _int("LIFELINE_CHAT_REPLY_TARGET_MINUTES", 24 * 60)
+    return int(settings.LIFELINE_CHAT_REPLY_TARGET_MINUTES)
 
 
 def retention_days() -> int:
     """Messages older than this are erased by the `chat.purge_expired` sweep; 0 keeps them."""
-    return _int("LIFELINE_CHAT_RETENTION_DAYS", 0)
+    return int(settings.LIFELINE_CHAT_RETENTION_DAYS)
