@@ -81,6 +81,15 @@ def pytest_configure(config: pytest.Config) -> None:
     app.conf.task_eager_propagates = True
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-randomly has shuffled
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser journeys run last in each process: Playwright's sync API keeps an event loop
+    running in the main thread from the first journey to the end of the session, and any
+    later test that calls `async_to_sync` there would fail. xdist hands each worker its items
+    in this order, so no worker runs another test after a journey."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("postgres") and not postgres_configured():

@@ -22,10 +22,11 @@ from lifeline.access.models import Organization
 from lifeline.accounts.authentication import JWTAuthentication
 from lifeline.accounts.models import User
 from lifeline.accounts.services.sessions import SESSION_CLAIM
+from lifeline.core.api.serializers import ModelOutput
 from lifeline.core.selectors import get_or_not_found
 
 
-class BenchOrganizationOutput(serializers.ModelSerializer[Organization]):
+class BenchOrganizationOutput(ModelOutput[Organization]):
     class Meta:
         model = Organization
         fields = ["id", "name", "slug", "kind"]

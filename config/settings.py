@@ -164,7 +164,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache with one Redis client per pool (see lifeline/core/cache.py).
+            "BACKEND": "lifeline.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lifeline",
         }

@@ -4,9 +4,10 @@ from rest_framework import serializers
 
 from lifeline.access.enums import Role
 from lifeline.access.models import Membership, Organization
+from lifeline.core.api.serializers import ModelOutput
 
 
-class OrganizationOutput(serializers.ModelSerializer[Organization]):
+class OrganizationOutput(ModelOutput[Organization]):
     class Meta:
         model = Organization
         fields = ("id", "name", "slug", "kind", "is_active", "created_at")
@@ -19,7 +20,7 @@ class MembershipUserOutput(serializers.Serializer):
     email = serializers.EmailField(allow_null=True)
 
 
-class MembershipOutput(serializers.ModelSerializer[Membership]):
+class MembershipOutput(ModelOutput[Membership]):
     user = MembershipUserOutput()
     organization_id = serializers.UUIDField()
 

@@ -17,6 +17,7 @@ from lifeline.accounts.selectors import (
     user_roles,
     user_two_factor_enabled,
 )
+from lifeline.core.api.serializers import ModelOutput
 
 
 class UserOutput(serializers.Serializer[User]):
@@ -230,7 +231,7 @@ class BackupCodesOutput(serializers.Serializer[Any]):
     refresh = serializers.CharField(required=False)
 
 
-class LoginEventOutput(serializers.ModelSerializer[LoginEvent]):
+class LoginEventOutput(ModelOutput[LoginEvent]):
     class Meta:
         model = LoginEvent
         fields = ("created_at", "ip_address", "user_agent", "device_type", "channel", "result")
@@ -240,7 +241,7 @@ class LoginEventListOutput(serializers.Serializer[Any]):
     results = LoginEventOutput(many=True)
 
 
-class UserSessionOutput(serializers.ModelSerializer[UserSession]):
+class UserSessionOutput(ModelOutput[UserSession]):
     current = serializers.SerializerMethodField()
 
     class Meta:

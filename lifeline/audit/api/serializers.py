@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from lifeline.audit.models import AuditEvent
+from lifeline.core.api.serializers import ModelOutput
 
 
-class AuditEventOutput(serializers.ModelSerializer[AuditEvent]):
+class AuditEventOutput(ModelOutput[AuditEvent]):
     class Meta:
         model = AuditEvent
         fields = (

@@ -21,6 +21,7 @@ from lifeline.clinic.models import (
     ProtocolTemplate,
     ScheduledAssessment,
 )
+from lifeline.core.api.serializers import ModelOutput
 
 LANGUAGE_CHOICES = [code for code, _name in settings.LANGUAGES]
 
@@ -49,7 +50,7 @@ class ConclusionUpdateInput(serializers.Serializer):
     free_text = serializers.CharField(max_length=10000, required=False, allow_blank=True)
 
 
-class ConclusionItemOutput(serializers.ModelSerializer[ConclusionItem]):
+class ConclusionItemOutput(ModelOutput[ConclusionItem]):
     catalogue_code = serializers.SerializerMethodField()
 
     class Meta:
@@ -61,7 +62,7 @@ class ConclusionItemOutput(serializers.ModelSerializer[ConclusionItem]):
         return obj.catalogue_item.code if obj.catalogue_item_id and obj.catalogue_item else ""
 
 
-class ConclusionVersionOutput(serializers.ModelSerializer[ConclusionVersion]):
+class ConclusionVersionOutput(ModelOutput[ConclusionVersion]):
     pdf_file_id = serializers.UUIDField(allow_null=True, read_only=True)
     issued_by_id = serializers.UUIDField(read_only=True)
 
@@ -71,7 +72,7 @@ class ConclusionVersionOutput(serializers.ModelSerializer[ConclusionVersion]):
         read_only_fields = fields
 
 
-class ConclusionOutput(serializers.ModelSerializer[Conclusion]):
+class ConclusionOutput(ModelOutput[Conclusion]):
     patient_id = serializers.UUIDField(read_only=True)
     doctor_id = serializers.UUIDField(read_only=True)
     evaluation_id = serializers.UUIDField(allow_null=True, read_only=True)
@@ -115,7 +116,7 @@ class CatalogueFilterInput(serializers.Serializer):
     rule_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
-class CatalogueItemOutput(serializers.ModelSerializer[CatalogueItem]):
+class CatalogueItemOutput(ModelOutput[CatalogueItem]):
     my_note = serializers.SerializerMethodField()
     rule_ids = serializers.ListField(child=serializers.CharField())
     caution_rule_ids = serializers.ListField(child=serializers.CharField())
@@ -173,7 +174,7 @@ class ArticleUpdateInput(serializers.Serializer):
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
 
 
-class ArticleOutput(serializers.ModelSerializer[Article]):
+class ArticleOutput(ModelOutput[Article]):
     status = serializers.ChoiceField(choices=ArticleStatus.choices, read_only=True)
 
     class Meta:
@@ -193,7 +194,7 @@ class ArticleOutput(serializers.ModelSerializer[Article]):
 
 
 # --- schedules ---------------------------------------------------------------------------
-class ProtocolOutput(serializers.ModelSerializer[ProtocolTemplate]):
+class ProtocolOutput(ModelOutput[ProtocolTemplate]):
     steps = serializers.ListField(child=serializers.DictField())
 
     class Meta:
@@ -207,7 +208,7 @@ class ScheduleCreateInput(serializers.Serializer):
     start_date = serializers.DateField()
 
 
-class ScheduledAssessmentOutput(serializers.ModelSerializer[ScheduledAssessment]):
+class ScheduledAssessmentOutput(ModelOutput[ScheduledAssessment]):
     instruments = serializers.ListField(child=serializers.CharField())
 
     class Meta:
@@ -225,7 +226,7 @@ class ScheduledAssessmentOutput(serializers.ModelSerializer[ScheduledAssessment]
         read_only_fields = fields
 
 
-class ScheduleOutput(serializers.ModelSerializer[AssessmentSchedule]):
+class ScheduleOutput(ModelOutput[AssessmentSchedule]):
     protocol_code = serializers.CharField(source="template.code", read_only=True)
     patient_id = serializers.UUIDField(read_only=True)
     items = ScheduledAssessmentOutput(many=True, read_only=True)
@@ -236,7 +237,7 @@ class ScheduleOutput(serializers.ModelSerializer[AssessmentSchedule]):
         read_only_fields = fields
 
 
-class FollowUpTaskOutput(serializers.ModelSerializer[FollowUpTask]):
+class FollowUpTaskOutput(ModelOutput[FollowUpTask]):
     patient_id = serializers.UUIDField(read_only=True)
     patient_name = serializers.CharField(source="patient.full_name", read_only=True)
     due_at = serializers.DateTimeField(source="scheduled_assessment.due_at", read_only=True)

@@ -2,8 +2,12 @@
 
 DRF's stock throttles keep the full list of request times per client in the cache, read and
 rewrite it on every request (the cost grows with the rate, and two workers can overwrite each
-other's list). These count instead: a window opens at a client's first request, one atomic
-`incr` per request (Redis INCR in production), and the window expires with its cache entry.
+other's list). These count instead, in fixed windows aligned to the clock (a per-minute
+limit counts 09:00:00–09:00:59, then 09:01:00–…): one counter per client and window, whose
+key names the window, so opening a window needs no second key and no coordination. On Redis
+a request costs one round trip (a pipelined `SET NX EX` + `INCR`); on other backends an
+atomic `incr`, with `add` when the window opens. As with every fixed window, a client can
+spend two windows' worth across a boundary; the limits here are abuse guards, not quotas.
 
 Over the limit DRF answers 429 with `Retry-After` (seconds until the window ends). Under and
 over the limit the IETF `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` headers
@@ -17,6 +21,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework import throttling
 from rest_framework.request import Request
 
@@ -25,11 +31,17 @@ if TYPE_CHECKING:  # rest_framework.views imports this module through DEFAULT_TH
 
 
 class CountingRateThrottle(throttling.SimpleRateThrottle):
-    """Fixed window per client, started by its first request, counted with `cache.incr`."""
+    """Fixed window per client, aligned to the clock, counted atomically in the cache."""
 
     num_requests: int
     duration: int
     reset_seconds: int = 0
+
+    @property
+    def cache(self) -> BaseCache:  # type: ignore[override]
+        # The backend itself, not DRF's `django.core.cache.cache` proxy: `_count` needs its
+        # type to take the one-round-trip path on Redis.
+        return caches["default"]
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         if self.rate is None:
@@ -38,27 +50,34 @@ class CountingRateThrottle(throttling.SimpleRateThrottle):
         if key is None:
             return True
         now = self.timer()
-        count, started_at = self._hit(key, now)
-        self.reset_seconds = max(math.ceil(started_at + self.duration - now), 0)
+        window = int(now // self.duration)
+        count = _count(self.cache, f"{key}:{window}", timeout=self.duration + 1)
+        self.reset_seconds = max(math.ceil((window + 1) * self.duration - now), 0)
         remaining = max(self.num_requests - count, 0)
         _remember(request, limit=self.num_requests, remaining=remaining, reset=self.reset_seconds)
         return count <= self.num_requests
 
-    def _hit(self, key: str, now: float) -> tuple[int, float]:
-        """Count one request for `key`; return (requests in this window, window start)."""
-        started_key = f"{key}:started"
-        try:
-            count = int(self.cache.incr(key))
-        except ValueError:  # no open window: this request opens one
-            if self.cache.add(key, 1, timeout=self.duration):
-                self.cache.set(started_key, now, timeout=self.duration)
-                return 1, now
-            count = int(self.cache.incr(key))  # another worker opened it first
-        started = self.cache.get(started_key)
-        return count, float(started) if started is not None else now
-
     def wait(self) -> float | None:
         return float(self.reset_seconds)
+
+
+def _count(cache: BaseCache, key: str, *, timeout: int) -> int:
+    """Add one to the counter `key` (created with `timeout` if absent); return its value."""
+    if isinstance(cache, RedisCache):
+        # One round trip instead of Django's exists + incr. Django stores integers raw, so
+        # the counter stays readable through the cache API.
+        full_key = cache.make_and_validate_key(key)
+        client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
+        pipeline = client.pipeline(transaction=False)
+        pipeline.set(full_key, 0, ex=timeout, nx=True)
+        pipeline.incr(full_key)
+        return int(pipeline.execute()[1])
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # no counter yet: this request opens the window
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return int(cache.incr(key))  # another worker opened it first
 
 
 def _remember(request: Request, *, limit: int, remaining: int, reset: int) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from lifeline.core.api.serializers import ModelOutput
 from lifeline.files.enums import FileKind
 from lifeline.files.models import StoredFile
 
@@ -13,7 +14,7 @@ class FileUploadInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=FileKind.choices)
 
 
-class FileOutput(serializers.ModelSerializer):
+class FileOutput(ModelOutput):
     download_url = serializers.SerializerMethodField()
 
     class Meta:

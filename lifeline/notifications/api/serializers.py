@@ -5,11 +5,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from lifeline.core.api.serializers import ModelOutput
 from lifeline.notifications.enums import Channel, DeviceKind
 from lifeline.notifications.models import Notification, PushDevice
 
 
-class NotificationOutput(serializers.ModelSerializer[Notification]):
+class NotificationOutput(ModelOutput[Notification]):
     class Meta:
         model = Notification
         fields = (
@@ -109,7 +110,7 @@ class DeviceRegisterInput(serializers.Serializer):
         return attrs
 
 
-class DeviceOutput(serializers.ModelSerializer[PushDevice]):
+class DeviceOutput(ModelOutput[PushDevice]):
     class Meta:
         model = PushDevice
         fields = ("id", "kind", "user_agent", "created_at", "last_used_at")
