@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from lifeline.ops import views as ops_views
+from lifeline.web import views as web_views
 
 # /api/... errors are problem+json; pages get Django's (templates/404.html, 500.html if any).
 handler404 = "lifeline.ops.views.page_not_found"
@@ -16,7 +17,8 @@ urlpatterns = [
     path("api/health/", include("lifeline.ops.urls")),
     # Loopback / LIFELINE_METRICS_ALLOWED_CIDRS or a bearer LIFELINE_METRICS_TOKEN only.
     path("metrics", ops_views.metrics, name="prometheus-django-metrics"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's switch, which also saves the choice on a signed-in user's account.
+    path("i18n/setlang/", web_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("clinic/", include("lifeline.clinic.urls")),
     path("chat/", include("lifeline.chat.urls")),

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -35,6 +36,7 @@ from lifeline.accounts.selectors import (
     RESTRICTION_PASSWORD_CHANGE,
     user_roles,
 )
+from lifeline.accounts.services import profile
 from lifeline.accounts.services.login import (
     LoginOutcome,
     user_authenticate,
@@ -202,3 +204,14 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     session_end_web(session_key=request.session.session_key)
     logout(request)
     return redirect("web:login")
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; for a signed-in user the choice is also saved on the account,
+    so e-mails, notifications and the next sign-in on another device use it too."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get(i18n_views.LANGUAGE_QUERY_PARAMETER, "")
+    user = request.user
+    if request.method == "POST" and user.is_authenticated and language in dict(settings.LANGUAGES):
+        profile.user_update_profile(user=cast(User, user), data={"language": language})
+    return response

@@ -26,6 +26,23 @@ def test_changelist_searches_and_filters(superuser_client):
     assert [e.action for e in response.context["cl"].result_list] == ["access.membership_granted"]
 
 
+def test_changelist_filters_by_the_actions_module(superuser_client):
+    AuditEventFactory(action="clinic.patient_viewed")
+    AuditEventFactory(action="clinic.assessment_viewed")
+    AuditEventFactory(action="chat.message_sent")
+    AuditEventFactory(action="clinicx.other")  # a prefix of the name is not the module
+
+    response = superuser_client.get(
+        reverse("admin:audit_auditevent_changelist"), {"module": "clinic"}
+    )
+
+    assert response.status_code == 200
+    assert sorted(e.action for e in response.context["cl"].result_list) == [
+        "clinic.assessment_viewed",
+        "clinic.patient_viewed",
+    ]
+
+
 def test_events_cannot_be_added_changed_or_deleted(superuser_client):
     event = AuditEventFactory(action="a.b_done")
 

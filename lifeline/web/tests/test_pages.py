@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from lifeline.accounts.tests.factories import UserFactory
+from lifeline.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,28 @@ def test_the_language_switch_changes_the_page_language(client: Client):
 
     assert response.status_code == 302
     assert '<html lang="ru">' in client.get("/login/").content.decode()
+
+
+def test_the_language_switch_is_saved_on_a_signed_in_users_account(client: Client):
+    user = UserFactory(language="ru")
+    client.force_login(user)
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"
+    assert (
+        AuditEvent.objects.filter(action="accounts.profile_updated", actor_id=user.pk).count() == 1
+    )
+
+
+def test_an_unknown_language_changes_nothing_on_the_account(client: Client):
+    user = UserFactory(language="ru")
+    client.force_login(user)
+
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+
+    user.refresh_from_db()
+    assert user.language == "ru"
+    assert not AuditEvent.objects.filter(action="accounts.profile_updated").exists()
