@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from lifeline.access.enums import OrganizationKind, Role
+from lifeline.access.enums import ADMIN_ROLES, OrganizationKind, Role
 from lifeline.access.exceptions import (
     AccessForbidden,
     MembershipExists,
@@ -96,6 +96,55 @@ def membership_grant(
         request=request,
         before=before,
         after=_membership_state(membership),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_admit(
+    *,
+    user: User,
+    organization: Organization,
+    role: str,
+    granted_by: Any,
+    via: str,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Make `user` an active member in `role` through a flow that its module has already
+    authorized (e.g. a clinic invitation a doctor issued and the invitee accepted): no admin
+    check here, the caller answers for it, and the audit names `granted_by` and `via`.
+    Idempotent: an active membership is returned unchanged; a pending or revoked one is
+    activated. Never used for administrative roles or `platform_admin`.
+    """
+    if role not in Role.values or role == Role.PLATFORM_ADMIN or role in ADMIN_ROLES:
+        raise RoleNotAllowed(errors={"role": [str(RoleNotAllowed.title)]})
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(user=user, organization=organization, role=role)
+        .first()
+    )
+    if membership is not None and membership.is_active:
+        return membership
+    now = timezone.now()
+    before = _membership_state(membership)
+    if membership is None:
+        membership = Membership.objects.create(
+            user=user, organization=organization, role=role, is_active=True, approved_at=now
+        )
+    else:
+        membership.is_active = True
+        membership.approved_at = now
+        membership.revoked_at = None
+        membership.save(update_fields=["is_active", "approved_at", "revoked_at", "updated_at"])
+    audit.record(
+        actor=granted_by,
+        action="access.membership_granted",
+        target=membership,
+        organization=organization,
+        request=request,
+        before=before,
+        after=_membership_state(membership),
+        metadata={"via": via, "member_id": str(user.pk)},
     )
     return membership
 

@@ -12,6 +12,7 @@ from lifeline.access.exceptions import (
 )
 from lifeline.access.models import Membership
 from lifeline.access.services import (
+    membership_admit,
     membership_approve,
     membership_grant,
     membership_request,
@@ -241,3 +242,49 @@ def test_organization_save_by_an_organization_admin_is_refused():
 
     clinic.refresh_from_db()
     assert clinic.name == "Old name"
+
+
+def test_admit_activates_a_membership_that_the_module_authorized():
+    organization = OrganizationFactory(kind=OrganizationKind.CLINIC)
+    inviter, invitee = UserFactory(), UserFactory()
+
+    membership = membership_admit(
+        user=invitee, organization=organization, role=Role.PATIENT, granted_by=inviter, via="test"
+    )
+    again = membership_admit(
+        user=invitee, organization=organization, role=Role.PATIENT, granted_by=inviter, via="test"
+    )
+
+    assert again.pk == membership.pk
+    assert (membership.is_active, membership.approved_at is not None) == (True, True)
+    events = AuditEvent.objects.filter(action="access.membership_granted")
+    assert [(e.actor_id, e.metadata["via"]) for e in events] == [(str(inviter.pk), "test")]
+
+
+def test_admit_reactivates_a_revoked_membership():
+    membership = MembershipFactory(role=Role.PATIENT, is_active=False)
+
+    admitted = membership_admit(
+        user=membership.user,
+        organization=membership.organization,
+        role=Role.PATIENT,
+        granted_by=UserFactory(),
+        via="test",
+    )
+
+    assert admitted.pk == membership.pk
+    membership.refresh_from_db()
+    assert (membership.is_active, membership.revoked_at) == (True, None)
+
+
+@pytest.mark.parametrize("role", [Role.CLINIC_ADMIN, Role.PLATFORM_ADMIN, "nonsense"])
+def test_admit_never_gives_administrative_roles(role):
+    organization = OrganizationFactory()
+    user = UserFactory()
+
+    with pytest.raises(RoleNotAllowed):
+        membership_admit(
+            user=user, organization=organization, role=role, granted_by=UserFactory(), via="test"
+        )
+
+    assert not Membership.objects.filter(user=user).exists()

@@ -28,8 +28,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lifeline.access.enums import OrganizationKind, Role
-from lifeline.access.models import Membership, Organization
-from lifeline.access.services import membership_request
+from lifeline.access.models import Organization
+from lifeline.access.services import membership_admit, membership_request
 from lifeline.accounts.models import User
 from lifeline.accounts.services.passwords import password_validate
 from lifeline.accounts.services.registration import Names, user_register_by_email
@@ -283,11 +283,13 @@ def invitation_accept(
         CareTeamMember.objects.create(
             patient=patient, doctor=invitation.invited_by, assigned_by=invitation.invited_by
         )
-        Membership.objects.get_or_create(
+        membership_admit(
             user=user,
             organization=invitation.organization,
             role=Role.PATIENT,
-            defaults={"is_active": True, "approved_at": now},
+            granted_by=invitation.invited_by,
+            via="clinic_invitation",
+            request=request,
         )
         legal_accept(user=user, documents=documents, request=request)
         invitation.used_at = now

@@ -12,6 +12,7 @@ from lifeline.access.models import Membership
 from lifeline.access.services import membership_approve
 from lifeline.access.tests.factories import OrganizationFactory, UserFactory, user_with_role
 from lifeline.accounts.models import User
+from lifeline.audit.models import AuditEvent
 from lifeline.clinic import selectors
 from lifeline.clinic.models import (
     DoctorProfile,
@@ -144,6 +145,13 @@ def test_invitation_flow(client_for, django_capture_on_commit_callbacks):
     assert patient.user.email == "patient@example.org"
     assert patient.user.email_verified_at is not None
     assert selectors.is_care_team_pair(doctor=doctor, patient=patient)
+    membership = Membership.objects.get(user=patient.user, organization=clinic)
+    assert (membership.role, membership.is_active) == (Role.PATIENT, True)
+    granted = AuditEvent.objects.get(
+        action="access.membership_granted", target_id=str(membership.pk)
+    )
+    assert granted.actor_id == str(doctor.pk)
+    assert granted.metadata["via"] == "clinic_invitation"
     assert (
         Notification.objects.filter(recipient=doctor, topic="clinic.invitation_accepted").count()
         == 1
