@@ -45,7 +45,7 @@ from lifeline.clinic.models import (
     Score,
 )
 from lifeline.clinic.pdf import ConclusionDocument, ScoreLine, TreatmentLine, render_conclusion_pdf
-from lifeline.clinic.selectors import care_team_doctors
+from lifeline.clinic.selectors import care_team_doctors, evaluation_labels
 from lifeline.core.exceptions import Conflict, DomainError, InvalidInput
 from lifeline.files import services as files
 from lifeline.files.enums import FileKind
@@ -122,6 +122,7 @@ BAND_NAMES: dict[str, Any] = {
 LABEL_STATUS_NAMES: dict[str, Any] = {
     "screening": _("screening result"),
     "clinician_confirmed": _("confirmed by the clinician"),
+    "clinician_rejected": _("rejected by the clinician"),
 }
 PROVISIONAL = _("provisional")
 LABEL_NAMES: dict[str, Any] = {
@@ -213,7 +214,11 @@ def _snapshot(evaluation: Evaluation | None, patient: Patient) -> dict[str, Any]
         "evaluation_id": str(evaluation.pk) if evaluation else None,
         "ruleset_version": evaluation.ruleset_version if evaluation else "",
         "scores": _score_entries(evaluation, patient),
-        "labels": list(evaluation.labels) if evaluation else [],
+        # Labels with the clinician's current decision (LabelDecision), not the engine dict.
+        "labels": [
+            {k: v for k, v in label.items() if k not in ("history", "engine_status")}
+            for label in (evaluation_labels(evaluation) if evaluation else [])
+        ],
         "suggestion_rule_ids": sorted(
             {
                 str(s.get("rule_id"))
@@ -391,7 +396,12 @@ def conclusion_document(conclusion: Conclusion, *, issued_on: date) -> Conclusio
             scores.append(
                 ScoreLine(str(INSTRUMENT_NAMES.get(instrument, instrument.upper())), text, band)
             )
-        labels = [display_label(label, language) for label in conclusion.snapshot.get("labels", [])]
+        labels = [
+            display_label(label, language)
+            for label in conclusion.snapshot.get("labels", [])
+            # A label the clinician rejected is not part of the classification.
+            if not (isinstance(label, dict) and label.get("status") == "clinician_rejected")
+        ]
         return ConclusionDocument(
             patient_name=patient.full_name,
             patient_birth_date=getattr(patient, "date_of_birth", None),

@@ -3,7 +3,7 @@ topics, the access rule for conclusion PDFs, Celery tasks and demo data."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +11,24 @@ if TYPE_CHECKING:
     from lifeline.web.demo import DemoContext
 
 DEMO_ARTICLE_TITLE = "Боль после инсульта: что важно знать"
+TOPIC_PATIENT_RECORD_UPDATED = "clinic.patient_record_updated"
+
+
+def notify_patient_record_updated(*, patient: Any) -> None:
+    """Tell the care team (after commit) that the patient changed their own record."""
+    from django.db import transaction
+
+    from lifeline.clinic.selectors import care_team_doctors
+    from lifeline.notifications.services import notify
+
+    context = {"patient_id": str(patient.pk), "patient_name": patient.full_name}
+    doctors = list(care_team_doctors(patient))
+
+    def send() -> None:
+        for doctor in doctors:
+            notify(doctor, TOPIC_PATIENT_RECORD_UPDATED, context)
+
+    transaction.on_commit(send)
 
 
 def ready() -> None:
@@ -36,6 +54,12 @@ def ready() -> None:
         "clinic.assessment_missed",
         title=_("Patient missed an assessment"),
         default_channels=[Channel.IN_APP, Channel.EMAIL],
+        sensitive=True,
+    )
+    register_topic(
+        TOPIC_PATIENT_RECORD_UPDATED,
+        title=_("A patient updated their record"),
+        default_channels=[Channel.IN_APP],
         sensitive=True,
     )
     # PDFs of conclusions: the care team, the organization's clinic admins and the patient.

@@ -21,6 +21,7 @@ from lifeline.clinic.documents_selectors import hads_subscale
 from lifeline.clinic.engine import codes
 from lifeline.clinic.engine import fhir as builders
 from lifeline.clinic.models import Assessment, AssessmentStatus, Evaluation, Patient, Score
+from lifeline.clinic.selectors import evaluation_labels
 
 logger = logging.getLogger(__name__)
 
@@ -309,8 +310,10 @@ def _engine_conditions(
     evaluation: Evaluation, patient_ref: str, evidence: list[str]
 ) -> list[dict[str, Any]]:
     conditions = []
-    for label in evaluation.labels or []:
-        if not isinstance(label, dict) or label.get("status") != "clinician_confirmed":
+    # The current status comes from the physician's LabelDecision log, never from the
+    # engine's stored dict (spec §C.0.3): only confirmed labels become Conditions.
+    for label in evaluation_labels(evaluation):
+        if label.get("status") != "clinician_confirmed":
             continue
         code = str(label.get("code") or "")
         asserter = label.get("confirmed_by") or evaluation.evaluated_by_id
@@ -358,7 +361,12 @@ def patient_bundle(*, patient: Patient) -> dict[str, Any]:
             ):
                 resources.append(observation)
                 observations_by_assessment.setdefault(assessment.pk, []).append(_ref(observation))
-    for evaluation in Evaluation.objects.filter(patient=patient).order_by("created_at", "pk"):
+    evaluations = (
+        Evaluation.objects.filter(patient=patient)
+        .prefetch_related("label_decisions")
+        .order_by("created_at", "pk")
+    )
+    for evaluation in evaluations:
         evidence = observations_by_assessment.get(evaluation.assessment_id, [])
         resources.extend(_engine_conditions(evaluation, patient_ref, evidence))
     return builders.bundle(

@@ -201,7 +201,7 @@ def evaluation_get_for(*, actor: Any, evaluation_id: UUID | str) -> Evaluation:
     return get_or_not_found(
         evaluations_visible_to(actor)
         .select_related("patient", "assessment")
-        .prefetch_related("decisions"),
+        .prefetch_related("decisions", "label_decisions"),
         pk=evaluation_id,
     )
 
@@ -216,6 +216,56 @@ def current_decisions(evaluation: Evaluation) -> dict[str, Any]:
     for decision in evaluation.decisions.all():  # ordered by created_at, id
         current[decision.rule_id] = decision
     return current
+
+
+LABEL_STATUS_BY_ACTION = {
+    "confirmed": "clinician_confirmed",
+    "rejected": "clinician_rejected",
+}
+
+
+def evaluation_labels(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The evaluation's labels with their current clinician status (spec §C.0.3, §C.9).
+
+    Each label is the engine's dict (never edited) plus `engine_status` (the engine's own
+    status), `status` (`clinician_confirmed` / `clinician_rejected` from the latest
+    `LabelDecision` for its code, else the engine status), once decided `decided_by` /
+    `decided_at` / `reason` of that decision (and `confirmed_by` when confirmed, the FHIR
+    asserter), and `history`
+    (every decision on the code, oldest first). Uses `evaluation.label_decisions.all()`, so a
+    `prefetch_related("label_decisions")` keeps it query-free.
+    """
+    history: dict[str, list[dict[str, Any]]] = {}
+    for decision in evaluation.label_decisions.all():  # ordered by created_at, id
+        history.setdefault(decision.code, []).append(
+            {
+                "id": decision.pk,
+                "action": decision.action,
+                "reason": decision.reason,
+                "actor_id": str(decision.actor_id),
+                "created_at": decision.created_at.isoformat(),
+            }
+        )
+    out: list[dict[str, Any]] = []
+    for label in evaluation.labels or []:
+        if not isinstance(label, dict):
+            continue
+        entry = dict(label)
+        code = str(label.get("code") or "")
+        engine_status = str(label.get("status") or "screening")
+        entry["engine_status"] = engine_status
+        entry["history"] = history.get(code, [])
+        entry["status"] = engine_status
+        if entry["history"]:
+            current = entry["history"][-1]
+            entry["status"] = LABEL_STATUS_BY_ACTION[current["action"]]
+            entry["decided_by"] = current["actor_id"]
+            entry["decided_at"] = current["created_at"]
+            entry["reason"] = current["reason"]
+            if current["action"] == "confirmed":
+                entry["confirmed_by"] = current["actor_id"]
+        out.append(entry)
+    return out
 
 
 def previous_scores(patient: Patient, *, before: Any = None) -> dict[str, Any]:

@@ -12,12 +12,17 @@ from lifeline.clinic.models import (
     Administration,
     AssessmentMode,
     DecisionAction,
+    Evaluation,
+    LabelAction,
+    LabelDecision,
     LesionSide,
     Respondent,
     Sex,
     StrokeType,
 )
+from lifeline.clinic.selectors import evaluation_labels
 from lifeline.clinic.services.assessments import INSTRUMENTS
+from lifeline.core.api.serializers import ModelOutput
 
 
 class PatientListOutput(serializers.Serializer[Any]):
@@ -189,6 +194,43 @@ class SuggestionDecisionInput(serializers.Serializer[Any]):
     option = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
+class LabelDecisionOutput(ModelOutput[LabelDecision]):
+    actor_id = serializers.UUIDField()
+    evaluation_id = serializers.UUIDField()
+
+    class Meta:
+        model = LabelDecision
+        fields = ("id", "evaluation_id", "code", "action", "reason", "actor_id", "created_at")
+
+
+class LabelDecisionInput(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(choices=LabelAction.choices)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class LabelHistoryOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=LabelAction.choices)
+    reason = serializers.CharField()
+    actor_id = serializers.UUIDField()
+    created_at = serializers.DateTimeField()
+
+
+class LabelStatusOutput(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    rule_id = serializers.CharField(allow_blank=True, required=False)
+    status = serializers.ChoiceField(
+        choices=["screening", "clinician_confirmed", "clinician_rejected"],
+        help_text="Current status: the latest clinician decision, else the engine status.",
+    )
+    engine_status = serializers.CharField()
+    provisional = serializers.BooleanField(required=False)
+    decided_by = serializers.UUIDField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField(allow_null=True)
+    history = LabelHistoryOutput(many=True)
+
+
 class EvaluationOutput(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     patient_id = serializers.UUIDField()
@@ -204,6 +246,13 @@ class EvaluationOutput(serializers.Serializer[Any]):
     follow_up = serializers.ListField(child=serializers.JSONField())
     created_at = serializers.DateTimeField()
     decisions = SuggestionDecisionOutput(many=True, source="decisions.all")
+    label_status = serializers.SerializerMethodField(
+        help_text="Each label with its current clinician status and decision history."
+    )
+
+    @extend_schema_field(LabelStatusOutput(many=True))
+    def get_label_status(self, obj: Evaluation) -> list[dict[str, Any]]:
+        return list(LabelStatusOutput(evaluation_labels(obj), many=True).data)
 
 
 class InvitationCreateInput(serializers.Serializer[Any]):

@@ -40,6 +40,8 @@ from lifeline.clinic.api.care_serializers import (
     InvitationCreateInput,
     InvitationOutput,
     InvitationPublicOutput,
+    LabelDecisionInput,
+    LabelDecisionOutput,
     LegalDocumentOutput,
     PatientCreateInput,
     PatientListFilterInput,
@@ -51,6 +53,7 @@ from lifeline.clinic.api.care_serializers import (
 )
 from lifeline.clinic.models import Assessment, AssessmentStatus
 from lifeline.clinic.services import assessments as assessment_services
+from lifeline.clinic.services import labels as label_services
 from lifeline.clinic.services import patients as patient_services
 from lifeline.clinic.services import registration
 from lifeline.core.api.pagination import paginate
@@ -318,6 +321,32 @@ class EvaluationDecisionApi(APIView):
             **serializer.validated_data,
         )
         return Response(SuggestionDecisionOutput(decision).data, status=status.HTTP_201_CREATED)
+
+
+class EvaluationLabelDecisionApi(APIView):
+    @extend_schema(
+        tags=TAGS,
+        request=LabelDecisionInput,
+        responses={201: LabelDecisionOutput},
+        description=(
+            "Confirm or reject one mechanism label of the evaluation (append-only; the latest "
+            "decision per label is current). Rejecting needs a reason. Only a doctor of the "
+            "patient's care team may decide; only confirmed labels are exported as FHIR "
+            "Conditions."
+        ),
+    )
+    def post(self, request: Request, evaluation_id: UUID, code: str) -> Response:
+        evaluation = selectors.evaluation_get_for(actor=_user(request), evaluation_id=evaluation_id)
+        serializer = LabelDecisionInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = label_services.label_decision_record(
+            actor=_user(request),
+            evaluation=evaluation,
+            code=code,
+            request=_http(request),
+            **serializer.validated_data,
+        )
+        return Response(LabelDecisionOutput(decision).data, status=status.HTTP_201_CREATED)
 
 
 class InvitationCreateApi(APIView):

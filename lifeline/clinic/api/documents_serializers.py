@@ -4,6 +4,7 @@ schedules, analytics)."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from rest_framework import serializers
@@ -18,6 +19,7 @@ from lifeline.clinic.models import (
     ConclusionItem,
     ConclusionVersion,
     FollowUpTask,
+    Patient,
     ProtocolTemplate,
     ScheduledAssessment,
 )
@@ -194,13 +196,60 @@ class ArticleOutput(ModelOutput[Article]):
 
 
 # --- schedules ---------------------------------------------------------------------------
+class ProtocolStepSerializer(serializers.Serializer):
+    day = serializers.IntegerField()
+    instruments = serializers.ListField(child=serializers.CharField())
+
+
 class ProtocolOutput(ModelOutput[ProtocolTemplate]):
-    steps = serializers.ListField(child=serializers.DictField())
+    steps = ProtocolStepSerializer(many=True)
+    organization_id = serializers.SerializerMethodField()
+    is_global = serializers.SerializerMethodField()
 
     class Meta:
         model = ProtocolTemplate
-        fields = ("code", "name_en", "name_ru", "steps")
+        fields = (
+            "code",
+            "name_en",
+            "name_ru",
+            "steps",
+            "is_active",
+            "organization_id",
+            "is_global",
+        )
         read_only_fields = fields
+
+    def get_organization_id(self, obj: ProtocolTemplate) -> UUID | None:
+        from lifeline.clinic.documents_selectors import protocol_organization_id
+
+        return protocol_organization_id(obj)
+
+    def get_is_global(self, obj: ProtocolTemplate) -> bool:
+        from lifeline.clinic.documents_selectors import protocol_is_global
+
+        return protocol_is_global(obj)
+
+
+class ProtocolFilterInput(serializers.Serializer):
+    include_inactive = serializers.BooleanField(required=False, default=False)
+
+
+class ProtocolCreateInput(serializers.Serializer):
+    # Shapes only: the service checks instruments, day order and names (field errors).
+    name_en = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    name_ru = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    steps = serializers.JSONField()
+    organization_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class ProtocolUpdateInput(serializers.Serializer):
+    name_en = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    name_ru = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    steps = serializers.JSONField(required=False, allow_null=True)
+
+
+class ProtocolCopyInput(serializers.Serializer):
+    organization_id = serializers.UUIDField(required=False, allow_null=True, default=None)
 
 
 class ScheduleCreateInput(serializers.Serializer):
@@ -341,3 +390,78 @@ class CohortOutput(serializers.Serializer):
     responders_30 = serializers.IntegerField()
     responders_50 = serializers.IntegerField()
     rows = CohortRowOutput(many=True)
+
+
+# --- the patient's own record ----------------------------------------------------------------
+class MyRecordOutput(ModelOutput[Patient]):
+    pain_locations = serializers.ListField(child=serializers.CharField())
+    pain_duration = serializers.CharField(allow_null=True, read_only=True)
+    reported = serializers.SerializerMethodField()
+    red_flags_reported = serializers.SerializerMethodField()
+    emergency = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Patient
+        fields = (
+            "id",
+            "full_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "pain_locations",
+            "pain_onset_date",
+            "pain_duration",
+            "reported",
+            "red_flags_reported",
+            "emergency",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+    def get_reported(self, obj: Patient) -> dict[str, Any]:
+        from lifeline.clinic.services.patients import patient_reported
+
+        return patient_reported(obj)
+
+    def get_red_flags_reported(self, obj: Patient) -> list[str]:
+        from lifeline.clinic.services.patients import PATIENT_RED_FLAGS
+
+        clinical = obj.clinical or {}
+        return [name for name in PATIENT_RED_FLAGS if clinical.get(name) is True]
+
+    def get_emergency(self, obj: Patient) -> bool:
+        """A reported RF-1 sign: the app tells the patient to call emergency services now."""
+        from lifeline.clinic.services.patients import EMERGENCY_RED_FLAGS
+
+        clinical = obj.clinical or {}
+        return any(clinical.get(name) is True for name in EMERGENCY_RED_FLAGS)
+
+
+class MyRecordClinicalInput(serializers.Serializer):
+    """The patient-reported inputs (spec §C.2); `null` clears one. Values are checked by the
+    engine's dictionary in the service."""
+
+    nrs_now = serializers.JSONField(required=False, allow_null=True)
+    nrs_avg24h = serializers.JSONField(required=False, allow_null=True)
+    vas_mm = serializers.JSONField(required=False, allow_null=True)
+    pain_distribution = serializers.JSONField(required=False, allow_null=True)
+    new_pain_location = serializers.JSONField(required=False, allow_null=True)
+    pain_limits_daily_life = serializers.JSONField(required=False, allow_null=True)
+    current_meds = serializers.JSONField(required=False, allow_null=True)
+    adverse_effects = serializers.JSONField(required=False, allow_null=True)
+    new_focal_deficit = serializers.JSONField(required=False, allow_null=True)
+    sudden_severe_headache = serializers.JSONField(required=False, allow_null=True)
+    reduced_consciousness = serializers.JSONField(required=False, allow_null=True)
+    acute_limb_swelling = serializers.JSONField(required=False, allow_null=True)
+    fall_or_trauma_with_new_pain = serializers.JSONField(required=False, allow_null=True)
+    self_harm = serializers.JSONField(required=False, allow_null=True)
+
+
+class MyRecordUpdateInput(serializers.Serializer):
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    pain_locations = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, max_length=30
+    )
+    pain_onset_date = serializers.DateField(required=False, allow_null=True)
+    clinical = MyRecordClinicalInput(required=False)

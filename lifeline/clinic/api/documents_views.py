@@ -1,5 +1,6 @@
 """REST endpoints of the documents part. Error codes: clinic.forbidden (403),
-clinic.conclusion_invalid (400), clinic.conclusion_not_draft / clinic.conclusion_not_issued
+clinic.conclusion_invalid (400), clinic.protocol_invalid (400), clinic.protocol_read_only (403),
+clinic.conclusion_not_draft / clinic.conclusion_not_issued
 (409), clinic.article_invalid (400), not_found (404 for anything outside the caller's scope).
 """
 
@@ -46,12 +47,17 @@ from lifeline.clinic.api.documents_serializers import (
     DynamicsFilterInput,
     DynamicsOutput,
     FollowUpTaskOutput,
+    ProtocolCopyInput,
+    ProtocolCreateInput,
+    ProtocolFilterInput,
     ProtocolOutput,
+    ProtocolUpdateInput,
     ScheduleCreateInput,
     ScheduledAssessmentOutput,
     ScheduleOutput,
 )
 from lifeline.clinic.models import FollowUpTask
+from lifeline.clinic.services import protocols as protocol_services
 from lifeline.core.api.pagination import TableLimitOffsetPagination, paginate
 from lifeline.core.selectors import get_or_not_found
 from lifeline.files import services as files
@@ -380,11 +386,116 @@ class ArticleUnpublishApi(ArticlePublishApi):
 # --- schedules ---------------------------------------------------------------------------
 class ProtocolListApi(APIView):
     @extend_schema(
-        tags=TAGS, operation_id="clinic_protocol_list", responses={200: ProtocolOutput(many=True)}
+        tags=TAGS,
+        operation_id="clinic_protocol_list",
+        parameters=[ProtocolFilterInput],
+        responses={200: ProtocolOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
         _require_clinician(request)
-        return Response(ProtocolOutput(sel.protocol_list(), many=True).data)
+        filters = ProtocolFilterInput(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        templates = sel.protocol_list_for(
+            actor=_user(request), include_inactive=filters.validated_data["include_inactive"]
+        )
+        return Response(ProtocolOutput(templates, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="clinic_protocol_create",
+        request=ProtocolCreateInput,
+        responses={
+            201: ProtocolOutput,
+            400: OpenApiResponse(description="clinic.protocol_invalid"),
+            403: OpenApiResponse(description="clinic.forbidden"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        _require_clinician(request)
+        serializer = ProtocolCreateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        template = protocol_services.protocol_create(
+            actor=_user(request), request=request._request, **serializer.validated_data
+        )
+        return Response(ProtocolOutput(template).data, status=status.HTTP_201_CREATED)
+
+
+class ProtocolDetailApi(APIView):
+    @extend_schema(
+        tags=TAGS, operation_id="clinic_protocol_retrieve", responses={200: ProtocolOutput}
+    )
+    def get(self, request: Request, code: str) -> Response:
+        _require_clinician(request)
+        template = sel.protocol_get_for(actor=_user(request), code=code)
+        return Response(ProtocolOutput(template).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="clinic_protocol_update",
+        request=ProtocolUpdateInput,
+        responses={
+            200: ProtocolOutput,
+            400: OpenApiResponse(description="clinic.protocol_invalid"),
+            403: OpenApiResponse(description="clinic.forbidden, clinic.protocol_read_only"),
+        },
+    )
+    def patch(self, request: Request, code: str) -> Response:
+        _require_clinician(request)
+        template = sel.protocol_get_for(actor=_user(request), code=code)
+        serializer = ProtocolUpdateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        template = protocol_services.protocol_update(
+            actor=_user(request),
+            template=template,
+            request=request._request,
+            **serializer.validated_data,
+        )
+        return Response(ProtocolOutput(template).data)
+
+
+class ProtocolDeactivateApi(APIView):
+    active = False
+
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={
+            200: ProtocolOutput,
+            403: OpenApiResponse(description="clinic.forbidden, clinic.protocol_read_only"),
+        },
+    )
+    def post(self, request: Request, code: str) -> Response:
+        _require_clinician(request)
+        template = sel.protocol_get_for(actor=_user(request), code=code)
+        template = protocol_services.protocol_set_active(
+            actor=_user(request), template=template, active=self.active, request=request._request
+        )
+        return Response(ProtocolOutput(template).data)
+
+
+class ProtocolActivateApi(ProtocolDeactivateApi):
+    active = True
+
+
+class ProtocolCopyApi(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="clinic_protocol_copy",
+        request=ProtocolCopyInput,
+        responses={201: ProtocolOutput, 403: OpenApiResponse(description="clinic.forbidden")},
+    )
+    def post(self, request: Request, code: str) -> Response:
+        _require_clinician(request)
+        template = sel.protocol_get_for(actor=_user(request), code=code)
+        serializer = ProtocolCopyInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        copy = protocol_services.protocol_copy(
+            actor=_user(request),
+            template=template,
+            organization_id=serializer.validated_data["organization_id"],
+            request=request._request,
+        )
+        return Response(ProtocolOutput(copy).data, status=status.HTTP_201_CREATED)
 
 
 class PatientScheduleApi(APIView):
@@ -413,7 +524,7 @@ class PatientScheduleApi(APIView):
         serializer = ScheduleCreateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         template = get_or_not_found(
-            sel.protocol_list(), code=serializer.validated_data["protocol_code"]
+            sel.protocols_for_patient(patient), code=serializer.validated_data["protocol_code"]
         )
         schedule = services.schedule_create(
             actor=actor,

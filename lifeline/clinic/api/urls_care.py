@@ -7,8 +7,10 @@ from typing import Any
 from django.urls import path
 
 from lifeline.clinic.api import care_views as views
+from lifeline.clinic.api.patient_record_views import MyRecordApi
 
 urlpatterns: list[Any] = [
+    path("me/record/", MyRecordApi.as_view(), name="my-record"),
     path("patients/", views.PatientListApi.as_view(), name="patient-list"),
     path("patients/<uuid:patient_id>/", views.PatientDetailApi.as_view(), name="patient-detail"),
     path(
@@ -55,6 +57,11 @@ urlpatterns: list[Any] = [
         "evaluations/<uuid:evaluation_id>/decisions/",
         views.EvaluationDecisionApi.as_view(),
         name="evaluation-decisions",
+    ),
+    path(
+        "evaluations/<uuid:evaluation_id>/labels/<str:code>/decision/",
+        views.EvaluationLabelDecisionApi.as_view(),
+        name="evaluation-label-decision",
     ),
     path("invitations/", views.InvitationCreateApi.as_view(), name="invitation-create"),
     path(

@@ -49,6 +49,18 @@ urlpatterns = [
         name="article-unpublish",
     ),
     path("protocols/", views.ProtocolListApi.as_view(), name="protocol-list"),
+    path("protocols/<slug:code>/", views.ProtocolDetailApi.as_view(), name="protocol-detail"),
+    path(
+        "protocols/<slug:code>/deactivate/",
+        views.ProtocolDeactivateApi.as_view(),
+        name="protocol-deactivate",
+    ),
+    path(
+        "protocols/<slug:code>/activate/",
+        views.ProtocolActivateApi.as_view(),
+        name="protocol-activate",
+    ),
+    path("protocols/<slug:code>/copy/", views.ProtocolCopyApi.as_view(), name="protocol-copy"),
     path(
         "patients/<uuid:patient_id>/schedule/",
         views.PatientScheduleApi.as_view(),
@@ -76,6 +88,7 @@ urlpatterns = [
         name="patient-compare",
     ),
     path("dashboard/", views.DashboardApi.as_view(), name="dashboard"),
+    # The patient's own record (care part's territory; kept here until moved to urls_care).
     path("cohort/", views.CohortApi.as_view(), name="cohort"),
     path("cohort/export/", views.CohortExportApi.as_view(), name="cohort-export"),
     path(

@@ -35,6 +35,8 @@ PAIN_DISTRIBUTIONS = (
     "widespread",
 )
 PAIN_DURATIONS = ("acute", "subacute", "chronic")
+# Drugs the clinician is considering although the engine does not suggest them (X-CBZ-1).
+CONSIDERED_DRUGS = ("carbamazepine",)
 ADVERSE_EFFECTS = ("sedation", "falls", "confusion", "palpitations", "syncope", "rash")
 
 # field -> (type, extra): extra is (min, max) for numbers or the allowed values for enums.
@@ -115,6 +117,11 @@ FIELDS: dict[str, tuple[str, Any]] = {
     "prior_gi_bleed": (BOOL, None),
     "maoi_within_14_days": (BOOL, None),
     "implants_near_coil": (BOOL, None),
+    # X-CBZ-1: HLA-B*15:02 (risk ancestry: Han Chinese, Thai, Malay, other South-East Asian;
+    # `hla_b1502_positive` is the genotype result when known).
+    "hla_b1502_risk_ancestry": (BOOL, None),
+    "hla_b1502_positive": (BOOL, None),
+    "considered_drugs": (LIST_STR, CONSIDERED_DRUGS),
     "current_meds": (MEDS, None),
     "treatment_history": (HISTORY, None),
     "new_drug_started": (BOOL, None),
@@ -311,6 +318,10 @@ _ATC_CLASSES: dict[str, tuple[str, ...]] = {
     "linezolid": ("J01XX08",),
     "strong_cyp1a2_inhibitor": ("N06AB08", "J01MA02"),
     "valproate": ("N03AG01",),
+    "carbamazepine": ("N03AF01",),
+    "doac": ("B01AE", "B01AF"),
+    "vka": ("B01AA",),
+    "clopidogrel": ("B01AC04",),
     "enzyme_inducer": ("N03AF01", "N03AB02", "N03AA02", "J04AB02"),
     "diuretic": ("C03",),
     "lamotrigine": ("N03AX09",),

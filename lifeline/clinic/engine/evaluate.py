@@ -14,7 +14,7 @@ Output::
      "safety": [{"rule_id", "option", "level", "message", "conditions", "missing"}],
      "red_flags": [{"rule_id", "severity", "banner", "suppresses_routine", "message", ...}],
      "follow_up": [{"rule_id", "kind": task|change, "code", ...}],
-     "ruleset_version": "2026.1"}
+     "ruleset_version": "2026.2"}
 """
 
 from __future__ import annotations
@@ -510,6 +510,20 @@ def _suggestions(
             add("mental-health-referral")
         add("benzodiazepines")
 
+    # A drug the engine does not suggest is still safety-checked when the clinician considers
+    # it or the patient already takes it (X-CBZ-1 for carbamazepine).
+    considered = [
+        code
+        for code, opt in rs.OPTIONS.items()
+        if opt.get("kind") == "avoid"
+        and opt.get("safety")
+        and (
+            code in (c.get("considered_drugs") or [])
+            or any(a.upper().startswith(opt.get("atc") or "-") for a in c.med_atcs())
+        )
+    ]
+    add(*considered)
+
     ctx = x.Context(clinical=c, rs=rs, hads_a=hads_a, hads_d=hads_d)
     suppress = next((rf["rule_id"] for rf in red_flags if rf["suppresses_routine"]), None)
     suggestions: list[dict[str, Any]] = []
@@ -517,7 +531,8 @@ def _suggestions(
     for code in chosen:
         opt = rs.OPTIONS[code]
         kind = opt.get("kind", "option")
-        findings = x.check_option(ctx, code, opt.get("safety", [])) if kind == "option" else []
+        checked = kind == "option" or code in considered
+        findings = x.check_option(ctx, code, opt.get("safety", [])) if checked else []
         all_findings.extend(findings)
         tags = []
         if (

@@ -364,6 +364,31 @@ def x_ltg_1(ctx: Context, option: str) -> list[dict[str, Any]]:
     return findings
 
 
+def x_cbz_1(ctx: Context, option: str) -> list[dict[str, Any]]:
+    """Carbamazepine (when considered or taken): interactions, sodium, HLA-B*15:02."""
+    c = ctx.clinical
+    col = _Collector(ctx, "X-CBZ-1", option)
+    # Enzyme inducer: DOAC levels fall below the effective range (avoid), warfarin needs INR
+    # monitoring, clopidogrel activation is altered.
+    col.meds("doac", level=BLOCK, key="cbz_doac")
+    col.meds("vka", key="cbz_warfarin")
+    col.meds("clopidogrel", key="cbz_clopidogrel")
+    col.flag("hyponatremia")
+    positive = c.data.get("hla_b1502_positive")
+    if positive is True:
+        col.cond("hla_b1502_positive", BLOCK)
+    elif positive is None:
+        ancestry = c.data.get("hla_b1502_risk_ancestry")
+        if ancestry is None:
+            col.need("hla_b1502_risk_ancestry")
+        elif ancestry is True:
+            # At-risk ancestry without a genotype result: screening is required first.
+            col.need("hla_b1502_positive")
+    return col.findings(
+        warn_msg=ctx.rs.SAFETY["X-CBZ-1-warn"], extra={"source": ctx.rs.SAFETY_SOURCES["X-CBZ-1"]}
+    )
+
+
 def x_opi_1(ctx: Context, option: str) -> list[dict[str, Any]]:
     col = _Collector(ctx, "X-OPI-1", option)
     col.flag("epilepsy_or_poststroke_seizures")
@@ -428,6 +453,7 @@ RULES: dict[str, Callable[[Context, str], list[dict[str, Any]]]] = {
     "X-SNRI-3": x_snri_3,
     "X-SNRI-4": x_snri_4,
     "X-LTG-1": x_ltg_1,
+    "X-CBZ-1": x_cbz_1,
     "X-OPI-1": x_opi_1,
     "X-NSAID-1": x_nsaid_1,
     "X-SPAS-1": x_spas_1,

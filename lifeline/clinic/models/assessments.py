@@ -17,6 +17,8 @@ __all__ = [
     "AssessmentStatus",
     "DecisionAction",
     "Evaluation",
+    "LabelAction",
+    "LabelDecision",
     "Respondent",
     "Score",
     "SuggestionDecision",
@@ -207,3 +209,40 @@ class SuggestionDecision(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("SuggestionDecision rows are append-only")
+
+
+class LabelAction(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class LabelDecision(models.Model):
+    """A physician's decision on one mechanism label of an evaluation (spec §C.0.3). Append-only.
+
+    The engine's labels (`Evaluation.labels`) are never edited: the latest row per
+    (evaluation, code) is the label's current clinician status; earlier rows stay as history.
+    """
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="label_decisions"
+    )
+    code = models.CharField(max_length=64)
+    action = models.CharField(max_length=16, choices=LabelAction.choices)
+    reason = models.TextField(max_length=2000, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "id"]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["evaluation", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("LabelDecision rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("LabelDecision rows are append-only")

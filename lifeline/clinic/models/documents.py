@@ -218,9 +218,19 @@ class ProtocolTemplate(TimestampedModel):
     """A follow-up protocol (spec F-1): which instruments are due how many days after start.
 
     `steps` is `[{"day": 0, "instruments": ["nrs", "dn4", "csi", "hads"]}, ...]`.
+    A template without an organization is global (seeded, read-only for clinics); one with an
+    organization is that clinic's own and editable by its editors.
     """
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
+    organization = models.ForeignKey(
+        "access.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
     steps = models.JSONField(default=list)

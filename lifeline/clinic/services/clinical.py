@@ -171,6 +171,11 @@ CLINICAL_LABELS = {
     "substance_use_disorder": gettext_lazy("Substance use disorder"),
     "pregnancy_or_breastfeeding": gettext_lazy("Pregnancy or breastfeeding"),
     "suicidal_ideation": gettext_lazy("Suicidal ideation"),
+    "hyponatremia": gettext_lazy("Hyponatraemia"),
+    "hla_b1502_risk_ancestry": gettext_lazy(
+        "Ancestry at risk for HLA-B*15:02 (Han Chinese, Thai, Malay, other South-East Asian)"
+    ),
+    "hla_b1502_positive": gettext_lazy("HLA-B*15:02 positive (genotyped)"),
     "weight": gettext_lazy("Weight, kg"),
     "serum_creatinine": gettext_lazy("Serum creatinine, µmol/L"),
     "crcl_cockcroft_gault": gettext_lazy("Creatinine clearance (Cockcroft–Gault), mL/min"),

@@ -271,3 +271,130 @@ def care_team_unassign(
         request=request,
         before={"doctor_id": str(doctor.pk)},
     )
+
+
+# --- the patient's own record ----------------------------------------------------------------
+# What a patient may report themselves (spec §C.2 "patient" sources): contact data, the body
+# map, pain onset (→ duration), and in `clinical` the pain ratings, pain distribution, the
+# medicines they take, adverse effects and the red-flag checklist the app asks (RF-1..RF-3,
+# RF-5 self-harm, RF-8 new location, RF-10). Everything else (diagnosis, stroke data, Klit
+# checklist, ECG, renal function, safety inputs, treatment history, reliability) is the care
+# team's.
+PATIENT_RECORD_FIELDS = ("email", "phone", "pain_locations", "pain_onset_date")
+PATIENT_CLINICAL_FIELDS = (
+    "nrs_now",
+    "nrs_avg24h",
+    "vas_mm",
+    "pain_distribution",
+    "new_pain_location",
+    "pain_limits_daily_life",
+    "current_meds",
+    "adverse_effects",
+    "new_focal_deficit",
+    "sudden_severe_headache",
+    "reduced_consciousness",
+    "acute_limb_swelling",
+    "fall_or_trauma_with_new_pain",
+    "self_harm",
+)
+# Red flags a patient reports but does not withdraw: once `true`, only the care team clears it.
+PATIENT_RED_FLAGS = (
+    "new_focal_deficit",
+    "sudden_severe_headache",
+    "reduced_consciousness",
+    "acute_limb_swelling",
+    "fall_or_trauma_with_new_pain",
+    "self_harm",
+)
+EMERGENCY_RED_FLAGS = ("new_focal_deficit", "sudden_severe_headache", "reduced_consciousness")
+
+
+class PatientFieldNotEditable(InvalidInput):
+    code = "clinic.patient_field_not_editable"
+    title = "Only the care team can change these fields"
+
+
+def patient_reported(patient: Patient) -> dict[str, Any]:
+    """The patient-reported part of `patient.clinical` (the keys present)."""
+    clinical = patient.clinical or {}
+    return {name: clinical[name] for name in PATIENT_CLINICAL_FIELDS if name in clinical}
+
+
+def _clean_self(patient: Patient, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(record field changes, clinical changes) or a 400 naming every refused field."""
+    refused = sorted(set(data) - {*PATIENT_RECORD_FIELDS, "clinical"})
+    clinical_in = data.get("clinical", {})
+    if "clinical" in data and not isinstance(clinical_in, dict):
+        raise InvalidInput(errors={"clinical": [_("Must be an object.")]})
+    refused += sorted(f"clinical.{n}" for n in set(clinical_in) - set(PATIENT_CLINICAL_FIELDS))
+    if refused:
+        raise PatientFieldNotEditable(
+            errors={name: [_("Only your care team can change this.")] for name in refused}
+        )
+    record = _clean({k: v for k, v in data.items() if k != "clinical"})
+    current = patient.clinical or {}
+    errors: dict[str, list[str]] = {}
+    for name in PATIENT_RED_FLAGS:
+        if name in clinical_in and current.get(name) is True and clinical_in[name] is not True:
+            errors[f"clinical.{name}"] = [
+                _("Your care team clears a reported warning sign after reviewing it.")
+            ]
+    if errors:
+        raise PatientFieldNotEditable(errors=errors)
+    changes = {k: v for k, v in clinical_in.items() if v is not None}
+    if changes:
+        validate_clinical(changes)
+    return record, dict(clinical_in)
+
+
+@transaction.atomic
+def patient_self_update(
+    *, actor: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> Patient:
+    """The patient edits the fields they report themselves on their own record.
+
+    Clinician-only fields → 400 `clinic.patient_field_not_editable`, nothing stored. In
+    `clinical`, `null` clears a value (unknown) except a reported red flag. The care team is
+    told that the record changed (no health data in the notification).
+    """
+    patient = Patient.objects.select_for_update().filter(user=actor).first()
+    if patient is None:
+        raise NotFound()
+    if patient.is_archived:
+        raise PatientArchived()
+    record, clinical_changes = _clean_self(patient, data)
+    before = _state(patient)
+    changed = [name for name, value in record.items() if getattr(patient, name) != value]
+    for field, value in record.items():
+        setattr(patient, field, value)
+    clinical = dict(patient.clinical or {})
+    for name, value in clinical_changes.items():
+        if clinical.get(name) != value:
+            changed.append(f"clinical.{name}")
+        if value is None:
+            clinical.pop(name, None)
+        else:
+            clinical[name] = value
+    patient.clinical = clinical
+    if not changed:
+        return patient
+    patient.save()
+    audit.record(
+        actor=actor,
+        action="clinic.patient_self_updated",
+        target=patient,
+        organization=patient.organization_id,
+        request=request,
+        before=before,
+        after=_state(patient),
+        # Which record fields changed; for the clinical inputs only how many (a field name
+        # such as a red flag would itself be health data).
+        metadata={
+            "fields": sorted(n for n in changed if not n.startswith("clinical.")),
+            "clinical_inputs_changed": sum(n.startswith("clinical.") for n in changed),
+        },
+    )
+    from lifeline.clinic.documents_setup import notify_patient_record_updated
+
+    notify_patient_record_updated(patient=patient)
+    return patient

@@ -22,7 +22,8 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -36,9 +37,12 @@ from lifeline.clinic.models import (
     AssessmentMode,
     AssessmentStatus,
     DecisionAction,
+    Evaluation,
+    LabelAction,
     Patient,
 )
 from lifeline.clinic.services import assessments as assessment_services
+from lifeline.clinic.services import labels as label_services
 from lifeline.clinic.services import registration
 from lifeline.clinic.services.assessments import DEFAULT_BATTERY, INSTRUMENTS
 from lifeline.clinic.views.care_screens import (
@@ -517,6 +521,58 @@ def _safety_view(entries: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
+LABEL_STATUS_TEXT: dict[str, Any] = {
+    "screening": gettext_lazy("screening result"),
+    "clinician_confirmed": gettext_lazy("confirmed by the clinician"),
+    "clinician_rejected": gettext_lazy("rejected by the clinician"),
+}
+
+
+def _labels_view(evaluation: Evaluation, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": label.get("code", ""),
+            "title": _label(label.get("title")) or label.get("code", ""),
+            "status": label["status"],
+            "status_text": LABEL_STATUS_TEXT.get(label["status"], label["status"]),
+            "rule_id": label.get("rule_id", ""),
+            "provisional": label.get("provisional", False),
+            "reason": label.get("reason") or "",
+            "history": [
+                {
+                    **d,
+                    "created_at": parse_datetime(d["created_at"]),
+                    "action": LabelAction(d["action"]).label,
+                }
+                for d in label["history"]
+            ],
+            "errors": errors.get(str(label.get("code", "")), []),
+        }
+        for label in selectors.evaluation_labels(evaluation)
+    ]
+
+
+def _label_decision_post(request: HttpRequest, user: User, evaluation: Evaluation) -> HttpResponse:
+    code = request.POST.get("label_code", "")
+    try:
+        label_services.label_decision_record(
+            actor=user,
+            evaluation=evaluation,
+            code=code,
+            action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except DomainError as exc:
+        errors = {code: [m for ms in (exc.errors or {}).values() for m in ms]}
+        return _evaluation_page(request, user, evaluation, label_errors=errors)
+    messages.success(request, _("Decision recorded."))
+    return redirect(
+        reverse("clinic-web:evaluation-review", kwargs={"evaluation_id": evaluation.pk})
+        + f"#l-{code}"
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def evaluation_review(request: HttpRequest, evaluation_id: Any) -> HttpResponse:
@@ -525,11 +581,23 @@ def evaluation_review(request: HttpRequest, evaluation_id: Any) -> HttpResponse:
         evaluation = selectors.evaluation_get_for(actor=user, evaluation_id=evaluation_id)
     except NotFound as exc:
         raise Http404 from exc
+    return _evaluation_page(request, user, evaluation)
+
+
+def _evaluation_page(
+    request: HttpRequest,
+    user: User,
+    evaluation: Evaluation,
+    *,
+    label_errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
     can_act = permissions.can_act_clinically(user, evaluation.patient)
     form_errors: dict[str, list[str]] = {}
-    if request.method == "POST":
+    if request.method == "POST" and label_errors is None:
         if not can_act:
             raise PermissionDenied
+        if "label_code" in request.POST:
+            return _label_decision_post(request, user, evaluation)
         rule_id = request.POST.get("rule_id", "")
         try:
             assessment_services.decision_record(
@@ -575,17 +643,7 @@ def evaluation_review(request: HttpRequest, evaluation_id: Any) -> HttpResponse:
                 "option": suggestion.get("option", ""),
             }
         )
-    labels = [
-        {
-            "code": label.get("code", ""),
-            "title": _label(label.get("title")) or label.get("code", ""),
-            "status": label.get("status", ""),
-            "rule_id": label.get("rule_id", ""),
-            "provisional": label.get("provisional", False),
-        }
-        for label in evaluation.labels
-        if isinstance(label, dict)
-    ]
+    labels = _labels_view(evaluation, label_errors or {})
     red_flags = [
         {
             "rule_id": flag.get("rule_id", ""),
@@ -615,8 +673,9 @@ def evaluation_review(request: HttpRequest, evaluation_id: Any) -> HttpResponse:
             "history": history,
             "can_act": can_act,
             "actions": DecisionAction.choices,
+            "label_actions": LabelAction.choices,
         },
-        status=400 if form_errors else 200,
+        status=400 if form_errors or label_errors else 200,
     )
 
 
@@ -699,6 +758,9 @@ CLINICAL_GROUPS: list[tuple[str, list[str]]] = [
             "substance_use_disorder",
             "pregnancy_or_breastfeeding",
             "suicidal_ideation",
+            "hyponatremia",
+            "hla_b1502_risk_ancestry",
+            "hla_b1502_positive",
         ],
     ),
 ]

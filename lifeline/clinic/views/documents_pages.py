@@ -29,6 +29,7 @@ from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 from lifeline.clinic import documents_selectors as sel
 from lifeline.clinic import documents_services as services
+from lifeline.clinic import selectors as care_selectors
 from lifeline.clinic.api.documents_views import conclusion_pdf_response, dynamics_chart_svg
 from lifeline.clinic.models import ArticleStatus, CatalogueKind, ConclusionStatus, Evaluation
 from lifeline.core.exceptions import DomainError, NotFound
@@ -203,9 +204,10 @@ def conclusion_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             "picked": set(request.POST.getlist("pick")),
             "form": request.POST,
             "errors": [m for ms in errors.values() for m in ms],
+            # With the clinician's current decision on each label, as the conclusion keeps it.
             "labels": [
                 services.display_label(label, language)
-                for label in (evaluation.labels if evaluation else [])
+                for label in (care_selectors.evaluation_labels(evaluation) if evaluation else [])
             ],
         },
         status=400 if errors else 200,
@@ -480,3 +482,134 @@ def cohort_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="cohort.xlsx"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- protocol templates (F-1) ------------------------------------------------------------
+PROTOCOL_FORM_ROWS = 3  # empty step rows offered below the existing ones
+
+
+def _protocol_steps_from_post(post: Any) -> list[dict[str, Any]]:
+    """Rows `day_<i>` + checkboxes `instruments_<i>`; fully empty rows are skipped."""
+    steps: list[dict[str, Any]] = []
+    rows = min(int(post.get("rows", "0") or 0) if str(post.get("rows", "")).isdigit() else 0, 60)
+    for i in range(rows):
+        raw_day = post.get(f"day_{i}", "").strip()
+        instruments = post.getlist(f"instruments_{i}")
+        if not raw_day and not instruments:
+            continue
+        try:
+            day: Any = int(raw_day)
+        except ValueError:
+            day = raw_day  # the service reports it against the step
+        steps.append({"day": day, "instruments": instruments})
+    return steps
+
+
+def _step_errors(errors: dict[str, list[str]]) -> list[str]:
+    """Field errors as lines a person can read ("Step 2: …")."""
+    lines = []
+    for key, messages_ in errors.items():
+        label = key
+        if key.startswith("steps[") and "]" in key:
+            index = key[len("steps[") : key.index("]")]
+            label = _("Step %(n)s") % {"n": int(index) + 1} if index.isdigit() else key
+        elif key in ("name_en", "name_ru"):
+            label = _("Name")
+        elif key == "steps":
+            label = _("Steps")
+        lines += [f"{label}: {m}" for m in messages_]
+    return lines
+
+
+@login_required
+@_domain_errors_to_http
+def protocol_list(request: HttpRequest) -> HttpResponse:
+    _require_clinician(request)
+    user = _user(request)
+    editor_orgs = sel.protocol_editor_organization_ids(user)
+    templates = list(sel.protocol_list_for(actor=user, include_inactive=bool(editor_orgs)))
+    rows = [
+        {
+            "template": t,
+            "name": t.name(_lang()),
+            "is_global": sel.protocol_is_global(t),
+            "editable": sel.protocol_organization_id(t) in editor_orgs,
+        }
+        for t in templates
+    ]
+    return render(
+        request,
+        "clinic/documents_protocol_list.html",
+        {"rows": rows, "editor": bool(editor_orgs)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_domain_errors_to_http
+def protocol_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """Create (no code) or edit a clinic's template; POST `action` = save / deactivate /
+    activate / copy. Global templates open read-only with a Copy button."""
+    from lifeline.clinic.services import protocols as protocol_services
+
+    _require_clinician(request)
+    user = _user(request)
+    template = sel.protocol_get_for(actor=user, code=code) if code else None
+    editor_orgs = sel.protocol_editor_organization_ids(user)
+    editable = template is None or sel.protocol_organization_id(template) in editor_orgs
+    if template is None and not editor_orgs:
+        raise PermissionDenied
+    errors: list[str] = []
+    form_steps: list[dict[str, Any]] | None = None
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if template is not None and action == "copy":
+                copy = protocol_services.protocol_copy(
+                    actor=user, template=template, request=request
+                )
+                messages.success(request, _("A copy was made; you can edit it now."))
+                return redirect("clinic-web:protocol-edit", code=copy.code)
+            if template is not None and action in ("deactivate", "activate"):
+                protocol_services.protocol_set_active(
+                    actor=user, template=template, active=action == "activate", request=request
+                )
+                messages.success(request, _("The protocol was saved."))
+                return redirect("clinic-web:protocol-list")
+            form_steps = _protocol_steps_from_post(request.POST)
+            fields: dict[str, Any] = {
+                "name_en": request.POST.get("name_en", ""),
+                "name_ru": request.POST.get("name_ru", ""),
+                "steps": form_steps,
+            }
+            if template is None:
+                template = protocol_services.protocol_create(actor=user, request=request, **fields)
+            else:
+                template = protocol_services.protocol_update(
+                    actor=user, template=template, request=request, **fields
+                )
+        except protocol_services.ProtocolInvalid as exc:
+            errors = _step_errors(exc.errors or {})
+        else:
+            messages.success(request, _("The protocol was saved."))
+            return redirect("clinic-web:protocol-edit", code=template.code)
+    steps = form_steps if form_steps is not None else (template.steps if template else [])
+    rows = [{"day": s.get("day", ""), "instruments": s.get("instruments", [])} for s in steps] + [
+        {"day": "", "instruments": []} for _n in range(PROTOCOL_FORM_ROWS)
+    ]
+    return render(
+        request,
+        "clinic/documents_protocol_form.html",
+        {
+            "template": template,
+            "editable": editable,
+            "is_global": template is not None and sel.protocol_is_global(template),
+            "can_copy": bool(editor_orgs),
+            "form": request.POST if request.method == "POST" else None,
+            "errors": errors,
+            "rows": rows,
+            "instruments": protocol_services.schedulable_instruments(),
+            "schedules_in_use": sel.protocol_schedules_in_use(template) if template else 0,
+        },
+        status=400 if errors else 200,
+    )

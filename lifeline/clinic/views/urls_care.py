@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import path
 
 from lifeline.clinic.views import care_pages as pages
+from lifeline.clinic.views import patient_pages
 
 urlpatterns: list[Any] = [
     path("", pages.home, name="home"),
@@ -47,4 +48,5 @@ urlpatterns: list[Any] = [
     ),
     path("invite/<str:token>/", pages.invitation_accept, name="invitation-accept"),
     path("register/doctor/", pages.doctor_register, name="doctor-register"),
+    path("me/record/", patient_pages.my_record, name="my-record"),
 ]

@@ -37,6 +37,9 @@ urlpatterns: list[Any] = [
         pages.follow_up_task_done,
         name="follow-up-task-done",
     ),
+    path("protocols/", pages.protocol_list, name="protocol-list"),
+    path("protocols/new/", pages.protocol_edit, name="protocol-new"),
+    path("protocols/<slug:code>/", pages.protocol_edit, name="protocol-edit"),
     path("cohort/", pages.cohort, name="cohort"),
     path("cohort/export/", pages.cohort_export, name="cohort-export"),
 ]

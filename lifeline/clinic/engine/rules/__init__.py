@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from lifeline.clinic.engine.rules import v2026_1
+from lifeline.clinic.engine.rules import v2026_2
 
-_VERSIONS: dict[str, ModuleType] = {v2026_1.VERSION: v2026_1}
-RULESET_VERSION: str = v2026_1.VERSION
+_VERSIONS: dict[str, ModuleType] = {v2026_2.VERSION: v2026_2}
+RULESET_VERSION: str = v2026_2.VERSION
 
 
 def get_ruleset(version: str | None = None) -> ModuleType:

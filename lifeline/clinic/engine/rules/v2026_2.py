@@ -1,5 +1,9 @@
 # ruff: noqa: E501 - bilingual clinical text data; long strings are kept whole for review.
-"""Rule set 2026.1: thresholds, texts, options and citations of spec §A/§C (bilingual data).
+"""Rule set 2026.2: thresholds, texts, options and citations of spec §A/§C (bilingual data).
+
+2026.2 (2026-11-23) adds the safety rule X-CBZ-1 (carbamazepine) and its inputs
+(`considered_drugs`, `hla_b1502_risk_ancestry`, `hla_b1502_positive`); evaluations stored
+as 2026.1 were made without it. Everything else is as in 2026.1.
 
 Texts are {"en": ..., "ru": ...}. Doses are reference values for the physician (spec §C.11),
 to be checked against the Russian labels (ГРЛС) before release.
@@ -9,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-VERSION = "2026.1"
+VERSION = "2026.2"
 
 
 def tr(en: str, ru: str) -> dict[str, str]:
@@ -684,6 +688,9 @@ OPTIONS: dict[str, dict[str, Any]] = {
         "source_grade": "Not effective in the CPSP RCT; an RCT favoured pregabalin",
         "citations": ["leijon1989", "finnerup2015"],
         "title": tr("Carbamazepine", "Карбамазепин"),
+        "atc": "N03AF01",
+        # Checked when the clinician considers it or the patient takes it (X-CBZ-1).
+        "safety": ["X-CBZ-1", "X-GEN-1", "X-GEN-2"],
         "text": tr(
             "Not first-line for CPSP; if considered, check X-CBZ-1 (enzyme inducer, hyponatraemia, HLA-B*15:02).",
             "Не является препаратом первой линии при ЦПИБ; если рассматривается — проверьте X-CBZ-1 (индуктор ферментов, гипонатриемия, HLA-B*15:02).",
@@ -1103,6 +1110,14 @@ SAFETY: dict[str, dict[str, str]] = {
         "Титрование по инструкции (медленно); при приёме вальпроата дозу вдвое снизить; с индукторами ферментов — увеличить; отменить при первых признаках сыпи",
     ),
     "X-LTG-1-warn": tr("Lamotrigine interaction: {drugs}", "Взаимодействие ламотриджина: {drugs}"),
+    "X-CBZ-1": tr(
+        "Carbamazepine contraindicated or high risk: {condition}. Enzyme inducer: reduces the anticoagulant effect (avoid with DOACs); hyponatraemia; HLA-B*15:02 screening",
+        "Карбамазепин противопоказан или высокий риск: {condition}. Индуктор ферментов: снижает действие антикоагулянтов (избегать с ПОАК); гипонатриемия; скрининг HLA-B*15:02",
+    ),
+    "X-CBZ-1-warn": tr(
+        "Carbamazepine caution: {condition}. Enzyme inducer: monitor INR with warfarin, review clopidogrel; check sodium",
+        "Карбамазепин — осторожно: {condition}. Индуктор ферментов: контроль МНО при приёме варфарина, пересмотр клопидогрела; контроль натрия",
+    ),
     "X-OPI-1": tr(
         "Seizure threshold ↓, serotonin syndrome, respiratory depression, dependence ({condition})",
         "Снижение судорожного порога, серотониновый синдром, угнетение дыхания, зависимость ({condition})",
@@ -1127,6 +1142,11 @@ SAFETY: dict[str, dict[str, str]] = {
         "Cannot check safety: missing {fields}",
         "Невозможно проверить безопасность: нет данных — {fields}",
     ),
+}
+
+# Source tags of safety rules whose findings carry them (spec §C.6 "Source" column).
+SAFETY_SOURCES: dict[str, str] = {
+    "X-CBZ-1": "SAFETY · product label; cfp.ca dosing table (warfarin interaction) [R]; DOAC/HLA-B*15:02 [K]",
 }
 
 # Human names of clinical fields used in safety messages.
@@ -1204,4 +1224,17 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "тизанидин с флувоксамином или ципрофлоксацином (противопоказано)",
     ),
     "hads_d": tr("HADS-D", "HADS-D"),
+    "cbz_doac": tr(
+        "direct oral anticoagulant (levels fall with carbamazepine)",
+        "прямой пероральный антикоагулянт (концентрация снижается карбамазепином)",
+    ),
+    "cbz_warfarin": tr("warfarin (INR falls)", "варфарин (снижение МНО)"),
+    "cbz_clopidogrel": tr("clopidogrel", "клопидогрел"),
+    "hla_b1502_positive": tr(
+        "HLA-B*15:02 positive (SJS/TEN risk)", "носительство HLA-B*15:02 (риск ССД/ТЭН)"
+    ),
+    "hla_b1502_risk_ancestry": tr(
+        "ancestry at risk for HLA-B*15:02 (South-East Asian)",
+        "происхождение с риском носительства HLA-B*15:02 (Юго-Восточная Азия)",
+    ),
 }
