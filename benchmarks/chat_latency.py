@@ -2,7 +2,7 @@
 
 Targets (issue 5): on PostgreSQL + Redis with the production roles, POST -> recipient's socket
 p95 <= 100 ms at 200 messages/s across 500 open conversations; a page of 50 messages p95
-<= 50 ms (constant queries: see lifeline/chat/tests/test_api.py).
+<= 50 ms (constant queries: 7 per send, 4 per page; see lifeline/chat/tests/test_queries.py).
 
 What it does, bounded and self-stopping:
 

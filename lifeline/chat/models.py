@@ -113,6 +113,12 @@ class Message(UUIDModel):
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
+    # Not stored. The history page joins the receipt (`selectors.message_page_for`) and
+    # loads the edit history once per page; `services.message_send` keeps the payload of
+    # the `chat.message_created` event, which is also the sender's response.
+    revisions_loaded: list[Any]
+    payload: dict[str, Any]
+
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")

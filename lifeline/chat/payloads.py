@@ -60,18 +60,32 @@ def reply_data(message: Message) -> dict[str, Any] | None:
 def receipt_data(message: Message, *, receipts_off: Collection[Any] = ()) -> dict[str, Any] | None:
     """The recipient's state of `message`; `read` is shown as `delivered` when the recipient
     turned read receipts off."""
-    receipts = list(message.receipts.all())
-    if not receipts:
-        return None
-    receipt = receipts[0]
-    state = receipt.state
-    read_at = receipt.read_at
-    if state == ReceiptState.READ and receipt.recipient_id in receipts_off:
-        state, read_at = ReceiptState.DELIVERED, None
+    if hasattr(message, "receipt_id"):
+        # Joined by `selectors.message_page_for` (no receipt: all three are None).
+        joined: Any = message
+        if joined.receipt_id is None:
+            return None
+        recipient_id = joined.receipt_recipient_id
+        delivered_at, read_at = joined.receipt_delivered_at, joined.receipt_read_at
+    else:
+        receipts = list(message.receipts.all())
+        if not receipts:
+            return None
+        recipient_id = receipts[0].recipient_id
+        delivered_at, read_at = receipts[0].delivered_at, receipts[0].read_at
+    if read_at is not None:
+        state = ReceiptState.READ
+    elif delivered_at is not None:
+        state = ReceiptState.DELIVERED
+    else:
+        state = ReceiptState.SENT
+    shown_read_at = read_at
+    if state == ReceiptState.READ and recipient_id in receipts_off:
+        state, shown_read_at = ReceiptState.DELIVERED, None
     return {
         "state": state,
-        "delivered_at": iso(receipt.delivered_at or receipt.read_at),
-        "read_at": iso(read_at),
+        "delivered_at": iso(delivered_at or read_at),
+        "read_at": iso(shown_read_at),
     }
 
 
@@ -108,10 +122,13 @@ def message_data(
         "editable_until": iso(message.created_at + edit_window),
         "receipt": receipt_data(message, receipts_off=receipts_off) if with_receipt else None,
     }
-    if staff and not deleted:
-        data["revisions"] = [
-            {"text": r.text, "edited_at": iso(r.edited_at)} for r in message.revisions.all()
-        ]
+    if staff and not deleted and message.edited_at is not None:
+        # Only an edit creates revisions. `revisions_loaded`: set by the history page (one
+        # query for the page's edited messages); otherwise the prefetched relation.
+        revisions = getattr(message, "revisions_loaded", None)
+        if revisions is None:
+            revisions = message.revisions.all()
+        data["revisions"] = [{"text": r.text, "edited_at": iso(r.edited_at)} for r in revisions]
     else:
         data["revisions"] = []
     return data

@@ -6,11 +6,27 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from lifeline.chat import permissions
-from lifeline.chat.models import ChatSettings, Conversation, Message, MessageReceipt
+from lifeline.chat.models import (
+    ChatSettings,
+    Conversation,
+    Message,
+    MessageReceipt,
+    MessageRevision,
+)
 from lifeline.core.db import CaseFold
 from lifeline.core.selectors import get_or_not_found
 
@@ -62,6 +78,37 @@ def conversation_get_for(*, actor: Any, conversation_id: UUID | str) -> Conversa
     return get_or_not_found(conversation_list_for(actor=actor), pk=conversation_id)
 
 
+def conversation_for_messages(
+    *, actor: Any, conversation_id: UUID | str, with_receipt_settings: bool = False
+) -> Conversation:
+    """The conversation for the send path and the history page: one query, no joins.
+
+    Scoped like `conversation_get_for` (outside the scope: 404) but without the unread count
+    and the related rows these paths do not need. `with_receipt_settings` adds
+    `patient_receipts_off` / `doctor_receipts_off` (whether each participant turned read
+    receipts off: the history page shows their `read` as `delivered`) to the same query.
+    """
+    queryset = Conversation.objects.filter(permissions.readable_q(actor))
+    if with_receipt_settings:
+        receipts_off = ChatSettings.objects.filter(read_receipts=False)
+        queryset = queryset.annotate(
+            patient_receipts_off=Exists(receipts_off.filter(user_id=OuterRef("patient_user_id"))),
+            doctor_receipts_off=Exists(receipts_off.filter(user_id=OuterRef("doctor_id"))),
+        )
+    return get_or_not_found(queryset, pk=conversation_id)
+
+
+def receipts_off_of(conversation: Conversation) -> set[Any]:
+    """Participants who turned read receipts off, from `conversation_for_messages(...,
+    with_receipt_settings=True)`."""
+    off = set()
+    if getattr(conversation, "patient_receipts_off", False):
+        off.add(conversation.patient_user_id)
+    if getattr(conversation, "doctor_receipts_off", False):
+        off.add(conversation.doctor_id)
+    return off
+
+
 def conversation_ids_for_participant(*, user: Any) -> list[UUID]:
     """Ids of the conversations `user` takes part in (the WebSocket joins these)."""
     return list(
@@ -99,6 +146,48 @@ def message_list_for(
     elif not include_deleted:
         queryset = queryset.filter(deleted_at__isnull=True)
     return queryset
+
+
+def message_page_for(
+    *, conversation: Conversation, q: str = "", with_revisions: bool = False
+) -> QuerySet[Message]:
+    """The history page: messages with their sender, file, reply and receipt in ONE query.
+
+    A message has at most one receipt (its recipient is the other participant), so the
+    receipt is joined (`receipt_*` attributes, read by `payloads.receipt_data`) rather than
+    prefetched. Edit history (`with_revisions`, staff only) is one more query, only for
+    the page's edited messages (`payloads.attach_revisions`).
+    """
+    queryset = (
+        Message.objects.filter(conversation=conversation)
+        .select_related("sender", "file", "reply_to", "reply_to__sender")
+        .annotate(
+            receipt=FilteredRelation("receipts"),
+        )
+        .annotate(
+            receipt_id=F("receipt__id"),
+            receipt_recipient_id=F("receipt__recipient_id"),
+            receipt_delivered_at=F("receipt__delivered_at"),
+            receipt_read_at=F("receipt__read_at"),
+        )
+        .order_by("-created_at", "-id")
+    )
+    if q:
+        queryset = queryset.annotate(text_folded=CaseFold("text")).filter(
+            text_folded__contains=q.casefold(), deleted_at__isnull=True
+        )
+    return queryset
+
+
+def revisions_by_message(message_ids: list[Any]) -> dict[Any, list[MessageRevision]]:
+    """Edit history of the given messages, oldest first, in one query (none if no ids)."""
+    found: dict[Any, list[MessageRevision]] = {m: [] for m in message_ids}
+    if message_ids:
+        for revision in MessageRevision.objects.filter(message_id__in=message_ids).order_by(
+            "edited_at", "id"
+        ):
+            found[revision.message_id].append(revision)
+    return found
 
 
 def message_get_for(*, actor: Any, message_id: UUID | str) -> Message:

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
@@ -156,7 +157,7 @@ def conversation_record_read(
             actor=actor,
             target=conversation,
             request=request,
-            organization=conversation.organization,
+            organization=conversation.organization_id,
             action="chat.conversation_viewed",
             metadata={"participant": conversation.is_participant(actor)},
         )
@@ -245,7 +246,11 @@ def _message_send(
             raise AttachmentTooLarge(extra={"max_bytes": conf.max_attachment_bytes()})
     reply_to = None
     if reply_to_id is not None:
-        reply_to = Message.objects.filter(conversation=conversation, pk=reply_to_id).first()
+        reply_to = (
+            Message.objects.filter(conversation=conversation, pk=reply_to_id)
+            .select_related("sender")
+            .first()
+        )
         if reply_to is None:
             raise InvalidReply()
     stored: StoredFile | None = None
@@ -314,7 +319,6 @@ def _message_store(
     reply_to: Message | None,
     client_id: UUID | None,
 ) -> Message:
-    now = timezone.now()
     message = Message(
         conversation=conversation,
         sender=actor,
@@ -325,23 +329,30 @@ def _message_store(
         reply_to=reply_to,
         client_id=client_id,
     )
-    message.save()
+    message.save(force_insert=True)
     if stored is not None:
         files.file_attach(file=stored, obj=message)
     recipient_id = conversation.other_participant_id(actor)
     MessageReceipt.objects.create(
         message=message, recipient_id=recipient_id, conversation=conversation
     )
-    conversation.last_message_at = message.created_at or now
+    # One UPDATE, no read-then-write: the first unanswered patient message keeps its time
+    # even when two patient messages race; a doctor's message clears the wait.
+    sent_at = message.created_at
     if conversation.role_of(actor) == ParticipantRole.PATIENT:
-        if conversation.awaiting_reply_since is None:
-            conversation.awaiting_reply_since = conversation.last_message_at
+        awaiting: Any = Coalesce("awaiting_reply_since", Value(sent_at))
+        conversation.awaiting_reply_since = conversation.awaiting_reply_since or sent_at
     else:
+        awaiting = None
         conversation.awaiting_reply_since = None
-    conversation.save(update_fields=["last_message_at", "awaiting_reply_since", "updated_at"])
-    publish_on_commit(
-        events.message_created(message), groups=[events.conversation_group(conversation.pk)]
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_message_at=sent_at, awaiting_reply_since=awaiting, updated_at=sent_at
     )
+    conversation.last_message_at = sent_at
+    event = events.message_created(message)
+    # The sender's response is the same shape (a new message: `sent`, no edit history).
+    message.payload = event.data
+    publish_on_commit(event, groups=[events.conversation_group(conversation.pk)])
     transaction.on_commit(
         partial(_notify_if_offline, message_id=message.pk, recipient_id=recipient_id),
         robust=True,
@@ -350,13 +361,29 @@ def _message_store(
 
 
 def _notify_if_offline(*, message_id: UUID, recipient_id: Any) -> None:
-    """After commit: tell an offline recipient, once per run of unread messages."""
+    """After commit: an offline recipient is told by a Celery task (never inline)."""
     if presence.is_online(recipient_id):
         return
-    message = Message.objects.select_related("conversation", "sender").get(pk=message_id)
+    from lifeline.chat import tasks  # noqa: PLC0415 (tasks imports this module)
+
+    tasks.notify_offline.delay(str(message_id), str(recipient_id))
+
+
+def notify_offline(*, message_id: UUID | str, recipient_id: Any) -> None:
+    """Tell an offline recipient about a message, once per run of unread messages."""
+    if presence.is_online(recipient_id):
+        return
+    message = (
+        Message.objects.select_related("conversation", "conversation__patient_user", "sender")
+        .select_related("conversation__doctor")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:  # deleted or erased meanwhile
+        return
     earlier_unread = MessageReceipt.objects.filter(
         conversation_id=message.conversation_id,
-        recipient_id=recipient_id,
+        recipient_id=message.conversation.other_participant_id(message.sender),
         read_at__isnull=True,
         message__created_at__lt=message.created_at,
     ).exists()
@@ -365,7 +392,7 @@ def _notify_if_offline(*, message_id: UUID, recipient_id: Any) -> None:
     conversation = message.conversation
     recipient = (
         conversation.patient_user
-        if recipient_id == conversation.patient_user_id
+        if message.sender_id == conversation.doctor_id
         else conversation.doctor
     )
     notify(

@@ -11,3 +11,9 @@ from lifeline.chat import services
 def purge_expired() -> int:
     """Daily: erase messages past `LIFELINE_CHAT_RETENTION_DAYS` (0 keeps everything)."""
     return services.purge_expired()
+
+
+@shared_task(name="chat.notify_offline", ignore_result=True)
+def notify_offline(message_id: str, recipient_id: str) -> None:
+    """After a send to an offline recipient: the notification fan-out (push, e-mail, inbox)."""
+    services.notify_offline(message_id=message_id, recipient_id=recipient_id)

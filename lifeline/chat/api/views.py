@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lifeline.chat import permissions, selectors, services
+from lifeline.chat import payloads, permissions, selectors, services
 from lifeline.chat.api.serializers import (
     ConversationListFilterInput,
     ConversationOpenInput,
@@ -30,7 +30,11 @@ from lifeline.chat.api.serializers import (
     UnreadOutput,
 )
 from lifeline.chat.models import Conversation
-from lifeline.core.api.pagination import TableLimitOffsetPagination, paginate
+from lifeline.core.api.pagination import (
+    CreatedCursorPagination,
+    TableLimitOffsetPagination,
+    paginate,
+)
 from lifeline.core.exceptions import NotFound
 from lifeline.realtime import presence
 
@@ -155,24 +159,42 @@ class MessageListApi(APIView):
         responses={200: MessageOutput(many=True), 404: ERRORS_4XX[404]},
     )
     def get(self, request: Request, conversation_id: UUID) -> Response:
-        """History, newest first (cursor-paginated); `q` searches the texts."""
-        conversation = selectors.conversation_get_for(
-            actor=request.user, conversation_id=conversation_id
+        """History, newest first (cursor-paginated); `q` searches the texts.
+
+        Three queries for a page (four when staff read edited messages): the conversation
+        with both participants' receipt settings, the audit INSERT, the page with senders,
+        files, replies and receipts joined (+ the edit history of the page's edited ones).
+        """
+        conversation = selectors.conversation_for_messages(
+            actor=request.user, conversation_id=conversation_id, with_receipt_settings=True
         )
         filters = MessageHistoryFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
         services.conversation_record_read(
             actor=request.user, conversation=conversation, request=request._request
         )
-        queryset = selectors.message_list_for(
-            conversation=conversation, q=filters.validated_data["q"]
-        )
-        return paginate(
-            queryset=queryset,
-            serializer_class=MessageOutput,
-            request=request,
+        paginator = CreatedCursorPagination()
+        page = paginator.paginate_queryset(
+            selectors.message_page_for(conversation=conversation, q=filters.validated_data["q"]),
+            request,
             view=self,
-            serializer_context=_message_context(request.user, conversation),
+        )
+        messages = list(page or [])
+        staff = permissions.is_staff_reader(request.user, conversation)
+        if staff:
+            revisions = selectors.revisions_by_message(
+                [m.pk for m in messages if m.edited_at is not None and m.deleted_at is None]
+            )
+            for message in messages:
+                message.revisions_loaded = revisions.get(message.pk, [])
+        receipts_off = selectors.receipts_off_of(conversation)
+        return paginator.get_paginated_response(
+            [
+                payloads.message_data(
+                    m, staff=staff, receipts_off=receipts_off, conversation=conversation
+                )
+                for m in messages
+            ]
         )
 
     @extend_schema(
@@ -189,7 +211,8 @@ class MessageListApi(APIView):
         },
     )
     def post(self, request: Request, conversation_id: UUID) -> Response:
-        conversation = selectors.conversation_get_for(
+        """Send; a new message is answered with the payload its event carries (no re-read)."""
+        conversation = selectors.conversation_for_messages(
             actor=request.user, conversation_id=conversation_id
         )
         serializer = MessageSendInput(data=request.data)
@@ -206,11 +229,11 @@ class MessageListApi(APIView):
             client_id=data.get("client_id"),
             request=request._request,
         )
-        message = selectors.message_list_for(conversation=conversation).get(pk=message.pk)
-        return Response(
-            MessageOutput(message, context=_message_context(request.user, conversation)).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        body = getattr(message, "payload", None) if created else None
+        if body is None:  # a retried client_id: the first message as it is now
+            message = selectors.message_list_for(conversation=conversation).get(pk=message.pk)
+            body = MessageOutput(message, context=_message_context(request.user, conversation)).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class MessageDetailApi(APIView):
