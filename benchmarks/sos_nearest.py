@@ -2,12 +2,14 @@
 
 What is timed: `lifeline.sos.selectors.nearest_helpers` exactly as the SOS pipeline calls it
 (radius 5 km, cap 50, organization-scoped helper role `EXISTS`, on duty, opted in, fresh
-location, cooldown), i.e. a bounding box on the partial `(lat, lon)` index plus exact
-haversine in Python (ARCHITECTURE decision 6).
+location, cooldown), i.e. one raw statement (`lifeline/sos/nearest.py`): the grid cells of
+the bounding box on the partial `(grid_cell, location_at)` index, the exact box, cooldown and
+role in the same statement, then exact haversine in Python (ARCHITECTURE decision 6).
 
 Data: N helpers (default 1,000,000), each a user with an active `helper` membership and an
 on-duty, opted-in profile whose location is fresh, spread uniformly over a 8° × 12° region
-(about 890 × 1000 km around Tashkent: ~80–100 helpers within 5 km of a random point).
+(about 890 × 1000 km around Tashkent, 1.1 helpers/km²: ~88 within 5 km of a random point, so
+the cap of 50 is reached on every query). A country-wide density; a dense city is not modelled.
 Inserted with set-based SQL (generate_series on PostgreSQL, a recursive CTE on SQLite).
 
 Baseline, measured in the same run on the same data: the same filter without the bounding

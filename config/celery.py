@@ -50,4 +50,13 @@ app.conf.beat_schedule["sos.purge_tracks"] = {
     "task": "sos.purge_tracks",
     "schedule": 24 * 3600.0,
 }
+# Writes buffered device track points to the database in chunks (lifeline/sos/ingest.py);
+# a burst also kicks it at once. Only with Redis and a real worker; otherwise points are
+# written in the request.
+app.conf.beat_schedule["sos.drain_locations"] = {
+    "task": "sos.drain_locations",
+    "schedule": 1.0,
+    "options": {"queue": "bulk", "expires": 1},
+}
+app.conf.task_routes = {"sos.drain_locations": {"queue": "bulk"}}
 app.autodiscover_tasks()

@@ -592,3 +592,9 @@ LIFELINE_CHAT_MAX_VOICE_SECONDS = env.int("LIFELINE_CHAT_MAX_VOICE_SECONDS", def
 LIFELINE_CHAT_REPLY_TARGET_MINUTES = env.int("LIFELINE_CHAT_REPLY_TARGET_MINUTES", default=24 * 60)
 # 0 keeps every message; otherwise the daily purge erases older ones.
 LIFELINE_CHAT_RETENTION_DAYS = env.int("LIFELINE_CHAT_RETENTION_DAYS", default=0)
+
+# --- SOS ------------------------------------------------------------------------------------
+# Device track points go through a Redis buffer drained in chunks by `sos.drain_locations`
+# (lifeline/sos/ingest.py). Unset: buffered when Redis is configured and tasks are not eager;
+# true/false forces it.
+SOS_INGEST_BUFFER = env.bool("SOS_INGEST_BUFFER", default=None)

@@ -33,14 +33,19 @@ def user_find_by_identifier(identifier: str) -> User | None:
     return User.objects.filter(phone_number=phone).first()
 
 
-def user_primary_role(*, user: User) -> str | None:
-    """The role of the user's oldest active membership (the mobile contract's `role`)."""
-    return (
-        memberships_of(user=user)
-        .order_by("created_at", "pk")
-        .values_list("role", flat=True)
-        .first()
-    )
+def user_primary_role(*, user: User) -> str:
+    """The mobile (seed) contract's `role`: ADMIN, HELPER or USER, derived from memberships.
+
+    ADMIN: a superuser, platform or SOS administrator; HELPER: a volunteer helper; everyone
+    else (a newly registered person included) is USER. `roles` lists the memberships."""
+    if user.is_superuser:
+        return "ADMIN"
+    roles = set(user_roles(user=user))
+    if roles & {"platform_admin", "sos_admin"}:
+        return "ADMIN"
+    if "helper" in roles:
+        return "HELPER"
+    return "USER"
 
 
 def user_roles(*, user: User) -> list[str]:

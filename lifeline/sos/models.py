@@ -112,7 +112,12 @@ class LocationPoint(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes: ClassVar[list[Any]] = [models.Index(fields=["device", "-recorded_at"])]
+        # One point per device and instant: the batch writer's idempotency key (a re-written
+        # chunk or a device's retry is not stored twice); the index also serves the track
+        # reads, newest first (a btree is read backwards).
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["device", "recorded_at"], name="sos_point_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.device_id} @ {self.recorded_at:%Y-%m-%d %H:%M:%S}"

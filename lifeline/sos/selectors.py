@@ -160,14 +160,61 @@ def nearest_helpers(
     """Available helpers within `radius_m` of (lat, lon), nearest first, at most `limit`.
 
     Available: opted in, on duty, location fresher than HELPER_FRESH_SECONDS, not alerted in
-    the last `cooldown_seconds`, holding the helper role (in `organization_id` when given).
-    A bounding box on the partial (lat, lon) index prefilters; exact haversine ranks.
-    One row per person (HelperProfile is one-to-one with the user).
+    the last `cooldown_seconds`, holding the helper role in an active organization (in
+    `organization_id` when given), not in `exclude_user_ids`. One row per person
+    (HelperProfile is one-to-one with the user); ties in distance are ordered by user id.
+
+    Every helper inside the bounding box of the circle is read (grid cells on the partial
+    `(grid_cell, location_at)` index, or the `(lat, lon)` index when the box covers too many
+    cells), then ranked by exact haversine in Python: nothing inside the radius can be missed,
+    because nothing is cut in SQL before the exact distance is known. On PostgreSQL and
+    SQLite this is one raw statement built once per process (`nearest.py`); other backends
+    use the ORM (`_nearest_orm`), same semantics.
     """
+    from lifeline.sos import nearest  # noqa: PLC0415
+
     now = now or timezone.now()
-    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(lat, lon, radius_m)
-    cells = geo.grid_cells(min_lat, max_lat, min_lon, max_lon)
+    box = geo.bounding_box(lat, lon, radius_m)
+    fresh_since = now - timedelta(seconds=int(conf.get("HELPER_FRESH_SECONDS")))
+    cooled_before = now - timedelta(seconds=cooldown_seconds) if cooldown_seconds else None
+    rows = nearest.candidates(
+        box=box,
+        fresh_since=fresh_since,
+        cooled_before=cooled_before,
+        organization_id=organization_id,
+        check_role=check_role,
+    )
+    if rows is None:
+        rows = _nearest_orm(
+            box=box,
+            fresh_since=fresh_since,
+            cooled_before=cooled_before,
+            organization_id=organization_id,
+            check_role=check_role,
+        )
+    excluded = {str(pk) for pk in exclude_user_ids}
+    ranked = []
+    haversine = geo.haversine_m
+    for user_id, p_lat, p_lon in rows:
+        distance = haversine(lat, lon, p_lat, p_lon)
+        if distance <= radius_m and (not excluded or str(user_id) not in excluded):
+            ranked.append((distance, str(user_id), user_id))
+    ranked.sort()
+    return [NearbyHelper(user_id=user_id, distance_m=d) for d, _key, user_id in ranked[:limit]]
+
+
+def _nearest_orm(
+    *,
+    box: tuple[float, float, float, float],
+    fresh_since: datetime,
+    cooled_before: datetime | None,
+    organization_id: Any,
+    check_role: bool,
+) -> list[tuple[Any, float, float]]:
+    """The candidates of `nearest_helpers` through the ORM (backends without a raw statement)."""
+    min_lat, max_lat, min_lon, max_lon = box
     profiles = HelperProfile.objects.filter(on_duty=True, opted_in=True)
+    cells = geo.grid_cells(*box)
     if cells is not None:
         profiles = profiles.filter(grid_cell__in=cells)
     profiles = profiles.filter(
@@ -175,38 +222,27 @@ def nearest_helpers(
         lat__lte=max_lat,
         lon__gte=min_lon,
         lon__lte=max_lon,
-        location_at__gte=now - timedelta(seconds=int(conf.get("HELPER_FRESH_SECONDS"))),
+        location_at__gte=fresh_since,
     )
-    if cooldown_seconds:
+    if cooled_before is not None:
         profiles = profiles.filter(
-            Q(last_alerted_at__isnull=True)
-            | Q(last_alerted_at__lt=now - timedelta(seconds=cooldown_seconds))
+            Q(last_alerted_at__isnull=True) | Q(last_alerted_at__lt=cooled_before)
         )
-    if exclude_user_ids:
-        profiles = profiles.exclude(user_id__in=list(exclude_user_ids))
-    ranked = []
-    for user_id, p_lat, p_lon in profiles.values_list("user_id", "lat", "lon"):
-        if p_lat is None or p_lon is None:
-            continue
-        distance = geo.haversine_m(lat, lon, p_lat, p_lon)
-        if distance <= radius_m:
-            ranked.append(NearbyHelper(user_id=user_id, distance_m=distance))
-    ranked.sort(key=lambda h: h.distance_m)
-    if check_role and ranked:
-        # A second query on the few candidates: as a correlated EXISTS in the first one,
-        # SQLite evaluated it before the longitude range (10x slower at 1 M helpers).
-        # The organization is checked in Python: filtering on it in SQL made the planners use
-        # the (organization, role, is_active) index and read every helper of the organization.
-        rows = Membership.objects.filter(
-            user_id__in=[h.user_id for h in ranked], role=Role.HELPER, is_active=True
-        ).values_list("user_id", "organization_id", "organization__is_active")
-        helpers = {
-            user_id
-            for user_id, org_id, org_active in rows
-            if org_active and (organization_id is None or str(org_id) == str(organization_id))
-        }
-        ranked = [h for h in ranked if h.user_id in helpers]
-    return ranked[:limit]
+    rows: list[tuple[Any, float, float]] = list(
+        profiles.values_list("user_id", "lat", "lon")  # type: ignore[arg-type]
+    )
+    if check_role and rows:
+        memberships = Membership.objects.filter(
+            user_id__in=[row[0] for row in rows],
+            role=Role.HELPER,
+            is_active=True,
+            organization__is_active=True,
+        )
+        if organization_id is not None:
+            memberships = memberships.filter(organization_id=organization_id)
+        helpers = set(memberships.values_list("user_id", flat=True))
+        rows = [row for row in rows if row[0] in helpers]
+    return rows
 
 
 # --- statistics ---------------------------------------------------------------------------

@@ -185,13 +185,19 @@ def device_report_status(
         if lat is not UNSET and lon is not UNSET and lat is not None and lon is not None:
             device.last_lat, device.last_lon, device.last_location_at = lat, lon, now
             fields += ["last_lat", "last_lon", "last_location_at"]
-            LocationPoint.objects.create(
-                device=device,
-                lat=lat,
-                lon=lon,
-                battery_level=device.battery_level,
-                recorded_at=now,
-                created_at=now,
+            from lifeline.sos import ingest
+
+            ingest.submit(
+                [
+                    ingest.Point(
+                        device_id=device.pk,
+                        lat=lat,
+                        lon=lon,
+                        battery_level=device.battery_level,
+                        recorded_at=now,
+                        created_at=now,
+                    )
+                ]
             )
         device.save(update_fields=fields)
     return device
@@ -210,42 +216,82 @@ def device_record_location(
     recorded_at: datetime | None = None,
     via: str = "api",
     now: datetime | None = None,
-) -> LocationPoint:
-    """Append a track point, mark the device online; absent fields are not erased.
-
-    Two statements (one INSERT, one UPDATE without reading the row first).
-    """
-    now = now or timezone.now()
-    recorded_at = recorded_at or now
-    point = LocationPoint(
+) -> None:
+    """Record one track point and mark the device online; absent fields are not erased."""
+    device_record_locations(
         device=device,
-        lat=lat,
-        lon=lon,
-        speed=speed,
-        direction=direction,
-        altitude=altitude,
-        accuracy=accuracy,
-        battery_level=battery_level,
-        recorded_at=recorded_at,
-        created_at=now,
+        points=[
+            {
+                "lat": lat,
+                "lon": lon,
+                "speed": speed,
+                "direction": direction,
+                "altitude": altitude,
+                "accuracy": accuracy,
+                "battery_level": battery_level,
+                "recorded_at": recorded_at,
+            }
+        ],
+        via=via,
+        now=now,
     )
+
+
+def device_record_locations(
+    *, device: Device, points: list[dict[str, Any]], via: str = "api", now: datetime | None = None
+) -> None:
+    """Record validated track points of one device (one or a batch from its buffer).
+
+    The device's current state (online, last seen, the newest position, battery) is updated
+    at once with one UPDATE; the track points go to the batch writer (`ingest.submit`: a Redis
+    list drained in bulk, or an INSERT here without Redis). A point with the same device and
+    `recorded_at` as a stored one is not stored twice.
+    """
+    from lifeline.sos import ingest
+
+    if not points:
+        return
+    now = now or timezone.now()
+    batch = [
+        ingest.Point(
+            device_id=device.pk,
+            lat=p["lat"],
+            lon=p["lon"],
+            speed=p.get("speed"),
+            direction=p.get("direction"),
+            altitude=p.get("altitude"),
+            accuracy=p.get("accuracy"),
+            battery_level=p.get("battery_level"),
+            recorded_at=p.get("recorded_at") or now,
+            created_at=now,
+        )
+        for p in points
+    ]
+    newest = max(batch, key=lambda point: point.recorded_at)
     update: dict[str, Any] = {
         "is_online": True,
         "last_seen_at": now,
-        "last_lat": lat,
-        "last_lon": lon,
-        "last_location_at": recorded_at,
+        "last_lat": newest.lat,
+        "last_lon": newest.lon,
+        "last_location_at": newest.recorded_at,
         "updated_at": now,
     }
-    if battery_level is not None:
-        update["battery_level"] = battery_level
+    battery = next(
+        (
+            p.battery_level
+            for p in sorted(batch, key=lambda point: point.recorded_at, reverse=True)
+            if p.battery_level is not None
+        ),
+        None,
+    )
+    if battery is not None:
+        update["battery_level"] = battery
     with transaction.atomic():
-        point.save(force_insert=True)
         Device.objects.filter(pk=device.pk).update(**update)
+        ingest.submit(batch)
     for key, value in update.items():
         setattr(device, key, value)
-    metrics.locations.labels(via=via if via in ("api", "osmand") else "api").inc()
-    return point
+    metrics.locations.labels(via=via if via in ("api", "osmand") else "api").inc(len(batch))
 
 
 def track_purge_expired(*, now: datetime | None = None) -> int:
@@ -439,11 +485,13 @@ def event_trigger(
         )
         settings = selectors.settings_for(event.organization)
         _schedule_escalation(event, settings=settings, now=now)
-        _tell_contacts(event, TimelineKind.CREATED)
-        _publish(event, "created")
         from lifeline.sos.tasks import alert_helpers
 
+        # Helpers first: on-commit work runs in the order it was queued, and the first push
+        # to a helper is the one the wearer is waiting for (benchmarks/sos_push.py).
         alert_helpers.delay_on_commit(event_id=str(event.pk))  # type: ignore[attr-defined]
+        _publish(event, "created")
+        _tell_contacts(event, TimelineKind.CREATED)
         transaction.on_commit(lambda: metrics.events_created.labels(source=source).inc())
     return TriggerResult(event=event, created=True)
 

@@ -83,3 +83,21 @@ def purge_tracks() -> int:
     from lifeline.sos.services import track_purge_expired
 
     return track_purge_expired()
+
+
+@shared_task(
+    name="sos.drain_locations",
+    soft_time_limit=50,
+    time_limit=60,
+    autoretry_for=(Exception,),
+    retry_backoff=1,
+    retry_backoff_max=30,
+    max_retries=3,
+)
+def drain_locations() -> int:
+    """Write buffered track points in bulk (beat: every second; also kicked by ingestion).
+
+    A failed drain keeps its chunk in Redis and is retried; points are never dropped."""
+    from lifeline.sos.ingest import drain
+
+    return drain()

@@ -43,8 +43,10 @@ class UserOutput(serializers.Serializer[User]):
     def get_phone_number(self, user: User) -> str | None:
         return str(user.phone_number) if user.phone_number else None
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_role(self, user: User) -> str | None:
+    @extend_schema_field(
+        serializers.CharField(help_text="USER, HELPER or ADMIN (the seed's role).")
+    )
+    def get_role(self, user: User) -> str:
         return user_primary_role(user=user)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))

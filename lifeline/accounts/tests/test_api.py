@@ -130,7 +130,7 @@ def test_register_by_phone_returns_user_and_tokens():
         "full_name": "Petrova Anna",
         "phone_number": "+79005550011",
         "email": None,
-        "role": None,
+        "role": "USER",  # the seed's value for an ordinary user
         "status": "ACTIVE",
     }
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {body['access']}")
@@ -152,13 +152,14 @@ def test_login_by_phone_and_refresh():
     assert "sessionid" not in response.cookies  # token clients get no cookie
 
 
-def test_user_output_role_is_the_primary_role():
+def test_user_output_role_is_the_seed_role_and_roles_the_memberships():
     doctor = user_with_role(Role.DOCTOR)
     client = signed_in(doctor, **with_2fa(doctor))
 
     body = client.get(f"{BASE}me/").json()
 
-    assert (body["role"], body["roles"], body["two_factor_enabled"]) == ("doctor", ["doctor"], True)
+    # `role` speaks the wearable contract (USER/HELPER/ADMIN); `roles` lists the memberships.
+    assert (body["role"], body["roles"], body["two_factor_enabled"]) == ("USER", ["doctor"], True)
 
 
 # --- refusals that leave nothing changed ------------------------------------------------

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,6 +45,8 @@ def _device(request: Request, device_uid: str) -> Device:
     """The device in the URL: the token's own device, or one within the user's scope."""
     token_device = request_device(request)
     if token_device is not None:
+        if token_device.device_uid == device_uid:  # already loaded with its owner
+            return token_device
         qs = Device.objects.filter(pk=token_device.pk).select_related("owner")
         return get_or_not_found(qs, device_uid=device_uid)
     return selectors.device_get_for(actor=_user(request), device_uid=device_uid)
@@ -106,19 +115,39 @@ class DeviceStatusApi(APIView):
 
 
 class DeviceLocationApi(APIView):
+    """One location (the seed's object body) or a batch: a JSON array of up to
+    `MAX_BATCH` such objects (a watch uploading what it buffered while offline)."""
+
     authentication_classes = DEVICE_AUTH
     throttle_classes = [DeviceRateThrottle]
+    MAX_BATCH = 500
 
     @extend_schema(
-        tags=TAGS_DEVICES, request=s.SosDeviceLocationInput, responses={201: s.SosStatusOutput}
+        tags=TAGS_DEVICES,
+        request=PolymorphicProxySerializer(
+            component_name="SosDeviceLocationBody",
+            serializers=[s.SosDeviceLocationInput, s.SosDeviceLocationInput(many=True)],
+            resource_type_field_name=None,
+            many=False,
+        ),
+        responses={201: s.SosStatusOutput},
     )
     def post(self, request: Request, device_uid: str) -> Response:
         device = _device(request, device_uid)
-        data = s.SosDeviceLocationInput(data=request.data)
+        many = isinstance(request.data, list)
+        if many and not 1 <= len(request.data) <= self.MAX_BATCH:
+            raise ValidationError(
+                {"non_field_errors": [_("Send 1 to %(max)d locations.") % {"max": self.MAX_BATCH}]}
+            )
+        data = s.SosDeviceLocationInput(data=request.data, many=many)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        values["recorded_at"] = values.pop("timestamp", None)
-        services.device_record_location(device=device, **values)
+        rows = data.validated_data if many else [data.validated_data]
+        points = []
+        for row in rows:
+            values = dict(row)
+            values["recorded_at"] = values.pop("timestamp", None)
+            points.append(values)
+        services.device_record_locations(device=device, points=points)
         return Response({"status": "location recorded"}, status=status.HTTP_201_CREATED)
 
 

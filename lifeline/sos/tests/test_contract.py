@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from lifeline.access.enums import Role
+
 pytestmark = pytest.mark.django_db
 
 PHONE = "+998901234567"
@@ -37,6 +39,7 @@ def test_register_returns_the_seed_shape() -> None:
     assert (user["full_name"], user["phone_number"], user["email"], user["status"]) == (
         "Full Name", PHONE, None, "ACTIVE",
     )  # fmt: skip
+    assert user["role"] == "USER"  # the seed's value for an ordinary user
     assert isinstance(body["access"], str)
     assert isinstance(body["refresh"], str)
 
@@ -119,3 +122,28 @@ def test_the_whole_mobile_flow_with_a_bearer_token() -> None:
     )
     listed = app.get("/api/v1/sos/?active=true").json()["results"]
     assert [e["event_uid"] for e in listed] == [first.json()["event_uid"]]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (None, "USER"),
+        (Role.DEVICE_OWNER, "USER"),
+        (Role.HELPER, "HELPER"),
+        (Role.SOS_ADMIN, "ADMIN"),
+        (Role.PLATFORM_ADMIN, "ADMIN"),
+    ],
+)
+def test_login_role_speaks_the_seed_vocabulary(role: Any, expected: str) -> None:
+    register(APIClient())
+    if role is not None:
+        from lifeline.access.tests.factories import MembershipFactory
+        from lifeline.accounts.models import User
+
+        MembershipFactory(user=User.objects.get(), role=role)
+    login = APIClient().post(
+        "/api/v1/auth/login/", {"phone_number": PHONE, "password": PASSWORD}, format="json"
+    )
+
+    assert login.status_code == 200, login.content
+    assert login.json()["user"]["role"] == expected

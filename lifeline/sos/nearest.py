@@ -1,0 +1,144 @@
+"""The candidate query of `selectors.nearest_helpers` as one raw statement per backend.
+
+Building and compiling the ORM query (two querysets, a membership query, value conversion)
+cost more than running it: at 1,000,000 helpers most of each call was Python. Here the SQL
+is written once per shape and process (`_sql`, cached), PostgreSQL executes it as a prepared
+statement with server-side binding (psycopg prepares a statement after a few executions of
+the same text, so planning is paid once), and SQLite keeps it in its statement cache.
+
+The statement reads every available helper in the bounding box (no ORDER BY, no LIMIT: the
+caller ranks by exact haversine, so no helper inside the radius can be cut) and checks the
+helper role in the same statement with a correlated `EXISTS` on the unique
+`(user, organization, role)` index of `access_membership`, after the box: the profile index
+is the only one the planners can start from, because the membership side is reached only
+through `p.user_id`.
+
+`candidates` returns None on other backends; the caller then uses the ORM.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.db import connections, router
+
+from lifeline.access.enums import Role
+from lifeline.access.models import Membership, Organization
+from lifeline.sos import geo
+from lifeline.sos.models import HelperProfile
+
+_VENDORS = ("postgresql", "sqlite")
+
+
+@functools.cache
+def _sql(vendor: str, cells: int | None, *, cooldown: bool, role: bool, org: bool) -> str:
+    """The statement for one shape. `cells`: None for the (lat, lon) fallback, else the number
+    of grid cells (SQLite lists them; PostgreSQL takes one array, `cells` is then 0)."""
+    qn = connections[router.db_for_read(HelperProfile)].ops.quote_name
+
+    def col(model: Any, alias: str, name: str) -> str:
+        return f"{alias}.{qn(model._meta.get_field(name).column)}"
+
+    p = functools.partial(col, HelperProfile, "p")
+    m = functools.partial(col, Membership, "m")
+    where = [p("on_duty"), p("opted_in")]  # the partial indexes' condition, as written there
+    if cells is not None:
+        if vendor == "postgresql":
+            where.append(f"{p('grid_cell')} = ANY(%s)")
+        else:
+            where.append(f"{p('grid_cell')} IN ({', '.join(['%s'] * cells)})")
+    lat, lon = p("lat"), p("lon")
+    if cells is not None and vendor == "postgresql":
+        # `+ 0` keeps PostgreSQL on the cell index: with the box's bounds it often picked a
+        # bitmap scan of the (lat, lon) index, which reads the whole 5 km latitude band
+        # (~11,000 entries at 1 M helpers, 5 ms) where the cells give ~200.
+        lat, lon = f"({lat} + 0)", f"({lon} + 0)"
+    where += [
+        f"{p('location_at')} >= %s",
+        f"{lat} >= %s",
+        f"{lat} <= %s",
+        f"{lon} >= %s",
+        f"{lon} <= %s",
+    ]
+    if cooldown:
+        where.append(f"({p('last_alerted_at')} IS NULL OR {p('last_alerted_at')} < %s)")
+    if role:
+        org_table = qn(Organization._meta.db_table)
+        org_pk = qn(Organization._meta.pk.column)  # type: ignore[union-attr]
+        membership = [
+            f"{m('user')} = {p('user')}",
+            f"{m('role')} = %s",
+            m("is_active"),
+            f"o.{qn(Organization._meta.get_field('is_active').column)}",
+        ]
+        if org:
+            membership.append(f"{m('organization')} = %s")
+        where.append(
+            f"EXISTS (SELECT 1 FROM {qn(Membership._meta.db_table)} m "  # noqa: S608 - names from the models
+            f"INNER JOIN {org_table} o ON o.{org_pk} = {m('organization')} "
+            f"WHERE {' AND '.join(membership)})"
+        )
+    return (
+        f"SELECT {p('user')}, {p('lat')}, {p('lon')} "  # noqa: S608 - names from the models
+        f"FROM {qn(HelperProfile._meta.db_table)} p WHERE {' AND '.join(where)}"
+    )
+
+
+def candidates(
+    *,
+    box: tuple[float, float, float, float],
+    fresh_since: datetime,
+    cooled_before: datetime | None,
+    organization_id: Any,
+    check_role: bool,
+) -> list[tuple[Any, float, float]] | None:
+    """(user_id, lat, lon) of every available helper in `box`; None on other backends."""
+    alias = router.db_for_read(HelperProfile)
+    connection = connections[alias]
+    vendor = connection.vendor
+    if vendor not in _VENDORS:
+        return None
+    cells = geo.grid_cells(*box)
+    with_org = check_role and organization_id is not None
+    shape = None if cells is None else (0 if vendor == "postgresql" else len(cells))
+    sql = _sql(vendor, shape, cooldown=cooled_before is not None, role=check_role, org=with_org)
+    adapt = connection.ops.adapt_datetimefield_value
+    params: list[Any] = []
+    if cells is not None:
+        params += [cells] if vendor == "postgresql" else cells
+    params += [adapt(fresh_since), *box]
+    if cooled_before is not None:
+        params.append(adapt(cooled_before))
+    if check_role:
+        params.append(Role.HELPER.value)
+    if with_org:
+        pk = Organization._meta.pk
+        params.append(pk.get_db_prep_value(pk.to_python(organization_id), connection))  # type: ignore[union-attr]
+    if vendor == "postgresql":
+        return _fetch_postgresql(connection, sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [(uuid.UUID(user_id), p_lat, p_lon) for user_id, p_lat, p_lon in rows]
+
+
+def _fetch_postgresql(connection: Any, sql: str, params: list[Any]) -> list[Any]:
+    """Run `sql` with server-side binding, so that psycopg prepares it (Django's default
+    cursor binds on the client and PostgreSQL would plan the statement on every call).
+    The cursor goes through Django's wrapper: queries are logged and counted as usual."""
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # noqa: PLC0415
+        ServerBindingCursor,
+    )
+
+    connection.ensure_connection()
+    raw = ServerBindingCursor(connection.connection)
+    if connection.queries_logged:
+        cursor = connection.make_debug_cursor(raw)
+    else:
+        cursor = connection.make_cursor(raw)
+    with cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
