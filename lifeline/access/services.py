@@ -46,6 +46,50 @@ def _ensure_may_grant(*, actor: Any, organization: Organization, role: str) -> N
         raise AccessForbidden()
 
 
+def _locked_membership(*, user: User, organization: Organization, role: str) -> Membership | None:
+    return (
+        Membership.objects.select_for_update()
+        .filter(user=user, organization=organization, role=role)
+        .first()
+    )
+
+
+def _activate(
+    membership: Membership | None,
+    *,
+    user: User,
+    organization: Organization,
+    role: str,
+    actor: Any,
+    request: HttpRequest | None,
+    metadata: dict[str, Any] | None = None,
+) -> Membership:
+    """Create the membership active and approved, or activate the pending/revoked one;
+    audited as `access.membership_granted`."""
+    now = timezone.now()
+    before = _membership_state(membership)
+    if membership is None:
+        membership = Membership.objects.create(
+            user=user, organization=organization, role=role, is_active=True, approved_at=now
+        )
+    else:
+        membership.is_active = True
+        membership.approved_at = now
+        membership.revoked_at = None
+        membership.save(update_fields=["is_active", "approved_at", "revoked_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="access.membership_granted",
+        target=membership,
+        organization=organization,
+        request=request,
+        before=before,
+        after=_membership_state(membership),
+        metadata=metadata,
+    )
+    return membership
+
+
 @transaction.atomic
 def membership_grant(
     *,
@@ -68,36 +112,18 @@ def membership_grant(
     if role == Role.PLATFORM_ADMIN and organization.kind != OrganizationKind.PLATFORM:
         raise RoleNotAllowed(errors={"role": [str(RoleNotAllowed.title)]})
 
-    membership = (
-        Membership.objects.select_for_update()
-        .filter(user=user, organization=organization, role=role)
-        .first()
-    )
-    now = timezone.now()
-    if membership is not None:
-        if membership.is_active:
-            raise MembershipExists()
-        # A pending request is approved, a revoked membership reinstated.
-        before = _membership_state(membership)
-        membership.is_active = True
-        membership.approved_at = now
-        membership.revoked_at = None
-        membership.save(update_fields=["is_active", "approved_at", "revoked_at", "updated_at"])
-    else:
-        before = {}
-        membership = Membership.objects.create(
-            user=user, organization=organization, role=role, is_active=True, approved_at=now
-        )
-    audit.record(
-        actor=actor,
-        action="access.membership_granted",
-        target=membership,
+    membership = _locked_membership(user=user, organization=organization, role=role)
+    if membership is not None and membership.is_active:
+        raise MembershipExists()
+    # A pending request is approved, a revoked membership reinstated.
+    return _activate(
+        membership,
+        user=user,
         organization=organization,
+        role=role,
+        actor=actor,
         request=request,
-        before=before,
-        after=_membership_state(membership),
     )
-    return membership
 
 
 @transaction.atomic
@@ -118,35 +144,18 @@ def membership_admit(
     """
     if role not in Role.values or role == Role.PLATFORM_ADMIN or role in ADMIN_ROLES:
         raise RoleNotAllowed(errors={"role": [str(RoleNotAllowed.title)]})
-    membership = (
-        Membership.objects.select_for_update()
-        .filter(user=user, organization=organization, role=role)
-        .first()
-    )
+    membership = _locked_membership(user=user, organization=organization, role=role)
     if membership is not None and membership.is_active:
         return membership
-    now = timezone.now()
-    before = _membership_state(membership)
-    if membership is None:
-        membership = Membership.objects.create(
-            user=user, organization=organization, role=role, is_active=True, approved_at=now
-        )
-    else:
-        membership.is_active = True
-        membership.approved_at = now
-        membership.revoked_at = None
-        membership.save(update_fields=["is_active", "approved_at", "revoked_at", "updated_at"])
-    audit.record(
-        actor=granted_by,
-        action="access.membership_granted",
-        target=membership,
+    return _activate(
+        membership,
+        user=user,
         organization=organization,
+        role=role,
+        actor=granted_by,
         request=request,
-        before=before,
-        after=_membership_state(membership),
         metadata={"via": via, "member_id": str(user.pk)},
     )
-    return membership
 
 
 @transaction.atomic

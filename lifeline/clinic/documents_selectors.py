@@ -204,15 +204,6 @@ def article_get_for(*, actor: Any, article_id: UUID | str) -> Article:
 # --- schedules ---------------------------------------------------------------------------
 # A template with no organization is global (the seeded F-1 templates), read-only for
 # clinics; one with an organization is that clinic's own. See docs/modules/clinic-documents.md.
-def protocol_organization_id(template: ProtocolTemplate) -> UUID | None:
-    """The organization that owns `template`, or None for a global (seeded) template."""
-    return template.organization_id
-
-
-def protocol_is_global(template: ProtocolTemplate) -> bool:
-    return template.organization_id is None
-
-
 def _owned_by(organization_ids: Iterable[Any]) -> Q:
     return Q(organization_id__in=list(organization_ids))
 

@@ -4,7 +4,6 @@ schedules, analytics)."""
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from django.conf import settings
 from rest_framework import serializers
@@ -203,7 +202,7 @@ class ProtocolStepSerializer(serializers.Serializer):
 
 class ProtocolOutput(ModelOutput[ProtocolTemplate]):
     steps = ProtocolStepSerializer(many=True)
-    organization_id = serializers.SerializerMethodField()
+    organization_id = serializers.UUIDField(allow_null=True, read_only=True)
     is_global = serializers.SerializerMethodField()
 
     class Meta:
@@ -219,15 +218,8 @@ class ProtocolOutput(ModelOutput[ProtocolTemplate]):
         )
         read_only_fields = fields
 
-    def get_organization_id(self, obj: ProtocolTemplate) -> UUID | None:
-        from lifeline.clinic.documents_selectors import protocol_organization_id
-
-        return protocol_organization_id(obj)
-
     def get_is_global(self, obj: ProtocolTemplate) -> bool:
-        from lifeline.clinic.documents_selectors import protocol_is_global
-
-        return protocol_is_global(obj)
+        return obj.organization_id is None
 
 
 class ProtocolFilterInput(serializers.Serializer):

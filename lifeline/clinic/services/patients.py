@@ -150,27 +150,29 @@ def patient_update(
     return patient
 
 
-@transaction.atomic
-def patient_archive(
-    *, actor: User, patient: Patient, request: HttpRequest | None = None
+def _set_archived(
+    *, actor: User, patient: Patient, archived: bool, request: HttpRequest | None
 ) -> Patient:
-    """Archive the record; it is deleted physically after the retention period. Idempotent."""
+    """Archive or restore under a row lock, audited; a record already in that state is
+    returned unchanged."""
     if not permissions.can_manage_record(actor, patient):
         raise ClinicForbidden()
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
-    if patient.is_archived:
+    if patient.is_archived == archived:
         return patient
     before = _state(patient)
     now = timezone.now()
-    patient.is_archived = True
-    patient.archived_at = now
-    patient.scheduled_deletion_at = now + timedelta(days=archive_retention_days())
+    patient.is_archived = archived
+    patient.archived_at = now if archived else None
+    patient.scheduled_deletion_at = (
+        now + timedelta(days=archive_retention_days()) if archived else None
+    )
     patient.save(
         update_fields=["is_archived", "archived_at", "scheduled_deletion_at", "updated_at"]
     )
     audit.record(
         actor=actor,
-        action="clinic.patient_archived",
+        action="clinic.patient_archived" if archived else "clinic.patient_restored",
         target=patient,
         organization=patient.organization_id,
         request=request,
@@ -178,6 +180,14 @@ def patient_archive(
         after=_state(patient),
     )
     return patient
+
+
+@transaction.atomic
+def patient_archive(
+    *, actor: User, patient: Patient, request: HttpRequest | None = None
+) -> Patient:
+    """Archive the record; it is deleted physically after the retention period. Idempotent."""
+    return _set_archived(actor=actor, patient=patient, archived=True, request=request)
 
 
 @transaction.atomic
@@ -185,28 +195,7 @@ def patient_restore(
     *, actor: User, patient: Patient, request: HttpRequest | None = None
 ) -> Patient:
     """Take a record out of the archive before its deletion date. Idempotent."""
-    if not permissions.can_manage_record(actor, patient):
-        raise ClinicForbidden()
-    patient = Patient.objects.select_for_update().get(pk=patient.pk)
-    if not patient.is_archived:
-        return patient
-    before = _state(patient)
-    patient.is_archived = False
-    patient.archived_at = None
-    patient.scheduled_deletion_at = None
-    patient.save(
-        update_fields=["is_archived", "archived_at", "scheduled_deletion_at", "updated_at"]
-    )
-    audit.record(
-        actor=actor,
-        action="clinic.patient_restored",
-        target=patient,
-        organization=patient.organization_id,
-        request=request,
-        before=before,
-        after=_state(patient),
-    )
-    return patient
+    return _set_archived(actor=actor, patient=patient, archived=False, request=request)
 
 
 def patients_purge_archived(*, now: Any = None) -> int:

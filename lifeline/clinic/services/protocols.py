@@ -142,7 +142,7 @@ def _editor_org(actor: User, organization_id: Any | None) -> Any:
 
 
 def _require_editor(actor: User, template: ProtocolTemplate) -> None:
-    org = sel.protocol_organization_id(template)
+    org = template.organization_id
     if org is None:
         raise ProtocolReadOnly()
     if org not in sel.protocol_editor_organization_ids(actor):
@@ -229,7 +229,7 @@ def protocol_update(
             actor=actor,
             action="clinic.protocol_updated",
             target=template,
-            organization=sel.protocol_organization_id(template),
+            organization=template.organization_id,
             request=request,
             before=before,
             after=cleaned,
@@ -256,7 +256,7 @@ def protocol_set_active(
             actor=actor,
             action="clinic.protocol_activated" if active else "clinic.protocol_deactivated",
             target=template,
-            organization=sel.protocol_organization_id(template),
+            organization=template.organization_id,
             request=request,
             metadata={"schedules_unchanged": sel.protocol_schedules_in_use(template)},
         )

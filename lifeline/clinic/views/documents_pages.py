@@ -532,8 +532,8 @@ def protocol_list(request: HttpRequest) -> HttpResponse:
         {
             "template": t,
             "name": t.name(_lang()),
-            "is_global": sel.protocol_is_global(t),
-            "editable": sel.protocol_organization_id(t) in editor_orgs,
+            "is_global": t.organization_id is None,
+            "editable": t.organization_id in editor_orgs,
         }
         for t in templates
     ]
@@ -556,7 +556,7 @@ def protocol_edit(request: HttpRequest, code: str | None = None) -> HttpResponse
     user = _user(request)
     template = sel.protocol_get_for(actor=user, code=code) if code else None
     editor_orgs = sel.protocol_editor_organization_ids(user)
-    editable = template is None or sel.protocol_organization_id(template) in editor_orgs
+    editable = template is None or template.organization_id in editor_orgs
     if template is None and not editor_orgs:
         raise PermissionDenied
     errors: list[str] = []
@@ -603,7 +603,7 @@ def protocol_edit(request: HttpRequest, code: str | None = None) -> HttpResponse
         {
             "template": template,
             "editable": editable,
-            "is_global": template is not None and sel.protocol_is_global(template),
+            "is_global": template is not None and template.organization_id is None,
             "can_copy": bool(editor_orgs),
             "form": request.POST if request.method == "POST" else None,
             "errors": errors,
