@@ -31,6 +31,23 @@ def readable_q(user: Any) -> Q:
     return participant_q(user) | Q(organization__in=admin_organizations(user))
 
 
+def can_read(user: Any, conversation: Conversation) -> bool:
+    """`readable_q` decided for one loaded conversation: at most one short query.
+
+    The send path and the history page load the conversation by id and ask this, instead of
+    filtering by `readable_q` (whose nested subqueries cost more to build than to run).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if conversation.patient_user_id == user.pk:
+        return True
+    if conversation.doctor_id == user.pk and clinic.doctor_may_see_patient(
+        user, conversation.patient_id
+    ):
+        return True
+    return admin_organizations(user).filter(pk=conversation.organization_id).exists()
+
+
 def can_write(user: Any, conversation: Conversation) -> bool:
     """Participants write; the caller loaded `conversation` through a scoped selector."""
     return conversation.is_participant(user)

@@ -28,6 +28,7 @@ from lifeline.chat.models import (
     MessageRevision,
 )
 from lifeline.core.db import CaseFold
+from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
 
 
@@ -81,21 +82,28 @@ def conversation_get_for(*, actor: Any, conversation_id: UUID | str) -> Conversa
 def conversation_for_messages(
     *, actor: Any, conversation_id: UUID | str, with_receipt_settings: bool = False
 ) -> Conversation:
-    """The conversation for the send path and the history page: one query, no joins.
+    """The conversation for the send path and the history page, without joins.
 
     Scoped like `conversation_get_for` (outside the scope: 404) but without the unread count
-    and the related rows these paths do not need. `with_receipt_settings` adds
-    `patient_receipts_off` / `doctor_receipts_off` (whether each participant turned read
-    receipts off: the history page shows their `read` as `delivered`) to the same query.
+    and the related rows these paths do not need: the row by its id, then
+    `permissions.can_read` (the patient: no further query; the doctor: one care-team check).
+    `with_receipt_settings` adds `patient_receipts_off` / `doctor_receipts_off` (whether each
+    participant turned read receipts off: the history page shows their `read` as `delivered`)
+    to the same query.
     """
-    queryset = Conversation.objects.filter(permissions.readable_q(actor))
+    queryset = Conversation.objects.all()
     if with_receipt_settings:
+        # The history page names senders from the two participants (`attach_senders`).
+        queryset = queryset.select_related("doctor", "patient_user")
         receipts_off = ChatSettings.objects.filter(read_receipts=False)
         queryset = queryset.annotate(
             patient_receipts_off=Exists(receipts_off.filter(user_id=OuterRef("patient_user_id"))),
             doctor_receipts_off=Exists(receipts_off.filter(user_id=OuterRef("doctor_id"))),
         )
-    return get_or_not_found(queryset, pk=conversation_id)
+    conversation = get_or_not_found(queryset, pk=conversation_id)
+    if not permissions.can_read(actor, conversation):
+        raise NotFound()
+    return conversation
 
 
 def receipts_off_of(conversation: Conversation) -> set[Any]:
@@ -160,7 +168,9 @@ def message_page_for(
     """
     queryset = (
         Message.objects.filter(conversation=conversation)
-        .select_related("sender", "file", "reply_to", "reply_to__sender")
+        # Senders are the conversation's two participants: `attach_senders` sets them
+        # instead of joining two full user rows per message.
+        .select_related("file", "reply_to")
         .annotate(
             receipt=FilteredRelation("receipts"),
         )
@@ -177,6 +187,25 @@ def message_page_for(
             text_folded__contains=q.casefold(), deleted_at__isnull=True
         )
     return queryset
+
+
+def attach_senders(messages: list[Message], conversation: Conversation) -> None:
+    """Set `sender` (and the replied-to message's) from the conversation's participants.
+
+    `conversation` comes from `conversation_for_messages(..., with_receipt_settings=True)`,
+    which loads both participants. Only participants send; anyone else (none today) is
+    loaded in one query rather than failing.
+    """
+    from lifeline.accounts.models import User  # noqa: PLC0415
+
+    people = {conversation.doctor_id: conversation.doctor}
+    people[conversation.patient_user_id] = conversation.patient_user
+    owners = [*messages] + [m.reply_to for m in messages if m.reply_to is not None]
+    missing = {m.sender_id for m in owners} - people.keys()
+    if missing:
+        people.update(User.objects.in_bulk(missing))
+    for owner in owners:
+        owner.sender = people[owner.sender_id]
 
 
 def revisions_by_message(message_ids: list[Any]) -> dict[Any, list[MessageRevision]]:

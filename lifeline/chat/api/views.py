@@ -180,6 +180,7 @@ class MessageListApi(APIView):
             view=self,
         )
         messages = list(page or [])
+        selectors.attach_senders(messages, conversation)
         staff = permissions.is_staff_reader(request.user, conversation)
         if staff:
             revisions = selectors.revisions_by_message(

@@ -279,3 +279,45 @@ def test_contract_selectors(team):
     # a doctor whose membership is revoked no longer sees the patient
     doctor.memberships.update(is_active=False)
     assert list(selectors.patients_for_doctor(doctor)) == []
+
+
+def test_doctor_may_see_patient_matches_the_scope():
+    """The one-statement check (chat's hot path) and `patients_for_doctor` agree in every
+    case of the rule: assigned, unassigned, archived, membership revoked, clinic inactive,
+    another clinic, a non-clinic organization, own test patient, someone else's test patient."""
+    clinic = OrganizationFactory(kind=OrganizationKind.CLINIC)
+    other_clinic = OrganizationFactory(kind=OrganizationKind.CLINIC)
+    patient, doctor = care_team(organization=clinic)
+    unassigned = PatientFactory(organization=clinic)
+    archived, _ = care_team(organization=clinic)
+    CareTeamMember.objects.create(patient=archived, doctor=doctor, assigned_by=doctor)
+    Patient.objects.filter(pk=archived.pk).update(is_archived=True)
+    elsewhere = PatientFactory(organization=other_clinic)
+    CareTeamMember.objects.create(patient=elsewhere, doctor=doctor, assigned_by=doctor)
+    own_test = PatientFactory(organization=other_clinic, is_test=True, created_by=doctor)
+    others_test = PatientFactory(organization=clinic, is_test=True, created_by=UserFactory())
+    sos = OrganizationFactory(kind=OrganizationKind.SOS_SERVICE)
+    in_sos = PatientFactory(organization=sos)
+    CareTeamMember.objects.create(patient=in_sos, doctor=doctor, assigned_by=doctor)
+    MembershipFactory(user=doctor, organization=sos, role=Role.DOCTOR)
+    everyone = [patient, unassigned, archived, elsewhere, own_test, others_test, in_sos]
+
+    def both() -> tuple[set, set]:
+        scoped = set(selectors.patients_for_doctor(doctor).values_list("pk", flat=True))
+        checked = {p.pk for p in everyone if selectors.doctor_may_see_patient(doctor, p.pk)}
+        return scoped, checked
+
+    scoped, checked = both()
+    assert scoped == checked == {patient.pk, own_test.pk}
+    MembershipFactory(user=doctor, organization=other_clinic, role=Role.DOCTOR)
+    scoped, checked = both()
+    assert scoped == checked == {patient.pk, own_test.pk, elsewhere.pk}
+    clinic.is_active = False
+    clinic.save(update_fields=["is_active"])
+    scoped, checked = both()
+    assert scoped == checked == {own_test.pk, elsewhere.pk}
+    doctor.memberships.update(is_active=False)
+    scoped, checked = both()
+    assert scoped == checked == {own_test.pk}
+    assert selectors.doctor_may_see_patient(doctor, None) is False
+    assert selectors.doctor_may_see_patient(UserFactory(), patient.pk) is False

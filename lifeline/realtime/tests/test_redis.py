@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from typing import Any
@@ -55,3 +56,33 @@ async def test_event_published_over_redis_reaches_the_users_socket_only(redis_la
     assert type(layer).__name__ == "RedisChannelLayer"
     await layer.flush()
     await layer.close_pools()
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_publish_from_sync_code_reuses_one_loop_and_its_connection(redis_layer: Any) -> None:
+    """`publish_now` (what on-commit publishing runs in a WSGI worker) goes through one
+    long-lived loop per process, so the layer's Redis connection is opened once, not per
+    event."""
+    from lifeline.realtime import events  # noqa: PLC0415
+
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    group = groups.user(uuid.uuid4())
+    await layer.group_add(group, channel)
+    first = Event(type="notifications.notification_created", data={"n": 1})
+    second = Event(type="notifications.notification_created", data={"n": 2})
+
+    await sync_to_async(events.publish_now, thread_sensitive=False)(first, [group])
+    loop = events._publisher._loop
+    await sync_to_async(events.publish_now, thread_sensitive=False)(second, [group])
+
+    assert loop is not None
+    assert loop.is_running()
+    assert events._publisher._loop is loop
+    # One loop layer, holding one Redis client, for both publishes.
+    assert len(layer._layers[loop]._connections) == 1
+    received = [await layer.receive(channel), await layer.receive(channel)]
+    assert [m["event"]["data"] for m in received] == [{"n": 1}, {"n": 2}]
+    # Each loop closes its own connections (a connection belongs to the loop it was made on).
+    await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(layer._layers[loop].flush(), loop))
+    await layer._layers[asyncio.get_running_loop()].flush()
