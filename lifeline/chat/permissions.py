@@ -31,11 +31,17 @@ def readable_q(user: Any) -> Q:
     return participant_q(user) | Q(organization__in=admin_organizations(user))
 
 
-def can_read(user: Any, conversation: Conversation) -> bool:
+def can_write(user: Any, conversation: Conversation) -> bool:
+    """Participants write; the caller loaded `conversation` through a scoped selector."""
+    return conversation.is_participant(user)
+
+
+def can_view_conversation(user: Any, conversation: Conversation) -> bool:
     """`readable_q` decided for one loaded conversation: at most one short query.
 
-    The send path and the history page load the conversation by id and ask this, instead of
-    filtering by `readable_q` (whose nested subqueries cost more to build than to run).
+    The send path, the history page and file downloads load the conversation by id and ask
+    this, instead of filtering by `readable_q` (whose nested subqueries cost more to build
+    than to run): the patient needs no query, the doctor one care-team statement.
     """
     if not getattr(user, "is_authenticated", False):
         return False
@@ -46,17 +52,6 @@ def can_read(user: Any, conversation: Conversation) -> bool:
     ):
         return True
     return admin_organizations(user).filter(pk=conversation.organization_id).exists()
-
-
-def can_write(user: Any, conversation: Conversation) -> bool:
-    """Participants write; the caller loaded `conversation` through a scoped selector."""
-    return conversation.is_participant(user)
-
-
-def can_view_conversation(user: Any, conversation: Conversation) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return Conversation.objects.filter(readable_q(user), pk=conversation.pk).exists()
 
 
 def can_view_message(user: Any, message: Message) -> bool:

@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from lifeline.accounts.models import User
 from lifeline.chat import permissions
 from lifeline.chat.models import (
     ChatSettings,
@@ -86,7 +87,8 @@ def conversation_for_messages(
 
     Scoped like `conversation_get_for` (outside the scope: 404) but without the unread count
     and the related rows these paths do not need: the row by its id, then
-    `permissions.can_read` (the patient: no further query; the doctor: one care-team check).
+    `permissions.can_view_conversation` (the patient: no further query; the doctor: one
+    care-team check).
     `with_receipt_settings` adds `patient_receipts_off` / `doctor_receipts_off` (whether each
     participant turned read receipts off: the history page shows their `read` as `delivered`)
     to the same query.
@@ -101,7 +103,7 @@ def conversation_for_messages(
             doctor_receipts_off=Exists(receipts_off.filter(user_id=OuterRef("doctor_id"))),
         )
     conversation = get_or_not_found(queryset, pk=conversation_id)
-    if not permissions.can_read(actor, conversation):
+    if not permissions.can_view_conversation(actor, conversation):
         raise NotFound()
     return conversation
 
@@ -156,15 +158,14 @@ def message_list_for(
     return queryset
 
 
-def message_page_for(
-    *, conversation: Conversation, q: str = "", with_revisions: bool = False
-) -> QuerySet[Message]:
-    """The history page: messages with their sender, file, reply and receipt in ONE query.
+def message_page_for(*, conversation: Conversation, q: str = "") -> QuerySet[Message]:
+    """The history page: messages with their file, reply and receipt in ONE query.
 
     A message has at most one receipt (its recipient is the other participant), so the
     receipt is joined (`receipt_*` attributes, read by `payloads.receipt_data`) rather than
-    prefetched. Edit history (`with_revisions`, staff only) is one more query, only for
-    the page's edited messages (`payloads.attach_revisions`).
+    prefetched. The caller sets the senders of the page with `attach_senders` (no query);
+    edit history (staff only) is one more query, only for the page's edited messages
+    (`revisions_by_message`).
     """
     queryset = (
         Message.objects.filter(conversation=conversation)
@@ -196,8 +197,6 @@ def attach_senders(messages: list[Message], conversation: Conversation) -> None:
     which loads both participants. Only participants send; anyone else (none today) is
     loaded in one query rather than failing.
     """
-    from lifeline.accounts.models import User  # noqa: PLC0415
-
     people = {conversation.doctor_id: conversation.doctor}
     people[conversation.patient_user_id] = conversation.patient_user
     owners = [*messages] + [m.reply_to for m in messages if m.reply_to is not None]

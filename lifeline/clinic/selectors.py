@@ -42,7 +42,7 @@ def patient_for_user(user: User) -> Patient | None:
     return Patient.objects.filter(user=user).first()
 
 
-def _doctor_scope(doctor: Any, doctor_orgs: Any) -> Q:
+def _doctor_scope(doctor: Any, doctor_orgs: list[Any]) -> Q:
     assigned = Exists(CareTeamMember.objects.filter(patient=OuterRef("pk"), doctor=doctor))
     return (Q(assigned) & Q(organization_id__in=doctor_orgs)) | Q(is_test=True, created_by=doctor)
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
@@ -143,8 +143,6 @@ _publisher = _PublisherLoop()
 
 
 def _layer_is_in_process(layer: Any) -> bool:
-    from channels.layers import InMemoryChannelLayer  # noqa: PLC0415
-
     return layer is None or isinstance(layer, InMemoryChannelLayer)
 
 

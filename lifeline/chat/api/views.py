@@ -161,9 +161,10 @@ class MessageListApi(APIView):
     def get(self, request: Request, conversation_id: UUID) -> Response:
         """History, newest first (cursor-paginated); `q` searches the texts.
 
-        Three queries for a page (four when staff read edited messages): the conversation
-        with both participants' receipt settings, the audit INSERT, the page with senders,
-        files, replies and receipts joined (+ the edit history of the page's edited ones).
+        Four queries for a doctor's page (five when the page has edited messages): the
+        conversation with both participants and their receipt settings, the care-team
+        check, the audit INSERT, the page with files, replies and receipts joined (+ the
+        edit history of the page's edited ones). A patient's page: two (no check, no audit).
         """
         conversation = selectors.conversation_for_messages(
             actor=request.user, conversation_id=conversation_id, with_receipt_settings=True

@@ -58,7 +58,6 @@ async def test_event_published_over_redis_reaches_the_users_socket_only(redis_la
     await layer.close_pools()
 
 
-@pytest.mark.asyncio(loop_scope="function")
 async def test_publish_from_sync_code_reuses_one_loop_and_its_connection(redis_layer: Any) -> None:
     """`publish_now` (what on-commit publishing runs in a WSGI worker) goes through one
     long-lived loop per process, so the layer's Redis connection is opened once, not per
