@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.sos_trigger_ws import _pct, post_trigger  # noqa: E402
+
 TARGET_P95_MS = 150.0
 ARRIVALS: list[float] = []
 
@@ -58,14 +60,8 @@ class _FakeFcm(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def _run(n: int, port: int) -> list[float]:
     from django.utils import timezone  # noqa: PLC0415
-    from rest_framework.test import APIClient  # noqa: PLC0415
     from rest_framework_simplejwt.tokens import AccessToken  # noqa: PLC0415
 
     from lifeline.access.enums import OrganizationKind, Role  # noqa: PLC0415
@@ -94,24 +90,8 @@ def _run(n: int, port: int) -> list[float]:
 
     latencies: list[float] = []
     for i, (device_uid, access) in enumerate(wearers):
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
         ARRIVALS.clear()
-        t0 = time.perf_counter()
-        response = client.post(
-            "/api/v1/sos/trigger/",
-            {
-                "device_uid": device_uid,
-                "lat": 41.311,
-                "lon": 69.2405,
-                "detected_type": "FALL_DETECTED",
-                "severity": 4,
-                "timestamp": timezone.now().isoformat(),
-            },
-            format="json",
-        )
-        if response.status_code != 201:
-            raise RuntimeError(response.status_code, response.content[:300])
+        t0 = post_trigger(device_uid, access)
         if len(ARRIVALS) < 1:
             raise RuntimeError("no push request reached the fake FCM endpoint")
         if i >= 20:  # warm-up

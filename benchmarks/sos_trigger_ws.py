@@ -47,11 +47,36 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def post_trigger(device_uid: str, access: str) -> float:
+    """POST the seed's `/api/v1/sos/trigger/` as the wearer (Django configured, in-process);
+    return when it was sent (`perf_counter`). Anything but 201 raises."""
+    from django.utils import timezone  # noqa: PLC0415
+    from rest_framework.test import APIClient  # noqa: PLC0415
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    t0 = time.perf_counter()
+    response = client.post(
+        "/api/v1/sos/trigger/",
+        {
+            "device_uid": device_uid,
+            "lat": 41.311,
+            "lon": 69.2405,
+            "detected_type": "FALL_DETECTED",
+            "severity": 4,
+            "timestamp": timezone.now().isoformat(),
+        },
+        format="json",
+    )
+    if response.status_code != 201:
+        raise RuntimeError(response.status_code, response.content[:300])
+    return t0
+
+
 async def _run(n: int) -> dict[str, Any]:
     from asgiref.sync import sync_to_async  # noqa: PLC0415
     from channels.testing import WebsocketCommunicator  # noqa: PLC0415
     from django.utils import timezone  # noqa: PLC0415
-    from rest_framework.test import APIClient  # noqa: PLC0415
     from rest_framework_simplejwt.tokens import AccessToken  # noqa: PLC0415
 
     from config.asgi import application  # noqa: PLC0415
@@ -92,32 +117,12 @@ async def _run(n: int) -> dict[str, Any]:
     connected, _ = await comm.connect()
     assert connected  # noqa: S101
 
-    def trigger(device_uid: str, access: str) -> float:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
-        t0 = time.perf_counter()
-        response = client.post(
-            "/api/v1/sos/trigger/",
-            {
-                "device_uid": device_uid,
-                "lat": 41.311,
-                "lon": 69.2405,
-                "detected_type": "FALL_DETECTED",
-                "severity": 4,
-                "timestamp": timezone.now().isoformat(),
-            },
-            format="json",
-        )
-        if response.status_code != 201:
-            raise RuntimeError(response.status_code, response.content[:300])
-        return t0
-
     end_to_end: list[float] = []
     request_ms: list[float] = []
     for i, (_user, device_uid, access) in enumerate(wearers):
         t0 = time.perf_counter()
         request = asyncio.ensure_future(
-            sync_to_async(trigger, thread_sensitive=False)(device_uid, access)
+            sync_to_async(post_trigger, thread_sensitive=False)(device_uid, access)
         )
         while True:
             frame = await comm.receive_json_from(timeout=30)
