@@ -55,6 +55,13 @@ class Membership(TimestampedModel):
         ]
         indexes: ClassVar[list[Any]] = [
             models.Index(fields=["organization", "role", "is_active"]),
+            # "Does this user hold this role here?" answered from the index alone (the
+            # nearest-helper search asks it for every candidate in its bounding box).
+            models.Index(
+                fields=["user", "organization", "role"],
+                name="membership_active_role",
+                condition=models.Q(is_active=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,15 +3,18 @@
 Building and compiling the ORM query (two querysets, a membership query, value conversion)
 cost more than running it: at 1,000,000 helpers most of each call was Python. Here the SQL
 is written once per shape and process (`_sql`, cached), PostgreSQL executes it as a prepared
-statement with server-side binding (psycopg prepares a statement after a few executions of
-the same text, so planning is paid once), and SQLite keeps it in its statement cache.
+statement with server-side binding (`_fetch_postgresql`: planning cost as much as running
+it), and SQLite keeps it in its statement cache.
 
 The statement reads every available helper in the bounding box (no ORDER BY, no LIMIT: the
-caller ranks by exact haversine, so no helper inside the radius can be cut) and checks the
-helper role in the same statement with a correlated `EXISTS` on the unique
-`(user, organization, role)` index of `access_membership`, after the box: the profile index
-is the only one the planners can start from, because the membership side is reached only
-through `p.user_id`.
+caller ranks by exact haversine, so no helper inside the radius can be cut): the grid cells,
+the box and freshness are all conditions on the partial `sos_helper_available_cell` index
+`(grid_cell, lat, lon, location_at)`, so only rows inside the box are fetched from the table.
+The helper role is checked in the same statement with a correlated `EXISTS` on the partial
+`membership_active_role` index `(user, organization, role) WHERE is_active` (an index-only
+probe once the visibility map is set, which autovacuum keeps for a table that rarely
+changes), after the box: the profile index is the only one the planners can start from,
+because the membership side is reached only through `p.user_id`.
 
 `candidates` returns None on other backends; the caller then uses the ORM.
 """
@@ -50,18 +53,12 @@ def _sql(vendor: str, cells: int | None, *, cooldown: bool, role: bool, org: boo
             where.append(f"{p('grid_cell')} = ANY(%s)")
         else:
             where.append(f"{p('grid_cell')} IN ({', '.join(['%s'] * cells)})")
-    lat, lon = p("lat"), p("lon")
-    if cells is not None and vendor == "postgresql":
-        # `+ 0` keeps PostgreSQL on the cell index: with the box's bounds it often picked a
-        # bitmap scan of the (lat, lon) index, which reads the whole 5 km latitude band
-        # (~11,000 entries at 1 M helpers, 5 ms) where the cells give ~200.
-        lat, lon = f"({lat} + 0)", f"({lon} + 0)"
     where += [
         f"{p('location_at')} >= %s",
-        f"{lat} >= %s",
-        f"{lat} <= %s",
-        f"{lon} >= %s",
-        f"{lon} <= %s",
+        f"{p('lat')} >= %s",
+        f"{p('lat')} <= %s",
+        f"{p('lon')} >= %s",
+        f"{p('lon')} <= %s",
     ]
     if cooldown:
         where.append(f"({p('last_alerted_at')} IS NULL OR {p('last_alerted_at')} < %s)")
@@ -126,15 +123,18 @@ def candidates(
 
 
 def _fetch_postgresql(connection: Any, sql: str, params: list[Any]) -> list[Any]:
-    """Run `sql` with server-side binding, so that psycopg prepares it (Django's default
-    cursor binds on the client and PostgreSQL would plan the statement on every call).
-    The cursor goes through Django's wrapper: queries are logged and counted as usual."""
-    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # noqa: PLC0415
-        ServerBindingCursor,
-    )
+    """Run `sql` as a prepared statement with server-side binding: PostgreSQL plans it once
+    per connection instead of on every call (planning cost about as much as executing it).
 
+    Django leaves psycopg's `prepare_threshold` at None, which disables preparation even
+    when a query asks for it; it is set here to "only on request" (a count never reached),
+    which changes nothing for Django's own client-side-binding cursors (they never prepare).
+    The cursor goes through Django's wrapper: queries are logged and counted as usual."""
     connection.ensure_connection()
-    raw = ServerBindingCursor(connection.connection)
+    pg = connection.connection
+    if pg.prepare_threshold is None:
+        pg.prepare_threshold = _ONLY_ON_REQUEST
+    raw = _prepared_cursor_class()(pg)
     if connection.queries_logged:
         cursor = connection.make_debug_cursor(raw)
     else:
@@ -142,3 +142,20 @@ def _fetch_postgresql(connection: Any, sql: str, params: list[Any]) -> list[Any]
     with cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
+
+
+_ONLY_ON_REQUEST = 2**62
+
+
+@functools.cache
+def _prepared_cursor_class() -> type:
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # noqa: PLC0415
+        ServerBindingCursor,
+    )
+
+    class PreparedCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            kwargs["prepare"] = True
+            return super().execute(query, params, **kwargs)
+
+    return PreparedCursor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -192,15 +193,9 @@ def nearest_helpers(
             organization_id=organization_id,
             check_role=check_role,
         )
-    excluded = {str(pk) for pk in exclude_user_ids}
-    ranked = []
-    haversine = geo.haversine_m
-    for user_id, p_lat, p_lon in rows:
-        distance = haversine(lat, lon, p_lat, p_lon)
-        if distance <= radius_m and (not excluded or str(user_id) not in excluded):
-            ranked.append((distance, str(user_id), user_id))
-    ranked.sort()
-    return [NearbyHelper(user_id=user_id, distance_m=d) for d, _key, user_id in ranked[:limit]]
+    excluded = {pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk)) for pk in exclude_user_ids}
+    ranked = geo.nearest_within(lat, lon, rows, radius_m, limit, excluded)
+    return [NearbyHelper(user_id=user_id, distance_m=d) for d, user_id in ranked]
 
 
 def _nearest_orm(

@@ -210,3 +210,55 @@ def test_one_query_whatever_the_number_of_helpers(org: Any, django_assert_num_qu
         assert len(near(org, cooldown_seconds=300)) == 30
     with django_assert_num_queries(1):  # the (lat, lon) fallback of huge radii
         assert len(near(org, radius_m=500_000)) == 30
+
+
+def test_ranking_gives_the_haversine_to_the_bit_nearest_first_ties_by_id() -> None:
+    rng = random.Random(5)
+    origin = (TASHKENT[0] + 0.01, TASHKENT[1] - 0.02)
+    points = [
+        (
+            UserFactory.build().pk,
+            TASHKENT[0] + rng.uniform(-0.06, 0.06),
+            TASHKENT[1] + rng.uniform(-0.08, 0.08),
+        )
+        for _ in range(300)
+    ]
+    low, high = sorted(UserFactory.build().pk for _ in range(2))
+    points += [(high, origin[0] + 0.001, origin[1]), (low, origin[0] + 0.001, origin[1])]
+    excluded = {points[3][0]}
+    expected = sorted(
+        (geo.haversine_m(*origin, lat, lon), key)
+        for key, lat, lon in points
+        if geo.haversine_m(*origin, lat, lon) <= 4000 and key not in excluded
+    )
+    assert 50 < len(expected) < 250  # the data crosses the radius both ways
+    ranked = geo.nearest_within(*origin, points, 4000, 1000, excluded)
+    assert ranked == expected  # exact floats, exact order
+    keys = [key for _distance, key in ranked]
+    assert keys.index(low) + 1 == keys.index(high)  # the same distance: by id
+    assert geo.nearest_within(*origin, points, 4000, 10, excluded) == expected[:10]
+    assert geo.nearest_within(*origin, points, 4000, 0) == []
+
+
+@pytest.mark.postgres
+def test_postgresql_prepares_the_statement_once_per_connection(org: Any) -> None:
+    from django.db import connection  # noqa: PLC0415
+
+    assert connection.vendor == "postgresql"
+    for i in range(3):
+        helper_at(org, *offset(*TASHKENT, north_m=100 * i))
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    before = prepared()
+    for _ in range(3):
+        assert len(near(org, cooldown_seconds=300)) == 3
+    added = [s for s in prepared() if s not in before]
+    assert len(added) == 1  # planned once, executed three times
+    assert "sos_helperprofile" in added[0]
+    # Django's own cursors still bind on the client and prepare nothing.
+    assert HelperProfile.objects.filter(user__in=[]).count() == 0
+    assert len(prepared()) == len(before) + 1
