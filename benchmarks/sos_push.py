@@ -51,6 +51,7 @@ from benchmarks.sos_trigger_ws import _pct, post_trigger  # noqa: E402
 
 TARGET_P95_MS = 150.0
 ARRIVALS: list[float] = []
+ALL_ARRIVED = threading.Event()  # one push per helper, three helpers
 
 
 class _FakeFcm(http.server.BaseHTTPRequestHandler):
@@ -58,6 +59,8 @@ class _FakeFcm(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         ARRIVALS.append(time.perf_counter())
+        if len(ARRIVALS) >= 3:
+            ALL_ARRIVED.set()
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
         body = json.dumps({"name": "projects/bench/messages/1"}).encode()
         self.send_response(200)
@@ -101,12 +104,11 @@ def _run(n: int, port: int) -> list[float]:
     latencies: list[float] = []
     for i, (device_uid, access) in enumerate(wearers):
         ARRIVALS.clear()
+        ALL_ARRIVED.clear()
         t0 = post_trigger(device_uid, access)
-        # With a worker the pushes arrive after the response: wait for all three (one per
-        # helper), so that the next trigger starts on an idle worker.
-        deadline = time.perf_counter() + 10
-        while len(ARRIVALS) < 3 and time.perf_counter() < deadline:
-            time.sleep(0.001)
+        # With a worker the pushes arrive after the response: wait (without spinning) for
+        # all three, so that the next trigger starts on an idle worker.
+        ALL_ARRIVED.wait(timeout=10)
         if len(ARRIVALS) < 1:
             raise RuntimeError("no push request reached the fake FCM endpoint")
         if i >= 20:  # warm-up

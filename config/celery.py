@@ -7,8 +7,9 @@ runs the beat schedule in a thread, so nothing needs a server.
 from __future__ import annotations
 
 import os
+from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -60,3 +61,16 @@ app.conf.beat_schedule["sos.drain_locations"] = {
 }
 app.conf.task_routes = {"sos.drain_locations": {"queue": "bulk"}}
 app.autodiscover_tasks()
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_old_database_connections(sender: Any = None, **kwargs: Any) -> None:
+    """What Django does around each request, around each task run by a worker: close the
+    connections that are broken or older than CONN_MAX_AGE, keep the others. Eager tasks
+    run inside the caller's request or transaction and are left alone."""
+    if sender is None or getattr(sender.request, "is_eager", False):
+        return
+    from django.db import close_old_connections  # noqa: PLC0415
+
+    close_old_connections()

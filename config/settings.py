@@ -211,6 +211,12 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes every database connection before and after each task unless
+# this is set (it closes every 2 × N tasks instead), ignoring CONN_MAX_AGE: each task paid a
+# new PostgreSQL connection (a server process, authentication, session setup) and lost its
+# prepared statements. Set "never" here; config/celery.py applies Django's own rules
+# (CONN_MAX_AGE, CONN_HEALTH_CHECKS, broken connections) around each task instead.
+CELERY_DB_REUSE_MAX = 2**62
 
 # --- Auth and accounts ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from lifeline.core.selectors import get_or_not_found
 from lifeline.notifications.enums import Channel
@@ -49,6 +50,19 @@ def unread_count_for(*, actor: User) -> int:
     return Notification.objects.filter(
         recipient=actor, in_inbox=True, archived_at__isnull=True, read_at__isnull=True
     ).count()
+
+
+def unread_counts_for(*, user_ids: Sequence[Any]) -> dict[Any, int]:
+    """`unread_count_for` of several users in one query (users with none are absent)."""
+    return dict(
+        Notification.objects.filter(
+            recipient_id__in=user_ids, in_inbox=True, archived_at__isnull=True, read_at__isnull=True
+        )
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values_list("recipient_id", "n")
+    )
 
 
 @dataclass(frozen=True)

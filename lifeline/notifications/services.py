@@ -30,7 +30,7 @@ from lifeline.notifications.models import (
     PushDevice,
     QuietHours,
 )
-from lifeline.notifications.selectors import unread_count_for
+from lifeline.notifications.selectors import unread_count_for, unread_counts_for
 from lifeline.notifications.topics import Topic, UnknownTopic, get_topic
 from lifeline.realtime import groups
 from lifeline.realtime.events import publish_on_commit
@@ -58,81 +58,142 @@ def notify(
     opt-outs and quiet hours. External channels are sent by `notifications.deliver` tasks
     enqueued after commit; push and SMS that fall in quiet hours wait for the sweep.
     """
+    return notify_many([recipient], topic, [context or {}], critical=critical)[0]
+
+
+def notify_many(
+    recipients: Sequence[User],
+    topic: str,
+    contexts: Sequence[Mapping[str, Any]],
+    *,
+    critical: bool = False,
+) -> list[Notification]:
+    """`notify()` for several recipients at once (`contexts[i]` for `recipients[i]`), with
+    the same result per recipient in a constant number of queries: an SOS alert round tells
+    up to 50 helpers, and one `notify()` each put 6 queries per helper before the first push
+    could leave."""
+    if len(recipients) != len(contexts):
+        raise ValueError("notify_many needs one context per recipient.")
+    if not recipients:
+        return []
     topic_def = get_topic(topic)
     if critical and not topic_def.critical_allowed:
         raise ValueError(f"Notification topic {topic!r} does not allow critical delivery.")
-    data = dict(context or {})
-    channels = _enabled_channels(recipient=recipient, topic=topic_def, critical=critical)
-    language = recipient.language or settings.LANGUAGE_CODE
     now = timezone.now()
-    in_inbox = Channel.IN_APP in channels
-    in_app = rendering.render_message(
-        topic=topic_def, channel=Channel.IN_APP, context=data, language=language
-    )
+    user_ids = [recipient.pk for recipient in recipients]
+    chosen: dict[Any, dict[str, bool]] = {}
+    for user_id, channel, enabled in NotificationPreference.objects.filter(
+        user_id__in=user_ids, topic=topic_def.key
+    ).values_list("user_id", "channel", "enabled"):
+        chosen.setdefault(user_id, {})[channel] = enabled
+    channels = {
+        recipient.pk: _enabled_channels(
+            chosen=chosen.get(recipient.pk, {}), topic=topic_def, critical=critical
+        )
+        for recipient in recipients
+    }
+    quiet: dict[Any, QuietHours] = {}
+    if not critical and any(recipient.is_active for recipient in recipients):
+        quiet = {
+            q.user_id: q
+            for q in QuietHours.objects.filter(user_id__in=user_ids, enabled=True).order_by("pk")
+        }
+    pending = []
+    for recipient, context in zip(recipients, contexts, strict=True):
+        data = dict(context)
+        language = recipient.language or settings.LANGUAGE_CODE
+        in_app = rendering.render_message(
+            topic=topic_def, channel=Channel.IN_APP, context=data, language=language
+        )
+        pending.append((recipient, data, language, in_app))
 
     with transaction.atomic():
-        notification = Notification.objects.create(
-            recipient=recipient,
-            topic=topic_def.key,
-            title=in_app.title,
-            body=in_app.body,
-            data=data,
-            critical=critical,
-            in_inbox=in_inbox,
-        )
-        deliveries: list[Delivery] = []
-        if in_inbox:
-            deliveries.append(
-                Delivery(
-                    notification=notification,
-                    channel=Channel.IN_APP,
-                    status=DeliveryStatus.SENT,
-                    sent_at=now,
+        notifications = Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=recipient,
+                    topic=topic_def.key,
+                    title=in_app.title,
+                    body=in_app.body,
+                    data=data,
+                    critical=critical,
+                    in_inbox=Channel.IN_APP in channels[recipient.pk],
                 )
-            )
-        deferred: set[Channel] = set()
-        if recipient.is_active:
-            quiet_until = None if critical else quiet_hours_end(user=recipient, now=now)
+                for recipient, data, _language, in_app in pending
+            ]
+        )
+        devices: dict[Any, list[PushDevice]] = {}
+        if any(Channel.PUSH in channels[r.pk] and r.is_active for r in recipients):
+            for device in PushDevice.objects.filter(user_id__in=user_ids).order_by(
+                "user_id", "created_at"
+            ):
+                devices.setdefault(device.user_id, []).append(device)
+        deliveries: list[Delivery] = []
+        deferred: set[tuple[Any, Channel]] = set()
+        for notification in notifications:
+            recipient = notification.recipient
+            wanted = channels[recipient.pk]
+            if notification.in_inbox:
+                deliveries.append(
+                    Delivery(
+                        notification=notification,
+                        channel=Channel.IN_APP,
+                        status=DeliveryStatus.SENT,
+                        sent_at=now,
+                    )
+                )
+            if not recipient.is_active:
+                continue
+            quiet_until = None if critical else _quiet_end(quiet.get(recipient.pk), recipient, now)
             for channel in EXTERNAL_CHANNELS:
-                if channel not in channels:
+                if channel not in wanted:
                     continue
                 wait_until = quiet_until if channel in QUIET_HOURS_CHANNELS else None
                 if wait_until is not None:
-                    deferred.add(channel)
+                    deferred.add((notification.pk, channel))
                 deliveries.extend(
                     _deliveries_for(
-                        notification=notification, channel=channel, now=now, wait_until=wait_until
+                        notification=notification,
+                        channel=channel,
+                        now=now,
+                        wait_until=wait_until,
+                        devices=devices.get(recipient.pk, []),
                     )
                 )
         Delivery.objects.bulk_create(deliveries)
         for delivery in deliveries:
-            if delivery.status == DeliveryStatus.QUEUED and delivery.channel not in deferred:
+            if (
+                delivery.status == DeliveryStatus.QUEUED
+                and (delivery.notification_id, delivery.channel) not in deferred
+            ):
                 enqueue(delivery_id=delivery.pk, critical=critical)
-        if in_inbox:
-            with override(language):
-                event = events.notification_created(
-                    notification, unread_count=unread_count_for(actor=recipient)
-                )
-            publish_on_commit(event, groups=[groups.user(recipient.pk)])
-    logger.info(
-        "notifications.notification_created",
-        extra={
-            "notification_id": str(notification.pk),
-            "topic": topic_def.key,
-            "critical": critical,
-            "channels": sorted(str(d.channel) for d in deliveries),
-        },
-    )
-    return notification
-
-
-def _enabled_channels(*, recipient: User, topic: Topic, critical: bool) -> set[Channel]:
-    """Channels to use: the user's choice or the default; critical ignores opt-outs."""
-    chosen = dict(
-        NotificationPreference.objects.filter(user=recipient, topic=topic.key).values_list(
-            "channel", "enabled"
+        inbox = [n for n in notifications if n.in_inbox]
+        if inbox:
+            unread = unread_counts_for(user_ids=[n.recipient_id for n in inbox])
+            languages = {r.pk: language for r, _data, language, _in_app in pending}
+            for notification in inbox:
+                with override(languages[notification.recipient_id]):
+                    event = events.notification_created(
+                        notification, unread_count=unread.get(notification.recipient_id, 0)
+                    )
+                publish_on_commit(event, groups=[groups.user(notification.recipient_id)])
+    for notification in notifications:
+        logger.info(
+            "notifications.notification_created",
+            extra={
+                "notification_id": str(notification.pk),
+                "topic": topic_def.key,
+                "critical": critical,
+                "channels": sorted(
+                    str(d.channel) for d in deliveries if d.notification_id == notification.pk
+                ),
+            },
         )
-    )
+    return notifications
+
+
+def _enabled_channels(*, chosen: Mapping[str, bool], topic: Topic, critical: bool) -> set[Channel]:
+    """Channels to use: the user's choice or the default; critical ignores opt-outs."""
     enabled = set()
     for channel in Channel:
         default = channel in topic.default_channels
@@ -146,7 +207,12 @@ def _enabled_channels(*, recipient: User, topic: Topic, critical: bool) -> set[C
 
 
 def _deliveries_for(
-    *, notification: Notification, channel: Channel, now: datetime, wait_until: datetime | None
+    *,
+    notification: Notification,
+    channel: Channel,
+    now: datetime,
+    wait_until: datetime | None,
+    devices: Sequence[PushDevice],
 ) -> list[Delivery]:
     """Unsaved Delivery rows for one channel: one per push device, one for e-mail or SMS."""
     recipient = notification.recipient
@@ -156,7 +222,7 @@ def _deliveries_for(
     }
     if channel == Channel.PUSH:
         rows = []
-        for device in PushDevice.objects.filter(user=recipient).order_by("created_at"):
+        for device in devices:
             if conf.vendor(PUSH_VENDOR[DeviceKind(device.kind)])["ENABLED"]:
                 state: dict[str, Any] = queued
             else:
@@ -196,7 +262,10 @@ def _user_zone(user: User) -> ZoneInfo:
 
 def quiet_hours_end(*, user: User, now: datetime) -> datetime | None:
     """When the user's current quiet hours end, or None if `now` is outside them."""
-    quiet = QuietHours.objects.filter(user=user, enabled=True).first()
+    return _quiet_end(QuietHours.objects.filter(user=user, enabled=True).first(), user, now)
+
+
+def _quiet_end(quiet: QuietHours | None, user: User, now: datetime) -> datetime | None:
     if quiet is None or quiet.start == quiet.end:
         return None
     zone = _user_zone(user)

@@ -24,7 +24,7 @@ from lifeline.access.models import Membership
 from lifeline.accounts.models import User
 from lifeline.audit.services import record
 from lifeline.jobs.services import job_schedule
-from lifeline.notifications.services import notify
+from lifeline.notifications.services import notify, notify_many
 from lifeline.realtime.events import publish_on_commit
 from lifeline.sos import conf, events, geo, metrics, selectors
 from lifeline.sos.enums import (
@@ -508,10 +508,14 @@ def helpers_alert_round(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        event = SosEvent.objects.select_for_update().filter(pk=event_id).first()
+        event = (
+            SosEvent.objects.select_for_update(of=("self",))
+            .select_related("user", "device", "organization")
+            .filter(pk=event_id)
+            .first()
+        )
         if event is None or event.status not in ACCEPTABLE_STATUSES:
             return []
-        event = SosEvent.objects.select_related("user", "device", "organization").get(pk=event.pk)
         settings = selectors.settings_for(event.organization)
         steps = settings.radius_steps_m
         current = event.radius_step if step is None else step
@@ -559,13 +563,13 @@ def helpers_alert_round(
             data={"count": len(found), "radius_m": radius},
         )
         helpers = User.objects.in_bulk([h.user_id for h in found])
-        for nearby in found:
-            notify(
-                helpers[nearby.user_id],
-                "sos.helper_alert",
-                {"event_uid": str(event.pk), "distance_m": round(nearby.distance_m)},
-                critical=True,
-            )
+        # One batch, nearest first: the first helper's push is enqueued first.
+        notify_many(
+            [helpers[nearby.user_id] for nearby in found],
+            "sos.helper_alert",
+            [{"event_uid": str(event.pk), "distance_m": round(h.distance_m)} for h in found],
+            critical=True,
+        )
         if found:
             transaction.on_commit(lambda: metrics.alerts_sent.inc(len(found)))
             publish_on_commit(
@@ -653,8 +657,11 @@ def event_accept(*, event: SosEvent, actor: User, now: datetime | None = None) -
             },
             critical=True,
         )
-        for other in others:
-            notify(other.helper, "sos.alert_taken", {"event_uid": str(event.pk)})
+        notify_many(
+            [other.helper for other in others],
+            "sos.alert_taken",
+            [{"event_uid": str(event.pk)}] * len(others),
+        )
         _tell_contacts(event, TimelineKind.ACCEPTED)
         _publish(event, "accepted", helper_ids=[actor.pk])
         if first:
@@ -777,8 +784,11 @@ def event_cancel(
             after={"status": event.status},
         )
         job_cancel_all(event)
-        for alert in alerts:
-            notify(alert.helper, "sos.event_closed", {"event_uid": str(event.pk)})
+        notify_many(
+            [alert.helper for alert in alerts],
+            "sos.event_closed",
+            [{"event_uid": str(event.pk)}] * len(alerts),
+        )
         _tell_contacts(event, TimelineKind.CANCELLED)
         _publish(event, "cancelled", helper_ids=[a.helper_id for a in alerts])
     return event
@@ -811,9 +821,8 @@ def event_resolve(
             after={"status": event.status},
         )
         job_cancel_all(event)
-        for alert in alerts:
-            if alert.helper_id != actor.pk:
-                notify(alert.helper, "sos.event_closed", {"event_uid": str(event.pk)})
+        told = [alert.helper for alert in alerts if alert.helper_id != actor.pk]
+        notify_many(told, "sos.event_closed", [{"event_uid": str(event.pk)}] * len(told))
         _tell_contacts(event, TimelineKind.RESOLVED)
         _publish(event, "resolved", helper_ids=[a.helper_id for a in alerts])
     return event
@@ -848,8 +857,13 @@ def event_escalate(
             if event.organization_id
             else User.objects.none()
         )
-        for admin in admins:
-            notify(admin, "sos.event_escalated", {"event_uid": str(event.pk)}, critical=True)
+        admin_users = list(admins)
+        notify_many(
+            admin_users,
+            "sos.event_escalated",
+            [{"event_uid": str(event.pk)}] * len(admin_users),
+            critical=True,
+        )
         _tell_contacts(event, TimelineKind.ESCALATED)
         _publish(event, "escalated")
         transaction.on_commit(metrics.escalations.inc)

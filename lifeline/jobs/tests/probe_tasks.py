@@ -24,9 +24,22 @@ def probe(*, key: str, fail: bool = False, sleep: float = 0) -> None:
         raise RuntimeError("probe failed on purpose")
 
 
+@shared_task(name="jobs_test.backend")
+def backend(*, key: str) -> None:
+    """Record which PostgreSQL server process (so which connection) ran this task."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {PROBE_TABLE} (job_key, backend_pid) VALUES (%s, pg_backend_pid())",  # noqa: S608
+            [key],
+        )
+
+
 def create_probe_table() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {PROBE_TABLE} (job_key varchar(100) NOT NULL)")
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {PROBE_TABLE} "
+            "(job_key varchar(100) NOT NULL, backend_pid integer)"
+        )
 
 
 def drop_probe_table() -> None:
@@ -38,3 +51,9 @@ def probe_runs(key: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {PROBE_TABLE} WHERE job_key = %s", [key])  # noqa: S608
         return int(cursor.fetchone()[0])
+
+
+def probe_backends(key: str) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT backend_pid FROM {PROBE_TABLE} WHERE job_key = %s", [key])  # noqa: S608
+        return [int(row[0]) for row in cursor.fetchall()]

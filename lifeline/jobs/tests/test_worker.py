@@ -26,7 +26,12 @@ from django.utils import timezone
 
 from lifeline.jobs.models import JobStatus, ScheduledJob
 from lifeline.jobs.services import job_schedule
-from lifeline.jobs.tests.probe_tasks import create_probe_table, drop_probe_table, probe_runs
+from lifeline.jobs.tests.probe_tasks import (
+    create_probe_table,
+    drop_probe_table,
+    probe_backends,
+    probe_runs,
+)
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -185,3 +190,17 @@ def test_job_runs_once_when_the_worker_is_killed_while_running_it(worker: Worker
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.DONE, 2)
     assert probe_runs("mid-run") == 1
+
+
+def test_tasks_reuse_the_database_connection(worker: Worker):
+    # Celery's Django fixup closed every connection around each task (a new PostgreSQL
+    # server process per task); CONN_MAX_AGE now governs, as for requests.
+    worker.start()
+    for _ in range(4):
+        worker.sender.send_task("jobs_test.backend", kwargs={"key": "reuse"}, queue=worker.queue)
+    deadline = time.monotonic() + 60
+    while len(probe_backends("reuse")) < 4 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    backends = probe_backends("reuse")
+    assert len(backends) == 4
+    assert len(set(backends)) == 1, backends
