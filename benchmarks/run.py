@@ -30,6 +30,16 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
     "realtime_fanout": (["--clients", "200", "--rounds", "2"], []),
     "clinic_evaluate": (["--quick"], []),
     "clinic_documents": ([], []),
+    "clinic_lists": (["--quick"], []),
+    "sos_nearest": (["--quick"], []),
+    "sos_trigger_ws": (["--n", "40"], []),
+    "sos_push": (["--n", "40"], []),
+    "sos_roles": (["--n", "40"], []),
+    "sos_ingest": (["--quick"], []),
+    "chat_latency": (
+        ["--postgres", "--redis", "redis://127.0.0.1:6379/13", "--rate", "20", "--seconds", "3"],
+        ["--postgres", "--redis", "redis://127.0.0.1:6379/13"],
+    ),
 }
 
 
