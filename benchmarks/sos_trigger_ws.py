@@ -140,9 +140,11 @@ async def _run(n: int) -> dict[str, Any]:
         """The reference's pipeline core: hash dedup lookup + one INSERT, per trigger."""
         from django.db import connection  # noqa: PLC0415
 
+        # An auto-incremented key on both backends (SQLite's INTEGER PRIMARY KEY is one).
+        key = "SERIAL" if connection.vendor == "postgresql" else "INTEGER"
         with connection.cursor() as cur:
             cur.execute(
-                "CREATE TABLE IF NOT EXISTS bench_ref_sos (id INTEGER PRIMARY KEY, "
+                f"CREATE TABLE IF NOT EXISTS bench_ref_sos (id {key} PRIMARY KEY, "
                 "dedup_hash VARCHAR(64), ts TIMESTAMP, lat REAL, lon REAL)"
             )
             cur.execute("CREATE INDEX IF NOT EXISTS bench_ref_hash ON bench_ref_sos (dedup_hash)")
