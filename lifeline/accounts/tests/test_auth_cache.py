@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.cache import cache, caches
@@ -18,6 +20,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.test import RequestFactory
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient
+from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.tokens import AccessToken
 
 from lifeline.accounts import auth_cache
@@ -423,3 +426,47 @@ def test_token_with_another_users_session_is_refused(backend: str) -> None:
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     assert _code(client.get(f"{BASE}me/")) == (401, "authentication_failed.token_not_valid")
+
+
+# --- the validated-token LRU (`authentication._validated`) ------------------------------
+
+
+def test_a_token_is_verified_once_per_process_and_expiry_still_counts() -> None:
+    import jwt  # noqa: PLC0415
+    import time_machine  # noqa: PLC0415
+
+    from lifeline.accounts import authentication  # noqa: PLC0415
+
+    authentication._validated.cache_clear()
+    user = UserFactory()
+    token = AccessToken.for_user(user)
+    with mock.patch.object(jwt, "decode", wraps=jwt.decode) as decode:
+        for _ in range(3):
+            assert _authenticate(str(token))[0] == user  # type: ignore[index]
+        assert decode.call_count == 1
+
+        # a token that differs by one character is verified on its own, and refused
+        raw = str(token)
+        tampered = raw[:-2] + ("A" if raw[-2] != "A" else "B") + raw[-1]
+        with pytest.raises(InvalidToken):
+            _authenticate(tampered)
+        assert decode.call_count == 2
+
+        # past its expiry the cached token is refused like any expired token
+        with time_machine.travel(token["exp"] + 1, tick=False), pytest.raises(InvalidToken):
+            _authenticate(raw)
+
+
+def test_changing_the_jwt_settings_forgets_verified_tokens(settings: Any) -> None:
+    from lifeline.accounts import authentication  # noqa: PLC0415
+
+    token = str(AccessToken.for_user(UserFactory()))
+    assert _authenticate(token) is not None
+    assert authentication._validated.cache_info().currsize >= 1
+    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5)}
+    assert authentication._validated.cache_info().currsize == 0
+    import jwt  # noqa: PLC0415
+
+    with mock.patch.object(jwt, "decode", wraps=jwt.decode) as decode:
+        assert _authenticate(token) is not None  # verified again by the library
+        assert decode.call_count == 1

@@ -64,3 +64,31 @@ def test_instances_do_not_share_field_objects():
     assert second.fields["name"].parent is second
     assert type(first.fields["name"]) is serializers.CharField
     assert first.fields["name"].read_only is True
+
+
+class MemberOutput(ModelOutput[Group]):
+    tags = serializers.ListField(child=serializers.CharField(), source="tag_list")
+
+    class Meta:
+        model = Group
+        fields = ("id", "name", "tags")
+
+
+def test_copies_bind_their_own_fields_and_leave_the_prototype_unbound():
+    first = MemberOutput(Group(id=1, name="a"))
+    first.instance.tag_list = ["x"]  # type: ignore[union-attr]
+    second = MemberOutput(Group(id=2, name="b"))
+    second.instance.tag_list = ["y", "z"]  # type: ignore[union-attr]
+
+    assert first.data == {"id": 1, "name": "a", "tags": ["x"]}
+    assert second.data == {"id": 2, "name": "b", "tags": ["y", "z"]}
+    # a field holding a child is copied deeply: each copy's child belongs to that copy
+    assert first.fields["tags"].child is not second.fields["tags"].child
+    assert first.fields["tags"].child.parent is first.fields["tags"]
+    assert second.fields["tags"].child.parent is second.fields["tags"]
+    # plain fields are copies bound to their own serializer, named and sourced on the copy
+    assert first.fields["name"].source_attrs == ["name"]
+    assert first.fields["name"].field_name == "name"
+    prototype = MemberOutput.__dict__["_lifeline_fields_prototype"]
+    assert all(getattr(field, "parent", None) is None for field in prototype.values())
+    assert all(getattr(field, "field_name", None) is None for field in prototype.values())
