@@ -220,6 +220,20 @@ async def _wait_for_port(port: int, proc: subprocess.Popen[bytes], limit: float 
     raise TimeoutError("server did not start listening")
 
 
+def stop_all(procs: list[subprocess.Popen[bytes]], *, grace: float = 10) -> None:
+    """Stop the servers; kill those still running after `grace` seconds: uvicorn's graceful
+    shutdown waits for sockets the client already dropped, and a server left behind would
+    load every later run."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 def _bin(name: str) -> str:
     found = Path(sys.executable).parent / name
     return str(found) if found.exists() else (shutil.which(name) or name)
@@ -439,16 +453,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         }
         return result
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                # uvicorn's graceful shutdown waits for sockets the client already dropped:
-                # a server left behind would load every later run.
-                proc.kill()
-                proc.wait(timeout=10)
+        stop_all(procs)
         if args.postgres:
             with contextlib.suppress(Exception):
                 _pg(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")

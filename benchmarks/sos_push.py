@@ -39,7 +39,6 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.sos_trigger_ws import _pct, post_trigger  # noqa: E402
+from benchmarks.sos_trigger_ws import _pct, post_trigger, sos_population  # noqa: E402
 
 TARGET_P95_MS = 150.0
 ARRIVALS: list[float] = []
@@ -74,33 +73,9 @@ class _FakeFcm(http.server.BaseHTTPRequestHandler):
 
 
 def _run(n: int, port: int) -> list[float]:
-    from django.utils import timezone  # noqa: PLC0415
-    from rest_framework_simplejwt.tokens import AccessToken  # noqa: PLC0415
+    from lifeline.sos.models import HelperProfile  # noqa: PLC0415
 
-    from lifeline.access.enums import OrganizationKind, Role  # noqa: PLC0415
-    from lifeline.access.models import Membership, Organization  # noqa: PLC0415
-    from lifeline.accounts.models import User  # noqa: PLC0415
-    from lifeline.notifications.models import PushDevice  # noqa: PLC0415
-    from lifeline.sos.models import Device, HelperProfile  # noqa: PLC0415
-
-    org = Organization.objects.create(
-        name="Bench", slug="bench-sos", kind=OrganizationKind.SOS_SERVICE
-    )
-    for i in range(3):
-        helper = User.objects.create_user(email=f"helper{i}@bench.test", language="en")
-        Membership.objects.create(user=helper, organization=org, role=Role.HELPER)
-        PushDevice.objects.create(user=helper, kind="fcm", token=f"fcm-token-{i}")
-        HelperProfile.objects.create(
-            user=helper, opted_in=True, on_duty=True, lat=41.31 + i * 0.001, lon=69.24,
-            location_at=timezone.now() + timedelta(days=1),
-        )  # fmt: skip
-    wearers = []
-    for i in range(n + 20):
-        user = User.objects.create_user(email=f"w{i}@bench.test", language="en")
-        Membership.objects.create(user=user, organization=org, role=Role.DEVICE_OWNER)
-        Device.objects.create(owner=user, organization=org, device_uid=f"bench-{i}")
-        wearers.append((f"bench-{i}", str(AccessToken.for_user(user))))
-
+    _admin, wearers = sos_population(n + 20, push_devices=True)
     latencies: list[float] = []
     for i, (device_uid, access) in enumerate(wearers):
         ARRIVALS.clear()

@@ -44,9 +44,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.chat_latency import _bin, _free_port, _wait_for_port  # noqa: E402
+from benchmarks.chat_latency import _bin, _free_port, _wait_for_port, stop_all  # noqa: E402
 from benchmarks.sos_push import ALL_ARRIVED, ARRIVALS, _FakeFcm  # noqa: E402
-from benchmarks.sos_trigger_ws import _pct  # noqa: E402
+from benchmarks.sos_trigger_ws import _pct, sos_population  # noqa: E402
 
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 PG_DATABASE = "lifeline_bench_roles"
@@ -61,38 +61,11 @@ def prepare(n: int) -> None:
     import django  # noqa: PLC0415
 
     django.setup()
-    from datetime import timedelta  # noqa: PLC0415
-
     from django.core.management import call_command  # noqa: PLC0415
-    from django.utils import timezone  # noqa: PLC0415
     from rest_framework_simplejwt.tokens import AccessToken  # noqa: PLC0415
 
-    from lifeline.access.enums import OrganizationKind, Role  # noqa: PLC0415
-    from lifeline.access.models import Membership, Organization  # noqa: PLC0415
-    from lifeline.accounts.models import User  # noqa: PLC0415
-    from lifeline.notifications.models import PushDevice  # noqa: PLC0415
-    from lifeline.sos.models import Device, HelperProfile  # noqa: PLC0415
-
     call_command("migrate", verbosity=0, interactive=False)
-    org = Organization.objects.create(
-        name="Bench", slug="bench-sos", kind=OrganizationKind.SOS_SERVICE
-    )
-    admin = User.objects.create_user(email="admin@bench.test", language="en")
-    Membership.objects.create(user=admin, organization=org, role=Role.SOS_ADMIN)
-    for i in range(3):
-        helper = User.objects.create_user(email=f"helper{i}@bench.test", language="en")
-        Membership.objects.create(user=helper, organization=org, role=Role.HELPER)
-        PushDevice.objects.create(user=helper, kind="fcm", token=f"fcm-token-{i}")
-        HelperProfile.objects.create(
-            user=helper, opted_in=True, on_duty=True, lat=41.31 + i * 0.001, lon=69.24,
-            location_at=timezone.now() + timedelta(days=1),
-        )  # fmt: skip
-    wearers = []
-    for i in range(n + WARM_UP):
-        user = User.objects.create_user(email=f"w{i}@bench.test", language="en")
-        Membership.objects.create(user=user, organization=org, role=Role.DEVICE_OWNER)
-        Device.objects.create(owner=user, organization=org, device_uid=f"bench-{i}")
-        wearers.append([f"bench-{i}", str(AccessToken.for_user(user))])
+    admin, wearers = sos_population(n + WARM_UP, push_devices=True)
     print(json.dumps({"admin": str(AccessToken.for_user(admin)), "wearers": wearers}))
 
 
@@ -256,14 +229,7 @@ async def _run(args: argparse.Namespace) -> dict[str, list[float]]:
             timeout=args.timeout,
         )
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+        stop_all(procs, grace=20)
         fcm.shutdown()
         with contextlib.suppress(Exception):
             _pg(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")

@@ -47,6 +47,43 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def sos_population(wearers: int, *, push_devices: bool) -> tuple[Any, list[tuple[str, str]]]:
+    """The SOS benchmarks' data (Django configured, migrated): an SOS organization with an
+    admin, 3 on-duty helpers near Tashkent (with one FCM device each if `push_devices`) whose
+    locations stay fresh for a day, and `wearers` wearers with one device each. Returns the
+    admin and [(device_uid, access token)] per wearer."""
+    from django.utils import timezone  # noqa: PLC0415
+    from rest_framework_simplejwt.tokens import AccessToken  # noqa: PLC0415
+
+    from lifeline.access.enums import OrganizationKind, Role  # noqa: PLC0415
+    from lifeline.access.models import Membership, Organization  # noqa: PLC0415
+    from lifeline.accounts.models import User  # noqa: PLC0415
+    from lifeline.notifications.models import PushDevice  # noqa: PLC0415
+    from lifeline.sos.models import Device, HelperProfile  # noqa: PLC0415
+
+    org = Organization.objects.create(
+        name="Bench", slug="bench-sos", kind=OrganizationKind.SOS_SERVICE
+    )
+    admin = User.objects.create_user(email="admin@bench.test", language="en")
+    Membership.objects.create(user=admin, organization=org, role=Role.SOS_ADMIN)
+    for i in range(3):
+        helper = User.objects.create_user(email=f"helper{i}@bench.test", language="en")
+        Membership.objects.create(user=helper, organization=org, role=Role.HELPER)
+        if push_devices:
+            PushDevice.objects.create(user=helper, kind="fcm", token=f"fcm-token-{i}")
+        HelperProfile.objects.create(
+            user=helper, opted_in=True, on_duty=True, lat=41.31 + i * 0.001, lon=69.24,
+            location_at=timezone.now() + timedelta(days=1),
+        )  # fmt: skip
+    devices = []
+    for i in range(wearers):
+        user = User.objects.create_user(email=f"w{i}@bench.test", language="en")
+        Membership.objects.create(user=user, organization=org, role=Role.DEVICE_OWNER)
+        Device.objects.create(owner=user, organization=org, device_uid=f"bench-{i}")
+        devices.append((f"bench-{i}", str(AccessToken.for_user(user))))
+    return admin, devices
+
+
 def post_trigger(device_uid: str, access: str) -> float:
     """POST the seed's `/api/v1/sos/trigger/` as the wearer (Django configured, in-process);
     return when it was sent (`perf_counter`). Anything but 201 raises."""
@@ -81,33 +118,7 @@ async def _run(n: int) -> dict[str, Any]:
 
     from config.asgi import application  # noqa: PLC0415
 
-    def setup() -> tuple[Any, list[Any]]:
-        from lifeline.access.enums import OrganizationKind, Role  # noqa: PLC0415
-        from lifeline.access.models import Membership, Organization  # noqa: PLC0415
-        from lifeline.accounts.models import User  # noqa: PLC0415
-        from lifeline.sos.models import Device, HelperProfile  # noqa: PLC0415
-
-        org = Organization.objects.create(
-            name="Bench", slug="bench-sos", kind=OrganizationKind.SOS_SERVICE
-        )
-        admin = User.objects.create_user(email="admin@bench.test", language="en")
-        Membership.objects.create(user=admin, organization=org, role=Role.SOS_ADMIN)
-        for i in range(3):
-            helper = User.objects.create_user(email=f"helper{i}@bench.test", language="en")
-            Membership.objects.create(user=helper, organization=org, role=Role.HELPER)
-            HelperProfile.objects.create(
-                user=helper, opted_in=True, on_duty=True, lat=41.31 + i * 0.001, lon=69.24,
-                location_at=timezone.now() + timedelta(days=1),
-            )  # fmt: skip
-        wearers = []
-        for i in range(n + 20):
-            user = User.objects.create_user(email=f"w{i}@bench.test", language="en")
-            Membership.objects.create(user=user, organization=org, role=Role.DEVICE_OWNER)
-            Device.objects.create(owner=user, organization=org, device_uid=f"bench-{i}")
-            wearers.append((user, f"bench-{i}", str(AccessToken.for_user(user))))
-        return admin, wearers
-
-    admin, wearers = await sync_to_async(setup)()
+    admin, wearers = await sync_to_async(sos_population)(n + 20, push_devices=False)
     token = await sync_to_async(lambda: str(AccessToken.for_user(admin)))()
     comm = WebsocketCommunicator(
         application,
@@ -119,7 +130,7 @@ async def _run(n: int) -> dict[str, Any]:
 
     end_to_end: list[float] = []
     request_ms: list[float] = []
-    for i, (_user, device_uid, access) in enumerate(wearers):
+    for i, (device_uid, access) in enumerate(wearers):
         t0 = time.perf_counter()
         request = asyncio.ensure_future(
             sync_to_async(post_trigger, thread_sensitive=False)(device_uid, access)
