@@ -167,7 +167,7 @@ def prepare(conversations: int, doctors: int, history: int) -> None:
 
 
 # --- orchestration ---------------------------------------------------------------------------
-def _environment(tmp: Path, *, postgres: bool, redis_url: str | None) -> dict[str, str]:
+def server_environment(tmp: Path, *, postgres: bool, redis_url: str | None) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -362,7 +362,7 @@ async def _measure(
 
 async def _run(args: argparse.Namespace) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="lifeline-chat-bench-"))
-    env = _environment(tmp, postgres=args.postgres, redis_url=args.redis)
+    env = server_environment(tmp, postgres=args.postgres, redis_url=args.redis)
     procs: list[subprocess.Popen[bytes]] = []
     try:
         if args.postgres:

@@ -30,7 +30,6 @@ import asyncio
 import contextlib
 import http.server
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -44,11 +43,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.chat_latency import _bin, _free_port, _wait_for_port, stop_all  # noqa: E402
+from benchmarks.chat_latency import (  # noqa: E402
+    _bin,
+    _free_port,
+    _pg,
+    _wait_for_port,
+    server_environment,
+    stop_all,
+)
 from benchmarks.sos_push import ALL_ARRIVED, ARRIVALS, _FakeFcm  # noqa: E402
 from benchmarks.sos_trigger_ws import _pct, sos_population  # noqa: E402
 
-PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 PG_DATABASE = "lifeline_bench_roles"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
 TARGET_WS_P95_MS = 100.0
@@ -70,33 +75,15 @@ def prepare(n: int) -> None:
 
 
 def _environment(tmp: Path, redis_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("SENTRY_DSN",)}
+    """chat_latency's server environment, with this benchmark's database and a real worker."""
+    env = server_environment(tmp, postgres=True, redis_url=redis_url)
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="benchmark-only-secret-key-0123456789-abcdefghijklmnop",
         DATABASE_URL=DATABASE_URL,
-        REDIS_URL=redis_url,
         CELERY_BROKER_URL=redis_url,
         CELERY_TASK_ALWAYS_EAGER="false",
-        LIFELINE_VAR_DIR=str(tmp),
-        LIFELINE_MEDIA_ROOT=str(tmp / "media"),
-        LIFELINE_HTTPS="false",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        LIFELINE_THROTTLE_USER="100000000/min",
         LIFELINE_LOG_LEVEL="WARNING",
-        LOG_LEVEL="WARNING",
-        LOG_FORMAT="text",
     )
     return env
-
-
-def _pg(sql: str) -> None:
-    import psycopg  # noqa: PLC0415
-
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _reset_cooldown() -> None:

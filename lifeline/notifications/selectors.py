@@ -46,18 +46,21 @@ def notification_get_for(*, actor: User, notification_id: UUID | str) -> Notific
     )
 
 
-def unread_count_for(*, actor: User) -> int:
+def _unread() -> QuerySet[Notification]:
     return Notification.objects.filter(
-        recipient=actor, in_inbox=True, archived_at__isnull=True, read_at__isnull=True
-    ).count()
+        in_inbox=True, archived_at__isnull=True, read_at__isnull=True
+    )
+
+
+def unread_count_for(*, actor: User) -> int:
+    return _unread().filter(recipient=actor).count()
 
 
 def unread_counts_for(*, user_ids: Sequence[Any]) -> dict[Any, int]:
     """`unread_count_for` of several users in one query (users with none are absent)."""
     return dict(
-        Notification.objects.filter(
-            recipient_id__in=user_ids, in_inbox=True, archived_at__isnull=True, read_at__isnull=True
-        )
+        _unread()
+        .filter(recipient_id__in=user_ids)
         .order_by()
         .values("recipient_id")
         .annotate(n=Count("pk"))

@@ -95,8 +95,7 @@ def notify_many(
     quiet: dict[Any, QuietHours] = {}
     if not critical and any(recipient.is_active for recipient in recipients):
         quiet = {
-            q.user_id: q
-            for q in QuietHours.objects.filter(user_id__in=user_ids, enabled=True).order_by("pk")
+            q.user_id: q for q in QuietHours.objects.filter(user_id__in=user_ids, enabled=True)
         }
     pending = []
     for recipient, context in zip(recipients, contexts, strict=True):
@@ -167,12 +166,17 @@ def notify_many(
                 and (delivery.notification_id, delivery.channel) not in deferred
             ):
                 enqueue(delivery_id=delivery.pk, critical=critical)
-        inbox = [n for n in notifications if n.in_inbox]
+        inbox = [
+            (notification, language)
+            for notification, (_recipient, _data, language, _in_app) in zip(
+                notifications, pending, strict=True
+            )
+            if notification.in_inbox
+        ]
         if inbox:
-            unread = unread_counts_for(user_ids=[n.recipient_id for n in inbox])
-            languages = {r.pk: language for r, _data, language, _in_app in pending}
-            for notification in inbox:
-                with override(languages[notification.recipient_id]):
+            unread = unread_counts_for(user_ids=[n.recipient_id for n, _language in inbox])
+            for notification, language in inbox:
+                with override(language):
                     event = events.notification_created(
                         notification, unread_count=unread.get(notification.recipient_id, 0)
                     )

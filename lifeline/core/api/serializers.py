@@ -62,9 +62,7 @@ _NESTING = (
 )
 
 
-def _copy_field(
-    field: serializers.Field[Any, Any, Any, Any],
-) -> serializers.Field[Any, Any, Any, Any]:
+def _copy_field(field: _Field) -> _Field:
     """A per-instance copy of an unbound prototype field. A plain field holds only its
     options (read, never written, by an output field); binding sets the copy's own name,
     parent and source, so a shallow copy is enough and costs a fraction of DRF's deep copy,

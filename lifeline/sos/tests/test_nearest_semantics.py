@@ -259,6 +259,8 @@ def test_postgresql_prepares_the_statement_once_per_connection(org: Any) -> None
     added = [s for s in prepared() if s not in before]
     assert len(added) == 1  # planned once, executed three times
     assert "sos_helperprofile" in added[0]
-    # Django's own cursors still bind on the client and prepare nothing.
-    assert HelperProfile.objects.filter(user__in=[]).count() == 0
+    # Django's own cursors still bind on the client and prepare nothing, however often the
+    # same query runs (psycopg's default would prepare it from the fifth run).
+    for _ in range(6):
+        assert HelperProfile.objects.filter(opted_in=True).count() == 3
     assert len(prepared()) == len(before) + 1
