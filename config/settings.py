@@ -343,6 +343,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "lifeline.core.api.errors.exception_handler",
+    # DRF's JSON parser with a nesting limit (400 json_too_deep instead of a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "lifeline.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "lifeline.core.api.throttling.AnonRateThrottle",
         "lifeline.core.api.throttling.UserRateThrottle",

@@ -7,6 +7,7 @@ from lifeline.ops import views as ops_views
 from lifeline.web import views as web_views
 
 # /api/... errors are problem+json; pages get Django's (templates/404.html, 500.html if any).
+handler400 = "lifeline.ops.views.bad_request"
 handler404 = "lifeline.ops.views.page_not_found"
 handler500 = "lifeline.ops.views.server_error"
 

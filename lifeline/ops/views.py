@@ -1,22 +1,30 @@
-"""Health probes, the protected Prometheus endpoint and the project's 404/500 handlers."""
+"""Health probes, the protected Prometheus endpoint and the project's 400/404/500 handlers."""
 
 from __future__ import annotations
 
 import functools
 import hmac
 import ipaddress
+import sys
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.utils.decorators import method_decorator
+from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View, defaults
 from django.views.decorators.cache import never_cache
 from django_guid import get_guid
 from django_prometheus.exports import ExportToDjangoView
 
+from lifeline.core.api.errors import (
+    DATABASE_UNAVAILABLE_ERRORS,
+    SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+)
 from lifeline.ops import health
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -133,8 +141,68 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 handler (SuspiciousOperation, BadRequest), as problem details on /api/.
+
+    A body over `DATA_UPLOAD_MAX_MEMORY_SIZE` is 413 `request_too_large`; too many form
+    fields or files is 400 `too_many_fields`; any other refused request 400 `bad_request`.
+    """
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return problem_response(
+            status=413,
+            code="request_too_large",
+            title=_("Request too large"),
+            detail=_("The request body exceeds the size limit."),
+        )
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        return problem_response(
+            status=400,
+            code="too_many_fields",
+            title=_("Malformed request"),
+            detail=_("The request has too many fields or files."),
+        )
+    return problem_response(status=400, code="bad_request", title=_("Malformed request"))
+
+
+_UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><h1>{title}</h1><p>{detail}</p></body></html>
+"""
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After while the database is unreachable: problem details on /api/,
+    a bare page elsewhere (no template: its context processors would query the database)."""
+    retry_after = str(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS)
+    title = _("Service unavailable")
+    detail = _("The service is temporarily unavailable. Try again shortly.")
+    response: HttpResponse
+    if _is_api(request):
+        response = problem_response(
+            status=503, code="service_unavailable", title=title, detail=detail
+        )
+    else:
+        page = _UNAVAILABLE_PAGE.format(
+            lang=escape(get_language() or settings.LANGUAGE_CODE),
+            title=escape(title),
+            detail=escape(detail),
+        )
+        response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = retry_after
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Never touch the database or templates here: they may be what failed."""
+    """Never touch the database or templates here: they may be what failed.
+
+    Django calls this inside its `except` block, so the exception is at hand: an unreachable
+    database raised outside a DRF view (in a page, or a middleware such as the session
+    lookup) answers 503 `service_unavailable`, like the API's exception handler does.
+    """
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE_ERRORS):
+        return service_unavailable(request)
     if _is_api(request):
         extra = {"request_id": guid} if (guid := get_guid()) else {}
         return problem_response(

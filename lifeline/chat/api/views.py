@@ -7,7 +7,7 @@ from uuid import UUID
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,6 +35,7 @@ from lifeline.core.api.pagination import (
     TableLimitOffsetPagination,
     paginate,
 )
+from lifeline.core.api.parsers import JSONParser
 from lifeline.core.exceptions import NotFound
 from lifeline.realtime import presence
 

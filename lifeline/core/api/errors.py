@@ -2,14 +2,22 @@
 
 One handler maps DomainError, DRF exceptions, Django ValidationError, PermissionDenied and
 Http404. Field errors (400 only) go in `errors` as `{field: [message, ...]}`.
+
+A database that cannot be reached (`OperationalError`, `InterfaceError`: the server is down,
+restarting, refusing connections, or a statement was cancelled) answers 503
+`service_unavailable` with `Retry-After`, not 500: the client should retry, and nothing
+about the request was wrong. Django drops the broken connection at the end of the request
+(`CONN_HEALTH_CHECKS`), so the first request after the database is back succeeds.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf
@@ -18,7 +26,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from lifeline.core.exceptions import DomainError
 
+logger = logging.getLogger(__name__)
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+# What a client is told to wait after a 503 `service_unavailable` (database unreachable).
+SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 
 _DRF_CODES: dict[type[drf.APIException], tuple[str, str]] = {
     drf.NotAuthenticated: ("not_authenticated", "Authentication required"),
@@ -75,8 +89,22 @@ def _flatten_value(value: Any) -> Any:
     return [str(value)]
 
 
+def service_unavailable() -> Response:
+    """503 `service_unavailable` with `Retry-After`: a dependency (the database) is down."""
+    return problem(
+        status=503,
+        code="service_unavailable",
+        title=_("Service unavailable"),
+        detail=_("The service is temporarily unavailable. Try again shortly."),
+        headers={"Retry-After": str(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS)},
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF EXCEPTION_HANDLER: every error leaves as application/problem+json."""
+    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+        logger.warning("database.unavailable", exc_info=exc)
+        return service_unavailable()
     if isinstance(exc, DomainError):
         return problem(
             status=exc.http_status,

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.urls import handler404, handler500
+from config.urls import handler400, handler404, handler500
 from config.urls import urlpatterns as project_urlpatterns
 from lifeline.core.api.throttling import AnonRateThrottle, UserRateThrottle
 
@@ -57,4 +57,4 @@ urlpatterns = [
     *project_urlpatterns,
 ]
 
-__all__ = ["handler404", "handler500", "urlpatterns"]
+__all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
