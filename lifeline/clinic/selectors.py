@@ -252,12 +252,44 @@ def evaluation_for_assessment(assessment: Assessment) -> Evaluation | None:
     return Evaluation.objects.filter(assessment=assessment).first()
 
 
-def current_decisions(evaluation: Evaluation) -> dict[str, Any]:
-    """The latest decision per rule id (the log keeps every earlier one)."""
-    current: dict[str, Any] = {}
+def suggestion_key(suggestion: Any) -> tuple[str, str]:
+    """What identifies one suggestion of an evaluation, and a decision on it: (rule id, option).
+
+    A rule may suggest several options (T-6: support, referral, avoid benzodiazepines), so
+    the rule id alone names none of them. Takes an engine suggestion dict or a decision.
+    """
+    if isinstance(suggestion, dict):
+        return str(suggestion.get("rule_id") or ""), str(suggestion.get("option") or "")
+    return str(suggestion.rule_id), str(suggestion.option)
+
+
+def evaluation_suggestions(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The evaluation's suggestions, each with the physician's decision on it (spec §C.9).
+
+    The one place that matches decisions to suggestions: each entry is the engine's dict
+    (never edited) plus `key` (`suggestion_key`), `decision` (the latest `SuggestionDecision`
+    on that rule id *and* option, or None) and `history` (every decision on it, oldest
+    first). Uses `evaluation.decisions.all()`, so `prefetch_related("decisions")` keeps it
+    query-free. A logged decision that names no suggestion of the evaluation matches none.
+    """
+    history: dict[tuple[str, str], list[Any]] = {}
     for decision in evaluation.decisions.all():  # ordered by created_at, id
-        current[decision.rule_id] = decision
-    return current
+        history.setdefault(suggestion_key(decision), []).append(decision)
+    out: list[dict[str, Any]] = []
+    for suggestion in evaluation.suggestions or []:
+        if not isinstance(suggestion, dict):
+            continue
+        key = suggestion_key(suggestion)
+        decisions = history.get(key, [])
+        out.append(
+            {
+                **suggestion,
+                "key": key,
+                "decision": decisions[-1] if decisions else None,
+                "history": decisions,
+            }
+        )
+    return out
 
 
 LABEL_STATUS_BY_ACTION = {

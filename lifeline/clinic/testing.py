@@ -24,6 +24,7 @@ from lifeline.clinic.models import (
     LegalDocumentKind,
     Patient,
     Score,
+    SuggestionDecision,
 )
 
 
@@ -85,6 +86,19 @@ class EvaluationFactory(factory.django.DjangoModelFactory):
     suggestions = factory.LazyFunction(
         lambda: [{"rule_id": "T-0", "option": "education"}, {"rule_id": "T-1a"}]
     )
+
+
+class SuggestionDecisionFactory(factory.django.DjangoModelFactory):
+    """A row of the decision log, written directly (the service checks who may decide)."""
+
+    class Meta:
+        model = SuggestionDecision
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    rule_id = "T-0"
+    option = "education"
+    action = "accepted"
+    actor = factory.SubFactory(UserFactory)
 
 
 def doctor_in(organization: Any, **user_fields: Any) -> Any:

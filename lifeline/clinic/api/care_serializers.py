@@ -20,7 +20,7 @@ from lifeline.clinic.models import (
     Sex,
     StrokeType,
 )
-from lifeline.clinic.selectors import evaluation_labels
+from lifeline.clinic.selectors import evaluation_labels, evaluation_suggestions
 from lifeline.clinic.services.assessments import INSTRUMENTS
 from lifeline.core.api.serializers import ModelOutput
 
@@ -231,6 +231,15 @@ class LabelStatusOutput(serializers.Serializer[Any]):
     history = LabelHistoryOutput(many=True)
 
 
+class SuggestionStatusOutput(serializers.Serializer[Any]):
+    rule_id = serializers.CharField()
+    option = serializers.CharField(allow_blank=True)
+    decision = SuggestionDecisionOutput(
+        allow_null=True,
+        help_text="The latest decision on this rule id and option, or null while undecided.",
+    )
+
+
 class EvaluationOutput(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     patient_id = serializers.UUIDField()
@@ -249,6 +258,20 @@ class EvaluationOutput(serializers.Serializer[Any]):
     label_status = serializers.SerializerMethodField(
         help_text="Each label with its current clinician status and decision history."
     )
+    suggestion_status = serializers.SerializerMethodField(
+        help_text=(
+            "Each suggestion, in the order of `suggestions`, with its current decision: a "
+            "decision belongs to one rule id and option (a rule may suggest several options)."
+        )
+    )
+
+    @extend_schema_field(SuggestionStatusOutput(many=True))
+    def get_suggestion_status(self, obj: Evaluation) -> list[dict[str, Any]]:
+        rows = [
+            {"rule_id": s["key"][0], "option": s["key"][1], "decision": s["decision"]}
+            for s in evaluation_suggestions(obj)
+        ]
+        return list(SuggestionStatusOutput(rows, many=True).data)
 
     @extend_schema_field(LabelStatusOutput(many=True))
     def get_label_status(self, obj: Evaluation) -> list[dict[str, Any]]:

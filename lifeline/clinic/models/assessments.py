@@ -183,7 +183,9 @@ class DecisionAction(models.TextChoices):
 class SuggestionDecision(models.Model):
     """A physician's decision on one suggestion of an evaluation. Append-only log.
 
-    The latest row per (evaluation, rule_id) is the current decision; earlier rows stay.
+    A suggestion is a rule id *and* an option (T-6 suggests three options). The latest row
+    per (evaluation, rule_id, option) is that suggestion's current decision; earlier rows
+    stay. `selectors.evaluation_suggestions` is the one reader that matches them.
     """
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="decisions")

@@ -37,7 +37,7 @@ from lifeline.clinic.models import (
     Score,
     SuggestionDecision,
 )
-from lifeline.clinic.selectors import previous_scores
+from lifeline.clinic.selectors import previous_scores, suggestion_key
 from lifeline.clinic.services.clinical import clinical_snapshot
 from lifeline.core.exceptions import InvalidInput
 
@@ -370,20 +370,40 @@ def assessment_submit(
     return evaluation
 
 
-def _suggestion(evaluation: Evaluation, rule_id: str) -> dict[str, Any] | None:
-    for suggestion in evaluation.suggestions:
-        if isinstance(suggestion, dict) and suggestion.get("rule_id") == rule_id:
-            return suggestion
-    return None
+def _suggestion(
+    evaluation: Evaluation, rule_id: str, option: str
+) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
+    """The one suggestion a decision names, or the field errors saying why there is none.
+
+    Without an option, a rule that made a single suggestion names it; a rule with several
+    options (T-6) needs the option.
+    """
+    of_rule = [
+        s for s in evaluation.suggestions if isinstance(s, dict) and s.get("rule_id") == rule_id
+    ]
+    if not of_rule:
+        return None, {"rule_id": [_("This evaluation has no such suggestion.")]}
+    if option:
+        match = [s for s in of_rule if str(s.get("option") or "") == option]
+        if not match:
+            return None, {"option": [_("This rule made no such suggestion in the evaluation.")]}
+        return match[0], {}
+    if len(of_rule) > 1:
+        return None, {"option": [_("This rule made several suggestions: choose one.")]}
+    return of_rule[0], {}
 
 
 def _blocked(suggestion: dict[str, Any], evaluation: Evaluation) -> bool:
     entries = list(suggestion.get("safety") or [])
-    rule_id = suggestion.get("rule_id")
+    rule_id, option = suggestion_key(suggestion)
     entries += [
         s
         for s in evaluation.safety
-        if isinstance(s, dict) and rule_id in (s.get("applies_to") or s.get("suggestions") or [])
+        if isinstance(s, dict)
+        and (
+            rule_id in (s.get("applies_to") or s.get("suggestions") or [])
+            or (option and s.get("option") == option)
+        )
     ]
     return any(isinstance(s, dict) and s.get("level") == "BLOCK" for s in entries)
 
@@ -402,15 +422,14 @@ def decision_record(
 ) -> SuggestionDecision:
     """Append the physician's decision on one suggestion (accept / modify / reject).
 
-    Rejecting or modifying needs a reason; so does accepting a suggestion a safety rule
-    blocks (an explicit override).
+    A suggestion is a rule id and an option (`selectors.suggestion_key`); the option may be
+    left out only when the rule made one suggestion (it is then stored). Rejecting or
+    modifying needs a reason; so does accepting a suggestion a safety rule blocks (an
+    explicit override).
     """
     if not permissions.can_act_clinically(actor, evaluation.patient):
         raise ClinicForbidden()
-    suggestion = _suggestion(evaluation, rule_id)
-    errors: dict[str, list[str]] = {}
-    if suggestion is None:
-        errors["rule_id"] = [_("This evaluation has no such suggestion.")]
+    suggestion, errors = _suggestion(evaluation, rule_id, (option or "").strip())
     if action not in DecisionAction.values:
         errors["action"] = [_("Unknown action.")]
     reason = (reason or "").strip()
@@ -426,12 +445,13 @@ def decision_record(
         and not reason
     ):
         errors["reason"] = [_("A safety rule blocks this option: give the override reason.")]
-    if errors:
+    if errors or suggestion is None:
         raise InvalidInput(errors=errors)
+    option = suggestion_key(suggestion)[1][:200]
     decision = SuggestionDecision.objects.create(
         evaluation=evaluation,
         rule_id=rule_id,
-        option=option[:200],
+        option=option,
         action=action,
         reason=reason,
         modification=modification,
@@ -443,6 +463,6 @@ def decision_record(
         target=evaluation,
         organization=evaluation.patient.organization_id,
         request=request,
-        metadata={"rule_id": rule_id, "decision": action},
+        metadata={"rule_id": rule_id, "option": option, "decision": action},
     )
     return decision

@@ -271,8 +271,8 @@ def test_decisions_are_append_only_and_need_reasons(team, client_for):
         decision.delete()
 
     evaluation = Evaluation.objects.get(pk=evaluation_id)
-    current = selectors.current_decisions(evaluation)
-    assert current["T-0"].action == "modified"
+    current = {s["key"]: s["decision"] for s in selectors.evaluation_suggestions(evaluation)}
+    assert current[("T-0", "education")].action == "modified"
 
 
 def test_clinic_admin_reads_but_cannot_decide(team, client_for):

@@ -584,6 +584,12 @@ def evaluation_review(request: HttpRequest, evaluation_id: Any) -> HttpResponse:
     return _evaluation_page(request, user, evaluation)
 
 
+def _anchor(key: tuple[str, str]) -> str:
+    """The page anchor of one suggestion (rule id + option: T-6 has three)."""
+    rule_id, option = key
+    return f"{rule_id}-{option}" if option else rule_id
+
+
 def _evaluation_page(
     request: HttpRequest,
     user: User,
@@ -598,38 +604,37 @@ def _evaluation_page(
             raise PermissionDenied
         if "label_code" in request.POST:
             return _label_decision_post(request, user, evaluation)
-        rule_id = request.POST.get("rule_id", "")
+        key = (request.POST.get("rule_id", ""), request.POST.get("option", ""))
         try:
-            assessment_services.decision_record(
+            decision = assessment_services.decision_record(
                 actor=user,
                 evaluation=evaluation,
-                rule_id=rule_id,
+                rule_id=key[0],
                 action=request.POST.get("action", ""),
                 reason=request.POST.get("reason", ""),
                 modification=request.POST.get("modification", ""),
-                option=request.POST.get("option", ""),
+                option=key[1],
                 request=request,
             )
         except DomainError as exc:
-            form_errors[rule_id] = [m for ms in (exc.errors or {}).values() for m in ms]
+            form_errors[_anchor(key)] = [m for ms in (exc.errors or {}).values() for m in ms]
         else:
             messages.success(request, _("Decision recorded."))
             return redirect(
                 reverse("clinic-web:evaluation-review", kwargs={"evaluation_id": evaluation.pk})
-                + f"#s-{rule_id}"
+                + f"#s-{_anchor(selectors.suggestion_key(decision))}"
             )
     audit.record_access(actor=user, target=evaluation, request=request)
-    decisions = selectors.current_decisions(evaluation)
-    history = list(evaluation.decisions.all())
     suggestions = []
-    for suggestion in evaluation.suggestions:
-        if not isinstance(suggestion, dict):
-            continue
+    titles: dict[tuple[str, str], str] = {}
+    for suggestion in selectors.evaluation_suggestions(evaluation):
         rule_id = str(suggestion.get("rule_id", ""))
+        titles[suggestion["key"]] = _label(suggestion.get("title")) or suggestion.get("option", "")
         suggestions.append(
             {
                 "rule_id": rule_id,
-                "title": _label(suggestion.get("title")) or suggestion.get("option", ""),
+                "anchor": _anchor(suggestion["key"]),
+                "title": titles[suggestion["key"]],
                 "text": _label(suggestion.get("text")),
                 "line": suggestion.get("line", ""),
                 "evidence_tag": suggestion.get("evidence_tag", ""),
@@ -638,8 +643,8 @@ def _evaluation_page(
                 "safety": _safety_view(suggestion.get("safety", [])),
                 "displayed": suggestion.get("displayed", True),
                 "reason_if_collapsed": _label(suggestion.get("reason_if_collapsed")),
-                "decision": decisions.get(rule_id),
-                "errors": form_errors.get(rule_id, []),
+                "decision": suggestion["decision"],
+                "errors": form_errors.get(_anchor(suggestion["key"]), []),
                 "option": suggestion.get("option", ""),
             }
         )
@@ -670,7 +675,11 @@ def _evaluation_page(
             "suggestions": suggestions,
             "safety": _safety_view(evaluation.safety),
             "follow_up": follow_up,
-            "history": history,
+            # The log names the suggestion each decision is on (rule id + option).
+            "history": [
+                {"decision": d, "title": titles.get(selectors.suggestion_key(d), d.option)}
+                for d in evaluation.decisions.all()
+            ],
             "can_act": can_act,
             "actions": DecisionAction.choices,
             "label_actions": LabelAction.choices,
