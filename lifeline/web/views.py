@@ -128,6 +128,7 @@ def _complete(request: HttpRequest, outcome: LoginOutcome) -> HttpResponse:
             max_age=settings.LANGUAGE_COOKIE_AGE,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         )
     return response
 
