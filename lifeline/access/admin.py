@@ -51,13 +51,22 @@ class MembershipAddForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         organization, role = cleaned.get("organization"), cleaned.get("role")
-        if (
-            self.request is not None
-            and organization is not None
-            and role
-            and not can_grant_role(self.request.user, organization, role)
-        ):
+        user = cleaned.get("user")
+        if self.request is None or organization is None or not role or user is None:
+            return cleaned
+        if not can_grant_role(self.request.user, organization, role):
             raise forms.ValidationError(_("You may not grant this role in this organization."))
+        try:
+            services.membership_grant_check(
+                actor=self.request.user,
+                organization=organization,
+                user=user,
+                role=role,
+            )
+        except DomainError as exc:
+            raise forms.ValidationError(
+                [m for ms in (exc.errors or {}).values() for m in ms] or exc.detail
+            ) from exc
         return cleaned
 
 

@@ -34,6 +34,26 @@ class OrganizationKind(models.TextChoices):
     PLATFORM = "platform", _("Platform")
 
 
+# The roles that exist in each kind of organization: the only roles that can be granted in
+# one (by anyone, platform administrators included). A role belongs to exactly one kind.
+ROLES_BY_KIND: dict[str, frozenset[str]] = {
+    OrganizationKind.CLINIC: frozenset({Role.PATIENT, Role.DOCTOR, Role.CLINIC_ADMIN}),
+    OrganizationKind.SOS_SERVICE: frozenset({Role.DEVICE_OWNER, Role.HELPER, Role.SOS_ADMIN}),
+    OrganizationKind.AMBULANCE_STATION: frozenset(
+        {Role.DISPATCHER, Role.CREW, Role.AMBULANCE_ADMIN}
+    ),
+    OrganizationKind.SERVICE_COMPANY: frozenset(
+        {Role.OPERATOR, Role.MASTER, Role.MANAGER, Role.DIRECTOR}
+    ),
+    OrganizationKind.MARKETPLACE: frozenset(
+        {Role.SELLER, Role.BUYER, Role.FREELANCER, Role.MODERATOR}
+    ),
+    OrganizationKind.PLATFORM: frozenset({Role.PLATFORM_ADMIN}),
+}
+
+# The kind of organization each role belongs to (ROLES_BY_KIND read the other way).
+ROLE_KIND: dict[str, str] = {role: kind for kind, roles in ROLES_BY_KIND.items() for role in roles}
+
 # Roles that administer their organization (see members, approve memberships, read audit).
 ADMIN_ROLES = frozenset(
     {

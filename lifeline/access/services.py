@@ -3,6 +3,17 @@
 The services check authorization themselves (defence in depth: the API, the admin and
 management commands all come through here); callers that show 404 for out-of-scope
 objects must load them through the selectors first.
+
+Rules of a direct grant (`membership_grant_check`), in this order:
+- the role exists in the organization's kind (`enums.ROLES_BY_KIND`), for everyone;
+- an organization admin grants only to people who already have a membership row here
+  (active, pending request or revoked): a person from outside joins by an invitation they
+  accept (the clinic's patient invitation, the doctor's registration request), never by an
+  admin's say-so; an unknown user id is answered the same, so no id reveals an account;
+- an organization admin never grants or approves a role for themselves.
+Platform administrators are exempt from the last two (they set up organizations).
+The last active administrator of an organization cannot be revoked (`LastAdmin`): there is
+no in-place role change, so a demotion is a revoke and is refused alike.
 """
 
 from __future__ import annotations
@@ -12,16 +23,21 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from lifeline.access.enums import ADMIN_ROLES, OrganizationKind, Role
+from lifeline.access.enums import ADMIN_ROLES, ROLES_BY_KIND, Role
 from lifeline.access.exceptions import (
     AccessForbidden,
+    InvitationRequired,
+    LastAdmin,
     MembershipExists,
     MembershipRevoked,
     RoleNotAllowed,
+    SelfGrantForbidden,
 )
 from lifeline.access.models import Membership, Organization
 from lifeline.access.permissions import can_grant_role, is_platform_admin
+from lifeline.accounts.enums import UserStatus
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 
@@ -44,6 +60,60 @@ def _membership_state(membership: Membership | None) -> dict[str, Any]:
 def _ensure_may_grant(*, actor: Any, organization: Organization, role: str) -> None:
     if not can_grant_role(actor, organization, role):
         raise AccessForbidden()
+
+
+def _role_not_allowed() -> RoleNotAllowed:
+    return RoleNotAllowed(errors={"role": [_("This role cannot be granted in this organization.")]})
+
+
+def _ensure_may_activate(
+    *, actor: Any, organization: Organization, user_id: Any, role: str
+) -> bool:
+    """The checks shared by a grant and an approval (see the module notes).
+
+    Returns whether `actor` is a platform administrator (exempt from the member rules).
+    """
+    _ensure_may_grant(actor=actor, organization=organization, role=role)
+    if role not in ROLES_BY_KIND.get(organization.kind, frozenset()):
+        raise _role_not_allowed()
+    if is_platform_admin(actor):
+        return True
+    if user_id is not None and user_id == getattr(actor, "pk", None):
+        raise SelfGrantForbidden()
+    return False
+
+
+def membership_grant_check(
+    *, actor: Any, organization: Organization, user: User | None, role: str
+) -> None:
+    """Raise the DomainError `membership_grant` would raise before writing anything.
+
+    `user` None stands for an unknown user id: anyone but a platform admin gets the same
+    `InvitationRequired` as for an existing outsider (the caller tells platform admins).
+    """
+    if role not in Role.values:
+        raise _role_not_allowed()
+    platform_admin = _ensure_may_activate(
+        actor=actor, organization=organization, user_id=getattr(user, "pk", None), role=role
+    )
+    if platform_admin:
+        return
+    # Any row counts: an active member, a pending request, a revoked (suspended) member.
+    known = (
+        user is not None
+        and Membership.objects.filter(user=user, organization=organization).exists()
+    )
+    if not known:
+        raise InvitationRequired(
+            errors={
+                "user_id": [
+                    _(
+                        "Only members of this organization can be given a role here; "
+                        "invite this person instead."
+                    )
+                ]
+            }
+        )
 
 
 def _locked_membership(*, user: User, organization: Organization, role: str) -> Membership | None:
@@ -102,16 +172,12 @@ def membership_grant(
     """Give `user` the `role` in `organization`, active and approved at once.
 
     A pending request for the same role is approved and a revoked one reinstated. Raises
-    MembershipExists if the user already holds the role, AccessForbidden if `actor`
-    may not grant it, RoleNotAllowed for an unknown role or a `platform_admin` outside a
-    platform organization.
+    (see `membership_grant_check` and the module notes) AccessForbidden if `actor` may not
+    grant in this organization, RoleNotAllowed for a role outside the organization's kind,
+    SelfGrantForbidden, InvitationRequired for a person who is not a member, and
+    MembershipExists if the user already holds the role.
     """
-    if role not in Role.values:
-        raise RoleNotAllowed(errors={"role": [str(RoleNotAllowed.title)]})
-    _ensure_may_grant(actor=actor, organization=organization, role=role)
-    if role == Role.PLATFORM_ADMIN and organization.kind != OrganizationKind.PLATFORM:
-        raise RoleNotAllowed(errors={"role": [str(RoleNotAllowed.title)]})
-
+    membership_grant_check(actor=actor, organization=organization, user=user, role=role)
     membership = _locked_membership(user=user, organization=organization, role=role)
     if membership is not None and membership.is_active:
         raise MembershipExists()
@@ -142,8 +208,8 @@ def membership_admit(
     Idempotent: an active membership is returned unchanged; a pending or revoked one is
     activated. Never used for administrative roles or `platform_admin`.
     """
-    if role not in Role.values or role == Role.PLATFORM_ADMIN or role in ADMIN_ROLES:
-        raise RoleNotAllowed(errors={"role": [str(RoleNotAllowed.title)]})
+    if role in ADMIN_ROLES or role not in ROLES_BY_KIND.get(organization.kind, frozenset()):
+        raise _role_not_allowed()
     membership = _locked_membership(user=user, organization=organization, role=role)
     if membership is not None and membership.is_active:
         return membership
@@ -190,9 +256,16 @@ def membership_approve(
 ) -> Membership:
     """Approve a pending membership (sets `approved_at`, activates it). Idempotent.
 
-    Raises MembershipRevoked for a revoked membership (grant it again instead).
+    Raises MembershipRevoked for a revoked membership (grant it again instead), and what
+    a grant of the role would raise (RoleNotAllowed, SelfGrantForbidden); the pending
+    request is the member's consent, so no invitation is needed.
     """
-    _ensure_may_grant(actor=actor, organization=membership.organization, role=membership.role)
+    _ensure_may_activate(
+        actor=actor,
+        organization=membership.organization,
+        user_id=membership.user_id,
+        role=membership.role,
+    )
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.revoked_at is not None:
         raise MembershipRevoked()
@@ -214,18 +287,42 @@ def membership_approve(
     return membership
 
 
+def _ensure_not_last_admin(membership: Membership) -> None:
+    """Refuse to revoke the last active admin membership held by an active user.
+
+    The organization's active admin rows are locked in pk order first, so two admins revoking
+    each other at once cannot both succeed. Caller holds a transaction.
+    """
+    admins = list(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(
+            organization_id=membership.organization_id,
+            role__in=list(ADMIN_ROLES),
+            is_active=True,
+        )
+        .order_by("pk")
+        .values_list("pk", "user__status")
+    )
+    if not any(status == UserStatus.ACTIVE for pk, status in admins if pk != membership.pk):
+        raise LastAdmin()
+
+
 @transaction.atomic
 def membership_revoke(
     *, actor: Any, membership: Membership, request: HttpRequest | None = None
 ) -> Membership:
     """Deactivate a membership; a pending request is thereby refused. Idempotent.
 
-    The row is kept, so the audit trail and `approved_at` history stay meaningful.
+    The row is kept, so the audit trail and `approved_at` history stay meaningful. Raises
+    LastAdmin for the organization's last active administrator (by anyone, platform admins
+    included: grant another admin first, or deactivate the organization).
     """
     _ensure_may_grant(actor=actor, organization=membership.organization, role=membership.role)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.revoked_at is not None:
         return membership
+    if membership.is_active and membership.role in ADMIN_ROLES:
+        _ensure_not_last_admin(membership)
     before = _membership_state(membership)
     membership.is_active = False
     membership.revoked_at = timezone.now()

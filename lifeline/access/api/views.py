@@ -1,4 +1,10 @@
-"""Organizations and memberships. Out-of-scope ids are 404; non-managers get 403."""
+"""Organizations and memberships. Out-of-scope ids are 404; non-managers get 403.
+
+Error codes: `access.forbidden` (403), `access.self_grant_forbidden` (403),
+`access.role_not_allowed` (400, `errors.role`), `access.invitation_required` (400,
+`errors.user_id`: the person is not a member here, or no such user), `access.membership_exists`
+(409), `access.membership_revoked` (409), `access.last_admin` (409).
+"""
 
 from __future__ import annotations
 
@@ -37,6 +43,8 @@ def _managed_organization(request: Request, organization_id: UUID) -> Organizati
 
 
 class OrganizationListApi(APIView):
+    pagination_class = TableLimitOffsetPagination
+
     @extend_schema(tags=TAGS, responses={200: OrganizationOutput(many=True)})
     def get(self, request: Request) -> Response:
         return paginate(
@@ -44,7 +52,6 @@ class OrganizationListApi(APIView):
             serializer_class=OrganizationOutput,
             request=request,
             view=self,
-            pagination_class=TableLimitOffsetPagination,
         )
 
 
@@ -60,6 +67,8 @@ class OrganizationDetailApi(APIView):
 class MembershipListApi(APIView):
     """GET lists the memberships (member managers only); POST grants one."""
 
+    pagination_class = TableLimitOffsetPagination
+
     @extend_schema(
         tags=TAGS,
         operation_id="access_organization_memberships_list",
@@ -72,7 +81,6 @@ class MembershipListApi(APIView):
             serializer_class=MembershipOutput,
             request=request,
             view=self,
-            pagination_class=TableLimitOffsetPagination,
         )
 
     @extend_schema(
@@ -81,6 +89,10 @@ class MembershipListApi(APIView):
         request=MembershipGrantInput,
         responses={
             201: MembershipOutput,
+            400: OpenApiResponse(
+                description="validation_error, access.role_not_allowed, access.invitation_required"
+            ),
+            403: OpenApiResponse(description="access.forbidden, access.self_grant_forbidden"),
             409: OpenApiResponse(description="access.membership_exists"),
         },
     )
@@ -89,20 +101,34 @@ class MembershipListApi(APIView):
         data = MembershipGrantInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = User.objects.filter(pk=data.validated_data["user_id"]).first()
+        role = data.validated_data["role"]
         if user is None:
+            # An unknown id is refused as a non-member would be (platform admins are told).
+            services.membership_grant_check(
+                actor=request.user, organization=organization, user=None, role=role
+            )
             raise InvalidInput(errors={"user_id": [_("No such user.")]})
         membership = services.membership_grant(
             actor=request.user,
             organization=organization,
             user=user,
-            role=data.validated_data["role"],
+            role=role,
             request=request._request,
         )
         return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
 
 
 class MembershipApproveApi(APIView):
-    @extend_schema(tags=TAGS, request=None, responses={200: MembershipOutput})
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={
+            200: MembershipOutput,
+            400: OpenApiResponse(description="access.role_not_allowed"),
+            403: OpenApiResponse(description="access.forbidden, access.self_grant_forbidden"),
+            409: OpenApiResponse(description="access.membership_revoked"),
+        },
+    )
     def post(self, request: Request, organization_id: UUID, membership_id: int) -> Response:
         organization = _managed_organization(request, organization_id)
         membership = selectors.membership_get_for(
@@ -115,7 +141,15 @@ class MembershipApproveApi(APIView):
 
 
 class MembershipRevokeApi(APIView):
-    @extend_schema(tags=TAGS, request=None, responses={200: MembershipOutput})
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={
+            200: MembershipOutput,
+            403: OpenApiResponse(description="access.forbidden"),
+            409: OpenApiResponse(description="access.last_admin"),
+        },
+    )
     def post(self, request: Request, organization_id: UUID, membership_id: int) -> Response:
         organization = _managed_organization(request, organization_id)
         membership = selectors.membership_get_for(

@@ -7,34 +7,12 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from lifeline.access.enums import OrganizationKind, Role
+from lifeline.access.enums import ROLE_KIND, OrganizationKind, Role
 from lifeline.access.models import Membership, Organization
 from lifeline.accounts.models import User
 from lifeline.accounts.tests.factories import UserFactory
 
 __all__ = ["MembershipFactory", "OrganizationFactory", "UserFactory", "user_with_role"]
-
-# The organization kind each role naturally belongs to, for `user_with_role`.
-ROLE_KINDS: dict[str, str] = {
-    Role.PATIENT: OrganizationKind.CLINIC,
-    Role.DOCTOR: OrganizationKind.CLINIC,
-    Role.CLINIC_ADMIN: OrganizationKind.CLINIC,
-    Role.DEVICE_OWNER: OrganizationKind.SOS_SERVICE,
-    Role.HELPER: OrganizationKind.SOS_SERVICE,
-    Role.SOS_ADMIN: OrganizationKind.SOS_SERVICE,
-    Role.DISPATCHER: OrganizationKind.AMBULANCE_STATION,
-    Role.CREW: OrganizationKind.AMBULANCE_STATION,
-    Role.AMBULANCE_ADMIN: OrganizationKind.AMBULANCE_STATION,
-    Role.OPERATOR: OrganizationKind.SERVICE_COMPANY,
-    Role.MASTER: OrganizationKind.SERVICE_COMPANY,
-    Role.MANAGER: OrganizationKind.SERVICE_COMPANY,
-    Role.DIRECTOR: OrganizationKind.SERVICE_COMPANY,
-    Role.SELLER: OrganizationKind.MARKETPLACE,
-    Role.BUYER: OrganizationKind.MARKETPLACE,
-    Role.FREELANCER: OrganizationKind.MARKETPLACE,
-    Role.MODERATOR: OrganizationKind.MARKETPLACE,
-    Role.PLATFORM_ADMIN: OrganizationKind.PLATFORM,
-}
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -66,7 +44,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 def user_with_role(role: str, organization: Organization | None = None, **user_fields: Any) -> User:
     """A new user holding `role` in `organization` (a new one of the role's kind if None)."""
     if organization is None:
-        organization = OrganizationFactory(kind=ROLE_KINDS.get(role, OrganizationKind.CLINIC))
+        organization = OrganizationFactory(kind=ROLE_KIND.get(role, OrganizationKind.CLINIC))
     user: User = UserFactory(**user_fields)
     MembershipFactory(user=user, organization=organization, role=role)
     return user

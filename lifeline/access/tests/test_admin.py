@@ -93,3 +93,18 @@ def test_organization_change_in_admin_is_audited(client, superuser):
     event = AuditEvent.objects.get()
     assert event.action == "access.organization_updated"
     assert (event.changes["before"]["name"], event.changes["after"]["name"]) == ("Old", "New")
+
+
+def test_admin_refuses_a_role_of_another_organization_kind(client, superuser):
+    clinic = OrganizationFactory()
+    user = UserFactory()
+
+    response = client.post(
+        reverse("admin:access_membership_add"),
+        {"user": str(user.pk), "organization": str(clinic.pk), "role": Role.SOS_ADMIN},
+    )
+
+    assert response.status_code == 200
+    assert "This role cannot be granted in this organization." in response.content.decode()
+    assert not Membership.objects.filter(user=user).exists()
+    assert not AuditEvent.objects.exists()

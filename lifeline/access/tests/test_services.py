@@ -3,12 +3,15 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from lifeline.access.enums import OrganizationKind, Role
+from lifeline.access.enums import ROLES_BY_KIND, OrganizationKind, Role
 from lifeline.access.exceptions import (
     AccessForbidden,
+    InvitationRequired,
+    LastAdmin,
     MembershipExists,
     MembershipRevoked,
     RoleNotAllowed,
+    SelfGrantForbidden,
 )
 from lifeline.access.models import Membership
 from lifeline.access.services import (
@@ -36,7 +39,7 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 def test_grant_creates_an_approved_membership_and_audits_it():
     clinic = OrganizationFactory()
     admin = user_with_role(Role.CLINIC_ADMIN, clinic)
-    doctor = UserFactory()
+    doctor = MembershipFactory(organization=clinic, role=Role.PATIENT).user
 
     membership = membership_grant(actor=admin, organization=clinic, user=doctor, role=Role.DOCTOR)
 
@@ -288,3 +291,89 @@ def test_admit_never_gives_administrative_roles(role):
         )
 
     assert not Membership.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "role"),
+    [
+        (kind, role)
+        for kind in ROLES_BY_KIND
+        for role in sorted(set(Role.values) - ROLES_BY_KIND[kind] - {Role.PLATFORM_ADMIN})
+    ][::5],
+)
+def test_a_role_of_another_kind_is_refused_even_to_a_platform_admin(kind, role):
+    organization = OrganizationFactory(kind=kind)
+    user = UserFactory()
+
+    with pytest.raises(RoleNotAllowed):
+        membership_grant(
+            actor=user_with_role(Role.PLATFORM_ADMIN),
+            organization=organization,
+            user=user,
+            role=role,
+        )
+
+    assert not user.memberships.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_every_role_belongs_to_exactly_one_organization_kind():
+    kinds = [kind for roles in ROLES_BY_KIND.values() for kind in roles]
+
+    assert sorted(kinds) == sorted(Role.values)
+    assert set(ROLES_BY_KIND) == set(OrganizationKind.values)
+
+
+def test_an_organization_admin_grants_only_to_its_members():
+    clinic = OrganizationFactory()
+    admin = user_with_role(Role.CLINIC_ADMIN, clinic)
+    outsider = user_with_role(Role.DOCTOR, OrganizationFactory())
+
+    with pytest.raises(InvitationRequired) as excinfo:
+        membership_grant(actor=admin, organization=clinic, user=outsider, role=Role.DOCTOR)
+
+    assert (excinfo.value.code, excinfo.value.http_status) == ("access.invitation_required", 400)
+    assert not Membership.objects.filter(organization=clinic, user=outsider).exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_an_organization_admin_cannot_grant_itself_another_role():
+    clinic = OrganizationFactory()
+    admin = user_with_role(Role.CLINIC_ADMIN, clinic)
+
+    with pytest.raises(SelfGrantForbidden):
+        membership_grant(actor=admin, organization=clinic, user=admin, role=Role.DOCTOR)
+
+    assert list(admin.memberships.values_list("role", flat=True)) == [Role.CLINIC_ADMIN]
+
+
+def test_admit_refuses_a_role_of_another_kind():
+    clinic = OrganizationFactory(kind=OrganizationKind.CLINIC)
+    user = UserFactory()
+
+    with pytest.raises(RoleNotAllowed):
+        membership_admit(
+            user=user, organization=clinic, role=Role.HELPER, granted_by=UserFactory(), via="test"
+        )
+
+    assert not user.memberships.exists()
+
+
+def test_the_last_admin_cannot_be_revoked_but_a_pending_admin_request_can():
+    clinic = OrganizationFactory()
+    admin = user_with_role(Role.CLINIC_ADMIN, clinic)
+    last = admin.memberships.get()
+    request = MembershipFactory(organization=clinic, role=Role.CLINIC_ADMIN, pending=True)
+
+    with pytest.raises(LastAdmin) as excinfo:
+        membership_revoke(actor=user_with_role(Role.PLATFORM_ADMIN), membership=last)
+    membership_revoke(actor=admin, membership=request)
+
+    assert (excinfo.value.code, excinfo.value.http_status) == ("access.last_admin", 409)
+    last.refresh_from_db()
+    request.refresh_from_db()
+    assert (last.is_active, last.revoked_at) == (True, None)
+    assert request.revoked_at is not None
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == [
+        "access.membership_revoked"
+    ]

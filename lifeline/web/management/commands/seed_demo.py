@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lifeline.access.enums import OrganizationKind, Role
+from lifeline.access.enums import ROLE_KIND, OrganizationKind, Role
 from lifeline.access.models import Membership, Organization
 from lifeline.accounts.models import User
 from lifeline.web.demo import DemoContext, seeders
@@ -34,26 +34,6 @@ DEMO_EMAIL_DOMAIN = "demo.lifeline.local"
 DEMO_TOTP_DEVICE_NAME = "Demo authenticator"
 CREDENTIALS_FILE_NAME = "demo-credentials.json"
 
-ROLE_KIND: dict[str, str] = {
-    Role.PATIENT: OrganizationKind.CLINIC,
-    Role.DOCTOR: OrganizationKind.CLINIC,
-    Role.CLINIC_ADMIN: OrganizationKind.CLINIC,
-    Role.DEVICE_OWNER: OrganizationKind.SOS_SERVICE,
-    Role.HELPER: OrganizationKind.SOS_SERVICE,
-    Role.SOS_ADMIN: OrganizationKind.SOS_SERVICE,
-    Role.DISPATCHER: OrganizationKind.AMBULANCE_STATION,
-    Role.CREW: OrganizationKind.AMBULANCE_STATION,
-    Role.AMBULANCE_ADMIN: OrganizationKind.AMBULANCE_STATION,
-    Role.OPERATOR: OrganizationKind.SERVICE_COMPANY,
-    Role.MASTER: OrganizationKind.SERVICE_COMPANY,
-    Role.MANAGER: OrganizationKind.SERVICE_COMPANY,
-    Role.DIRECTOR: OrganizationKind.SERVICE_COMPANY,
-    Role.SELLER: OrganizationKind.MARKETPLACE,
-    Role.BUYER: OrganizationKind.MARKETPLACE,
-    Role.FREELANCER: OrganizationKind.MARKETPLACE,
-    Role.MODERATOR: OrganizationKind.MARKETPLACE,
-    Role.PLATFORM_ADMIN: OrganizationKind.PLATFORM,
-}
 
 DEMO_ORGANIZATION_NAMES: dict[str, str] = {
     OrganizationKind.CLINIC: "Demo clinic",
