@@ -96,39 +96,38 @@ def conclusion_list(request: HttpRequest, patient_id: Any) -> HttpResponse:
 def _builder_rows(
     actor: User, evaluation: Evaluation | None, language: str
 ) -> list[dict[str, Any]]:
-    """One row per (suggestion, catalogue option); nothing is preselected."""
+    """One row per (suggestion, catalogue option); nothing is preselected.
+
+    A suggestion is a rule id and an option, and several suggestions of one rule (T-6) offer
+    the same catalogue items, so a row's key (its field names) is "rule|option|code": a
+    browser posts every row's fields, and a shared name would lose what the doctor typed.
+    Each row carries its suggestion's current decision (`evaluation_suggestions`).
+    """
     if evaluation is None:
         return []
     catalogue = list(sel.catalogue_list(actor=actor))
     rows: list[dict[str, Any]] = []
-    for suggestion in evaluation.suggestions or []:
-        if not isinstance(suggestion, dict):
-            continue
-        rule_id = str(suggestion.get("rule_id", ""))
-        title = services.bilingual(suggestion.get("title"), language) or str(
-            suggestion.get("option") or rule_id
-        )
-        option = str(suggestion.get("option") or "")
+    for suggestion in care_selectors.evaluation_suggestions(evaluation):
+        rule_id, option = suggestion["key"]
+        title = services.bilingual(suggestion.get("title"), language) or (option or rule_id)
         matches = [item for item in catalogue if item.code == option] or [
             item for item in catalogue if rule_id in (item.rule_ids or [])
         ]
+        common = {
+            "rule_id": rule_id,
+            "option": option,
+            "suggestion": title,
+            "decision": suggestion["decision"],
+        }
         if not matches:
             rows.append(
-                {
-                    "key": f"{rule_id}|",
-                    "rule_id": rule_id,
-                    "suggestion": title,
-                    "title": title,
-                    "code": "",
-                    "scheme": "",
-                }
+                {**common, "key": f"{rule_id}|{option}|", "title": title, "code": "", "scheme": ""}
             )
         for item in matches:
             rows.append(
                 {
-                    "key": f"{rule_id}|{item.code}",
-                    "rule_id": rule_id,
-                    "suggestion": title,
+                    **common,
+                    "key": f"{rule_id}|{option}|{item.code}",
                     "title": item.name(language),
                     "code": item.code,
                     "scheme": item.default_scheme(language),
@@ -140,7 +139,8 @@ def _builder_rows(
 def _picked_items(request: HttpRequest) -> list[services.ConclusionItemInput]:
     items = []
     for key in request.POST.getlist("pick"):
-        rule_id, _sep, code = key.partition("|")
+        rule_id, _sep, rest = key.partition("|")
+        _option, _sep, code = rest.partition("|")
         items.append(
             services.ConclusionItemInput(
                 catalogue_code=code,

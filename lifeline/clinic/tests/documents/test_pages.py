@@ -73,15 +73,15 @@ def test_doctor_builds_and_issues_a_conclusion_through_the_pages(team):
 
     assert page.status_code == 200
     content = page.content.decode()
-    assert 'value="T-1b|pregabalin"' in content
+    assert 'value="T-1b|pregabalin|pregabalin"' in content
     assert "checked" not in content  # nothing preselected
     response = client.post(
         builder,
         {
             "evaluation_id": str(evaluation.pk),
-            "pick": ["T-1b|pregabalin", "T-6|psych-referral"],
-            "scheme-T-1b|pregabalin": "75 mg twice daily",
-            "scheme-T-6|psych-referral": "",
+            "pick": ["T-1b|pregabalin|pregabalin", "T-6||psych-referral"],
+            "scheme-T-1b|pregabalin|pregabalin": "75 mg twice daily",
+            "scheme-T-6||psych-referral": "",
             "free_text": "Review in 4 weeks",
         },
     )
@@ -116,7 +116,7 @@ def test_builder_with_an_unknown_option_shows_the_error_and_stores_nothing(team)
     builder = reverse("clinic-web:conclusion-new", kwargs={"patient_id": patient.pk})
 
     response = _client(doctor).post(
-        builder, {"evaluation_id": str(evaluation.pk), "pick": ["T-9|nothing"]}
+        builder, {"evaluation_id": str(evaluation.pk), "pick": ["T-9||nothing"]}
     )
 
     assert response.status_code == 400
