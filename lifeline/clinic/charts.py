@@ -3,6 +3,8 @@
 Pure: takes plain data and returns SVG text. Cut-off bands are shaded behind the line,
 treatment events are vertical markers, points with a change flag (spec §C.8) are ringed.
 Text stays text in the SVG (`svg.fonttype = none`), so it is small, accessible and testable.
+Colours are SVG attributes, not inline CSS, so the chart keeps them under the site's strict
+Content-Security-Policy (`lifeline.core.svg`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from lifeline.core.svg import without_inline_styles
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,7 @@ def render_chart_svg(spec: ChartSpec, *, width: float = 7.0, height: float = 3.2
         figure.subplots_adjust(left=0.09, right=0.78 if spec.bands else 0.97, bottom=0.2, top=0.9)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+    return without_inline_styles(buffer.getvalue())
 
 
 def series_values(points: Sequence[ChartPoint]) -> list[float]:
