@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Swagger UI and Redoc as static files: /api/docs/ needs no CDN (CSP, hospital networks).
+    "drf_spectacular_sidecar",
     "django_otp.plugins.otp_static",
     "axes",
     "corsheaders",
@@ -424,6 +426,9 @@ STORAGES: dict[str, dict[str, object]] = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # S3-compatible object storage (AWS S3, MinIO, Yandex Object Storage …) for uploads when a
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 # bucket is named. Objects stay private: no ACL is set (the bucket policy decides, and it must
 # not be public) and any URL the backend builds is pre-signed; Lifeline itself streams files
 # through views that check access. Credentials fall back to boto3's own chain (AWS_* env vars,

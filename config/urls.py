@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from lifeline.ops import views as ops_views
 from lifeline.web import views as web_views
@@ -14,7 +14,13 @@ handler500 = "lifeline.ops.views.server_error"
 urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # Swagger UI from drf-spectacular-sidecar's static files and its init script as a file of
+    # its own (/api/docs/?script=): the CSP allows no CDN and no inline script.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="web/swagger_ui.html"),
+        name="swagger-ui",
+    ),
     path("api/health/", include("lifeline.ops.urls")),
     # Loopback / LIFELINE_METRICS_ALLOWED_CIDRS or a bearer LIFELINE_METRICS_TOKEN only.
     path("metrics", ops_views.metrics, name="prometheus-django-metrics"),
