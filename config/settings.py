@@ -66,10 +66,10 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
     # Swagger UI and Redoc as static files: /api/docs/ needs no CDN (CSP, hospital networks).
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
     "corsheaders",
@@ -392,6 +392,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "ENUM_NAME_OVERRIDES": {
@@ -426,9 +429,6 @@ STORAGES: dict[str, dict[str, object]] = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # S3-compatible object storage (AWS S3, MinIO, Yandex Object Storage …) for uploads when a
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 # bucket is named. Objects stay private: no ACL is set (the bucket policy decides, and it must
 # not be public) and any URL the backend builds is pre-signed; Lifeline itself streams files
 # through views that check access. Credentials fall back to boto3's own chain (AWS_* env vars,
