@@ -68,3 +68,11 @@ class InvalidReply(InvalidInput):
 class InvalidReference(InvalidInput):
     code = "chat.invalid_reference"
     title = _("A reference needs both a kind and an id.")
+
+
+class ReferenceNotFound(InvalidInput):
+    """The reference names no record of the conversation's patient that both sides may read
+    (another patient's, a draft conclusion, or none at all: answered alike)."""
+
+    code = "chat.reference_not_found"
+    title = _("The referenced record was not found.")

@@ -18,6 +18,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lifeline.audit import services as audit
 from lifeline.chat import conf, events, metrics, permissions, selectors
@@ -34,6 +35,7 @@ from lifeline.chat.exceptions import (
     MessageNotEditable,
     MessageTooLong,
     NotMessageAuthor,
+    ReferenceNotFound,
     VoiceTooLong,
 )
 from lifeline.chat.models import (
@@ -73,7 +75,8 @@ def conversation_open(
 
     A doctor passes `patient_id` (one of their patients), a patient passes `doctor_id` (a
     doctor of their care team); anyone else gets NotFound. The same pair, topic and reference
-    returns the existing conversation (`created` False).
+    returns the existing conversation (`created` False). A reference must be a record of that
+    patient that the patient may read (clinic decides); otherwise ReferenceNotFound.
     """
     if bool(reference_kind) != (reference_id is not None):
         raise InvalidReference()
@@ -95,6 +98,10 @@ def conversation_open(
             code="chat.counterpart_required",
             errors={"patient_id": ["A doctor gives patient_id, a patient gives doctor_id."]},
         )
+    if reference_id is not None and not clinic.patient_record_shared(
+        patient=patient, kind=reference_kind, record_id=reference_id
+    ):
+        raise ReferenceNotFound(errors={"reference_id": [_("No such record of this patient.")]})
     with transaction.atomic():
         existing = (
             Conversation.objects.filter(

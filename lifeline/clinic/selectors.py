@@ -9,6 +9,8 @@ Stable contract for other modules:
 - `doctor_may_see_patient(doctor, patient_id)`: whether that patient is in
   `patients_for_doctor(doctor)`, in one query (for hot paths that already hold the id).
 - `latest_scores(patient)`: the latest stored score per instrument.
+- `patient_record_shared(patient=, kind=, record_id=)`: whether an assessment or conclusion
+  id is a record of that patient the patient may read (what another module may point at).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from lifeline.clinic.models import (
     Assessment,
     AssessmentStatus,
     CareTeamMember,
+    Conclusion,
     Evaluation,
     Patient,
     Score,
@@ -349,3 +352,20 @@ def previous_scores(patient: Patient, *, before: Any = None) -> dict[str, Any]:
         evaluations = evaluations.filter(created_at__lt=before)
     latest = evaluations.order_by("-created_at", "-id").only("scores").first()
     return dict(latest.scores) if latest is not None else {}
+
+
+def patient_record_shared(*, patient: Patient, kind: str, record_id: UUID | str) -> bool:
+    """Whether `record_id` is one of `patient`'s records that the patient may read.
+
+    `kind` is "assessment" (any of the patient's assessments) or "conclusion" (an issued
+    one: the patient never sees a draft). Whoever may see `patient` may read these too, so
+    another module may show such a record to both sides (chat's conversation reference).
+    Any other kind, or a record of another patient, is False. One query.
+    """
+    if kind == "assessment":
+        return Assessment.objects.filter(pk=record_id, patient=patient).exists()
+    if kind == "conclusion":
+        return Conclusion.objects.filter(
+            pk=record_id, patient=patient, versions__isnull=False
+        ).exists()
+    return False

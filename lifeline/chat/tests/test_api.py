@@ -16,6 +16,7 @@ from lifeline.audit.models import AuditEvent
 from lifeline.chat import services
 from lifeline.chat.models import Conversation, Message, MessageReceipt
 from lifeline.clinic.testing import CareTeamMemberFactory, PatientFactory
+from lifeline.clinic.tests.documents.factories import ConclusionFactory, ConclusionVersionFactory
 from lifeline.files.models import StoredFile
 from lifeline.files.tests import samples
 
@@ -287,3 +288,30 @@ def test_counterparts(team: SimpleNamespace) -> None:
     patient_rows = client_for(team.patient_user).get(f"{BASE}/counterparts/").json()
     assert patient_rows == [{"id": str(team.doctor.pk), "name": "Ivan Sokolov", "kind": "doctor"}]
     assert client_for(team.other_doctor).get(f"{BASE}/counterparts/").json() == []
+
+
+def test_another_patients_conclusion_cannot_be_the_subject(team: SimpleNamespace) -> None:
+    other = PatientFactory(organization=team.clinic)
+    CareTeamMemberFactory(patient=other, doctor=team.doctor)
+    conclusion = ConclusionFactory(patient=other, doctor=team.doctor)
+    ConclusionVersionFactory(conclusion=conclusion)
+
+    response = client_for(team.patient_user).post(
+        f"{BASE}/conversations/",
+        {
+            "doctor_id": str(team.doctor.pk),
+            "reference_kind": "conclusion",
+            "reference_id": str(conclusion.pk),
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert (body["code"], body["errors"]) == (
+        "chat.reference_not_found",
+        {"reference_id": ["No such record of this patient."]},
+    )
+    assert Conversation.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="chat.conversation_opened").exists()

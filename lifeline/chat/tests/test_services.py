@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -25,6 +26,8 @@ from lifeline.chat.exceptions import (
     VoiceTooLong,
 )
 from lifeline.chat.models import Conversation, Message, MessageReceipt, MessageRevision
+from lifeline.clinic.testing import AssessmentFactory, PatientFactory
+from lifeline.clinic.tests.documents.factories import ConclusionFactory, ConclusionVersionFactory
 from lifeline.core.exceptions import InvalidInput, NotFound
 from lifeline.files.exceptions import FileTypeNotAllowed
 from lifeline.files.models import StoredFile
@@ -59,9 +62,7 @@ def test_doctor_opens_with_assigned_patient_and_reopening_returns_it(team: Simpl
 
 
 def test_patient_opens_with_care_team_doctor_and_reference(team: SimpleNamespace) -> None:
-    import uuid
-
-    ref = uuid.uuid4()
+    ref = AssessmentFactory(patient=team.patient).pk
     conversation, created = services.conversation_open(
         actor=team.patient_user,
         doctor_id=team.doctor.pk,
@@ -441,3 +442,69 @@ def test_patient_chat_erase(team: SimpleNamespace, conversation: Conversation) -
     assert services.patient_chat_erase(patient=team.patient) == 1
     assert (Conversation.objects.count(), Message.objects.count()) == (0, 0)
     assert AuditEvent.objects.filter(action="chat.patient_chat_erased").count() == 1
+
+
+# --- references ----------------------------------------------------------------------------
+def _records(patient: Any) -> dict[str, Any]:
+    issued = ConclusionFactory(patient=patient)
+    ConclusionVersionFactory(conclusion=issued)
+    return {
+        "assessment": AssessmentFactory(patient=patient).pk,
+        "conclusion": issued.pk,
+        "draft_conclusion": ConclusionFactory(patient=patient).pk,
+    }
+
+
+@pytest.mark.parametrize("kind", ["assessment", "conclusion"])
+@pytest.mark.parametrize("actor", ["doctor", "patient_user"])
+def test_a_record_of_the_patient_may_be_the_reference(
+    team: SimpleNamespace, kind: str, actor: str
+) -> None:
+    record_id = _records(team.patient)[kind]
+    counterpart = (
+        {"patient_id": team.patient.pk} if actor == "doctor" else {"doctor_id": team.doctor.pk}
+    )
+
+    conversation, created = services.conversation_open(
+        actor=getattr(team, actor), reference_kind=kind, reference_id=record_id, **counterpart
+    )
+
+    assert created is True
+    assert (conversation.reference_kind, conversation.reference_id) == (kind, record_id)
+
+
+@pytest.mark.parametrize(
+    ("kind", "whose"),
+    [
+        ("conclusion", "other_patient"),
+        ("assessment", "other_patient"),
+        ("conclusion", "draft"),  # the patient cannot read a draft conclusion
+        ("assessment", "conclusion_id"),  # the right id under the wrong kind
+        ("conclusion", "unknown"),
+    ],
+)
+@pytest.mark.parametrize("actor", ["doctor", "patient_user"])
+def test_a_reference_the_patient_may_not_read_is_refused(
+    team: SimpleNamespace, kind: str, whose: str, actor: str
+) -> None:
+    other = _records(PatientFactory(organization=team.clinic))
+    own = _records(team.patient)
+    record_id = {
+        "other_patient": other[kind],
+        "draft": own["draft_conclusion"],
+        "conclusion_id": own["conclusion"],
+        "unknown": uuid.uuid4(),
+    }[whose]
+    counterpart = (
+        {"patient_id": team.patient.pk} if actor == "doctor" else {"doctor_id": team.doctor.pk}
+    )
+
+    with pytest.raises(InvalidInput) as excinfo:
+        services.conversation_open(
+            actor=getattr(team, actor), reference_kind=kind, reference_id=record_id, **counterpart
+        )
+
+    assert excinfo.value.code == "chat.reference_not_found"
+    assert excinfo.value.errors == {"reference_id": ["No such record of this patient."]}
+    assert Conversation.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="chat.conversation_opened").exists()

@@ -11,6 +11,7 @@ from lifeline.clinic.models import (
     ArticleStatus,
     AssessmentSchedule,
     Conclusion,
+    ConclusionVersion,
     ProtocolTemplate,
     ScheduledAssessment,
 )
@@ -41,6 +42,17 @@ class ConclusionFactory(factory.django.DjangoModelFactory):
     organization = factory.SelfAttribute("patient.organization")
     doctor = factory.SubFactory(UserFactory)
     language = "en"
+
+
+class ConclusionVersionFactory(factory.django.DjangoModelFactory):
+    """An issued version (no PDF): what makes a conclusion visible to its patient."""
+
+    class Meta:
+        model = ConclusionVersion
+
+    conclusion = factory.SubFactory(ConclusionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    issued_by = factory.SelfAttribute("conclusion.doctor")
 
 
 class AssessmentScheduleFactory(factory.django.DjangoModelFactory):
