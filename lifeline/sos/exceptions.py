@@ -38,9 +38,14 @@ class ReasonRequired(InvalidInput):
     title = _("A reason is required to cancel after the cancel window")
 
 
-class DeviceUidTaken(InvalidInput):
-    code = "sos.device_uid_taken"
-    title = _("A device with this id is already registered")
+class DeviceUidUnusable(InvalidInput):
+    """A well-formed device id that cannot be registered (it is someone's device: the
+    caller's own or another account's). Never says which, nor that it is registered: reading
+    another account's device is 404, so registering one must not confirm it exists. Its field
+    message is the one a malformed id gets (api.serializers.SosDeviceCreateInput)."""
+
+    code = "sos.device_uid_unusable"
+    title = _("This device id cannot be registered")
 
 
 class NotAHelper(SosForbidden):

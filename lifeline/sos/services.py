@@ -37,7 +37,7 @@ from lifeline.sos.enums import (
 )
 from lifeline.sos.exceptions import (
     AlreadyAccepted,
-    DeviceUidTaken,
+    DeviceUidUnusable,
     EventClosed,
     NotAccepted,
     NotAHelper,
@@ -82,14 +82,19 @@ def _sos_organization_of(user: User) -> Any:
     return membership.organization_id if membership else None
 
 
+def _device_uid_unusable() -> DeviceUidUnusable:
+    return DeviceUidUnusable(errors={"device_uid": [_("This device id cannot be registered.")]})
+
+
 def device_register(
     *, owner: User, device_uid: str, model: str = "", sim_number: str | None = None
 ) -> Device:
-    """Register a device for `owner` (the caller: never a user named in the body)."""
+    """Register a device for `owner` (the caller: never a user named in the body).
+
+    An id already registered (to anyone) raises DeviceUidUnusable, worded like a malformed id.
+    """
     if Device.objects.filter(device_uid=device_uid).exists():
-        raise DeviceUidTaken(
-            errors={"device_uid": [_("A device with this id is already registered.")]}
-        )
+        raise _device_uid_unusable()
     try:
         with transaction.atomic():
             device = Device.objects.create(
@@ -101,9 +106,7 @@ def device_register(
             )
             record(actor=owner, action="sos.device_registered", target=device)
     except IntegrityError as exc:  # a concurrent registration of the same id
-        raise DeviceUidTaken(
-            errors={"device_uid": [_("A device with this id is already registered.")]}
-        ) from exc
+        raise _device_uid_unusable() from exc
     return device
 
 

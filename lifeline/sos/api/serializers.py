@@ -18,7 +18,13 @@ from lifeline.sos.models import (
 
 # --- devices ------------------------------------------------------------------------------
 class SosDeviceCreateInput(serializers.Serializer[Any]):
-    device_uid = serializers.RegexField(r"^[A-Za-z0-9_.:\-]{1,128}$", max_length=128)
+    # A malformed id gets the message of a taken one (services.device_register): the answer
+    # never says that an id is registered.
+    device_uid = serializers.RegexField(
+        r"^[A-Za-z0-9_.:\-]{1,128}$",
+        max_length=128,
+        error_messages={"invalid": _("This device id cannot be registered.")},
+    )
     model = serializers.CharField(max_length=128, required=False, allow_blank=True, default="")
     sim_number = serializers.CharField(
         max_length=32, required=False, allow_null=True, allow_blank=True, default=None

@@ -48,15 +48,39 @@ def test_owner_uuid_in_the_body_is_ignored_not_a_crash(wearer: Any) -> None:
     assert Device.objects.get().owner == wearer
 
 
-def test_duplicate_device_uid_is_400_and_nothing_is_stored(wearer: Any, device: Any) -> None:
-    response = client_for(UserFactory()).post(
+UNUSABLE = {"device_uid": ["This device id cannot be registered."]}
+
+
+def test_another_accounts_device_uid_is_refused_without_saying_it_exists(
+    wearer: Any, device: Any
+) -> None:
+    stranger = client_for(UserFactory())
+
+    taken = stranger.post(
+        "/api/v1/devices/",
+        {"device_uid": device.device_uid, "model": "Mine now"},
+        format="json",
+    )
+    own = client_for(wearer).post(
         "/api/v1/devices/", {"device_uid": device.device_uid}, format="json"
     )
+    malformed = stranger.post("/api/v1/devices/", {"device_uid": "bad uid"}, format="json")
+    read = stranger.get(f"/api/v1/devices/{device.device_uid}/")
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "sos.device_uid_taken"
-    assert list(response.json()["errors"]) == ["device_uid"]
-    assert Device.objects.count() == 1
+    assert taken.status_code == 400
+    assert taken.json() == {
+        "type": "about:blank",
+        "title": "This device id cannot be registered",
+        "status": 400,
+        "detail": "This device id cannot be registered",
+        "code": "sos.device_uid_unusable",
+        "errors": UNUSABLE,
+    }
+    assert own.json() == taken.json()  # the answer does not say whose device it is
+    assert (malformed.status_code, malformed.json()["errors"]) == (400, UNUSABLE)
+    assert read.status_code == 404
+    stored = Device.objects.get()
+    assert (stored.owner, stored.model) == (wearer, device.model)
 
 
 @pytest.mark.parametrize("body", [{}, {"device_uid": ""}, {"device_uid": "bad uid with spaces"}])
