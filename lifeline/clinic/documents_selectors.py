@@ -39,7 +39,11 @@ from lifeline.clinic.models import (
     Score,
 )
 from lifeline.clinic.permissions import admin_organization_ids, doctor_organization_ids
-from lifeline.clinic.selectors import patients_for_doctor, patients_visible_to
+from lifeline.clinic.selectors import (
+    evaluation_confirmed_labels,
+    patients_for_doctor,
+    patients_visible_to,
+)
 from lifeline.core.selectors import get_or_not_found
 
 PAIN_INSTRUMENTS = ("nrs", "vas")
@@ -560,6 +564,10 @@ def mechanism_of(labels: Iterable[Any]) -> str:
     return "NOT_EVALUATED"
 
 
+# Evaluated, but no pain mechanism confirmed by the clinician (screening results only).
+UNCONFIRMED = "UNCONFIRMED"
+
+
 @dataclass
 class CohortRow:
     patient_id: Any
@@ -573,18 +581,29 @@ class CohortRow:
 
 
 def cohort_summary(*, actor: User) -> dict[str, Any]:
-    """Mechanism distribution, mean pain change (0–10) and ≥30 % / ≥50 % responders."""
+    """Mechanism distribution, mean pain change (0–10) and ≥30 % / ≥50 % responders.
+
+    A patient's mechanism is the one the clinician confirmed on their latest evaluation
+    (`UNCONFIRMED` when none is; `NOT_EVALUATED` without an evaluation).
+    """
     patients = patients_clinical_scope(actor).filter(is_archived=False).distinct()
     names = dict(patients.values_list("pk", "full_name"))
     patient_ids = list(names)
     scope = patients.values("pk")
-    latest_labels: dict[Any, list[Any]] = {}
-    for pid, labels in (
+    latest_ids: dict[Any, Any] = {}
+    for pid, evaluation_id in (
         Evaluation.objects.filter(patient_id__in=scope)
-        .order_by("patient_id", "-created_at")
-        .values_list("patient_id", "labels")
+        .order_by("patient_id", "-created_at", "-id")
+        .values_list("patient_id", "pk")
     ):
-        latest_labels.setdefault(pid, labels or [])
+        latest_ids.setdefault(pid, evaluation_id)
+    # The mechanism the clinician confirmed on the latest evaluation, not the engine's flag.
+    latest_mechanism = {
+        evaluation.patient_id: mechanism_of(evaluation_confirmed_labels(evaluation))
+        for evaluation in Evaluation.objects.filter(pk__in=list(latest_ids.values()))
+        .only("pk", "patient_id", "labels")
+        .prefetch_related("label_decisions")
+    }
     series = _pain_series(scope)
     rows: list[CohortRow] = []
     for pid in sorted(patient_ids, key=lambda p: (names[p], str(p))):
@@ -598,7 +617,11 @@ def cohort_summary(*, actor: User) -> dict[str, Any]:
             CohortRow(
                 patient_id=pid,
                 patient_name=names[pid],
-                mechanism=mechanism_of(latest_labels.get(pid, [])),
+                mechanism=(
+                    UNCONFIRMED
+                    if latest_mechanism.get(pid) == "NOT_EVALUATED"
+                    else latest_mechanism.get(pid, "NOT_EVALUATED")
+                ),
                 baseline=baseline,
                 latest=latest,
                 change_percent=change,

@@ -45,7 +45,7 @@ from lifeline.clinic.models import (
     Score,
 )
 from lifeline.clinic.pdf import ConclusionDocument, ScoreLine, TreatmentLine, render_conclusion_pdf
-from lifeline.clinic.selectors import care_team_doctors, evaluation_labels
+from lifeline.clinic.selectors import care_team_doctors, evaluation_confirmed_labels
 from lifeline.core.exceptions import Conflict, DomainError, InvalidInput
 from lifeline.files import services as files
 from lifeline.files.enums import FileKind
@@ -214,10 +214,11 @@ def _snapshot(evaluation: Evaluation | None, patient: Patient) -> dict[str, Any]
         "evaluation_id": str(evaluation.pk) if evaluation else None,
         "ruleset_version": evaluation.ruleset_version if evaluation else "",
         "scores": _score_entries(evaluation, patient),
-        # Labels with the clinician's current decision (LabelDecision), not the engine dict.
+        # Only the labels the clinician confirmed (LabelDecision): the engine's are screening
+        # results, and a rejected label is not the patient's.
         "labels": [
             {k: v for k, v in label.items() if k not in ("history", "engine_status")}
-            for label in (evaluation_labels(evaluation) if evaluation else [])
+            for label in (evaluation_confirmed_labels(evaluation) if evaluation else [])
         ],
         "suggestion_rule_ids": sorted(
             {
@@ -399,8 +400,8 @@ def conclusion_document(conclusion: Conclusion, *, issued_on: date) -> Conclusio
         labels = [
             display_label(label, language)
             for label in conclusion.snapshot.get("labels", [])
-            # A label the clinician rejected is not part of the classification.
-            if not (isinstance(label, dict) and label.get("status") == "clinician_rejected")
+            # Only confirmed labels: snapshots taken before this rule may hold the others.
+            if isinstance(label, dict) and label.get("status") == "clinician_confirmed"
         ]
         return ConclusionDocument(
             patient_name=patient.full_name,

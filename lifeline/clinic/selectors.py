@@ -345,6 +345,19 @@ def evaluation_labels(evaluation: Evaluation) -> list[dict[str, Any]]:
     return out
 
 
+def evaluation_confirmed_labels(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The labels whose current status is `clinician_confirmed` (`evaluation_labels`).
+
+    Only these enter a conclusion, its PDF, the cohort counts and the FHIR export: an
+    unconfirmed label is a screening result, a rejected one is not the patient's.
+    """
+    return [
+        label
+        for label in evaluation_labels(evaluation)
+        if label["status"] == LABEL_STATUS_BY_ACTION["confirmed"]
+    ]
+
+
 def previous_scores(patient: Patient, *, before: Any = None) -> dict[str, Any]:
     """The scores of the patient's latest evaluation before `before` (for change rules)."""
     evaluations = Evaluation.objects.filter(patient=patient)

@@ -20,6 +20,7 @@ from lifeline.clinic.models import (
     CareTeamMember,
     DoctorProfile,
     Evaluation,
+    LabelDecision,
     LegalDocument,
     LegalDocumentKind,
     Patient,
@@ -98,6 +99,18 @@ class SuggestionDecisionFactory(factory.django.DjangoModelFactory):
     rule_id = "T-0"
     option = "education"
     action = "accepted"
+    actor = factory.SubFactory(UserFactory)
+
+
+class LabelDecisionFactory(factory.django.DjangoModelFactory):
+    """A clinician's decision on one label, written directly (no permission check)."""
+
+    class Meta:
+        model = LabelDecision
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    code = "CPSP_PROBABLE"
+    action = "confirmed"
     actor = factory.SubFactory(UserFactory)
 
 

@@ -204,10 +204,12 @@ def conclusion_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             "picked": set(request.POST.getlist("pick")),
             "form": request.POST,
             "errors": [m for ms in errors.values() for m in ms],
-            # With the clinician's current decision on each label, as the conclusion keeps it.
+            # Only the labels the clinician confirmed, as the conclusion keeps them.
             "labels": [
                 services.display_label(label, language)
-                for label in (care_selectors.evaluation_labels(evaluation) if evaluation else [])
+                for label in (
+                    care_selectors.evaluation_confirmed_labels(evaluation) if evaluation else []
+                )
             ],
         },
         status=400 if errors else 200,

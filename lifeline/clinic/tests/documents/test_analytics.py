@@ -17,6 +17,7 @@ from lifeline.clinic import documents_services as services
 from lifeline.clinic.testing import (
     AssessmentFactory,
     EvaluationFactory,
+    LabelDecisionFactory,
     ScoreFactory,
     care_team,
     doctor_in,
@@ -232,7 +233,11 @@ def _cohort(clinic, doctor):
         patient.save(update_fields=["full_name"])
         patient.care_team.create(doctor=doctor)
         _history(patient, values)
-        EvaluationFactory(patient=patient, labels=[{"code": label, "status": "screening"}])
+        evaluation = EvaluationFactory(
+            patient=patient, labels=[{"code": label, "status": "screening"}]
+        )
+        # The cohort counts the mechanism the clinician confirmed.
+        LabelDecisionFactory(evaluation=evaluation, actor=doctor, code=label)
 
 
 def test_cohort_summary(team, client_for):

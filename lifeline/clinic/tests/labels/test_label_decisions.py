@@ -185,7 +185,7 @@ def test_rejected_label_status_and_conclusion(team):
         actor=doctor, patient=patient, evaluation=evaluation, language="en"
     )
     snap = {lab["code"]: lab["status"] for lab in conclusion.snapshot["labels"]}
-    assert snap == statuses
+    assert snap == {"CPSP_probable": "clinician_confirmed"}  # the rejected label stays out
     assert documents_services.display_label(conclusion.snapshot["labels"][0], "en") == (
         "Central post-stroke pain, probable (confirmed by the clinician)"
     )
