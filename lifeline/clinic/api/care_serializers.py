@@ -191,7 +191,15 @@ class SuggestionDecisionInput(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=DecisionAction.choices)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     modification = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    option = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    option = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "The suggestion's option code: a decision belongs to one rule id and option. "
+            "Required when the rule made several suggestions in the evaluation (T-6)."
+        ),
+    )
 
 
 class LabelDecisionOutput(ModelOutput[LabelDecision]):
