@@ -31,10 +31,12 @@ app.conf.beat_schedule = {
     },
 }
 # Sends deliveries deferred by quiet hours and re-sends lost ones (lifeline.notifications).
+# Every 5 s: a critical delivery (an SOS push) whose worker died is sent again within
+# seconds (lifeline/notifications/delivery.py, CRITICAL_*); the query is one index range.
 app.conf.beat_schedule["notifications.send_due"] = {
     "task": "notifications.send_due",
-    "schedule": 30.0,
-    "options": {"expires": 30},
+    "schedule": 5.0,
+    "options": {"expires": 5},
 }
 # Deletes archived clinic patients whose scheduled deletion date has passed.
 app.conf.beat_schedule["clinic.purge_archived_patients"] = {
@@ -59,7 +61,19 @@ app.conf.beat_schedule["sos.drain_locations"] = {
     "schedule": 1.0,
     "options": {"queue": "bulk", "expires": 1},
 }
-app.conf.task_routes = {"sos.drain_locations": {"queue": "bulk"}}
+# The SOS deadlines: helper rounds whose task was lost (a killed worker), the next wider
+# round, escalations, unsent contact messages (lifeline/sos/services.py). A missed tick
+# loses nothing: the deadlines stay in the database until a sweep records them.
+app.conf.beat_schedule["sos.run_due"] = {
+    "task": "sos.run_due",
+    "schedule": 2.0,
+    "options": {"queue": "realtime", "expires": 2},
+}
+app.conf.task_routes = {
+    "sos.drain_locations": {"queue": "bulk"},
+    "sos.alert_helpers": {"queue": "realtime"},
+    "sos.run_due": {"queue": "realtime"},
+}
 app.autodiscover_tasks()
 
 

@@ -208,8 +208,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died (OOM, SIGKILL) is requeued at once instead of acked.
+# Every task is idempotent (STYLE.md 2.8), so running one again is safe.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 300
+# Redis broker: a message fetched by a worker that then died (the whole worker, so no
+# reject) is redelivered after this many seconds, not Celery's default of an hour. It must
+# exceed the longest hard time limit, or a slow live task would run twice. No task relies on
+# it: what must happen is a database deadline re-run by a sweep (lifeline/core/tasks.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

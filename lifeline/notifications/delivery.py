@@ -38,6 +38,19 @@ logger = logging.getLogger(__name__)
 SENDING_EXPIRES_AFTER = timedelta(minutes=10)
 # How long a queued row waits for its queue message before the sweep enqueues it itself.
 REQUEUE_AFTER = timedelta(minutes=5)
+# Critical deliveries (an SOS alert) cannot wait minutes for a dead worker: a send takes at
+# most the provider HTTP timeout (10 s by default), so a critical row still "sending" after
+# 30 s, or queued 10 s without its message being taken, is sent again by the sweep (every
+# 5 s). A duplicate push is far cheaper than a missing one; the claim still sends each
+# attempt once.
+CRITICAL_SENDING_EXPIRES_AFTER = timedelta(seconds=30)
+CRITICAL_REQUEUE_AFTER = timedelta(seconds=10)
+
+
+def requeue_after(*, critical: bool) -> timedelta:
+    return CRITICAL_REQUEUE_AFTER if critical else REQUEUE_AFTER
+
+
 # The first try and five retries (the task's max_retries), however they were triggered.
 MAX_ATTEMPTS = 6
 # Backoff of the sweep's own retries (used when there is no broker to retry through).
@@ -50,18 +63,20 @@ class ChannelDisabled(PermanentError):
     """The vendor was switched off after the delivery was queued: skipped, not failed."""
 
 
-def delivery_send(*, delivery_id: int) -> None:
+def delivery_send(*, delivery_id: int, critical: bool = False) -> None:
     """Send one delivery unless another run already claimed or finished it.
 
     On a recoverable failure the row goes back to queued with a backoff `next_attempt_at`
     (the sweep's deadline) and RecoverableError is raised so a worker retries sooner; the
-    MAX_ATTEMPTS-th failure marks the delivery failed instead.
+    MAX_ATTEMPTS-th failure marks the delivery failed instead. A delivery whose subject is
+    over by now (its topic's `is_current` says so: an SOS accepted or closed) is skipped.
     """
     now = timezone.now()
+    expires = CRITICAL_SENDING_EXPIRES_AFTER if critical else SENDING_EXPIRES_AFTER
     claimed = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.QUEUED).update(
         status=DeliveryStatus.SENDING,
         attempts=F("attempts") + 1,
-        next_attempt_at=now + SENDING_EXPIRES_AFTER,
+        next_attempt_at=now + expires,
         updated_at=now,
     )
     if not claimed:
@@ -69,6 +84,13 @@ def delivery_send(*, delivery_id: int) -> None:
     delivery = Delivery.objects.select_related("notification__recipient", "device").get(
         pk=delivery_id
     )
+    if not _subject_current(delivery):
+        _finish(delivery, status=DeliveryStatus.SKIPPED, response={"reason": "subject_closed"})
+        logger.info(
+            "notifications.delivery_skipped",
+            extra={"delivery_id": delivery.pk, "reason": "subject_closed"},
+        )
+        return
     try:
         result = _send(delivery)
     except ChannelDisabled as exc:
@@ -109,6 +131,15 @@ def delivery_send(*, delivery_id: int) -> None:
         )
         if delivery.device_id is not None:
             PushDevice.objects.filter(pk=delivery.device_id).update(last_used_at=timezone.now())
+
+
+def _subject_current(delivery: Delivery) -> bool:
+    notification = delivery.notification
+    try:
+        is_current = get_topic(notification.topic).is_current
+    except UnknownTopic:
+        return True
+    return is_current is None or bool(is_current(notification.data))
 
 
 def _error_response(exc: ProviderError) -> dict[str, Any]:
@@ -203,7 +234,9 @@ def enqueue(*, delivery_id: int, critical: bool) -> None:
     """Send the delivery from a worker once the current transaction commits."""
     if critical:
         # SOS alerts and emergency assignments skip the default queue's backlog.
-        deliver.apply_async_on_commit(kwargs={"delivery_id": delivery_id}, queue="realtime")  # type: ignore[attr-defined]
+        deliver.apply_async_on_commit(  # type: ignore[attr-defined]
+            kwargs={"delivery_id": delivery_id, "critical": True}, queue="realtime"
+        )
     else:
         deliver.delay_on_commit(delivery_id=delivery_id)  # type: ignore[attr-defined]
 
@@ -227,12 +260,18 @@ def deliveries_enqueue_due(*, now: datetime | None = None) -> int:
         ids = list(due.values_list("pk", flat=True)[:SWEEP_BATCH_SIZE])
         if not ids:
             return 0
-        Delivery.objects.filter(
-            pk__in=ids, status__in=due_statuses, next_attempt_at__lte=now
-        ).update(status=DeliveryStatus.QUEUED, next_attempt_at=now + REQUEUE_AFTER, updated_at=now)
-        for delivery_id, critical in Delivery.objects.filter(pk__in=ids).values_list(
-            "pk", "notification__critical"
-        ):
+        rows = list(
+            Delivery.objects.filter(pk__in=ids, status__in=due_statuses, next_attempt_at__lte=now)
+            .values_list("pk", "notification__critical")
+            .order_by("next_attempt_at", "pk")
+        )
+        for critical in (True, False):
+            Delivery.objects.filter(pk__in=[pk for pk, c in rows if c is critical]).update(
+                status=DeliveryStatus.QUEUED,
+                next_attempt_at=now + requeue_after(critical=critical),
+                updated_at=now,
+            )
+        for delivery_id, critical in rows:
             enqueue(delivery_id=delivery_id, critical=critical)
     logger.info("notifications.deliveries_enqueued", extra={"count": len(ids)})
     return len(ids)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext, override
 from lifeline.audit import services as audit
 from lifeline.core.exceptions import InvalidInput
 from lifeline.notifications import conf, events, rendering
-from lifeline.notifications.delivery import REQUEUE_AFTER, enqueue
+from lifeline.notifications.delivery import enqueue, requeue_after
 from lifeline.notifications.enums import Channel, DeliveryStatus, DeviceKind
 from lifeline.notifications.models import (
     Delivery,
@@ -222,7 +222,7 @@ def _deliveries_for(
     recipient = notification.recipient
     queued = {
         "status": DeliveryStatus.QUEUED,
-        "next_attempt_at": wait_until or now + REQUEUE_AFTER,
+        "next_attempt_at": wait_until or now + requeue_after(critical=notification.critical),
     }
     if channel == Channel.PUSH:
         rows = []

@@ -12,14 +12,16 @@ from lifeline.notifications.exceptions import RecoverableError
     name="notifications.deliver",
     autoretry_for=(RecoverableError,),
     retry_backoff=True,
+    # Below the broker's visibility timeout (360 s), so a waiting retry is not redelivered.
+    retry_backoff_max=300,
     max_retries=5,
     acks_late=True,
 )
-def deliver(self, *, delivery_id: int) -> None:  # type: ignore[no-untyped-def]
+def deliver(self, *, delivery_id: int, critical: bool = False) -> None:  # type: ignore[no-untyped-def]
     from lifeline.notifications.delivery import delivery_send  # delivery imports tasks
 
     try:
-        delivery_send(delivery_id=delivery_id)
+        delivery_send(delivery_id=delivery_id, critical=critical)
     except RecoverableError:
         if self.request.is_eager:
             # No broker to retry through (embedded mode): the row is queued again with a

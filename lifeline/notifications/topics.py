@@ -15,8 +15,9 @@ the recipient's language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,10 @@ class Topic:
     critical_allowed: bool = False
     sensitive: bool = False
     template_dir: str = ""
+    # Asked just before an external delivery is sent, with the notification's data: False
+    # when its subject is over (an SOS alert whose event was accepted or closed), and the
+    # delivery is skipped. Registered by the owning module; None: always current.
+    is_current: Callable[[Mapping[str, Any]], bool] | None = None
 
     @property
     def templates(self) -> str:
@@ -55,6 +60,7 @@ def register_topic(
     critical_allowed: bool = False,
     sensitive: bool = False,
     template_dir: str = "",
+    is_current: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> Topic:
     """Register a topic. Registering the same key twice with different settings is an error."""
     topic = Topic(
@@ -64,6 +70,7 @@ def register_topic(
         critical_allowed=critical_allowed,
         sensitive=sensitive,
         template_dir=template_dir,
+        is_current=is_current,
     )
     existing = _REGISTRY.get(key)
     if existing is not None and existing != topic:

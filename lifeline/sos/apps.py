@@ -11,6 +11,7 @@ class SosConfig(AppConfig):
         from lifeline.notifications.enums import Channel
         from lifeline.notifications.topics import register_topic
         from lifeline.sos.demo import seed
+        from lifeline.sos.selectors import event_awaits_helper, event_escalated
         from lifeline.web.demo import register
 
         urgent = [Channel.IN_APP, Channel.PUSH, Channel.SMS]
@@ -19,6 +20,8 @@ class SosConfig(AppConfig):
             title=_("Someone nearby needs help"),
             default_channels=urgent,
             critical_allowed=True,
+            # A push retried after a dead worker is not sent once the SOS is taken or over.
+            is_current=event_awaits_helper,
         )
         register_topic(
             "sos.help_on_way",
@@ -36,6 +39,7 @@ class SosConfig(AppConfig):
             title=_("Your helper withdrew; we are looking for another"),
             default_channels=urgent,
             critical_allowed=True,
+            is_current=event_awaits_helper,
         )
         register_topic(
             "sos.event_closed",
@@ -47,5 +51,6 @@ class SosConfig(AppConfig):
             title=_("An SOS has not been accepted and was escalated"),
             default_channels=urgent,
             critical_allowed=True,
+            is_current=event_escalated,
         )
         register(seed)

@@ -28,6 +28,11 @@ DEFAULTS: dict[str, Any] = {
     "HELPER_COOLDOWN_SECONDS": 300,
     # Escalation of events still NEW.
     "ESCALATION_SECONDS": 300,
+    # A round or contact message whose fast-path task has not recorded it this many seconds
+    # after it was asked for is run by the `sos.run_due` sweep (beat: every 2 s) instead.
+    "ROUND_RETRY_SECONDS": 5,
+    # Tries of one SMS to an emergency contact (backoff 30 s, 60 s, 120 s, …).
+    "CONTACT_NOTICE_MAX_ATTEMPTS": 5,
     # The wearer cancels without a reason within this window.
     "CANCEL_WINDOW_SECONDS": 120,
     # A device not heard from for this long is shown offline.

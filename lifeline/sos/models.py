@@ -238,6 +238,18 @@ class SosEvent(UUIDModel):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=500, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The database deadlines of an open event (ARCHITECTURE.md, decision 5): the truth of what
+    # must still happen, re-run by the `sos.run_due` sweep until recorded, so a lost broker
+    # message or a killed worker delays an alert round or an escalation but never loses it.
+    # `next_round_at`: the next helper round (at radius step `next_round_step`) is due; NULL
+    # when the search is over (accepted, closed, escalated, or the widest radius reached).
+    # `round_no` counts recorded rounds: a round runs only for the number it was asked for,
+    # so a duplicate message or a sweep racing the fast path records it once.
+    round_no = models.PositiveIntegerField(default=0)
+    next_round_at = models.DateTimeField(null=True, blank=True)
+    next_round_step = models.PositiveSmallIntegerField(default=0)
+    # Still NEW at this time: escalate (NULL once accepted, closed or escalated).
+    escalate_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("SOS event")
@@ -259,6 +271,16 @@ class SosEvent(UUIDModel):
         indexes: ClassVar[list[Any]] = [
             models.Index(fields=["user", "status", "-last_trigger_at"]),
             models.Index(fields=["organization", "status", "-created_at"]),
+            models.Index(
+                fields=["next_round_at"],
+                condition=Q(next_round_at__isnull=False),
+                name="sos_event_round_due",
+            ),
+            models.Index(
+                fields=["escalate_at"],
+                condition=Q(escalate_at__isnull=False),
+                name="sos_event_escalation_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -346,11 +368,22 @@ class ContactNotice(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Unsent notices are a deadline too: the sweep sends those whose send was lost or failed
+    # (with backoff) until sent or `CONTACT_NOTICE_MAX_ATTEMPTS` tries were made.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(
                 fields=["event", "contact", "kind"], name="sos_contact_notice_once"
+            ),
+        ]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(sent_at__isnull=True, next_attempt_at__isnull=False),
+                name="sos_contact_notice_due",
             ),
         ]
 

@@ -269,3 +269,22 @@ def event_statistics(*, actor: Any, days: int = 30) -> dict[str, Any]:
         "time_to_resolve_s": sorted(to_resolve),
         "escalated_share": (escalated / len(rows)) if rows else 0.0,
     }
+
+
+# --- notification relevance (registered on the sos topics in apps.py) ----------------------
+def _event_status(data: Any) -> str | None:
+    try:
+        event_id = uuid.UUID(str(data.get("event_uid")))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return SosEvent.objects.filter(pk=event_id).values_list("status", flat=True).first()
+
+
+def event_awaits_helper(data: Any) -> bool:
+    """Whether the SOS of a helper alert still waits for a helper (NEW or ESCALATED)."""
+    return _event_status(data) in (EventStatus.NEW, EventStatus.ESCALATED)
+
+
+def event_escalated(data: Any) -> bool:
+    """Whether an escalated SOS is still escalated (not accepted or closed since)."""
+    return _event_status(data) == EventStatus.ESCALATED

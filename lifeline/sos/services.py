@@ -23,7 +23,8 @@ from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.models import Membership
 from lifeline.accounts.models import User
 from lifeline.audit.services import record
-from lifeline.jobs.services import job_schedule
+from lifeline.core.tasks import enqueue_on_commit
+from lifeline.notifications.integrations.sms import get_provider as sms_provider
 from lifeline.notifications.services import notify, notify_many
 from lifeline.realtime.events import publish_on_commit
 from lifeline.sos import conf, events, geo, metrics, selectors
@@ -323,9 +324,11 @@ def contact_delete(*, contact: EmergencyContact, actor: User) -> None:
 
 
 def _tell_contacts(event: SosEvent, kind: str) -> None:
-    """Queue one message per emergency contact of the wearer (sent by a task after commit)."""
-    from lifeline.sos.tasks import send_contact_notices
+    """Queue one message per emergency contact of the wearer, sent after commit.
 
+    The unsent rows are the truth: the fast path is the `sos.send_contact_notices` task at
+    commit; if its message or worker is lost, the `sos.run_due` sweep sends them once their
+    `next_attempt_at` passes."""
     contacts = list(EmergencyContact.objects.filter(owner_id=event.user_id))
     if not contacts:
         return
@@ -346,12 +349,68 @@ def _tell_contacts(event: SosEvent, kind: str) -> None:
             text = _("The SOS of %(name)s was cancelled.") % {"name": name}
         else:
             text = _("The SOS of %(name)s was escalated to the SOS service.") % {"name": name}
+    retry_at = timezone.now() + timedelta(seconds=int(conf.get("ROUND_RETRY_SECONDS")))
     ContactNotice.objects.bulk_create(
-        [ContactNotice(event=event, contact=c, kind=kind, text=text[:480]) for c in contacts],
+        [
+            ContactNotice(
+                event=event, contact=c, kind=kind, text=text[:480], next_attempt_at=retry_at
+            )
+            for c in contacts
+        ],
         ignore_conflicts=True,
     )
     _timeline(event, TimelineKind.CONTACTS_TOLD, data={"step": kind, "count": len(contacts)})
-    send_contact_notices.delay_on_commit(event_id=str(event.pk))  # type: ignore[attr-defined]
+    enqueue_on_commit("sos.send_contact_notices", kwargs={"event_id": str(event.pk)})
+
+
+def contact_notice_backoff(attempts: int) -> timedelta:
+    """30 s, 60 s, 120 s … between tries of one SMS, at most 30 minutes."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 1800))
+
+
+def contact_notices_send(
+    *, event_id: Any = None, due_only: bool = False, now: datetime | None = None, limit: int = 100
+) -> int:
+    """Send unsent messages to emergency contacts by SMS; return how many were sent.
+
+    With `event_id`: that event's unsent messages (the fast path after commit). With
+    `due_only`: every unsent message whose `next_attempt_at` has passed (the sweep). Each
+    message is locked while it is sent, so two runs never send it twice; a failed send is
+    recorded and tried again with backoff until `CONTACT_NOTICE_MAX_ATTEMPTS`.
+    """
+    now = now or timezone.now()
+    max_attempts = int(conf.get("CONTACT_NOTICE_MAX_ATTEMPTS"))
+    pending = ContactNotice.objects.filter(sent_at__isnull=True, attempts__lt=max_attempts)
+    if event_id is not None:
+        pending = pending.filter(event__pk=event_id)
+    if due_only:
+        pending = pending.filter(next_attempt_at__lte=now)
+    sent = 0
+    for notice_id in list(pending.order_by("pk").values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            locked = (
+                ContactNotice.objects.select_for_update()
+                .select_related("contact")
+                .filter(pk=notice_id, sent_at__isnull=True, attempts__lt=max_attempts)
+                .first()
+            )
+            if locked is None:
+                continue
+            locked.attempts += 1
+            try:
+                sms_provider().send(to=locked.contact.phone_number, text=locked.text)
+            except Exception as exc:  # provider errors are recorded and retried, not raised
+                locked.error = type(exc).__name__[:200]
+                locked.next_attempt_at = timezone.now() + contact_notice_backoff(locked.attempts)
+                locked.save(update_fields=["attempts", "error", "next_attempt_at"])
+                logger.warning("sos.contact_notice_failed", extra={"notice_id": locked.pk})
+                continue
+            locked.sent_at = timezone.now()
+            locked.error = ""
+            locked.next_attempt_at = None
+            locked.save(update_fields=["attempts", "sent_at", "error", "next_attempt_at"])
+            sent += 1
+    return sent
 
 
 # --- helper profile -----------------------------------------------------------------------
@@ -400,15 +459,26 @@ def _publish(event: SosEvent, kind: str, *, helper_ids: list[Any] | None = None)
     )
 
 
-def _schedule_escalation(
-    event: SosEvent, *, settings: selectors.SosSettings, now: datetime
-) -> None:
-    job_schedule(
-        task_name="sos.escalate_event",
-        run_at=now + timedelta(seconds=settings.escalation_seconds),
-        kwargs={"event_id": str(event.pk)},
-        idempotency_key=f"sos.escalate:{event.pk}:{event.trigger_count}:{int(now.timestamp())}",
+def _round_retry(now: datetime) -> datetime:
+    return now + timedelta(seconds=int(conf.get("ROUND_RETRY_SECONDS")))
+
+
+def _ask_for_round(event: SosEvent, *, step: int, now: datetime) -> None:
+    """Make a helper round at radius `step` due now: its deadline is stored on the event
+    (saved by the caller) and the `sos.alert_helpers` task runs it at commit. If that
+    message or its worker is lost, `sos.run_due` runs the round at the deadline."""
+    event.next_round_at = _round_retry(now)
+    event.next_round_step = step
+    enqueue_on_commit(
+        "sos.alert_helpers", kwargs={"event_id": str(event.pk), "round_no": event.round_no}
     )
+
+
+def _stop_deadlines(event: SosEvent) -> list[str]:
+    """Stop the search and the escalation of `event`; return the fields to save."""
+    event.next_round_at = None
+    event.escalate_at = None
+    return ["next_round_at", "escalate_at"]
 
 
 def event_trigger(
@@ -464,6 +534,7 @@ def event_trigger(
                 metrics.duplicates.labels(reason="window").inc()
                 candidate.refresh_from_db()
                 return TriggerResult(event=candidate, created=False)
+        settings = selectors.settings_for(device.organization)
         event = SosEvent.objects.create(
             organization_id=device.organization_id,
             device=device,
@@ -478,6 +549,9 @@ def event_trigger(
             raw_payload=raw_payload,
             source=source,
             idempotency_key=idempotency_key or None,
+            next_round_at=_round_retry(now),
+            next_round_step=0,
+            escalate_at=now + timedelta(seconds=settings.escalation_seconds),
         )
         _timeline(event, TimelineKind.CREATED, actor=actor, data={"source": source})
         record(
@@ -486,13 +560,9 @@ def event_trigger(
             target=event,
             metadata={"source": source, "device_uid": device.device_uid},
         )
-        settings = selectors.settings_for(event.organization)
-        _schedule_escalation(event, settings=settings, now=now)
-        from lifeline.sos.tasks import alert_helpers
-
         # Helpers first: on-commit work runs in the order it was queued, and the first push
         # to a helper is the one the wearer is waiting for (benchmarks/sos_push.py).
-        alert_helpers.delay_on_commit(event_id=str(event.pk))  # type: ignore[attr-defined]
+        enqueue_on_commit("sos.alert_helpers", kwargs={"event_id": str(event.pk), "round_no": 0})
         _publish(event, "created")
         _tell_contacts(event, TimelineKind.CREATED)
         transaction.on_commit(lambda: metrics.events_created.labels(source=source).inc())
@@ -501,13 +571,22 @@ def event_trigger(
 
 # --- helpers ------------------------------------------------------------------------------
 def helpers_alert_round(
-    *, event_id: Any, step: int | None = None, now: datetime | None = None
+    *,
+    event_id: Any,
+    round_no: int | None = None,
+    step: int | None = None,
+    now: datetime | None = None,
 ) -> list[HelperAlert]:
-    """Alert the nearest available helpers of an event still waiting for one.
+    """Alert the nearest available helpers of an event still waiting for one (status NEW).
 
-    Starts at the event's radius step (or `step`), widens at once while fewer than k helpers
-    were alerted in total, alerts at most the cap per round, then schedules the next widening
-    after t seconds if nobody accepts.
+    Starts at the radius step of the pending round (or `step`), widens at once while fewer
+    than k helpers were alerted in total, alerts at most the cap per round, records the round
+    and sets the next one (one step wider, after t seconds) as the event's deadline.
+
+    With `round_no` (the task and the sweep pass it) the round runs only if it is still the
+    pending round of that number: a duplicate message, a redelivery after a worker died, or
+    the sweep racing the fast path find it recorded and do nothing. Each helper is alerted at
+    most once per event (a unique row), so a round is idempotent per helper.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -517,11 +596,18 @@ def helpers_alert_round(
             .filter(pk=event_id)
             .first()
         )
-        if event is None or event.status not in ACCEPTABLE_STATUSES:
-            return []
+        if event is None or event.status != EventStatus.NEW:
+            return []  # accepted, closed or escalated: an escalated event stops searching
+        if round_no is not None and (event.round_no != round_no or event.next_round_at is None):
+            return []  # that round is already recorded
         settings = selectors.settings_for(event.organization)
         steps = settings.radius_steps_m
-        current = event.radius_step if step is None else step
+        if step is not None:
+            current = step
+        elif event.next_round_at is not None:
+            current = event.next_round_step
+        else:
+            current = event.radius_step
         current = min(current, len(steps) - 1)
         already = set(event.alerts.values_list("helper_id", flat=True))
         exclude = already | {event.user_id}
@@ -542,7 +628,23 @@ def helpers_alert_round(
             current += 1
         widened = current != event.radius_step or event.radius_m == 0
         event.radius_step, event.radius_m = current, radius
-        event.save(update_fields=["radius_step", "radius_m", "updated_at"])
+        event.round_no += 1
+        if current < len(steps) - 1:
+            # Nobody accepts within t seconds: the next round searches one step further.
+            event.next_round_at = now + timedelta(seconds=settings.accept_wait_seconds)
+            event.next_round_step = current + 1
+        else:
+            event.next_round_at = None
+        event.save(
+            update_fields=[
+                "radius_step",
+                "radius_m",
+                "round_no",
+                "next_round_at",
+                "next_round_step",
+                "updated_at",
+            ]
+        )
         if widened and current > 0:
             _timeline(event, TimelineKind.RADIUS_WIDENED, data={"radius_m": radius})
         alerts = HelperAlert.objects.bulk_create(
@@ -579,22 +681,45 @@ def helpers_alert_round(
                 events.sos_event(event, "created"),
                 groups=[events.helper_group(h.user_id) for h in found],
             )
-        if current < len(steps) - 1:
-            job_schedule(
-                task_name="sos.widen_search",
-                run_at=now + timedelta(seconds=settings.accept_wait_seconds),
-                kwargs={"event_id": str(event.pk), "from_step": current},
-                idempotency_key=f"sos.widen:{event.pk}:{current}",
-            )
     return alerts
 
 
-def event_widen(*, event_id: Any, from_step: int, now: datetime | None = None) -> list[HelperAlert]:
-    """The t-seconds deadline: nobody accepted yet, so search one radius step further."""
-    event = SosEvent.objects.filter(pk=event_id).first()
-    if event is None or event.status not in ACCEPTABLE_STATUSES or event.radius_step != from_step:
-        return []
-    return helpers_alert_round(event_id=event_id, step=from_step + 1, now=now)
+def deadlines_run_due(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
+    """The `sos.run_due` sweep (beat: every 2 s): run every SOS deadline that has passed.
+
+    - helper rounds whose fast-path task was lost (a killed worker, a lost message) or that
+      are the next, wider round after t seconds without an accept;
+    - escalations of events still NEW after the escalation time;
+    - emergency-contact messages not sent yet (lost task, or a failure waiting to retry).
+
+    Each item runs in its own transaction under the event's row lock and re-checks its
+    state, so concurrent sweeps, a restarted worker or a duplicate message run it once.
+    """
+    now = now or timezone.now()
+    rounds = list(
+        SosEvent.objects.filter(status=EventStatus.NEW, next_round_at__lte=now)
+        .order_by("next_round_at")
+        .values_list("pk", "round_no")[:limit]
+    )
+    alerted = 0
+    for event_id, round_no in rounds:
+        alerted += len(helpers_alert_round(event_id=event_id, round_no=round_no, now=now))
+    due = list(
+        SosEvent.objects.filter(status=EventStatus.NEW, escalate_at__lte=now)
+        .order_by("escalate_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    escalated = 0
+    for event_id in due:
+        event = event_escalate(event_id=event_id, now=now, deadline=True)
+        escalated += int(event is not None and event.status == EventStatus.ESCALATED)
+    sent = contact_notices_send(due_only=True, now=now, limit=limit)
+    if rounds or due or sent:
+        logger.info(
+            "sos.deadlines_run",
+            extra={"rounds": len(rounds), "escalated": escalated, "contact_notices": sent},
+        )
+    return {"rounds": len(rounds), "alerts": alerted, "escalated": escalated, "sent": sent}
 
 
 # --- lifecycle ----------------------------------------------------------------------------
@@ -635,6 +760,7 @@ def event_accept(*, event: SosEvent, actor: User, now: datetime | None = None) -
                 "accepted_at",
                 "first_accepted_at",
                 "updated_at",
+                *_stop_deadlines(event),
             ]
         )
         if alert is not None:
@@ -649,7 +775,6 @@ def event_accept(*, event: SosEvent, actor: User, now: datetime | None = None) -
         HelperAlert.objects.filter(pk__in=[a.pk for a in others]).update(status=AlertStatus.TAKEN)
         _timeline(event, TimelineKind.ACCEPTED, actor=actor)
         record(actor=actor, action="sos.event_accepted", target=event)
-        job_cancel_all(event)
         notify(
             event.user,
             "sos.help_on_way",
@@ -671,15 +796,6 @@ def event_accept(*, event: SosEvent, actor: User, now: datetime | None = None) -
             seconds = (now - event.created_at).total_seconds()
             transaction.on_commit(lambda: metrics.time_to_accept.observe(max(seconds, 0)))
     return event
-
-
-def job_cancel_all(event: SosEvent) -> None:
-    """Cancel the pending escalation and widening deadlines of `event` (tasks re-check too)."""
-    from lifeline.jobs.models import JobStatus, ScheduledJob
-
-    ScheduledJob.objects.filter(
-        status=JobStatus.PENDING, kwargs__event_id=str(event.pk), task_name__startswith="sos."
-    ).update(status=JobStatus.CANCELLED, finished_at=timezone.now())
 
 
 def event_decline(*, event: SosEvent, actor: User, now: datetime | None = None) -> HelperAlert:
@@ -710,10 +826,24 @@ def event_withdraw(*, event: SosEvent, actor: User, now: datetime | None = None)
             if not event.is_open:
                 raise EventClosed()
             raise NotAccepted()
+        settings = selectors.settings_for(event.organization)
         event.status = EventStatus.NEW
         event.accepted_by = None
         event.accepted_at = None
-        event.save(update_fields=["status", "accepted_by", "accepted_at", "updated_at"])
+        # The search goes on at the current radius, and the escalation clock restarts.
+        event.escalate_at = now + timedelta(seconds=settings.escalation_seconds)
+        _ask_for_round(event, step=event.radius_step, now=now)
+        event.save(
+            update_fields=[
+                "status",
+                "accepted_by",
+                "accepted_at",
+                "escalate_at",
+                "next_round_at",
+                "next_round_step",
+                "updated_at",
+            ]
+        )
         HelperAlert.objects.filter(event=event, helper=actor).update(
             status=AlertStatus.WITHDRAWN, responded_at=now
         )
@@ -722,8 +852,6 @@ def event_withdraw(*, event: SosEvent, actor: User, now: datetime | None = None)
         )
         _timeline(event, TimelineKind.WITHDRAWN, actor=actor)
         record(actor=actor, action="sos.event_withdrawn", target=event)
-        settings = selectors.settings_for(event.organization)
-        _schedule_escalation(event, settings=settings, now=now)
         notify(event.user, "sos.event_reopened", {"event_uid": str(event.pk)}, critical=True)
         for alert in HelperAlert.objects.filter(
             event=event, status=AlertStatus.SENT
@@ -735,9 +863,6 @@ def event_withdraw(*, event: SosEvent, actor: User, now: datetime | None = None)
                 critical=True,
             )
         _publish(event, "reopened", helper_ids=[actor.pk])
-        from lifeline.sos.tasks import alert_helpers
-
-        alert_helpers.delay_on_commit(event_id=str(event.pk))  # type: ignore[attr-defined]
     return event
 
 
@@ -775,7 +900,14 @@ def event_cancel(
         event.cancelled_at = now
         event.cancel_reason = reason.strip()
         event.save(
-            update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason", "updated_at"]
+            update_fields=[
+                "status",
+                "cancelled_by",
+                "cancelled_at",
+                "cancel_reason",
+                "updated_at",
+                *_stop_deadlines(event),
+            ]
         )
         alerts = _close_alerts(event)
         _timeline(event, TimelineKind.CANCELLED, actor=actor, data={"reason": event.cancel_reason})
@@ -786,7 +918,6 @@ def event_cancel(
             before={"status": previous},
             after={"status": event.status},
         )
-        job_cancel_all(event)
         notify_many(
             [alert.helper for alert in alerts],
             "sos.event_closed",
@@ -813,7 +944,16 @@ def event_resolve(
         event.resolved_by = actor
         event.resolved_at = now
         event.outcome = outcome.strip()
-        event.save(update_fields=["status", "resolved_by", "resolved_at", "outcome", "updated_at"])
+        event.save(
+            update_fields=[
+                "status",
+                "resolved_by",
+                "resolved_at",
+                "outcome",
+                "updated_at",
+                *_stop_deadlines(event),
+            ]
+        )
         alerts = _close_alerts(event)
         _timeline(event, TimelineKind.RESOLVED, actor=actor, data={"outcome": event.outcome})
         record(
@@ -823,7 +963,6 @@ def event_resolve(
             before={"status": previous},
             after={"status": event.status},
         )
-        job_cancel_all(event)
         told = [alert.helper for alert in alerts if alert.helper_id != actor.pk]
         notify_many(told, "sos.event_closed", [{"event_uid": str(event.pk)}] * len(told))
         _tell_contacts(event, TimelineKind.RESOLVED)
@@ -832,10 +971,17 @@ def event_resolve(
 
 
 def event_escalate(
-    *, event_id: Any, actor: User | None = None, now: datetime | None = None
+    *,
+    event_id: Any,
+    actor: User | None = None,
+    now: datetime | None = None,
+    deadline: bool = False,
 ) -> SosEvent | None:
     """Still NEW after the escalation time (or an admin's decision): tell admins and contacts,
-    then hand the event to ambulance dispatch (`hand_over_to_dispatch`)."""
+    then hand the event to ambulance dispatch (`hand_over_to_dispatch`).
+
+    `deadline`: called by the sweep, which escalates only if the event's `escalate_at` has
+    still passed once the row is locked (an accept and a withdrawal meanwhile restart it)."""
     now = now or timezone.now()
     with transaction.atomic():
         event = SosEvent.objects.select_for_update().filter(pk=event_id).first()
@@ -844,11 +990,14 @@ def event_escalate(
         event = _locked(event)
         if actor is None and event.status != EventStatus.NEW:
             return event  # accepted, closed or already escalated meanwhile: nothing to do
+        if deadline and (event.escalate_at is None or event.escalate_at > now):
+            return event
         if actor is not None and event.status not in ACCEPTABLE_STATUSES:
             raise EventClosed()
         event.status = EventStatus.ESCALATED
         event.escalated_at = now
-        event.save(update_fields=["status", "escalated_at", "updated_at"])
+        # Escalated: the SOS service (and dispatch) takes over; the helper search stops.
+        event.save(update_fields=["status", "escalated_at", "updated_at", *_stop_deadlines(event)])
         _timeline(event, TimelineKind.ESCALATED, actor=actor)
         record(actor=actor, action="sos.event_escalated", target=event)
         admins = (

@@ -7,21 +7,13 @@ sending `jobs.run_due` to that queue.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from celery import Celery
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from lifeline.jobs.models import JobStatus, ScheduledJob
@@ -32,6 +24,7 @@ from lifeline.jobs.tests.probe_tasks import (
     probe_backends,
     probe_runs,
 )
+from tests.celery_worker import Worker
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -39,89 +32,15 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[3]
-READY_TIMEOUT = 90.0
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"])
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class Worker:
-    """A Celery worker subprocess on one queue, killable and restartable."""
-
-    def __init__(self, queue: str, log_dir: Path) -> None:
-        self.queue = queue
-        self.node = f"{queue}@localhost"
-        self.log_dir = log_dir
-        self.starts = 0
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.sender = Celery("jobs-test", broker=settings.CELERY_BROKER_URL)
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings_test",
-            "DATABASE_URL": _database_url(),
-            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "PYTHONUNBUFFERED": "1",
-        }
-
-    @property
-    def log(self) -> Path:
-        return self.log_dir / f"worker-{self.starts}.log"
-
-    def start(self) -> None:
-        self.starts += 1
-        cmd = [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            "-P", "solo", "-Q", self.queue, "-n", self.node,
-            "--include", "lifeline.jobs.tests.probe_tasks",
-            "--without-gossip", "--without-mingle", "--loglevel", "INFO",
-        ]  # fmt: skip
-        with self.log.open("wb") as out:
-            self.proc = subprocess.Popen(  # noqa: S603
-                cmd, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"worker exited early:\n{self.log.read_text()[-3000:]}")
-            if self.sender.control.ping(destination=[self.node], timeout=0.5):
-                return
-        pytest.fail(f"worker not ready in {READY_TIMEOUT}s:\n{self.log.read_text()[-3000:]}")
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def sweep(self, **kwargs: object) -> None:
-        """What beat does every 10 s, sent to this worker's queue."""
-        self.sender.send_task("jobs.run_due", kwargs=kwargs, queue=self.queue)
-
-    def close(self) -> None:
-        self.stop()
-        with self.sender.connection_for_write() as conn:
-            conn.default_channel.client.delete(f"_kombu.binding.{self.queue}")
-        self.sender.close()
-
 
 @pytest.fixture
 def worker(tmp_path: Path) -> Iterator[Worker]:
     create_probe_table()
-    w = Worker(f"jobs-test-{uuid.uuid4().hex[:12]}", tmp_path)
+    w = Worker(
+        f"jobs-test-{uuid.uuid4().hex[:12]}",
+        tmp_path,
+        include=["lifeline.jobs.tests.probe_tasks"],
+    )
     try:
         yield w
     finally:
@@ -197,7 +116,7 @@ def test_tasks_reuse_the_database_connection(worker: Worker):
     # server process per task); CONN_MAX_AGE now governs, as for requests.
     worker.start()
     for _ in range(4):
-        worker.sender.send_task("jobs_test.backend", kwargs={"key": "reuse"}, queue=worker.queue)
+        worker.send("jobs_test.backend", key="reuse")
     deadline = time.monotonic() + 60
     while len(probe_backends("reuse")) < 4 and time.monotonic() < deadline:
         time.sleep(0.5)

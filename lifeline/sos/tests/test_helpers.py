@@ -10,7 +10,6 @@ from django.utils import timezone
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.accounts.tests.factories import UserFactory
-from lifeline.jobs.models import ScheduledJob
 from lifeline.notifications.models import Notification
 from lifeline.sos import selectors, services
 from lifeline.sos.enums import EventStatus
@@ -137,17 +136,34 @@ def test_nobody_accepts_within_t_so_the_search_widens(org: Any, event: SosEvent)
     near = helper_at(org, *offset(*TASHKENT, north_m=1000))
     further = helper_at(org, *offset(*TASHKENT, north_m=9000))
 
-    services.helpers_alert_round(event_id=event.pk)
+    now = timezone.now()
+    services.helpers_alert_round(event_id=event.pk, now=now)
     assert alerted_ids(event) == [near.pk]
-    job = ScheduledJob.objects.get(task_name="sos.widen_search")
-    assert job.kwargs == {"event_id": str(event.pk), "from_step": 0}
-
-    from lifeline.sos.tasks import widen_search
-
-    assert widen_search(event_id=str(event.pk), from_step=0) == 1
+    event.refresh_from_db()
+    # The next, wider round is a deadline on the event, t seconds later.
+    assert (event.round_no, event.next_round_at, event.next_round_step) == (
+        1,
+        now + timedelta(seconds=60),
+        1,
+    )
+    # Before t nothing happens; at t the sweep searches one step further.
+    assert services.deadlines_run_due(now=now + timedelta(seconds=59))["alerts"] == 0
+    assert services.deadlines_run_due(now=now + timedelta(seconds=60))["alerts"] == 1
     assert alerted_ids(event) == [near.pk, further.pk]
-    # A late or repeated deadline does nothing.
-    assert widen_search(event_id=str(event.pk), from_step=0) == 0
+    event.refresh_from_db()
+    assert (event.round_no, event.next_round_at, event.radius_m) == (
+        2,
+        now + timedelta(seconds=120),
+        10000,
+    )
+    # A late repeat of the recorded round does nothing.
+    assert services.helpers_alert_round(event_id=event.pk, round_no=1) == []
+    # The widest radius (20 km) reached: no further round is due.
+    assert services.deadlines_run_due(now=now + timedelta(seconds=120))["rounds"] == 1
+    event.refresh_from_db()
+    assert (event.round_no, event.next_round_at, event.radius_m) == (3, None, 20000)
+    assert services.deadlines_run_due(now=now + timedelta(seconds=600))["rounds"] == 0
+    assert alerted_ids(event) == [near.pk, further.pk]
 
 
 def test_no_widening_after_an_accept(org: Any, event: SosEvent) -> None:
@@ -157,7 +173,16 @@ def test_no_widening_after_an_accept(org: Any, event: SosEvent) -> None:
     services.helpers_alert_round(event_id=event.pk)
     services.event_accept(event=event, actor=near)
 
-    assert services.event_widen(event_id=event.pk, from_step=0) == []
+    event.refresh_from_db()
+    assert (event.next_round_at, event.escalate_at) == (None, None)
+    later = timezone.now() + timedelta(minutes=10)
+    assert services.deadlines_run_due(now=later) == {
+        "rounds": 0,
+        "alerts": 0,
+        "escalated": 0,
+        "sent": 0,
+    }
+    assert services.helpers_alert_round(event_id=event.pk, round_no=1) == []
     assert alerted_ids(event) == [near.pk]
 
 
@@ -248,15 +273,17 @@ def test_escalation_deadline_escalates_a_new_event(
 ) -> None:
     # Reference hole: escalation_watch was a stub that only logged.
     contact = EmergencyContactFactory(owner=wearer)
-    event = SosEventFactory(device=device)
-    from lifeline.sos.tasks import escalate_event
+    now = timezone.now()
+    event = SosEventFactory(device=device, escalate_at=now, next_round_at=now)
 
     with mock.patch("lifeline.sos.services.hand_over_to_dispatch") as hand_over:
-        assert escalate_event(event_id=str(event.pk)) == EventStatus.ESCALATED
+        assert services.deadlines_run_due(now=now)["escalated"] == 1
 
     event.refresh_from_db()
     assert event.status == EventStatus.ESCALATED
-    assert event.escalated_at is not None
+    assert event.escalated_at == now
+    # An escalated event stops searching (the reference kept widening its radius).
+    assert (event.escalate_at, event.next_round_at) == (None, None)
     hand_over.assert_called_once()
     assert (
         Notification.objects.get(recipient=sos_admin, topic="sos.event_escalated").critical is True
@@ -268,18 +295,19 @@ def test_escalation_deadline_escalates_a_new_event(
 def test_escalation_deadline_leaves_an_accepted_event_alone(
     org: Any, device: Any, sos_admin: Any
 ) -> None:
-    event = SosEventFactory(device=device, status=EventStatus.ACCEPTED)
-    from lifeline.sos.tasks import escalate_event
+    now = timezone.now()
+    event = SosEventFactory(device=device, status=EventStatus.ACCEPTED, escalate_at=now)
 
-    assert escalate_event(event_id=str(event.pk)) == EventStatus.ACCEPTED
+    assert services.deadlines_run_due(now=now)["escalated"] == 0
+    assert services.event_escalate(event_id=event.pk, now=now, deadline=True) == event
+    event.refresh_from_db()
+    assert event.status == EventStatus.ACCEPTED
     assert Notification.objects.filter(topic="sos.event_escalated").count() == 0
 
 
-def test_escalation_runs_through_the_jobs_sweep(
+def test_escalation_runs_through_the_sos_sweep(
     org: Any, device: Any, wearer: Any, sos_admin: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from lifeline.jobs.services import job_run_due
-
     result = services.event_trigger(
         device=device,
         lat=TASHKENT[0],
@@ -289,7 +317,10 @@ def test_escalation_runs_through_the_jobs_sweep(
         timestamp=timezone.now(),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        job_run_due(now=timezone.now() + timedelta(minutes=6))
+        services.deadlines_run_due(now=timezone.now() + timedelta(seconds=299))
+    assert SosEvent.objects.get(pk=result.event.pk).status == EventStatus.NEW
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deadlines_run_due(now=timezone.now() + timedelta(seconds=301))
 
     assert SosEvent.objects.get(pk=result.event.pk).status == EventStatus.ESCALATED
 
@@ -306,7 +337,7 @@ def test_contacts_are_told_on_trigger_accept_and_resolve(
     contact = EmergencyContactFactory(owner=wearer)
     helper = helper_at(org, *offset(*TASHKENT, north_m=100))
     provider = mock.Mock()
-    with mock.patch("lifeline.sos.tasks._sms_provider", return_value=provider):
+    with mock.patch("lifeline.sos.services.sms_provider", return_value=provider):
         with django_capture_on_commit_callbacks(execute=True):
             event = services.event_trigger(
                 device=device,

@@ -11,7 +11,6 @@ from lifeline.access.enums import Role
 from lifeline.access.testing import Case, assert_permission_matrix
 from lifeline.access.tests.factories import user_with_role
 from lifeline.accounts.tests.factories import UserFactory
-from lifeline.jobs.models import JobStatus, ScheduledJob
 from lifeline.notifications.models import Notification
 from lifeline.sos.enums import AlertStatus, EventStatus
 from lifeline.sos.models import HelperAlert, SosEvent
@@ -85,7 +84,8 @@ def test_first_accept_wins_and_others_get_409(
     assert alerted[0].display_name in told.body
     assert "+998901110000" in told.body
     assert Notification.objects.filter(topic="sos.alert_taken").count() == 2
-    assert ScheduledJob.objects.get(task_name="sos.escalate_event").status == JobStatus.CANCELLED
+    # The search and the escalation clock stop with the accept.
+    assert (event.next_round_at, event.escalate_at) == (None, None)
 
 
 def test_wearer_cannot_accept_own_sos(event: SosEvent, wearer: Any) -> None:
