@@ -9,13 +9,28 @@ connection pool, so one per pool is enough; this backend keeps it. Everything el
 serialization, key handling, pools, options — is Django's.
 
 Use `"BACKEND": "lifeline.core.cache.RedisCache"` wherever Django's `RedisCache` would go.
+
+`REDIS_UNAVAILABLE` is what the cache and the channel layer raise when Redis cannot be reached
+(refused, reset, timed out, or loading its data after a restart). Code that must keep working
+through a Redis outage — throttles, presence, publishing, WebSocket handshakes — catches
+exactly these and degrades (docs/architecture.md, "When Redis or PostgreSQL is down").
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import redis
 from django.core.cache.backends import redis as django_redis
+
+# redis-py wraps socket errors in its own ConnectionError (BusyLoadingError included) and
+# TimeoutError; OSError covers what reaches us unwrapped (asyncio timeouts, a reset socket).
+# Not RedisError as a whole: a ResponseError is a bug to see, not an outage to ride out.
+REDIS_UNAVAILABLE: tuple[type[Exception], ...] = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    OSError,
+)
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):

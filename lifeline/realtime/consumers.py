@@ -24,15 +24,19 @@ from collections import deque
 from typing import Any
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
 
+from lifeline.core.cache import REDIS_UNAVAILABLE
 from lifeline.realtime import auth, events, groups, presence
 
 logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+# RFC 6455 "try again later": Redis (channel layer) unreachable during the handshake.
+CLOSE_TRY_AGAIN_LATER = 1013
 
 _MAX_CLIENT_FRAME = 1024
 _RECENT_EVENT_IDS = 256
@@ -142,6 +146,36 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             return  # the same event reached us through two of our groups
         self._recent_ids.append(event_id)
         await self.send_json(event)
+
+    # --- Redis outages ---------------------------------------------------------------------
+    # A socket lives on the channel layer (its groups) and writes presence to the cache, both
+    # Redis in production. While Redis is unreachable the handshake closes with 1013 instead
+    # of failing with a 500, and the client's backoff reconnects once Redis is back.
+
+    _accepted = False
+
+    async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
+        self._accepted = True
+        await super().accept(subprotocol=subprotocol, headers=headers)
+
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        try:
+            await super().websocket_connect(message)
+        except REDIS_UNAVAILABLE as exc:
+            logger.warning("realtime.connect_unavailable", extra={"error": type(exc).__name__})
+            self.user = None  # nothing to undo in presence on disconnect
+            if not self._accepted:
+                # Accept first: a browser sees the close code only on an opened socket.
+                await self.accept(subprotocol=self.scope.get(auth.SUBPROTOCOL))
+            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        try:
+            await super().websocket_disconnect(message)
+        except REDIS_UNAVAILABLE as exc:
+            # Leaving the groups failed; Redis expires them (group_expiry) on its own.
+            logger.warning("realtime.disconnect_unavailable", extra={"error": type(exc).__name__})
+            raise StopConsumer() from None
 
 
 class NotificationsConsumer(EventsConsumer):

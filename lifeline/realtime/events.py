@@ -18,7 +18,9 @@ import logging
 import os
 import re
 import threading
+import time
 import uuid
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +31,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
+from lifeline.core.cache import REDIS_UNAVAILABLE
 from lifeline.realtime import groups as group_names
 
 logger = logging.getLogger(__name__)
@@ -105,6 +108,21 @@ async def apublish(event: Event, groups: Iterable[str]) -> None:
 
 
 PUBLISH_TIMEOUT_SECONDS = 5.0
+# A publish that fails because the channel layer (Redis) cannot be reached is kept in this
+# process and retried with backoff from RETRY_FIRST_SECONDS up to RETRY_MAX_SECONDS, in order,
+# for RETRY_FOR_SECONDS; then it is dropped (logged): by then clients have reconnected and
+# refetched through the API. At most MAX_PENDING events wait (the oldest goes first).
+RETRY_FIRST_SECONDS = 0.5
+RETRY_MAX_SECONDS = 10.0
+RETRY_FOR_SECONDS = 600.0
+MAX_PENDING = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    event: Event
+    names: list[str]
+    give_up_at: float
 
 
 class _PublisherLoop:
@@ -117,12 +135,20 @@ class _PublisherLoop:
     the in-memory layer's queues belong to the server's own loop, which `async_to_sync`
     already reaches. Started lazily, and again in a forked child (threads do not survive a
     fork).
+
+    Publishing degrades instead of failing the request: when the layer cannot be reached
+    (Redis down or restarting) the event waits in `_pending` and a task on this loop retries
+    it until it goes out (see RETRY_*). Later events queue behind it, so a conversation's
+    events keep their order. A retried event may reach a socket twice (the first attempt can
+    time out after Redis took it); consumers drop repeated event ids.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pid = 0
+        self._pending: deque[_Pending] = deque()
+        self._flushing = False
 
     def _running_loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
@@ -132,11 +158,77 @@ class _PublisherLoop:
                     target=loop.run_forever, name="realtime-publisher", daemon=True
                 ).start()
                 self._loop, self._pid = loop, os.getpid()
+                # A forked child does not inherit the parent's retry task.
+                self._pending, self._flushing = deque(), False
             return self._loop
 
     def run(self, event: Event, names: list[str]) -> None:
-        future = asyncio.run_coroutine_threadsafe(apublish(event, names), self._running_loop())
-        future.result(timeout=PUBLISH_TIMEOUT_SECONDS)
+        loop = self._running_loop()
+        if self._pending:
+            self._hold(event, names, loop)  # behind the events still waiting, in order
+            return
+        future = asyncio.run_coroutine_threadsafe(apublish(event, names), loop)
+        try:
+            future.result(timeout=PUBLISH_TIMEOUT_SECONDS)
+        except REDIS_UNAVAILABLE as exc:  # TimeoutError is an OSError
+            future.cancel()
+            logger.warning(
+                "realtime.publish_deferred",
+                extra={"event_type": event.type, "error": type(exc).__name__},
+            )
+            self._hold(event, names, loop)
+
+    def pending(self) -> int:
+        """How many events wait for the channel layer to come back."""
+        return len(self._pending)
+
+    def _hold(self, event: Event, names: list[str], loop: asyncio.AbstractEventLoop) -> None:
+        with self._lock:
+            if len(self._pending) >= MAX_PENDING:
+                dropped = self._pending.popleft()
+                logger.error(
+                    "realtime.publish_dropped",
+                    extra={"event_type": dropped.event.type, "reason": "buffer_full"},
+                )
+            self._pending.append(_Pending(event, names, time.monotonic() + RETRY_FOR_SECONDS))
+            if self._flushing:
+                return
+            self._flushing = True
+        asyncio.run_coroutine_threadsafe(self._flush(), loop)
+
+    async def _flush(self) -> None:
+        """Send the waiting events in order, backing off while the layer stays unreachable."""
+        delay = RETRY_FIRST_SECONDS
+        while True:
+            with self._lock:
+                if not self._pending:
+                    self._flushing = False
+                    return
+                item = self._pending[0]
+            if time.monotonic() >= item.give_up_at:
+                self._done(item)
+                logger.error("realtime.publish_dropped", extra={"event_type": item.event.type})
+                continue
+            try:
+                await asyncio.wait_for(apublish(item.event, item.names), PUBLISH_TIMEOUT_SECONDS)
+            except REDIS_UNAVAILABLE:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_SECONDS)
+                continue
+            except Exception:
+                # Not an outage (a bug in a layer or an event): retrying cannot help, and this
+                # task must survive to deliver the events queued behind this one.
+                logger.exception("realtime.publish_failed", extra={"event_type": item.event.type})
+                self._done(item)
+                continue
+            self._done(item)
+            logger.info("realtime.publish_delivered_late", extra={"event_type": item.event.type})
+            delay = RETRY_FIRST_SECONDS
+
+    def _done(self, item: _Pending) -> None:
+        with self._lock:
+            if self._pending and self._pending[0] is item:
+                self._pending.popleft()
 
 
 _publisher = _PublisherLoop()
@@ -161,9 +253,11 @@ def publish_now(event: Event, groups: Iterable[str]) -> None:
 def publish_on_commit(event: Event, groups: Iterable[str], *, using: str | None = None) -> None:
     """Send `event` to `groups` after the current transaction commits (never on rollback).
 
-    Outside a transaction (autocommit) it is sent at once. A failure to reach the channel
-    layer is logged and does not break the other on-commit callbacks: the database is the
-    source of truth and clients refetch through the API on reconnect.
+    Outside a transaction (autocommit) it is sent at once. A channel layer that cannot be
+    reached (Redis down) does not fail the request: the event waits in this process and is
+    sent when the layer is back (`_PublisherLoop`). Any other failure is logged and does not
+    break the other on-commit callbacks: the database is the source of truth and clients
+    refetch through the API on reconnect.
     """
     names = _checked_groups(groups)  # fail in the service, not after the commit
     if not names:

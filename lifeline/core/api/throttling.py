@@ -14,20 +14,31 @@ over the limit the IETF `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-
 are stored on the Django request (`request._ratelimit`); `lifeline.ops.middleware` copies them
 onto the response. With several throttles on a view the most restrictive one is reported.
 Scopes: `anon`, `user`, `auth`, `verification`.
+
+While the shared cache (Redis) cannot be reached, counting falls back to this process's own
+memory, with a warning logged once a minute: limits keep holding (per process) and the
+request goes on, instead of a throttle turning a Redis outage into 500s on every endpoint.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import time
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import BaseCache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from rest_framework import throttling
 from rest_framework.request import Request
 
+from lifeline.core.cache import REDIS_UNAVAILABLE
+
 if TYPE_CHECKING:  # rest_framework.views imports this module through DEFAULT_THROTTLE_CLASSES
     from rest_framework.views import APIView
+
+logger = logging.getLogger(__name__)
 
 
 class CountingRateThrottle(throttling.SimpleRateThrottle):
@@ -51,7 +62,7 @@ class CountingRateThrottle(throttling.SimpleRateThrottle):
             return True
         now = self.timer()
         window = int(now // self.duration)
-        count = _count(self.cache, f"{key}:{window}", timeout=self.duration + 1)
+        count = _count_or_fall_back(self.cache, f"{key}:{window}", timeout=self.duration + 1)
         self.reset_seconds = max(math.ceil((window + 1) * self.duration - now), 0)
         remaining = max(self.num_requests - count, 0)
         _remember(request, limit=self.num_requests, remaining=remaining, reset=self.reset_seconds)
@@ -59,6 +70,35 @@ class CountingRateThrottle(throttling.SimpleRateThrottle):
 
     def wait(self) -> float | None:
         return float(self.reset_seconds)
+
+
+# Counters of this process alone, used while the shared cache cannot be reached: the limits
+# then hold per process (so a client gets up to one budget per worker) instead of the
+# request failing with a 500 (issue 15, item 11).
+_LOCAL_FALLBACK = LocMemCache("lifeline-throttle-fallback", {"MAX_ENTRIES": 10_000})
+_FALLBACK_WARNING_INTERVAL = 60.0
+_last_fallback_warning = 0.0
+
+
+def _count_or_fall_back(cache: BaseCache, key: str, *, timeout: int) -> int:
+    """`_count` in the shared cache or, while that is unreachable, in this process."""
+    try:
+        return _count(cache, key, timeout=timeout)
+    except REDIS_UNAVAILABLE as exc:
+        _warn_fallback(exc)
+        return _count(_LOCAL_FALLBACK, key, timeout=timeout)
+
+
+def _warn_fallback(exc: Exception) -> None:
+    # Once a minute per process, not once per request: an outage must not flood the logs.
+    global _last_fallback_warning  # noqa: PLW0603
+    now = time.monotonic()
+    if now - _last_fallback_warning >= _FALLBACK_WARNING_INTERVAL:
+        _last_fallback_warning = now
+        logger.warning(
+            "throttle.cache_unavailable",
+            extra={"error": type(exc).__name__, "fallback": "process-local counters"},
+        )
 
 
 def _count(cache: BaseCache, key: str, *, timeout: int) -> int:

@@ -519,8 +519,37 @@
     }
   }
 
+  // The open conversation's newest page again, after a reconnect: messages that arrived
+  // meanwhile are added, edits and deletions replace what is shown. Earlier pages stay.
+  function reloadMessages() {
+    var conversation = state.current;
+    if (!conversation) return;
+    api("conversations/" + conversation.id + "/messages/").then(function (page) {
+      if (state.current !== conversation) return;
+      var added = false;
+      page.results.slice().reverse().forEach(function (m) {
+        if (messagesEl.querySelector('[data-message-id="' + m.id + '"]')) {
+          replaceMessage(m);
+          return;
+        }
+        // In time order: before the first shown message that is newer (ISO times compare).
+        var later = Array.prototype.find.call(messagesEl.children, function (node) {
+          var time = node.querySelector(".chat__meta time");
+          return time && time.getAttribute("datetime") > m.created_at;
+        });
+        messagesEl.insertBefore(renderMessage(m), later || null);
+        added = true;
+      });
+      if (added) {
+        scrollToEnd();
+        markRead();
+      }
+    }).catch(function () {});
+  }
+
   var retry = 1000;
   var pingTimer = null;
+  var connectedBefore = false;
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + cfg.ws);
@@ -532,8 +561,12 @@
       pingTimer = setInterval(function () {
         if (socket.readyState === 1) socket.send(JSON.stringify({ type: "ping" }));
       }, 25000);
-      // Catch up on whatever happened while disconnected.
+      // Catch up on whatever happened while disconnected: events published then (or while
+      // the server could not publish) never reach this socket, so refetch the list and the
+      // open conversation's messages, not only the list.
       loadConversations();
+      if (connectedBefore) reloadMessages();
+      connectedBefore = true;
     });
     socket.addEventListener("message", function (message) {
       var frame;
