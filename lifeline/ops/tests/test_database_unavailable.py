@@ -105,3 +105,35 @@ def test_a_crash_that_is_not_the_database_stays_a_500():
 
 def _boom() -> None:
     raise RuntimeError("boom")
+
+
+@contextmanager
+def postgresql_refusing_connections() -> Iterator[None]:
+    """The real driver error: the connection is dropped and the next one goes to a port where
+    no PostgreSQL listens (the machine's shared server is never stopped)."""
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = "5499"
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = port
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refusing_connections_is_503_and_recovery_is_immediate():
+    client = signed_in_api_client()
+    page_client = Client(raise_request_exception=False)
+    page_client.force_login(UserFactory(), backend="lifeline.accounts.backends.EmailOrPhoneBackend")
+
+    with postgresql_refusing_connections():
+        api = client.get("/api/v1/auth/me/", HTTP_ACCEPT_LANGUAGE="en")
+        page = page_client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    recovered_api = client.get("/api/v1/auth/me/")
+    recovered_page = page_client.get("/")
+
+    assert (api.status_code, api["Retry-After"], api.json()) == (503, "5", UNAVAILABLE)
+    assert (page.status_code, page["Retry-After"]) == (503, "5")
+    assert (recovered_api.status_code, recovered_page.status_code) == (200, 200)
