@@ -628,3 +628,8 @@ LIFELINE_CHAT_RETENTION_DAYS = env.int("LIFELINE_CHAT_RETENTION_DAYS", default=0
 # (lifeline/sos/ingest.py). Unset: buffered when Redis is configured and tasks are not eager;
 # true/false forces it.
 SOS_INGEST_BUFFER = env.bool("SOS_INGEST_BUFFER", default=None)
+# The slug of the default SOS service: people in no SOS-service organization join it when they
+# register a device (device owner) or volunteer (a helper request its SOS admins approve);
+# its admins see their events and its settings apply. Created on first use if missing.
+# Empty: no default service (such events reach platform admins only).
+LIFELINE_DEFAULT_SOS_SERVICE = env.str("LIFELINE_DEFAULT_SOS_SERVICE", default="sos")

@@ -368,3 +368,27 @@ def organization_save(
         after=_organization_state(organization),
     )
     return organization
+
+
+@transaction.atomic
+def organization_ensure(*, slug: str, kind: str, name: str, via: str) -> Organization:
+    """Return the organization `slug`, creating it (active, of `kind`) if it does not exist.
+
+    For organizations the deployment itself needs (e.g. the default SOS service that
+    self-registered users join), created on first use by the module that needs it: no actor,
+    the audit names `via`. An existing organization is returned as it is, whatever its kind
+    or state; the caller checks both.
+    """
+    organization, created = Organization.objects.get_or_create(
+        slug=slug, defaults={"name": name, "kind": kind}
+    )
+    if created:
+        audit.record(
+            actor=None,
+            action="access.organization_created",
+            target=organization,
+            organization=organization,
+            after=_organization_state(organization),
+            metadata={"via": via},
+        )
+    return organization

@@ -51,3 +51,11 @@ class DeviceUidUnusable(InvalidInput):
 class NotAHelper(SosForbidden):
     code = "sos.not_a_helper"
     title = _("You do not hold the volunteer helper role")
+
+
+class HelperApprovalPending(NotAHelper):
+    """Not a helper yet: the request to volunteer in the default SOS service (made by this
+    or an earlier opt-in) waits for one of its SOS administrators to approve it."""
+
+    code = "sos.helper_pending"
+    title = _("Your request to volunteer awaits approval by the SOS service")

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lifeline.access.enums import OrganizationKind, Role
-from lifeline.access.models import Membership
+from lifeline.access.models import Membership, Organization
+from lifeline.access.services import membership_admit, membership_request, organization_ensure
 from lifeline.accounts.models import User
 from lifeline.audit.services import record
 from lifeline.core.tasks import enqueue_on_commit
@@ -40,6 +42,7 @@ from lifeline.sos.exceptions import (
     AlreadyAccepted,
     DeviceUidUnusable,
     EventClosed,
+    HelperApprovalPending,
     NotAccepted,
     NotAHelper,
     OwnEventAccept,
@@ -83,6 +86,45 @@ def _sos_organization_of(user: User) -> Any:
     return membership.organization_id if membership else None
 
 
+def default_sos_service() -> Organization | None:
+    """The deployment's default SOS service: the SOS-service organization whose slug is
+    `LIFELINE_DEFAULT_SOS_SERVICE`, created on first use. None when the setting is empty, or
+    when that slug is taken by an inactive organization or one of another kind (logged)."""
+    slug = str(getattr(django_settings, "LIFELINE_DEFAULT_SOS_SERVICE", "") or "").strip()
+    if not slug:
+        return None
+    organization = organization_ensure(
+        slug=slug, kind=OrganizationKind.SOS_SERVICE, name="Lifeline SOS", via="sos"
+    )
+    if organization.kind != OrganizationKind.SOS_SERVICE or not organization.is_active:
+        logger.error("sos.default_service_unusable", extra={"slug": slug})
+        return None
+    return organization
+
+
+def _join_sos_service(user: User, *, via: str) -> Any:
+    """The id of `user`'s SOS-service organization; a person in none joins the default
+    service as a device owner (None if there is no default service)."""
+    organization_id = _sos_organization_of(user)
+    if organization_id is not None:
+        return organization_id
+    service = default_sos_service()
+    if service is None:
+        return None
+    membership_admit(
+        user=user, organization=service, role=Role.DEVICE_OWNER, granted_by=None, via=via
+    )
+    return service.pk
+
+
+def _device_join_sos_service(device: Device) -> None:
+    """Give a device of no organization its owner's SOS service (joining the default one)."""
+    organization_id = _join_sos_service(device.owner, via="sos.event_triggered")
+    if organization_id is not None:
+        device.organization_id = organization_id
+        device.save(update_fields=["organization", "updated_at"])
+
+
 def _device_uid_unusable() -> DeviceUidUnusable:
     return DeviceUidUnusable(errors={"device_uid": [_("This device id cannot be registered.")]})
 
@@ -100,7 +142,7 @@ def device_register(
         with transaction.atomic():
             device = Device.objects.create(
                 owner=owner,
-                organization_id=_sos_organization_of(owner),
+                organization_id=_join_sos_service(owner, via="sos.device_registered"),
                 device_uid=device_uid,
                 model=model,
                 sim_number=sim_number or None,
@@ -423,8 +465,13 @@ def helper_profile_update(
     lon: Any = UNSET,
     now: datetime | None = None,
 ) -> HelperProfile:
-    """Opt in/out, go on/off duty, report the helper's location. Needs the helper role."""
+    """Opt in/out, go on/off duty, report the helper's location. Needs the helper role.
+
+    A person who holds it nowhere and opts in asks to join the default SOS service as a
+    helper (`HelperApprovalPending`): its SOS admins approve the request (access API)."""
     if not is_helper(user):
+        if opted_in is not UNSET and bool(opted_in):
+            _request_helper_role(user)
         raise NotAHelper()
     now = now or timezone.now()
     profile, _created = HelperProfile.objects.get_or_create(user=user)
@@ -438,6 +485,17 @@ def helper_profile_update(
         profile.lat, profile.lon, profile.location_at = lat, lon, now
     profile.save()
     return profile
+
+
+def _request_helper_role(user: User) -> None:
+    """Ask the default SOS service for the helper role; raises HelperApprovalPending once the
+    request exists (a revoked helper is not asked again: the caller refuses as before)."""
+    service = default_sos_service()
+    if service is None:
+        return
+    membership = membership_request(user=user, organization=service, role=Role.HELPER)
+    if membership.revoked_at is None and not membership.is_active:
+        raise HelperApprovalPending()
 
 
 # --- triggering ---------------------------------------------------------------------------
@@ -534,6 +592,8 @@ def event_trigger(
                 metrics.duplicates.labels(reason="window").inc()
                 candidate.refresh_from_db()
                 return TriggerResult(event=candidate, created=False)
+        if device.organization_id is None:  # registered before the default service existed
+            _device_join_sos_service(device)
         settings = selectors.settings_for(device.organization)
         event = SosEvent.objects.create(
             organization_id=device.organization_id,
