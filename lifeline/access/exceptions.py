@@ -9,23 +9,23 @@ from lifeline.core.exceptions import Conflict, DomainError, InvalidInput
 
 class AccessForbidden(DomainError):
     code = "access.forbidden"
-    title = "You may not perform this operation"
+    title = gettext_noop("You may not perform this operation")
     http_status = 403
 
 
 class MembershipExists(Conflict):
     code = "access.membership_exists"
-    title = "This user already holds this role in this organization"
+    title = gettext_noop("This user already holds this role in this organization")
 
 
 class MembershipRevoked(Conflict):
     code = "access.membership_revoked"
-    title = "This membership was revoked; grant it again instead"
+    title = gettext_noop("This membership was revoked; grant it again instead")
 
 
 class RoleNotAllowed(InvalidInput):
     code = "access.role_not_allowed"
-    title = "This role cannot be granted in this organization"
+    title = gettext_noop("This role cannot be granted in this organization")
 
 
 class InvitationRequired(InvalidInput):

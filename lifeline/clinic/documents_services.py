@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
@@ -65,28 +65,28 @@ REMINDER_HOUR = 9
 
 class DocumentsForbidden(DomainError):
     code = "clinic.forbidden"
-    title = "You may not perform this operation"
+    title = gettext_noop("You may not perform this operation")
     http_status = 403
 
 
 class ConclusionNotDraft(Conflict):
     code = "clinic.conclusion_not_draft"
-    title = "The conclusion is issued; amend it to change it"
+    title = gettext_noop("The conclusion is issued; amend it to change it")
 
 
 class ConclusionNotIssued(Conflict):
     code = "clinic.conclusion_not_issued"
-    title = "The conclusion is a draft"
+    title = gettext_noop("The conclusion is a draft")
 
 
 class ConclusionInvalid(InvalidInput):
     code = "clinic.conclusion_invalid"
-    title = "The conclusion is invalid"
+    title = gettext_noop("The conclusion is invalid")
 
 
 class ArticleInvalid(InvalidInput):
     code = "clinic.article_invalid"
-    title = "The article is invalid"
+    title = gettext_noop("The article is invalid")
 
 
 # --- display texts -----------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from lifeline.core.exceptions import Conflict, DomainError, InvalidInput
 
 
@@ -9,45 +11,45 @@ class ClinicForbidden(DomainError):
     """The actor sees the object but may not perform this operation on it."""
 
     code = "clinic.forbidden"
-    title = "You may not perform this operation"
+    title = gettext_noop("You may not perform this operation")
     http_status = 403
 
 
 class PatientArchived(Conflict):
     code = "clinic.patient_archived"
-    title = "The patient record is archived"
+    title = gettext_noop("The patient record is archived")
 
 
 class AssessmentNotDraft(Conflict):
     code = "clinic.assessment_submitted"
-    title = "The assessment was already submitted"
+    title = gettext_noop("The assessment was already submitted")
 
 
 class InvitationNotUsable(Conflict):
     code = "clinic.invitation_not_usable"
-    title = "The invitation link is invalid, expired or already used"
+    title = gettext_noop("The invitation link is invalid, expired or already used")
 
 
 class InvitationAccountExists(Conflict):
     code = "clinic.invitation_account_exists"
-    title = "An account with this e-mail exists: sign in and open the link again"
+    title = gettext_noop("An account with this e-mail exists: sign in and open the link again")
 
 
 class AlreadyAssigned(Conflict):
     code = "clinic.already_assigned"
-    title = "The doctor is already on the patient's care team"
+    title = gettext_noop("The doctor is already on the patient's care team")
 
 
 class InvalidAnswers(InvalidInput):
     code = "clinic.invalid_answers"
-    title = "Some answers are invalid"
+    title = gettext_noop("Some answers are invalid")
 
 
 class InvalidClinicalInputs(InvalidInput):
     code = "clinic.invalid_clinical_inputs"
-    title = "Some clinical inputs are invalid"
+    title = gettext_noop("Some clinical inputs are invalid")
 
 
 class LegalAcceptanceRequired(InvalidInput):
     code = "clinic.legal_acceptance_required"
-    title = "The current user agreement and personal-data policy must be accepted"
+    title = gettext_noop("The current user agreement and personal-data policy must be accepted")

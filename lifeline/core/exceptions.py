@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+
+from django.utils.translation import gettext_lazy, gettext_noop
 
 
 class DomainError(Exception):
@@ -13,7 +15,9 @@ class DomainError(Exception):
     """
 
     code: str = "domain_error"
-    title: str = "Request refused"
+    # Marked with gettext_noop (extracted, translated when the response is rendered, in the
+    # request's language).
+    title: str = gettext_noop("Request refused")
     http_status: int = 400
 
     def __init__(
@@ -24,7 +28,9 @@ class DomainError(Exception):
         errors: dict[str, list[str]] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        self.detail = detail or str(self.title)
+        # Without a detail of its own, the title, translated lazily: the response is rendered
+        # in the request's language, not the language active when the error was raised.
+        self.detail: str = detail or cast(str, gettext_lazy(self.title))
         if code:
             self.code = code
         self.errors = errors
@@ -34,17 +40,17 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     code = "not_found"
-    title = "Not found"
+    title = gettext_noop("Not found")
     http_status = 404
 
 
 class Conflict(DomainError):
     code = "conflict"
-    title = "Conflict"
+    title = gettext_noop("Conflict")
     http_status = 409
 
 
 class InvalidInput(DomainError):
     code = "invalid"
-    title = "Invalid input"
+    title = gettext_noop("Invalid input")
     http_status = 400

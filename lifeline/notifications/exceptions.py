@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from lifeline.core.exceptions import DomainError
 
 
@@ -29,5 +31,5 @@ class StaleDevice(PermanentError):
 
 class WebPushNotConfigured(DomainError):
     code = "webpush_not_configured"
-    title = "Web Push is not configured"
+    title = gettext_noop("Web Push is not configured")
     http_status = 404

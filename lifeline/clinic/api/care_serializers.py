@@ -161,7 +161,11 @@ class AssessmentStartInput(serializers.Serializer[Any]):
         min_length=1,
         max_length=len(INSTRUMENTS),
     )
-    mode = serializers.ChoiceField(choices=AssessmentMode.choices, required=False)
+    mode = serializers.ChoiceField(
+        choices=AssessmentMode.choices,
+        required=False,
+        help_text="Default: `patient` for the patient's own session, `clinician` otherwise.",
+    )
     respondent = serializers.ChoiceField(choices=Respondent.choices, required=False)
     administration = serializers.ChoiceField(choices=Administration.choices, required=False)
     language = serializers.ChoiceField(choices=["ru", "en"], required=False)

@@ -248,7 +248,7 @@ class PatientAssessmentListApi(APIView):
             actor=_user(request),
             patient=patient,
             instruments=data.get("instruments"),
-            mode=data.get("mode", "patient"),
+            mode=data.get("mode"),
             respondent=data.get("respondent"),
             administration=data.get("administration"),
             language=data.get("language", _user(request).language or "ru"),

@@ -90,7 +90,7 @@ def assessment_start(
     actor: User,
     patient: Patient,
     instruments: list[str] | None = None,
-    mode: str = AssessmentMode.PATIENT,
+    mode: str | None = None,
     respondent: str | None = None,
     administration: str | None = None,
     language: str = "ru",
@@ -102,11 +102,15 @@ def assessment_start(
     Returns (assessment, created). The patient starts patient-mode sessions for themself
     (respondent patient, or caregiver for the proxy-allowed scales); the patient's doctors
     start clinician-mode sessions (`prefill_from` copies a submitted session's answers, e.g.
-    to add the DN4 examination items to the patient's interview answers).
+    to add the DN4 examination items to the patient's interview answers). Without a `mode`,
+    the patient's own session is a self-report and anyone else's a clinician session.
     """
     if patient.is_archived:
         raise PatientArchived()
     instruments = list(instruments or DEFAULT_BATTERY)
+    if mode is None:
+        self_report = permissions.is_patient_self(actor, patient)
+        mode = AssessmentMode.PATIENT if self_report else AssessmentMode.CLINICIAN
     if mode == AssessmentMode.PATIENT:
         if not permissions.is_patient_self(actor, patient):
             raise ClinicForbidden()

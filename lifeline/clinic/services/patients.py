@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lifeline.access.models import Organization
 from lifeline.accounts.models import User
@@ -300,7 +301,7 @@ EMERGENCY_RED_FLAGS = ("new_focal_deficit", "sudden_severe_headache", "reduced_c
 
 class PatientFieldNotEditable(InvalidInput):
     code = "clinic.patient_field_not_editable"
-    title = "Only the care team can change these fields"
+    title = gettext_noop("Only the care team can change these fields")
 
 
 def patient_reported(patient: Patient) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
@@ -33,12 +34,12 @@ HADS_MIN_INTERVAL_DAYS = 14
 
 class ProtocolInvalid(InvalidInput):
     code = "clinic.protocol_invalid"
-    title = "The protocol template is invalid"
+    title = gettext_noop("The protocol template is invalid")
 
 
 class ProtocolReadOnly(ClinicForbidden):
     code = "clinic.protocol_read_only"
-    title = "This protocol template is shared by all clinics; copy it to change it"
+    title = gettext_noop("This protocol template is shared by all clinics; copy it to change it")
 
 
 def schedulable_instruments() -> tuple[str, ...]:

@@ -199,8 +199,9 @@ def test_clinician_mode_with_prefill_adds_exam_items(team, client_for):
 def test_start_permission_matrix(team):
     clinic, patient, doctor = team
     url = reverse("clinic:patient-assessments", kwargs={"patient_id": patient.pk})
-    patient_body = {"instruments": ["vas"]}
+    patient_body = {"instruments": ["vas"], "mode": "patient"}
     clinician_body = {"instruments": ["vas"], "mode": "clinician"}
+    default_body = {"instruments": ["vas"]}  # the mode follows who starts it
     actors = {
         "patient": lambda: patient.user,
         "assigned_doctor": lambda: doctor,
@@ -209,8 +210,10 @@ def test_start_permission_matrix(team):
     cases = [
         Case("anonymous", "post", url, 401, patient_body),
         Case("patient", "post", url, 201, patient_body),
+        Case("patient", "post", url, 201, default_body),
         Case("patient", "post", url, 403, clinician_body),
         Case("assigned_doctor", "post", url, 201, clinician_body),
+        Case("assigned_doctor", "post", url, 201, default_body),
         Case("assigned_doctor", "post", url, 403, patient_body),
         Case("unassigned_doctor", "post", url, 404, clinician_body),
         Case(Role.CLINIC_ADMIN, "post", url, 403, clinician_body),
@@ -219,6 +222,18 @@ def test_start_permission_matrix(team):
     ]
     assert_permission_matrix(cases, organization=clinic, actors=actors)
     assert Assessment.objects.count() == 0
+
+
+def test_without_a_mode_a_doctor_starts_a_clinician_session(team, client_for):
+    # Issue 14, item 16: the default was the patient's self-report, so a doctor got 403.
+    _clinic, patient, doctor = team
+    started = _start(client_for(doctor), patient, instruments=["vas"])
+
+    assert started.status_code == 201, started.json()
+    body = started.json()
+    assert (body["mode"], body["respondent"]) == ("clinician", "clinician")
+    own = _start(client_for(patient.user), patient, instruments=["hads"]).json()
+    assert (own["mode"], own["respondent"]) == ("patient", "patient")
 
 
 def test_decisions_are_append_only_and_need_reasons(team, client_for):

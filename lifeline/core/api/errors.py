@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -35,16 +36,16 @@ SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5
 DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 
 _DRF_CODES: dict[type[drf.APIException], tuple[str, str]] = {
-    drf.NotAuthenticated: ("not_authenticated", "Authentication required"),
-    drf.AuthenticationFailed: ("authentication_failed", "Authentication failed"),
-    drf.PermissionDenied: ("permission_denied", "Permission denied"),
-    drf.NotFound: ("not_found", "Not found"),
-    drf.MethodNotAllowed: ("method_not_allowed", "Method not allowed"),
-    drf.NotAcceptable: ("not_acceptable", "Not acceptable"),
-    drf.UnsupportedMediaType: ("unsupported_media_type", "Unsupported media type"),
-    drf.Throttled: ("throttled", "Too many requests"),
-    drf.ParseError: ("parse_error", "Malformed request"),
-    drf.ValidationError: ("invalid", "Invalid input"),
+    drf.NotAuthenticated: ("not_authenticated", gettext_noop("Authentication required")),
+    drf.AuthenticationFailed: ("authentication_failed", gettext_noop("Authentication failed")),
+    drf.PermissionDenied: ("permission_denied", gettext_noop("Permission denied")),
+    drf.NotFound: ("not_found", gettext_noop("Not found")),
+    drf.MethodNotAllowed: ("method_not_allowed", gettext_noop("Method not allowed")),
+    drf.NotAcceptable: ("not_acceptable", gettext_noop("Not acceptable")),
+    drf.UnsupportedMediaType: ("unsupported_media_type", gettext_noop("Unsupported media type")),
+    drf.Throttled: ("throttled", gettext_noop("Too many requests")),
+    drf.ParseError: ("parse_error", gettext_noop("Malformed request")),
+    drf.ValidationError: ("invalid", gettext_noop("Invalid input")),
 }
 
 
@@ -127,7 +128,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None or not isinstance(exc, drf.APIException):
         return response  # an unexpected error: Django's 500 handling and Sentry take it
 
-    code, title = "error", "Error"
+    code, title = "error", gettext_noop("Error")
     for cls in type(exc).__mro__:
         if cls in _DRF_CODES:
             code, title = _DRF_CODES[cls]
