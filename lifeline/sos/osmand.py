@@ -11,9 +11,10 @@ Forms accepted (one location per request):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -21,7 +22,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from lifeline.core.exceptions import NotFound
-from lifeline.sos import conf, services
+from lifeline.sos import services
+from lifeline.sos.api.serializers import DEVICE_TIMESTAMP, NOT_AHEAD, sos_timestamp
 from lifeline.sos.enums import DetectedType, TriggerSource
 from lifeline.sos.models import Device
 
@@ -106,25 +108,42 @@ def _number(
     return number
 
 
-def _timestamp(raw: Any, errors: dict[str, list[str]]) -> datetime:
+def _parse_moment(raw: Any) -> datetime | None:
+    try:
+        number = float(raw)
+    except (TypeError, ValueError, OverflowError):
+        try:
+            parsed = parse_datetime(str(raw)) if isinstance(raw, str) else None
+        except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+            return None
+        if parsed is None:
+            return None
+        return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
+    if number > 1e11:  # milliseconds
+        number /= 1000
+    try:
+        return datetime.fromtimestamp(number, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _timestamp(raw: Any, errors: dict[str, list[str]], *, sos: bool) -> datetime:
+    """The report's time. A location's must be plausible (api.serializers.DEVICE_TIMESTAMP);
+    with an SOS alarm a reading over a year old (a reset clock) becomes the time of receipt."""
     now = timezone.now()
     if raw in (None, ""):
         return now
-    moment: datetime | None = None
-    try:
-        number = float(raw)
-        if number > 1e11:  # milliseconds
-            number /= 1000
-        moment = datetime.fromtimestamp(number, tz=UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
-        parsed = parse_datetime(str(raw)) if isinstance(raw, str) else None
-        if parsed is not None:
-            moment = parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
+    moment = _parse_moment(raw)
     if moment is None:
         errors["timestamp"] = [_("Not a valid timestamp.")]
         return now
-    if moment > now + timedelta(seconds=int(conf.get("TIMESTAMP_SKEW_SECONDS"))):
-        errors["timestamp"] = [_("The timestamp is in the future.")]
+    try:
+        if sos:
+            NOT_AHEAD(moment)
+            return sos_timestamp(moment)
+        DEVICE_TIMESTAMP(moment)
+    except DjangoValidationError as exc:
+        errors["timestamp"] = list(exc.messages)
     return moment
 
 
@@ -150,9 +169,9 @@ def parse(request: Request) -> OsmAndReport:
     battery = _number(
         values, "batt" if values.get("batt") not in (None, "") else "batterylevel", errors, 0, 100
     )
-    timestamp = _timestamp(values.get("timestamp"), errors)
     alarm = values.get("alarm")
     alarm = str(alarm).lower() if alarm not in (None, "") else None
+    timestamp = _timestamp(values.get("timestamp"), errors, sos=alarm in SOS_ALARMS)
     if errors or lat is None or lon is None:
         raise ValidationError(errors)
     return OsmAndReport(

@@ -23,6 +23,7 @@ from lifeline.clinic.models import (
     ScheduledAssessment,
 )
 from lifeline.core.api.serializers import ModelOutput
+from lifeline.core.dates import planned_date
 
 LANGUAGE_CHOICES = [code for code, _name in settings.LANGUAGES]
 
@@ -246,7 +247,7 @@ class ProtocolCopyInput(serializers.Serializer):
 
 class ScheduleCreateInput(serializers.Serializer):
     protocol_code = serializers.SlugField(max_length=64)
-    start_date = serializers.DateField()
+    start_date = serializers.DateField(validators=[planned_date])  # within 5 years of today
 
 
 class ScheduledAssessmentOutput(ModelOutput[ScheduledAssessment]):

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lifeline.clinic.exceptions import InvalidClinicalInputs
+from lifeline.core.dates import historical_date
 
 BODY_REGIONS: tuple[str, ...] = (
     "head",
@@ -59,13 +61,23 @@ def validate_clinical(data: Any) -> dict[str, Any]:
     """
     if not isinstance(data, dict):
         raise InvalidClinicalInputs(errors={"clinical": [_("Must be an object.")]})
+    from lifeline.clinic.engine.clinical import DATE, FIELDS
     from lifeline.clinic.engine.clinical import validate_clinical as engine_validate
 
-    _cleaned, errors = engine_validate(data)
+    cleaned, errors = engine_validate(data)
     errors = {
         (name if name.startswith("clinical") else f"clinical.{name}"): list(messages)
         for name, messages in errors.items()
     }
+    for name, (kind, _extra) in FIELDS.items():
+        # Dates in the dictionary are all past events: 1900-01-01 to today (core.dates).
+        value = cleaned.data.get(name)
+        if kind != DATE or not isinstance(value, dt.date) or f"clinical.{name}" in errors:
+            continue
+        try:
+            historical_date(value)
+        except ValidationError as exc:
+            errors[f"clinical.{name}"] = list(exc.messages)
     if "pain_locations" in data and not errors.get("clinical.pain_locations"):
         locations = data["pain_locations"]
         if not isinstance(locations, list) or not all(r in BODY_REGIONS for r in locations):

@@ -19,6 +19,7 @@ from lifeline.clinic import permissions
 from lifeline.clinic.exceptions import AlreadyAssigned, ClinicForbidden, PatientArchived
 from lifeline.clinic.models import CareTeamMember, Patient
 from lifeline.clinic.services.clinical import validate_body_regions, validate_clinical
+from lifeline.core.dates import check_plausible, historical_date
 from lifeline.core.exceptions import InvalidInput, NotFound
 
 EDITABLE_FIELDS = (
@@ -37,6 +38,7 @@ EDITABLE_FIELDS = (
     "clinical",
     "notes",
 )
+HISTORICAL_DATE_FIELDS = ("date_of_birth", "stroke_date", "pain_onset_date")
 AUDITED_FIELDS = (*EDITABLE_FIELDS, "is_archived", "archived_at", "scheduled_deletion_at")
 
 
@@ -65,10 +67,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         cleaned["pain_locations"] = validate_body_regions(cleaned["pain_locations"])
     if "full_name" in cleaned and not str(cleaned["full_name"]).strip():
         raise InvalidInput(errors={"full_name": [_("This field may not be blank.")]})
-    today = timezone.localdate()
-    for field in ("date_of_birth", "stroke_date", "pain_onset_date"):
-        if cleaned.get(field) and cleaned[field] > today:
-            raise InvalidInput(errors={field: [_("The date cannot be in the future.")]})
+    # From 1900-01-01 to today (lifeline.core.dates), whichever interface sent them.
+    check_plausible(cleaned, dict.fromkeys(HISTORICAL_DATE_FIELDS, historical_date))
     return cleaned
 
 

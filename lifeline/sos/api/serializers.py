@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from lifeline.core.dates import DEVICE_TIMESTAMP_MAX_AGE, device_timestamp, plausible_datetime
 from lifeline.sos import conf
 from lifeline.sos.enums import DetectedType, SeenVia
 from lifeline.sos.models import (
     Device,
 )
+
+
+def _timestamp_skew() -> timedelta:
+    return timedelta(seconds=int(conf.get("TIMESTAMP_SKEW_SECONDS")))
+
+
+# A device's clock reading (a location's time): at most a year old, at most
+# SOS_TIMESTAMP_SKEW_SECONDS ahead (lifeline.core.dates).
+DEVICE_TIMESTAMP = device_timestamp(future=_timestamp_skew)
+NOT_AHEAD = plausible_datetime(past=None, future=_timestamp_skew)
+
+
+def sos_timestamp(value: datetime) -> datetime:
+    """The time of an SOS: the device's reading, or now if the reading is over a year old.
+
+    An SOS is never refused for a device clock that was reset (watches fall back to 1970 or
+    2000 after a flat battery): the time of receipt stands in. A reading ahead of the skew is
+    refused as before (NOT_AHEAD, the seed's contract).
+    """
+    now = timezone.now()
+    return now if value < now - DEVICE_TIMESTAMP_MAX_AGE else value
 
 
 # --- devices ------------------------------------------------------------------------------
@@ -96,7 +118,9 @@ class SosDeviceLocationInput(serializers.Serializer[Any]):
     battery_level = serializers.IntegerField(
         min_value=0, max_value=100, required=False, allow_null=True
     )
-    timestamp = serializers.DateTimeField(required=False, allow_null=True)
+    timestamp = serializers.DateTimeField(
+        required=False, allow_null=True, validators=[DEVICE_TIMESTAMP]
+    )
 
 
 class SosStatusOutput(serializers.Serializer[Any]):
@@ -112,13 +136,6 @@ class SosDeviceTokenOutput(serializers.Serializer[Any]):
 
 
 # --- SOS ----------------------------------------------------------------------------------
-def _check_timestamp(value: Any) -> Any:
-    skew = timedelta(seconds=int(conf.get("TIMESTAMP_SKEW_SECONDS")))
-    if value > timezone.now() + skew:
-        raise serializers.ValidationError(_("The timestamp is in the future."))
-    return value
-
-
 class SosTriggerInput(serializers.Serializer[Any]):
     device_uid = serializers.CharField(max_length=128, required=False)
     user_uuid = serializers.UUIDField(
@@ -131,8 +148,11 @@ class SosTriggerInput(serializers.Serializer[Any]):
     )
     detected_type = serializers.ChoiceField(choices=DetectedType.choices)
     severity = serializers.IntegerField(min_value=1, max_value=5)
-    timestamp = serializers.DateTimeField(validators=[_check_timestamp])
+    timestamp = serializers.DateTimeField(validators=[NOT_AHEAD])
     raw_payload = serializers.JSONField(required=False, allow_null=True)
+
+    def validate_timestamp(self, value: datetime) -> datetime:
+        return sos_timestamp(value)
 
     def validate_raw_payload(self, value: Any) -> Any:
         import json

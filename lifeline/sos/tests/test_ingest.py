@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from lifeline.sos import ingest
 from lifeline.sos.models import Device, LocationPoint
@@ -15,9 +16,10 @@ from lifeline.sos.tests.factories import DeviceFactory
 
 pytestmark = pytest.mark.django_db
 
-T0 = "2026-11-23T10:00:00Z"
-T1 = "2026-11-23T10:00:10Z"
-T2 = "2026-11-23T10:00:20Z"
+# Device clock readings must be from the last year (lifeline.core.dates): yesterday.
+YESTERDAY = (timezone.now() - timedelta(days=1)).replace(microsecond=0)
+AT = [YESTERDAY + timedelta(seconds=s) for s in (0, 10, 20)]
+T0, T1, T2 = (at.isoformat().replace("+00:00", "Z") for at in AT)
 
 
 def _url(device: Any) -> str:
@@ -45,7 +47,7 @@ def test_a_batch_is_stored_and_the_newest_point_becomes_the_device_position(
 
     assert response.status_code == 201
     assert response.json() == {"status": "location recorded"}
-    at = [datetime(2026, 11, 23, 10, 0, s, tzinfo=UTC) for s in (0, 10, 20)]
+    at = AT
     assert _rows() == [
         (device.device_uid, 41.1, 69.1, 3.5, 81, at[0]),
         (device.device_uid, 41.2, 69.2, None, 80, at[1]),
@@ -163,7 +165,7 @@ def test_buffered_points_are_written_by_the_drain_exactly(
 
     assert ingest.drain() == 3
 
-    at = [datetime(2026, 11, 23, 10, 0, s, tzinfo=UTC) for s in (0, 10, 20)]
+    at = AT
     assert _rows() == [
         (device.device_uid, 1.5, 2.5, None, None, at[0]),
         (device.device_uid, 1.6, 2.6, 4.0, None, at[1]),

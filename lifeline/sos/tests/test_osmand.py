@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from lifeline.sos.enums import DetectedType
@@ -12,6 +14,9 @@ from lifeline.sos.services import device_token_rotate
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/osmand/"
+# Device clock readings must be from the last year (lifeline.core.dates): an hour ago.
+AN_HOUR_AGO = (timezone.now() - timedelta(hours=1)).replace(microsecond=0)
+STAMP = str(int(AN_HOUR_AGO.timestamp()))
 
 
 @pytest.fixture
@@ -22,7 +27,7 @@ def token(device: Any, wearer: Any) -> str:
 def test_query_form_with_the_token_as_id_records_a_point(device: Any, token: str) -> None:
     response = APIClient().get(
         URL,
-        {"id": token, "lat": "41.3", "lon": "69.2", "timestamp": "1767261600", "speed": "3.2",
+        {"id": token, "lat": "41.3", "lon": "69.2", "timestamp": STAMP, "speed": "3.2",
          "bearing": "90", "altitude": "450", "accuracy": "12", "batt": "76"},
     )  # fmt: skip
 
@@ -30,7 +35,7 @@ def test_query_form_with_the_token_as_id_records_a_point(device: Any, token: str
     point = LocationPoint.objects.get()
     assert (point.lat, point.lon, point.speed, point.direction) == (41.3, 69.2, 3.2, 90.0)
     assert (point.altitude, point.accuracy, point.battery_level) == (450.0, 12.0, 76)
-    assert point.recorded_at.timestamp() == 1767261600
+    assert point.recorded_at == AN_HOUR_AGO
     device.refresh_from_db()
     assert (device.battery_level, device.is_online) == (76, True)
     assert SosEvent.objects.count() == 0
@@ -57,7 +62,7 @@ def test_json_body_form(device: Any, token: str) -> None:
     body = {
         "device_id": token,
         "location": {
-            "timestamp": "2026-01-01T10:00:00.000Z",
+            "timestamp": AN_HOUR_AGO.isoformat().replace("+00:00", ".000Z"),
             "coords": {
                 "latitude": 41.3,
                 "longitude": 69.2,
