@@ -18,6 +18,8 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.core import map_tiles
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -322,13 +324,32 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
+# Background tiles of the Leaflet maps: a URL template ({z}/{x}/{y}, optionally {s}) and the
+# attribution shown on the map (HTML). Empty: no tiles; the map shows a scale, a legend and its
+# markers, as it does when the tile server cannot be reached. The server joins img-src below.
+LIFELINE_MAP_TILES_URL = env.str("LIFELINE_MAP_TILES_URL", default=map_tiles.OSM_TILES_URL)
+LIFELINE_MAP_TILES_ATTRIBUTION = env.str(
+    "LIFELINE_MAP_TILES_ATTRIBUTION",
+    default=map_tiles.OSM_ATTRIBUTION if LIFELINE_MAP_TILES_URL == map_tiles.OSM_TILES_URL else "",
+)
+try:
+    _MAP_TILES_SOURCE = map_tiles.csp_source(LIFELINE_MAP_TILES_URL)
+except ValueError as error:
+    raise ImproperlyConfigured(f"LIFELINE_MAP_TILES_URL: {error}") from error
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         # NONCE: django-csp adds 'nonce-…' when a template reads request.csp_nonce.
         "script-src": ["'self'", NONCE],
         "style-src": ["'self'", NONCE],
-        "img-src": ["'self'", "data:", "blob:", *env.list("LIFELINE_MAP_TILE_HOSTS", default=[])],
+        # Tiles are <img> elements (no fetch/XHR), so their server needs img-src only.
+        "img-src": [
+            "'self'",
+            "data:",
+            "blob:",
+            *([_MAP_TILES_SOURCE] if _MAP_TILES_SOURCE else []),
+        ],
         "connect-src": ["'self'", "ws:", "wss:"] if DEBUG else ["'self'", "wss:"],
         "media-src": ["'self'", "blob:"],
         "frame-ancestors": ["'none'"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -46,6 +46,14 @@ def _figure() -> Figure:
     return figure
 
 
+def _count_axis(axes: Any) -> None:
+    """Label the y axis with whole numbers: it counts events."""
+    from matplotlib.ticker import MaxNLocator
+
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylabel(_("Events"))
+
+
 def events_per_day(per_day: dict[str, int]) -> SafeString:
     title = _("SOS events per day")
     figure = _figure()
@@ -54,7 +62,7 @@ def events_per_day(per_day: dict[str, int]) -> SafeString:
     axes.bar(range(len(days)), [per_day[d] for d in days], color="#b00020")
     axes.set_xticks(range(len(days)), [d[5:] for d in days], rotation=45, fontsize=8)
     axes.set_title(title)
-    axes.set_ylabel(_("Events"))
+    _count_axis(axes)
     return _svg(figure, title)
 
 
@@ -63,9 +71,9 @@ def durations(seconds: list[float], title: str) -> SafeString:
     axes = figure.subplots()
     minutes = [s / 60 for s in seconds]
     if minutes:
-        axes.hist(minutes, bins=min(20, max(5, len(minutes))), color="#1565c0")
+        axes.hist(minutes, bins=min(20, max(5, len(minutes))), color="#1565c0", edgecolor="#ffffff")
     else:
         axes.text(0.5, 0.5, _("No data yet"), ha="center", va="center", transform=axes.transAxes)
     axes.set_title(title)
-    axes.set_ylabel(_("Events"))
+    _count_axis(axes)
     return _svg(figure, title)

@@ -41,9 +41,6 @@ DEFAULTS: dict[str, Any] = {
     "TRACK_RETENTION_DAYS": 30,
     # Per-device throttle of telemetry (sized for one report per 10 s with bursts).
     "DEVICE_THROTTLE_RATE": "30/min",
-    # Map tiles of the admin live map; empty: no tiles, markers only (works offline).
-    "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    "TILE_ATTRIBUTION": "© OpenStreetMap contributors",
 }
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -291,8 +292,10 @@ def live_map(request: HttpRequest) -> HttpResponse:
             }
             for d in device_rows
         ],
-        "tile_url": conf.get("TILE_URL"),
-        "tile_attribution": conf.get("TILE_ATTRIBUTION"),
+        # Empty: no tiles (the map keeps its scale, legend and markers).
+        "tile_url": settings.LIFELINE_MAP_TILES_URL,
+        "tile_attribution": settings.LIFELINE_MAP_TILES_ATTRIBUTION,
+        "helper_label": _("Helper on duty"),
     }
     return render(request, "sos/map.html", {"events": events, "map_data": data})
 

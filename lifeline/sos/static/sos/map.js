@@ -1,17 +1,40 @@
-/* The SOS admin live map: Leaflet from static files, tiles from a configurable URL (none:
-   markers only, works offline), markers drawn as vectors (no image downloads). */
+/* The SOS admin live map: Leaflet from static files, tiles from LIFELINE_MAP_TILES_URL (empty:
+   none), markers drawn as vectors (no image downloads). Without tiles — not configured, or the
+   tile server unreachable — the map still has a scale, the legend and outlined markers. */
 (function () {
   "use strict";
   var section = document.querySelector("[data-sos-map]");
   var data = JSON.parse(document.getElementById("sos-map-data").textContent);
-  var map = L.map("sos-map", { preferCanvas: false });
+  var container = document.getElementById("sos-map");
+  var map = L.map(container, { preferCanvas: false });
+  function withoutTiles() {
+    container.classList.add("sos-map--no-tiles");
+    document.getElementById("sos-map-no-tiles").hidden = false;
+  }
   if (data.tile_url) {
-    L.tileLayer(data.tile_url, { maxZoom: 19, attribution: data.tile_attribution }).addTo(map);
+    L.tileLayer(data.tile_url, {
+      maxZoom: 19,
+      attribution: data.tile_attribution,
+      // The site sends no Referer (same-origin policy); tile servers such as OSM's ask for one.
+      referrerPolicy: "strict-origin-when-cross-origin"
+    }).once("tileerror", withoutTiles).addTo(map);
+  }
+  L.control.scale({ imperial: false }).addTo(map);
+  var legend = document.getElementById("sos-map-legend");
+  if (legend) {
+    var legendControl = L.control({ position: "bottomleft" });
+    legendControl.onAdd = function () { L.DomEvent.disableClickPropagation(legend); return legend; };
+    legendControl.addTo(map);
   }
   var markers = {};
   var bounds = [];
   var OPEN = { NEW: true, ACCEPTED: true, ESCALATED: true };
+  // The legend's colours (sos.css .sos-swatch--*); a white outline keeps markers readable on
+  // tiles and on the plain background alike.
   var COLOURS = { NEW: "#b00020", ESCALATED: "#6a1b9a", ACCEPTED: "#ef6c00" };
+  function dot(colour, radius) {
+    return { radius: radius, color: "#ffffff", weight: 2, opacity: 1, fillColor: colour, fillOpacity: 0.9 };
+  }
 
   function label(e) {
     return (e.device_uid || "") + " · " + e.status + " · " + e.detected_type + " · " + (e.user_phone || "");
@@ -26,11 +49,10 @@
       return;
     }
     if (!marker) {
-      marker = L.circleMarker([e.lat, e.lon], { radius: 10, weight: 3 }).addTo(map);
-      marker.getElement && marker.on("add", function () {});
+      marker = L.circleMarker([e.lat, e.lon], dot(COLOURS.NEW, 11)).addTo(map);
       markers[e.event_uid] = marker;
     }
-    marker.setStyle({ color: COLOURS[e.status] || "#b00020", fillOpacity: 0.6 });
+    marker.setStyle({ fillColor: COLOURS[e.status] || COLOURS.NEW });
     marker.bindTooltip(label(e));
     marker.options.eventUid = e.event_uid;
     var path = marker.getElement();
@@ -55,11 +77,11 @@
 
   data.events.forEach(function (e) { upsert(e); bounds.push([e.lat, e.lon]); });
   data.helpers.forEach(function (h) {
-    L.circleMarker([h.lat, h.lon], { radius: 6, color: "#2e7d32", fillOpacity: 0.8 }).bindTooltip("helper").addTo(map);
+    L.circleMarker([h.lat, h.lon], dot("#2e7d32", 7)).bindTooltip(data.helper_label || "").addTo(map);
     bounds.push([h.lat, h.lon]);
   });
   data.devices.forEach(function (d) {
-    L.circleMarker([d.lat, d.lon], { radius: 5, color: d.online ? "#1565c0" : "#757575", fillOpacity: 0.5 })
+    L.circleMarker([d.lat, d.lon], dot(d.online ? "#1565c0" : "#757575", 6))
       .bindTooltip(d.device_uid).addTo(map);
     bounds.push([d.lat, d.lon]);
   });
