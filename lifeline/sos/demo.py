@@ -49,4 +49,24 @@ def seed(ctx: DemoContext) -> None:
                 "location_at": timezone.now(),
             },
         )
+    keep_demo_helpers_fresh()
     ctx.write("sos: demo watch DEMO-WATCH-0001, helper on duty")
+
+
+# A helper whose location is older than SOS_HELPER_FRESH_SECONDS (10 min) is not alerted, and
+# nobody walks the demo helper around: while `serve --demo` runs, its embedded beat calls this
+# task every minute. The entry is added here, in the process that seeds the demo (only
+# `serve --demo` runs `seed_demo`, before it starts the beat), so no production beat has it.
+DEMO_REFRESH_ENTRY = "sos.demo_keep_helpers_fresh"
+DEMO_REFRESH_SECONDS = 60.0
+
+
+def keep_demo_helpers_fresh() -> None:
+    """Add the demo helpers' location refresher to this process's beat schedule."""
+    from celery import current_app
+
+    current_app.conf.beat_schedule[DEMO_REFRESH_ENTRY] = {
+        "task": "sos.demo_keep_helpers_fresh",
+        "schedule": DEMO_REFRESH_SECONDS,
+        "options": {"expires": DEMO_REFRESH_SECONDS},
+    }

@@ -487,6 +487,16 @@ def helper_profile_update(
     return profile
 
 
+def demo_helpers_keep_fresh(*, now: datetime | None = None) -> int:
+    """Mark the last location of the demo's on-duty helpers as just reported (demo data only:
+    users flagged `is_demo`). `serve --demo` runs it periodically, so the demo helper stays
+    alertable however long the demo runs (HELPER_FRESH_SECONDS). Returns how many."""
+    now = now or timezone.now()
+    return HelperProfile.objects.filter(
+        user__is_demo=True, opted_in=True, on_duty=True, lat__isnull=False, lon__isnull=False
+    ).update(location_at=now, updated_at=now)
+
+
 def _request_helper_role(user: User) -> None:
     """Ask the default SOS service for the helper role; raises HelperApprovalPending once the
     request exists (a revoked helper is not asked again: the caller refuses as before)."""

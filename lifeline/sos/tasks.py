@@ -13,6 +13,7 @@ from lifeline.sos.ingest import drain
 from lifeline.sos.services import (
     contact_notices_send,
     deadlines_run_due,
+    demo_helpers_keep_fresh,
     helpers_alert_round,
     track_purge_expired,
 )
@@ -56,3 +57,10 @@ def drain_locations() -> int:
 
     A failed drain keeps its chunk in Redis and is retried; points are never dropped."""
     return drain()
+
+
+@shared_task(name="sos.demo_keep_helpers_fresh", soft_time_limit=50, time_limit=60)
+def demo_keep_helpers_fresh() -> int:
+    """Demo only (a beat entry that `serve --demo` adds, see `sos.demo`): keep the demo
+    helpers' location fresh so they are alerted."""
+    return demo_helpers_keep_fresh()

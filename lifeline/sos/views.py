@@ -179,7 +179,19 @@ def helper(request: HttpRequest) -> HttpResponse:
     template = (
         "sos/helper.html#alerts" if request.GET.get("partial") == "alerts" else "sos/helper.html"
     )
-    return render(request, template, {"profile": profile, "alerts": alerts})
+    return render(
+        request,
+        template,
+        {"profile": profile, "alerts": alerts, "location_stale": _location_stale(profile)},
+    )
+
+
+def _location_stale(profile: HelperProfile | None) -> bool:
+    """Whether the helper's last shared location is too old (or missing) to be alerted."""
+    if profile is None or profile.location_at is None:
+        return True
+    fresh = timedelta(seconds=int(conf.get("HELPER_FRESH_SECONDS")))
+    return profile.location_at < timezone.now() - fresh
 
 
 @web_view

@@ -60,6 +60,38 @@
     connect(section.getAttribute("data-ws-path"), function () { refreshPage(section); });
   });
 
+  // The helper's "share my location now": browser geolocation → PATCH /api/v1/sos/helper/
+  // (session + CSRF), then the page is reloaded to show the fresh location.
+  document.querySelectorAll("[data-share-location]").forEach(function (button) {
+    var box = button.closest("[data-location-stale]") || document;
+    var status = box.querySelector("[data-share-status]");
+    function say(key) {
+      if (!status) return;
+      status.textContent = status.getAttribute("data-msg-" + key) || "";
+      status.hidden = false;
+    }
+    button.addEventListener("click", function () {
+      if (!navigator.geolocation) { say("failed"); return; }
+      button.disabled = true;
+      say("sharing");
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var token = document.querySelector('input[name="csrfmiddlewaretoken"]');
+        fetch(button.getAttribute("data-url"), {
+          method: "PATCH",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
+          body: JSON.stringify({ lat: position.coords.latitude, lon: position.coords.longitude })
+        }).then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          location.reload();
+        }).catch(function () { button.disabled = false; say("failed"); });
+      }, function (error) {
+        button.disabled = false;
+        say(error && error.code === 1 ? "denied" : "failed");
+      }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 0 });
+    });
+  });
+
   document.querySelectorAll("form[data-geolocate]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (form.dataset.located || !navigator.geolocation) return;
