@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext_noop
 from rest_framework.test import APIRequestFactory
 
 import lifeline
@@ -59,9 +60,13 @@ def _render(exc: Exception, language: str) -> dict[str, object]:
         }
 
 
-def test_a_refusal_raised_in_english_is_rendered_in_the_request_language() -> None:
-    from lifeline.access.exceptions import AccessForbidden
+class AccessForbidden(DomainError):  # as lifeline.access.exceptions has it
+    code = "access.forbidden"
+    title = gettext_noop("You may not perform this operation")
+    http_status = 403
 
+
+def test_a_refusal_raised_in_english_is_rendered_in_the_request_language() -> None:
     with translation.override("en"):
         exc = AccessForbidden()  # raised while English was active (a task, a default)
     body = _render(exc, "ru")
