@@ -286,7 +286,9 @@ LOGOUT_REDIRECT_URL = "web:login"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures count per account, whatever the address: rotating (or spoofing) addresses cannot
+# buy more guesses against one account. The "username" is the account key (accounts.lockout).
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lifeline.accounts.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "lifeline.accounts.lockout.username_from_request"
@@ -294,8 +296,11 @@ AXES_VERBOSE = False
 # accounts.LoginEvent is the login history; axes' own access log would also force a session
 # (and a cookie) onto every API login.
 AXES_DISABLE_ACCESS_LOG = True
-AXES_IPWARE_PROXY_COUNT = env.int("LIFELINE_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Reverse proxies of ours in front of the app; X-Forwarded-For is trusted for exactly this many
+# hops counted from the right (lifeline.core.http.client_address, used by axes, the API
+# throttles, audit and login history alike).
+LIFELINE_PROXY_COUNT = env.int("LIFELINE_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "lifeline.core.http.client_address"
 
 OTP_TOTP_ISSUER = "Lifeline"
 

@@ -46,6 +46,12 @@ def serve(argv: Sequence[str]) -> int:
     )
     args = parser.parse_args(list(argv))
 
+    # Before Django translates anything: it keeps the catalogue it loaded first (migrate
+    # already translates), so a .mo written later left the first run's pages and the demo
+    # data it seeded in English.
+    from lifeline.core.catalogues import compile_stale_catalogues
+
+    compile_stale_catalogues(ROOT)
     _setup_django(embedded=True)
     from django.conf import settings
     from django.core.management import call_command
@@ -55,7 +61,6 @@ def serve(argv: Sequence[str]) -> int:
     sys.stdout.write(f"Preparing the database in {settings.VAR_DIR} …\n")
     sys.stdout.flush()
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("compilemessages_if_needed", verbosity=0)
     if args.demo:
         # Demo data exists only when asked for; the command prints the accounts table.
         call_command("seed_demo")
@@ -78,6 +83,12 @@ def serve(argv: Sequence[str]) -> int:
             port=args.port,
             log_level="warning",
             lifespan="off",
+            # Django's LOGGING (set up above) stays in force: one redacting handler, no
+            # access log of uvicorn's own (lifeline.ops.access logs requests, without query).
+            log_config=None,
+            access_log=False,
+            # REMOTE_ADDR stays the TCP peer: lifeline.core.http applies LIFELINE_PROXY_COUNT.
+            proxy_headers=False,
         )
     finally:
         if beat is not None:
@@ -132,6 +143,9 @@ def build_command(
             "--port",
             env.get("LIFELINE_WS_PORT", "8001"),
             "--no-access-log",
+            # uvicorn would otherwise take the client address from X-Forwarded-For of any
+            # connection from 127.0.0.1; lifeline.core.http trusts LIFELINE_PROXY_COUNT hops.
+            "--no-proxy-headers",
         ]
     elif role == "worker":
         cmd = ["celery", "-A", "config", "worker", "-Q", CELERY_QUEUES, "--loglevel", "INFO"]

@@ -12,8 +12,9 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
+
+from lifeline.core.http import client_address
 
 _FAMILIES = (
     ("Edge", re.compile(r"Edg(e|A|iOS)?/")),
@@ -60,7 +61,7 @@ def client_info(request: HttpRequest | None) -> ClientInfo:
         return ClientInfo(None, "", "unknown", "Unknown", "Unknown")
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:512]
     return ClientInfo(
-        ip_address=get_client_ip_address(request),
+        ip_address=client_address(request),
         user_agent=user_agent,
         device_type=_device_type(user_agent),
         family=_match(_FAMILIES, user_agent),

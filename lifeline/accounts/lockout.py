@@ -1,7 +1,9 @@
 """django-axes hooks: the lockout key of a login attempt, and what a lockout returns.
 
-Attempts are counted per account and IP address (AXES_LOCKOUT_PARAMETERS). The "username"
-axes stores is the account key: `user:<uuid>` for an existing account, whichever identifier
+Attempts are counted per account, whatever the address (AXES_LOCKOUT_PARAMETERS), so
+rotating or forging client addresses buys no extra guesses; the address axes records is
+`lifeline.core.http.client_address` (AXES_CLIENT_IP_CALLABLE). The "username" axes stores is
+the account key: `user:<uuid>` for an existing account, whichever identifier
 (e-mail, phone in any format) was typed, so that switching identifiers does not reset the
 count; for unknown identifiers it is the normalized identifier, so probing unknown accounts is
 locked out exactly like probing real ones (no enumeration).

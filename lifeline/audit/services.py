@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django_guid import get_guid
 
 from lifeline.audit.models import AuditEvent, AuditResult
+from lifeline.core.http import client_address
 
 MASK = "***"
 
@@ -88,28 +88,6 @@ def _masked(data: Mapping[str, Any] | None) -> dict[str, Any]:
     return result
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address. X-Forwarded-For is trusted only behind a configured proxy count.
-
-    With `AXES_IPWARE_PROXY_COUNT = n > 0` (LIFELINE_PROXY_COUNT), the n-th address from the
-    right of X-Forwarded-For is the one our outermost trusted proxy saw; anything left of it
-    was written by the client and is ignored. Without proxies, REMOTE_ADDR is the client.
-    """
-    candidate: str | None = request.META.get("REMOTE_ADDR")
-    proxy_count = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxy_count > 0 and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxy_count:
-            candidate = hops[-proxy_count]
-    if not candidate:
-        return None
-    try:
-        return str(ipaddress.ip_address(candidate.strip().strip("[]")))
-    except ValueError:
-        return None
-
-
 def _organization_id(organization: Any, target: models.Model | None) -> str:
     if organization is None and target is not None:
         if target._meta.label_lower == "access.organization":
@@ -156,7 +134,7 @@ def record(
         target_id=str(target_id),
         organization_id=_organization_id(organization, target),
         result=result,
-        ip_address=client_ip(request) if request is not None else None,
+        ip_address=client_address(request) if request is not None else None,
         user_agent=user_agent[:512],
         request_id=(get_guid() or "")[:64],
         changes=changes,

@@ -25,6 +25,7 @@ from lifeline.core.api.errors import (
     DATABASE_UNAVAILABLE_ERRORS,
     SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
 )
+from lifeline.core.http import client_address, forwarded_without_trusted_proxy
 from lifeline.ops import health
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -61,25 +62,6 @@ def _networks(cidrs: tuple[str, ...]) -> tuple[IPNetwork, ...]:
     return tuple(ipaddress.ip_network(cidr.strip(), strict=False) for cidr in cidrs if cidr)
 
 
-def _client_address(request: HttpRequest) -> str | None:
-    """The client's address as far as it can be trusted, or None when it cannot be known.
-
-    Behind a reverse proxy on the same host every request comes from 127.0.0.1, so a forwarded
-    request is trusted only through the configured number of proxies (LIFELINE_PROXY_COUNT);
-    with none configured, a request that carries forwarding headers is never "local".
-    """
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
-    if proxies > 0 and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        return hops[-proxies] if len(hops) >= proxies else None
-    if proxies == 0 and any(
-        h in request.META for h in ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
-    ):
-        return None
-    return request.META.get("REMOTE_ADDR")
-
-
 def _address_allowed(address: str | None, cidrs: Iterable[str]) -> bool:
     if not address:
         return False
@@ -106,7 +88,9 @@ def _token_valid(request: HttpRequest) -> bool:
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus exposition, only for allowed networks or a bearer token (never public)."""
     cidrs = getattr(settings, "LIFELINE_METRICS_ALLOWED_CIDRS", ["127.0.0.1/32", "::1/128"])
-    if not (_address_allowed(_client_address(request), cidrs) or _token_valid(request)):
+    # Behind a proxy that LIFELINE_PROXY_COUNT does not declare, every request looks local.
+    address = None if forwarded_without_trusted_proxy(request) else client_address(request)
+    if not (_address_allowed(address, cidrs) or _token_valid(request)):
         return HttpResponseForbidden(_("Forbidden"), content_type="text/plain; charset=utf-8")
     return ExportToDjangoView(request)
 

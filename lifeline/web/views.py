@@ -43,6 +43,7 @@ from lifeline.accounts.services.login import (
     user_authenticate_second_factor,
 )
 from lifeline.accounts.services.sessions import session_end_web, session_start_web
+from lifeline.core.api.throttling import AuthRateThrottle
 from lifeline.web.middleware import restrictions_store
 from lifeline.web.modules import module_links_for
 
@@ -171,7 +172,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING_2FA_KEY, None)
         pending_user = None
         password_form = SignInForm(request.POST)
-        if password_form.is_valid():
+        if not AuthRateThrottle().allow_request(request, None):  # type: ignore[arg-type]
+            # The per-address budget the API's login, register and reset share (scope auth).
+            error, status = _("Too many attempts. Wait a minute and try again."), 429
+        elif password_form.is_valid():
             try:
                 outcome = user_authenticate(
                     request=request,

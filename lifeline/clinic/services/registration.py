@@ -51,6 +51,7 @@ from lifeline.clinic.models import (
     PatientInvitation,
 )
 from lifeline.core.exceptions import InvalidInput, NotFound
+from lifeline.core.http import client_address
 
 INVITATION_TTL = timedelta(days=7)
 
@@ -86,7 +87,7 @@ def _check_acceptances(accepted: dict[str, str]) -> list[LegalDocument]:
 def legal_accept(
     *, user: User, documents: list[LegalDocument], request: HttpRequest | None = None
 ) -> None:
-    ip = audit.client_ip(request) if request is not None else None
+    ip = client_address(request) if request is not None else None
     for document in documents:
         _, created = LegalAcceptance.objects.get_or_create(
             user=user, document=document, defaults={"ip_address": ip}

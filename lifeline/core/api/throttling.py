@@ -33,6 +33,8 @@ from django.core.cache.backends.redis import RedisCache
 from rest_framework import throttling
 from rest_framework.request import Request
 
+from lifeline.core.http import client_address
+
 from lifeline.core.cache import REDIS_UNAVAILABLE
 
 if TYPE_CHECKING:  # rest_framework.views imports this module through DEFAULT_THROTTLE_CLASSES
@@ -70,6 +72,13 @@ class CountingRateThrottle(throttling.SimpleRateThrottle):
 
     def wait(self) -> float | None:
         return float(self.reset_seconds)
+
+    def get_ident(self, request: Request) -> str:
+        """The client's address (`lifeline.core.http.client_address`), never DRF's own reading
+        of X-Forwarded-For, which a client can rewrite. An address that cannot be trusted
+        shares the bucket `unknown`."""
+        django_request: Any = getattr(request, "_request", request)
+        return client_address(django_request) or "unknown"
 
 
 # Counters of this process alone, used while the shared cache cannot be reached: the limits

@@ -23,7 +23,7 @@ User = get_user_model()  # core imports no other Lifeline app
             "ws",
             [
                 "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", "8001",
-                "--no-access-log",
+                "--no-access-log", "--no-proxy-headers",
             ],
             {"DATABASE_CONN_MAX_AGE": "0"},
         ),
@@ -115,7 +115,16 @@ def test_serve_without_demo_creates_no_demo_data(fake_server, settings):
     assert fake_server == [
         (
             "lifeline.core.embedded:application",
-            {"host": "127.0.0.2", "port": 8123, "log_level": "warning", "lifespan": "off"},
+            {
+                "host": "127.0.0.2",
+                "port": 8123,
+                "log_level": "warning",
+                "lifespan": "off",
+                # Django's redacting handlers log for uvicorn; REMOTE_ADDR is the TCP peer.
+                "log_config": None,
+                "access_log": False,
+                "proxy_headers": False,
+            },
         )
     ]
     assert User.objects.count() == 0

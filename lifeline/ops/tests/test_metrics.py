@@ -45,7 +45,7 @@ def test_a_forwarded_request_is_not_local_without_configured_proxies(client):
     assert response.status_code == 403
 
 
-@override_settings(AXES_IPWARE_PROXY_COUNT=1, LIFELINE_METRICS_ALLOWED_CIDRS=["10.0.0.0/8"])
+@override_settings(LIFELINE_PROXY_COUNT=1, LIFELINE_METRICS_ALLOWED_CIDRS=["10.0.0.0/8"])
 def test_behind_a_trusted_proxy_the_forwarded_client_decides(client):
     allowed = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.1.2.3")
     refused = client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=OUTSIDE)
