@@ -33,9 +33,8 @@ from django.core.cache.backends.redis import RedisCache
 from rest_framework import throttling
 from rest_framework.request import Request
 
-from lifeline.core.http import client_address
-
 from lifeline.core.cache import REDIS_UNAVAILABLE
+from lifeline.core.http import client_address
 
 if TYPE_CHECKING:  # rest_framework.views imports this module through DEFAULT_THROTTLE_CLASSES
     from rest_framework.views import APIView
