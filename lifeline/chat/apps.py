@@ -1,5 +1,15 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+
+
+def conversation_page(data: Mapping[str, Any]) -> str:
+    """A message notification opens its conversation in the messenger."""
+    return f"{reverse('chat-web:home')}?{urlencode({'c': data['conversation_id']})}"
 
 
 class ChatConfig(AppConfig):
@@ -23,5 +33,6 @@ class ChatConfig(AppConfig):
             title=_("New message in the messenger"),
             default_channels=[Channel.IN_APP, Channel.PUSH, Channel.EMAIL],
             sensitive=True,
+            link=conversation_page,
         )
         register(seed)

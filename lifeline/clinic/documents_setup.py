@@ -33,6 +33,11 @@ def notify_patient_record_updated(*, patient: Any) -> None:
 
 def ready() -> None:
     from lifeline.clinic import documents_selectors, documents_tasks  # noqa: F401
+    from lifeline.clinic.services.notifications import (
+        clinic_home_page,
+        conclusion_page,
+        patient_card_page,
+    )
     from lifeline.files.permissions import register_access_rule
     from lifeline.notifications.enums import Channel
     from lifeline.notifications.topics import register_topic
@@ -43,24 +48,28 @@ def ready() -> None:
         title=_("Consultative conclusion issued"),
         default_channels=[Channel.IN_APP, Channel.EMAIL, Channel.PUSH],
         sensitive=True,
+        link=conclusion_page,
     )
     register_topic(
         "clinic.assessment_due",
         title=_("Assessment due"),
         default_channels=[Channel.IN_APP, Channel.EMAIL, Channel.PUSH],
         sensitive=True,
+        link=clinic_home_page,
     )
     register_topic(
         "clinic.assessment_missed",
         title=_("Patient missed an assessment"),
         default_channels=[Channel.IN_APP, Channel.EMAIL],
         sensitive=True,
+        link=patient_card_page,
     )
     register_topic(
         TOPIC_PATIENT_RECORD_UPDATED,
         title=_("A patient updated their record"),
         default_channels=[Channel.IN_APP],
         sensitive=True,
+        link=patient_card_page,
     )
     # PDFs of conclusions: the care team, the organization's clinic admins and the patient.
     register_access_rule("clinic.conclusion", documents_selectors.can_view_conclusion, medical=True)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,10 @@ class Topic:
     # when its subject is over (an SOS alert whose event was accepted or closed), and the
     # delivery is skipped. Registered by the owning module; None: always current.
     is_current: Callable[[Mapping[str, Any]], bool] | None = None
+    # The page a notification of this topic opens, from its data (a path such as
+    # "/sos/events/<uid>/"), or None when it has none. Registered by the owning module, a
+    # module-level function (re-registering compares topics). The page still checks access.
+    link: Callable[[Mapping[str, Any]], str | None] | None = None
 
     @property
     def templates(self) -> str:
@@ -61,6 +66,7 @@ def register_topic(
     sensitive: bool = False,
     template_dir: str = "",
     is_current: Callable[[Mapping[str, Any]], bool] | None = None,
+    link: Callable[[Mapping[str, Any]], str | None] | None = None,
 ) -> Topic:
     """Register a topic. Registering the same key twice with different settings is an error."""
     topic = Topic(
@@ -71,6 +77,7 @@ def register_topic(
         sensitive=sensitive,
         template_dir=template_dir,
         is_current=is_current,
+        link=link,
     )
     existing = _REGISTRY.get(key)
     if existing is not None and existing != topic:
@@ -95,16 +102,35 @@ def all_topics() -> list[Topic]:
     return sorted(_REGISTRY.values(), key=lambda t: t.key)
 
 
+def topic_link(key: str, data: Mapping[str, Any] | None) -> str | None:
+    """The page a notification opens (see `Topic.link`); None for a topic without one, a
+    topic nobody registers any more, or data the link cannot be built from."""
+    topic = _REGISTRY.get(key)
+    if topic is None or topic.link is None:
+        return None
+    try:
+        return topic.link(data or {})
+    except (KeyError, TypeError, ValueError, NoReverseMatch):
+        return None
+
+
+def security_page(_data: Mapping[str, Any]) -> str:
+    """Account notices open the security page (sessions, sign-in history, password)."""
+    return reverse("web:security")
+
+
 # --- Core topics ------------------------------------------------------------------------
 register_topic(
     "accounts.new_device_login",
     title=_("Sign-in from a new device"),
     default_channels=[Channel.IN_APP, Channel.EMAIL, Channel.PUSH],
+    link=security_page,
 )
 register_topic(
     "accounts.password_changed",
     title=_("Password changed"),
     default_channels=[Channel.IN_APP, Channel.EMAIL],
+    link=security_page,
 )
 register_topic(
     "system.test",

@@ -1,5 +1,14 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+def event_page(data: Mapping[str, Any]) -> str:
+    """Every SOS notification opens its event's page (`register_topic(link=...)`)."""
+    return reverse("sos-web:event", kwargs={"event_uid": data["event_uid"]})
 
 
 class SosConfig(AppConfig):
@@ -17,6 +26,7 @@ class SosConfig(AppConfig):
         urgent = [Channel.IN_APP, Channel.PUSH, Channel.SMS]
         register_topic(
             "sos.helper_alert",
+            link=event_page,
             title=_("Someone nearby needs help"),
             default_channels=urgent,
             critical_allowed=True,
@@ -25,17 +35,20 @@ class SosConfig(AppConfig):
         )
         register_topic(
             "sos.help_on_way",
+            link=event_page,
             title=_("Help is on the way"),
             default_channels=urgent,
             critical_allowed=True,
         )
         register_topic(
             "sos.alert_taken",
+            link=event_page,
             title=_("Another helper has taken this SOS"),
             default_channels=[Channel.IN_APP, Channel.PUSH],
         )
         register_topic(
             "sos.event_reopened",
+            link=event_page,
             title=_("Your helper withdrew; we are looking for another"),
             default_channels=urgent,
             critical_allowed=True,
@@ -43,11 +56,13 @@ class SosConfig(AppConfig):
         )
         register_topic(
             "sos.event_closed",
+            link=event_page,
             title=_("The SOS you were alerted about is closed"),
             default_channels=[Channel.IN_APP, Channel.PUSH],
         )
         register_topic(
             "sos.event_escalated",
+            link=event_page,
             title=_("An SOS has not been accepted and was escalated"),
             default_channels=urgent,
             critical_allowed=True,

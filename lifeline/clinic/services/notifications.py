@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.notifications.enums import Channel
 
 TOPIC_INVITATION_ACCEPTED = "clinic.invitation_accepted"
 TOPIC_ASSESSMENT_SUBMITTED = "clinic.assessment_submitted"
+
+
+# The page each notification opens (`register_topic(link=...)`), built from its data.
+def patient_card_page(data: Mapping[str, Any]) -> str:
+    return reverse("clinic-web:patient-card", kwargs={"patient_id": data["patient_id"]})
+
+
+def evaluation_page(data: Mapping[str, Any]) -> str:
+    return reverse("clinic-web:evaluation-review", kwargs={"evaluation_id": data["evaluation_id"]})
+
+
+def conclusion_page(data: Mapping[str, Any]) -> str:
+    return reverse("clinic-web:conclusion-detail", kwargs={"conclusion_id": data["conclusion_id"]})
+
+
+def clinic_home_page(_data: Mapping[str, Any]) -> str:
+    return reverse("clinic-web:home")
 
 
 def register_topics() -> None:
@@ -21,12 +40,14 @@ def register_topics() -> None:
         title=_("A patient accepted your invitation"),
         default_channels=[Channel.IN_APP, Channel.EMAIL],
         sensitive=True,
+        link=patient_card_page,
     )
     register_topic(
         TOPIC_ASSESSMENT_SUBMITTED,
         title=_("A patient completed an assessment"),
         default_channels=[Channel.IN_APP],
         sensitive=True,
+        link=evaluation_page,
     )
 
 

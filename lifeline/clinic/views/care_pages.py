@@ -137,7 +137,14 @@ def _patient_home(request: HttpRequest, patient: Patient) -> HttpResponse:
 def _latest_rows(patient: Patient) -> list[dict[str, Any]]:
     rows = []
     for instrument, data in sorted(selectors.latest_scores(patient).items()):
-        rows.append({"name": INSTRUMENT_NAMES.get(instrument, instrument), **data})
+        at = data.get("at")
+        rows.append(
+            {
+                "name": INSTRUMENT_NAMES.get(instrument, instrument),
+                **data,
+                "measured_at": parse_datetime(at) if isinstance(at, str) else None,
+            }
+        )
     return rows
 
 

@@ -1,14 +1,25 @@
-"""Template helpers of the web shell: the header's unread badge."""
+"""Template helpers of the web shell: the header's unread badge, notification links."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from lifeline.notifications.selectors import unread_count_for
+from lifeline.notifications.topics import topic_link
 
 register = template.Library()
+
+# `accounts.clients` stores the kind of device a session or sign-in came from as a code.
+DEVICE_TYPE_NAMES: dict[str, Any] = {
+    "mobile": _("Phone"),
+    "tablet": _("Tablet"),
+    "desktop": _("Computer"),
+    "app": _("Mobile app"),
+    "unknown": _("Unknown device"),
+}
 
 
 @register.simple_tag(takes_context=True)
@@ -19,3 +30,15 @@ def unread_count(context: template.Context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return unread_count_for(actor=user)
+
+
+@register.simple_tag
+def notification_link(notification: Any) -> str | None:
+    """The page a notification opens (its topic's `link`), or None."""
+    return topic_link(notification.topic, notification.data)
+
+
+@register.filter
+def device_type_label(code: Any) -> str:
+    """`desktop` → "Компьютер"; empty stays empty (the template shows its default)."""
+    return str(DEVICE_TYPE_NAMES.get(str(code), code)) if code else ""

@@ -1,0 +1,80 @@
+"""Template filters that show clinical codes as words in the reader's language.
+
+Score bands (`moderate`, `DN4_INT_POS`), body regions (`shoulder_left`), change flags
+(`worsening`, `anxiety_crossed_8`) and HADS subscales are stored as codes; a page shows
+their translated label, never the code (`{% load clinic_labels %}`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.clinic.documents_services import INSTRUMENT_NAMES, display_band
+from lifeline.clinic.services.clinical import BODY_REGION_LABELS
+
+register = template.Library()
+
+CHANGE_FLAG_NAMES: dict[str, Any] = {
+    "worsening": _("worsening"),
+    "substantial_improvement": _("substantial improvement"),
+    "important_improvement": _("clinically important improvement"),
+    "moderate_improvement": _("moderate improvement"),
+    "minimal_improvement": _("minimal improvement"),
+    "beyond_mdc": _("change beyond the measurement error"),
+    "within_error": _("change within the measurement error"),
+    "band_changed": _("severity level changed"),
+    "anxiety_important_change": _("important change in anxiety"),
+    "depression_important_change": _("important change in depression"),
+    "anxiety_crossed_8": _("anxiety crossed 8 points"),
+    "anxiety_crossed_11": _("anxiety crossed 11 points"),
+    "depression_crossed_8": _("depression crossed 8 points"),
+    "depression_crossed_11": _("depression crossed 11 points"),
+    "status_changed_reexamine": _("screening result changed: re-examine"),
+}
+SUBSCALE_KEYS = {"anxiety": "hads_a", "depression": "hads_d"}
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return number_format(value)
+
+
+@register.filter
+def band_label(code: Any) -> str:
+    """`moderate` → "умеренная"; an unknown code is shown as it is stored."""
+    return display_band(str(code or ""))
+
+
+@register.filter
+def body_regions(codes: Iterable[str] | None) -> str:
+    """["shoulder_left", "hand_left"] → "Плечо, левое; Кисть, левая"."""
+    return "; ".join(str(BODY_REGION_LABELS.get(code, code)) for code in codes or [])
+
+
+@register.filter
+def change_flag(code: Any) -> str:
+    return str(CHANGE_FLAG_NAMES.get(str(code), code))
+
+
+@register.filter
+def subscores(values: Mapping[str, Any] | None) -> str:
+    """HADS subscales: {"hads_a": {"score": 12, "band": "abnormal"}, …} → "HADS anxiety 12
+    (abnormal …), HADS depression 9 (borderline …)"; other shapes: name and number."""
+    parts = []
+    for key, entry in (values or {}).items():
+        key = SUBSCALE_KEYS.get(key, key)
+        name = str(INSTRUMENT_NAMES.get(key, key))
+        if isinstance(entry, Mapping):
+            score = entry.get("score", entry.get("total"))
+            band = display_band(str(entry.get("band") or ""))
+        else:
+            score, band = entry, ""
+        text = f"{name} {_number(score)}" if score is not None else name
+        parts.append(f"{text} ({band})" if band else text)
+    return ", ".join(parts)
