@@ -80,3 +80,31 @@ class RedactSecretsFilter(logging.Filter):
         elif record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
+
+
+def _has_redaction(handler: logging.Handler) -> bool:
+    return any(isinstance(f, RedactSecretsFilter) for f in handler.filters)
+
+
+def redact_all_handlers() -> int:
+    """Put `RedactSecretsFilter` on every handler of every logger configured so far.
+
+    settings.LOGGING puts it on our own handlers; servers and workers install theirs (uvicorn's
+    `uvicorn.error` handler logs every WebSocket handshake with its query string, so a
+    `?token=` access token; Celery hijacks the root logger). Run when Django has configured
+    logging (OpsConfig.ready) and again after Celery set up its own. Returns how many
+    handlers were given the filter.
+    """
+    loggers: list[logging.Logger] = [logging.getLogger()]
+    loggers += [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    added = 0
+    for logger in loggers:
+        for handler in list(logger.handlers):
+            if not _has_redaction(handler):
+                handler.addFilter(RedactSecretsFilter())
+                added += 1
+    return added
