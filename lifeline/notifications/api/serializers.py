@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lifeline.core.api.serializers import ModelOutput
 from lifeline.notifications.enums import Channel, DeviceKind
 from lifeline.notifications.models import Notification, PushDevice
+from lifeline.notifications.topics import topic_link
 
 
 class NotificationOutput(ModelOutput[Notification]):
@@ -19,12 +21,21 @@ class NotificationOutput(ModelOutput[Notification]):
             "title",
             "body",
             "data",
+            "link",
             "critical",
             "created_at",
             "read_at",
             "archived_at",
         )
         read_only_fields = fields
+
+    # The page the notification opens (its topic's link), e.g. "/sos/events/<uid>/"; null
+    # when the topic has none. The page checks access like any other.
+    link = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "string", "nullable": True, "example": "/clinic/conclusions/…/"})
+    def get_link(self, notification: Notification) -> str | None:
+        return topic_link(notification.topic, notification.data)
 
 
 class NotificationListFilterInput(serializers.Serializer):

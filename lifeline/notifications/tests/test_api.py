@@ -69,6 +69,7 @@ def test_list_is_newest_first_and_only_mine(client, user):
         "title": "older",
         "body": "This is a test notification from Lifeline.",
         "data": {},
+        "link": None,
         "critical": False,
         "created_at": older.created_at.isoformat().replace("+00:00", "Z"),
         "read_at": None,
