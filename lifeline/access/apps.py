@@ -6,3 +6,8 @@ class AccessConfig(AppConfig):
     name = "lifeline.access"
     label = "access"
     verbose_name = _("Access")
+
+    def ready(self) -> None:
+        from lifeline.access import membership_sockets  # noqa: PLC0415
+
+        membership_sockets.connect_signals()

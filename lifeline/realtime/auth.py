@@ -17,7 +17,9 @@ The stack (outermost first), built by `RealtimeAuthMiddlewareStack`:
      session past its inactivity limit (accounts' SessionPolicyMiddleware) is refused.
 
 It sets `scope["user"]` (AnonymousUser when refused) and, for the consumer, the keys below.
-A present but invalid token never falls back to the session.
+A present but invalid token never falls back to the session. The consumer joins the socket to
+its session's and its user's control groups, so that ending the session closes it
+(`lifeline.realtime.sockets`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ logger = logging.getLogger(__name__)
 AUTH_METHOD = "lifeline.auth_method"  # "jwt" | "session" | None
 AUTH_ERROR = "lifeline.auth_error"  # None or a stable code, see below
 AUTH_EXPIRES_AT = "lifeline.auth_expires_at"  # token expiry (epoch seconds) or None
+AUTH_SESSION_ID = "lifeline.auth_session_id"  # the token's API session (`sid`) or None
 SUBPROTOCOL = "lifeline.subprotocol"  # subprotocol to accept with, or None
 ORIGIN_PRESENT = "lifeline.origin_present"
 
@@ -87,14 +90,14 @@ def token_from_scope(scope: dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 @database_sync_to_async
-def user_from_token(raw: str) -> tuple[Any, str | None, float | None]:
-    """Return `(user, error, expires_at)`; the user is AnonymousUser when refused."""
+def user_from_token(raw: str) -> tuple[Any, str | None, float | None, str | None]:
+    """Return `(user, error, expires_at, session_id)`; the user is AnonymousUser when refused."""
     # Imported here: this module is imported by config/asgi.py's router before any request.
     from lifeline.accounts.authentication import JWTAuthentication  # noqa: PLC0415
-    from lifeline.accounts.services.sessions import RESTRICT_CLAIM  # noqa: PLC0415
+    from lifeline.accounts.services.sessions import RESTRICT_CLAIM, SESSION_CLAIM  # noqa: PLC0415
 
     if len(raw) > _MAX_TOKEN_LENGTH:
-        return AnonymousUser(), ERROR_TOKEN_INVALID, None
+        return AnonymousUser(), ERROR_TOKEN_INVALID, None, None
     authentication = JWTAuthentication()
     try:
         validated = authentication.get_validated_token(raw.encode("latin1"))
@@ -102,18 +105,24 @@ def user_from_token(raw: str) -> tuple[Any, str | None, float | None]:
     except AuthenticationFailed as exc:
         codes = exc.get_codes()
         if codes == "user_inactive":
-            return AnonymousUser(), ERROR_USER_INACTIVE, None
-        return AnonymousUser(), ERROR_TOKEN_INVALID, None
+            return AnonymousUser(), ERROR_USER_INACTIVE, None, None
+        return AnonymousUser(), ERROR_TOKEN_INVALID, None, None
     except (InvalidToken, TokenError, UnicodeEncodeError):
-        return AnonymousUser(), ERROR_TOKEN_INVALID, None
+        return AnonymousUser(), ERROR_TOKEN_INVALID, None, None
     if not user.is_active:
-        return AnonymousUser(), ERROR_USER_INACTIVE, None
+        return AnonymousUser(), ERROR_USER_INACTIVE, None, None
     if validated.get(RESTRICT_CLAIM):
         # Must change the password or enrol 2FA first (accounts.authentication): such a
         # token opens only a few API endpoints, and no socket.
-        return AnonymousUser(), ERROR_TOKEN_RESTRICTED, None
+        return AnonymousUser(), ERROR_TOKEN_RESTRICTED, None, None
     expires_at = validated.payload.get("exp")
-    return user, None, float(expires_at) if expires_at is not None else None
+    session_id = validated.payload.get(SESSION_CLAIM)
+    return (
+        user,
+        None,
+        float(expires_at) if expires_at is not None else None,
+        str(session_id) if session_id else None,
+    )
 
 
 @database_sync_to_async
@@ -153,19 +162,21 @@ class TokenOrSessionAuthMiddleware:
         token, transport = token_from_scope(scope)
         scope[SUBPROTOCOL] = BEARER_SUBPROTOCOL if transport == "subprotocol" else None
         if token is not None:
-            user, error, expires_at = await user_from_token(token)
+            user, error, expires_at, session_id = await user_from_token(token)
             scope.update(
                 {
                     "user": user,
                     AUTH_METHOD: "jwt",
                     AUTH_ERROR: error,
                     AUTH_EXPIRES_AT: expires_at,
+                    AUTH_SESSION_ID: session_id,
                 }
             )
             if error:
                 logger.info("realtime.auth_refused", extra={"reason": error, "via": transport})
             return await self.inner(scope, receive, send)
         scope[AUTH_EXPIRES_AT] = None
+        scope[AUTH_SESSION_ID] = None
         if not scope[ORIGIN_PRESENT]:
             scope.update(
                 {"user": AnonymousUser(), AUTH_METHOD: None, AUTH_ERROR: ERROR_ORIGIN_REQUIRED}

@@ -10,8 +10,9 @@ Client protocol (JSON text frames):
 * client → server: `{"type": "ping"}` every `LIFELINE_PRESENCE_TTL / 2` seconds or so
   (refreshes presence); anything else gets `{"type": "error", "code": "unsupported_message"}`.
 
-Close codes: 4401 not authenticated (or the token expired: get a new one and reconnect),
-4403 authenticated but not allowed here (do not retry).
+Close codes: 4401 not authenticated (or the token expired, or the session it was opened with
+ended: sign in or get a new token, then reconnect), 4403 authenticated but not allowed here
+(do not retry), 4000 the user's access changed (reconnect now).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
 
 from lifeline.core.cache import REDIS_UNAVAILABLE
-from lifeline.realtime import auth, events, groups, presence
+from lifeline.realtime import auth, events, groups, presence, sockets
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     """
 
     user: Any = None
+    control_groups: list[str]  # this socket's groups in lifeline.realtime.sockets
 
     def groups_for(self, user: Any) -> list[str]:
         """Return the group names this user may join on this endpoint."""
@@ -70,10 +72,20 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self._refuse(CLOSE_UNAUTHENTICATED, subprotocol)
             return
+        # Join the control groups first: a session that ends from here on closes this
+        # socket; one that ended since the handshake was authenticated is caught below.
+        # They stay out of `self.groups` (the audience, which subclasses read); `disconnect`
+        # leaves them.
+        self.control_groups = self._control_groups(user)
+        for name in self.control_groups:
+            await self.channel_layer.group_add(name, self.channel_name)
         try:
-            names = await database_sync_to_async(self.groups_for)(user)
+            names, still_open = await database_sync_to_async(self._groups_and_check)(user)
         except PermissionDenied:
             await self._refuse(CLOSE_FORBIDDEN, subprotocol)
+            return
+        if not still_open:
+            await self._refuse(CLOSE_UNAUTHENTICATED, subprotocol)
             return
         names = [groups.validate(n) for n in dict.fromkeys(names)]
         for name in names:
@@ -84,6 +96,39 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         await presence.amark_online(user.pk, self.channel_name)
         await self.accept(subprotocol=subprotocol)
         self._close_when_token_expires()
+
+    def _control_groups(self, user: Any) -> list[str]:
+        names = [groups.socket_user(user.pk)]
+        session_id = self.scope.get(auth.AUTH_SESSION_ID)
+        if session_id:
+            names.append(groups.socket_session(session_id))
+        session_key = self._web_session_key()
+        if session_key:
+            names.append(groups.socket_web_session(session_key))
+        return names
+
+    def _web_session_key(self) -> str | None:
+        if self.scope.get(auth.AUTH_METHOD) != "session":
+            return None
+        session = self.scope.get("session")
+        return getattr(session, "session_key", None) or None
+
+    def _groups_and_check(self, user: Any) -> tuple[list[str], bool]:
+        """(groups_for(user), whether the session is still open), in one database hop."""
+        names = self.groups_for(user)
+        return names, self._session_still_open(user)
+
+    def _session_still_open(self, user: Any) -> bool:
+        session_id = self.scope.get(auth.AUTH_SESSION_ID)
+        if session_id:
+            from lifeline.accounts.auth_cache import user_for_token  # noqa: PLC0415
+
+            current = user_for_token(user_id=user.pk, session_id=session_id)
+            return current is not None and current.is_active
+        session_key = self._web_session_key()
+        if session_key:
+            return bool(self.scope["session"].exists(session_key))
+        return True
 
     async def _refuse(self, code: int, subprotocol: str | None) -> None:
         # Accept, then close: a browser only sees a close code on an opened socket, and the
@@ -107,6 +152,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         expiry = getattr(self, "_expiry", None)
         if expiry is not None:
             expiry.cancel()
+        for name in getattr(self, "control_groups", ()):
+            await self.channel_layer.group_discard(name, self.channel_name)
         if self.user is not None:
             await presence.amark_offline(self.user.pk, self.channel_name)
 
@@ -135,6 +182,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         # several times slower. Relaying an event never touches the database, so skip it.
         if message.get("type") == events.MESSAGE_TYPE:
             await self.realtime_event(message)
+            return
+        if message.get("type") == sockets.CLOSE_MESSAGE_TYPE:
+            await self.close(code=int(message["code"]))
             return
         await super().dispatch(message)
 

@@ -7,6 +7,7 @@ kind of group adds a function here, so one grep finds every audience.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 
@@ -51,3 +52,23 @@ def organization(org_id: uuid.UUID | str, role: str | None = None) -> str:
 def subject(app_label: str, noun: str, object_id: uuid.UUID | str | int) -> str:
     """Watchers of one object, e.g. the participants of a chat: `chat.conversation.<uuid>`."""
     return _join(app_label, noun, object_id)
+
+
+# --- Control groups: every socket joins them, no event is ever published to them ----------
+# Ending a session (or a user's access) sends a close message to these groups
+# (lifeline.realtime.sockets), which reaches the socket in whichever process holds it.
+
+
+def socket_user(user_id: uuid.UUID | str) -> str:
+    """Every socket of one user: `sockets.user.<uuid>`."""
+    return _join("sockets", "user", user_id)
+
+
+def socket_session(session_id: uuid.UUID | str) -> str:
+    """The sockets opened with one API session's tokens (`sid`): `sockets.session.<uuid>`."""
+    return _join("sockets", "session", session_id)
+
+
+def socket_web_session(session_key: str) -> str:
+    """The sockets of one web (cookie) session, by a digest of its key: `sockets.web.<hex>`."""
+    return _join("sockets", "web", hashlib.sha256(session_key.encode()).hexdigest()[:40])

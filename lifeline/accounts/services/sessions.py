@@ -30,6 +30,7 @@ from lifeline.accounts.exceptions import TokenNotValid
 from lifeline.accounts.models import User, UserSession
 from lifeline.accounts.selectors import user_login_restrictions
 from lifeline.audit import services as audit
+from lifeline.realtime.sockets import close_session_sockets_on_commit
 
 SESSION_CLAIM = "sid"
 RESTRICT_CLAIM = "restrict"
@@ -272,8 +273,12 @@ def session_start_web(*, user: User, session_key: str, client: ClientInfo) -> Us
 
 
 def session_end_web(*, session_key: str | None) -> None:
-    """Mark the web session with this key ended (the caller logs the request out)."""
+    """Mark the web session with this key ended (the caller logs the request out).
+
+    Its open WebSockets close after the commit (a bulk update sends no signal).
+    """
     if session_key:
         UserSession.objects.filter(
             kind="web", session_key=session_key, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
+        close_session_sockets_on_commit(session_key=session_key)
