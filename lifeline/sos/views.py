@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 from lifeline.audit.services import record_access
 from lifeline.core.exceptions import DomainError, NotFound
 from lifeline.core.selectors import get_or_not_found
-from lifeline.sos import charts, conf, selectors, services
-from lifeline.sos.enums import OPEN_STATUSES, DetectedType, TriggerSource
+from lifeline.sos import charts, conf, geo, selectors, services
+from lifeline.sos.enums import OPEN_STATUSES, DetectedType, EventStatus, TriggerSource
 from lifeline.sos.models import Device, HelperAlert, HelperProfile
 
 if TYPE_CHECKING:
@@ -77,9 +77,11 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(user=user, status__in=OPEN_STATUSES)
         .order_by("-created_at")[:5]
     )
+    # The live page refetches only its "My SOS" card when the socket tells of a change.
+    template = "sos/home.html#my-sos" if request.GET.get("partial") == "my-sos" else "sos/home.html"
     return render(
         request,
-        "sos/home.html",
+        template,
         {
             "devices": devices,
             "open_events": open_events,
@@ -223,6 +225,7 @@ def event(request: HttpRequest, event_uid: str) -> HttpResponse:
         "sos/event.html",
         {
             "event": sos,
+            "route": _route(sos, _user(request)),
             "timeline": selectors.event_timeline(event=sos),
             "alert": alert,
             "is_admin": is_admin,
@@ -234,6 +237,31 @@ def event(request: HttpRequest, event_uid: str) -> HttpResponse:
             else [],
         },
     )
+
+
+def _route(sos: Any, user: User) -> dict[str, Any] | None:
+    """The accepting helper's way to the SOS: both positions, the straight-line distance and
+    the map tiles (None for anyone else, or once the helper is no longer on the way)."""
+    if sos.status != EventStatus.ACCEPTED or sos.accepted_by_id != user.pk:
+        return None
+    profile = HelperProfile.objects.filter(user=user).first()
+    helper, distance_m = None, None
+    if profile is not None and profile.lat is not None and profile.lon is not None:
+        helper = {"lat": profile.lat, "lon": profile.lon}
+        distance_m = round(geo.haversine_m(profile.lat, profile.lon, sos.lat, sos.lon))
+    return {
+        "distance_m": distance_m,
+        "distance_km": distance_m / 1000 if distance_m is not None else None,
+        "phone": str(sos.user.phone_number or ""),
+        "map": {
+            "event": {"lat": sos.lat, "lon": sos.lon},
+            "helper": helper,
+            "tile_url": settings.LIFELINE_MAP_TILES_URL,
+            "tile_attribution": settings.LIFELINE_MAP_TILES_ATTRIBUTION,
+            "event_label": _("SOS: %(name)s") % {"name": sos.user.display_name},
+            "helper_label": _("You"),
+        },
+    }
 
 
 _ACTIONS = {

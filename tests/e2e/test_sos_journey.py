@@ -3,6 +3,9 @@ accepts it from their page; the wearer's page shows it without a reload."""
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,3 +109,158 @@ def test_sos_from_the_api_reaches_the_map_a_helper_accepts_the_wearer_sees_it(
     assert wearer_page.evaluate("() => window.__sameDocument === true")
     expect(admin_page.locator(f'[data-status-of="{event_uid}"]')).to_have_text("ACCEPTED")
     assert SosEvent.objects.get(pk=event_uid).accepted_by == helper
+
+
+# --- the wearer's page is live; the helper's stale location, and the way to the SOS ----------
+SHOTS = os.environ.get("LIFELINE_E2E_SCREENSHOTS")
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+WATCH = """
+window.__problems = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__problems.push("CSP " + e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+class Person:
+    """A signed-in browser context in `language` that records console errors, page errors,
+    CSP violations and failed requests."""
+
+    def __init__(
+        self, browser: Browser, base: str, user: Any, language: str, width: str, **context: Any
+    ) -> None:
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user, backend="lifeline.accounts.backends.EmailOrPhoneBackend")
+        self.context = browser.new_context(
+            locale={"ru": "ru-RU", "en": "en-US"}[language],
+            timezone_id="UTC",
+            viewport=dict(zip(("width", "height"), WIDTHS[width], strict=True)),
+            **context,
+        )
+        self.context.add_cookies(
+            [
+                {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base},
+                {"name": "django_language", "value": language, "url": base},
+            ]
+        )
+        self.context.add_init_script(WATCH)
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on(
+            "console",
+            lambda m: self.problems.append(f"console {m.text}") if m.type == "error" else None,
+        )
+        self.page.on("pageerror", lambda error: self.problems.append(f"pageerror {error}"))
+        self.page.on("requestfailed", self._failed)
+        self.page.on(
+            "response",
+            lambda r: self.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        self.name = f"{language}-{width}"
+
+    def _failed(self, request: Any) -> None:
+        # A request cut short by the next navigation (a favicon, a live refetch) is aborted,
+        # not failed; anything refused (CSP) or unreachable is.
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"failed {request.url} {request.failure}")
+
+    def visit(self, url: str) -> None:
+        """Open `url`; what the previous page left unfinished (a live refetch cut short by
+        the navigation) is not this page's problem."""
+        self.problems.clear()
+        self.page.goto(url)
+
+    def assert_clean(self, shot: str) -> None:
+        if SHOTS:
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=f"{SHOTS}/{shot}-{self.name}.png", full_page=True)
+        assert self.problems + self.page.evaluate("() => window.__problems") == [], shot
+        overflow = self.page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, (shot, self.name, "scrolls sideways")
+
+
+TEXT = {
+    "en": {"new": "New", "stale": "too old for you to be alerted", "share": "Share my location now",
+           "way": "m in a straight line", "call": "Call Wearer Aziza"},
+    "ru": {"new": "Новое", "stale": "слишком давно, чтобы вас оповещали",
+           "share": "Поделиться местоположением сейчас", "way": "м по прямой",
+           "call": "Позвонить: Wearer Aziza"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_a_stale_helper_shares_the_wearer_page_is_live_the_helper_sees_the_way(
+    browser: Browser, asgi_live_server: Any, settings: Any, language: str, width: str
+) -> None:
+    settings.LIFELINE_MAP_TILES_URL = ""  # no tile server is reachable from CI
+    base = asgi_live_server.url
+    text = TEXT[language]
+    org = OrganizationFactory(kind=OrganizationKind.SOS_SERVICE)
+    wearer = user_with_role(
+        Role.DEVICE_OWNER, org, full_name="Wearer Aziza", phone_number="+998901234567"
+    )
+    DeviceFactory(owner=wearer, organization=org, device_uid="watch_unique_serial_001")
+    helper = user_with_role(Role.HELPER, org, full_name="Helper Nodira")
+    HelperProfile.objects.create(
+        user=helper, opted_in=True, on_duty=True, lat=TASHKENT[0], lon=TASHKENT[1],
+        location_at=timezone.now() - timedelta(hours=1),
+    )  # fmt: skip
+    here = {"latitude": TASHKENT[0] + 0.003, "longitude": TASHKENT[1]}  # ~334 m north
+
+    # The helper's location is an hour old: the page says so and shares it on request.
+    volunteer = Person(
+        browser, base, helper, language, width, geolocation=here, permissions=["geolocation"]
+    )
+    volunteer.visit(f"{base}/sos/helper/")
+    notice = volunteer.page.locator('[data-testid="location-stale"]')
+    expect(notice).to_contain_text(text["stale"])
+    volunteer.assert_clean("sos-helper-stale")
+    volunteer.page.get_by_role("button", name=text["share"]).click()
+    expect(notice).to_have_count(0)
+    profile = HelperProfile.objects.get(user=helper)
+    assert (round(profile.lat, 3), round(profile.lon, 3)) == (round(TASHKENT[0] + 0.003, 3),
+                                                              round(TASHKENT[1], 3))  # fmt: skip
+    assert profile.location_at > timezone.now() - timedelta(minutes=1)
+
+    # The wearer's page has no SOS; the watch sends one; it appears without a reload.
+    person = Person(browser, base, wearer, language, width)
+    person.visit(f"{base}/sos/")
+    expect(person.page.locator('[data-testid="no-open-sos"]')).to_be_visible()
+    person.page.evaluate("() => { window.__sameDocument = true; }")
+    person.page.wait_for_timeout(300)  # the page's WebSocket connects
+    response = person.page.request.post(
+        f"{base}/api/v1/sos/trigger/",
+        headers={"Authorization": f"Bearer {AccessToken.for_user(wearer)}"},
+        data={"device_uid": "watch_unique_serial_001", "lat": TASHKENT[0], "lon": TASHKENT[1],
+              "detected_type": "FALL_DETECTED", "severity": 4,
+              "timestamp": timezone.now().isoformat()},
+    )  # fmt: skip
+    assert response.status == 201
+    event_uid = response.json()["event_uid"]
+    expect(person.page.locator(f'[data-status-of="{event_uid}"]')).to_have_text(text["new"])
+    assert person.page.evaluate("() => window.__sameDocument === true")
+    person.assert_clean("sos-wearer-live")
+
+    # The helper, now fresh, is alerted, accepts and gets the way, the distance and a call.
+    volunteer.visit(f"{base}/sos/helper/")
+    volunteer.page.locator(f'[data-event-uid="{event_uid}"] [data-testid="accept"]').click()
+    volunteer.visit(f"{base}/sos/events/{event_uid}/")
+    route = volunteer.page.locator('[data-testid="route"]')
+    expect(route).to_contain_text(text["way"])
+    expect(route.locator("#sos-route-map path.leaflet-interactive")).to_have_count(3)
+    expect(route.locator("#sos-route-map .leaflet-control-scale")).to_be_visible()
+    call = route.get_by_role("link", name=text["call"])
+    expect(call).to_have_attribute("href", "tel:+998901234567")
+    volunteer.assert_clean("sos-event-helper")
+
+    # The wearer's page follows the acceptance in place.
+    expect(person.page.locator(f'[data-helper-of="{event_uid}"]')).to_contain_text("Helper Nodira")
+    assert person.page.evaluate("() => window.__sameDocument === true")
+    person.assert_clean("sos-wearer-accepted")
+    volunteer.context.close()
+    person.context.close()
