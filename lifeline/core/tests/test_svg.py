@@ -47,7 +47,7 @@ def test_svg_without_css_is_unchanged() -> None:
 @pytest.mark.parametrize(
     "css_svg",
     [
-        '<svg><style>path{fill: red}</style></svg>',
+        "<svg><style>path{fill: red}</style></svg>",
         '<svg><path style="fill: red; mix-blend-mode: multiply"/></svg>',
         '<svg><path style="fill"/></svg>',
     ],
