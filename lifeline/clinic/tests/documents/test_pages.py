@@ -186,7 +186,10 @@ def test_dynamics_page_has_the_chart_and_comparison(team):
     content = response.content.decode()
     assert response.status_code == 200
     assert "<svg" in content
-    assert "important_improvement" in content
+    # The change flag and band are shown by their labels, never as codes.
+    assert "clinically important improvement" in content
+    assert "important_improvement" not in content
+    assert "moderate" in content
     assert "Comparison" in content
 
 
