@@ -50,23 +50,9 @@ def _compile_catalogues() -> None:
     """
     from pathlib import Path
 
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    from lifeline.core.catalogues import compile_stale_catalogues
 
-    root = Path(__file__).resolve().parent
-    for po in [
-        *root.glob("locale/*/LC_MESSAGES/*.po"),
-        *root.glob("lifeline/*/locale/*/LC_MESSAGES/*.po"),
-    ]:
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        with po.open("rb") as source:
-            catalog = read_po(source)
-        partial = mo.with_suffix(f".mo.{os.getpid()}")
-        with partial.open("wb") as target:
-            write_mo(target, catalog)
-        os.replace(partial, mo)
+    compile_stale_catalogues(Path(__file__).resolve().parent)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import TimestampedModel, UUIDModel
 from lifeline.notifications.enums import Channel, DeliveryStatus, DeviceKind
 
+if TYPE_CHECKING:
+    from lifeline.notifications.rendering import RenderedMessage
+
 
 class Notification(UUIDModel):
     """One thing a user was told. Shown in the inbox unless in-app was turned off for its topic.
 
-    `data` holds the JSON context the texts were rendered from (ids and short labels, never
-    clinical detail); push and e-mail texts are rendered from it at delivery time.
+    `data` holds the JSON context the texts are rendered from (ids and short labels, never
+    clinical detail): push and e-mail texts at delivery time, the inbox text (`shown`) each
+    time it is shown, in the reader's language. `title` and `body` keep the text as first
+    rendered, in the recipient's language then (admin, search, a topic that was removed).
     """
 
     recipient = models.ForeignKey(
@@ -47,6 +53,13 @@ class Notification(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.topic} for {self.recipient_id}"
+
+    @cached_property
+    def shown(self) -> RenderedMessage:
+        """The inbox title and body in the active language (see `rendering.inbox_text`)."""
+        from lifeline.notifications.rendering import inbox_text
+
+        return inbox_text(self)
 
 
 class NotificationPreference(TimestampedModel):

@@ -5,21 +5,29 @@ every channel; a channel may override them with `email_subject.txt`, `email_body
 `email_body.html` (optional), `push_title.txt`, `push_body.txt` and `sms.txt`.
 Text templates start with `{% autoescape off %}` (as Django's own e-mail templates do).
 Sensitive topics get a generic text on every channel except the in-app inbox.
+
+A notification keeps its topic and context (`data`); `inbox_text()` renders its inbox text
+when it is shown, in the reader's language, so a notification created in one language (or
+before a catalogue was compiled) reads in the language of the page or API request showing it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string, select_template
 from django.utils import translation
 from django.utils.translation import gettext
 
 from lifeline.notifications.enums import Channel
-from lifeline.notifications.topics import Topic
+from lifeline.notifications.topics import Topic, UnknownTopic, get_topic
+
+if TYPE_CHECKING:
+    from lifeline.notifications.models import Notification
 
 TITLE_MAX_LENGTH = 200
 SMS_MAX_LENGTH = 480
@@ -74,3 +82,21 @@ def render_message(
             except TemplateDoesNotExist:
                 html_body = ""
         return RenderedMessage(title=_one_line(title), body=body, html_body=html_body)
+
+
+def inbox_text(notification: Notification) -> RenderedMessage:
+    """The in-app title and body of `notification` in the active language (the reader's).
+
+    Rendered from its topic's templates and stored context; the text stored at creation
+    (in the recipient's language then) when the topic or its templates are gone.
+    """
+    try:
+        topic = get_topic(notification.topic)
+        return render_message(
+            topic=topic,
+            channel=Channel.IN_APP,
+            context=notification.data,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+    except (UnknownTopic, TemplateDoesNotExist):
+        return RenderedMessage(title=notification.title, body=notification.body)

@@ -1,6 +1,6 @@
 import gettext
 
-from lifeline.core.management.commands.compilemessages_if_needed import compile_with_babel
+from lifeline.core.catalogues import compile_catalogue
 
 PO = """msgid ""
 msgstr ""
@@ -16,7 +16,7 @@ def test_babel_compiles_a_catalogue_gettext_can_read(tmp_path):
     po = tmp_path / "django.po"
     po.write_text(PO, encoding="utf-8")
 
-    compile_with_babel(po)
+    compile_catalogue(po)
 
     with (tmp_path / "django.mo").open("rb") as compiled:
         translations = gettext.GNUTranslations(compiled)

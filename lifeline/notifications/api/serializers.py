@@ -13,6 +13,10 @@ from lifeline.notifications.topics import topic_link
 
 
 class NotificationOutput(ModelOutput[Notification]):
+    # Rendered in the request's language when read, not the one it was created in.
+    title = serializers.CharField(source="shown.title", read_only=True)
+    body = serializers.CharField(source="shown.body", read_only=True)
+
     class Meta:
         model = Notification
         fields = (

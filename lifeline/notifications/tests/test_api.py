@@ -66,7 +66,7 @@ def test_list_is_newest_first_and_only_mine(client, user):
     assert body["results"][1] == {
         "id": str(older.pk),
         "topic": "system.test",
-        "title": "older",
+        "title": "Test notification",  # rendered from the topic when read, not stored "older"
         "body": "This is a test notification from Lifeline.",
         "data": {},
         "link": None,
