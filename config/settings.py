@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 import environ
 from csp.constants import NONCE
@@ -316,7 +317,7 @@ CSRF_COOKIE_SECURE = HTTPS
 # The language switch's cookie: same rules as the session's (Django's defaults send it over
 # plain HTTP too, with no SameSite). No script reads it.
 LANGUAGE_COOKIE_SECURE = HTTPS
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax"] = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None

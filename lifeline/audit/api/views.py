@@ -15,6 +15,8 @@ from lifeline.core.api.pagination import CreatedCursorPagination, paginate
 
 
 class AuditEventListApi(APIView):
+    pagination_class = CreatedCursorPagination
+
     @extend_schema(
         tags=["audit"],
         parameters=[AuditEventFilterInput],
@@ -35,5 +37,4 @@ class AuditEventListApi(APIView):
             serializer_class=AuditEventOutput,
             request=request,
             view=self,
-            pagination_class=CreatedCursorPagination,
         )

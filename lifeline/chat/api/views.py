@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 from uuid import UUID
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -34,6 +34,7 @@ from lifeline.core.api.pagination import (
     CreatedCursorPagination,
     TableLimitOffsetPagination,
     paginate,
+    paginator_for,
 )
 from lifeline.core.api.parsers import JSONParser
 from lifeline.core.exceptions import NotFound
@@ -69,6 +70,8 @@ def _conversation_body(actor: Any, conversation: Conversation) -> dict[str, Any]
 
 
 class ConversationListApi(APIView):
+    pagination_class = TableLimitOffsetPagination
+
     @extend_schema(
         tags=TAGS,
         parameters=[ConversationListFilterInput],
@@ -84,7 +87,6 @@ class ConversationListApi(APIView):
             serializer_class=_LazyConversationOutput,
             request=request,
             view=self,
-            pagination_class=TableLimitOffsetPagination,
             serializer_context={"viewer": request.user},
         )
 
@@ -149,14 +151,11 @@ class ConversationDetailApi(APIView):
 
 class MessageListApi(APIView):
     parser_classes = (JSONParser, MultiPartParser, FormParser)
+    pagination_class = CreatedCursorPagination
 
     @extend_schema(
         tags=TAGS,
-        parameters=[
-            MessageHistoryFilterInput,
-            OpenApiParameter("cursor", str, description="Opaque cursor from `next`/`previous`."),
-            OpenApiParameter("page_size", int, description="Messages per page (max 200)."),
-        ],
+        parameters=[MessageHistoryFilterInput],
         responses={200: MessageOutput(many=True), 404: ERRORS_4XX[404]},
     )
     def get(self, request: Request, conversation_id: UUID) -> Response:
@@ -175,7 +174,7 @@ class MessageListApi(APIView):
         services.conversation_record_read(
             actor=request.user, conversation=conversation, request=request._request
         )
-        paginator = CreatedCursorPagination()
+        paginator = paginator_for(self)
         page = paginator.paginate_queryset(
             selectors.message_page_for(conversation=conversation, q=filters.validated_data["q"]),
             request,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -137,7 +136,7 @@ class AssessmentOutput(serializers.Serializer[Any]):
     def get_scores(self, obj: Any) -> list[dict[str, Any]]:
         return list(ScoreOutput(obj.scores.all(), many=True).data)
 
-    @extend_schema_field(OpenApiTypes.UUID)
+    @extend_schema_field(serializers.UUIDField(allow_null=True))  # null until submitted
     def get_evaluation_id(self, obj: Any) -> str | None:
         evaluation = getattr(obj, "evaluation", None)
         return str(evaluation.pk) if evaluation is not None else None

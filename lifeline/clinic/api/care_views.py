@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
@@ -56,7 +56,7 @@ from lifeline.clinic.services import assessments as assessment_services
 from lifeline.clinic.services import labels as label_services
 from lifeline.clinic.services import patients as patient_services
 from lifeline.clinic.services import registration
-from lifeline.core.api.pagination import paginate
+from lifeline.core.api.pagination import CreatedCursorPagination, paginate
 from lifeline.core.api.throttling import AuthRateThrottle
 from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
@@ -85,6 +85,8 @@ class NameCursorPagination(CursorPagination):
 
 
 class PatientListApi(APIView):
+    pagination_class = NameCursorPagination
+
     @extend_schema(
         tags=TAGS,
         parameters=[
@@ -105,7 +107,6 @@ class PatientListApi(APIView):
             serializer_class=PatientListOutput,
             request=request,
             view=self,
-            pagination_class=NameCursorPagination,
         )
 
     @extend_schema(tags=TAGS, request=PatientCreateInput, responses={201: PatientOutput})
@@ -203,6 +204,8 @@ def _assessment_queryset() -> Any:
 
 
 class PatientAssessmentListApi(APIView):
+    pagination_class = CreatedCursorPagination
+
     @extend_schema(
         tags=TAGS,
         parameters=[OpenApiParameter("status", str, enum=AssessmentStatus.values)],
@@ -374,7 +377,14 @@ class InvitationPublicApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AuthRateThrottle]
 
-    @extend_schema(tags=TAGS, responses={200: InvitationPublicOutput}, auth=[])
+    @extend_schema(
+        tags=TAGS,
+        responses={
+            200: InvitationPublicOutput,
+            409: OpenApiResponse(description="clinic.invitation_not_usable"),
+        },
+        auth=[],
+    )
     def get(self, request: Request, token: str) -> Response:
         invitation = registration.invitation_get_by_token(token)
         return Response(InvitationPublicOutput(invitation).data)

@@ -58,7 +58,11 @@ from lifeline.clinic.api.documents_serializers import (
 )
 from lifeline.clinic.models import FollowUpTask
 from lifeline.clinic.services import protocols as protocol_services
-from lifeline.core.api.pagination import TableLimitOffsetPagination, paginate
+from lifeline.core.api.pagination import (
+    CreatedCursorPagination,
+    TableLimitOffsetPagination,
+    paginate,
+)
 from lifeline.core.selectors import get_or_not_found
 from lifeline.files import services as files
 
@@ -91,6 +95,8 @@ def _require_clinician(request: Request) -> None:
 
 # --- conclusions -------------------------------------------------------------------------
 class PatientConclusionListApi(APIView):
+    pagination_class = CreatedCursorPagination
+
     @extend_schema(
         tags=TAGS,
         operation_id="clinic_conclusion_list",
@@ -305,6 +311,8 @@ class CatalogueNoteApi(APIView):
 
 # --- articles ----------------------------------------------------------------------------
 class ArticleListApi(APIView):
+    pagination_class = TableLimitOffsetPagination
+
     @extend_schema(
         tags=TAGS,
         operation_id="clinic_article_list",
@@ -321,7 +329,6 @@ class ArticleListApi(APIView):
             serializer_class=ArticleOutput,
             request=request,
             view=self,
-            pagination_class=TableLimitOffsetPagination,
         )
 
     @extend_schema(
@@ -537,6 +544,8 @@ class PatientScheduleApi(APIView):
 
 
 class FollowUpTaskListApi(APIView):
+    pagination_class = TableLimitOffsetPagination
+
     @extend_schema(
         tags=TAGS,
         operation_id="clinic_follow_up_task_list",
@@ -549,7 +558,6 @@ class FollowUpTaskListApi(APIView):
             serializer_class=FollowUpTaskOutput,
             request=request,
             view=self,
-            pagination_class=TableLimitOffsetPagination,
         )
 
 

@@ -1,15 +1,19 @@
 """Pagination for API lists: cursor for growing lists, limit/offset for back-office tables.
 
 Every list response is `{"results", "next", "previous"}` (+ `count` for limit/offset), built by
-`paginate()`.
+`paginate()` with the view's `pagination_class`. The view declares the paginator there, not
+at the call, because the OpenAPI generator reads it too: with `responses={200:
+Output(many=True)}` it documents the paginated envelope and the paginator's query parameters,
+so the schema cannot disagree with the response.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
-from rest_framework.pagination import CursorPagination, LimitOffsetPagination
+from rest_framework.pagination import BasePagination, CursorPagination, LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -36,12 +40,23 @@ def paginate(
     serializer_class: type[BaseSerializer[Any]],
     request: Request,
     view: APIView,
-    pagination_class: type[CursorPagination | LimitOffsetPagination] = CreatedCursorPagination,
     serializer_context: dict[str, Any] | None = None,
 ) -> Response:
-    """Paginate `queryset`, serialize the page and return the standard list response."""
-    paginator = pagination_class()
+    """Paginate `queryset` with `view.pagination_class`, serialize the page and return the
+    standard list response."""
+    paginator = paginator_for(view)
     page = paginator.paginate_queryset(queryset, request, view=view)
     context = {"request": request, **(serializer_context or {})}
     data = serializer_class(page, many=True, context=context).data
     return paginator.get_paginated_response(data)
+
+
+def paginator_for(view: APIView) -> BasePagination:
+    """A new paginator of the view's `pagination_class`, which every paginating view sets."""
+    pagination_class = getattr(view, "pagination_class", None)
+    if pagination_class is None:
+        raise ImproperlyConfigured(
+            f"{type(view).__name__} paginates: set its `pagination_class` (the OpenAPI schema "
+            "documents the paginated response from it)."
+        )
+    return cast(BasePagination, pagination_class())

@@ -69,10 +69,30 @@ class TopicSettingsOutput(serializers.Serializer):
     channels = ChannelSettingOutput(many=True)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "example": "22:00",
+    }
+)
+class ClockTimeField(serializers.TimeField):
+    """A wall-clock time of day in the user's time zone: `HH:MM` out, `HH:MM[:SS]` in.
+
+    Not OpenAPI's `format: time`, which is RFC 3339's `full-time` (seconds and a UTC offset):
+    quiet hours are local times with no offset.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S"])
+        super().__init__(**kwargs)
+
+
 class QuietHoursOutput(serializers.Serializer):
     enabled = serializers.BooleanField()
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M")
+    start = ClockTimeField()
+    end = ClockTimeField()
     time_zone = serializers.CharField(source="user.time_zone")
 
 
@@ -89,8 +109,8 @@ class PreferenceChangeInput(serializers.Serializer):
 
 class QuietHoursInput(serializers.Serializer):
     enabled = serializers.BooleanField()
-    start = serializers.TimeField()
-    end = serializers.TimeField()
+    start = ClockTimeField()
+    end = ClockTimeField()
 
 
 class PreferencesUpdateInput(serializers.Serializer):

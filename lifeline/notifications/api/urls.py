@@ -4,25 +4,27 @@ from lifeline.notifications.api import views
 
 app_name = "notifications"
 
+# The inbox is the module's root resource: /api/v1/notifications/ (not .../notifications/
+# notifications/, the doubled prefix of the reference platform).
 urlpatterns = [
-    path("notifications/", views.NotificationListApi.as_view(), name="notification-list"),
+    path("", views.NotificationListApi.as_view(), name="notification-list"),
     path(
-        "notifications/unread-count/",
+        "unread-count/",
         views.NotificationUnreadCountApi.as_view(),
         name="notification-unread-count",
     ),
     path(
-        "notifications/read-all/",
+        "read-all/",
         views.NotificationReadAllApi.as_view(),
         name="notification-read-all",
     ),
     path(
-        "notifications/<uuid:notification_id>/read/",
+        "<uuid:notification_id>/read/",
         views.NotificationReadApi.as_view(),
         name="notification-read",
     ),
     path(
-        "notifications/<uuid:notification_id>/archive/",
+        "<uuid:notification_id>/archive/",
         views.NotificationArchiveApi.as_view(),
         name="notification-archive",
     ),

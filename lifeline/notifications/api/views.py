@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lifeline.core.api.pagination import paginate
+from lifeline.core.api.pagination import CreatedCursorPagination, paginate
 from lifeline.notifications import selectors, services
 from lifeline.notifications.api.serializers import (
     DeviceOutput,
@@ -39,6 +39,8 @@ def _user(request: Request) -> User:
 
 
 class NotificationListApi(APIView):
+    pagination_class = CreatedCursorPagination
+
     @extend_schema(
         tags=TAGS,
         parameters=[
@@ -130,6 +132,8 @@ class PreferencesApi(APIView):
 class DeviceListApi(APIView):
     """GET lists the caller's push devices; POST registers an FCM token or a subscription."""
 
+    pagination_class = CreatedCursorPagination
+
     @extend_schema(tags=TAGS, responses={200: DeviceOutput(many=True)})
     def get(self, request: Request) -> Response:
         return paginate(
@@ -173,7 +177,13 @@ class DeviceDeleteApi(APIView):
 class WebPushVapidPublicKeyApi(APIView):
     """The applicationServerKey for `pushManager.subscribe()`; 404 when Web Push is off."""
 
-    @extend_schema(tags=TAGS, responses={200: VapidPublicKeyOutput})
+    @extend_schema(
+        tags=TAGS,
+        responses={
+            200: VapidPublicKeyOutput,
+            404: OpenApiResponse(description="webpush_not_configured"),
+        },
+    )
     def get(self, request: Request) -> Response:
         public_key = webpush.public_key()
         if not public_key:

@@ -296,6 +296,32 @@ def test_quiet_hours_must_not_be_empty(client, user):
     assert not QuietHours.objects.filter(user=user).exists()
 
 
+def test_quiet_hours_are_local_clock_times_without_an_offset(client, user):
+    response = client.patch(
+        url("preference-detail"),
+        {"quiet_hours": {"enabled": True, "start": "23:00:00+03:00", "end": "06:30"}},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]["quiet_hours"]) == ["start"]
+    assert not QuietHours.objects.filter(user=user).exists()
+
+
+def test_quiet_hours_accept_seconds_and_answer_hours_and_minutes(client, user):
+    response = client.patch(
+        url("preference-detail"),
+        {"quiet_hours": {"enabled": True, "start": "23:15:00", "end": "06:30:00"}},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["quiet_hours"]["start"] == "23:15"
+    assert response.json()["quiet_hours"]["end"] == "06:30"
+    quiet = QuietHours.objects.get(user=user)
+    assert (quiet.start, quiet.end) == (time(23, 15), time(6, 30))
+
+
 # --- devices --------------------------------------------------------------------------------
 def test_register_an_fcm_token(client, user):
     response = client.post(
@@ -427,3 +453,17 @@ def test_vapid_public_key_when_web_push_is_off(client):
     response = client.get(url("webpush-vapid-public-key"))
     assert response.status_code == 404
     assert response.json()["code"] == "webpush_not_configured"
+
+
+def test_the_inbox_is_the_module_root_without_a_doubled_prefix(client):
+    notification_id = "9b2e0c4e-8a55-4d2c-9f11-2f0f1a2b3c4d"
+    assert url("notification-list") == "/api/v1/notifications/"
+    assert url("notification-unread-count") == "/api/v1/notifications/unread-count/"
+    assert url("notification-read-all") == "/api/v1/notifications/read-all/"
+    assert url("notification-read", notification_id=notification_id) == (
+        f"/api/v1/notifications/{notification_id}/read/"
+    )
+    assert url("notification-archive", notification_id=notification_id) == (
+        f"/api/v1/notifications/{notification_id}/archive/"
+    )
+    assert client.get("/api/v1/notifications/notifications/").status_code == 404

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from lifeline.accounts.authentication import JWTAuthentication
 from lifeline.accounts.models import User
 from lifeline.audit.services import record_access
-from lifeline.core.api.pagination import paginate
+from lifeline.core.api.pagination import CreatedCursorPagination, paginate
 from lifeline.core.selectors import get_or_not_found
 from lifeline.sos import selectors, services
 from lifeline.sos.api import serializers as s
@@ -218,6 +218,8 @@ class TriggerApi(APIView):
 
 
 class EventListApi(APIView):
+    pagination_class = CreatedCursorPagination
+
     @extend_schema(
         tags=TAGS_SOS,
         parameters=[OpenApiParameter("active", bool, description="Open events of the last 24 h.")],
