@@ -39,6 +39,103 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "page_problems_expected(*patterns): console errors or failed requests a journey causes "
+        "on purpose (e.g. opening a 404 page); each pattern is a substring",
+    )
+
+
+# --- every page a journey visits is checked -----------------------------------------------
+# Issue 14: charts were black (CSP blocked their styles: 112 console errors), /api/docs/ was
+# blank, and no test noticed. Each journey's page now records console errors (CSP violations
+# are console errors), uncaught exceptions, failed requests and 5xx responses, and runs
+# axe-core (WCAG 2.2 AA rules) after every load; the test fails on any of them, or on a
+# serious or critical accessibility violation, at teardown.
+AXE_SOURCE_PATH = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
+AXE_RUNNER = """
+window.addEventListener("load", () => {
+  setTimeout(() => {
+    if (!window.axe) { return; }
+    window.axe.run(document, {
+      runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+      resultTypes: ["violations"],
+    }).then((result) => {
+      const bad = result.violations.filter(
+        (v) => v.impact === "serious" || v.impact === "critical");
+      window.__lifelineAxeReport(location.href, bad.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+      })));
+    }).catch(() => {});
+  }, 50);
+});
+"""
+
+
+class PageProblems:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.axe: list[str] = []
+        self.pages: list[str] = []
+
+    def add(self, kind: str, text: str) -> None:
+        self.items.append(f"{kind}: {text}")
+
+    def report_axe(self, url: str, violations: list[dict[str, Any]]) -> None:
+        self.pages.append(url)
+        for v in violations:
+            self.axe.append(f"{url}: {v['impact']} {v['id']} ({v['help']}) at {v['targets']}")
+
+
+@pytest.fixture
+def page_problems() -> PageProblems:
+    return PageProblems()
+
+
+@pytest.fixture
+def context(context: Any, page_problems: PageProblems) -> Any:
+    context.add_init_script(path=str(AXE_SOURCE_PATH))
+    context.add_init_script(script=AXE_RUNNER)
+    context.expose_binding(
+        "__lifelineAxeReport",
+        lambda _source, url, violations: page_problems.report_axe(url, violations),
+    )
+    return context
+
+
+@pytest.fixture
+def page(page: Any, page_problems: PageProblems, request: pytest.FixtureRequest) -> Any:
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            page_problems.add("console error", f"{message.text} ({page.url})")
+
+    def on_request_failed(req: Any) -> None:
+        failure = req.failure or ""
+        # A navigation or a media element that the page itself abandons is not a failure.
+        if "ERR_ABORTED" in failure or "NS_BINDING_ABORTED" in failure:
+            return
+        page_problems.add("request failed", f"{req.method} {req.url}: {failure}")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 500:
+            page_problems.add("server error", f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: page_problems.add("page error", str(exc)))
+    page.on("requestfailed", on_request_failed)
+    page.on("response", on_response)
+    yield page
+    marker = request.node.get_closest_marker("page_problems_expected")
+    expected = tuple(marker.args) if marker else ()
+    problems = [p for p in page_problems.items if not any(e in p for e in expected)]
+    assert problems == [], "the pages of this journey had problems:\n" + "\n".join(problems)
+    assert page_problems.axe == [], "serious accessibility violations:\n" + "\n".join(
+        page_problems.axe
+    )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _orm_under_playwright():
     # Playwright's sync API keeps an event loop running in this thread, so Django would refuse
@@ -145,3 +242,26 @@ def asgi_live_server(transactional_db: None) -> Any:
         yield server
     finally:
         server.stop()
+
+
+class _NoSettings:
+    def enable(self) -> None:
+        pass
+
+    def disable(self) -> None:
+        pass
+
+
+@pytest.fixture
+def live_server(asgi_live_server: Any) -> Any:
+    """Every journey runs against the ASGI server: pages open WebSockets (the inbox badge, the
+    chat, the SOS map), which pytest-django's WSGI live server answers with 404 — a console
+    error on every page, which the page checks above now refuse."""
+    asgi_live_server._live_server_modified_settings = _NoSettings()
+    return asgi_live_server
+
+
+# --- screenshots for reviewers ------------------------------------------------------------
+# With LIFELINE_E2E_SCREENSHOTS=<dir> (CI sets var/e2e-screenshots, kept as an artifact), every
+# journey leaves a full-page screenshot of its page(s) as they are when the test body ends, and
+# journeys call snap(page, "name") at the points a reviewer should see. Without it: nothing.
