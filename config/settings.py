@@ -383,7 +383,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lifeline.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "lifeline.core.api.errors.exception_handler",
     # DRF's JSON parser with a nesting limit (400 json_too_deep instead of a RecursionError).
     "DEFAULT_PARSER_CLASSES": [
@@ -604,10 +604,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "django_guid": {"level": "WARNING"},
-        # uvicorn (`lifeline run ws`, `lifeline serve`) logs each WebSocket handshake with its
-        # query string, which may carry `?token=`: its lines go through our redacting handler.
-        # No level here, so uvicorn's --log-level still applies.
-        "uvicorn": {"handlers": ["console"], "propagate": False},
     },
 }
 
