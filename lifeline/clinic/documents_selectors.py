@@ -8,7 +8,7 @@ record. Anything outside the actor's scope is NotFound (404), never 403.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -393,6 +393,15 @@ class Dynamics:
 
 def _score_dict(score: Score) -> dict[str, Any]:
     return {"value": score.value, "band": score.band, "subscores": score.subscores or {}}
+
+
+def dynamics_default_instrument(*, patient: Patient, instruments: Sequence[str]) -> str:
+    """The instrument the dynamics page opens on: the first of `instruments` the patient has
+    scores of (a history of VAS only opens on VAS, not on an empty NRS), else the first."""
+    scored = set(
+        Score.objects.filter(patient=patient).values_list("instrument", flat=True).distinct()
+    )
+    return next((name for name in instruments if name in scored), instruments[0])
 
 
 def patient_dynamics(*, patient: Patient, instrument: str) -> Dynamics:

@@ -392,9 +392,9 @@ def article_edit(request: HttpRequest, article_id: Any | None = None) -> HttpRes
 def dynamics(request: HttpRequest, patient_id: Any) -> HttpResponse:
     user = _user(request)
     patient = sel.patient_get_for_documents(actor=user, patient_id=patient_id)
-    instrument = request.GET.get("instrument", "nrs")
+    instrument = request.GET.get("instrument", "")
     if instrument not in INSTRUMENTS:
-        instrument = "nrs"
+        instrument = sel.dynamics_default_instrument(patient=patient, instruments=INSTRUMENTS)
     data = sel.patient_dynamics(patient=patient, instrument=instrument)
     comparison = None
     first, second = request.GET.get("first"), request.GET.get("second")

@@ -193,6 +193,20 @@ def test_dynamics_page_has_the_chart_and_comparison(team):
     assert "Comparison" in content
 
 
+def test_dynamics_page_opens_on_the_instrument_the_patient_has_scores_of(team):
+    _clinic, patient, doctor, _evaluation = team
+    url = reverse("clinic-web:patient-dynamics", kwargs={"patient_id": patient.pk})
+    assert _client(doctor).get(url).context["instrument"] == "nrs"  # NRS first when it has any
+    patient.scores.update(instrument="vas")
+
+    response = _client(doctor).get(url)  # the links to the page name no instrument
+
+    assert response.context["instrument"] == "vas"
+    assert [p.value for p in response.context["points"]] == [4, 7]
+    assert "No scores for this instrument yet." not in response.content.decode()
+    assert _client(doctor).get(url, {"instrument": "nrs"}).context["points"] == []
+
+
 def test_catalogue_page_saves_a_private_note(team):
     _clinic, _patient, doctor, _evaluation = team
     client = _client(doctor)
