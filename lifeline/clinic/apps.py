@@ -10,9 +10,11 @@ class ClinicConfig(AppConfig):
     def ready(self) -> None:
         from lifeline.clinic import documents_setup
         from lifeline.clinic.demo import seed
+        from lifeline.clinic.demo_history import seed_history
         from lifeline.clinic.services.notifications import register_topics
         from lifeline.web.demo import register
 
         register_topics()
         register(seed)
+        register(seed_history)  # after `seed`: it needs the demo patient's record
         documents_setup.ready()

@@ -12,6 +12,7 @@ _CENTRE = (41.311081, 69.240562)
 
 
 def seed(ctx: DemoContext) -> None:
+    from lifeline.sos.demo_history import seed_history
     from lifeline.sos.models import Device, EmergencyContact, HelperProfile
 
     owner = ctx.users.get(Role.DEVICE_OWNER)
@@ -51,6 +52,7 @@ def seed(ctx: DemoContext) -> None:
         )
     keep_demo_helpers_fresh()
     ctx.write("sos: demo watch DEMO-WATCH-0001, helper on duty")
+    seed_history(ctx)
 
 
 # A helper whose location is older than SOS_HELPER_FRESH_SECONDS (10 min) is not alerted, and
