@@ -54,7 +54,12 @@ def with_refused_fields(raw: Any, validated: dict[str, Any]) -> dict[str, Any]:
 
 class MyRecordApi(APIView):
     @extend_schema(
-        tags=TAGS, operation_id="clinic_my_record_retrieve", responses={200: MyRecordOutput}
+        tags=TAGS,
+        operation_id="clinic_my_record_retrieve",
+        responses={
+            200: MyRecordOutput,
+            404: OpenApiResponse(description="not_found: the caller has no patient record"),
+        },
     )
     def get(self, request: Request) -> Response:
         user = cast("User", request.user)
