@@ -265,3 +265,43 @@ def live_server(asgi_live_server: Any) -> Any:
 # With LIFELINE_E2E_SCREENSHOTS=<dir> (CI sets var/e2e-screenshots, kept as an artifact), every
 # journey leaves a full-page screenshot of its page(s) as they are when the test body ends, and
 # journeys call snap(page, "name") at the points a reviewer should see. Without it: nothing.
+SCREENSHOTS_ENV = "LIFELINE_E2E_SCREENSHOTS"
+
+
+def _current_test_slug() -> str:
+    import re
+
+    # "tests/e2e/test_x.py::test_y[chromium] (call)" -> "test_x__test_y-chromium"
+    current = os.environ.get("PYTEST_CURRENT_TEST", "test").rsplit(" (", 1)[0]
+    module, _, name = current.rpartition("::")
+    slug = f"{Path(module).stem}__{name}" if module else name
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", slug).strip("-")
+
+
+def snap(page: Any, name: str) -> Path | None:
+    """Save a full-page screenshot of `page` as <dir>/<module>__<test>__<name>.png when
+    LIFELINE_E2E_SCREENSHOTS names a directory; return its path (None when not asked for)."""
+    import re
+
+    directory = os.environ.get(SCREENSHOTS_ENV)
+    if not directory:
+        return None
+    path = Path(directory) / f"{_current_test_slug()}__{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    # After the test body and before fixture teardown closes the page: its last state, also
+    # (especially) when the test failed.
+    try:
+        return (yield)
+    finally:
+        page = getattr(item, "funcargs", {}).get("page")
+        if os.environ.get(SCREENSHOTS_ENV) and page is not None and not page.is_closed():
+            try:
+                snap(page, "end")
+            except Exception as exc:  # a screenshot must never hide the test's own result
+                item.add_report_section("call", "screenshot", f"no end screenshot: {exc}")

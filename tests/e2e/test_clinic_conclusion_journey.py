@@ -19,6 +19,7 @@ from lifeline.access.tests.factories import OrganizationFactory
 from lifeline.accounts.tests.factories import DEFAULT_PASSWORD
 from lifeline.clinic.models import Assessment, Conclusion, ConclusionStatus, Score
 from lifeline.clinic.testing import care_team
+from tests.e2e.conftest import snap
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,6 +92,7 @@ def test_doctor_issues_a_pdf_conclusion(page: Page, live_server):
     page.get_by_role("link", name="Review suggestions").click()
     expect(page.locator("h1")).to_contain_text("Decision support")
     expect(page.locator(".clinic-suggestion").first).to_be_visible()
+    snap(page, "doctor-decision-support")
 
     page.goto(f"{base}/clinic/patients/{patient.pk}/conclusions/new/")
     expect(page.locator("h1")).to_contain_text("Conclusion builder")
@@ -105,6 +107,7 @@ def test_doctor_issues_a_pdf_conclusion(page: Page, live_server):
     row = page.locator(f"[data-option='{key}']")
     row.locator("textarea").fill("5 мг на ночь, +5 мг в неделю")
     page.locator("#free_text").fill("Контроль через 4 недели")
+    snap(page, "doctor-conclusion-builder")
     page.get_by_role("button", name="Save draft").click()
 
     expect(page.locator("h1")).to_contain_text("Consultative conclusion")
@@ -113,6 +116,7 @@ def test_doctor_issues_a_pdf_conclusion(page: Page, live_server):
     expect(page.locator("[data-status]")).to_have_attribute("data-status", "issued")
     link = page.locator("[data-versions] a").first
     expect(link).to_contain_text("Version 1")
+    snap(page, "doctor-conclusion-issued")
 
     conclusion = Conclusion.objects.get(patient=patient)
     assert conclusion.status == ConclusionStatus.ISSUED

@@ -13,6 +13,7 @@ from lifeline.access.tests.factories import OrganizationFactory
 from lifeline.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from lifeline.clinic.models import Assessment, Score
 from lifeline.clinic.testing import care_team
+from tests.e2e.conftest import snap
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,6 +50,7 @@ def test_patient_completes_battery_and_sees_result(page: Page, live_server):
     page.locator("[data-vas-step='10']").click()
     page.locator("[data-vas-step='1']").click()
     expect(page.locator("[data-vas-output]")).to_have_text(str(value + 11))
+    snap(page, "patient-vas")
     page.get_by_test_id("next").click()
 
     # Every other screen: one question; go back once to check the answer is kept.
@@ -74,6 +76,7 @@ def test_patient_completes_battery_and_sees_result(page: Page, live_server):
         answered += 1
 
     expect(page).to_have_url(re.compile(r"/review/$"))
+    snap(page, "patient-review")
     page.get_by_test_id("submit").click()
     expect(page).to_have_url(re.compile(r"/results/$"))
     expect(page.locator("h1")).to_contain_text("Your results")
@@ -81,6 +84,7 @@ def test_patient_completes_battery_and_sees_result(page: Page, live_server):
         expect(page.locator(".clinic-result h2", has_text=name)).to_be_visible()
     expect(page.locator("[data-instrument='vas'] .clinic-band")).to_contain_text("pain")
     expect(page.locator("[data-instrument='dn4']")).to_contain_text("Provisional")
+    snap(page, "patient-results")
 
     assessment = Assessment.objects.get(patient=patient)
     assert assessment.status == "submitted"
