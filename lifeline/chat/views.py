@@ -43,7 +43,7 @@ def _js_strings() -> dict[str, str]:
         "online": _("online"),
         "offline": _("offline"),
         "record": _("Record a voice message"),
-        "stop": _("Stop and send"),
+        "stop": _("Stop recording"),
         "recording": _("Recording…"),
         "no_microphone": _("Voice recording is not available in this browser."),
         "waiting": _("waiting"),
@@ -58,6 +58,8 @@ def _js_strings() -> dict[str, str]:
         "you": _("You"),
         "observer": _("You can read this conversation but not write to it."),
         "open_reference": _("Open the referenced record"),
+        "send_attachment": _("Send attachment"),
+        "send_voice": _("Send voice message"),
     }
 
 

@@ -20,7 +20,7 @@ from lifeline.access.tests.factories import MembershipFactory, OrganizationFacto
 from lifeline.accounts.tests.factories import DEFAULT_PASSWORD
 from lifeline.clinic.testing import CareTeamMemberFactory, PatientFactory
 from lifeline.files.tests import samples
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, snap
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,7 +83,7 @@ def test_doctor_and_patient_exchange_text_image_and_voice(
     pat = _sign_in(patient_ctx, base, patient.user)
 
     # The doctor opens a conversation about medication; it appears for the patient live.
-    doc.get_by_text("New conversation").click()
+    doc.get_by_text("New conversation", exact=True).click()
     doc.get_by_label("Question about medication").check()
     doc.get_by_role("button", name="Start conversation").click()
     expect(doc.locator("[data-title]")).to_contain_text("Anna Petrova")
@@ -111,10 +111,13 @@ def test_doctor_and_patient_exchange_text_image_and_voice(
         "data-receipt", "read"
     )
 
-    # A photo from the patient: the doctor sees the image inline.
+    # A photo from the patient, previewed and confirmed: the doctor sees the image inline.
     pat.locator("[data-attach]").set_input_files(
         {"name": "rash.png", "mimeType": "image/png", "buffer": samples.png(size=(40, 30))}
     )
+    expect(pat.locator("[data-preview] img")).to_be_visible()
+    snap(pat, "patient-photo-preview")
+    pat.get_by_role("button", name="Send attachment").click()
     image = doc.locator("[data-messages] img.chat__image")
     expect(image).to_be_visible()
     doc.wait_for_function(
@@ -125,11 +128,16 @@ def test_doctor_and_patient_exchange_text_image_and_voice(
         pat.locator("[data-messages] li.chat__message--mine").last.locator("[data-receipt]")
     ).to_have_attribute("data-receipt", "read")
 
-    # A voice message recorded with MediaRecorder (fake microphone), played back inline.
+    # A voice message recorded with MediaRecorder (fake microphone), listened to in the
+    # preview, sent, and played back inline.
     pat.get_by_role("button", name="Record a voice message").click()
-    expect(pat.get_by_role("button", name="Stop and send")).to_be_visible()
+    expect(pat.get_by_role("button", name="Stop recording")).to_be_visible()
     pat.wait_for_timeout(1500)
-    pat.get_by_role("button", name="Stop and send").click()
+    pat.get_by_role("button", name="Stop recording").click()
+    expect(pat.locator("[data-preview] audio")).to_have_attribute("src", re.compile(r"^blob:"))
+    expect(pat.locator("[data-messages] audio")).to_have_count(0)
+    snap(pat, "patient-voice-preview")
+    pat.get_by_role("button", name="Send voice message").click()
     audio = doc.locator("[data-messages] audio")
     expect(audio).to_have_count(1)
     expect(audio).to_have_attribute("src", re.compile(r"/download/\?inline=1$"))
@@ -146,5 +154,7 @@ def test_doctor_and_patient_exchange_text_image_and_voice(
     doc.get_by_role("textbox", name="Message").fill("Thank you, I will adjust the dose.")
     doc.keyboard.press("Enter")
     expect(_message(pat, "I will adjust the dose")).to_be_visible()
+    snap(doc, "doctor-conversation")
+    snap(pat, "patient-conversation-390")
     doctor_ctx.close()
     patient_ctx.close()

@@ -23,6 +23,10 @@
   var presenceEl = $("[data-presence]");
   var earlierBtn = $("[data-earlier]");
   var awaitingFilter = $("[data-awaiting-filter]");
+  var placeholderEl = $("[data-placeholder]");
+  var previewEl = $("[data-preview]");
+  var previewMedia = $("[data-preview-media]");
+  var previewSend = $("[data-preview-send]");
 
   var state = { conversations: [], current: null, next: null, replyTo: null, socket: null };
 
@@ -138,7 +142,9 @@
       state.current = conversation;
       state.replyTo = null;
       $("[data-replying]").hidden = true;
+      closePreview();
       mainEl.hidden = false;
+      if (placeholderEl) placeholderEl.hidden = true;
       root.classList.add("chat--open");
       var title = cfg.is_patient ? S.you + " · " + conversation.doctor.name : conversation.patient.full_name;
       $("[data-title]").textContent = title + (conversation.topic_label ? " · " + conversation.topic_label : "");
@@ -373,22 +379,86 @@
     }
   });
 
+  // --- attachment preview -------------------------------------------------------------------
+  // A chosen file or a recorded voice message is shown first (an image as a thumbnail, any file
+  // with its name and size, voice as a player) and sent only on "Send"; "Cancel" drops it.
+  var pending = null; // { file, name, voice, durationMs, input, url }
+
+  function formatSize(bytes) {
+    var unit = bytes >= 1e6 ? "megabyte" : (bytes >= 1e3 ? "kilobyte" : "byte");
+    var value = bytes / ({ megabyte: 1e6, kilobyte: 1e3, byte: 1 })[unit];
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || undefined, {
+        style: "unit", unit: unit, unitDisplay: "short", maximumFractionDigits: 1
+      }).format(value);
+    } catch (e) {
+      return String(Math.round(value * 10) / 10) + ({ megabyte: " MB", kilobyte: " kB", byte: " B" })[unit];
+    }
+  }
+
+  function closePreview() {
+    if (!pending) return;
+    if (pending.url) URL.revokeObjectURL(pending.url);
+    if (pending.input) pending.input.value = "";
+    pending = null;
+    previewMedia.textContent = "";
+    previewEl.hidden = true;
+  }
+
+  function showPreview(item) {
+    closePreview();
+    var type = item.file.type || "";
+    if (item.voice || type.indexOf("audio/") === 0) {
+      item.url = URL.createObjectURL(item.file);
+      previewMedia.appendChild(el("audio", { controls: "", src: item.url, "aria-label": S.voice_message }));
+    } else if (type.indexOf("image/") === 0) {
+      item.url = URL.createObjectURL(item.file);
+      previewMedia.appendChild(el("img", { src: item.url, alt: item.name }));
+    }
+    $("[data-preview-name]").textContent = item.name;
+    $("[data-preview-size]").textContent = formatSize(item.file.size);
+    previewSend.textContent = item.voice ? S.send_voice : S.send_attachment;
+    pending = item;
+    errorEl.textContent = "";
+    previewEl.hidden = false;
+    previewSend.focus();
+  }
+
+  previewSend.addEventListener("click", function () {
+    if (!pending || previewSend.disabled) return;
+    var item = pending;
+    var data = new FormData();
+    data.append("file", item.file, item.fileName || item.file.name);
+    var withText = !item.voice && textEl.value.trim();
+    if (withText) data.append("text", textEl.value);
+    if (item.voice) data.append("voice", "true");
+    if (item.durationMs) data.append("duration_ms", String(item.durationMs));
+    previewSend.disabled = true;
+    send(data).then(function () {
+      previewSend.disabled = false;
+      if (errorEl.textContent || pending !== item) return;
+      closePreview();
+      if (withText) textEl.value = "";
+      textEl.focus();
+    });
+  });
+
+  $("[data-preview-cancel]").addEventListener("click", function () {
+    closePreview();
+    textEl.focus();
+  });
+  previewEl.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closePreview(); textEl.focus(); }
+  });
+
   $("[data-attach]").addEventListener("change", function (event) {
     var file = event.target.files[0];
-    if (!file) return;
-    var data = new FormData();
-    data.append("file", file);
-    if (textEl.value.trim()) data.append("text", textEl.value);
-    send(data).then(function () { event.target.value = ""; textEl.value = ""; });
+    if (file) showPreview({ file: file, name: file.name, voice: false, input: event.target });
   });
 
   $("[data-voice-file]").addEventListener("change", function (event) {
     var file = event.target.files[0];
-    if (!file) return;
-    var data = new FormData();
-    data.append("file", file);
-    data.append("voice", "true");
-    send(data).then(function () { event.target.value = ""; });
+    if (file) showPreview({ file: file, name: file.name, voice: true, input: event.target });
   });
 
   // Voice recording (MediaRecorder, Opus in WebM or Ogg).
@@ -418,12 +488,11 @@
         voiceBtn.textContent = S.record;
         voiceBtn.setAttribute("aria-pressed", "false");
         var mime = recorder.mimeType || "audio/webm";
-        var blob = new Blob(chunks, { type: mime });
-        var data = new FormData();
-        data.append("file", blob, mime.indexOf("ogg") >= 0 ? "voice.ogg" : "voice.webm");
-        data.append("voice", "true");
-        data.append("duration_ms", String(Date.now() - recordStart));
-        send(data);
+        showPreview({
+          file: new Blob(chunks, { type: mime }), name: S.voice_message, voice: true,
+          fileName: mime.indexOf("ogg") >= 0 ? "voice.ogg" : "voice.webm",
+          durationMs: Date.now() - recordStart
+        });
       };
       recordStart = Date.now();
       recorder.start();
@@ -443,6 +512,7 @@
   $("[data-back]").addEventListener("click", function () {
     root.classList.remove("chat--open");
     mainEl.hidden = true;
+    if (placeholderEl) placeholderEl.hidden = false;
   });
   if (awaitingFilter) awaitingFilter.addEventListener("change", loadConversations);
 
