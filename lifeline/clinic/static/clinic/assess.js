@@ -1,5 +1,6 @@
-// One question per screen: VAS by tap on the line, ± buttons and arrow keys (no drag-only
-// control, WCAG 2.5.7), optional vertical VAS, and read-aloud through speechSynthesis.
+// One question per screen: VAS by tap on the line (or dragging along it), ± buttons and arrow
+// keys (no drag-only control, WCAG 2.5.7), optional vertical VAS, and read-aloud through
+// speechSynthesis. The thumb's position is the CSS variable --vas-pos (0..1), set via the CSSOM.
 (function () {
   "use strict";
   var root = document.querySelector(".clinic-question");
@@ -13,6 +14,7 @@
     var max = parseFloat(vas.getAttribute("data-max")) || 100;
     var line = vas.querySelector("[data-vas-line]");
     var thumb = vas.querySelector("[data-vas-thumb]");
+    var track = vas.querySelector(".clinic-vas-track");
     var input = vas.querySelector("[data-vas-input]");
     var output = vas.querySelector("[data-vas-output]");
     var steps = vas.querySelector("[data-vas-steps]");
@@ -34,10 +36,8 @@
         line.removeAttribute("aria-valuenow");
         return;
       }
-      var pct = ((v - min) / (max - min)) * 100;
       thumb.hidden = false;
-      if (vertical) { thumb.style.left = ""; thumb.style.top = (100 - pct) + "%"; }
-      else { thumb.style.top = ""; thumb.style.left = pct + "%"; }
+      vas.style.setProperty("--vas-pos", String((v - min) / (max - min)));
       output.textContent = String(v);
       line.setAttribute("aria-valuenow", String(v));
       line.setAttribute("aria-valuetext", String(v));
@@ -53,13 +53,32 @@
       orient.setAttribute("aria-pressed", vertical ? "true" : "false");
       render();
     };
-    line.addEventListener("click", function (event) {
-      var rect = line.getBoundingClientRect();
+    // The value under a pointer: measured on the drawn track, which is inset from the line's
+    // ends; a point beyond an end of the track is that end (so the screen edge gives 0 or 100).
+    var setFromPointer = function (event) {
+      var rect = track.getBoundingClientRect();
       var ratio = vertical
         ? 1 - (event.clientY - rect.top) / rect.height
         : (event.clientX - rect.left) / rect.width;
-      set(min + ratio * (max - min));
+      set(min + Math.min(1, Math.max(0, ratio)) * (max - min));
+    };
+    var dragging = null;
+    line.addEventListener("click", function (event) {
+      setFromPointer(event);
+      line.focus();
     });
+    // Dragging refines a value; a touch that scrolls the page instead is cancelled by the browser
+    // (touch-action) and sets nothing: only a tap (click) or a drag along the line does.
+    line.addEventListener("pointerdown", function (event) {
+      dragging = event.pointerId;
+      if (line.setPointerCapture) { line.setPointerCapture(event.pointerId); }
+    });
+    line.addEventListener("pointermove", function (event) {
+      if (dragging === event.pointerId) { setFromPointer(event); }
+    });
+    var stopDragging = function () { dragging = null; };
+    line.addEventListener("pointerup", stopDragging);
+    line.addEventListener("pointercancel", stopDragging);
     line.addEventListener("keydown", function (event) {
       var v = current();
       var base = v === null ? min : v;
