@@ -610,6 +610,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "django_guid": {"level": "WARNING"},
+        # uvicorn (`lifeline run ws`, `lifeline serve`) logs each WebSocket handshake with its
+        # query string, which may carry `?token=`: its lines go through our redacting handler.
+        # No level here, so uvicorn's --log-level still applies.
+        "uvicorn": {"handlers": ["console"], "propagate": False},
     },
 }
 
