@@ -51,6 +51,7 @@ MAIN_CLINICAL: dict[str, Any] = {
     "hepatic_impairment": False,
     "cardiac_history": False,
     "cardiac_conduction_disease": False,
+    "recent_mi": False,
     "arrhythmia": False,
     "heart_failure": False,
     "ecg_on_file": True,
@@ -67,6 +68,12 @@ MAIN_CLINICAL: dict[str, Any] = {
     "substance_use_disorder": False,
     "heavy_alcohol_use": False,
     "suicidal_ideation": False,
+    # Secondary prevention after the ischaemic stroke.
+    "current_meds": [
+        {"atc": "B01AC04", "name": "clopidogrel", "daily_dose_mg": 75},
+        {"atc": "C10AA05", "name": "atorvastatin", "daily_dose_mg": 40},
+        {"atc": "C09AA05", "name": "ramipril", "daily_dose_mg": 5},
+    ],
 }
 
 

@@ -94,7 +94,8 @@ def _finish(event: SosEvent, last: datetime) -> None:
 
 
 def _resolved(device: Device, helper: User, now: datetime) -> None:
-    at = now - timedelta(days=38, hours=2, minutes=17)
+    """Within the 30 days of the statistics page: it has a time to accept and to resolve."""
+    at = now - timedelta(days=19, hours=2, minutes=17)
     event = _trigger(
         device=device,
         key="demo-history-resolved",
@@ -118,7 +119,7 @@ def _resolved(device: Device, helper: User, now: datetime) -> None:
 
 
 def _cancelled(device: Device, now: datetime) -> None:
-    at = now - timedelta(days=12, hours=5, minutes=41)
+    at = now - timedelta(days=9, hours=5, minutes=41)
     event = _trigger(
         device=device,
         key="demo-history-cancelled",
