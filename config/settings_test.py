@@ -19,15 +19,13 @@ LANGUAGE_CODE = "en"
 # SQLite tests use a file database, not Django's default in-memory one: the live servers'
 # threads share that one through shared-cache table locks, which `busy_timeout` does not wait
 # on ("database table is locked" from a download's audit write). A file gets the settings'
-# WAL, busy timeout and IMMEDIATE transactions, as the embedded default runs. One directory per
-# process (each xdist worker imports this anew), so no two runs or workers share a file.
+# WAL, busy timeout and IMMEDIATE transactions, as the embedded default runs. One file per
+# process (each xdist worker imports this anew), so no two runs or workers share one; Django
+# deletes it when the run ends.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    import atexit
-    import shutil
-
-    _test_db_dir = tempfile.mkdtemp(prefix="lifeline-test-db-")
-    atexit.register(shutil.rmtree, _test_db_dir, ignore_errors=True)
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(_test_db_dir) / "test.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"lifeline-test-{os.getpid()}.sqlite3")
+    }
 
 # Each pytest-xdist worker gets its own Redis cache database: the tests clear the cache around
 # every test (FLUSHDB), which would otherwise wipe another worker's counters mid-test.
