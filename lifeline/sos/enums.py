@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DetectedType(models.TextChoices):
@@ -9,11 +10,13 @@ class DetectedType(models.TextChoices):
 
 
 class EventStatus(models.TextChoices):
-    NEW = "NEW", _("New")
-    ACCEPTED = "ACCEPTED", _("Accepted")
-    RESOLVED = "RESOLVED", _("Resolved")
-    CANCELLED = "CANCELLED", _("Cancelled")
-    ESCALATED = "ESCALATED", _("Escalated")
+    # A context of their own: "New"/"Accepted" are translated for other nouns elsewhere, and
+    # Russian agrees the adjective with "событие" (neuter).
+    NEW = "NEW", pgettext_lazy("sos event status", "New")
+    ACCEPTED = "ACCEPTED", pgettext_lazy("sos event status", "Accepted")
+    RESOLVED = "RESOLVED", pgettext_lazy("sos event status", "Resolved")
+    CANCELLED = "CANCELLED", pgettext_lazy("sos event status", "Cancelled")
+    ESCALATED = "ESCALATED", pgettext_lazy("sos event status", "Escalated")
 
 
 # Events a helper can still accept, and that still count for dedup.

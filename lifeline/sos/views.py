@@ -336,6 +336,9 @@ def live_map(request: HttpRequest) -> HttpResponse:
         "tile_url": settings.LIFELINE_MAP_TILES_URL,
         "tile_attribution": settings.LIFELINE_MAP_TILES_ATTRIBUTION,
         "helper_label": _("Helper on duty"),
+        # Live events carry codes; the map shows them in the reader's language.
+        "status_labels": dict(EventStatus.choices),
+        "type_labels": dict(DetectedType.choices),
     }
     return render(request, "sos/map.html", {"events": events, "map_data": data})
 

@@ -166,6 +166,9 @@ def test_charts_map_and_api_docs_render_under_the_csp(
         expect(page.locator("#sos-map path.leaflet-interactive")).to_have_count(3)
         expect(page.locator("#sos-map-no-tiles")).to_be_visible()
         expect(page.locator("#sos-map .leaflet-tile")).to_have_count(0)
+        # The list is redrawn by map.js from the events' codes: it keeps the reader's labels.
+        statuses = page.locator("#sos-event-list [data-status-of]").all_text_contents()
+        assert statuses == [{"ru": "Новое", "en": "New"}[language]]
         admin.assert_clean("sos-map", width)
 
         page = admin.visit("/api/docs/", "api-docs", width)

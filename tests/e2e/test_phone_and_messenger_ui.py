@@ -330,6 +330,10 @@ def test_doctor_messenger_empty_state_and_readable_names(
     )
     name = page.locator("[data-conversation-list] .chat__item-name")
     expect(name).to_have_text(patient.user.full_name)
+    # The patient wrote last: the wait is a duration in the page's language, never "0 min".
+    meta = page.locator("[data-conversation-list] .chat__item-meta").first
+    expect(meta).to_contain_text({"ru": "1 мин", "en": "1 min"}[language])
+    expect(meta).not_to_contain_text("0 min")
     assert _contrast(name) >= 4.5
     name.hover()  # the hover state too (it was white on the dark primary colour)
     assert _contrast(name) >= 4.5

@@ -126,3 +126,20 @@ def test_map_without_tiles_keeps_a_legend_and_says_why_it_is_plain(
     ]
     for swatch in ("new", "accepted", "escalated", "helper", "device", "offline"):
         assert f"sos-swatch--{swatch}" in legend
+
+
+def test_live_map_labels_statuses_and_types_in_the_readers_language(sos_admin: Any):
+    client = browser(sos_admin)
+    client.cookies["django_language"] = "ru"
+
+    page = client.get("/sos/admin/map/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    data = _map_data(page)
+
+    assert data["status_labels"] == {
+        "NEW": "Новое",
+        "ACCEPTED": "Принято",
+        "RESOLVED": "Завершено",
+        "CANCELLED": "Отменено",
+        "ESCALATED": "Эскалировано",
+    }
+    assert data["type_labels"]["FALL_DETECTED"] == "Обнаружено падение"

@@ -90,12 +90,21 @@
     });
   }
 
+  // A duration in the page's language ("5 мин", "5 min"); under a minute counts as one.
   function formatWait(seconds) {
-    var minutes = Math.floor(seconds / 60);
-    if (minutes < 60) return minutes + " min";
+    var lang = document.documentElement.lang || undefined;
+    function unit(value, name) {
+      try {
+        return new Intl.NumberFormat(lang, { style: "unit", unit: name, unitDisplay: "short" }).format(value);
+      } catch (error) {
+        return value + " " + name;
+      }
+    }
+    var minutes = Math.max(1, Math.floor(seconds / 60));
+    if (minutes < 60) return unit(minutes, "minute");
     var hours = Math.floor(minutes / 60);
-    if (hours < 48) return hours + " h";
-    return Math.floor(hours / 24) + " d";
+    if (hours < 48) return unit(hours, "hour");
+    return unit(Math.floor(hours / 24), "day");
   }
 
   // --- conversation list --------------------------------------------------------------------

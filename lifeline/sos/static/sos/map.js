@@ -36,8 +36,10 @@
     return { radius: radius, color: "#ffffff", weight: 2, opacity: 1, fillColor: colour, fillOpacity: 0.9 };
   }
 
+  function statusLabel(e) { return (data.status_labels || {})[e.status] || e.status; }
   function label(e) {
-    return (e.device_uid || "") + " · " + e.status + " · " + e.detected_type + " · " + (e.user_phone || "");
+    var type = (data.type_labels || {})[e.detected_type] || e.detected_type;
+    return [e.device_uid, statusLabel(e), type, e.user_phone].filter(Boolean).join(" · ");
   }
 
   function upsert(e) {
@@ -72,7 +74,7 @@
       row.appendChild(status);
       list.insertBefore(row, list.firstChild);
     }
-    row.querySelector("[data-status-of]").textContent = e.status;
+    row.querySelector("[data-status-of]").textContent = statusLabel(e);
   }
 
   data.events.forEach(function (e) { upsert(e); bounds.push([e.lat, e.lon]); });
