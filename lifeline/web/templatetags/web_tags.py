@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.notifications.selectors import unread_count_for
@@ -42,3 +43,17 @@ def notification_link(notification: Any) -> str | None:
 def device_type_label(code: Any) -> str:
     """`desktop` → "Компьютер"; empty stays empty (the template shows its default)."""
     return str(DEVICE_TYPE_NAMES.get(str(code), code)) if code else ""
+
+
+@register.filter
+def distance(metres: Any) -> str:
+    """Metres as the reader says them: `800` → "800 м", `20000` → "20 км", `1500` → "1,5 км"."""
+    try:
+        value = float(metres)
+    except (TypeError, ValueError):
+        return ""
+    if round(value) < 1000:
+        return str(_("%(value)s m") % {"value": number_format(round(value))})
+    km = round(value / 1000, 1)
+    shown = number_format(km, decimal_pos=0 if km.is_integer() else 1)
+    return str(_("%(value)s km") % {"value": shown})
