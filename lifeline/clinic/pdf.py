@@ -203,10 +203,13 @@ def _render(doc: ConclusionDocument) -> bytes:
         story.append(Paragraph(_text(doc.free_text), styles["base"]))
 
     story.append(Spacer(1, 8 * mm))
+    # gettext calls outside f-strings: xgettext does not look inside them (the label stayed
+    # English in the Russian PDF because makemessages never extracted it).
+    doctor_label, signature_label = _("Doctor"), _("Signature")
     story.append(
-        Paragraph(f"<b>{_text(_('Doctor'))}:</b> {_text(doc.doctor_name)}", styles["base"])
+        Paragraph(f"<b>{_text(doctor_label)}:</b> {_text(doc.doctor_name)}", styles["base"])
     )
-    story.append(Paragraph(f"{_text(_('Signature'))}: ____________________", styles["base"]))
+    story.append(Paragraph(f"{_text(signature_label)}: ____________________", styles["base"]))
     story.append(Spacer(1, 6 * mm))
     story.append(
         Paragraph(

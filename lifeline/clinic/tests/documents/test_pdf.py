@@ -81,3 +81,12 @@ def test_pdf_escapes_markup_in_free_text():
     text = _text(render_conclusion_pdf(_document(free_text="<b>dose</b> & <script>")))
 
     assert "<b>dose</b> & <script>" in text
+
+
+def test_russian_pdf_has_no_english_labels():
+    text = _text(render_conclusion_pdf(_document(language="ru")))
+
+    assert "Врач: Петров Пётр Петрович" in text
+    assert "Подпись: ____________________" in text
+    for english in ("Signature", "Doctor", "Patient", "Diagnosis", "Date"):
+        assert english not in text, english
