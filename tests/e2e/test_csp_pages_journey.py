@@ -149,8 +149,7 @@ def test_charts_map_and_api_docs_render_under_the_csp(
         band = page.locator("svg path[fill='#ffc9c9']").first  # the "severe" band
         expect(band).to_be_visible()
         assert band.evaluate("(el) => getComputedStyle(el).fill") == "rgb(255, 201, 201)"
-        # TODO(#14): the dynamics table is wider than a phone (item 10, mobile layout).
-        clinician.assert_clean("dynamics", width, reflows=False)
+        clinician.assert_clean("dynamics", width)
         clinician.context.close()
 
         admin = Watched(browser, base, sos_admin, language)
