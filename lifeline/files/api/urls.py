@@ -4,7 +4,7 @@ from lifeline.files.api import views
 
 app_name = "files-api"
 urlpatterns = [
-    path("files/", views.FileUploadApi.as_view(), name="file-upload"),
-    path("files/<uuid:file_id>/", views.FileDetailApi.as_view(), name="file-detail"),
-    path("files/<uuid:file_id>/download/", views.FileDownloadApi.as_view(), name="file-download"),
+    path("", views.FileUploadApi.as_view(), name="file-upload"),
+    path("<uuid:file_id>/", views.FileDetailApi.as_view(), name="file-detail"),
+    path("<uuid:file_id>/download/", views.FileDownloadApi.as_view(), name="file-download"),
 ]

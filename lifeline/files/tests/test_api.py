@@ -25,15 +25,15 @@ from lifeline.files.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD_URL = "/api/v1/files/files/"
+UPLOAD_URL = "/api/v1/files/"
 
 
 def _detail_url(file) -> str:
-    return f"/api/v1/files/files/{file.pk}/"
+    return f"/api/v1/files/{file.pk}/"
 
 
 def _download_url(file) -> str:
-    return f"/api/v1/files/files/{file.pk}/download/"
+    return f"/api/v1/files/{file.pk}/download/"
 
 
 def _body(response) -> bytes:
@@ -61,7 +61,7 @@ def test_upload_returns_metadata_with_an_api_download_url(api_client, stored_blo
         "size_bytes": len(samples.PDF),
         "original_name": "report.pdf",
         "created_at": file.created_at.isoformat().replace("+00:00", "Z"),
-        "download_url": f"http://testserver/api/v1/files/files/{file.pk}/download/",
+        "download_url": f"http://testserver/api/v1/files/{file.pk}/download/",
     }
     assert file.owner == owner
     assert len(stored_blobs()) == 1
@@ -235,7 +235,7 @@ def test_another_users_file_is_404_and_unchanged(api_client, method, stored_blob
 def test_unknown_id_is_404(api_client):
     api_client.force_authenticate(UserFactory())
 
-    response = api_client.get(f"/api/v1/files/files/{uuid.uuid4()}/")
+    response = api_client.get(f"/api/v1/files/{uuid.uuid4()}/")
 
     assert response.status_code == 404
 
@@ -341,7 +341,7 @@ def test_url_names_resolve():
 
     assert reverse("files-api:file-upload") == UPLOAD_URL
     assert reverse("files-api:file-download", kwargs={"file_id": file_id}) == (
-        f"/api/v1/files/files/{file_id}/download/"
+        f"/api/v1/files/{file_id}/download/"
     )
 
 
