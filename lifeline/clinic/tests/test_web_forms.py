@@ -163,3 +163,31 @@ def test_decision_with_an_unknown_action_stores_nothing(team, client):
     assert label.status_code == 400
     assert SuggestionDecision.objects.count() == 0
     assert LabelDecision.objects.count() == 0
+
+
+ORM_ATTRIBUTES = {
+    "objects",
+    "filter",
+    "exclude",
+    "order_by",
+    "annotate",
+    "exists",
+    "select_related",
+    "prefetch_related",
+    "refresh_from_db",
+}
+
+
+def test_web_views_do_not_use_the_orm():
+    """Views read through the selectors (STYLE 2.3): no manager or queryset call in web/."""
+    import ast
+    from pathlib import Path
+
+    import lifeline.clinic.web as web
+
+    found = []
+    for path in sorted(Path(web.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in ORM_ATTRIBUTES:
+                found.append(f"{path.name}:{node.lineno} .{node.attr}")
+    assert found == []
