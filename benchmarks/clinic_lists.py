@@ -189,10 +189,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
             client.force_login(data["doctor"])
             card = data["card"].pk
             from lifeline.clinic.models import Patient  # noqa: PLC0415
-            from lifeline.clinic.views.care_pages import _encode_cursor  # noqa: PLC0415
+            from lifeline.clinic.web.patients import encode_cursor  # noqa: PLC0415
 
             deep = Patient.objects.order_by("full_name", "id")[7500]
-            after = _encode_cursor(deep.full_name, deep.pk)
+            after = encode_cursor(deep.full_name, deep.pk)
             cases = {
                 "baseline": "/bench/trivial/",
                 "list_api": "/api/v1/clinic/patients/",

@@ -1,7 +1,5 @@
 """Web pages of the clinic module (included by config/urls.py under /clinic/)."""
 
-from lifeline.clinic.views import urls_care, urls_documents
+from lifeline.clinic.web.urls import app_name, urlpatterns
 
-app_name = "clinic-web"
-
-urlpatterns = [*urls_care.urlpatterns, *urls_documents.urlpatterns]
+__all__ = ["app_name", "urlpatterns"]
