@@ -10,13 +10,10 @@ from __future__ import annotations
 from celery import shared_task
 
 from lifeline.sos.ingest import drain
-from lifeline.sos.services import (
-    contact_notices_send,
-    deadlines_run_due,
-    demo_helpers_keep_fresh,
-    helpers_alert_round,
-    track_purge_expired,
-)
+from lifeline.sos.services.contacts import contact_notices_send
+from lifeline.sos.services.deadlines import deadlines_run_due
+from lifeline.sos.services.devices import track_purge_expired
+from lifeline.sos.services.helpers import demo_helpers_keep_fresh, helpers_alert_round
 
 
 @shared_task(name="sos.alert_helpers", soft_time_limit=50, time_limit=60)
