@@ -80,7 +80,7 @@ class EventActionForm(forms.Form):
 
     reason = forms.CharField(required=False, strip=False)
     outcome = forms.CharField(required=False, strip=False)
-    next = forms.CharField(required=False)
+    next = forms.CharField(required=False, strip=False)
 
     def text(self, name: str) -> str:
         self.is_valid()
