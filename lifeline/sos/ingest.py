@@ -85,7 +85,7 @@ def buffered() -> bool:
 
 
 def redis_client() -> Any:
-    global _client  # noqa: PLW0603 - one client (and connection pool) per process
+    global _client  # one client (and connection pool) per process
     if _client is None:
         import redis
 
@@ -190,7 +190,7 @@ def kick() -> None:
     """Start a drain now (by task name; called after commit, so it is sent at once)."""
     try:
         enqueue_on_commit("sos.drain_locations", queue="bulk", expires=30)
-    except Exception:  # noqa: BLE001 - the beat tick drains anyway
+    except Exception:  # the beat tick drains anyway
         logger.warning("sos.ingest_kick_failed")
 
 

@@ -17,7 +17,7 @@ from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.models import Membership
 from lifeline.access.permissions import is_platform_admin
 from lifeline.core.selectors import get_or_not_found
-from lifeline.sos import conf, geo
+from lifeline.sos import conf, geo, nearest
 from lifeline.sos.enums import OPEN_STATUSES, EventStatus
 from lifeline.sos.models import (
     Device,
@@ -288,8 +288,6 @@ def nearest_helpers(
     SQLite this is one raw statement built once per process (`nearest.py`); other backends
     use the ORM (`_nearest_orm`), same semantics.
     """
-    from lifeline.sos import nearest  # noqa: PLC0415
-
     now = now or timezone.now()
     box = geo.bounding_box(lat, lon, radius_m)
     fresh_since = now - timedelta(seconds=int(conf.get("HELPER_FRESH_SECONDS")))

@@ -88,7 +88,7 @@ def _flat(request: Request) -> dict[str, Any]:
 def has_alarm(request: Request) -> bool:
     try:
         alarm = _flat(request).get("alarm")
-    except Exception:  # noqa: BLE001 - a malformed body is reported by parse()
+    except Exception:  # a malformed body is reported by parse()
         return False
     return bool(alarm) and str(alarm).lower() in SOS_ALARMS
 
@@ -152,7 +152,7 @@ def _timestamp(raw: Any, errors: dict[str, list[str]], *, sos: bool) -> datetime
 def parse(request: Request) -> OsmAndReport:
     try:
         values = _flat(request)
-    except Exception as exc:  # noqa: BLE001 - unparseable body
+    except Exception as exc:  # unparseable body
         raise ValidationError({"non_field_errors": [_("Malformed request.")]}) from exc
     errors: dict[str, list[str]] = {}
     ident = str(values.get("id") or values.get("deviceid") or "").strip()

@@ -63,7 +63,7 @@ def _round_retry(now: datetime) -> datetime:
     return now + timedelta(seconds=int(conf.get("ROUND_RETRY_SECONDS")))
 
 
-def event_round_ask(event: SosEvent, *, step: int, now: datetime) -> None:
+def _event_round_ask(event: SosEvent, *, step: int, now: datetime) -> None:
     """Make a helper round at radius `step` due now: its deadline is stored on the event
     (saved by the caller) and the `sos.alert_helpers` task runs it at commit. If that
     message or its worker is lost, `sos.run_due` runs the round at the deadline."""
@@ -281,7 +281,7 @@ def event_withdraw(*, event: SosEvent, actor: User, now: datetime | None = None)
         event.accepted_at = None
         # The search goes on at the current radius, and the escalation clock restarts.
         event.escalate_at = now + timedelta(seconds=settings.escalation_seconds)
-        event_round_ask(event, step=event.radius_step, now=now)
+        _event_round_ask(event, step=event.radius_step, now=now)
         event.save(
             update_fields=[
                 "status",
