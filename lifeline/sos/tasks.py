@@ -1,4 +1,5 @@
-"""Celery entry points of the sos module: thin, by id, idempotent; each calls one service.
+"""Celery entry points of the sos module: thin, by id, idempotent; each calls one service
+(`drain_locations`: the batch writer `ingest.drain`). Nothing else in sos imports this module.
 
 None of these is the truth of what must happen: an SOS's pending round, escalation and
 contact messages are deadlines on its rows, and `sos.run_due` (beat, every 2 s) runs any that
