@@ -69,13 +69,13 @@ def prepare() -> None:
 
     django.setup()
     from lifeline.accounts.models import User  # noqa: PLC0415
-    from lifeline.sos import services  # noqa: PLC0415
+    from lifeline.sos.services.devices import device_register, device_token_rotate  # noqa: PLC0415
 
     owner = User.objects.create_user(email="ingest-bench@example.org", password=None)
     devices = []
     for i in range(DEVICES):
-        device = services.device_register(owner=owner, device_uid=f"bench-watch-{i:04d}")
-        token = services.device_token_rotate(device=device, actor=owner)
+        device = device_register(owner=owner, device_uid=f"bench-watch-{i:04d}")
+        token = device_token_rotate(device=device, actor=owner)
         devices.append([device.device_uid, token])
     print(json.dumps({"devices": devices}))
 

@@ -62,7 +62,7 @@ app.conf.beat_schedule["sos.drain_locations"] = {
     "options": {"queue": "bulk", "expires": 1},
 }
 # The SOS deadlines: helper rounds whose task was lost (a killed worker), the next wider
-# round, escalations, unsent contact messages (lifeline/sos/services.py). A missed tick
+# round, escalations, unsent contact messages (lifeline/sos/services/deadlines.py). A missed tick
 # loses nothing: the deadlines stay in the database until a sweep records them.
 app.conf.beat_schedule["sos.run_due"] = {
     "task": "sos.run_due",

@@ -29,7 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("clinic/", include("lifeline.clinic.urls")),
     path("chat/", include("lifeline.chat.urls")),
-    path("sos/", include("lifeline.sos.urls")),
+    path("sos/", include("lifeline.sos.web.urls")),
     path("", include("lifeline.web.urls")),
 ]
 

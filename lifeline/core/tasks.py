@@ -24,10 +24,14 @@ from typing import Any
 from django.db import transaction
 
 
-def _send(task_name: str, kwargs: dict[str, Any], queue: str | None) -> None:
+def _send(
+    task_name: str, kwargs: dict[str, Any], queue: str | None, expires: float | None = None
+) -> None:
     from celery import current_app
 
     options: dict[str, Any] = {"queue": queue} if queue else {}
+    if expires is not None:
+        options["expires"] = expires
     if current_app.conf.task_always_eager:
         tasks = current_app.tasks
         if task_name not in tasks:
@@ -38,10 +42,17 @@ def _send(task_name: str, kwargs: dict[str, Any], queue: str | None) -> None:
 
 
 def enqueue_on_commit(
-    task_name: str, *, kwargs: dict[str, Any] | None = None, queue: str | None = None
+    task_name: str,
+    *,
+    kwargs: dict[str, Any] | None = None,
+    queue: str | None = None,
+    expires: float | None = None,
 ) -> None:
     """Send `task_name(**kwargs)` to the broker (or run it eagerly) after commit.
 
     `kwargs` must be JSON (ids and primitives). `queue` overrides the task's route.
+    `expires` (seconds): a worker that receives the message later discards it (for work
+    that a periodic task redoes anyway, such as a drain kick). Outside a transaction the
+    message is sent at once.
     """
-    transaction.on_commit(partial(_send, task_name, dict(kwargs or {}), queue))
+    transaction.on_commit(partial(_send, task_name, dict(kwargs or {}), queue, expires))

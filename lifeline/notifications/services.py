@@ -23,6 +23,7 @@ from lifeline.core.exceptions import InvalidInput
 from lifeline.notifications import conf, events, rendering
 from lifeline.notifications.delivery import enqueue, requeue_after
 from lifeline.notifications.enums import Channel, DeliveryStatus, DeviceKind
+from lifeline.notifications.integrations import sms
 from lifeline.notifications.models import (
     Delivery,
     Notification,
@@ -454,3 +455,12 @@ def device_register(
 def device_delete(*, device: PushDevice) -> None:
     audit.record(actor=device.user, action="notifications.device_deleted", target=device)
     device.delete()
+
+
+# --- direct SMS -----------------------------------------------------------------------------
+def sms_send(*, to: str, text: str) -> None:
+    """Send one SMS now through the configured provider, to a phone number that is not a user
+    (an SOS wearer's emergency contact). The caller owns the message row, its retries and its
+    idempotency; provider errors (`RecoverableError`, `PermanentError`, timeouts) propagate.
+    Messages to users go through `notify()` instead (preferences, quiet hours, deliveries)."""
+    sms.get_provider().send(to=to, text=text)

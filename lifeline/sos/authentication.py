@@ -30,9 +30,9 @@ class DeviceTokenAuthentication(authentication.BaseAuthentication):
         return self.authenticate_token(parts[1])
 
     def authenticate_token(self, token: str) -> tuple[Any, Device]:
-        from lifeline.sos.services import device_by_token
+        from lifeline.sos.selectors import device_get_by_token
 
-        device = device_by_token(token)
+        device = device_get_by_token(token)
         if device is None or not device.owner.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid device token."))
         return device.owner, device

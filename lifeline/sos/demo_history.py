@@ -25,9 +25,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from lifeline.access.enums import Role
-from lifeline.sos import services
 from lifeline.sos.enums import DetectedType, TriggerSource
 from lifeline.sos.models import ContactNotice, Device, HelperAlert, SosEvent, TimelineEntry
+from lifeline.sos.services.escalation import event_escalate
+from lifeline.sos.services.events import (
+    event_accept,
+    event_cancel,
+    event_decline,
+    event_resolve,
+    event_trigger,
+)
+from lifeline.sos.services.helpers import helpers_alert_round
 
 if TYPE_CHECKING:
     from lifeline.accounts.models import User
@@ -61,7 +69,7 @@ def _trigger(
     if SosEvent.objects.filter(user=device.owner, idempotency_key=key).exists():
         return None
     mark = timezone.now()
-    event = services.event_trigger(
+    event = event_trigger(
         device=device,
         lat=where[0],
         lon=where[1],
@@ -79,7 +87,7 @@ def _trigger(
     )
     event.created_at = at
     round_at = min(at + timedelta(seconds=3), timezone.now())
-    _at(event.pk, round_at, lambda: services.helpers_alert_round(event_id=event.pk, now=round_at))
+    _at(event.pk, round_at, lambda: helpers_alert_round(event_id=event.pk, now=round_at))
     event.refresh_from_db()
     return event
 
@@ -107,13 +115,13 @@ def _resolved(device: Device, helper: User, now: datetime) -> None:
     if event is None:
         return
     accepted = at + timedelta(seconds=84)
-    _at(event.pk, accepted, lambda: services.event_accept(event=event, actor=helper, now=accepted))
+    _at(event.pk, accepted, lambda: event_accept(event=event, actor=helper, now=accepted))
     resolved = at + timedelta(minutes=23)
     outcome = "Helped him up after a fall at home; no injury; his daughter came over."
     _at(
         event.pk,
         resolved,
-        lambda: services.event_resolve(event=event, actor=helper, outcome=outcome, now=resolved),
+        lambda: event_resolve(event=event, actor=helper, outcome=outcome, now=resolved),
     )
     _finish(event, resolved)
 
@@ -135,7 +143,7 @@ def _cancelled(device: Device, now: datetime) -> None:
     _at(
         event.pk,
         cancelled,
-        lambda: services.event_cancel(
+        lambda: event_cancel(
             event=event, actor=wearer, reason="Pressed the button by mistake.", now=cancelled
         ),
     )
@@ -156,12 +164,12 @@ def _escalated(device: Device, helper: User, now: datetime) -> None:
     if event is None:
         return
     declined = at + timedelta(seconds=51)
-    _at(event.pk, declined, lambda: services.event_decline(event=event, actor=helper, now=declined))
+    _at(event.pk, declined, lambda: event_decline(event=event, actor=helper, now=declined))
     escalated = event.escalate_at or at + timedelta(minutes=5)
     _at(
         event.pk,
         escalated,
-        lambda: services.event_escalate(event_id=event.pk, now=escalated, deadline=True),
+        lambda: event_escalate(event_id=event.pk, now=escalated, deadline=True),
     )
     _finish(event, escalated)
 
@@ -179,7 +187,7 @@ def _accepted(device: Device, helper: User, now: datetime) -> None:
     if event is None:
         return
     accepted = at + timedelta(seconds=66)
-    _at(event.pk, accepted, lambda: services.event_accept(event=event, actor=helper, now=accepted))
+    _at(event.pk, accepted, lambda: event_accept(event=event, actor=helper, now=accepted))
     _finish(event, accepted)
 
 

@@ -15,7 +15,8 @@ Without Redis or without a worker (the embedded default: eager tasks), or with
 same API behaviour, no delay.
 
 The device's current state (online flag, last seen, last position, battery) is still updated
-by the request itself (see services.device_record_location): SOS and the pages read it at once.
+by the request itself (see `services.devices.device_record_locations`): SOS and the pages
+read it at once.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from lifeline.core.tasks import enqueue_on_commit
 from lifeline.sos.models import LocationPoint
 
 logger = logging.getLogger(__name__)
@@ -83,7 +85,7 @@ def buffered() -> bool:
 
 
 def redis_client() -> Any:
-    global _client  # noqa: PLW0603 - one client (and connection pool) per process
+    global _client  # one client (and connection pool) per process
     if _client is None:
         import redis
 
@@ -185,11 +187,10 @@ def _push(payload: list[str]) -> None:
 
 
 def kick() -> None:
-    from lifeline.sos.tasks import drain_locations
-
+    """Start a drain now (by task name; called after commit, so it is sent at once)."""
     try:
-        drain_locations.apply_async(queue="bulk", expires=30)
-    except Exception:  # noqa: BLE001 - the beat tick drains anyway
+        enqueue_on_commit("sos.drain_locations", queue="bulk", expires=30)
+    except Exception:  # the beat tick drains anyway
         logger.warning("sos.ingest_kick_failed")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any, ClassVar
 
@@ -87,6 +88,11 @@ class Device(UUIDModel):
 
     def __str__(self) -> str:
         return self.device_uid
+
+    @staticmethod
+    def token_digest(token: str) -> str:
+        """What is stored of a device token (`token_hash`): its SHA-256."""
+        return hashlib.sha256(token.encode()).hexdigest()
 
     def online_at(self, now: Any = None) -> bool:
         """Online as shown to people: the flag, unless the device went quiet too long."""

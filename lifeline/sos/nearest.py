@@ -149,7 +149,7 @@ _ONLY_ON_REQUEST = 2**62
 
 @functools.cache
 def _prepared_cursor_class() -> type:
-    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # noqa: PLC0415
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
         ServerBindingCursor,
     )
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lifeline.access.enums import Role
-from lifeline.access.models import Organization
 from lifeline.access.permissions import is_platform_admin, memberships_of
 from lifeline.sos.models import SosEvent
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Organization
 
 
 def _authenticated(user: Any) -> bool:

@@ -1,20 +1,23 @@
-"""Reads of the sos module, always scoped by the actor (404 outside the scope)."""
+"""Reads of the sos module, scoped by the actor (`<noun>_get_for` raises NotFound outside the
+scope, `<noun>_list_for` returns only what the actor may see), plus the unscoped reads the
+services and tasks need (settings, the nearest-helper search, notification relevance)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from lifeline.access.enums import Role
-from lifeline.access.models import Membership, Organization
+from lifeline.access.enums import OrganizationKind, Role
+from lifeline.access.models import Membership
 from lifeline.access.permissions import is_platform_admin
 from lifeline.core.selectors import get_or_not_found
-from lifeline.sos import conf, geo
+from lifeline.sos import conf, geo, nearest
 from lifeline.sos.enums import OPEN_STATUSES, EventStatus
 from lifeline.sos.models import (
     Device,
@@ -25,6 +28,10 @@ from lifeline.sos.models import (
     SosEvent,
 )
 from lifeline.sos.permissions import sos_admin_organization_ids
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Organization
+    from lifeline.accounts.models import User
 
 _EVENT_RELATED = ("user", "device", "accepted_by", "resolved_by", "organization")
 
@@ -49,13 +56,41 @@ def device_get_for(*, actor: Any, device_uid: str) -> Device:
     )
 
 
-def device_owned_by(*, actor: Any, device_uid: str) -> Device:
+def owned_device_list_for(*, actor: Any) -> QuerySet[Device]:
+    """The devices the actor owns, oldest first (the wearer's page)."""
+    if not getattr(actor, "is_authenticated", False):
+        return Device.objects.none()
+    return Device.objects.filter(owner=actor).order_by("created_at")
+
+
+def owned_device_get_for(*, actor: Any, device_uid: str) -> Device:
     """A device the actor owns (SOS is triggered only by the owner or the device itself)."""
     if not getattr(actor, "is_authenticated", False):
         return get_or_not_found(Device.objects.none(), device_uid=device_uid)
     return get_or_not_found(
         Device.objects.filter(owner=actor).select_related("owner"), device_uid=device_uid
     )
+
+
+def token_device_get_for(*, device: Device, device_uid: str) -> Device:
+    """The device in a URL for a request authenticated by `device`'s token: only that device
+    (another device's path is 404)."""
+    qs = Device.objects.filter(pk=device.pk).select_related("owner")
+    return get_or_not_found(qs, device_uid=device_uid)
+
+
+def device_get_by_token(token: str) -> Device | None:
+    """The device whose token this is (owner loaded), or None."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        Device.objects.select_related("owner").filter(token_hash=Device.token_digest(token)).first()
+    )
+
+
+def map_device_list_for(*, actor: Any) -> QuerySet[Device]:
+    """The devices with a known position that the actor may see (the live map; at most 500)."""
+    return device_list_for(actor=actor).filter(last_lat__isnull=False)[:500]
 
 
 # --- events -------------------------------------------------------------------------------
@@ -86,23 +121,104 @@ def event_get_for(*, actor: Any, event_uid: Any) -> SosEvent:
     return get_or_not_found(event_list_for(actor=actor), pk=event_uid)
 
 
-def event_timeline(*, event: SosEvent) -> QuerySet[Any]:
+def own_open_event_list_for(*, actor: Any, limit: int = 5) -> QuerySet[SosEvent]:
+    """The actor's own open SOS events (as the wearer), newest first."""
+    return (
+        event_list_for(actor=actor)
+        .filter(user=actor, status__in=OPEN_STATUSES)
+        .order_by("-created_at")[:limit]
+    )
+
+
+def map_event_list_for(*, actor: Any) -> QuerySet[SosEvent]:
+    """Open events of the last 24 h that the actor may see (the live map; at most 200)."""
+    return event_list_for(actor=actor, active=True).order_by("-created_at")[:200]
+
+
+def timeline_list_for(*, event: SosEvent) -> QuerySet[Any]:
+    """The timeline of an event already loaded through `event_get_for`."""
     return event.timeline.select_related("actor").order_by("at", "id")
 
 
-def alert_list_for_helper(*, helper: Any, open_only: bool = True) -> QuerySet[HelperAlert]:
-    alerts = HelperAlert.objects.filter(helper=helper).select_related("event", "event__user")
+# --- helper alerts and profiles ------------------------------------------------------------
+def alert_list_for(*, actor: Any, open_only: bool = True) -> QuerySet[HelperAlert]:
+    """The actor's own helper alerts, newest first (of open events with `open_only`)."""
+    alerts = HelperAlert.objects.filter(helper=actor).select_related("event", "event__user")
     if open_only:
         alerts = alerts.filter(event__status__in=OPEN_STATUSES)
     return alerts.order_by("-created_at")
 
 
-def contact_list_for(*, owner: Any) -> QuerySet[EmergencyContact]:
-    return EmergencyContact.objects.filter(owner=owner)
+def alert_get_for(*, actor: Any, event: SosEvent) -> HelperAlert | None:
+    """The actor's alert about an event already loaded through `event_get_for`, or None."""
+    return HelperAlert.objects.filter(event=event, helper=actor).first()
 
 
-def open_events_for_map(*, actor: Any) -> QuerySet[SosEvent]:
-    return event_list_for(actor=actor, active=True).order_by("-created_at")[:200]
+def event_alert_list(*, event: SosEvent) -> QuerySet[HelperAlert]:
+    """Every helper alert of an event, nearest first (for its admins: check `can_admin_event`)."""
+    return event.alerts.select_related("helper").order_by("distance_m")
+
+
+def helper_profile_get_for(*, actor: Any) -> HelperProfile | None:
+    """The actor's own helper profile, or None before they first set it."""
+    return HelperProfile.objects.filter(user=actor).first()
+
+
+def map_helper_list_for(*, actor: Any) -> QuerySet[HelperProfile]:
+    """Helpers on duty with a fresh location in the organizations the actor administers
+    (the live map; at most 500)."""
+    org_ids = sos_admin_organization_ids(actor)
+    fresh = timezone.now() - timedelta(seconds=int(conf.get("HELPER_FRESH_SECONDS")))
+    return HelperProfile.objects.filter(
+        on_duty=True, opted_in=True, location_at__gte=fresh, lat__isnull=False,
+        user__memberships__organization_id__in=org_ids, user__memberships__role=Role.HELPER,
+    ).distinct()[:500]  # fmt: skip
+
+
+# --- emergency contacts --------------------------------------------------------------------
+def contact_list_for(*, actor: Any) -> QuerySet[EmergencyContact]:
+    """The actor's own emergency contacts."""
+    return EmergencyContact.objects.filter(owner=actor)
+
+
+def contact_get_for(*, actor: Any, contact_id: Any) -> EmergencyContact:
+    return get_or_not_found(contact_list_for(actor=actor), pk=contact_id)
+
+
+# --- people (for the services) -------------------------------------------------------------
+def sos_service_id_of(*, user: User) -> Any:
+    """The id of the first (oldest) active SOS-service organization `user` belongs to, or None."""
+    membership = (
+        Membership.objects.filter(
+            user=user,
+            is_active=True,
+            organization__is_active=True,
+            organization__kind=OrganizationKind.SOS_SERVICE,
+        )
+        .order_by("created_at")
+        .first()
+    )
+    return membership.organization_id if membership else None
+
+
+def sos_admin_list_of(*, organization_id: Any) -> list[Any]:
+    """The active SOS admins of an organization (none without one)."""
+    if not organization_id:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(
+            memberships__organization_id=organization_id,
+            memberships__role=Role.SOS_ADMIN,
+            memberships__is_active=True,
+        )
+        .distinct()
+    )
+
+
+def user_map(*, user_ids: list[Any]) -> dict[Any, Any]:
+    """Users by id (one query)."""
+    return get_user_model().objects.in_bulk(user_ids)
 
 
 # --- settings -----------------------------------------------------------------------------
@@ -172,8 +288,6 @@ def nearest_helpers(
     SQLite this is one raw statement built once per process (`nearest.py`); other backends
     use the ORM (`_nearest_orm`), same semantics.
     """
-    from lifeline.sos import nearest  # noqa: PLC0415
-
     now = now or timezone.now()
     box = geo.bounding_box(lat, lon, radius_m)
     fresh_since = now - timedelta(seconds=int(conf.get("HELPER_FRESH_SECONDS")))

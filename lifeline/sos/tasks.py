@@ -1,4 +1,5 @@
-"""Celery entry points of the sos module: thin, by id, idempotent; each calls one service.
+"""Celery entry points of the sos module: thin, by id, idempotent; each calls one service
+(`drain_locations`: the batch writer `ingest.drain`). Nothing else in sos imports this module.
 
 None of these is the truth of what must happen: an SOS's pending round, escalation and
 contact messages are deadlines on its rows, and `sos.run_due` (beat, every 2 s) runs any that
@@ -10,13 +11,10 @@ from __future__ import annotations
 from celery import shared_task
 
 from lifeline.sos.ingest import drain
-from lifeline.sos.services import (
-    contact_notices_send,
-    deadlines_run_due,
-    demo_helpers_keep_fresh,
-    helpers_alert_round,
-    track_purge_expired,
-)
+from lifeline.sos.services.contacts import contact_notices_send
+from lifeline.sos.services.deadlines import deadlines_run_due
+from lifeline.sos.services.devices import track_purge_expired
+from lifeline.sos.services.helpers import demo_helpers_keep_fresh, helpers_alert_round
 
 
 @shared_task(name="sos.alert_helpers", soft_time_limit=50, time_limit=60)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -20,16 +20,41 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lifeline.accounts.authentication import JWTAuthentication
-from lifeline.accounts.models import User
 from lifeline.audit.services import record_access
 from lifeline.core.api.pagination import CreatedCursorPagination, paginate
-from lifeline.core.selectors import get_or_not_found
-from lifeline.sos import selectors, services
+from lifeline.sos import selectors
+from lifeline.sos.api import osmand
 from lifeline.sos.api import serializers as s
 from lifeline.sos.authentication import DeviceTokenAuthentication, request_device
 from lifeline.sos.enums import TriggerSource
-from lifeline.sos.models import Device
+from lifeline.sos.exceptions import SosForbidden
+from lifeline.sos.models import HelperProfile
+from lifeline.sos.permissions import can_admin_event
+from lifeline.sos.services.contacts import contact_create, contact_delete
+from lifeline.sos.services.devices import (
+    device_delete,
+    device_record_locations,
+    device_register,
+    device_report_status,
+    device_token_revoke,
+    device_token_rotate,
+    device_update,
+)
+from lifeline.sos.services.escalation import event_escalate
+from lifeline.sos.services.events import (
+    event_accept,
+    event_cancel,
+    event_decline,
+    event_resolve,
+    event_trigger,
+    event_withdraw,
+)
+from lifeline.sos.services.helpers import helper_profile_update
 from lifeline.sos.throttling import DeviceRateThrottle
+
+if TYPE_CHECKING:
+    from lifeline.accounts.models import User
+    from lifeline.sos.models import Device
 
 TAGS_DEVICES = ["sos: devices"]
 TAGS_SOS = ["sos: events"]
@@ -47,8 +72,7 @@ def _device(request: Request, device_uid: str) -> Device:
     if token_device is not None:
         if token_device.device_uid == device_uid:  # already loaded with its owner
             return token_device
-        qs = Device.objects.filter(pk=token_device.pk).select_related("owner")
-        return get_or_not_found(qs, device_uid=device_uid)
+        return selectors.token_device_get_for(device=token_device, device_uid=device_uid)
     return selectors.device_get_for(actor=_user(request), device_uid=device_uid)
 
 
@@ -65,7 +89,7 @@ class DeviceListApi(APIView):
     def post(self, request: Request) -> Response:
         data = s.SosDeviceCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        device = services.device_register(owner=_user(request), **data.validated_data)
+        device = device_register(owner=_user(request), **data.validated_data)
         return Response(s.SosDeviceCreateOutput(device).data, status=status.HTTP_201_CREATED)
 
 
@@ -83,7 +107,7 @@ class DeviceDetailApi(APIView):
         device = selectors.device_get_for(actor=_user(request), device_uid=device_uid)
         data = s.SosDeviceUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        device = services.device_update(device=device, actor=_user(request), **data.validated_data)
+        device = device_update(device=device, actor=_user(request), **data.validated_data)
         return Response(s.SosDeviceOutput(device).data)
 
     @extend_schema(
@@ -95,7 +119,7 @@ class DeviceDetailApi(APIView):
     @extend_schema(tags=TAGS_DEVICES, responses={204: None})
     def delete(self, request: Request, device_uid: str) -> Response:
         device = selectors.device_get_for(actor=_user(request), device_uid=device_uid)
-        services.device_delete(device=device, actor=_user(request))
+        device_delete(device=device, actor=_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -110,7 +134,7 @@ class DeviceStatusApi(APIView):
         device = _device(request, device_uid)
         data = s.SosDeviceStatusInput(data=request.data)
         data.is_valid(raise_exception=True)
-        device = services.device_report_status(device=device, **data.validated_data)
+        device = device_report_status(device=device, **data.validated_data)
         return Response(s.SosDeviceOutput(device).data)
 
 
@@ -147,7 +171,7 @@ class DeviceLocationApi(APIView):
             values = dict(row)
             values["recorded_at"] = values.pop("timestamp", None)
             points.append(values)
-        services.device_record_locations(device=device, points=points)
+        device_record_locations(device=device, points=points)
         return Response({"status": "location recorded"}, status=status.HTTP_201_CREATED)
 
 
@@ -156,8 +180,8 @@ class DeviceTokenApi(APIView):
 
     @extend_schema(tags=TAGS_DEVICES, request=None, responses={201: s.SosDeviceTokenOutput})
     def post(self, request: Request, device_uid: str) -> Response:
-        device = selectors.device_owned_by(actor=_user(request), device_uid=device_uid)
-        token = services.device_token_rotate(device=device, actor=_user(request))
+        device = selectors.owned_device_get_for(actor=_user(request), device_uid=device_uid)
+        token = device_token_rotate(device=device, actor=_user(request))
         return Response(
             {"token": token, "token_hint": device.token_hint, "issued_at": device.token_issued_at},
             status=status.HTTP_201_CREATED,
@@ -165,8 +189,8 @@ class DeviceTokenApi(APIView):
 
     @extend_schema(tags=TAGS_DEVICES, request=None, responses={204: None})
     def delete(self, request: Request, device_uid: str) -> Response:
-        device = selectors.device_owned_by(actor=_user(request), device_uid=device_uid)
-        services.device_token_revoke(device=device, actor=_user(request))
+        device = selectors.owned_device_get_for(actor=_user(request), device_uid=device_uid)
+        device_token_revoke(device=device, actor=_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -199,13 +223,11 @@ class TriggerApi(APIView):
             source = TriggerSource.DEVICE_TOKEN
         else:
             if not device_uid:
-                from rest_framework.exceptions import ValidationError
-
                 raise ValidationError({"device_uid": ["This field is required."]})
             device = selectors.device_get_for(actor=_user(request), device_uid=device_uid)
             source = TriggerSource.API
         key = (request.headers.get("Idempotency-Key") or "").strip()[:128] or None
-        result = services.event_trigger(
+        result = event_trigger(
             device=device, source=source, idempotency_key=key, actor=_user(request), **values
         )
         body = {
@@ -249,7 +271,7 @@ class EventTimelineApi(APIView):
     def get(self, request: Request, event_uid: str) -> Response:
         event = selectors.event_get_for(actor=_user(request), event_uid=event_uid)
         return Response(
-            s.SosTimelineEntryOutput(selectors.event_timeline(event=event), many=True).data
+            s.SosTimelineEntryOutput(selectors.timeline_list_for(event=event), many=True).data
         )
 
 
@@ -260,9 +282,9 @@ class EventRespondApi(APIView):
         data = s.SosRespondInput(data=request.data)
         data.is_valid(raise_exception=True)
         if data.validated_data["status"] == "ACCEPTED":
-            services.event_accept(event=event, actor=_user(request))
+            event_accept(event=event, actor=_user(request))
             return Response({"status": "accepted"})
-        services.event_decline(event=event, actor=_user(request))
+        event_decline(event=event, actor=_user(request))
         return Response({"status": "declined"})
 
 
@@ -278,21 +300,21 @@ class _EventActionApi(APIView):
 class EventAcceptApi(_EventActionApi):
     @extend_schema(tags=TAGS_SOS, request=None, responses={200: s.SosEventOutput})
     def post(self, request: Request, event_uid: str) -> Response:
-        event = services.event_accept(event=self._event(request, event_uid), actor=_user(request))
+        event = event_accept(event=self._event(request, event_uid), actor=_user(request))
         return self._done(event)
 
 
 class EventDeclineApi(_EventActionApi):
     @extend_schema(tags=TAGS_SOS, request=None, responses={200: s.SosStatusOutput})
     def post(self, request: Request, event_uid: str) -> Response:
-        services.event_decline(event=self._event(request, event_uid), actor=_user(request))
+        event_decline(event=self._event(request, event_uid), actor=_user(request))
         return Response({"status": "declined"})
 
 
 class EventWithdrawApi(_EventActionApi):
     @extend_schema(tags=TAGS_SOS, request=None, responses={200: s.SosEventOutput})
     def post(self, request: Request, event_uid: str) -> Response:
-        event = services.event_withdraw(event=self._event(request, event_uid), actor=_user(request))
+        event = event_withdraw(event=self._event(request, event_uid), actor=_user(request))
         return self._done(event)
 
 
@@ -302,7 +324,7 @@ class EventCancelApi(_EventActionApi):
         event = self._event(request, event_uid)
         data = s.SosCancelInput(data=request.data)
         data.is_valid(raise_exception=True)
-        event = services.event_cancel(event=event, actor=_user(request), **data.validated_data)
+        event = event_cancel(event=event, actor=_user(request), **data.validated_data)
         return self._done(event)
 
 
@@ -312,20 +334,17 @@ class EventResolveApi(_EventActionApi):
         event = self._event(request, event_uid)
         data = s.SosResolveInput(data=request.data)
         data.is_valid(raise_exception=True)
-        event = services.event_resolve(event=event, actor=_user(request), **data.validated_data)
+        event = event_resolve(event=event, actor=_user(request), **data.validated_data)
         return self._done(event)
 
 
 class EventEscalateApi(_EventActionApi):
     @extend_schema(tags=TAGS_SOS, request=None, responses={200: s.SosEventOutput})
     def post(self, request: Request, event_uid: str) -> Response:
-        from lifeline.sos.exceptions import SosForbidden
-        from lifeline.sos.permissions import can_admin_event
-
         event = self._event(request, event_uid)
         if not can_admin_event(request.user, event):
             raise SosForbidden()
-        event = services.event_escalate(event_id=event.pk, actor=_user(request))
+        event = event_escalate(event_id=event.pk, actor=_user(request))
         return self._done(event)
 
 
@@ -333,9 +352,7 @@ class EventEscalateApi(_EventActionApi):
 class HelperProfileApi(APIView):
     @extend_schema(tags=TAGS_HELPERS, responses={200: s.SosHelperProfileOutput})
     def get(self, request: Request) -> Response:
-        from lifeline.sos.models import HelperProfile
-
-        profile = HelperProfile.objects.filter(user=_user(request)).first() or HelperProfile(
+        profile = selectors.helper_profile_get_for(actor=_user(request)) or HelperProfile(
             user=_user(request)
         )
         return Response(s.SosHelperProfileOutput(profile).data)
@@ -348,14 +365,14 @@ class HelperProfileApi(APIView):
     def patch(self, request: Request) -> Response:
         data = s.SosHelperProfileInput(data=request.data)
         data.is_valid(raise_exception=True)
-        profile = services.helper_profile_update(user=_user(request), **data.validated_data)
+        profile = helper_profile_update(user=_user(request), **data.validated_data)
         return Response(s.SosHelperProfileOutput(profile).data)
 
 
 class HelperAlertListApi(APIView):
     @extend_schema(tags=TAGS_HELPERS, responses={200: s.SosAlertOutput(many=True)})
     def get(self, request: Request) -> Response:
-        alerts = selectors.alert_list_for_helper(helper=_user(request))[:100]
+        alerts = selectors.alert_list_for(actor=_user(request))[:100]
         return Response(s.SosAlertOutput(alerts, many=True).data)
 
 
@@ -363,7 +380,7 @@ class ContactListApi(APIView):
     @extend_schema(tags=TAGS_HELPERS, responses={200: s.SosContactOutput(many=True)})
     def get(self, request: Request) -> Response:
         return Response(
-            s.SosContactOutput(selectors.contact_list_for(owner=request.user), many=True).data
+            s.SosContactOutput(selectors.contact_list_for(actor=request.user), many=True).data
         )
 
     @extend_schema(
@@ -372,15 +389,15 @@ class ContactListApi(APIView):
     def post(self, request: Request) -> Response:
         data = s.SosContactInput(data=request.data)
         data.is_valid(raise_exception=True)
-        contact = services.contact_create(owner=_user(request), **data.validated_data)
+        contact = contact_create(owner=_user(request), **data.validated_data)
         return Response(s.SosContactOutput(contact).data, status=status.HTTP_201_CREATED)
 
 
 class ContactDetailApi(APIView):
     @extend_schema(tags=TAGS_HELPERS, responses={204: None})
     def delete(self, request: Request, contact_id: int) -> Response:
-        contact = get_or_not_found(selectors.contact_list_for(owner=request.user), pk=contact_id)
-        services.contact_delete(contact=contact, actor=_user(request))
+        contact = selectors.contact_get_for(actor=request.user, contact_id=contact_id)
+        contact_delete(contact=contact, actor=_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -397,8 +414,6 @@ class OsmAndApi(APIView):
     permission_classes = [AllowAny]
 
     def get_throttles(self) -> list[Any]:
-        from lifeline.sos import osmand
-
         if osmand.has_alarm(self.request):
             return []
         return [DeviceRateThrottle()]
@@ -432,8 +447,6 @@ class OsmAndApi(APIView):
         return self._ingest(request)
 
     def _ingest(self, request: Request) -> Response:
-        from lifeline.sos import osmand
-
         report = osmand.parse(request)
         osmand.ingest(report, request=request)
         return Response(status=status.HTTP_200_OK)

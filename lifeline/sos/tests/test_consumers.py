@@ -15,7 +15,7 @@ from lifeline.realtime.tests.conftest import (  # noqa: F401 - fixture
     close_code,
     communicator,
 )
-from lifeline.sos import services
+from lifeline.sos.services.events import event_resolve, event_trigger
 from lifeline.sos.tests.factories import TASHKENT, DeviceFactory
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -40,7 +40,7 @@ def _setup() -> dict[str, Any]:
 
 
 def _trigger(device: Any) -> Any:
-    return services.event_trigger(
+    return event_trigger(
         device=device,
         lat=TASHKENT[0],
         lon=TASHKENT[1],
@@ -103,7 +103,7 @@ async def test_new_kinds_use_the_same_envelope_and_the_wearer_sees_own_events() 
     wearer_socket = await _connect(data["wearer"], query=True)
     admin_socket = await _connect(data["admin"])
     event = await sync_to_async(_trigger)(data["device"])
-    await sync_to_async(services.event_resolve)(event=event, actor=data["admin"], outcome="ok")
+    await sync_to_async(event_resolve)(event=event, actor=data["admin"], outcome="ok")
 
     for comm in (wearer_socket, admin_socket):
         created = await comm.receive_json_from(timeout=2)

@@ -12,9 +12,11 @@ import pytest
 from django.utils import timezone
 
 from lifeline.notifications.models import Delivery, Notification
-from lifeline.sos import services
 from lifeline.sos.enums import EventStatus
 from lifeline.sos.models import ContactNotice, HelperAlert, SosEvent, TimelineEntry
+from lifeline.sos.services.deadlines import deadlines_run_due
+from lifeline.sos.services.events import event_accept, event_cancel, event_trigger, event_withdraw
+from lifeline.sos.services.helpers import helpers_alert_round
 from lifeline.sos.tests.factories import TASHKENT, EmergencyContactFactory, helper_at, offset
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def trigger(device: Any, now: Any) -> SosEvent:
     """A trigger whose on-commit work (the round's task, the contact SMS task) is lost, as
     when the worker that fetched those messages is killed: the test does not run them."""
-    return services.event_trigger(
+    return event_trigger(
         device=device,
         lat=TASHKENT[0],
         lon=TASHKENT[1],
@@ -45,8 +47,8 @@ def test_a_round_whose_task_was_lost_is_run_by_the_sweep_once(org: Any, device: 
     assert HelperAlert.objects.count() == 0
 
     # Within the grace the fast path may still come: the sweep leaves the round alone.
-    assert services.deadlines_run_due(now=now + timedelta(seconds=4))["rounds"] == 0
-    assert services.deadlines_run_due(now=now + timedelta(seconds=5)) == {
+    assert deadlines_run_due(now=now + timedelta(seconds=4))["rounds"] == 0
+    assert deadlines_run_due(now=now + timedelta(seconds=5)) == {
         "rounds": 1,
         "alerts": 3,
         "escalated": 0,
@@ -62,8 +64,8 @@ def test_a_round_whose_task_was_lost_is_run_by_the_sweep_once(org: Any, device: 
     assert event.next_round_at == now + timedelta(seconds=5 + 60)
 
     # The lost message delivered late, a second sweep and a duplicate: nothing twice.
-    assert services.helpers_alert_round(event_id=event.pk, round_no=0) == []
-    assert services.deadlines_run_due(now=now + timedelta(seconds=6))["rounds"] == 0
+    assert helpers_alert_round(event_id=event.pk, round_no=0) == []
+    assert deadlines_run_due(now=now + timedelta(seconds=6))["rounds"] == 0
     assert HelperAlert.objects.count() == 3
     assert Notification.objects.filter(topic="sos.helper_alert").count() == 3
     assert kinds(event) == ["created", "helpers_alerted"]
@@ -77,15 +79,15 @@ def test_a_round_that_dies_midway_stays_due_and_runs_later(org: Any, device: Any
     # The worker dies while notifying (here: an error at the same point); the round's
     # transaction is rolled back, so its deadline is still there.
     with (
-        mock.patch.object(services, "notify_many", side_effect=RuntimeError("killed")),
+        mock.patch("lifeline.sos.services.helpers.notify_many", side_effect=RuntimeError("killed")),
         pytest.raises(RuntimeError),
     ):
-        services.helpers_alert_round(event_id=event.pk, round_no=0, now=now)
+        helpers_alert_round(event_id=event.pk, round_no=0, now=now)
     event.refresh_from_db()
     assert (event.round_no, event.next_round_at) == (0, now + timedelta(seconds=5))
     assert HelperAlert.objects.count() == 0
 
-    services.deadlines_run_due(now=now + timedelta(seconds=5))
+    deadlines_run_due(now=now + timedelta(seconds=5))
     assert list(HelperAlert.objects.values_list("helper_id", flat=True)) == [helper.pk]
     assert Delivery.objects.filter(notification__recipient=helper).exists()
 
@@ -94,7 +96,7 @@ def test_closed_and_escalated_events_stop_searching(org: Any, device: Any, sos_a
     helper_at(org, *offset(*TASHKENT, north_m=300))
     now = timezone.now()
     cancelled = trigger(device, now)
-    services.event_cancel(event=cancelled, actor=cancelled.user)
+    event_cancel(event=cancelled, actor=cancelled.user)
     cancelled.refresh_from_db()
     assert (cancelled.next_round_at, cancelled.escalate_at) == (None, None)
 
@@ -111,8 +113,8 @@ def test_closed_and_escalated_events_stop_searching(org: Any, device: Any, sos_a
         next_round_at=now,
         escalate_at=now,
     )
-    with mock.patch("lifeline.sos.services.hand_over_to_dispatch"):
-        result = services.deadlines_run_due(now=now + timedelta(seconds=1))
+    with mock.patch("lifeline.sos.services.flows.event_hand_over_to_dispatch"):
+        result = deadlines_run_due(now=now + timedelta(seconds=1))
     # Rounds run first, then the escalation; later sweeps never widen an escalated event.
     assert (result["rounds"], result["escalated"]) == (1, 1)
     escalated.refresh_from_db()
@@ -123,10 +125,10 @@ def test_closed_and_escalated_events_stop_searching(org: Any, device: Any, sos_a
         None,
     )
     for seconds in (61, 121, 600):
-        services.deadlines_run_due(now=now + timedelta(seconds=seconds))
+        deadlines_run_due(now=now + timedelta(seconds=seconds))
     escalated.refresh_from_db()
     assert escalated.radius_m == radius
-    assert services.helpers_alert_round(event_id=escalated.pk) == []
+    assert helpers_alert_round(event_id=escalated.pk) == []
     assert HelperAlert.objects.filter(event=cancelled).count() == 0
 
 
@@ -136,10 +138,10 @@ def test_a_withdrawal_asks_for_a_new_round_and_restarts_the_escalation(
     helper = helper_at(org, *offset(*TASHKENT, north_m=300))
     now = timezone.now()
     event = trigger(device, now)
-    services.helpers_alert_round(event_id=event.pk, round_no=0, now=now)
-    services.event_accept(event=event, actor=helper, now=now)
+    helpers_alert_round(event_id=event.pk, round_no=0, now=now)
+    event_accept(event=event, actor=helper, now=now)
     later = now + timedelta(seconds=30)
-    services.event_withdraw(event=event, actor=helper, now=later)
+    event_withdraw(event=event, actor=helper, now=later)
 
     event.refresh_from_db()
     assert event.status == EventStatus.NEW
@@ -162,17 +164,18 @@ def test_contact_messages_lost_or_failed_are_sent_by_the_sweep(
 
     provider = mock.Mock()
     provider.send.side_effect = [ConnectionError("down"), None]
-    with mock.patch("lifeline.sos.services.sms_provider", return_value=provider):
-        assert services.deadlines_run_due(now=now + timedelta(seconds=4))["sent"] == 0
+    # The provider behind notifications.services.sms_send (the SMS of emergency contacts).
+    with mock.patch("lifeline.notifications.integrations.sms.get_provider", return_value=provider):
+        assert deadlines_run_due(now=now + timedelta(seconds=4))["sent"] == 0
         failed_at = now + timedelta(seconds=5)
         with mock.patch("django.utils.timezone.now", return_value=failed_at):
-            assert services.deadlines_run_due(now=failed_at)["sent"] == 0
+            assert deadlines_run_due(now=failed_at)["sent"] == 0
         notice.refresh_from_db()
         assert (notice.attempts, notice.error, notice.sent_at) == (1, "ConnectionError", None)
         assert notice.next_attempt_at == failed_at + timedelta(seconds=30)
-        assert services.deadlines_run_due(now=failed_at + timedelta(seconds=29))["sent"] == 0
-        assert services.deadlines_run_due(now=failed_at + timedelta(seconds=30))["sent"] == 1
-        assert services.deadlines_run_due(now=failed_at + timedelta(seconds=600))["sent"] == 0
+        assert deadlines_run_due(now=failed_at + timedelta(seconds=29))["sent"] == 0
+        assert deadlines_run_due(now=failed_at + timedelta(seconds=30))["sent"] == 1
+        assert deadlines_run_due(now=failed_at + timedelta(seconds=600))["sent"] == 0
 
     notice.refresh_from_db()
     assert (notice.attempts, notice.error, notice.next_attempt_at) == (2, "", None)
@@ -190,9 +193,10 @@ def test_a_contact_message_is_tried_at_most_max_attempts_times(
     SosEvent.objects.update(escalate_at=None)  # only the "created" message in this test
     provider = mock.Mock()
     provider.send.side_effect = ConnectionError("down")
-    with mock.patch("lifeline.sos.services.sms_provider", return_value=provider):
+    # The provider behind notifications.services.sms_send (the SMS of emergency contacts).
+    with mock.patch("lifeline.notifications.integrations.sms.get_provider", return_value=provider):
         for hours in range(1, 10):
-            services.deadlines_run_due(now=now + timedelta(hours=hours))
+            deadlines_run_due(now=now + timedelta(hours=hours))
     assert provider.send.call_count == 5
     assert ContactNotice.objects.get().attempts == 5
 
@@ -211,8 +215,8 @@ def test_helper_alert_pushes_are_current_only_while_the_sos_waits_for_a_helper(
     data = {"event_uid": str(event.pk)}
 
     assert (is_current(data), escalated(data)) == (True, False)
-    services.helpers_alert_round(event_id=event.pk)
-    services.event_accept(event=event, actor=helper)
+    helpers_alert_round(event_id=event.pk)
+    event_accept(event=event, actor=helper)
     assert (is_current(data), escalated(data)) == (False, False)
     assert is_current({"event_uid": "not-a-uuid"}) is False
     assert is_current({}) is False

@@ -18,7 +18,6 @@ from lifeline.access.models import Membership, Organization
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.accounts.models import User
 from lifeline.notifications.models import Notification
-from lifeline.sos import services
 from lifeline.sos.enums import EventStatus
 from lifeline.sos.models import (
     Device,
@@ -27,6 +26,9 @@ from lifeline.sos.models import (
     OrganizationSosSettings,
     SosEvent,
 )
+from lifeline.sos.services.deadlines import deadlines_run_due
+from lifeline.sos.services.devices import device_register
+from lifeline.sos.services.helpers import helpers_alert_round
 from lifeline.sos.tests.conftest import client_for
 from lifeline.sos.tests.factories import TASHKENT, DeviceFactory, helper_at, offset
 
@@ -121,11 +123,11 @@ def test_its_admin_is_told_when_the_sos_escalates_and_its_settings_apply() -> No
         <= event.escalate_at
         <= timezone.now() + timedelta(seconds=42)
     )
-    services.helpers_alert_round(event_id=event.pk, round_no=0)
+    helpers_alert_round(event_id=event.pk, round_no=0)
     event.refresh_from_db()
     assert event.radius_m == 1000
-    with mock.patch("lifeline.sos.services.hand_over_to_dispatch"):
-        services.deadlines_run_due(now=event.escalate_at + timedelta(seconds=1))
+    with mock.patch("lifeline.sos.services.flows.event_hand_over_to_dispatch"):
+        deadlines_run_due(now=event.escalate_at + timedelta(seconds=1))
 
     event.refresh_from_db()
     assert event.status == EventStatus.ESCALATED
@@ -144,7 +146,7 @@ def test_only_the_default_services_helpers_are_alerted() -> None:
     app.post("/api/v1/devices/", {"device_uid": "watch_self_001"}, format="json")
     event = SosEvent.objects.get(pk=trigger(app).json()["event_uid"])
 
-    services.helpers_alert_round(event_id=event.pk, round_no=0)
+    helpers_alert_round(event_id=event.pk, round_no=0)
 
     assert list(HelperAlert.objects.filter(event=event).values_list("helper_id", flat=True)) == [
         own.pk
@@ -167,7 +169,7 @@ def test_a_member_of_an_sos_service_stays_in_it() -> None:
     own = OrganizationFactory(kind=OrganizationKind.SOS_SERVICE)
     wearer = user_with_role(Role.DEVICE_OWNER, own)
 
-    device = services.device_register(owner=wearer, device_uid="watch_self_001")
+    device = device_register(owner=wearer, device_uid="watch_self_001")
 
     assert device.organization_id == own.pk
     assert not Organization.objects.filter(slug="sos").exists()

@@ -11,7 +11,7 @@ from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.accounts.tests.factories import UserFactory
 from lifeline.notifications.models import Notification
-from lifeline.sos import selectors, services
+from lifeline.sos import selectors
 from lifeline.sos.enums import EventStatus
 from lifeline.sos.models import (
     ContactNotice,
@@ -20,6 +20,11 @@ from lifeline.sos.models import (
     OrganizationSosSettings,
     SosEvent,
 )
+from lifeline.sos.services.deadlines import deadlines_run_due
+from lifeline.sos.services.escalation import event_escalate
+from lifeline.sos.services.events import event_accept, event_resolve, event_trigger
+from lifeline.sos.services.flows import event_hand_over_to_dispatch
+from lifeline.sos.services.helpers import helper_profile_update, helpers_alert_round
 from lifeline.sos.tests.factories import (
     TASHKENT,
     DeviceFactory,
@@ -77,7 +82,7 @@ def test_only_available_helpers_with_the_role_are_alerted_nearest_first(
         location_at=timezone.now(),
     )
 
-    services.helpers_alert_round(event_id=event.pk)
+    helpers_alert_round(event_id=event.pk)
 
     assert alerted_ids(event) == [nearer.pk, near.pk, far.pk]
     assert Notification.objects.filter(topic="sos.helper_alert", critical=True).count() == 3
@@ -91,8 +96,8 @@ def test_helper_with_two_devices_gets_one_alert(org: Any, event: SosEvent) -> No
     DeviceFactory(owner=helper, is_online=True, last_lat=TASHKENT[0], last_lon=TASHKENT[1])
     DeviceFactory(owner=helper, is_online=True, last_lat=TASHKENT[0], last_lon=TASHKENT[1])
 
-    services.helpers_alert_round(event_id=event.pk)
-    services.helpers_alert_round(event_id=event.pk)
+    helpers_alert_round(event_id=event.pk)
+    helpers_alert_round(event_id=event.pk)
 
     assert alerted_ids(event) == [helper.pk]
     assert Notification.objects.filter(recipient=helper, topic="sos.helper_alert").count() == 1
@@ -102,7 +107,7 @@ def test_helper_of_another_organization_is_not_alerted(org: Any, event: SosEvent
     other = OrganizationFactory(kind=OrganizationKind.SOS_SERVICE)
     helper_at(other, *offset(*TASHKENT, north_m=100))
 
-    services.helpers_alert_round(event_id=event.pk)
+    helpers_alert_round(event_id=event.pk)
 
     assert alerted_ids(event) == []
 
@@ -113,7 +118,7 @@ def test_radius_widens_at_once_when_fewer_than_k_are_found(org: Any, event: SosE
     c = helper_at(org, *offset(*TASHKENT, north_m=15000))
     helper_at(org, *offset(*TASHKENT, north_m=30000))
 
-    services.helpers_alert_round(event_id=event.pk)
+    helpers_alert_round(event_id=event.pk)
 
     assert alerted_ids(event) == [a.pk, b.pk, c.pk]
     event.refresh_from_db()
@@ -124,7 +129,7 @@ def test_cap_limits_one_round(org: Any, event: SosEvent) -> None:
     OrganizationSosSettings.objects.create(organization=org, helper_cap=2, min_helpers_k=1)
     helpers = [helper_at(org, *offset(*TASHKENT, north_m=100 * (i + 1))) for i in range(4)]
 
-    services.helpers_alert_round(event_id=event.pk)
+    helpers_alert_round(event_id=event.pk)
 
     assert alerted_ids(event) == [helpers[0].pk, helpers[1].pk]
 
@@ -137,7 +142,7 @@ def test_nobody_accepts_within_t_so_the_search_widens(org: Any, event: SosEvent)
     further = helper_at(org, *offset(*TASHKENT, north_m=9000))
 
     now = timezone.now()
-    services.helpers_alert_round(event_id=event.pk, now=now)
+    helpers_alert_round(event_id=event.pk, now=now)
     assert alerted_ids(event) == [near.pk]
     event.refresh_from_db()
     # The next, wider round is a deadline on the event, t seconds later.
@@ -147,8 +152,8 @@ def test_nobody_accepts_within_t_so_the_search_widens(org: Any, event: SosEvent)
         1,
     )
     # Before t nothing happens; at t the sweep searches one step further.
-    assert services.deadlines_run_due(now=now + timedelta(seconds=59))["alerts"] == 0
-    assert services.deadlines_run_due(now=now + timedelta(seconds=60))["alerts"] == 1
+    assert deadlines_run_due(now=now + timedelta(seconds=59))["alerts"] == 0
+    assert deadlines_run_due(now=now + timedelta(seconds=60))["alerts"] == 1
     assert alerted_ids(event) == [near.pk, further.pk]
     event.refresh_from_db()
     assert (event.round_no, event.next_round_at, event.radius_m) == (
@@ -157,12 +162,12 @@ def test_nobody_accepts_within_t_so_the_search_widens(org: Any, event: SosEvent)
         10000,
     )
     # A late repeat of the recorded round does nothing.
-    assert services.helpers_alert_round(event_id=event.pk, round_no=1) == []
+    assert helpers_alert_round(event_id=event.pk, round_no=1) == []
     # The widest radius (20 km) reached: no further round is due.
-    assert services.deadlines_run_due(now=now + timedelta(seconds=120))["rounds"] == 1
+    assert deadlines_run_due(now=now + timedelta(seconds=120))["rounds"] == 1
     event.refresh_from_db()
     assert (event.round_no, event.next_round_at, event.radius_m) == (3, None, 20000)
-    assert services.deadlines_run_due(now=now + timedelta(seconds=600))["rounds"] == 0
+    assert deadlines_run_due(now=now + timedelta(seconds=600))["rounds"] == 0
     assert alerted_ids(event) == [near.pk, further.pk]
 
 
@@ -170,19 +175,19 @@ def test_no_widening_after_an_accept(org: Any, event: SosEvent) -> None:
     OrganizationSosSettings.objects.create(organization=org, min_helpers_k=1)
     near = helper_at(org, *offset(*TASHKENT, north_m=1000))
     helper_at(org, *offset(*TASHKENT, north_m=9000))
-    services.helpers_alert_round(event_id=event.pk)
-    services.event_accept(event=event, actor=near)
+    helpers_alert_round(event_id=event.pk)
+    event_accept(event=event, actor=near)
 
     event.refresh_from_db()
     assert (event.next_round_at, event.escalate_at) == (None, None)
     later = timezone.now() + timedelta(minutes=10)
-    assert services.deadlines_run_due(now=later) == {
+    assert deadlines_run_due(now=later) == {
         "rounds": 0,
         "alerts": 0,
         "escalated": 0,
         "sent": 0,
     }
-    assert services.helpers_alert_round(event_id=event.pk, round_no=1) == []
+    assert helpers_alert_round(event_id=event.pk, round_no=1) == []
     assert alerted_ids(event) == [near.pk]
 
 
@@ -190,8 +195,8 @@ def test_cooldown_skips_a_helper_alerted_recently(org: Any, device: Any) -> None
     helper = helper_at(org, *offset(*TASHKENT, north_m=100))
     first = SosEventFactory(device=device)
     second = SosEventFactory(device=DeviceFactory(organization=org))
-    services.helpers_alert_round(event_id=first.pk)
-    services.helpers_alert_round(event_id=second.pk)
+    helpers_alert_round(event_id=first.pk)
+    helpers_alert_round(event_id=second.pk)
 
     assert alerted_ids(first) == [helper.pk]
     assert alerted_ids(second) == []
@@ -199,7 +204,7 @@ def test_cooldown_skips_a_helper_alerted_recently(org: Any, device: Any) -> None
     third = SosEventFactory(device=DeviceFactory(organization=org))
     with mock.patch("django.utils.timezone.now", return_value=later):
         HelperProfile.objects.filter(user=helper).update(location_at=later)
-        services.helpers_alert_round(event_id=third.pk)
+        helpers_alert_round(event_id=third.pk)
     assert alerted_ids(third) == [helper.pk]
 
 
@@ -208,7 +213,7 @@ def test_helper_profile_requires_the_role_and_opt_in(org: Any) -> None:
     from lifeline.sos.tests.conftest import client_for
 
     with pytest.raises(NotAHelper):
-        services.helper_profile_update(user=UserFactory(), opted_in=True)
+        helper_profile_update(user=UserFactory(), opted_in=True)
     helper = user_with_role(Role.HELPER, org)
     duty = client_for(helper).patch("/api/v1/sos/helper/", {"on_duty": True}, format="json").json()
     assert duty["on_duty"] is False  # not opted in yet
@@ -276,8 +281,8 @@ def test_escalation_deadline_escalates_a_new_event(
     now = timezone.now()
     event = SosEventFactory(device=device, escalate_at=now, next_round_at=now)
 
-    with mock.patch("lifeline.sos.services.hand_over_to_dispatch") as hand_over:
-        assert services.deadlines_run_due(now=now)["escalated"] == 1
+    with mock.patch("lifeline.sos.services.flows.event_hand_over_to_dispatch") as hand_over:
+        assert deadlines_run_due(now=now)["escalated"] == 1
 
     event.refresh_from_db()
     assert event.status == EventStatus.ESCALATED
@@ -298,8 +303,8 @@ def test_escalation_deadline_leaves_an_accepted_event_alone(
     now = timezone.now()
     event = SosEventFactory(device=device, status=EventStatus.ACCEPTED, escalate_at=now)
 
-    assert services.deadlines_run_due(now=now)["escalated"] == 0
-    assert services.event_escalate(event_id=event.pk, now=now, deadline=True) == event
+    assert deadlines_run_due(now=now)["escalated"] == 0
+    assert event_escalate(event_id=event.pk, now=now, deadline=True) == event
     event.refresh_from_db()
     assert event.status == EventStatus.ACCEPTED
     assert Notification.objects.filter(topic="sos.event_escalated").count() == 0
@@ -308,7 +313,7 @@ def test_escalation_deadline_leaves_an_accepted_event_alone(
 def test_escalation_runs_through_the_sos_sweep(
     org: Any, device: Any, wearer: Any, sos_admin: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    result = services.event_trigger(
+    result = event_trigger(
         device=device,
         lat=TASHKENT[0],
         lon=TASHKENT[1],
@@ -317,17 +322,17 @@ def test_escalation_runs_through_the_sos_sweep(
         timestamp=timezone.now(),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.deadlines_run_due(now=timezone.now() + timedelta(seconds=299))
+        deadlines_run_due(now=timezone.now() + timedelta(seconds=299))
     assert SosEvent.objects.get(pk=result.event.pk).status == EventStatus.NEW
     with django_capture_on_commit_callbacks(execute=True):
-        services.deadlines_run_due(now=timezone.now() + timedelta(seconds=301))
+        deadlines_run_due(now=timezone.now() + timedelta(seconds=301))
 
     assert SosEvent.objects.get(pk=result.event.pk).status == EventStatus.ESCALATED
 
 
 def test_hand_over_to_dispatch_is_a_documented_no_op(event: SosEvent) -> None:
-    assert services.hand_over_to_dispatch(event) is None
-    assert "no-op" in (services.hand_over_to_dispatch.__doc__ or "")
+    assert event_hand_over_to_dispatch(event=event) is None
+    assert "no-op" in (event_hand_over_to_dispatch.__doc__ or "")
 
 
 # --- emergency contacts -------------------------------------------------------------------
@@ -337,9 +342,9 @@ def test_contacts_are_told_on_trigger_accept_and_resolve(
     contact = EmergencyContactFactory(owner=wearer)
     helper = helper_at(org, *offset(*TASHKENT, north_m=100))
     provider = mock.Mock()
-    with mock.patch("lifeline.sos.services.sms_provider", return_value=provider):
+    with mock.patch("lifeline.sos.services.contacts.sms_send", provider.send):
         with django_capture_on_commit_callbacks(execute=True):
-            event = services.event_trigger(
+            event = event_trigger(
                 device=device,
                 lat=TASHKENT[0],
                 lon=TASHKENT[1],
@@ -348,9 +353,9 @@ def test_contacts_are_told_on_trigger_accept_and_resolve(
                 timestamp=timezone.now(),
             ).event
         with django_capture_on_commit_callbacks(execute=True):
-            services.event_accept(event=event, actor=helper)
+            event_accept(event=event, actor=helper)
         with django_capture_on_commit_callbacks(execute=True):
-            services.event_resolve(event=event, actor=helper, outcome="ok")
+            event_resolve(event=event, actor=helper, outcome="ok")
 
     kinds = list(
         ContactNotice.objects.filter(contact=contact).order_by("id").values_list("kind", flat=True)

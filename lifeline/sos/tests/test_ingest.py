@@ -303,3 +303,26 @@ def test_crossing_the_kick_threshold_sends_one_drain(
 
     assert len(kicks) == 1
     assert ingest.pending() == 5
+
+
+def test_a_kick_enqueues_the_drain_by_name_on_the_bulk_queue(
+    monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # ingest never imports sos.tasks: the kick goes through core.tasks.enqueue_on_commit.
+    sent: list[tuple[Any, ...]] = []
+    monkeypatch.setattr("lifeline.core.tasks._send", lambda *args: sent.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest.kick()
+        assert sent == []  # inside a transaction: only once it commits
+    assert sent == [("sos.drain_locations", {}, "bulk", 30)]
+
+
+def test_a_kick_that_cannot_reach_the_broker_is_only_logged(monkeypatch: Any, caplog: Any) -> None:
+    def unreachable(*args: Any) -> None:
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr("lifeline.core.tasks._send", unreachable)
+    # Called after the request's commit (outside any transaction): sent, or logged, at once.
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda func, **kwargs: func())
+    ingest.kick()
+    assert [r.getMessage() for r in caplog.records] == ["sos.ingest_kick_failed"]

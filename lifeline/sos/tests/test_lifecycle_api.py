@@ -14,7 +14,7 @@ from lifeline.accounts.tests.factories import UserFactory
 from lifeline.notifications.models import Notification
 from lifeline.sos.enums import AlertStatus, EventStatus
 from lifeline.sos.models import HelperAlert, SosEvent
-from lifeline.sos.services import event_trigger
+from lifeline.sos.services.events import event_trigger
 from lifeline.sos.tests.conftest import client_for
 from lifeline.sos.tests.factories import TASHKENT, SosEventFactory, helper_at, offset
 
@@ -46,7 +46,7 @@ def helpers(org: Any, device: Any) -> list[Any]:
 
 @pytest.fixture
 def alerted(helpers: list[Any], event: SosEvent) -> list[Any]:
-    from lifeline.sos.services import helpers_alert_round
+    from lifeline.sos.services.helpers import helpers_alert_round
 
     helpers_alert_round(event_id=event.pk)
     assert HelperAlert.objects.filter(event=event).count() == 3

@@ -12,7 +12,8 @@ from django.test import Client
 
 from lifeline.access.enums import Role
 from lifeline.access.tests.factories import user_with_role
-from lifeline.sos import services
+from lifeline.sos.services.events import event_accept, event_resolve
+from lifeline.sos.services.helpers import helpers_alert_round
 from lifeline.sos.tests.factories import TASHKENT, SosEventFactory, helper_at, offset
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +43,8 @@ def test_the_wearer_page_is_live_and_its_card_can_be_refetched(wearer: Any, devi
 def accepted(org: Any, device: Any) -> tuple[Any, Any]:
     event = SosEventFactory(device=device)
     helper = helper_at(org, *offset(*TASHKENT, north_m=300), full_name="Helper Nodira")
-    services.helpers_alert_round(event_id=event.pk)
-    services.event_accept(event=event, actor=helper)
+    helpers_alert_round(event_id=event.pk)
+    event_accept(event=event, actor=helper)
     return event, helper
 
 
@@ -85,8 +86,8 @@ def test_the_way_in_russian(accepted: tuple[Any, Any]) -> None:
 def test_a_far_helper_sees_kilometres(org: Any, device: Any) -> None:
     event = SosEventFactory(device=device)
     helper = helper_at(org, *offset(*TASHKENT, north_m=2500))
-    services.helpers_alert_round(event_id=event.pk)
-    services.event_accept(event=event, actor=helper)
+    helpers_alert_round(event_id=event.pk)
+    event_accept(event=event, actor=helper)
 
     page = browser(helper).get(f"/sos/events/{event.pk}/").content.decode()
 
@@ -106,7 +107,7 @@ def test_nobody_else_gets_the_way_or_the_call_button(
         assert "sos-route-data" not in page
         assert "leaflet" not in page
 
-    services.event_resolve(event=event, actor=helper, outcome="ok")
+    event_resolve(event=event, actor=helper, outcome="ok")
     page = browser(helper).get(f"/sos/events/{event.pk}/").content.decode()
     assert 'data-testid="route"' not in page
     assert "tel:" not in page

@@ -242,7 +242,7 @@ def test_ranking_gives_the_haversine_to_the_bit_nearest_first_ties_by_id() -> No
 
 @pytest.mark.postgres
 def test_postgresql_prepares_the_statement_once_per_connection(org: Any) -> None:
-    from django.db import connection  # noqa: PLC0415
+    from django.db import connection
 
     assert connection.vendor == "postgresql"
     for i in range(3):

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from lifeline.sos.enums import DetectedType
 from lifeline.sos.models import LocationPoint, SosEvent
-from lifeline.sos.services import device_token_rotate
+from lifeline.sos.services.devices import device_token_rotate
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from lifeline.access.enums import Role
 from lifeline.access.tests.factories import user_with_role
 from lifeline.accounts.tests.factories import UserFactory
-from lifeline.sos import services
 from lifeline.sos.enums import EventStatus
 from lifeline.sos.models import Device, EmergencyContact, HelperProfile, SosEvent
+from lifeline.sos.services.helpers import helpers_alert_round
 from lifeline.sos.tests.factories import TASHKENT, SosEventFactory, helper_at, offset
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_helper_page_toggles_duty_and_accepts(org: Any, device: Any) -> None:
     assert (profile.opted_in, profile.on_duty, profile.lat) == (True, True, TASHKENT[0])
 
     event = SosEventFactory(device=device)
-    services.helpers_alert_round(event_id=event.pk)
+    helpers_alert_round(event_id=event.pk)
     fragment = client.get("/sos/helper/?partial=alerts").content.decode()
     assert 'data-testid="accept"' in fragment
     assert "<html" not in fragment

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from lifeline.accounts.tests.factories import UserFactory
 from lifeline.sos.models import Device, LocationPoint, SosEvent
-from lifeline.sos.services import device_token_rotate
+from lifeline.sos.services.devices import device_token_rotate
 from lifeline.sos.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

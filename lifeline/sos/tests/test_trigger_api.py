@@ -206,7 +206,7 @@ def test_small_clock_skew_is_accepted(wearer: Any, device: Any) -> None:
 def test_device_token_can_trigger_for_its_device(wearer: Any, device: Any) -> None:
     from rest_framework.test import APIClient
 
-    from lifeline.sos.services import device_token_rotate
+    from lifeline.sos.services.devices import device_token_rotate
 
     token = device_token_rotate(device=device, actor=wearer)
     watch = APIClient()

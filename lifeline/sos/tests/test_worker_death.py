@@ -18,8 +18,8 @@ from django.utils import timezone
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.notifications.models import Notification
-from lifeline.sos import services
 from lifeline.sos.models import HelperAlert, SosEvent, TimelineEntry
+from lifeline.sos.services.events import event_trigger
 from lifeline.sos.tests.factories import TASHKENT, DeviceFactory, helper_at, offset
 from tests.celery_worker import Worker
 
@@ -61,7 +61,7 @@ def test_a_worker_killed_mid_round_loses_no_alert(worker: Worker) -> None:
             worker.send(task_name, **kwargs)
 
     with mock.patch("lifeline.core.tasks._send", side_effect=to_worker):
-        event = services.event_trigger(
+        event = event_trigger(
             device=device,
             lat=TASHKENT[0],
             lon=TASHKENT[1],

@@ -284,9 +284,9 @@ def seed_history() -> None:
     from lifeline.clinic.models import Conclusion, Patient
     from lifeline.clinic.services import assessments
     from lifeline.clinic.tests.engine.helpers import csi, dn4_total, hads
-    from lifeline.sos import services as sos
     from lifeline.sos.enums import DetectedType, TriggerSource
     from lifeline.sos.models import Device, SosEvent
+    from lifeline.sos.services.events import event_trigger
 
     doctor = User.objects.get(email="doctor@demo.lifeline.local")
     patient = Patient.objects.get(user__email="patient@demo.lifeline.local")
@@ -311,7 +311,7 @@ def seed_history() -> None:
     if not SosEvent.objects.filter(device=device).exists():
         from django.utils import timezone
 
-        sos.event_trigger(
+        event_trigger(
             device=device,
             lat=device.last_lat,
             lon=device.last_lon,

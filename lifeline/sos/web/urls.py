@@ -1,8 +1,8 @@
-"""Web pages of the sos module (included by config/urls.py under /sos/)."""
+"""Web pages of the sos module (included by config/urls.py under /sos/, namespace `sos-web`)."""
 
 from django.urls import path
 
-from lifeline.sos import views
+from lifeline.sos.web import views
 
 app_name = "sos-web"
 

@@ -22,10 +22,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from lifeline.core.exceptions import NotFound
-from lifeline.sos import services
+from lifeline.sos import selectors
 from lifeline.sos.api.serializers import DEVICE_TIMESTAMP, NOT_AHEAD, sos_timestamp
 from lifeline.sos.enums import DetectedType, TriggerSource
 from lifeline.sos.models import Device
+from lifeline.sos.services.devices import device_record_location
+from lifeline.sos.services.events import event_trigger
 
 SOS_ALARMS = {
     "sos": DetectedType.MANUAL_TRIGGER,
@@ -86,7 +88,7 @@ def _flat(request: Request) -> dict[str, Any]:
 def has_alarm(request: Request) -> bool:
     try:
         alarm = _flat(request).get("alarm")
-    except Exception:  # noqa: BLE001 - a malformed body is reported by parse()
+    except Exception:  # a malformed body is reported by parse()
         return False
     return bool(alarm) and str(alarm).lower() in SOS_ALARMS
 
@@ -150,7 +152,7 @@ def _timestamp(raw: Any, errors: dict[str, list[str]], *, sos: bool) -> datetime
 def parse(request: Request) -> OsmAndReport:
     try:
         values = _flat(request)
-    except Exception as exc:  # noqa: BLE001 - unparseable body
+    except Exception as exc:  # unparseable body
         raise ValidationError({"non_field_errors": [_("Malformed request.")]}) from exc
     errors: dict[str, list[str]] = {}
     ident = str(values.get("id") or values.get("deviceid") or "").strip()
@@ -200,11 +202,11 @@ def _token(request: Request, values: dict[str, Any]) -> str | None:
 def device_for(report: OsmAndReport) -> Device:
     """A token is required: the `id` itself, or `token`/the header together with the device_uid."""
     if report.token:
-        device = services.device_by_token(report.token)
+        device = selectors.device_get_by_token(report.token)
         if device is None or device.device_uid != report.ident:
             raise NotFound()
         return device
-    device = services.device_by_token(report.ident)
+    device = selectors.device_get_by_token(report.ident)
     if device is None:
         raise NotFound()
     return device
@@ -214,7 +216,7 @@ def ingest(report: OsmAndReport, *, request: Request | None = None) -> None:
     device = device_for(report)
     if not device.owner.is_active:
         raise NotFound()
-    services.device_record_location(
+    device_record_location(
         device=device,
         lat=report.lat,
         lon=report.lon,
@@ -227,7 +229,7 @@ def ingest(report: OsmAndReport, *, request: Request | None = None) -> None:
         via="osmand",
     )
     if report.alarm in SOS_ALARMS:
-        services.event_trigger(
+        event_trigger(
             device=device,
             lat=report.lat,
             lon=report.lon,

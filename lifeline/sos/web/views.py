@@ -1,7 +1,8 @@
 """Web pages of the sos module: wearer, helper, admin live map, event detail, statistics.
 
-Pages call the same services and selectors as the API; refusals (DomainError) become a
-message on the page. Live updates come from `/ws/sos_events/` (static/sos/live.js).
+Pages call the same services and selectors as the API (reads through selectors only, POSTs
+parsed by `forms`); refusals (DomainError) become a message on the page. Live updates come
+from `/ws/sos_events/` (static/sos/live.js).
 """
 
 from __future__ import annotations
@@ -22,20 +23,28 @@ from django.views.decorators.http import require_POST
 
 from lifeline.audit.services import record_access
 from lifeline.core.exceptions import DomainError, NotFound
-from lifeline.core.selectors import get_or_not_found
-from lifeline.sos import charts, conf, geo, selectors, services
-from lifeline.sos.enums import OPEN_STATUSES, DetectedType, EventStatus, TriggerSource
-from lifeline.sos.models import Device, HelperAlert, HelperProfile
+from lifeline.sos import charts, conf, geo, selectors
+from lifeline.sos.api.serializers import SosContactInput
+from lifeline.sos.enums import DetectedType, EventStatus, TriggerSource
+from lifeline.sos.events import payload
+from lifeline.sos.permissions import can_admin_event, is_helper, is_sos_admin
+from lifeline.sos.services import contacts
+from lifeline.sos.services.devices import device_register, device_token_revoke, device_token_rotate
+from lifeline.sos.services.escalation import event_escalate
+from lifeline.sos.services.events import (
+    event_accept,
+    event_cancel,
+    event_decline,
+    event_resolve,
+    event_trigger,
+    event_withdraw,
+)
+from lifeline.sos.services.helpers import helper_profile_update
+from lifeline.sos.web.forms import DeviceAddForm, EventActionForm, HelperUpdateForm, TriggerForm
 
 if TYPE_CHECKING:
     from lifeline.accounts.models import User
-
-from lifeline.sos.permissions import (
-    can_admin_event,
-    is_helper,
-    is_sos_admin,
-    sos_admin_organization_ids,
-)
+    from lifeline.sos.models import HelperProfile
 
 
 def web_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -55,14 +64,6 @@ def _user(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def _float(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number == number else None
-
-
 def _refused(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, _(exc.title))
 
@@ -71,12 +72,8 @@ def _refused(request: HttpRequest, exc: DomainError) -> None:
 @web_view
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    devices = list(Device.objects.filter(owner=user).order_by("created_at"))
-    open_events = list(
-        selectors.event_list_for(actor=user)
-        .filter(user=user, status__in=OPEN_STATUSES)
-        .order_by("-created_at")[:5]
-    )
+    devices = list(selectors.owned_device_list_for(actor=user))
+    open_events = list(selectors.own_open_event_list_for(actor=user))
     # The live page refetches only its "My SOS" card when the socket tells of a change.
     template = "sos/home.html#my-sos" if request.GET.get("partial") == "my-sos" else "sos/home.html"
     return render(
@@ -85,7 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "devices": devices,
             "open_events": open_events,
-            "contacts": selectors.contact_list_for(owner=user),
+            "contacts": selectors.contact_list_for(actor=user),
             "new_token": request.session.pop("sos_new_token", None),
             "is_helper": is_helper(user),
             "is_sos_admin": is_sos_admin(user),
@@ -97,14 +94,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @web_view
 @require_POST
 def device_add(request: HttpRequest) -> HttpResponse:
-    uid = (request.POST.get("device_uid") or "").strip()
-    if not uid or len(uid) > 128:
+    form = DeviceAddForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Enter the device id."))
         return redirect("sos-web:home")
     try:
-        services.device_register(
-            owner=_user(request), device_uid=uid, model=(request.POST.get("model") or "")[:128]
-        )
+        device_register(owner=_user(request), **form.cleaned_data)
     except DomainError as exc:
         _refused(request, exc)
     return redirect("sos-web:home")
@@ -113,12 +108,12 @@ def device_add(request: HttpRequest) -> HttpResponse:
 @web_view
 @require_POST
 def device_token(request: HttpRequest, device_uid: str) -> HttpResponse:
-    device = selectors.device_owned_by(actor=_user(request), device_uid=device_uid)
+    device = selectors.owned_device_get_for(actor=_user(request), device_uid=device_uid)
     if request.POST.get("action") == "revoke":
-        services.device_token_revoke(device=device, actor=_user(request))
+        device_token_revoke(device=device, actor=_user(request))
         messages.success(request, _("The device token was revoked."))
     else:
-        token = services.device_token_rotate(device=device, actor=_user(request))
+        token = device_token_rotate(device=device, actor=_user(request))
         request.session["sos_new_token"] = {"device_uid": device.device_uid, "token": token}
     return redirect("sos-web:home")
 
@@ -126,14 +121,13 @@ def device_token(request: HttpRequest, device_uid: str) -> HttpResponse:
 @web_view
 @require_POST
 def trigger(request: HttpRequest, device_uid: str) -> HttpResponse:
-    device = selectors.device_owned_by(actor=_user(request), device_uid=device_uid)
-    lat, lon = _float(request.POST.get("lat")), _float(request.POST.get("lon"))
-    if lat is None or lon is None:
-        lat, lon = device.last_lat, device.last_lon
-    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+    device = selectors.owned_device_get_for(actor=_user(request), device_uid=device_uid)
+    position = TriggerForm(request.POST).position(fallback=(device.last_lat, device.last_lon))
+    if position is None:
         messages.error(request, _("Your location is unknown. Allow location access and try again."))
         return redirect("sos-web:home")
-    result = services.event_trigger(
+    lat, lon = position
+    result = event_trigger(
         device=device,
         lat=lat,
         lon=lon,
@@ -153,11 +147,10 @@ def trigger(request: HttpRequest, device_uid: str) -> HttpResponse:
 @web_view
 @require_POST
 def contact_add(request: HttpRequest) -> HttpResponse:
-    from lifeline.sos.api.serializers import SosContactInput
-
+    # The API's input serializer: one definition of a valid contact (phone numbers included).
     form = SosContactInput(data=request.POST)
     if form.is_valid():
-        services.contact_create(owner=_user(request), **form.validated_data)
+        contacts.contact_create(owner=_user(request), **form.validated_data)
     else:
         messages.error(request, _("Check the contact's name and phone number."))
     return redirect("sos-web:home")
@@ -166,8 +159,8 @@ def contact_add(request: HttpRequest) -> HttpResponse:
 @web_view
 @require_POST
 def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = get_or_not_found(selectors.contact_list_for(owner=_user(request)), pk=contact_id)
-    services.contact_delete(contact=contact, actor=_user(request))
+    contact = selectors.contact_get_for(actor=_user(request), contact_id=contact_id)
+    contacts.contact_delete(contact=contact, actor=_user(request))
     return redirect("sos-web:home")
 
 
@@ -176,8 +169,8 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
 def helper(request: HttpRequest) -> HttpResponse:
     if not is_helper(_user(request)):
         raise Http404
-    profile = HelperProfile.objects.filter(user=_user(request)).first()
-    alerts = list(selectors.alert_list_for_helper(helper=_user(request))[:50])
+    profile = selectors.helper_profile_get_for(actor=_user(request))
+    alerts = list(selectors.alert_list_for(actor=_user(request))[:50])
     template = (
         "sos/helper.html#alerts" if request.GET.get("partial") == "alerts" else "sos/helper.html"
     )
@@ -199,15 +192,9 @@ def _location_stale(profile: HelperProfile | None) -> bool:
 @web_view
 @require_POST
 def helper_update(request: HttpRequest) -> HttpResponse:
-    values: dict[str, Any] = {
-        "opted_in": request.POST.get("opted_in") == "on",
-        "on_duty": request.POST.get("on_duty") == "on",
-    }
-    lat, lon = _float(request.POST.get("lat")), _float(request.POST.get("lon"))
-    if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
-        values.update(lat=lat, lon=lon)
+    values = HelperUpdateForm(request.POST).values()
     try:
-        services.helper_profile_update(user=_user(request), **values)
+        helper_profile_update(user=_user(request), **values)
     except DomainError as exc:
         _refused(request, exc)
     return redirect("sos-web:helper")
@@ -218,7 +205,7 @@ def helper_update(request: HttpRequest) -> HttpResponse:
 def event(request: HttpRequest, event_uid: str) -> HttpResponse:
     sos = selectors.event_get_for(actor=_user(request), event_uid=event_uid)
     record_access(actor=_user(request), target=sos, request=request)
-    alert = HelperAlert.objects.filter(event=sos, helper=_user(request)).first()
+    alert = selectors.alert_get_for(actor=_user(request), event=sos)
     is_admin = can_admin_event(_user(request), sos)
     return render(
         request,
@@ -226,15 +213,13 @@ def event(request: HttpRequest, event_uid: str) -> HttpResponse:
         {
             "event": sos,
             "route": _route(sos, _user(request)),
-            "timeline": selectors.event_timeline(event=sos),
+            "timeline": selectors.timeline_list_for(event=sos),
             "alert": alert,
             "is_admin": is_admin,
             "is_wearer": sos.user_id == _user(request).pk,
             "can_accept": sos.user_id != _user(request).pk and (alert is not None or is_admin),
             "can_resolve": sos.is_open and (is_admin or sos.accepted_by_id == _user(request).pk),
-            "alerts": sos.alerts.select_related("helper").order_by("distance_m")
-            if is_admin
-            else [],
+            "alerts": selectors.event_alert_list(event=sos) if is_admin else [],
         },
     )
 
@@ -244,7 +229,7 @@ def _route(sos: Any, user: User) -> dict[str, Any] | None:
     the map tiles (None for anyone else, or once the helper is no longer on the way)."""
     if sos.status != EventStatus.ACCEPTED or sos.accepted_by_id != user.pk:
         return None
-    profile = HelperProfile.objects.filter(user=user).first()
+    profile = selectors.helper_profile_get_for(actor=user)
     helper, distance_m = None, None
     if profile is not None and profile.lat is not None and profile.lon is not None:
         helper = {"lat": profile.lat, "lon": profile.lon}
@@ -264,16 +249,12 @@ def _route(sos: Any, user: User) -> dict[str, Any] | None:
     }
 
 
-_ACTIONS = {
-    "accept": lambda e, u, p: services.event_accept(event=e, actor=u),
-    "decline": lambda e, u, p: services.event_decline(event=e, actor=u),
-    "withdraw": lambda e, u, p: services.event_withdraw(event=e, actor=u),
-    "cancel": lambda e, u, p: services.event_cancel(
-        event=e, actor=u, reason=p.get("reason", "")[:500]
-    ),
-    "resolve": lambda e, u, p: services.event_resolve(
-        event=e, actor=u, outcome=p.get("outcome", "")[:500]
-    ),
+_ACTIONS: dict[str, Callable[[Any, User, EventActionForm], Any] | None] = {
+    "accept": lambda e, u, f: event_accept(event=e, actor=u),
+    "decline": lambda e, u, f: event_decline(event=e, actor=u),
+    "withdraw": lambda e, u, f: event_withdraw(event=e, actor=u),
+    "cancel": lambda e, u, f: event_cancel(event=e, actor=u, reason=f.text("reason")),
+    "resolve": lambda e, u, f: event_resolve(event=e, actor=u, outcome=f.text("outcome")),
     "escalate": None,
 }
 
@@ -284,17 +265,18 @@ def event_action(request: HttpRequest, event_uid: str, action: str) -> HttpRespo
     sos = selectors.event_get_for(actor=_user(request), event_uid=event_uid)
     if action not in _ACTIONS:
         raise Http404
+    form = EventActionForm(request.POST)
     try:
-        if action == "escalate":
+        run = _ACTIONS[action]
+        if run is None:  # escalate: SOS admins only
             if not can_admin_event(_user(request), sos):
                 raise Http404
-            services.event_escalate(event_id=sos.pk, actor=_user(request))
+            event_escalate(event_id=sos.pk, actor=_user(request))
         else:
-            _ACTIONS[action](sos, _user(request), request.POST)  # type: ignore[misc]
+            run(sos, _user(request), form)
     except DomainError as exc:
         _refused(request, exc)
-    nxt = request.POST.get("next")
-    if nxt == "helper":
+    if form.text("next") == "helper":
         return redirect("sos-web:helper")
     return redirect("sos-web:event", event_uid=sos.pk)
 
@@ -308,18 +290,9 @@ def _require_admin(request: HttpRequest) -> None:
 @web_view
 def live_map(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    from lifeline.sos.events import payload
-
-    events = list(selectors.open_events_for_map(actor=_user(request)))
-    org_ids = sos_admin_organization_ids(_user(request))
-    fresh = timezone.now() - timedelta(seconds=int(conf.get("HELPER_FRESH_SECONDS")))
-    helper_rows = HelperProfile.objects.filter(
-        on_duty=True, opted_in=True, location_at__gte=fresh, lat__isnull=False,
-        user__memberships__organization_id__in=org_ids, user__memberships__role="helper",
-    ).distinct()[:500]  # fmt: skip
-    device_rows = selectors.device_list_for(actor=_user(request)).filter(last_lat__isnull=False)[
-        :500
-    ]
+    events = list(selectors.map_event_list_for(actor=_user(request)))
+    helper_rows = selectors.map_helper_list_for(actor=_user(request))
+    device_rows = selectors.map_device_list_for(actor=_user(request))
     data = {
         "events": [payload(e, "created") | {"url": f"/sos/events/{e.pk}/"} for e in events],
         "helpers": [{"lat": h.lat, "lon": h.lon} for h in helper_rows],

@@ -1,0 +1,14 @@
+"""The timeline of an SOS event: one entry per step (created, alerted, accepted, …)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lifeline.sos.models import SosEvent, TimelineEntry
+
+
+def timeline_add(
+    event: SosEvent, kind: str, *, actor: Any = None, data: dict[str, Any] | None = None
+) -> None:
+    """Record one step of `event` (inside the caller's transaction)."""
+    TimelineEntry.objects.create(event=event, kind=kind, actor=actor, data=data or {})
