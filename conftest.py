@@ -18,6 +18,8 @@ import pytest
 from rest_framework.test import APIClient
 
 SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "e2e")
+# Every /api/v1/ response a test produces is checked against openapi/v1.yaml.
+pytest_plugins = ["tests.openapi_responses"]
 
 
 def in_ci() -> bool:
