@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -214,30 +215,42 @@ def device_record_locations(
         for p in points
     ]
     newest = max(batch, key=lambda point: point.recorded_at)
+    with_battery = [p for p in batch if p.battery_level is not None]
+    newest_battery = max(with_battery, key=lambda p: p.recorded_at) if with_battery else None
+    # Points buffered on the watch may arrive after newer ones: they join the track, but the
+    # position and battery move only forward in device time. The row decides (the UPDATE reads
+    # the stored `last_location_at`), so two requests racing cannot move it back either.
     update: dict[str, Any] = {
         "is_online": True,
         "last_seen_at": now,
-        "last_lat": newest.lat,
-        "last_lon": newest.lon,
-        "last_location_at": newest.recorded_at,
+        "last_lat": _if_newer(newest.recorded_at, Value(newest.lat), "last_lat"),
+        "last_lon": _if_newer(newest.recorded_at, Value(newest.lon), "last_lon"),
+        "last_location_at": _if_newer(
+            newest.recorded_at, Value(newest.recorded_at), "last_location_at"
+        ),
         "updated_at": now,
     }
-    battery = next(
-        (
-            p.battery_level
-            for p in sorted(batch, key=lambda point: point.recorded_at, reverse=True)
-            if p.battery_level is not None
-        ),
-        None,
-    )
-    if battery is not None:
-        update["battery_level"] = battery
+    if newest_battery is not None:
+        update["battery_level"] = _if_newer(
+            newest_battery.recorded_at, Value(newest_battery.battery_level), "battery_level"
+        )
     with transaction.atomic():
         Device.objects.filter(pk=device.pk).update(**update)
         ingest.submit(batch)
-    for key, value in update.items():
-        setattr(device, key, value)
+    device.is_online, device.last_seen_at, device.updated_at = True, now, now
+    if device.last_location_at is None or newest.recorded_at > device.last_location_at:
+        device.last_lat, device.last_lon = newest.lat, newest.lon
+        device.last_location_at = newest.recorded_at
+        if newest_battery is not None:
+            device.battery_level = newest_battery.battery_level
     metrics.locations.labels(via=via if via in ("api", "osmand") else "api").inc(len(batch))
+
+
+def _if_newer(recorded_at: datetime, value: Value, field: str) -> Case:
+    """`value` if `recorded_at` is newer than the stored position, else the stored `field`."""
+    newer = Q(last_location_at__isnull=True) | Q(last_location_at__lt=recorded_at)
+    output = cast("models.Field[Any, Any]", Device._meta.get_field(field))
+    return Case(When(newer, then=value), default=F(field), output_field=output)
 
 
 def track_purge_expired(*, now: datetime | None = None) -> int:

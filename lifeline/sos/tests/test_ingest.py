@@ -59,6 +59,23 @@ def test_a_batch_is_stored_and_the_newest_point_becomes_the_device_position(
     assert (device.battery_level, device.is_online) == (80, True)
 
 
+def test_a_late_older_point_is_stored_but_does_not_move_the_device_back(
+    wearer: Any, device: Any
+) -> None:
+    client = client_for(wearer)
+    newer = [{"lat": 41.3, "lon": 69.3, "timestamp": T2, "battery_level": 70}]
+    older = [{"lat": 41.1, "lon": 69.1, "timestamp": T0, "battery_level": 90}]
+
+    assert client.post(_url(device), newer, format="json").status_code == 201
+    assert client.post(_url(device), older, format="json").status_code == 201
+
+    assert [row[1:3] for row in _rows()] == [(41.1, 69.1), (41.3, 69.3)]
+    device.refresh_from_db()
+    # A buffered point that arrives late is history, not the current position or battery.
+    assert (device.last_lat, device.last_lon, device.last_location_at) == (41.3, 69.3, AT[2])
+    assert (device.battery_level, device.is_online) == (70, True)
+
+
 def test_one_invalid_point_rejects_the_batch_and_stores_nothing(wearer: Any, device: Any) -> None:
     before = Device.objects.values().get(pk=device.pk)
     body = [{"lat": 41.2, "lon": 69.2}, {"lat": 91, "lon": 69.2}]
