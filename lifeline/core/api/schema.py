@@ -93,6 +93,13 @@ class AutoSchema(openapi.AutoSchema):
         if operation is None:
             return None
         codes = self._problem_status_codes(operation)
+        # A view may declare another refusal itself (`responses={404: OpenApiResponse(...)}`):
+        # a 4xx/5xx it names without a body is a problem-details response too.
+        codes += [
+            code
+            for code, response in operation["responses"].items()
+            if code[0] in "45" and code not in codes and not response.get("content")
+        ]
         if codes:
             self._add_problem_responses(operation["responses"], codes)
         return operation

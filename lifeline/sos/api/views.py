@@ -433,7 +433,10 @@ class OsmAndApi(APIView):
             OpenApiParameter("batt", float),
             OpenApiParameter("alarm", str, description="`sos` triggers an SOS."),
         ],
-        responses={200: OpenApiResponse(description="Recorded (empty body).")},
+        responses={
+            200: OpenApiResponse(description="Recorded (empty body)."),
+            404: OpenApiResponse(description="No device with this token or device_uid."),
+        },
     )
     def get(self, request: Request) -> Response:
         return self._ingest(request)
