@@ -26,8 +26,7 @@ from lifeline.chat.exceptions import (
     VoiceTooLong,
 )
 from lifeline.chat.models import Conversation, Message, MessageReceipt, MessageRevision
-from lifeline.clinic.testing import AssessmentFactory, PatientFactory
-from lifeline.clinic.tests.documents.factories import ConclusionFactory, ConclusionVersionFactory
+from lifeline.chat.tests.policy import KIND, SUBJECT_TYPE, CareTestPolicy
 from lifeline.core.exceptions import InvalidInput, NotFound
 from lifeline.files.exceptions import FileTypeNotAllowed
 from lifeline.files.models import StoredFile
@@ -45,27 +44,36 @@ def _upload(content: bytes, name: str = "scan.png") -> SimpleUploadedFile:
 # --- opening -------------------------------------------------------------------------------
 def test_doctor_opens_with_assigned_patient_and_reopening_returns_it(team: SimpleNamespace) -> None:
     conversation, created = services.conversation_open(
-        actor=team.doctor, patient_id=team.patient.pk, topic="medication"
+        actor=team.doctor, kind=KIND, subject_id=team.patient.pk, topic="medication"
     )
     assert created is True
-    assert (conversation.patient_user_id, conversation.doctor_id) == (
-        team.patient_user.pk,
-        team.doctor.pk,
+    assert sorted((p.role, p.user_id) for p in conversation.participants.all()) == [
+        ("doctor", team.doctor.pk),
+        ("patient", team.patient_user.pk),
+    ]
+    assert (conversation.kind, conversation.subject_type, conversation.subject_id) == (
+        KIND,
+        SUBJECT_TYPE,
+        team.patient.pk,
     )
     assert conversation.organization_id == team.clinic.pk
     assert conversation.reply_target_minutes == 24 * 60
     again, created_again = services.conversation_open(
-        actor=team.patient_user, doctor_id=team.doctor.pk, topic="medication"
+        actor=team.patient_user, kind=KIND, counterpart_id=team.doctor.pk, topic="medication"
     )
     assert (again.pk, created_again) == (conversation.pk, False)
     assert AuditEvent.objects.filter(action="chat.conversation_opened").count() == 1
 
 
-def test_patient_opens_with_care_team_doctor_and_reference(team: SimpleNamespace) -> None:
-    ref = AssessmentFactory(patient=team.patient).pk
+def test_patient_opens_with_care_team_doctor_and_reference(
+    team: SimpleNamespace, policy: CareTestPolicy
+) -> None:
+    ref = uuid.uuid4()
+    policy.records.add((team.patient.pk, "assessment", ref))
     conversation, created = services.conversation_open(
         actor=team.patient_user,
-        doctor_id=team.doctor.pk,
+        kind=KIND,
+        counterpart_id=team.doctor.pk,
         topic="test_results",
         reference_kind="assessment",
         reference_id=ref,
@@ -77,22 +85,26 @@ def test_patient_opens_with_care_team_doctor_and_reference(team: SimpleNamespace
 @pytest.mark.parametrize("who", ["other_doctor", "admin", "other_admin"])
 def test_nobody_else_may_open(team: SimpleNamespace, who: str) -> None:
     with pytest.raises(NotFound):
-        services.conversation_open(actor=getattr(team, who), patient_id=team.patient.pk)
+        services.conversation_open(actor=getattr(team, who), kind=KIND, subject_id=team.patient.pk)
     with pytest.raises(NotFound):
-        services.conversation_open(actor=getattr(team, who), doctor_id=team.doctor.pk)
+        services.conversation_open(
+            actor=getattr(team, who), kind=KIND, counterpart_id=team.doctor.pk
+        )
     assert Conversation.objects.count() == 0
 
 
 def test_patient_may_not_open_with_unassigned_doctor(team: SimpleNamespace) -> None:
     with pytest.raises(NotFound):
-        services.conversation_open(actor=team.patient_user, doctor_id=team.other_doctor.pk)
+        services.conversation_open(
+            actor=team.patient_user, kind=KIND, counterpart_id=team.other_doctor.pk
+        )
     assert Conversation.objects.count() == 0
 
 
 def test_half_a_reference_is_refused(team: SimpleNamespace) -> None:
     with pytest.raises(InvalidReference):
         services.conversation_open(
-            actor=team.doctor, patient_id=team.patient.pk, reference_kind="assessment"
+            actor=team.doctor, kind=KIND, subject_id=team.patient.pk, reference_kind="assessment"
         )
     assert Conversation.objects.count() == 0
 
@@ -165,7 +177,7 @@ def test_client_id_makes_send_idempotent(team: SimpleNamespace, conversation: Co
     assert (created, created_again, second.pk) == (True, False, first.pk)
     assert Message.objects.count() == 1
     other, _ = services.conversation_open(
-        actor=team.doctor, patient_id=team.patient.pk, topic="other"
+        actor=team.doctor, kind=KIND, subject_id=team.patient.pk, topic="other"
     )
     with pytest.raises(InvalidInput):
         services.message_send(actor=team.doctor, conversation=other, text="x", client_id=key)
@@ -248,7 +260,7 @@ def test_reply_must_be_in_the_same_conversation(
     team: SimpleNamespace, conversation: Conversation
 ) -> None:
     other, _ = services.conversation_open(
-        actor=team.doctor, patient_id=team.patient.pk, topic="other"
+        actor=team.doctor, kind=KIND, subject_id=team.patient.pk, topic="other"
     )
     elsewhere, _ = services.message_send(actor=team.doctor, conversation=other, text="x")
     with pytest.raises(InvalidReply):
@@ -437,36 +449,39 @@ def test_purge_expired_respects_retention(
     assert stored_blobs() == []
 
 
-def test_patient_chat_erase(team: SimpleNamespace, conversation: Conversation) -> None:
+def test_subject_chat_erase(team: SimpleNamespace, conversation: Conversation) -> None:
     services.message_send(actor=team.doctor, conversation=conversation, text="x")
-    assert services.patient_chat_erase(patient=team.patient) == 1
+    erased = services.subject_chat_erase(subject_type=SUBJECT_TYPE, subject_id=team.patient.pk)
+    assert erased == 1
     assert (Conversation.objects.count(), Message.objects.count()) == (0, 0)
-    assert AuditEvent.objects.filter(action="chat.patient_chat_erased").count() == 1
+    assert AuditEvent.objects.filter(action="chat.subject_chat_erased").count() == 1
 
 
 # --- references ----------------------------------------------------------------------------
-def _records(patient: Any) -> dict[str, Any]:
-    issued = ConclusionFactory(patient=patient)
-    ConclusionVersionFactory(conclusion=issued)
-    return {
-        "assessment": AssessmentFactory(patient=patient).pk,
-        "conclusion": issued.pk,
-        "draft_conclusion": ConclusionFactory(patient=patient).pk,
-    }
+def _records(policy: CareTestPolicy, case: Any) -> dict[str, Any]:
+    """Records of `case` both sides may read; a draft the policy does not share."""
+    found = {"assessment": uuid.uuid4(), "conclusion": uuid.uuid4()}
+    for kind, record_id in found.items():
+        policy.records.add((case.pk, kind, record_id))
+    return {**found, "draft_conclusion": uuid.uuid4()}
 
 
 @pytest.mark.parametrize("kind", ["assessment", "conclusion"])
 @pytest.mark.parametrize("actor", ["doctor", "patient_user"])
 def test_a_record_of_the_patient_may_be_the_reference(
-    team: SimpleNamespace, kind: str, actor: str
+    team: SimpleNamespace, policy: CareTestPolicy, kind: str, actor: str
 ) -> None:
-    record_id = _records(team.patient)[kind]
+    record_id = _records(policy, team.patient)[kind]
     counterpart = (
-        {"patient_id": team.patient.pk} if actor == "doctor" else {"doctor_id": team.doctor.pk}
+        {"subject_id": team.patient.pk} if actor == "doctor" else {"counterpart_id": team.doctor.pk}
     )
 
     conversation, created = services.conversation_open(
-        actor=getattr(team, actor), reference_kind=kind, reference_id=record_id, **counterpart
+        actor=getattr(team, actor),
+        kind=KIND,
+        reference_kind=kind,
+        reference_id=record_id,
+        **counterpart,
     )
 
     assert created is True
@@ -485,10 +500,10 @@ def test_a_record_of_the_patient_may_be_the_reference(
 )
 @pytest.mark.parametrize("actor", ["doctor", "patient_user"])
 def test_a_reference_the_patient_may_not_read_is_refused(
-    team: SimpleNamespace, kind: str, whose: str, actor: str
+    team: SimpleNamespace, policy: CareTestPolicy, kind: str, whose: str, actor: str
 ) -> None:
-    other = _records(PatientFactory(organization=team.clinic))
-    own = _records(team.patient)
+    other = _records(policy, team.add_patient("Other"))
+    own = _records(policy, team.patient)
     record_id = {
         "other_patient": other[kind],
         "draft": own["draft_conclusion"],
@@ -496,12 +511,16 @@ def test_a_reference_the_patient_may_not_read_is_refused(
         "unknown": uuid.uuid4(),
     }[whose]
     counterpart = (
-        {"patient_id": team.patient.pk} if actor == "doctor" else {"doctor_id": team.doctor.pk}
+        {"subject_id": team.patient.pk} if actor == "doctor" else {"counterpart_id": team.doctor.pk}
     )
 
     with pytest.raises(InvalidInput) as excinfo:
         services.conversation_open(
-            actor=getattr(team, actor), reference_kind=kind, reference_id=record_id, **counterpart
+            actor=getattr(team, actor),
+            kind=KIND,
+            reference_kind=kind,
+            reference_id=record_id,
+            **counterpart,
         )
 
     assert excinfo.value.code == "chat.reference_not_found"
