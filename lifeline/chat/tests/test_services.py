@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from lifeline.audit.models import AuditEvent
-from lifeline.chat import services
+from lifeline.chat import policies, selectors, services
 from lifeline.chat.enums import MessageKind, ReceiptState
 from lifeline.chat.exceptions import (
     AttachmentTooLarge,
@@ -26,6 +26,7 @@ from lifeline.chat.exceptions import (
     VoiceTooLong,
 )
 from lifeline.chat.models import Conversation, Message, MessageReceipt, MessageRevision
+from lifeline.chat.policies import ConversationPolicy, OpenPlan, Seat
 from lifeline.chat.tests.policy import KIND, SUBJECT_TYPE, CareTestPolicy
 from lifeline.core.exceptions import InvalidInput, NotFound
 from lifeline.files.exceptions import FileTypeNotAllowed
@@ -527,3 +528,52 @@ def test_a_reference_the_patient_may_not_read_is_refused(
     assert excinfo.value.errors == {"reference_id": ["No such record of this patient."]}
     assert Conversation.objects.count() == 0
     assert not AuditEvent.objects.filter(action="chat.conversation_opened").exists()
+
+
+# --- another kind: three participants, no subject side, no reply-time tracking -------------
+class _CrewPolicy(ConversationPolicy):
+    """Like a dispatcher and two crew members talking about a call."""
+
+    subject_type = "test.call"
+
+    def __init__(self, organization_id: Any, seats: tuple[Seat, ...]) -> None:
+        self.organization_id, self.seats = organization_id, seats
+
+    def plan_open(self, *, actor: Any, subject_id: Any, counterpart_id: Any) -> OpenPlan:
+        if actor.pk not in {s.user_id for s in self.seats} or subject_id is None:
+            raise NotFound()
+        return OpenPlan(
+            subject_id=subject_id, organization_id=self.organization_id, seats=self.seats
+        )
+
+
+def test_another_kind_with_three_participants(team: SimpleNamespace) -> None:
+    dispatcher, crew_a, crew_b = team.doctor, team.other_doctor, team.admin
+    seats = (Seat(dispatcher.pk, "dispatcher"), Seat(crew_a.pk, "crew"), Seat(crew_b.pk, "crew"))
+    policies.register_conversation_policy("test.crew", _CrewPolicy(team.clinic.pk, seats))
+    call_id = uuid.uuid4()
+    with pytest.raises(NotFound):
+        services.conversation_open(actor=team.patient_user, kind="test.crew", subject_id=call_id)
+
+    conversation, created = services.conversation_open(
+        actor=dispatcher, kind="test.crew", subject_id=call_id
+    )
+    message, _ = services.message_send(actor=dispatcher, conversation=conversation, text="Go")
+
+    assert created is True
+    assert (conversation.subject_type, conversation.subject_id) == ("test.call", call_id)
+    assert sorted(
+        MessageReceipt.objects.filter(message=message).values_list("recipient_id", flat=True)
+    ) == sorted([crew_a.pk, crew_b.pk])
+    conversation.refresh_from_db()
+    assert conversation.awaiting_reply_since is None  # no responder roles: nobody waits
+    seen = selectors.conversation_get_for(actor=crew_a, conversation_id=conversation.pk)
+    assert seen.role_of(crew_a) == "crew"
+    with pytest.raises(NotFound):
+        selectors.conversation_get_for(actor=team.patient_user, conversation_id=conversation.pk)
+    assert services.conversation_mark_read(actor=crew_a, conversation=seen) == 1
+    assert conversation.participants.get(user=crew_a).last_read_at is not None
+    # Someone who left no longer takes part.
+    conversation.participants.filter(user=crew_b).update(left_at=timezone.now())
+    with pytest.raises(NotFound):
+        selectors.conversation_get_for(actor=crew_b, conversation_id=conversation.pk)
