@@ -118,7 +118,9 @@ def prepare(conversations: int, doctors: int, history: int) -> None:
         patient = Patient.objects.create(organization=clinic, user=user, full_name=f"P {i}")
         doctor = doctor_users[i % doctors]
         CareTeamMember.objects.create(patient=patient, doctor=doctor)
-        conversation, _ = services.conversation_open(actor=doctor, patient_id=patient.pk)
+        conversation, _ = services.conversation_open(
+            actor=doctor, kind="clinic.care", subject_id=patient.pk
+        )
         rows.append(
             {
                 "conversation": str(conversation.pk),
@@ -131,10 +133,12 @@ def prepare(conversations: int, doctors: int, history: int) -> None:
     from lifeline.chat.models import Conversation, MessageReceipt  # noqa: PLC0415
 
     conversation = Conversation.objects.get(pk=conversation_id)
+    roles = {p.role: p.user_id for p in conversation.members}
+    doctor_id, patient_user_id = roles["doctor"], roles["patient"]
     messages = [
         Message(
             conversation=conversation,
-            sender_id=conversation.doctor_id if i % 2 else conversation.patient_user_id,
+            sender_id=doctor_id if i % 2 else patient_user_id,
             kind="text",
             text=f"history message {i} " + "x" * 120,
         )
@@ -146,11 +150,7 @@ def prepare(conversations: int, doctors: int, history: int) -> None:
             MessageReceipt(
                 message=m,
                 conversation=conversation,
-                recipient_id=(
-                    conversation.patient_user_id
-                    if m.sender_id == conversation.doctor_id
-                    else conversation.doctor_id
-                ),
+                recipient_id=patient_user_id if m.sender_id == doctor_id else doctor_id,
             )
             for m in messages
         ],

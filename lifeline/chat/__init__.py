@@ -1,5 +1,4 @@
-"""Doctor–patient messenger: conversations, messages, receipts, real-time relay.
-
-Owns conversations between a clinic patient and an assigned doctor. Does not own who treats
-whom (`lifeline.clinic` selectors decide), files (`lifeline.files`) or notifications.
+"""Messenger for every domain: conversations of a registered kind about a subject, their
+participants, messages, receipts and the real-time relay. Owns none of the subjects: each
+domain's policy (`policies.register_conversation_policy`) decides who talks; imports no domain.
 """

@@ -1,8 +1,10 @@
 """Demo data: a short conversation between the demo doctor and the demo patient.
 
-Runs after clinic's seeder (clinic is installed before chat) and only when clinic has made the
-demo patient a patient of the demo doctor; idempotent (the conversation is looked up by its
-pair and topic; messages are added only to an empty conversation).
+Uses the kind API v1 opens (clinic's, registered in clinic's `ready()`, which runs before
+chat's): the patient opens it with a doctor the kind's policy offers them, so nothing is
+created when clinic has not made the demo patient a patient of the demo doctor. Idempotent
+(the conversation is looked up by its participants and topic; messages are added only to an
+empty conversation).
 """
 
 from __future__ import annotations
@@ -10,9 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lifeline.access.enums import Role
-from lifeline.chat import services
+from lifeline.chat import policies, services
 from lifeline.chat.models import Message
-from lifeline.clinic import selectors as clinic
 
 if TYPE_CHECKING:
     from lifeline.web.demo import DemoContext
@@ -27,14 +28,17 @@ DEMO_TEXTS_EN = (
 def seed(ctx: DemoContext) -> None:
     doctor = ctx.users.get(Role.DOCTOR)
     patient_user = ctx.users.get(Role.PATIENT)
-    if doctor is None or patient_user is None:
+    kind = policies.api_v1_kind()
+    if doctor is None or patient_user is None or kind is None:
         return
-    patient = clinic.patient_for_user(patient_user)
-    if patient is None or not clinic.is_care_team_pair(doctor=doctor, patient=patient):
+    policy = policies.policy_for(kind)
+    offered = {str(c["id"]) for c in policy.counterparts(actor=patient_user)}
+    if str(doctor.pk) not in offered:
         ctx.write("chat: the demo patient is not assigned to the demo doctor; no conversation")
         return
+    topic = policy.topics[0][0] if policy.topics else ""
     conversation, _created = services.conversation_open(
-        actor=doctor, patient_id=patient.pk, topic="medication"
+        actor=patient_user, kind=kind, counterpart_id=doctor.pk, topic=topic
     )
     if Message.objects.filter(conversation=conversation).exists():
         return

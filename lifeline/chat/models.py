@@ -1,8 +1,10 @@
-"""Conversations between a patient and one assigned doctor, their messages and receipts.
+"""Conversations of any domain, their participants, messages and receipts.
 
-A conversation has exactly two participants: the patient's account (`patient_user`) and a
-doctor of the patient's care team (`doctor`). Clinic admins of the patient's organization may
-read it (audited) but never write. Message text is medical data: it is never logged.
+A conversation has a `kind` (registered by the owning domain, `lifeline.chat.policies`) and a
+subject: a model label (`subject_type`, e.g. "clinic.patient") and an id, with no foreign key
+(the subject belongs to its domain). Who takes part are `Participant` rows, each with the role
+the policy gave them. The policy decides who may still write and who may only read (audited).
+Message text is medical or personal data: it is never logged.
 """
 
 from __future__ import annotations
@@ -11,45 +13,34 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from lifeline.chat.enums import (
-    ConversationTopic,
-    MessageKind,
-    ParticipantRole,
-    ReceiptState,
-    ReferenceKind,
-)
+from lifeline.chat.enums import MessageKind, ReceiptState
 from lifeline.core.models import TimestampedModel, UUIDModel
 
 
 class Conversation(UUIDModel):
+    """A conversation about one subject; `subject` is its free-text title (API `subject`)."""
+
     organization = models.ForeignKey(
         "access.Organization", on_delete=models.PROTECT, related_name="chat_conversations"
     )
-    patient = models.ForeignKey(
-        "clinic.Patient", on_delete=models.CASCADE, related_name="chat_conversations"
-    )
-    patient_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_as_patient"
-    )
-    doctor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_as_doctor"
-    )
+    kind = models.CharField(_("kind"), max_length=64)
+    subject_type = models.CharField(_("subject type"), max_length=100)
+    subject_id = models.UUIDField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    topic = models.CharField(
-        _("topic"), max_length=32, choices=ConversationTopic.choices, blank=True
-    )
+    topic = models.CharField(_("topic"), max_length=32, blank=True)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
-    # A typed reference to a clinic object (no FK: those models belong to clinic).
-    reference_kind = models.CharField(
-        _("refers to"), max_length=32, choices=ReferenceKind.choices, blank=True
-    )
+    # A typed reference to a record of the subject (no FK: it belongs to its domain).
+    reference_kind = models.CharField(_("refers to"), max_length=32, blank=True)
     reference_id = models.UUIDField(null=True, blank=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
-    # Set by the first patient message the doctor has not answered yet; cleared by the reply.
+    # Set by the first message a responder (the policy's `responder_roles`) has not answered
+    # yet; cleared by the reply.
     awaiting_reply_since = models.DateTimeField(null=True, blank=True)
     reply_target_minutes = models.PositiveIntegerField(_("reply-time target (minutes)"))
 
@@ -57,8 +48,7 @@ class Conversation(UUIDModel):
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
         indexes: ClassVar[list[Any]] = [
-            models.Index(fields=["doctor", "awaiting_reply_since"]),
-            models.Index(fields=["patient_user", "last_message_at"]),
+            models.Index(fields=["kind", "subject_id"], name="chat_conversation_subject_idx"),
             models.Index(fields=["organization", "last_message_at"]),
         ]
         constraints: ClassVar[list[Any]] = [
@@ -74,22 +64,67 @@ class Conversation(UUIDModel):
     def __str__(self) -> str:
         return f"conversation {self.pk}"
 
+    @cached_property
+    def members(self) -> list[Participant]:
+        """Current participants with their users; selectors set this without a query."""
+        return list(
+            self.participants.filter(left_at__isnull=True).select_related("user").order_by("id")
+        )
+
     @property
-    def participant_ids(self) -> tuple[Any, Any]:
-        return (self.patient_user_id, self.doctor_id)
+    def participant_ids(self) -> list[Any]:
+        return [p.user_id for p in self.members]
+
+    def participant_of(self, user: Any) -> Participant | None:
+        """`user`: a user or a user id (a task's string too)."""
+        user_id = str(getattr(user, "pk", user))
+        return next((p for p in self.members if str(p.user_id) == user_id), None)
 
     def is_participant(self, user: Any) -> bool:
-        return getattr(user, "pk", None) in self.participant_ids
+        return self.participant_of(user) is not None
 
     def role_of(self, user: Any) -> str | None:
-        if user.pk == self.doctor_id:
-            return ParticipantRole.DOCTOR
-        if user.pk == self.patient_user_id:
-            return ParticipantRole.PATIENT
-        return None
+        found = self.participant_of(user)
+        return found.role if found is not None else None
 
-    def other_participant_id(self, user: Any) -> Any:
-        return self.patient_user_id if user.pk == self.doctor_id else self.doctor_id
+    def others(self, user: Any) -> list[Participant]:
+        user_id = str(getattr(user, "pk", user))
+        return [p for p in self.members if str(p.user_id) != user_id]
+
+    def member_with_role(self, roles: frozenset[str]) -> Participant | None:
+        return next((p for p in self.members if p.role in roles), None)
+
+
+class Participant(models.Model):
+    """One user taking part in a conversation, with the role the owning domain gave them."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_participations"
+    )
+    # A label of the owning domain's policy ("patient", "doctor", "dispatcher", ...).
+    role = models.CharField(_("role"), max_length=32)
+    joined_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+    # The newest message the user has read (their receipts hold the per-message state).
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["conversation", "user"], name="chat_participant_unique"
+            ),
+        ]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["user", "conversation"], name="chat_participant_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"participant {self.user_id} of {self.conversation_id}"
 
 
 class Message(UUIDModel):

@@ -10,10 +10,10 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from lifeline.chat import conf
-from lifeline.chat.enums import ParticipantRole, ReceiptState
+from lifeline.chat import conf, policies
+from lifeline.chat.enums import ReceiptState
 from lifeline.chat.models import Conversation, Message
 
 REPLY_EXCERPT_LENGTH = 120
@@ -106,11 +106,7 @@ def message_data(
         "conversation_id": str(message.conversation_id),
         "sender_id": str(message.sender_id),
         "sender_name": user_name(message.sender),
-        "sender_role": (
-            ParticipantRole.DOCTOR
-            if message.sender_id == conversation.doctor_id
-            else ParticipantRole.PATIENT
-        ),
+        "sender_role": conversation.role_of(message.sender_id) or "",
         "kind": message.kind,
         "text": "" if deleted else message.text,
         "file": file_data(message),
@@ -135,20 +131,27 @@ def message_data(
 
 
 def reference_url(conversation: Conversation) -> str | None:
-    """The clinic page of the referenced assessment or conclusion, when clinic has one."""
+    """The owning domain's page of the referenced record, when it has one."""
     if not conversation.reference_kind or conversation.reference_id is None:
         return None
-    names = {
-        "assessment": ("clinic-web:assessment-detail", "clinic-web:assessment"),
-        "conclusion": ("clinic-web:conclusion-detail", "clinic-web:conclusion"),
-    }
-    for name in names.get(conversation.reference_kind, ()):
-        for kwarg in ("pk", "assessment_id", "conclusion_id", "id"):
-            try:
-                return reverse(name, kwargs={kwarg: conversation.reference_id})
-            except NoReverseMatch:
-                continue
-    return None
+    policy = policies.registered().get(conversation.kind)
+    if policy is None:
+        return None
+    return policy.reference_url(
+        kind=conversation.reference_kind, record_id=conversation.reference_id
+    )
+
+
+def _topic_label(conversation: Conversation) -> str:
+    policy = policies.registered().get(conversation.kind)
+    labels = dict(policy.topics) if policy is not None else {}
+    return str(labels.get(conversation.topic, conversation.topic))
+
+
+def _person(participant: Any) -> dict[str, str] | None:
+    if participant is None:
+        return None
+    return {"id": str(participant.user_id), "name": user_name(participant.user)}
 
 
 def conversation_data(
@@ -157,6 +160,9 @@ def conversation_data(
     """A conversation as `viewer` sees it (their role, unread count, the other's presence)."""
     from django.utils import timezone  # noqa: PLC0415
 
+    policy = policies.registered().get(conversation.kind)
+    subject_roles = policy.subject_roles if policy is not None else frozenset()
+    responder_roles = policy.responder_roles if policy is not None else frozenset()
     role = conversation.role_of(viewer) or "observer"
     waiting_since = conversation.awaiting_reply_since
     due_at = (
@@ -165,26 +171,35 @@ def conversation_data(
         else None
     )
     now = timezone.now()
-    counterpart = (
-        conversation.patient_user if role == ParticipantRole.DOCTOR else conversation.doctor
-    )
+    subject_member = conversation.member_with_role(subject_roles)
+    responder = conversation.member_with_role(responder_roles)
+    # A responder talks to the subject's side; everyone else (observers too) to the
+    # responder; kinds without those roles: the first other participant.
+    counterpart = subject_member if role in responder_roles else responder
+    if counterpart is None:
+        others = conversation.others(viewer)
+        counterpart = others[0] if others else None
+    # API v1 names the subject `patient`, the subject's account `patient_user_id` and the
+    # responder `doctor`: the clinic's kind, the only one when v1 was written.
     return {
         "id": str(conversation.pk),
         "patient": {
-            "id": str(conversation.patient_id),
-            "full_name": conversation.patient.full_name,
+            "id": str(conversation.subject_id),
+            "full_name": str(getattr(conversation, "subject_title", "") or ""),
         },
-        "patient_user_id": str(conversation.patient_user_id),
-        "doctor": {"id": str(conversation.doctor_id), "name": user_name(conversation.doctor)},
+        "patient_user_id": str(subject_member.user_id) if subject_member else None,
+        "doctor": _person(responder),
         "counterpart": {
-            "id": str(counterpart.pk),
-            "name": user_name(counterpart),
-            "online": str(counterpart.pk) in online_ids,
-        },
+            "id": str(counterpart.user_id),
+            "name": user_name(counterpart.user),
+            "online": str(counterpart.user_id) in online_ids,
+        }
+        if counterpart is not None
+        else None,
         "my_role": role,
         "can_write": role != "observer",
         "topic": conversation.topic,
-        "topic_label": str(conversation.get_topic_display()) if conversation.topic else "",
+        "topic_label": _topic_label(conversation) if conversation.topic else "",
         "subject": conversation.subject,
         "reference": (
             {

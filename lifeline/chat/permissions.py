@@ -1,8 +1,10 @@
 """Who may see and write a conversation; shared by the API, the pages and the consumer.
 
-* the patient (`patient_user`) and the conversation's doctor while still on the care team:
-  read and write;
-* clinic admins of the patient's organization: read only (every read audited);
+Each kind's registered policy (`lifeline.chat.policies`) decides:
+
+* participants (`Participant` rows) read and write while the policy still lets them take part
+  (a subject role always; others while `subject_ids_for` holds the subject);
+* observers (`observer_organizations`): read only, every read audited;
 * everyone else: the conversation does not exist for them (404).
 """
 
@@ -10,25 +12,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
-from lifeline.access.enums import Role
-from lifeline.access.selectors import organizations_of
-from lifeline.chat.models import Conversation, Message
-from lifeline.clinic import selectors as clinic
+from lifeline.chat import policies
+from lifeline.chat.models import Conversation, Message, Participant
 
 
 def participant_q(user: Any) -> Q:
-    """Conversations `user` takes part in (a doctor only while assigned to the patient)."""
-    return Q(patient_user=user) | Q(doctor=user, patient__in=clinic.patients_for_doctor(user))
+    """Conversations `user` takes part in and, by the kind's policy, still may."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    mine = Participant.objects.filter(user=user, left_at__isnull=True)
+    by_kind = Q(pk__in=[])
+    for kind, policy in policies.registered().items():
+        allowed = Q(pk__in=mine.filter(role__in=policy.subject_roles).values("conversation_id"))
+        subject_ids = policy.subject_ids_for(user=user)
+        others = mine.exclude(role__in=policy.subject_roles).values("conversation_id")
+        if subject_ids is None:
+            allowed |= Q(pk__in=others)
+        else:
+            allowed |= Q(pk__in=others, subject_id__in=subject_ids)
+        by_kind |= Q(kind=kind) & allowed
+    return by_kind
 
 
-def admin_organizations(user: Any) -> QuerySet[Any]:
-    return organizations_of(user=user, roles=[Role.CLINIC_ADMIN])
+def observer_q(user: Any) -> Q:
+    """Conversations `user` may read without taking part (every read audited)."""
+    found = Q(pk__in=[])
+    if not getattr(user, "is_authenticated", False):
+        return found
+    for kind, policy in policies.registered().items():
+        organizations = policy.observer_organizations(user=user)
+        if organizations is not None:
+            found |= Q(kind=kind, organization__in=organizations)
+    return found
 
 
 def readable_q(user: Any) -> Q:
-    return participant_q(user) | Q(organization__in=admin_organizations(user))
+    return participant_q(user) | observer_q(user)
 
 
 def can_write(user: Any, conversation: Conversation) -> bool:
@@ -39,19 +60,26 @@ def can_write(user: Any, conversation: Conversation) -> bool:
 def can_view_conversation(user: Any, conversation: Conversation) -> bool:
     """`readable_q` decided for one loaded conversation: at most one short query.
 
-    The send path, the history page and file downloads load the conversation by id and ask
-    this, instead of filtering by `readable_q` (whose nested subqueries cost more to build
-    than to run): the patient needs no query, the doctor one care-team statement.
+    The send path, the history page and file downloads load the conversation (with its
+    participants) by id and ask this, instead of filtering by `readable_q` (whose nested
+    subqueries cost more to build than to run): a subject role needs no query, another
+    participant one statement of the policy.
     """
     if not getattr(user, "is_authenticated", False):
         return False
-    if conversation.patient_user_id == user.pk:
-        return True
-    if conversation.doctor_id == user.pk and clinic.doctor_may_see_patient(
-        user, conversation.patient_id
-    ):
-        return True
-    return admin_organizations(user).filter(pk=conversation.organization_id).exists()
+    policy = policies.registered().get(conversation.kind)
+    if policy is None:
+        return False
+    participant = conversation.participant_of(user)
+    if participant is not None:
+        if participant.role in policy.subject_roles:
+            return True
+        if policy.may_take_part(user=user, conversation=conversation):
+            return True
+    organizations = policy.observer_organizations(user=user)
+    return organizations is not None and (
+        organizations.filter(pk=conversation.organization_id).exists()
+    )
 
 
 def can_view_message(user: Any, message: Message) -> bool:
@@ -60,5 +88,7 @@ def can_view_message(user: Any, message: Message) -> bool:
 
 
 def is_staff_reader(user: Any, conversation: Conversation) -> bool:
-    """Everyone but the patient is staff: their reads are audited, they see edit history."""
-    return user.pk != conversation.patient_user_id
+    """Everyone but the subject is staff: their reads are audited, they see edit history."""
+    policy = policies.registered().get(conversation.kind)
+    subject_roles = policy.subject_roles if policy is not None else frozenset()
+    return conversation.role_of(user) not in subject_roles

@@ -7,6 +7,8 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -16,17 +18,20 @@ from django.db.models import (
     Prefetch,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
 from lifeline.accounts.models import User
-from lifeline.chat import permissions
+from lifeline.chat import permissions, policies
 from lifeline.chat.models import (
     ChatSettings,
     Conversation,
     Message,
     MessageReceipt,
     MessageRevision,
+    Participant,
 )
 from lifeline.core.db import CaseFold
 from lifeline.core.exceptions import NotFound
@@ -48,18 +53,39 @@ def _unread_subquery(actor: Any) -> Coalesce:
     return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
 
 
+def _members_prefetch(path: str = "participants") -> Prefetch:
+    return Prefetch(
+        path,
+        queryset=Participant.objects.filter(left_at__isnull=True)
+        .select_related("user")
+        .order_by("id"),
+        to_attr="members",
+    )
+
+
+def _subject_title() -> Any:
+    """Each kind's subject name as one CASE over the policies' subqueries (no query)."""
+    whens = []
+    for kind, policy in policies.registered().items():
+        expression = policy.subject_title_expression()
+        if expression is not None:
+            whens.append(When(kind=kind, then=expression))
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
 def conversation_list_for(
-    *, actor: Any, awaiting_reply: bool | None = None, patient_id: UUID | None = None
+    *, actor: Any, awaiting_reply: bool | None = None, subject_id: UUID | None = None
 ) -> QuerySet[Conversation]:
     """The actor's conversations, longest-waiting first, with the actor's unread count.
 
-    Conversations awaiting the doctor's reply come first, oldest wait first; then the rest,
-    most recent message first.
+    Conversations awaiting a responder's reply come first, oldest wait first; then the rest,
+    most recent message first. Each comes with `subject_title` and its current participants
+    (`members`, one query for the page).
     """
     queryset = (
         Conversation.objects.filter(permissions.readable_q(actor))
-        .select_related("patient", "patient_user", "doctor")
-        .annotate(unread_count=_unread_subquery(actor))
+        .annotate(unread_count=_unread_subquery(actor), subject_title=_subject_title())
+        .prefetch_related(_members_prefetch())
         .order_by(
             F("awaiting_reply_since").asc(nulls_last=True),
             F("last_message_at").desc(nulls_last=True),
@@ -71,8 +97,8 @@ def conversation_list_for(
         queryset = queryset.filter(awaiting_reply_since__isnull=False)
     elif awaiting_reply is False:
         queryset = queryset.filter(awaiting_reply_since__isnull=True)
-    if patient_id is not None:
-        queryset = queryset.filter(patient_id=patient_id)
+    if subject_id is not None:
+        queryset = queryset.filter(subject_id=subject_id)
     return queryset
 
 
@@ -83,26 +109,30 @@ def conversation_get_for(*, actor: Any, conversation_id: UUID | str) -> Conversa
 def conversation_for_messages(
     *, actor: Any, conversation_id: UUID | str, with_receipt_settings: bool = False
 ) -> Conversation:
-    """The conversation for the send path and the history page, without joins.
+    """The conversation for the send path and the history page, in one query.
 
-    Scoped like `conversation_get_for` (outside the scope: 404) but without the unread count
-    and the related rows these paths do not need: the row by its id, then
-    `permissions.can_view_conversation` (the patient: no further query; the doctor: one
-    care-team check).
-    `with_receipt_settings` adds `patient_receipts_off` / `doctor_receipts_off` (whether each
-    participant turned read receipts off: the history page shows their `read` as `delivered`)
-    to the same query.
+    Scoped like `conversation_get_for` (outside the scope: 404) but without the unread count:
+    the participant rows of the conversation with their users and the conversation joined,
+    then `permissions.can_view_conversation` (a subject role: no further query; another
+    participant: the policy's one statement).
+    `with_receipt_settings` adds each participant's `receipts_off` (they turned read
+    receipts off: the history page shows their `read` as `delivered`) to the same query.
     """
-    queryset = Conversation.objects.all()
-    if with_receipt_settings:
-        # The history page names senders from the two participants (`attach_senders`).
-        queryset = queryset.select_related("doctor", "patient_user")
-        receipts_off = ChatSettings.objects.filter(read_receipts=False)
-        queryset = queryset.annotate(
-            patient_receipts_off=Exists(receipts_off.filter(user_id=OuterRef("patient_user_id"))),
-            doctor_receipts_off=Exists(receipts_off.filter(user_id=OuterRef("doctor_id"))),
-        )
-    conversation = get_or_not_found(queryset, pk=conversation_id)
+    try:
+        rows = Participant.objects.filter(conversation_id=conversation_id)
+        rows = rows.select_related("conversation", "user").order_by("id")
+        if with_receipt_settings:
+            receipts_off = ChatSettings.objects.filter(read_receipts=False)
+            rows = rows.annotate(receipts_off=Exists(receipts_off.filter(user=OuterRef("user"))))
+        participants = list(rows)
+    except (ValueError, TypeError, ValidationError) as exc:
+        raise NotFound() from exc
+    if not participants:
+        raise NotFound()
+    conversation = participants[0].conversation
+    conversation.members = [p for p in participants if p.left_at is None]
+    for participant in participants:
+        participant.conversation = conversation
     if not permissions.can_view_conversation(actor, conversation):
         raise NotFound()
     return conversation
@@ -111,12 +141,7 @@ def conversation_for_messages(
 def receipts_off_of(conversation: Conversation) -> set[Any]:
     """Participants who turned read receipts off, from `conversation_for_messages(...,
     with_receipt_settings=True)`."""
-    off = set()
-    if getattr(conversation, "patient_receipts_off", False):
-        off.add(conversation.patient_user_id)
-    if getattr(conversation, "doctor_receipts_off", False):
-        off.add(conversation.doctor_id)
-    return off
+    return {p.user_id for p in conversation.members if getattr(p, "receipts_off", False)}
 
 
 def conversation_ids_for_participant(*, user: Any) -> list[UUID]:
@@ -193,12 +218,10 @@ def message_page_for(*, conversation: Conversation, q: str = "") -> QuerySet[Mes
 def attach_senders(messages: list[Message], conversation: Conversation) -> None:
     """Set `sender` (and the replied-to message's) from the conversation's participants.
 
-    `conversation` comes from `conversation_for_messages(..., with_receipt_settings=True)`,
-    which loads both participants. Only participants send; anyone else (none today) is
-    loaded in one query rather than failing.
+    `conversation` comes from `conversation_for_messages`, which loads the participants with
+    their users. Anyone else (a participant who left) is loaded in one query.
     """
-    people = {conversation.doctor_id: conversation.doctor}
-    people[conversation.patient_user_id] = conversation.patient_user
+    people = {p.user_id: p.user for p in conversation.members}
     owners = [*messages] + [m.reply_to for m in messages if m.reply_to is not None]
     missing = {m.sender_id for m in owners} - people.keys()
     if missing:
@@ -219,9 +242,13 @@ def revisions_by_message(message_ids: list[Any]) -> dict[Any, list[MessageRevisi
 
 
 def message_get_for(*, actor: Any, message_id: UUID | str) -> Message:
-    messages = Message.objects.filter(
-        conversation__in=Conversation.objects.filter(permissions.readable_q(actor))
-    ).select_related("conversation", "sender", "file", "reply_to", "reply_to__sender")
+    messages = (
+        Message.objects.filter(
+            conversation__in=Conversation.objects.filter(permissions.readable_q(actor))
+        )
+        .select_related("conversation", "sender", "file", "reply_to", "reply_to__sender")
+        .prefetch_related(_members_prefetch("conversation__participants"))
+    )
     return get_or_not_found(messages, pk=message_id)
 
 
@@ -251,19 +278,6 @@ def settings_for(*, user: Any) -> ChatSettings:
     return found or ChatSettings(user=user)
 
 
-def counterparts_for(*, actor: Any) -> list[dict[str, Any]]:
-    """Whom `actor` may open a conversation with: their patients (with an account) if a
-    doctor, their care-team doctors if a patient."""
-    from lifeline.clinic import selectors as clinic  # noqa: PLC0415
-
-    result: list[dict[str, Any]] = [
-        {"id": p.pk, "name": p.full_name, "kind": "patient"}
-        for p in clinic.patients_for_doctor(actor).filter(user__isnull=False).order_by("full_name")
-    ]
-    patient = clinic.patient_for_user(actor)
-    if patient is not None:
-        result.extend(
-            {"id": d.pk, "name": d.display_name, "kind": "doctor"}
-            for d in clinic.care_team_doctors(patient).order_by("full_name")
-        )
-    return result
+def counterparts_for(*, actor: Any, kind: str) -> list[dict[str, Any]]:
+    """Whom `actor` may open a conversation of `kind` with (the kind's policy decides)."""
+    return policies.policy_for(kind).counterparts(actor=actor)

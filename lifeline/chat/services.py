@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifeline.audit import services as audit
-from lifeline.chat import conf, events, metrics, permissions, selectors
-from lifeline.chat.enums import MessageKind, ParticipantRole, ReceiptState
+from lifeline.chat import conf, events, metrics, permissions, policies, selectors
+from lifeline.chat.enums import MessageKind, ReceiptState
 from lifeline.chat.exceptions import (
     AttachmentTooLarge,
     ChatForbidden,
@@ -44,10 +44,10 @@ from lifeline.chat.models import (
     Message,
     MessageReceipt,
     MessageRevision,
+    Participant,
 )
-from lifeline.clinic import selectors as clinic
-from lifeline.core.exceptions import Conflict, DomainError, InvalidInput, NotFound
-from lifeline.core.selectors import get_or_not_found
+from lifeline.core.exceptions import DomainError, InvalidInput
+from lifeline.core.tasks import enqueue_on_commit
 from lifeline.files import services as files
 from lifeline.files.enums import FileKind
 from lifeline.files.models import StoredFile
@@ -61,67 +61,63 @@ NOTIFY_TOPIC = "chat.message_received"
 
 
 # --- conversations -------------------------------------------------------------------------
+def _check_choice(value: str, choices: Any, code: str, field: str) -> None:
+    if value and value not in {key for key, _label in choices}:
+        raise InvalidInput(code=code, errors={field: [_("Not a valid choice.")]})
+
+
 def conversation_open(
     *,
     actor: Any,
-    patient_id: UUID | None = None,
-    doctor_id: UUID | None = None,
+    kind: str,
+    subject_id: UUID | None = None,
+    counterpart_id: Any | None = None,
     topic: str = "",
     subject: str = "",
     reference_kind: str = "",
     reference_id: UUID | None = None,
 ) -> tuple[Conversation, bool]:
-    """Open (or return the open) conversation between a patient and an assigned doctor.
+    """Open (or return the open) conversation of `kind` about a subject.
 
-    A doctor passes `patient_id` (one of their patients), a patient passes `doctor_id` (a
-    doctor of their care team); anyone else gets NotFound. The same pair, topic and reference
-    returns the existing conversation (`created` False). A reference must be a record of that
-    patient that the patient may read (clinic decides); otherwise ReferenceNotFound.
+    The kind's policy decides from `subject_id` and/or `counterpart_id` who takes part, or
+    refuses (NotFound outside the actor's scope). The same participants, subject, topic and
+    reference return the existing conversation (`created` False). A reference must be a
+    record of the subject both sides may read (the policy decides); otherwise
+    ReferenceNotFound.
     """
+    policy = policies.policy_for(kind)
+    _check_choice(topic, policy.topics, "chat.invalid_topic", "topic")
+    _check_choice(
+        reference_kind, policy.reference_kinds, "chat.invalid_reference", "reference_kind"
+    )
     if bool(reference_kind) != (reference_id is not None):
         raise InvalidReference()
-    if patient_id is not None:
-        patient = get_or_not_found(clinic.patients_for_doctor(actor), pk=patient_id)
-        doctor = actor
-        if patient.user_id is None:
-            raise Conflict(code="chat.patient_without_account", detail="patient has no account")
-        patient_user_id = patient.user_id
-    elif doctor_id is not None:
-        found = clinic.patient_for_user(actor)
-        if found is None:
-            raise NotFound()
-        patient = found
-        doctor = get_or_not_found(clinic.care_team_doctors(patient), pk=doctor_id)
-        patient_user_id = actor.pk
-    else:
-        raise InvalidInput(
-            code="chat.counterpart_required",
-            errors={"patient_id": ["A doctor gives patient_id, a patient gives doctor_id."]},
-        )
-    if reference_id is not None and not clinic.patient_record_shared(
-        patient=patient, kind=reference_kind, record_id=reference_id
+    plan = policy.plan_open(actor=actor, subject_id=subject_id, counterpart_id=counterpart_id)
+    if reference_id is not None and not policy.reference_shared(
+        subject_id=plan.subject_id, kind=reference_kind, record_id=reference_id
     ):
         raise ReferenceNotFound(errors={"reference_id": [_("No such record of this patient.")]})
     with transaction.atomic():
-        existing = (
-            Conversation.objects.filter(
-                patient=patient,
-                patient_user_id=patient_user_id,
-                doctor=doctor,
-                topic=topic,
-                reference_kind=reference_kind,
-                reference_id=reference_id,
-            )
-            .order_by("-created_at")
-            .first()
+        existing = Conversation.objects.filter(
+            kind=kind,
+            subject_type=policy.subject_type,
+            subject_id=plan.subject_id,
+            topic=topic,
+            reference_kind=reference_kind,
+            reference_id=reference_id,
         )
-        if existing is not None and (not subject or existing.subject == subject):
-            return existing, False
+        for seat in plan.seats:
+            existing = existing.filter(
+                participants__user_id=seat.user_id, participants__left_at__isnull=True
+            )
+        found = existing.order_by("-created_at").first()
+        if found is not None and (not subject or found.subject == subject):
+            return found, False
         conversation = Conversation.objects.create(
-            organization_id=patient.organization_id,
-            patient=patient,
-            patient_user_id=patient_user_id,
-            doctor=doctor,
+            organization_id=plan.organization_id,
+            kind=kind,
+            subject_type=policy.subject_type,
+            subject_id=plan.subject_id,
             created_by=actor,
             topic=topic,
             subject=subject,
@@ -129,25 +125,41 @@ def conversation_open(
             reference_id=reference_id,
             reply_target_minutes=conf.default_reply_target_minutes(),
         )
+        conversation.members = Participant.objects.bulk_create(
+            [
+                Participant(
+                    conversation=conversation,
+                    user_id=seat.user_id,
+                    role=seat.role,
+                    joined_at=conversation.created_at,
+                )
+                for seat in plan.seats
+            ]
+        )
         audit.record(
             actor=actor,
             action="chat.conversation_opened",
             target=conversation,
-            organization=patient.organization,
-            metadata={"topic": topic, "reference_kind": reference_kind},
+            organization=plan.organization_id,
+            metadata={"kind": kind, "topic": topic, "reference_kind": reference_kind},
         )
-        other = conversation.other_participant_id(actor)
         publish_on_commit(
-            events.conversation_created(conversation), groups=[events.user_group(other)]
+            events.conversation_created(conversation),
+            groups=[events.user_group(p.user_id) for p in conversation.others(actor)],
         )
     return conversation, True
+
+
+def _responder_roles(conversation: Conversation) -> frozenset[str]:
+    policy = policies.registered().get(conversation.kind)
+    return policy.responder_roles if policy is not None else frozenset()
 
 
 def conversation_update(
     *, actor: Any, conversation: Conversation, reply_target_minutes: int
 ) -> Conversation:
-    """The doctor sets the reply-time target of one conversation."""
-    if actor.pk != conversation.doctor_id:
+    """A responder (the policy's `responder_roles`) sets the reply-time target."""
+    if conversation.role_of(actor) not in _responder_roles(conversation):
         raise ChatForbidden(code="chat.doctor_only")
     if conversation.reply_target_minutes != reply_target_minutes:
         conversation.reply_target_minutes = reply_target_minutes
@@ -339,19 +351,24 @@ def _message_store(
     message.save(force_insert=True)
     if stored is not None:
         files.file_attach(file=stored, obj=message)
-    recipient_id = conversation.other_participant_id(actor)
-    MessageReceipt.objects.create(
-        message=message, recipient_id=recipient_id, conversation=conversation
+    recipient_ids = [p.user_id for p in conversation.others(actor)]
+    MessageReceipt.objects.bulk_create(
+        [
+            MessageReceipt(message=message, recipient_id=rid, conversation=conversation)
+            for rid in recipient_ids
+        ]
     )
-    # One UPDATE, no read-then-write: the first unanswered patient message keeps its time
-    # even when two patient messages race; a doctor's message clears the wait.
+    # One UPDATE, no read-then-write: the first unanswered message keeps its time even when
+    # two such messages race; a responder's message clears the wait.
     sent_at = message.created_at
-    if conversation.role_of(actor) == ParticipantRole.PATIENT:
-        awaiting: Any = Coalesce("awaiting_reply_since", Value(sent_at))
-        conversation.awaiting_reply_since = conversation.awaiting_reply_since or sent_at
-    else:
+    responders = _responder_roles(conversation)
+    awaiting: Any
+    if not responders or conversation.role_of(actor) in responders:
         awaiting = None
         conversation.awaiting_reply_since = None
+    else:
+        awaiting = Coalesce("awaiting_reply_since", Value(sent_at))
+        conversation.awaiting_reply_since = conversation.awaiting_reply_since or sent_at
     Conversation.objects.filter(pk=conversation.pk).update(
         last_message_at=sent_at, awaiting_reply_since=awaiting, updated_at=sent_at
     )
@@ -360,10 +377,11 @@ def _message_store(
     # The sender's response is the same shape (a new message: `sent`, no edit history).
     message.payload = event.data
     publish_on_commit(event, groups=[events.conversation_group(conversation.pk)])
-    transaction.on_commit(
-        partial(_notify_if_offline, message_id=message.pk, recipient_id=recipient_id),
-        robust=True,
-    )
+    for recipient_id in recipient_ids:
+        transaction.on_commit(
+            partial(_notify_if_offline, message_id=message.pk, recipient_id=recipient_id),
+            robust=True,
+        )
     return message
 
 
@@ -371,44 +389,41 @@ def _notify_if_offline(*, message_id: UUID, recipient_id: Any) -> None:
     """After commit: an offline recipient is told by a Celery task (never inline)."""
     if presence.is_online(recipient_id):
         return
-    from lifeline.chat import tasks  # noqa: PLC0415 (tasks imports this module)
-
-    tasks.notify_offline.delay(str(message_id), str(recipient_id))
+    enqueue_on_commit(
+        "chat.notify_offline",
+        kwargs={"message_id": str(message_id), "recipient_id": str(recipient_id)},
+    )
 
 
 def notify_offline(*, message_id: UUID | str, recipient_id: Any) -> None:
     """Tell an offline recipient about a message, once per run of unread messages."""
     if presence.is_online(recipient_id):
         return
-    message = (
-        Message.objects.select_related("conversation", "conversation__patient_user", "sender")
-        .select_related("conversation__doctor")
-        .filter(pk=message_id)
-        .first()
-    )
+    message = Message.objects.select_related("conversation", "sender").filter(pk=message_id).first()
     if message is None:  # deleted or erased meanwhile
+        return
+    conversation = message.conversation
+    recipient = conversation.participant_of(recipient_id)
+    if recipient is None:  # left the conversation meanwhile
         return
     earlier_unread = MessageReceipt.objects.filter(
         conversation_id=message.conversation_id,
-        recipient_id=message.conversation.other_participant_id(message.sender),
+        recipient_id=recipient.user_id,
         read_at__isnull=True,
         message__created_at__lt=message.created_at,
     ).exists()
     if earlier_unread:
         return
-    conversation = message.conversation
-    recipient = (
-        conversation.patient_user
-        if message.sender_id == conversation.doctor_id
-        else conversation.doctor
-    )
     notify(
-        recipient,
+        recipient.user,
         NOTIFY_TOPIC,
         {
             "conversation_id": str(conversation.pk),
             "sender_name": str(message.sender.display_name),
-            "sender_is_doctor": message.sender_id == conversation.doctor_id,
+            # A responder of the kind (the template says "Dr"); the key is kept for the
+            # notifications stored before kinds existed.
+            "sender_is_doctor": conversation.role_of(message.sender)
+            in _responder_roles(conversation),
         },
     )
     metrics.OFFLINE_NOTIFICATIONS.inc()
@@ -466,17 +481,21 @@ def message_delete(*, actor: Any, message: Message) -> Message:
 
 
 def _recompute_awaiting(conversation: Conversation) -> None:
-    """The first live patient message after the doctor's last live message, if any."""
+    """The first live non-responder message after the last live responder message, if any."""
+    responders = _responder_roles(conversation)
+    if not responders:
+        return
+    responder_ids = [p.user_id for p in conversation.members if p.role in responders]
     live = Message.objects.filter(conversation=conversation, deleted_at__isnull=True)
-    last_doctor = (
-        live.filter(sender_id=conversation.doctor_id)
+    last_reply = (
+        live.filter(sender_id__in=responder_ids)
         .order_by("-created_at")
         .values_list("created_at", flat=True)
         .first()
     )
-    pending = live.filter(sender_id=conversation.patient_user_id)
-    if last_doctor is not None:
-        pending = pending.filter(created_at__gt=last_doctor)
+    pending = live.exclude(sender_id__in=responder_ids)
+    if last_reply is not None:
+        pending = pending.filter(created_at__gt=last_reply)
     first = pending.order_by("created_at").values_list("created_at", flat=True).first()
     if first != conversation.awaiting_reply_since:
         conversation.awaiting_reply_since = first
@@ -528,6 +547,7 @@ def conversation_mark_read(
         MessageReceipt.objects.filter(
             conversation=conversation, recipient=actor, message_id__in=ids
         ).update(read_at=now, delivered_at=Coalesce("delivered_at", now))
+        Participant.objects.filter(conversation=conversation, user=actor).update(last_read_at=now)
         publish_on_commit(
             events.receipt_updated(
                 conversation_id=conversation.pk,
@@ -577,16 +597,19 @@ def purge_expired(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def patient_chat_erase(*, patient: Any, actor: Any | None = None) -> int:
-    """Honour a deletion request: erase every conversation of `patient` and its files."""
-    conversations = Conversation.objects.filter(patient=patient)
+def subject_chat_erase(*, subject_type: str, subject_id: Any, actor: Any | None = None) -> int:
+    """Honour a deletion request: erase every conversation about a subject and its files.
+
+    The owning domain calls this when its subject is erased (e.g. clinic, for a patient).
+    """
+    conversations = Conversation.objects.filter(subject_type=subject_type, subject_id=subject_id)
     count = _erase_messages(Message.objects.filter(conversation__in=conversations))
     conversations.delete()
     audit.record(
         actor=actor,
-        action="chat.patient_chat_erased",
-        target_type="clinic.patient",
-        target_id=str(patient.pk),
+        action="chat.subject_chat_erased",
+        target_type=subject_type,
+        target_id=str(subject_id),
         metadata={"messages": count},
     )
     return count

@@ -14,6 +14,6 @@ def purge_expired() -> int:
 
 
 @shared_task(name="chat.notify_offline", ignore_result=True)
-def notify_offline(message_id: str, recipient_id: str) -> None:
+def notify_offline(*, message_id: str, recipient_id: str) -> None:
     """After a send to an offline recipient: the notification fan-out (push, e-mail, inbox)."""
     services.notify_offline(message_id=message_id, recipient_id=recipient_id)

@@ -17,9 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from lifeline.chat import conf, selectors, services
-from lifeline.chat.enums import ConversationTopic
-from lifeline.clinic import selectors as clinic
+from lifeline.chat import conf, policies, selectors, services
 from lifeline.core.exceptions import NotFound
 
 if TYPE_CHECKING:
@@ -66,14 +64,16 @@ def _js_strings() -> dict[str, str]:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The messenger: the patient's chat or the doctor's list + conversation + panel."""
+    """The messenger: the subject's chat (a patient) or the list + conversation + panel."""
     user = cast("User", request.user)
-    patient = clinic.patient_for_user(user)
+    kind = policies.api_v1_kind()
+    policy = policies.policy_for(kind) if kind is not None else None
+    is_patient = policy is not None and policy.is_subject_user(user=user)
     config: dict[str, Any] = {
         "api": reverse("chat:conversation-list").rsplit("conversations/", 1)[0],
         "ws": "/ws/chat/",
         "user_id": str(request.user.pk),
-        "is_patient": patient is not None,
+        "is_patient": is_patient,
         "panel_url": reverse("chat-web:panel", kwargs={"conversation_id": UUID(int=0)}),
         "max_text": conf.max_text_length(),
         "max_voice_seconds": conf.max_voice_seconds(),
@@ -85,9 +85,11 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "chat/home.html",
         {
-            "is_patient": patient is not None,
-            "topics": ConversationTopic.choices,
-            "counterparts": selectors.counterparts_for(actor=request.user),
+            "is_patient": is_patient,
+            "topics": policy.topics if policy is not None else (),
+            "counterparts": (
+                selectors.counterparts_for(actor=request.user, kind=kind) if kind else []
+            ),
             "chat_config": config,
             "max_text": conf.max_text_length(),
         },
@@ -97,7 +99,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def panel(request: HttpRequest, conversation_id: UUID) -> HttpResponse:
-    """The patient context panel beside a conversation (doctors and admins; audited)."""
+    """What the kind's policy shows beside a conversation (e.g. the patient; audited)."""
     try:
         conversation = selectors.conversation_get_for(
             actor=request.user, conversation_id=conversation_id
@@ -107,14 +109,13 @@ def panel(request: HttpRequest, conversation_id: UUID) -> HttpResponse:
     services.conversation_record_read(
         actor=request.user, conversation=conversation, request=request
     )
-    scores = clinic.latest_scores(conversation.patient)
+    policy = policies.policy_for(conversation.kind)
     return render(
         request,
         "chat/panel.html",
         {
             "conversation": conversation,
-            "patient": conversation.patient,
-            "scores": sorted(scores.items()),
-            "is_doctor": request.user.pk == conversation.doctor_id,
+            "panel": policy.side_panel(conversation=conversation, viewer=request.user),
+            "is_responder": conversation.role_of(request.user) in policy.responder_roles,
         },
     )

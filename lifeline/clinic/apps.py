@@ -8,7 +8,7 @@ class ClinicConfig(AppConfig):
     verbose_name = _("Pain clinic")
 
     def ready(self) -> None:
-        from lifeline.clinic import documents_setup
+        from lifeline.clinic import chat_policy, documents_setup
         from lifeline.clinic.demo import seed
         from lifeline.clinic.demo_history import seed_history
         from lifeline.clinic.services.notifications import register_topics
@@ -18,3 +18,4 @@ class ClinicConfig(AppConfig):
         register(seed)
         register(seed_history)  # after `seed`: it needs the demo patient's record
         documents_setup.ready()
+        chat_policy.register()  # the messenger's "clinic.care" conversations

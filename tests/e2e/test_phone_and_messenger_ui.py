@@ -219,10 +219,14 @@ def _conversations(patient: Any, doctor: Any, live_server: Any) -> Any:
     other = doctor_in(patient.organization)
     CareTeamMember.objects.create(patient=patient, doctor=other, assigned_by=other)
     conversation, _ = live_server.call(
-        lambda: chat.conversation_open(actor=doctor, patient_id=patient.pk, topic="medication")
+        lambda: chat.conversation_open(
+            actor=doctor, kind="clinic.care", subject_id=patient.pk, topic="medication"
+        )
     )
     live_server.call(
-        lambda: chat.conversation_open(actor=other, patient_id=patient.pk, topic="appointment")
+        lambda: chat.conversation_open(
+            actor=other, kind="clinic.care", subject_id=patient.pk, topic="appointment"
+        )
     )
     live_server.call(
         lambda: chat.message_send(actor=doctor, conversation=conversation, text="How is the pain?")

@@ -6,12 +6,11 @@ Output serializers declare the fields (for the OpenAPI schema) and render throug
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import serializers
 
-from lifeline.chat import payloads
-from lifeline.chat.enums import ConversationTopic, ReferenceKind
+from lifeline.chat import payloads, policies
 from lifeline.chat.models import Conversation, Message
 
 
@@ -28,12 +27,23 @@ class ConversationOpenInput(serializers.Serializer):
     doctor_id = serializers.UUIDField(
         required=False, allow_null=True, help_text="A patient opens with a care-team doctor."
     )
-    topic = serializers.ChoiceField(choices=ConversationTopic.choices, required=False, default="")
+    # Choices are the v1 kind's (`policies.api_v1_kind()`), set per instance: the policy is
+    # registered in its app's `ready()`, after this module may have been imported.
+    topic = serializers.ChoiceField(choices=(), required=False, default="")
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     reference_kind = serializers.ChoiceField(
-        choices=ReferenceKind.choices, required=False, allow_blank=True, default=""
+        choices=(), required=False, allow_blank=True, default=""
     )
     reference_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        kind = policies.api_v1_kind()
+        if kind is not None:
+            policy = policies.policy_for(kind)
+            cast(serializers.ChoiceField, fields["topic"]).choices = policy.topics
+            cast(serializers.ChoiceField, fields["reference_kind"]).choices = policy.reference_kinds
+        return fields
 
 
 class ConversationUpdateInput(serializers.Serializer):

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lifeline.chat import payloads, permissions, selectors, services
+from lifeline.chat import payloads, permissions, policies, selectors, services
 from lifeline.chat.api.serializers import (
     ConversationListFilterInput,
     ConversationOpenInput,
@@ -37,7 +37,7 @@ from lifeline.core.api.pagination import (
     paginator_for,
 )
 from lifeline.core.api.parsers import JSONParser
-from lifeline.core.exceptions import NotFound
+from lifeline.core.exceptions import InvalidInput, NotFound
 from lifeline.realtime import presence
 
 TAGS = ["chat"]
@@ -48,15 +48,21 @@ ERRORS_4XX = {
 }
 
 
+def _v1_kind() -> str:
+    """API v1 predates kinds: it opens and lists the kind flagged `api_v1` (clinic's)."""
+    kind = policies.api_v1_kind()
+    if kind is None:
+        raise NotFound()
+    return kind
+
+
 def _conversation_context(actor: Any, conversations: list[Conversation]) -> dict[str, Any]:
-    counterparts = {c.patient_user_id for c in conversations} | {c.doctor_id for c in conversations}
+    counterparts = {uid for c in conversations for uid in c.participant_ids}
     return {"viewer": actor, "online_ids": presence.online_among(counterparts)}
 
 
 def _message_context(actor: Any, conversation: Conversation) -> dict[str, Any]:
-    receipts = selectors.read_receipts_map(
-        user_ids=[conversation.patient_user_id, conversation.doctor_id]
-    )
+    receipts = selectors.read_receipts_map(user_ids=conversation.participant_ids)
     return {
         "conversation": conversation,
         "staff": permissions.is_staff_reader(actor, conversation),
@@ -80,7 +86,11 @@ class ConversationListApi(APIView):
     def get(self, request: Request) -> Response:
         filters = ConversationListFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        queryset = selectors.conversation_list_for(actor=request.user, **filters.validated_data)
+        queryset = selectors.conversation_list_for(
+            actor=request.user,
+            awaiting_reply=filters.validated_data["awaiting_reply"],
+            subject_id=filters.validated_data["patient_id"],
+        )
         # Sorted by waiting time, not by creation: limit/offset rather than a cursor.
         return paginate(
             queryset=queryset,
@@ -98,8 +108,21 @@ class ConversationListApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = ConversationOpenInput(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data.get("patient_id") is None and data.get("doctor_id") is None:
+            raise InvalidInput(
+                code="chat.counterpart_required",
+                errors={"patient_id": ["A doctor gives patient_id, a patient gives doctor_id."]},
+            )
         conversation, created = services.conversation_open(
-            actor=request.user, **serializer.validated_data
+            actor=request.user,
+            kind=_v1_kind(),
+            subject_id=data.get("patient_id"),
+            counterpart_id=data.get("doctor_id"),
+            topic=data["topic"],
+            subject=data["subject"],
+            reference_kind=data["reference_kind"],
+            reference_id=data["reference_id"],
         )
         conversation = selectors.conversation_get_for(
             actor=request.user, conversation_id=conversation.pk
@@ -333,5 +356,6 @@ class CounterpartListApi(APIView):
     @extend_schema(tags=TAGS, responses={200: CounterpartOutput(many=True)})
     def get(self, request: Request) -> Response:
         """Whom the caller may open a conversation with."""
-        rows = selectors.counterparts_for(actor=request.user)
+        kind = policies.api_v1_kind()
+        rows = selectors.counterparts_for(actor=request.user, kind=kind) if kind else []
         return Response(CounterpartOutput(rows, many=True).data)

@@ -10,10 +10,10 @@ from channels.layers import channel_layers
 from django.core.cache import cache
 
 from lifeline.access.enums import OrganizationKind, Role
-from lifeline.access.tests.factories import MembershipFactory, OrganizationFactory, user_with_role
-from lifeline.chat import services
+from lifeline.access.tests.factories import OrganizationFactory, user_with_role
+from lifeline.chat import policies, services
 from lifeline.chat.models import Conversation
-from lifeline.clinic.testing import CareTeamMemberFactory, PatientFactory
+from lifeline.chat.tests.policy import KIND, CareTestPolicy
 from lifeline.realtime import events as realtime_events
 
 
@@ -58,14 +58,30 @@ def published(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]
     return sent
 
 
+@pytest.fixture(autouse=True)
+def policy(monkeypatch: pytest.MonkeyPatch) -> CareTestPolicy:
+    """The messenger's tests know one kind only: the test policy's (no domain app)."""
+    test_policy = CareTestPolicy()
+    monkeypatch.setattr(policies, "_POLICIES", {KIND: test_policy})
+    return test_policy
+
+
 @pytest.fixture
-def team(db: Any) -> SimpleNamespace:
-    """A clinic, a patient with an account, an assigned doctor, an unassigned doctor, an admin."""
+def team(db: Any, policy: CareTestPolicy) -> SimpleNamespace:
+    """An organization, a patient with an account, an assigned doctor, an unassigned doctor,
+    an admin (the test policy's roles)."""
     clinic = OrganizationFactory(kind=OrganizationKind.CLINIC)
-    patient = PatientFactory(organization=clinic, user__full_name="Anna Petrova")
-    MembershipFactory(user=patient.user, organization=clinic, role=Role.PATIENT)
     doctor = user_with_role(Role.DOCTOR, clinic, full_name="Ivan Sokolov")
-    CareTeamMemberFactory(patient=patient, doctor=doctor)
+
+    def add_patient(full_name: str = "Patient", *, account: bool = True) -> Any:
+        user = None
+        if account:
+            user = user_with_role(Role.PATIENT, clinic, full_name=full_name)
+        case = policy.add_case(user=user, organization_id=clinic.pk, full_name=full_name)
+        case.doctors.append(doctor)
+        return case
+
+    patient = add_patient("Anna Petrova")
     return SimpleNamespace(
         clinic=clinic,
         patient=patient,
@@ -74,12 +90,13 @@ def team(db: Any) -> SimpleNamespace:
         other_doctor=user_with_role(Role.DOCTOR, clinic),
         admin=user_with_role(Role.CLINIC_ADMIN, clinic),
         other_admin=user_with_role(Role.CLINIC_ADMIN),
+        add_patient=add_patient,
     )
 
 
 @pytest.fixture
 def conversation(team: SimpleNamespace) -> Conversation:
     conversation, _created = services.conversation_open(
-        actor=team.doctor, patient_id=team.patient.pk
+        actor=team.doctor, kind=KIND, subject_id=team.patient.pk
     )
     return conversation

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -15,8 +16,7 @@ from lifeline.access.tests.factories import user_with_role
 from lifeline.audit.models import AuditEvent
 from lifeline.chat import services
 from lifeline.chat.models import Conversation, Message, MessageReceipt
-from lifeline.clinic.testing import CareTeamMemberFactory, PatientFactory
-from lifeline.clinic.tests.documents.factories import ConclusionFactory, ConclusionVersionFactory
+from lifeline.chat.tests.policy import KIND, CareTestPolicy
 from lifeline.files.models import StoredFile
 from lifeline.files.tests import samples
 
@@ -79,12 +79,13 @@ def test_permission_matrix(team: SimpleNamespace, conversation: Conversation) ->
 
 
 def test_list_scopes_sorts_by_waiting_and_counts_unread(team: SimpleNamespace) -> None:
-    second_patient = PatientFactory(organization=team.clinic, user__full_name="Boris")
-    CareTeamMemberFactory(patient=second_patient, doctor=team.doctor)
-    first, _ = services.conversation_open(actor=team.doctor, patient_id=team.patient.pk)
-    second, _ = services.conversation_open(actor=team.doctor, patient_id=second_patient.pk)
+    second_patient = team.add_patient("Boris")
+    first, _ = services.conversation_open(actor=team.doctor, kind=KIND, subject_id=team.patient.pk)
+    second, _ = services.conversation_open(
+        actor=team.doctor, kind=KIND, subject_id=second_patient.pk
+    )
     quiet, _ = services.conversation_open(
-        actor=team.doctor, patient_id=team.patient.pk, topic="appointment"
+        actor=team.doctor, kind=KIND, subject_id=team.patient.pk, topic="appointment"
     )
     services.message_send(actor=team.doctor, conversation=quiet, text="see you")
     services.message_send(actor=second_patient.user, conversation=second, text="a")
@@ -126,9 +127,10 @@ def test_list_query_count_is_constant(
     team: SimpleNamespace, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(8):
-        patient = PatientFactory(organization=team.clinic)
-        CareTeamMemberFactory(patient=patient, doctor=team.doctor)
-        conversation, _ = services.conversation_open(actor=team.doctor, patient_id=patient.pk)
+        patient = team.add_patient()
+        conversation, _ = services.conversation_open(
+            actor=team.doctor, kind=KIND, subject_id=patient.pk
+        )
         services.message_send(actor=patient.user, conversation=conversation, text="x")
     client = client_for(team.doctor)
     with django_assert_max_num_queries(4):
@@ -290,11 +292,12 @@ def test_counterparts(team: SimpleNamespace) -> None:
     assert client_for(team.other_doctor).get(f"{BASE}/counterparts/").json() == []
 
 
-def test_another_patients_conclusion_cannot_be_the_subject(team: SimpleNamespace) -> None:
-    other = PatientFactory(organization=team.clinic)
-    CareTeamMemberFactory(patient=other, doctor=team.doctor)
-    conclusion = ConclusionFactory(patient=other, doctor=team.doctor)
-    ConclusionVersionFactory(conclusion=conclusion)
+def test_another_patients_conclusion_cannot_be_the_subject(
+    team: SimpleNamespace, policy: CareTestPolicy
+) -> None:
+    other = team.add_patient("Other")
+    conclusion = SimpleNamespace(pk=uuid.uuid4())
+    policy.records.add((other.pk, "conclusion", conclusion.pk))
 
     response = client_for(team.patient_user).post(
         f"{BASE}/conversations/",

@@ -9,6 +9,7 @@ from channels.testing import WebsocketCommunicator
 
 from lifeline.chat import services
 from lifeline.chat.models import Conversation, Message
+from lifeline.chat.tests.policy import KIND
 from lifeline.realtime.tests.conftest import ORIGIN, access_token, close_code, communicator
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -93,7 +94,7 @@ async def test_new_conversation_is_announced_and_subscribe_is_checked(
     patient = await _connect(team.patient_user)
     outsider = await _connect(team.other_doctor)
     conversation, _ = await sync_to_async(services.conversation_open)(
-        actor=team.doctor, patient_id=team.patient.pk
+        actor=team.doctor, kind=KIND, subject_id=team.patient.pk
     )
     created = await _next_of(patient, "chat.conversation_created")
     assert created["data"]["conversation_id"] == str(conversation.pk)

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from lifeline.audit.models import AuditEvent
-from lifeline.chat import services
+from lifeline.chat import policies, selectors, services
 from lifeline.chat.enums import MessageKind, ReceiptState
 from lifeline.chat.exceptions import (
     AttachmentTooLarge,
@@ -26,8 +26,8 @@ from lifeline.chat.exceptions import (
     VoiceTooLong,
 )
 from lifeline.chat.models import Conversation, Message, MessageReceipt, MessageRevision
-from lifeline.clinic.testing import AssessmentFactory, PatientFactory
-from lifeline.clinic.tests.documents.factories import ConclusionFactory, ConclusionVersionFactory
+from lifeline.chat.policies import ConversationPolicy, OpenPlan, Seat
+from lifeline.chat.tests.policy import KIND, SUBJECT_TYPE, CareTestPolicy
 from lifeline.core.exceptions import InvalidInput, NotFound
 from lifeline.files.exceptions import FileTypeNotAllowed
 from lifeline.files.models import StoredFile
@@ -45,27 +45,36 @@ def _upload(content: bytes, name: str = "scan.png") -> SimpleUploadedFile:
 # --- opening -------------------------------------------------------------------------------
 def test_doctor_opens_with_assigned_patient_and_reopening_returns_it(team: SimpleNamespace) -> None:
     conversation, created = services.conversation_open(
-        actor=team.doctor, patient_id=team.patient.pk, topic="medication"
+        actor=team.doctor, kind=KIND, subject_id=team.patient.pk, topic="medication"
     )
     assert created is True
-    assert (conversation.patient_user_id, conversation.doctor_id) == (
-        team.patient_user.pk,
-        team.doctor.pk,
+    assert sorted((p.role, p.user_id) for p in conversation.participants.all()) == [
+        ("doctor", team.doctor.pk),
+        ("patient", team.patient_user.pk),
+    ]
+    assert (conversation.kind, conversation.subject_type, conversation.subject_id) == (
+        KIND,
+        SUBJECT_TYPE,
+        team.patient.pk,
     )
     assert conversation.organization_id == team.clinic.pk
     assert conversation.reply_target_minutes == 24 * 60
     again, created_again = services.conversation_open(
-        actor=team.patient_user, doctor_id=team.doctor.pk, topic="medication"
+        actor=team.patient_user, kind=KIND, counterpart_id=team.doctor.pk, topic="medication"
     )
     assert (again.pk, created_again) == (conversation.pk, False)
     assert AuditEvent.objects.filter(action="chat.conversation_opened").count() == 1
 
 
-def test_patient_opens_with_care_team_doctor_and_reference(team: SimpleNamespace) -> None:
-    ref = AssessmentFactory(patient=team.patient).pk
+def test_patient_opens_with_care_team_doctor_and_reference(
+    team: SimpleNamespace, policy: CareTestPolicy
+) -> None:
+    ref = uuid.uuid4()
+    policy.records.add((team.patient.pk, "assessment", ref))
     conversation, created = services.conversation_open(
         actor=team.patient_user,
-        doctor_id=team.doctor.pk,
+        kind=KIND,
+        counterpart_id=team.doctor.pk,
         topic="test_results",
         reference_kind="assessment",
         reference_id=ref,
@@ -77,22 +86,26 @@ def test_patient_opens_with_care_team_doctor_and_reference(team: SimpleNamespace
 @pytest.mark.parametrize("who", ["other_doctor", "admin", "other_admin"])
 def test_nobody_else_may_open(team: SimpleNamespace, who: str) -> None:
     with pytest.raises(NotFound):
-        services.conversation_open(actor=getattr(team, who), patient_id=team.patient.pk)
+        services.conversation_open(actor=getattr(team, who), kind=KIND, subject_id=team.patient.pk)
     with pytest.raises(NotFound):
-        services.conversation_open(actor=getattr(team, who), doctor_id=team.doctor.pk)
+        services.conversation_open(
+            actor=getattr(team, who), kind=KIND, counterpart_id=team.doctor.pk
+        )
     assert Conversation.objects.count() == 0
 
 
 def test_patient_may_not_open_with_unassigned_doctor(team: SimpleNamespace) -> None:
     with pytest.raises(NotFound):
-        services.conversation_open(actor=team.patient_user, doctor_id=team.other_doctor.pk)
+        services.conversation_open(
+            actor=team.patient_user, kind=KIND, counterpart_id=team.other_doctor.pk
+        )
     assert Conversation.objects.count() == 0
 
 
 def test_half_a_reference_is_refused(team: SimpleNamespace) -> None:
     with pytest.raises(InvalidReference):
         services.conversation_open(
-            actor=team.doctor, patient_id=team.patient.pk, reference_kind="assessment"
+            actor=team.doctor, kind=KIND, subject_id=team.patient.pk, reference_kind="assessment"
         )
     assert Conversation.objects.count() == 0
 
@@ -165,7 +178,7 @@ def test_client_id_makes_send_idempotent(team: SimpleNamespace, conversation: Co
     assert (created, created_again, second.pk) == (True, False, first.pk)
     assert Message.objects.count() == 1
     other, _ = services.conversation_open(
-        actor=team.doctor, patient_id=team.patient.pk, topic="other"
+        actor=team.doctor, kind=KIND, subject_id=team.patient.pk, topic="other"
     )
     with pytest.raises(InvalidInput):
         services.message_send(actor=team.doctor, conversation=other, text="x", client_id=key)
@@ -248,7 +261,7 @@ def test_reply_must_be_in_the_same_conversation(
     team: SimpleNamespace, conversation: Conversation
 ) -> None:
     other, _ = services.conversation_open(
-        actor=team.doctor, patient_id=team.patient.pk, topic="other"
+        actor=team.doctor, kind=KIND, subject_id=team.patient.pk, topic="other"
     )
     elsewhere, _ = services.message_send(actor=team.doctor, conversation=other, text="x")
     with pytest.raises(InvalidReply):
@@ -437,36 +450,39 @@ def test_purge_expired_respects_retention(
     assert stored_blobs() == []
 
 
-def test_patient_chat_erase(team: SimpleNamespace, conversation: Conversation) -> None:
+def test_subject_chat_erase(team: SimpleNamespace, conversation: Conversation) -> None:
     services.message_send(actor=team.doctor, conversation=conversation, text="x")
-    assert services.patient_chat_erase(patient=team.patient) == 1
+    erased = services.subject_chat_erase(subject_type=SUBJECT_TYPE, subject_id=team.patient.pk)
+    assert erased == 1
     assert (Conversation.objects.count(), Message.objects.count()) == (0, 0)
-    assert AuditEvent.objects.filter(action="chat.patient_chat_erased").count() == 1
+    assert AuditEvent.objects.filter(action="chat.subject_chat_erased").count() == 1
 
 
 # --- references ----------------------------------------------------------------------------
-def _records(patient: Any) -> dict[str, Any]:
-    issued = ConclusionFactory(patient=patient)
-    ConclusionVersionFactory(conclusion=issued)
-    return {
-        "assessment": AssessmentFactory(patient=patient).pk,
-        "conclusion": issued.pk,
-        "draft_conclusion": ConclusionFactory(patient=patient).pk,
-    }
+def _records(policy: CareTestPolicy, case: Any) -> dict[str, Any]:
+    """Records of `case` both sides may read; a draft the policy does not share."""
+    found = {"assessment": uuid.uuid4(), "conclusion": uuid.uuid4()}
+    for kind, record_id in found.items():
+        policy.records.add((case.pk, kind, record_id))
+    return {**found, "draft_conclusion": uuid.uuid4()}
 
 
 @pytest.mark.parametrize("kind", ["assessment", "conclusion"])
 @pytest.mark.parametrize("actor", ["doctor", "patient_user"])
 def test_a_record_of_the_patient_may_be_the_reference(
-    team: SimpleNamespace, kind: str, actor: str
+    team: SimpleNamespace, policy: CareTestPolicy, kind: str, actor: str
 ) -> None:
-    record_id = _records(team.patient)[kind]
+    record_id = _records(policy, team.patient)[kind]
     counterpart = (
-        {"patient_id": team.patient.pk} if actor == "doctor" else {"doctor_id": team.doctor.pk}
+        {"subject_id": team.patient.pk} if actor == "doctor" else {"counterpart_id": team.doctor.pk}
     )
 
     conversation, created = services.conversation_open(
-        actor=getattr(team, actor), reference_kind=kind, reference_id=record_id, **counterpart
+        actor=getattr(team, actor),
+        kind=KIND,
+        reference_kind=kind,
+        reference_id=record_id,
+        **counterpart,
     )
 
     assert created is True
@@ -485,10 +501,10 @@ def test_a_record_of_the_patient_may_be_the_reference(
 )
 @pytest.mark.parametrize("actor", ["doctor", "patient_user"])
 def test_a_reference_the_patient_may_not_read_is_refused(
-    team: SimpleNamespace, kind: str, whose: str, actor: str
+    team: SimpleNamespace, policy: CareTestPolicy, kind: str, whose: str, actor: str
 ) -> None:
-    other = _records(PatientFactory(organization=team.clinic))
-    own = _records(team.patient)
+    other = _records(policy, team.add_patient("Other"))
+    own = _records(policy, team.patient)
     record_id = {
         "other_patient": other[kind],
         "draft": own["draft_conclusion"],
@@ -496,15 +512,68 @@ def test_a_reference_the_patient_may_not_read_is_refused(
         "unknown": uuid.uuid4(),
     }[whose]
     counterpart = (
-        {"patient_id": team.patient.pk} if actor == "doctor" else {"doctor_id": team.doctor.pk}
+        {"subject_id": team.patient.pk} if actor == "doctor" else {"counterpart_id": team.doctor.pk}
     )
 
     with pytest.raises(InvalidInput) as excinfo:
         services.conversation_open(
-            actor=getattr(team, actor), reference_kind=kind, reference_id=record_id, **counterpart
+            actor=getattr(team, actor),
+            kind=KIND,
+            reference_kind=kind,
+            reference_id=record_id,
+            **counterpart,
         )
 
     assert excinfo.value.code == "chat.reference_not_found"
     assert excinfo.value.errors == {"reference_id": ["No such record of this patient."]}
     assert Conversation.objects.count() == 0
     assert not AuditEvent.objects.filter(action="chat.conversation_opened").exists()
+
+
+# --- another kind: three participants, no subject side, no reply-time tracking -------------
+class _CrewPolicy(ConversationPolicy):
+    """Like a dispatcher and two crew members talking about a call."""
+
+    subject_type = "test.call"
+
+    def __init__(self, organization_id: Any, seats: tuple[Seat, ...]) -> None:
+        self.organization_id, self.seats = organization_id, seats
+
+    def plan_open(self, *, actor: Any, subject_id: Any, counterpart_id: Any) -> OpenPlan:
+        if actor.pk not in {s.user_id for s in self.seats} or subject_id is None:
+            raise NotFound()
+        return OpenPlan(
+            subject_id=subject_id, organization_id=self.organization_id, seats=self.seats
+        )
+
+
+def test_another_kind_with_three_participants(team: SimpleNamespace) -> None:
+    dispatcher, crew_a, crew_b = team.doctor, team.other_doctor, team.admin
+    seats = (Seat(dispatcher.pk, "dispatcher"), Seat(crew_a.pk, "crew"), Seat(crew_b.pk, "crew"))
+    policies.register_conversation_policy("test.crew", _CrewPolicy(team.clinic.pk, seats))
+    call_id = uuid.uuid4()
+    with pytest.raises(NotFound):
+        services.conversation_open(actor=team.patient_user, kind="test.crew", subject_id=call_id)
+
+    conversation, created = services.conversation_open(
+        actor=dispatcher, kind="test.crew", subject_id=call_id
+    )
+    message, _ = services.message_send(actor=dispatcher, conversation=conversation, text="Go")
+
+    assert created is True
+    assert (conversation.subject_type, conversation.subject_id) == ("test.call", call_id)
+    assert sorted(
+        MessageReceipt.objects.filter(message=message).values_list("recipient_id", flat=True)
+    ) == sorted([crew_a.pk, crew_b.pk])
+    conversation.refresh_from_db()
+    assert conversation.awaiting_reply_since is None  # no responder roles: nobody waits
+    seen = selectors.conversation_get_for(actor=crew_a, conversation_id=conversation.pk)
+    assert seen.role_of(crew_a) == "crew"
+    with pytest.raises(NotFound):
+        selectors.conversation_get_for(actor=team.patient_user, conversation_id=conversation.pk)
+    assert services.conversation_mark_read(actor=crew_a, conversation=seen) == 1
+    assert conversation.participants.get(user=crew_a).last_read_at is not None
+    # Someone who left no longer takes part.
+    conversation.participants.filter(user=crew_b).update(left_at=timezone.now())
+    with pytest.raises(NotFound):
+        selectors.conversation_get_for(actor=crew_b, conversation_id=conversation.pk)
