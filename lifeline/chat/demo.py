@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from lifeline.access.enums import Role
 from lifeline.chat import services
 from lifeline.chat.models import Message
-from lifeline.clinic import selectors as clinic
+from lifeline.clinic.selectors.patients import is_care_team_pair, patient_for_user
 
 if TYPE_CHECKING:
     from lifeline.web.demo import DemoContext
@@ -29,8 +29,8 @@ def seed(ctx: DemoContext) -> None:
     patient_user = ctx.users.get(Role.PATIENT)
     if doctor is None or patient_user is None:
         return
-    patient = clinic.patient_for_user(patient_user)
-    if patient is None or not clinic.is_care_team_pair(doctor=doctor, patient=patient):
+    patient = patient_for_user(patient_user)
+    if patient is None or not is_care_team_pair(doctor=doctor, patient=patient):
         ctx.write("chat: the demo patient is not assigned to the demo doctor; no conversation")
         return
     conversation, _created = services.conversation_open(

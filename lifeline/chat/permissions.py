@@ -15,12 +15,12 @@ from django.db.models import Q, QuerySet
 from lifeline.access.enums import Role
 from lifeline.access.selectors import organizations_of
 from lifeline.chat.models import Conversation, Message
-from lifeline.clinic import selectors as clinic
+from lifeline.clinic.selectors.patients import doctor_may_see_patient, patients_for_doctor
 
 
 def participant_q(user: Any) -> Q:
     """Conversations `user` takes part in (a doctor only while assigned to the patient)."""
-    return Q(patient_user=user) | Q(doctor=user, patient__in=clinic.patients_for_doctor(user))
+    return Q(patient_user=user) | Q(doctor=user, patient__in=patients_for_doctor(user))
 
 
 def admin_organizations(user: Any) -> QuerySet[Any]:
@@ -47,9 +47,7 @@ def can_view_conversation(user: Any, conversation: Conversation) -> bool:
         return False
     if conversation.patient_user_id == user.pk:
         return True
-    if conversation.doctor_id == user.pk and clinic.doctor_may_see_patient(
-        user, conversation.patient_id
-    ):
+    if conversation.doctor_id == user.pk and doctor_may_see_patient(user, conversation.patient_id):
         return True
     return admin_organizations(user).filter(pk=conversation.organization_id).exists()
 

@@ -254,16 +254,20 @@ def settings_for(*, user: Any) -> ChatSettings:
 def counterparts_for(*, actor: Any) -> list[dict[str, Any]]:
     """Whom `actor` may open a conversation with: their patients (with an account) if a
     doctor, their care-team doctors if a patient."""
-    from lifeline.clinic import selectors as clinic  # noqa: PLC0415
+    from lifeline.clinic.selectors.patients import (  # noqa: PLC0415
+        care_team_doctors,
+        patient_for_user,
+        patients_for_doctor,
+    )
 
     result: list[dict[str, Any]] = [
         {"id": p.pk, "name": p.full_name, "kind": "patient"}
-        for p in clinic.patients_for_doctor(actor).filter(user__isnull=False).order_by("full_name")
+        for p in patients_for_doctor(actor).filter(user__isnull=False).order_by("full_name")
     ]
-    patient = clinic.patient_for_user(actor)
+    patient = patient_for_user(actor)
     if patient is not None:
         result.extend(
             {"id": d.pk, "name": d.display_name, "kind": "doctor"}
-            for d in clinic.care_team_doctors(patient).order_by("full_name")
+            for d in care_team_doctors(patient).order_by("full_name")
         )
     return result

@@ -45,7 +45,12 @@ from lifeline.chat.models import (
     MessageReceipt,
     MessageRevision,
 )
-from lifeline.clinic import selectors as clinic
+from lifeline.clinic.selectors.patients import (
+    care_team_doctors,
+    patient_for_user,
+    patient_record_shared,
+    patients_for_doctor,
+)
 from lifeline.core.exceptions import Conflict, DomainError, InvalidInput, NotFound
 from lifeline.core.selectors import get_or_not_found
 from lifeline.files import services as files
@@ -81,24 +86,24 @@ def conversation_open(
     if bool(reference_kind) != (reference_id is not None):
         raise InvalidReference()
     if patient_id is not None:
-        patient = get_or_not_found(clinic.patients_for_doctor(actor), pk=patient_id)
+        patient = get_or_not_found(patients_for_doctor(actor), pk=patient_id)
         doctor = actor
         if patient.user_id is None:
             raise Conflict(code="chat.patient_without_account", detail="patient has no account")
         patient_user_id = patient.user_id
     elif doctor_id is not None:
-        found = clinic.patient_for_user(actor)
+        found = patient_for_user(actor)
         if found is None:
             raise NotFound()
         patient = found
-        doctor = get_or_not_found(clinic.care_team_doctors(patient), pk=doctor_id)
+        doctor = get_or_not_found(care_team_doctors(patient), pk=doctor_id)
         patient_user_id = actor.pk
     else:
         raise InvalidInput(
             code="chat.counterpart_required",
             errors={"patient_id": ["A doctor gives patient_id, a patient gives doctor_id."]},
         )
-    if reference_id is not None and not clinic.patient_record_shared(
+    if reference_id is not None and not patient_record_shared(
         patient=patient, kind=reference_kind, record_id=reference_id
     ):
         raise ReferenceNotFound(errors={"reference_id": [_("No such record of this patient.")]})

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET
 
 from lifeline.chat import conf, selectors, services
 from lifeline.chat.enums import ConversationTopic
-from lifeline.clinic import selectors as clinic
+from lifeline.clinic.selectors.assessments import latest_scores
+from lifeline.clinic.selectors.patients import patient_for_user
 from lifeline.core.exceptions import NotFound
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def _js_strings() -> dict[str, str]:
 def home(request: HttpRequest) -> HttpResponse:
     """The messenger: the patient's chat or the doctor's list + conversation + panel."""
     user = cast("User", request.user)
-    patient = clinic.patient_for_user(user)
+    patient = patient_for_user(user)
     config: dict[str, Any] = {
         "api": reverse("chat:conversation-list").rsplit("conversations/", 1)[0],
         "ws": "/ws/chat/",
@@ -107,7 +108,7 @@ def panel(request: HttpRequest, conversation_id: UUID) -> HttpResponse:
     services.conversation_record_read(
         actor=request.user, conversation=conversation, request=request
     )
-    scores = clinic.latest_scores(conversation.patient)
+    scores = latest_scores(conversation.patient)
     return render(
         request,
         "chat/panel.html",

@@ -53,7 +53,7 @@ def is_doctor(user: Any) -> bool:
         return False
     if _active(user).filter(role=Role.DOCTOR).exists():
         return True
-    from lifeline.clinic.models import DoctorProfile
+    from lifeline.clinic.models.patients import DoctorProfile
 
     return DoctorProfile.objects.filter(user=user).exists()
 
@@ -76,7 +76,7 @@ def can_act_clinically(user: Any, patient: Any) -> bool:
     """Run clinician-mode assessments, record decisions: the patient's doctors only."""
     if not _authenticated(user):
         return False
-    from lifeline.clinic.models import CareTeamMember
+    from lifeline.clinic.models.patients import CareTeamMember
 
     if patient.is_test and patient.created_by_id == user.pk:
         return True

@@ -15,18 +15,16 @@ from lifeline.access.tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
-from lifeline.clinic.models import (
+from lifeline.clinic.enums import LegalDocumentKind
+from lifeline.clinic.models.assessments import (
     Assessment,
-    CareTeamMember,
-    DoctorProfile,
     Evaluation,
     LabelDecision,
-    LegalDocument,
-    LegalDocumentKind,
-    Patient,
     Score,
     SuggestionDecision,
 )
+from lifeline.clinic.models.patients import CareTeamMember, DoctorProfile, Patient
+from lifeline.clinic.models.registration import LegalDocument
 
 
 class PatientFactory(factory.django.DjangoModelFactory):

@@ -7,19 +7,18 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lifeline.clinic.models import (
+from lifeline.clinic.enums import (
     Administration,
     AssessmentMode,
     DecisionAction,
-    Evaluation,
     LabelAction,
-    LabelDecision,
     LesionSide,
     Respondent,
     Sex,
     StrokeType,
 )
-from lifeline.clinic.selectors import evaluation_labels, evaluation_suggestions
+from lifeline.clinic.models.assessments import Evaluation, LabelDecision
+from lifeline.clinic.selectors.assessments import evaluation_labels, evaluation_suggestions
 from lifeline.clinic.services.assessments import INSTRUMENTS
 from lifeline.core.api.serializers import ModelOutput
 

@@ -24,7 +24,6 @@ from lifeline.access.models import Organization
 from lifeline.accounts.models import User
 from lifeline.accounts.services.registration import Names
 from lifeline.audit import services as audit
-from lifeline.clinic import selectors
 from lifeline.clinic.api.care_serializers import (
     AssessmentAutosaveInput,
     AssessmentListOutput,
@@ -51,7 +50,14 @@ from lifeline.clinic.api.care_serializers import (
     SuggestionDecisionInput,
     SuggestionDecisionOutput,
 )
-from lifeline.clinic.models import Assessment, AssessmentStatus
+from lifeline.clinic.enums import AssessmentStatus
+from lifeline.clinic.models.assessments import Assessment
+from lifeline.clinic.selectors.assessments import (
+    assessment_get_for,
+    assessment_list_for,
+    evaluation_get_for,
+)
+from lifeline.clinic.selectors.patients import care_team_of, patient_get_for, patient_list_for
 from lifeline.clinic.services import assessments as assessment_services
 from lifeline.clinic.services import labels as label_services
 from lifeline.clinic.services import patients as patient_services
@@ -99,7 +105,7 @@ class PatientListApi(APIView):
         filters = PatientListFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
         return paginate(
-            queryset=selectors.patient_list_for(
+            queryset=patient_list_for(
                 actor=_user(request),
                 search=filters.validated_data.get("q", ""),
                 archived=filters.validated_data["archived"],
@@ -129,13 +135,13 @@ class PatientListApi(APIView):
 class PatientDetailApi(APIView):
     @extend_schema(tags=TAGS, responses={200: PatientOutput})
     def get(self, request: Request, patient_id: UUID) -> Response:
-        patient = selectors.patient_get_for(actor=_user(request), patient_id=patient_id)
+        patient = patient_get_for(actor=_user(request), patient_id=patient_id)
         audit.record_access(actor=_user(request), target=patient, request=_http(request))
         return Response(PatientOutput(patient).data)
 
     @extend_schema(tags=TAGS, request=PatientWriteInput, responses={200: PatientOutput})
     def patch(self, request: Request, patient_id: UUID) -> Response:
-        patient = selectors.patient_get_for(actor=_user(request), patient_id=patient_id)
+        patient = patient_get_for(actor=_user(request), patient_id=patient_id)
         serializer = PatientWriteInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         patient = patient_services.patient_update(
@@ -150,7 +156,7 @@ class PatientDetailApi(APIView):
 class PatientArchiveApi(APIView):
     @extend_schema(tags=TAGS, request=None, responses={200: PatientOutput})
     def post(self, request: Request, patient_id: UUID) -> Response:
-        patient = selectors.patient_get_for(actor=_user(request), patient_id=patient_id)
+        patient = patient_get_for(actor=_user(request), patient_id=patient_id)
         patient = patient_services.patient_archive(
             actor=_user(request), patient=patient, request=_http(request)
         )
@@ -160,7 +166,7 @@ class PatientArchiveApi(APIView):
 class PatientRestoreApi(APIView):
     @extend_schema(tags=TAGS, request=None, responses={200: PatientOutput})
     def post(self, request: Request, patient_id: UUID) -> Response:
-        patient = selectors.patient_get_for(actor=_user(request), patient_id=patient_id)
+        patient = patient_get_for(actor=_user(request), patient_id=patient_id)
         patient = patient_services.patient_restore(
             actor=_user(request), patient=patient, request=_http(request)
         )
@@ -170,13 +176,13 @@ class PatientRestoreApi(APIView):
 class CareTeamApi(APIView):
     @extend_schema(tags=TAGS, responses={200: CareTeamMemberOutput(many=True)})
     def get(self, request: Request, patient_id: UUID) -> Response:
-        patient = selectors.patient_get_for(actor=_user(request), patient_id=patient_id)
-        members = selectors.care_team_of(patient)
+        patient = patient_get_for(actor=_user(request), patient_id=patient_id)
+        members = care_team_of(patient)
         return Response(CareTeamMemberOutput(members, many=True).data)
 
     @extend_schema(tags=TAGS, request=CareTeamAssignInput, responses={201: CareTeamMemberOutput})
     def post(self, request: Request, patient_id: UUID) -> Response:
-        patient = selectors.patient_get_for(actor=_user(request), patient_id=patient_id)
+        patient = patient_get_for(actor=_user(request), patient_id=patient_id)
         serializer = CareTeamAssignInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         doctor = User.objects.filter(pk=serializer.validated_data["doctor"]).first()
@@ -191,7 +197,7 @@ class CareTeamApi(APIView):
 class CareTeamMemberApi(APIView):
     @extend_schema(tags=TAGS, request=None, responses={204: None})
     def delete(self, request: Request, patient_id: UUID, doctor_id: UUID) -> Response:
-        patient = selectors.patient_get_for(actor=_user(request), patient_id=patient_id)
+        patient = patient_get_for(actor=_user(request), patient_id=patient_id)
         doctor = get_or_not_found(User.objects.all(), pk=doctor_id)
         patient_services.care_team_unassign(
             actor=_user(request), patient=patient, doctor=doctor, request=_http(request)
@@ -212,7 +218,7 @@ class PatientAssessmentListApi(APIView):
         responses={200: AssessmentListOutput(many=True)},
     )
     def get(self, request: Request, patient_id: UUID) -> Response:
-        patient = selectors.patient_get_for(actor=_user(request), patient_id=patient_id)
+        patient = patient_get_for(actor=_user(request), patient_id=patient_id)
         status_filter = request.query_params.get("status", "")
         if status_filter not in ("", *AssessmentStatus.values):
             status_filter = "__none__"
@@ -223,7 +229,7 @@ class PatientAssessmentListApi(APIView):
             action="clinic.assessment_list_viewed",
         )
         return paginate(
-            queryset=selectors.assessment_list_for(
+            queryset=assessment_list_for(
                 actor=_user(request), patient=patient, status=status_filter
             ),
             serializer_class=AssessmentListOutput,
@@ -238,7 +244,7 @@ class PatientAssessmentListApi(APIView):
         description="Start a session; an open session with the same instruments is resumed (200).",
     )
     def post(self, request: Request, patient_id: UUID) -> Response:
-        patient = selectors.patient_get_for(actor=_user(request), patient_id=patient_id)
+        patient = patient_get_for(actor=_user(request), patient_id=patient_id)
         serializer = AssessmentStartInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -268,7 +274,7 @@ class PatientAssessmentListApi(APIView):
 class AssessmentDetailApi(APIView):
     @extend_schema(tags=TAGS, responses={200: AssessmentOutput})
     def get(self, request: Request, assessment_id: UUID) -> Response:
-        assessment = selectors.assessment_get_for(actor=_user(request), assessment_id=assessment_id)
+        assessment = assessment_get_for(actor=_user(request), assessment_id=assessment_id)
         audit.record_access(actor=_user(request), target=assessment, request=_http(request))
         return Response(AssessmentOutput(_assessment_queryset().get(pk=assessment.pk)).data)
 
@@ -279,7 +285,7 @@ class AssessmentDetailApi(APIView):
         description="Autosave: merge answers (null clears an answer) and the resume position.",
     )
     def patch(self, request: Request, assessment_id: UUID) -> Response:
-        assessment = selectors.assessment_get_for(actor=_user(request), assessment_id=assessment_id)
+        assessment = assessment_get_for(actor=_user(request), assessment_id=assessment_id)
         serializer = AssessmentAutosaveInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = assessment_services.assessment_autosave(
@@ -294,7 +300,7 @@ class AssessmentDetailApi(APIView):
 class AssessmentSubmitApi(APIView):
     @extend_schema(tags=TAGS, request=None, responses={200: AssessmentOutput})
     def post(self, request: Request, assessment_id: UUID) -> Response:
-        assessment = selectors.assessment_get_for(actor=_user(request), assessment_id=assessment_id)
+        assessment = assessment_get_for(actor=_user(request), assessment_id=assessment_id)
         assessment_services.assessment_submit(
             actor=_user(request), assessment=assessment, request=_http(request)
         )
@@ -304,7 +310,7 @@ class AssessmentSubmitApi(APIView):
 class EvaluationDetailApi(APIView):
     @extend_schema(tags=TAGS, responses={200: EvaluationOutput})
     def get(self, request: Request, evaluation_id: UUID) -> Response:
-        evaluation = selectors.evaluation_get_for(actor=_user(request), evaluation_id=evaluation_id)
+        evaluation = evaluation_get_for(actor=_user(request), evaluation_id=evaluation_id)
         audit.record_access(actor=_user(request), target=evaluation, request=_http(request))
         return Response(EvaluationOutput(evaluation).data)
 
@@ -314,7 +320,7 @@ class EvaluationDecisionApi(APIView):
         tags=TAGS, request=SuggestionDecisionInput, responses={201: SuggestionDecisionOutput}
     )
     def post(self, request: Request, evaluation_id: UUID) -> Response:
-        evaluation = selectors.evaluation_get_for(actor=_user(request), evaluation_id=evaluation_id)
+        evaluation = evaluation_get_for(actor=_user(request), evaluation_id=evaluation_id)
         serializer = SuggestionDecisionInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         decision = assessment_services.decision_record(
@@ -339,7 +345,7 @@ class EvaluationLabelDecisionApi(APIView):
         ),
     )
     def post(self, request: Request, evaluation_id: UUID, code: str) -> Response:
-        evaluation = selectors.evaluation_get_for(actor=_user(request), evaluation_id=evaluation_id)
+        evaluation = evaluation_get_for(actor=_user(request), evaluation_id=evaluation_id)
         serializer = LabelDecisionInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         decision = label_services.label_decision_record(

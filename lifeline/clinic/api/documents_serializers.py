@@ -8,17 +8,13 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
-from lifeline.clinic.models import (
-    Article,
-    ArticleStatus,
+from lifeline.clinic.enums import ArticleStatus, CatalogueKind
+from lifeline.clinic.models.catalogue import Article, CatalogueItem
+from lifeline.clinic.models.conclusions import Conclusion, ConclusionItem, ConclusionVersion
+from lifeline.clinic.models.patients import Patient
+from lifeline.clinic.models.protocols import (
     AssessmentSchedule,
-    CatalogueItem,
-    CatalogueKind,
-    Conclusion,
-    ConclusionItem,
-    ConclusionVersion,
     FollowUpTask,
-    Patient,
     ProtocolTemplate,
     ScheduledAssessment,
 )

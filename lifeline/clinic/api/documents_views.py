@@ -25,8 +25,6 @@ from rest_framework.views import APIView
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 from lifeline.clinic import charts, exports
-from lifeline.clinic import documents_selectors as sel
-from lifeline.clinic import documents_services as services
 from lifeline.clinic.api.documents_serializers import (
     ArticleCreateInput,
     ArticleFilterInput,
@@ -56,8 +54,57 @@ from lifeline.clinic.api.documents_serializers import (
     ScheduledAssessmentOutput,
     ScheduleOutput,
 )
-from lifeline.clinic.models import FollowUpTask
+from lifeline.clinic.exceptions import DocumentsForbidden
+from lifeline.clinic.models.protocols import FollowUpTask
+from lifeline.clinic.selectors.analytics import (
+    Dynamics,
+    assessment_comparison,
+    cohort_summary,
+    doctor_dashboard,
+    hads_subscale,
+    patient_dynamics,
+)
+from lifeline.clinic.selectors.assessments import evaluation_get_for_action
+from lifeline.clinic.selectors.catalogue import (
+    article_get_for,
+    article_list_for,
+    catalogue_item_get,
+    catalogue_list,
+)
+from lifeline.clinic.selectors.conclusions import (
+    conclusion_get_for,
+    conclusion_list_for,
+    conclusion_version_get_for,
+)
+from lifeline.clinic.selectors.patients import (
+    is_clinician,
+    patient_get_for_clinician,
+    patient_get_for_documents,
+    raise_not_found,
+)
+from lifeline.clinic.selectors.protocols import (
+    follow_up_task_list_for,
+    protocol_get_for,
+    protocol_list_for,
+    protocols_for_patient,
+    scheduled_assessment_list,
+)
 from lifeline.clinic.services import protocols as protocol_services
+from lifeline.clinic.services.catalogue import (
+    article_create,
+    article_delete,
+    article_set_published,
+    article_update,
+    catalogue_note_set,
+)
+from lifeline.clinic.services.conclusions import (
+    ConclusionItemInput,
+    conclusion_amend,
+    conclusion_create,
+    conclusion_issue,
+    conclusion_update,
+)
+from lifeline.clinic.services.protocols import follow_up_task_done, schedule_create
 from lifeline.core.api.pagination import (
     CreatedCursorPagination,
     TableLimitOffsetPagination,
@@ -84,13 +131,13 @@ def _user(request: Request) -> User:
     return cast("User", request.user)
 
 
-def _items(data: list[dict[str, Any]]) -> list[services.ConclusionItemInput]:
-    return [services.ConclusionItemInput(**item) for item in data]
+def _items(data: list[dict[str, Any]]) -> list[ConclusionItemInput]:
+    return [ConclusionItemInput(**item) for item in data]
 
 
 def _require_clinician(request: Request) -> None:
-    if not sel.is_clinician(_user(request)):
-        raise services.DocumentsForbidden()
+    if not is_clinician(_user(request)):
+        raise DocumentsForbidden()
 
 
 # --- conclusions -------------------------------------------------------------------------
@@ -104,7 +151,7 @@ class PatientConclusionListApi(APIView):
     )
     def get(self, request: Request, patient_id: UUID) -> Response:
         actor = _user(request)
-        patient = sel.patient_get_for_documents(actor=actor, patient_id=patient_id)
+        patient = patient_get_for_documents(actor=actor, patient_id=patient_id)
         audit.record_access(
             actor=actor,
             target=patient,
@@ -112,7 +159,7 @@ class PatientConclusionListApi(APIView):
             action="clinic.conclusions_viewed",
         )
         return paginate(
-            queryset=sel.conclusion_list_for(actor=actor, patient=patient),
+            queryset=conclusion_list_for(actor=actor, patient=patient),
             serializer_class=ConclusionOutput,
             request=request,
             view=self,
@@ -130,16 +177,14 @@ class PatientConclusionListApi(APIView):
     )
     def post(self, request: Request, patient_id: UUID) -> Response:
         actor = _user(request)
-        patient = sel.patient_get_for_documents(actor=actor, patient_id=patient_id)
+        patient = patient_get_for_documents(actor=actor, patient_id=patient_id)
         serializer = ConclusionCreateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         evaluation = None
         if data["evaluation_id"] is not None:
-            evaluation = sel.evaluation_get_for_action(
-                actor=actor, evaluation_id=data["evaluation_id"]
-            )
-        conclusion = services.conclusion_create(
+            evaluation = evaluation_get_for_action(actor=actor, evaluation_id=data["evaluation_id"])
+        conclusion = conclusion_create(
             actor=actor,
             patient=patient,
             evaluation=evaluation,
@@ -148,7 +193,7 @@ class PatientConclusionListApi(APIView):
             language=data.get("language") or (get_language() or "ru")[:2],
             request=request._request,
         )
-        conclusion = sel.conclusion_get_for(actor=actor, conclusion_id=conclusion.pk)
+        conclusion = conclusion_get_for(actor=actor, conclusion_id=conclusion.pk)
         return Response(ConclusionOutput(conclusion).data, status=status.HTTP_201_CREATED)
 
 
@@ -158,7 +203,7 @@ class ConclusionDetailApi(APIView):
     )
     def get(self, request: Request, conclusion_id: UUID) -> Response:
         actor = _user(request)
-        conclusion = sel.conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
+        conclusion = conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
         audit.record_access(actor=actor, target=conclusion, request=request._request)
         return Response(ConclusionOutput(conclusion).data)
 
@@ -173,18 +218,18 @@ class ConclusionDetailApi(APIView):
     )
     def patch(self, request: Request, conclusion_id: UUID) -> Response:
         actor = _user(request)
-        conclusion = sel.conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
+        conclusion = conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
         serializer = ConclusionUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        services.conclusion_update(
+        conclusion_update(
             actor=actor,
             conclusion=conclusion,
             items=_items(data["items"]) if "items" in data else None,
             free_text=data.get("free_text"),
             request=request._request,
         )
-        conclusion = sel.conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
+        conclusion = conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
         return Response(ConclusionOutput(conclusion).data)
 
 
@@ -200,10 +245,8 @@ class ConclusionIssueApi(APIView):
     )
     def post(self, request: Request, conclusion_id: UUID) -> Response:
         actor = _user(request)
-        conclusion = sel.conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
-        version = services.conclusion_issue(
-            actor=actor, conclusion=conclusion, request=request._request
-        )
+        conclusion = conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
+        version = conclusion_issue(actor=actor, conclusion=conclusion, request=request._request)
         return Response(ConclusionVersionOutput(version).data, status=status.HTTP_201_CREATED)
 
 
@@ -219,9 +262,9 @@ class ConclusionAmendApi(APIView):
     )
     def post(self, request: Request, conclusion_id: UUID) -> Response:
         actor = _user(request)
-        conclusion = sel.conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
-        services.conclusion_amend(actor=actor, conclusion=conclusion, request=request._request)
-        conclusion = sel.conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
+        conclusion = conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
+        conclusion_amend(actor=actor, conclusion=conclusion, request=request._request)
+        conclusion = conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
         return Response(ConclusionOutput(conclusion).data)
 
 
@@ -229,11 +272,9 @@ def conclusion_pdf_response(
     *, actor: User, conclusion_id: UUID, number: int, request: Any
 ) -> FileResponse:
     """The PDF of one issued version, streamed through the files service (audited)."""
-    version = sel.conclusion_version_get_for(
-        actor=actor, conclusion_id=conclusion_id, number=number
-    )
+    version = conclusion_version_get_for(actor=actor, conclusion_id=conclusion_id, number=number)
     if version.pdf is None:
-        sel.raise_not_found()
+        raise_not_found()
     assert version.pdf is not None  # noqa: S101 - narrowed above
     handle = files.file_download(actor=actor, file=version.pdf, request=request)
     response = FileResponse(handle, content_type="application/pdf")
@@ -275,7 +316,7 @@ class CatalogueListApi(APIView):
         filters = CatalogueFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        items = sel.catalogue_list(
+        items = catalogue_list(
             actor=_user(request), kind=data["kind"], query=data["q"], rule_id=data["rule_id"]
         )
         return Response(CatalogueItemOutput(items, many=True).data)
@@ -287,7 +328,7 @@ class CatalogueItemApi(APIView):
     )
     def get(self, request: Request, code: str) -> Response:
         _require_clinician(request)
-        item = sel.catalogue_item_get(actor=_user(request), code=code)
+        item = catalogue_item_get(actor=_user(request), code=code)
         return Response(CatalogueItemOutput(item).data)
 
 
@@ -300,10 +341,10 @@ class CatalogueNoteApi(APIView):
     )
     def put(self, request: Request, code: str) -> Response:
         _require_clinician(request)
-        item = sel.catalogue_item_get(actor=_user(request), code=code)
+        item = catalogue_item_get(actor=_user(request), code=code)
         serializer = CatalogueNoteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        note = services.catalogue_note_set(
+        note = catalogue_note_set(
             doctor=_user(request), item=item, text=serializer.validated_data["text"]
         )
         return Response({"code": item.code, "text": note.text if note else ""})
@@ -323,7 +364,7 @@ class ArticleListApi(APIView):
         filters = ArticleFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
         return paginate(
-            queryset=sel.article_list_for(
+            queryset=article_list_for(
                 actor=_user(request), include_drafts=filters.validated_data["drafts"]
             ),
             serializer_class=ArticleOutput,
@@ -340,7 +381,7 @@ class ArticleListApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = ArticleCreateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        article = services.article_create(actor=_user(request), **serializer.validated_data)
+        article = article_create(actor=_user(request), **serializer.validated_data)
         return Response(ArticleOutput(article).data, status=status.HTTP_201_CREATED)
 
 
@@ -349,7 +390,7 @@ class ArticleDetailApi(APIView):
         tags=TAGS, operation_id="clinic_article_retrieve", responses={200: ArticleOutput}
     )
     def get(self, request: Request, article_id: UUID) -> Response:
-        article = sel.article_get_for(actor=_user(request), article_id=article_id)
+        article = article_get_for(actor=_user(request), article_id=article_id)
         return Response(ArticleOutput(article).data)
 
     @extend_schema(
@@ -359,18 +400,16 @@ class ArticleDetailApi(APIView):
         responses={200: ArticleOutput},
     )
     def patch(self, request: Request, article_id: UUID) -> Response:
-        article = sel.article_get_for(actor=_user(request), article_id=article_id)
+        article = article_get_for(actor=_user(request), article_id=article_id)
         serializer = ArticleUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        article = services.article_update(
-            actor=_user(request), article=article, **serializer.validated_data
-        )
+        article = article_update(actor=_user(request), article=article, **serializer.validated_data)
         return Response(ArticleOutput(article).data)
 
     @extend_schema(tags=TAGS, operation_id="clinic_article_delete", responses={204: None})
     def delete(self, request: Request, article_id: UUID) -> Response:
-        article = sel.article_get_for(actor=_user(request), article_id=article_id)
-        services.article_delete(actor=_user(request), article=article)
+        article = article_get_for(actor=_user(request), article_id=article_id)
+        article_delete(actor=_user(request), article=article)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -379,8 +418,8 @@ class ArticlePublishApi(APIView):
 
     @extend_schema(tags=TAGS, request=None, responses={200: ArticleOutput})
     def post(self, request: Request, article_id: UUID) -> Response:
-        article = sel.article_get_for(actor=_user(request), article_id=article_id)
-        article = services.article_set_published(
+        article = article_get_for(actor=_user(request), article_id=article_id)
+        article = article_set_published(
             actor=_user(request), article=article, published=self.published
         )
         return Response(ArticleOutput(article).data)
@@ -402,7 +441,7 @@ class ProtocolListApi(APIView):
         _require_clinician(request)
         filters = ProtocolFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        templates = sel.protocol_list_for(
+        templates = protocol_list_for(
             actor=_user(request), include_inactive=filters.validated_data["include_inactive"]
         )
         return Response(ProtocolOutput(templates, many=True).data)
@@ -433,7 +472,7 @@ class ProtocolDetailApi(APIView):
     )
     def get(self, request: Request, code: str) -> Response:
         _require_clinician(request)
-        template = sel.protocol_get_for(actor=_user(request), code=code)
+        template = protocol_get_for(actor=_user(request), code=code)
         return Response(ProtocolOutput(template).data)
 
     @extend_schema(
@@ -448,7 +487,7 @@ class ProtocolDetailApi(APIView):
     )
     def patch(self, request: Request, code: str) -> Response:
         _require_clinician(request)
-        template = sel.protocol_get_for(actor=_user(request), code=code)
+        template = protocol_get_for(actor=_user(request), code=code)
         serializer = ProtocolUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         template = protocol_services.protocol_update(
@@ -473,7 +512,7 @@ class ProtocolDeactivateApi(APIView):
     )
     def post(self, request: Request, code: str) -> Response:
         _require_clinician(request)
-        template = sel.protocol_get_for(actor=_user(request), code=code)
+        template = protocol_get_for(actor=_user(request), code=code)
         template = protocol_services.protocol_set_active(
             actor=_user(request), template=template, active=self.active, request=request._request
         )
@@ -493,7 +532,7 @@ class ProtocolCopyApi(APIView):
     )
     def post(self, request: Request, code: str) -> Response:
         _require_clinician(request)
-        template = sel.protocol_get_for(actor=_user(request), code=code)
+        template = protocol_get_for(actor=_user(request), code=code)
         serializer = ProtocolCopyInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         copy = protocol_services.protocol_copy(
@@ -512,11 +551,9 @@ class PatientScheduleApi(APIView):
         responses={200: ScheduledAssessmentOutput(many=True)},
     )
     def get(self, request: Request, patient_id: UUID) -> Response:
-        patient = sel.patient_get_for_documents(actor=_user(request), patient_id=patient_id)
+        patient = patient_get_for_documents(actor=_user(request), patient_id=patient_id)
         return Response(
-            ScheduledAssessmentOutput(
-                sel.scheduled_assessment_list(patient=patient), many=True
-            ).data
+            ScheduledAssessmentOutput(scheduled_assessment_list(patient=patient), many=True).data
         )
 
     @extend_schema(
@@ -527,13 +564,13 @@ class PatientScheduleApi(APIView):
     )
     def post(self, request: Request, patient_id: UUID) -> Response:
         actor = _user(request)
-        patient = sel.patient_get_for_documents(actor=actor, patient_id=patient_id)
+        patient = patient_get_for_documents(actor=actor, patient_id=patient_id)
         serializer = ScheduleCreateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         template = get_or_not_found(
-            sel.protocols_for_patient(patient), code=serializer.validated_data["protocol_code"]
+            protocols_for_patient(patient), code=serializer.validated_data["protocol_code"]
         )
-        schedule = services.schedule_create(
+        schedule = schedule_create(
             actor=actor,
             patient=patient,
             template=template,
@@ -554,7 +591,7 @@ class FollowUpTaskListApi(APIView):
     def get(self, request: Request) -> Response:
         _require_clinician(request)
         return paginate(
-            queryset=sel.follow_up_task_list_for(actor=_user(request)),
+            queryset=follow_up_task_list_for(actor=_user(request)),
             serializer_class=FollowUpTaskOutput,
             request=request,
             view=self,
@@ -570,8 +607,8 @@ class FollowUpTaskDoneApi(APIView):
     )
     def post(self, request: Request, task_id: int) -> Response:
         actor = _user(request)
-        task = get_or_not_found(sel.follow_up_task_list_for(actor=actor), pk=task_id)
-        task = services.follow_up_task_done(actor=actor, task=cast(FollowUpTask, task))
+        task = get_or_not_found(follow_up_task_list_for(actor=actor), pk=task_id)
+        task = follow_up_task_done(actor=actor, task=cast(FollowUpTask, task))
         return Response(FollowUpTaskOutput(task).data)
 
 
@@ -585,7 +622,7 @@ class PatientDynamicsApi(APIView):
     )
     def get(self, request: Request, patient_id: UUID) -> Response:
         actor = _user(request)
-        patient = sel.patient_get_for_documents(actor=actor, patient_id=patient_id)
+        patient = patient_get_for_documents(actor=actor, patient_id=patient_id)
         filters = DynamicsFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
         audit.record_access(
@@ -594,22 +631,22 @@ class PatientDynamicsApi(APIView):
             request=request._request,
             action="clinic.patient_dynamics_viewed",
         )
-        dynamics = sel.patient_dynamics(
+        dynamics = patient_dynamics(
             patient=patient, instrument=filters.validated_data["instrument"]
         )
         return Response(DynamicsOutput(dynamics).data)
 
 
-def dynamics_chart_svg(dynamics: sel.Dynamics) -> str:
-    from lifeline.clinic.documents_services import BAND_NAMES, INSTRUMENT_NAMES
+def dynamics_chart_svg(dynamics: Dynamics) -> str:
+    from lifeline.clinic.services.conclusions import BAND_NAMES, INSTRUMENT_NAMES
 
     instrument = dynamics.instrument
     points: list[charts.ChartPoint] = []
     extra: list[charts.ChartPoint] = []
     for p in dynamics.points:
         if instrument == "hads":
-            anxiety, _band_a = sel.hads_subscale(p.subscores, "anxiety")
-            depression, _band_d = sel.hads_subscale(p.subscores, "depression")
+            anxiety, _band_a = hads_subscale(p.subscores, "anxiety")
+            depression, _band_d = hads_subscale(p.subscores, "depression")
             if anxiety is not None:
                 points.append(charts.ChartPoint(p.measured_at, anxiety, bool(p.flags)))
             if depression is not None:
@@ -649,7 +686,7 @@ class PatientDynamicsChartApi(APIView):
     )
     def get(self, request: Request, patient_id: UUID) -> HttpResponse:
         actor = _user(request)
-        patient = sel.patient_get_for_documents(actor=actor, patient_id=patient_id)
+        patient = patient_get_for_documents(actor=actor, patient_id=patient_id)
         filters = DynamicsFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
         audit.record_access(
@@ -658,7 +695,7 @@ class PatientDynamicsChartApi(APIView):
             request=request._request,
             action="clinic.patient_dynamics_viewed",
         )
-        dynamics = sel.patient_dynamics(
+        dynamics = patient_dynamics(
             patient=patient, instrument=filters.validated_data["instrument"]
         )
         response = HttpResponse(dynamics_chart_svg(dynamics), content_type="image/svg+xml")
@@ -675,10 +712,10 @@ class PatientCompareApi(APIView):
     )
     def get(self, request: Request, patient_id: UUID) -> Response:
         actor = _user(request)
-        patient = sel.patient_get_for_documents(actor=actor, patient_id=patient_id)
+        patient = patient_get_for_documents(actor=actor, patient_id=patient_id)
         params = CompareInput(data=request.query_params)
         params.is_valid(raise_exception=True)
-        rows = sel.assessment_comparison(
+        rows = assessment_comparison(
             patient=patient,
             first_id=params.validated_data["first"],
             second_id=params.validated_data["second"],
@@ -696,7 +733,7 @@ class DashboardApi(APIView):
     @extend_schema(tags=TAGS, operation_id="clinic_dashboard", responses={200: DashboardOutput})
     def get(self, request: Request) -> Response:
         _require_clinician(request)
-        data = sel.doctor_dashboard(actor=_user(request))
+        data = doctor_dashboard(actor=_user(request))
         data["red_flags"] = [
             {"patient_id": r["patient_id"], "patient_name": r["patient_name"]}
             for r in data["red_flags"]
@@ -708,7 +745,7 @@ class CohortApi(APIView):
     @extend_schema(tags=TAGS, operation_id="clinic_cohort", responses={200: CohortOutput})
     def get(self, request: Request) -> Response:
         _require_clinician(request)
-        return Response(CohortOutput(sel.cohort_summary(actor=_user(request))).data)
+        return Response(CohortOutput(cohort_summary(actor=_user(request))).data)
 
 
 class CohortExportApi(APIView):
@@ -722,7 +759,7 @@ class CohortExportApi(APIView):
     def get(self, request: Request) -> HttpResponse:
         _require_clinician(request)
         actor = _user(request)
-        summary = sel.cohort_summary(actor=actor)
+        summary = cohort_summary(actor=actor)
         audit.record(
             actor=actor,
             action="clinic.cohort_exported",
@@ -752,7 +789,7 @@ class PatientFhirExportApi(APIView):
         from lifeline.clinic.fhir_export import patient_bundle
 
         actor = _user(request)
-        patient = sel.patient_get_for_clinician(actor=actor, patient_id=patient_id)
+        patient = patient_get_for_clinician(actor=actor, patient_id=patient_id)
         bundle = patient_bundle(patient=patient)
         audit.record_access(
             actor=actor,

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 from lifeline.clinic.api.documents_serializers import MyRecordOutput, MyRecordUpdateInput
-from lifeline.clinic.selectors import patient_for_user
+from lifeline.clinic.selectors.patients import patient_for_user
 from lifeline.clinic.services import patients as patient_services
 from lifeline.core.exceptions import NotFound
 

@@ -35,21 +35,15 @@ from lifeline.accounts.services.passwords import password_validate
 from lifeline.accounts.services.registration import Names, user_register_by_email
 from lifeline.audit import services as audit
 from lifeline.clinic import permissions
+from lifeline.clinic.enums import LegalDocumentKind
 from lifeline.clinic.exceptions import (
     ClinicForbidden,
     InvitationAccountExists,
     InvitationNotUsable,
     LegalAcceptanceRequired,
 )
-from lifeline.clinic.models import (
-    CareTeamMember,
-    DoctorProfile,
-    LegalAcceptance,
-    LegalDocument,
-    LegalDocumentKind,
-    Patient,
-    PatientInvitation,
-)
+from lifeline.clinic.models.patients import CareTeamMember, DoctorProfile, Patient
+from lifeline.clinic.models.registration import LegalAcceptance, LegalDocument, PatientInvitation
 from lifeline.core.exceptions import InvalidInput, NotFound
 from lifeline.core.http import client_address
 

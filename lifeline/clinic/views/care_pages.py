@@ -30,16 +30,25 @@ from django.views.decorators.http import require_http_methods
 from lifeline.accounts.models import User
 from lifeline.accounts.services.registration import Names
 from lifeline.audit import services as audit
-from lifeline.clinic import permissions, selectors
+from lifeline.clinic import permissions
+from lifeline.clinic.enums import AssessmentMode, AssessmentStatus, DecisionAction, LabelAction
 from lifeline.clinic.exceptions import ClinicForbidden
-from lifeline.clinic.models import (
-    Assessment,
-    AssessmentMode,
-    AssessmentStatus,
-    DecisionAction,
-    Evaluation,
-    LabelAction,
-    Patient,
+from lifeline.clinic.models.assessments import Assessment, Evaluation
+from lifeline.clinic.models.patients import Patient
+from lifeline.clinic.selectors.assessments import (
+    assessment_get_for,
+    evaluation_for_assessment,
+    evaluation_get_for,
+    evaluation_labels,
+    evaluation_suggestions,
+    latest_scores,
+    suggestion_key,
+)
+from lifeline.clinic.selectors.patients import (
+    care_team_of,
+    patient_for_user,
+    patient_get_for,
+    patient_list_for,
 )
 from lifeline.clinic.services import assessments as assessment_services
 from lifeline.clinic.services import labels as label_services
@@ -73,14 +82,14 @@ def _lang() -> str:
 
 def _patient_or_404(request: HttpRequest, patient_id: Any) -> Patient:
     try:
-        return selectors.patient_get_for(actor=_user(request), patient_id=patient_id)
+        return patient_get_for(actor=_user(request), patient_id=patient_id)
     except NotFound as exc:
         raise Http404 from exc
 
 
 def _assessment_or_404(request: HttpRequest, assessment_id: Any) -> Assessment:
     try:
-        return selectors.assessment_get_for(actor=_user(request), assessment_id=assessment_id)
+        return assessment_get_for(actor=_user(request), assessment_id=assessment_id)
     except NotFound as exc:
         raise Http404 from exc
 
@@ -98,7 +107,7 @@ def _label(value: Any) -> str:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    own = selectors.patient_for_user(user)
+    own = patient_for_user(user)
     staff = permissions.is_doctor(user) or bool(permissions.admin_organization_ids(user))
     if own is not None and not staff:
         return _patient_home(request, own)
@@ -136,7 +145,7 @@ def _patient_home(request: HttpRequest, patient: Patient) -> HttpResponse:
 
 def _latest_rows(patient: Patient) -> list[dict[str, Any]]:
     rows = []
-    for instrument, data in sorted(selectors.latest_scores(patient).items()):
+    for instrument, data in sorted(latest_scores(patient).items()):
         at = data.get("at")
         rows.append(
             {
@@ -169,9 +178,9 @@ def _patient_list(request: HttpRequest) -> HttpResponse:
     """Alphabetical keyset paging: constant cost on any page of 10 000 patients."""
     query = request.GET.get("q", "").strip()[:200]
     archived = request.GET.get("archived") == "1"
-    patients = selectors.patient_list_for(
-        actor=_user(request), search=query, archived=archived
-    ).order_by("full_name", "id")
+    patients = patient_list_for(actor=_user(request), search=query, archived=archived).order_by(
+        "full_name", "id"
+    )
     cursor = _decode_cursor(request.GET.get("after", ""))
     if cursor is not None:
         name, pk = cursor
@@ -256,7 +265,7 @@ def patient_card(request: HttpRequest, patient_id: Any) -> HttpResponse:
             "patient": patient,
             "latest": _latest_rows(patient),
             "assessments": assessments,
-            "care_team": list(selectors.care_team_of(patient)),
+            "care_team": list(care_team_of(patient)),
             "can_act": can_act,
             "can_manage": can_act or is_admin,
             "is_admin": is_admin,
@@ -497,7 +506,7 @@ def assessment_results(request: HttpRequest, assessment_id: Any) -> HttpResponse
                 ],
             }
         )
-    evaluation = selectors.evaluation_for_assessment(assessment)
+    evaluation = evaluation_for_assessment(assessment)
     is_clinician = not permissions.is_patient_self(user, assessment.patient)
     return render(
         request,
@@ -555,7 +564,7 @@ def _labels_view(evaluation: Evaluation, errors: dict[str, list[str]]) -> list[d
             ],
             "errors": errors.get(str(label.get("code", "")), []),
         }
-        for label in selectors.evaluation_labels(evaluation)
+        for label in evaluation_labels(evaluation)
     ]
 
 
@@ -585,7 +594,7 @@ def _label_decision_post(request: HttpRequest, user: User, evaluation: Evaluatio
 def evaluation_review(request: HttpRequest, evaluation_id: Any) -> HttpResponse:
     user = _user(request)
     try:
-        evaluation = selectors.evaluation_get_for(actor=user, evaluation_id=evaluation_id)
+        evaluation = evaluation_get_for(actor=user, evaluation_id=evaluation_id)
     except NotFound as exc:
         raise Http404 from exc
     return _evaluation_page(request, user, evaluation)
@@ -629,12 +638,12 @@ def _evaluation_page(
             messages.success(request, _("Decision recorded."))
             return redirect(
                 reverse("clinic-web:evaluation-review", kwargs={"evaluation_id": evaluation.pk})
-                + f"#s-{_anchor(selectors.suggestion_key(decision))}"
+                + f"#s-{_anchor(suggestion_key(decision))}"
             )
     audit.record_access(actor=user, target=evaluation, request=request)
     suggestions = []
     titles: dict[tuple[str, str], str] = {}
-    for suggestion in selectors.evaluation_suggestions(evaluation):
+    for suggestion in evaluation_suggestions(evaluation):
         rule_id = str(suggestion.get("rule_id", ""))
         titles[suggestion["key"]] = _label(suggestion.get("title")) or suggestion.get("option", "")
         suggestions.append(
@@ -684,7 +693,7 @@ def _evaluation_page(
             "follow_up": follow_up,
             # The log names the suggestion each decision is on (rule id + option).
             "history": [
-                {"decision": d, "title": titles.get(selectors.suggestion_key(d), d.option)}
+                {"decision": d, "title": titles.get(suggestion_key(d), d.option)}
                 for d in evaluation.decisions.all()
             ],
             "can_act": can_act,
@@ -836,7 +845,7 @@ def _record_form_data(post: Any, patient: Patient) -> tuple[dict[str, Any], dict
 @login_required
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, patient_id: Any) -> HttpResponse:
-    from lifeline.clinic.models import LesionSide, Sex, StrokeType
+    from lifeline.clinic.enums import LesionSide, Sex, StrokeType
     from lifeline.clinic.services import patients as patient_services
     from lifeline.clinic.services.clinical import BODY_REGIONS
 

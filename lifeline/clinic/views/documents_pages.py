@@ -27,11 +27,67 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
-from lifeline.clinic import documents_selectors as sel
-from lifeline.clinic import documents_services as services
-from lifeline.clinic import selectors as care_selectors
 from lifeline.clinic.api.documents_views import conclusion_pdf_response, dynamics_chart_svg
-from lifeline.clinic.models import ArticleStatus, CatalogueKind, ConclusionStatus, Evaluation
+from lifeline.clinic.enums import ArticleStatus, CatalogueKind, ConclusionStatus
+from lifeline.clinic.exceptions import (
+    ArticleInvalid,
+    ConclusionInvalid,
+    ConclusionNotDraft,
+    ConclusionNotIssued,
+)
+from lifeline.clinic.models.assessments import Evaluation
+from lifeline.clinic.selectors.analytics import (
+    assessment_comparison,
+    cohort_summary,
+    doctor_dashboard,
+    dynamics_default_instrument,
+    patient_dynamics,
+)
+from lifeline.clinic.selectors.assessments import (
+    evaluation_confirmed_labels,
+    evaluation_get_for_action,
+    evaluation_latest_for,
+    evaluation_suggestions,
+)
+from lifeline.clinic.selectors.catalogue import (
+    article_get_for,
+    article_list_for,
+    can_manage_articles,
+    catalogue_item_get,
+    catalogue_list,
+)
+from lifeline.clinic.selectors.conclusions import conclusion_get_for, conclusion_list_for
+from lifeline.clinic.selectors.patients import (
+    is_clinician,
+    patient_get_for_action,
+    patient_get_for_documents,
+    patients_actionable_by,
+)
+from lifeline.clinic.selectors.protocols import (
+    follow_up_task_list_for,
+    protocol_editor_organization_ids,
+    protocol_get_for,
+    protocol_list_for,
+    protocol_schedules_in_use,
+)
+from lifeline.clinic.services import protocols as protocol_services
+from lifeline.clinic.services.catalogue import (
+    article_create,
+    article_delete,
+    article_set_published,
+    article_update,
+    catalogue_note_set,
+)
+from lifeline.clinic.services.conclusions import (
+    ConclusionItemInput,
+    bilingual,
+    conclusion_amend,
+    conclusion_create,
+    conclusion_document,
+    conclusion_issue,
+    conclusion_update,
+    display_label,
+)
 from lifeline.core.exceptions import DomainError, NotFound
 
 INSTRUMENTS = ("nrs", "vas", "dn4", "csi", "hads", "painad", "ncsr")
@@ -66,7 +122,7 @@ def _domain_errors_to_http(
 
 
 def _require_clinician(request: HttpRequest) -> None:
-    if not sel.is_clinician(_user(request)):
+    if not is_clinician(_user(request)):
         raise PermissionDenied
 
 
@@ -75,11 +131,11 @@ def _require_clinician(request: HttpRequest) -> None:
 @_domain_errors_to_http
 def conclusion_list(request: HttpRequest, patient_id: Any) -> HttpResponse:
     user = _user(request)
-    patient = sel.patient_get_for_documents(actor=user, patient_id=patient_id)
+    patient = patient_get_for_documents(actor=user, patient_id=patient_id)
     audit.record_access(
         actor=user, target=patient, request=request, action="clinic.conclusions_viewed"
     )
-    page = Paginator(sel.conclusion_list_for(actor=user, patient=patient), 10).get_page(
+    page = Paginator(conclusion_list_for(actor=user, patient=patient), 10).get_page(
         request.GET.get("page")
     )
     return render(
@@ -88,7 +144,7 @@ def conclusion_list(request: HttpRequest, patient_id: Any) -> HttpResponse:
         {
             "patient": patient,
             "page": page,
-            "can_write": sel.patients_actionable_by(user).filter(pk=patient.pk).exists(),
+            "can_write": patients_actionable_by(user).filter(pk=patient.pk).exists(),
         },
     )
 
@@ -105,11 +161,11 @@ def _builder_rows(
     """
     if evaluation is None:
         return []
-    catalogue = list(sel.catalogue_list(actor=actor))
+    catalogue = list(catalogue_list(actor=actor))
     rows: list[dict[str, Any]] = []
-    for suggestion in care_selectors.evaluation_suggestions(evaluation):
+    for suggestion in evaluation_suggestions(evaluation):
         rule_id, option = suggestion["key"]
-        title = services.bilingual(suggestion.get("title"), language) or (option or rule_id)
+        title = bilingual(suggestion.get("title"), language) or (option or rule_id)
         matches = [item for item in catalogue if item.code == option] or [
             item for item in catalogue if rule_id in (item.rule_ids or [])
         ]
@@ -136,13 +192,13 @@ def _builder_rows(
     return rows
 
 
-def _picked_items(request: HttpRequest) -> list[services.ConclusionItemInput]:
+def _picked_items(request: HttpRequest) -> list[ConclusionItemInput]:
     items = []
     for key in request.POST.getlist("pick"):
         rule_id, _sep, rest = key.partition("|")
         _option, _sep, code = rest.partition("|")
         items.append(
-            services.ConclusionItemInput(
+            ConclusionItemInput(
                 catalogue_code=code,
                 rule_id=rule_id,
                 title=request.POST.get(f"title-{key}", "") if not code else "",
@@ -152,9 +208,7 @@ def _picked_items(request: HttpRequest) -> list[services.ConclusionItemInput]:
     extra_title = request.POST.get("extra_title", "").strip()
     if extra_title:
         items.append(
-            services.ConclusionItemInput(
-                title=extra_title, scheme=request.POST.get("extra_scheme", "")
-            )
+            ConclusionItemInput(title=extra_title, scheme=request.POST.get("extra_scheme", ""))
         )
     return items
 
@@ -166,18 +220,18 @@ def conclusion_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
     """The builder: pick options from the latest (or a given) evaluation, edit each scheme,
     add free text → a draft, then review and issue."""
     user = _user(request)
-    patient = sel.patient_get_for_action(actor=user, patient_id=patient_id)
+    patient = patient_get_for_action(actor=user, patient_id=patient_id)
     evaluation_id = request.POST.get("evaluation_id") or request.GET.get("evaluation")
     evaluation = (
-        sel.evaluation_get_for_action(actor=user, evaluation_id=evaluation_id)
+        evaluation_get_for_action(actor=user, evaluation_id=evaluation_id)
         if evaluation_id
-        else sel.evaluation_latest_for(patient=patient)
+        else evaluation_latest_for(patient=patient)
     )
     language = _lang()
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            conclusion = services.conclusion_create(
+            conclusion = conclusion_create(
                 actor=user,
                 patient=patient,
                 evaluation=evaluation,
@@ -186,7 +240,7 @@ def conclusion_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
                 language=language,
                 request=request,
             )
-        except services.ConclusionInvalid as exc:
+        except ConclusionInvalid as exc:
             errors = exc.errors or {}
         else:
             messages.success(request, _("Draft saved. Check it and issue the PDF."))
@@ -206,10 +260,8 @@ def conclusion_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             "errors": [m for ms in errors.values() for m in ms],
             # Only the labels the clinician confirmed, as the conclusion keeps them.
             "labels": [
-                services.display_label(label, language)
-                for label in (
-                    care_selectors.evaluation_confirmed_labels(evaluation) if evaluation else []
-                )
+                display_label(label, language)
+                for label in (evaluation_confirmed_labels(evaluation) if evaluation else [])
             ],
         },
         status=400 if errors else 200,
@@ -221,8 +273,8 @@ def conclusion_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
 @_domain_errors_to_http
 def conclusion_detail(request: HttpRequest, conclusion_id: Any) -> HttpResponse:
     user = _user(request)
-    conclusion = sel.conclusion_get_for(actor=user, conclusion_id=conclusion_id)
-    can_write = sel.patients_actionable_by(user).filter(pk=conclusion.patient_id).exists()
+    conclusion = conclusion_get_for(actor=user, conclusion_id=conclusion_id)
+    can_write = patients_actionable_by(user).filter(pk=conclusion.patient_id).exists()
     errors: list[str] = []
     if request.method == "POST":
         if not can_write:
@@ -230,14 +282,14 @@ def conclusion_detail(request: HttpRequest, conclusion_id: Any) -> HttpResponse:
         action = request.POST.get("action", "save")
         try:
             if action == "issue":
-                services.conclusion_issue(actor=user, conclusion=conclusion, request=request)
+                conclusion_issue(actor=user, conclusion=conclusion, request=request)
                 messages.success(request, _("The conclusion was issued."))
             elif action == "amend":
-                services.conclusion_amend(actor=user, conclusion=conclusion, request=request)
+                conclusion_amend(actor=user, conclusion=conclusion, request=request)
                 messages.success(request, _("A new draft version was opened."))
             else:
                 items = [
-                    services.ConclusionItemInput(
+                    ConclusionItemInput(
                         catalogue_code=request.POST.get(f"code-{index}", ""),
                         rule_id=request.POST.get(f"rule-{index}", ""),
                         title=request.POST.get(f"title-{index}", ""),
@@ -246,7 +298,7 @@ def conclusion_detail(request: HttpRequest, conclusion_id: Any) -> HttpResponse:
                     for index in range(int(request.POST.get("item_count", "0") or 0))
                     if request.POST.get(f"keep-{index}")
                 ]
-                services.conclusion_update(
+                conclusion_update(
                     actor=user,
                     conclusion=conclusion,
                     items=items,
@@ -255,9 +307,9 @@ def conclusion_detail(request: HttpRequest, conclusion_id: Any) -> HttpResponse:
                 )
                 messages.success(request, _("Draft saved."))
         except (
-            services.ConclusionInvalid,
-            services.ConclusionNotDraft,
-            services.ConclusionNotIssued,
+            ConclusionInvalid,
+            ConclusionNotDraft,
+            ConclusionNotIssued,
         ) as exc:
             errors = [m for ms in (exc.errors or {}).values() for m in ms] or [str(exc.detail)]
         else:
@@ -273,7 +325,7 @@ def conclusion_detail(request: HttpRequest, conclusion_id: Any) -> HttpResponse:
             "can_write": can_write,
             "items": list(conclusion.items.all()),
             "versions": list(conclusion.versions.all()),
-            "document": services.conclusion_document(
+            "document": conclusion_document(
                 conclusion, issued_on=timezone.localdate(conclusion.issued_at or timezone.now())
             ),
             "errors": errors,
@@ -298,8 +350,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     _require_clinician(request)
     user = _user(request)
     if request.method == "POST":
-        item = sel.catalogue_item_get(actor=user, code=request.POST.get("code", ""))
-        services.catalogue_note_set(doctor=user, item=item, text=request.POST.get("text", ""))
+        item = catalogue_item_get(actor=user, code=request.POST.get("code", ""))
+        catalogue_note_set(doctor=user, item=item, text=request.POST.get("text", ""))
         messages.success(request, _("Your note was saved."))
         return redirect(reverse("clinic-web:catalogue") + f"#item-{item.code}")
     kind = request.GET.get("kind", "")
@@ -309,7 +361,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         request,
         "clinic/documents_catalogue.html",
         {
-            "items": sel.catalogue_list(actor=user, kind=kind, query=query),
+            "items": catalogue_list(actor=user, kind=kind, query=query),
             "kind": kind,
             "q": query,
             "kinds": CatalogueKind.choices,
@@ -322,8 +374,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    editor = sel.can_manage_articles(user)
-    page = Paginator(sel.article_list_for(actor=user, include_drafts=editor), 10).get_page(
+    editor = can_manage_articles(user)
+    page = Paginator(article_list_for(actor=user, include_drafts=editor), 10).get_page(
         request.GET.get("page")
     )
     return render(request, "clinic/documents_article_list.html", {"page": page, "editor": editor})
@@ -332,11 +384,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @_domain_errors_to_http
 def article_detail(request: HttpRequest, article_id: Any) -> HttpResponse:
-    article = sel.article_get_for(actor=_user(request), article_id=article_id)
+    article = article_get_for(actor=_user(request), article_id=article_id)
     return render(
         request,
         "clinic/documents_article.html",
-        {"article": article, "editor": sel.can_manage_articles(_user(request))},
+        {"article": article, "editor": can_manage_articles(_user(request))},
     )
 
 
@@ -345,9 +397,9 @@ def article_detail(request: HttpRequest, article_id: Any) -> HttpResponse:
 @_domain_errors_to_http
 def article_edit(request: HttpRequest, article_id: Any | None = None) -> HttpResponse:
     user = _user(request)
-    if not sel.can_manage_articles(user):
+    if not can_manage_articles(user):
         raise PermissionDenied
-    article = sel.article_get_for(actor=user, article_id=article_id) if article_id else None
+    article = article_get_for(actor=user, article_id=article_id) if article_id else None
     errors: list[str] = []
     if request.method == "POST":
         fields = {name: request.POST.get(name, "") for name in ("title", "summary", "body")}
@@ -356,19 +408,17 @@ def article_edit(request: HttpRequest, article_id: Any | None = None) -> HttpRes
             fields["language"] = "ru"
         try:
             if request.POST.get("action") == "delete" and article is not None:
-                services.article_delete(actor=user, article=article)
+                article_delete(actor=user, article=article)
                 messages.success(request, _("The article was deleted."))
                 return redirect("clinic-web:article-list")
             if article is None:
-                article = services.article_create(actor=user, **fields)
+                article = article_create(actor=user, **fields)
             else:
-                article = services.article_update(actor=user, article=article, **fields)
+                article = article_update(actor=user, article=article, **fields)
             publish = request.POST.get("publish")
             if publish in ("1", "0"):
-                services.article_set_published(
-                    actor=user, article=article, published=publish == "1"
-                )
-        except services.ArticleInvalid as exc:
+                article_set_published(actor=user, article=article, published=publish == "1")
+        except ArticleInvalid as exc:
             errors = [m for ms in (exc.errors or {}).values() for m in ms]
         else:
             messages.success(request, _("The article was saved."))
@@ -391,15 +441,15 @@ def article_edit(request: HttpRequest, article_id: Any | None = None) -> HttpRes
 @_domain_errors_to_http
 def dynamics(request: HttpRequest, patient_id: Any) -> HttpResponse:
     user = _user(request)
-    patient = sel.patient_get_for_documents(actor=user, patient_id=patient_id)
+    patient = patient_get_for_documents(actor=user, patient_id=patient_id)
     instrument = request.GET.get("instrument", "")
     if instrument not in INSTRUMENTS:
-        instrument = sel.dynamics_default_instrument(patient=patient, instruments=INSTRUMENTS)
-    data = sel.patient_dynamics(patient=patient, instrument=instrument)
+        instrument = dynamics_default_instrument(patient=patient, instruments=INSTRUMENTS)
+    data = patient_dynamics(patient=patient, instrument=instrument)
     comparison = None
     first, second = request.GET.get("first"), request.GET.get("second")
     if first and second:
-        comparison = sel.assessment_comparison(patient=patient, first_id=first, second_id=second)
+        comparison = assessment_comparison(patient=patient, first_id=first, second_id=second)
     audit.record_access(
         actor=user, target=patient, request=request, action="clinic.patient_dynamics_viewed"
     )
@@ -434,8 +484,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "clinic/documents_dashboard.html",
         {
-            "data": sel.doctor_dashboard(actor=user),
-            "tasks": list(sel.follow_up_task_list_for(actor=user)[:50]),
+            "data": doctor_dashboard(actor=user),
+            "tasks": list(follow_up_task_list_for(actor=user)[:50]),
         },
     )
 
@@ -446,10 +496,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def follow_up_task_done(request: HttpRequest, task_id: int) -> HttpResponse:
     user = _user(request)
     _require_clinician(request)
-    task = sel.follow_up_task_list_for(actor=user).filter(pk=task_id).first()
+    task = follow_up_task_list_for(actor=user).filter(pk=task_id).first()
     if task is None:
         raise Http404
-    services.follow_up_task_done(actor=user, task=task)
+    protocol_services.follow_up_task_done(actor=user, task=task)
     return redirect("clinic-web:dashboard")
 
 
@@ -460,7 +510,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "clinic/documents_cohort.html",
-        {"summary": sel.cohort_summary(actor=_user(request))},
+        {"summary": cohort_summary(actor=_user(request))},
     )
 
 
@@ -471,7 +521,7 @@ def cohort_export(request: HttpRequest) -> HttpResponse:
 
     _require_clinician(request)
     user = _user(request)
-    summary = sel.cohort_summary(actor=user)
+    summary = cohort_summary(actor=user)
     audit.record(
         actor=user,
         action="clinic.cohort_exported",
@@ -528,8 +578,8 @@ def _step_errors(errors: dict[str, list[str]]) -> list[str]:
 def protocol_list(request: HttpRequest) -> HttpResponse:
     _require_clinician(request)
     user = _user(request)
-    editor_orgs = sel.protocol_editor_organization_ids(user)
-    templates = list(sel.protocol_list_for(actor=user, include_inactive=bool(editor_orgs)))
+    editor_orgs = protocol_editor_organization_ids(user)
+    templates = list(protocol_list_for(actor=user, include_inactive=bool(editor_orgs)))
     rows = [
         {
             "template": t,
@@ -556,8 +606,8 @@ def protocol_edit(request: HttpRequest, code: str | None = None) -> HttpResponse
 
     _require_clinician(request)
     user = _user(request)
-    template = sel.protocol_get_for(actor=user, code=code) if code else None
-    editor_orgs = sel.protocol_editor_organization_ids(user)
+    template = protocol_get_for(actor=user, code=code) if code else None
+    editor_orgs = protocol_editor_organization_ids(user)
     editable = template is None or template.organization_id in editor_orgs
     if template is None and not editor_orgs:
         raise PermissionDenied
@@ -611,7 +661,7 @@ def protocol_edit(request: HttpRequest, code: str | None = None) -> HttpResponse
             "errors": errors,
             "rows": rows,
             "instruments": protocol_services.schedulable_instruments(),
-            "schedules_in_use": sel.protocol_schedules_in_use(template) if template else 0,
+            "schedules_in_use": protocol_schedules_in_use(template) if template else 0,
         },
         status=400 if errors else 200,
     )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 from lifeline.clinic.engine.clinical import ADVERSE_EFFECTS, PAIN_DISTRIBUTIONS
-from lifeline.clinic.selectors import patient_for_user
+from lifeline.clinic.selectors.patients import patient_for_user
 from lifeline.clinic.services import patients as patient_services
 from lifeline.clinic.services.clinical import BODY_REGION_LABELS, BODY_REGIONS
 from lifeline.core.exceptions import DomainError

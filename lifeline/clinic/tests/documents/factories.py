@@ -6,12 +6,11 @@ import factory
 from django.utils import timezone
 
 from lifeline.accounts.tests.factories import UserFactory
-from lifeline.clinic.models import (
-    Article,
-    ArticleStatus,
+from lifeline.clinic.enums import ArticleStatus
+from lifeline.clinic.models.catalogue import Article
+from lifeline.clinic.models.conclusions import Conclusion, ConclusionVersion
+from lifeline.clinic.models.protocols import (
     AssessmentSchedule,
-    Conclusion,
-    ConclusionVersion,
     ProtocolTemplate,
     ScheduledAssessment,
 )

@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from lifeline.clinic import engine
-from lifeline.clinic.models import Conclusion, ConclusionStatus
+from lifeline.clinic.enums import ConclusionStatus
+from lifeline.clinic.models.conclusions import Conclusion
 from lifeline.clinic.testing import EvaluationFactory, SuggestionDecisionFactory, care_team
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Reads about patients, care teams and assessments, always scoped by the actor.
+"""Reads about patients and care teams, always scoped by the actor.
 
 Stable contract for other modules:
 - `patient_for_user(user)`: the Patient record of a patient account, or None.
@@ -8,9 +8,11 @@ Stable contract for other modules:
 - `is_care_team_pair(doctor=, patient=)`: whether `doctor` is assigned to `patient`.
 - `doctor_may_see_patient(doctor, patient_id)`: whether that patient is in
   `patients_for_doctor(doctor)`, in one query (for hot paths that already hold the id).
-- `latest_scores(patient)`: the latest stored score per instrument.
 - `patient_record_shared(patient=, kind=, record_id=)`: whether an assessment or conclusion
   id is a record of that patient the patient may read (what another module may point at).
+
+A doctor sees assigned patients, a clinic admin the organization's patients, a patient their
+own record. Anything outside the actor's scope is NotFound (404), never 403.
 """
 
 from __future__ import annotations
@@ -23,17 +25,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.models import Membership, Organization
+from lifeline.access.selectors import user_has_any_role
 from lifeline.accounts.enums import UserStatus
 from lifeline.accounts.models import User
-from lifeline.clinic.models import (
-    Assessment,
+from lifeline.clinic.enums import (
     AssessmentStatus,
-    CareTeamMember,
-    Conclusion,
-    Evaluation,
-    Patient,
-    Score,
 )
+from lifeline.clinic.models.assessments import Assessment
+from lifeline.clinic.models.conclusions import Conclusion
+from lifeline.clinic.models.patients import CareTeamMember, Patient
 from lifeline.clinic.permissions import admin_organization_ids, doctor_organization_ids
 from lifeline.core.db import CaseFold
 from lifeline.core.selectors import get_or_not_found
@@ -181,192 +181,6 @@ def is_care_team_pair(*, doctor: User, patient: Patient) -> bool:
     return CareTeamMember.objects.filter(doctor=doctor, patient=patient).exists()
 
 
-def latest_scores(patient: Patient) -> dict[str, dict[str, object]]:
-    """Latest score per instrument: {"dn4": {"score": 5, "band": "...", "at": iso}, ...}."""
-    result: dict[str, dict[str, object]] = {}
-    scores = (
-        Score.objects.filter(patient=patient)
-        .order_by("instrument", "-measured_at", "-id")
-        .only("instrument", "value", "band", "subscores", "measured_at", "prorated", "provisional")
-    )
-    if connection.vendor == "postgresql":
-        scores = scores.distinct("instrument")  # one row per instrument, from the index
-    else:
-        scores = scores.filter(
-            pk__in=Subquery(
-                Score.objects.filter(patient=patient, instrument=OuterRef("instrument"))
-                .order_by("-measured_at", "-id")
-                .values("pk")[:1]
-            )
-        )
-    for score in scores:
-        if score.instrument in result:
-            continue
-        result[score.instrument] = {
-            "score": score.value,
-            "band": score.band,
-            "subscores": score.subscores,
-            "prorated": score.prorated,
-            "provisional": score.provisional,
-            "at": score.measured_at.isoformat(),
-        }
-    return result
-
-
-def assessment_list_for(*, actor: Any, patient: Patient, status: str = "") -> QuerySet[Assessment]:
-    """Assessments of a patient already loaded through `patient_get_for` (scope checked)."""
-    assessments = Assessment.objects.filter(patient=patient)
-    if status:
-        assessments = assessments.filter(status=status)
-    return assessments
-
-
-def assessment_get_for(*, actor: Any, assessment_id: UUID | str) -> Assessment:
-    visible = patients_visible_to(actor, archived=None)
-    return get_or_not_found(
-        Assessment.objects.filter(patient__in=visible).select_related(
-            "patient", "patient__organization"
-        ),
-        pk=assessment_id,
-    )
-
-
-def evaluations_visible_to(actor: Any) -> QuerySet[Evaluation]:
-    """Evaluations (decision support) are for clinicians: the patient does not see them."""
-    if not getattr(actor, "is_authenticated", False):
-        return Evaluation.objects.none()
-    scope = _doctor_scope(actor, doctor_organization_ids(actor))
-    admin_orgs = admin_organization_ids(actor)
-    if admin_orgs:
-        scope |= Q(organization_id__in=admin_orgs)
-    return Evaluation.objects.filter(patient__in=Patient.objects.filter(scope).values("pk"))
-
-
-def evaluation_get_for(*, actor: Any, evaluation_id: UUID | str) -> Evaluation:
-    return get_or_not_found(
-        evaluations_visible_to(actor)
-        .select_related("patient", "assessment")
-        .prefetch_related("decisions", "label_decisions"),
-        pk=evaluation_id,
-    )
-
-
-def evaluation_for_assessment(assessment: Assessment) -> Evaluation | None:
-    return Evaluation.objects.filter(assessment=assessment).first()
-
-
-def suggestion_key(suggestion: Any) -> tuple[str, str]:
-    """What identifies one suggestion of an evaluation, and a decision on it: (rule id, option).
-
-    A rule may suggest several options (T-6: support, referral, avoid benzodiazepines), so
-    the rule id alone names none of them. Takes an engine suggestion dict or a decision.
-    """
-    if isinstance(suggestion, dict):
-        return str(suggestion.get("rule_id") or ""), str(suggestion.get("option") or "")
-    return str(suggestion.rule_id), str(suggestion.option)
-
-
-def evaluation_suggestions(evaluation: Evaluation) -> list[dict[str, Any]]:
-    """The evaluation's suggestions, each with the physician's decision on it (spec §C.9).
-
-    The one place that matches decisions to suggestions: each entry is the engine's dict
-    (never edited) plus `key` (`suggestion_key`), `decision` (the latest `SuggestionDecision`
-    on that rule id *and* option, or None) and `history` (every decision on it, oldest
-    first). Uses `evaluation.decisions.all()`, so `prefetch_related("decisions")` keeps it
-    query-free. A logged decision that names no suggestion of the evaluation matches none.
-    """
-    history: dict[tuple[str, str], list[Any]] = {}
-    for decision in evaluation.decisions.all():  # ordered by created_at, id
-        history.setdefault(suggestion_key(decision), []).append(decision)
-    out: list[dict[str, Any]] = []
-    for suggestion in evaluation.suggestions or []:
-        if not isinstance(suggestion, dict):
-            continue
-        key = suggestion_key(suggestion)
-        decisions = history.get(key, [])
-        out.append(
-            {
-                **suggestion,
-                "key": key,
-                "decision": decisions[-1] if decisions else None,
-                "history": decisions,
-            }
-        )
-    return out
-
-
-LABEL_STATUS_BY_ACTION = {
-    "confirmed": "clinician_confirmed",
-    "rejected": "clinician_rejected",
-}
-
-
-def evaluation_labels(evaluation: Evaluation) -> list[dict[str, Any]]:
-    """The evaluation's labels with their current clinician status (spec §C.0.3, §C.9).
-
-    Each label is the engine's dict (never edited) plus `engine_status` (the engine's own
-    status), `status` (`clinician_confirmed` / `clinician_rejected` from the latest
-    `LabelDecision` for its code, else the engine status), once decided `decided_by` /
-    `decided_at` / `reason` of that decision (and `confirmed_by` when confirmed, the FHIR
-    asserter), and `history`
-    (every decision on the code, oldest first). Uses `evaluation.label_decisions.all()`, so a
-    `prefetch_related("label_decisions")` keeps it query-free.
-    """
-    history: dict[str, list[dict[str, Any]]] = {}
-    for decision in evaluation.label_decisions.all():  # ordered by created_at, id
-        history.setdefault(decision.code, []).append(
-            {
-                "id": decision.pk,
-                "action": decision.action,
-                "reason": decision.reason,
-                "actor_id": str(decision.actor_id),
-                "created_at": decision.created_at.isoformat(),
-            }
-        )
-    out: list[dict[str, Any]] = []
-    for label in evaluation.labels or []:
-        if not isinstance(label, dict):
-            continue
-        entry = dict(label)
-        code = str(label.get("code") or "")
-        engine_status = str(label.get("status") or "screening")
-        entry["engine_status"] = engine_status
-        entry["history"] = history.get(code, [])
-        entry["status"] = engine_status
-        if entry["history"]:
-            current = entry["history"][-1]
-            entry["status"] = LABEL_STATUS_BY_ACTION[current["action"]]
-            entry["decided_by"] = current["actor_id"]
-            entry["decided_at"] = current["created_at"]
-            entry["reason"] = current["reason"]
-            if current["action"] == "confirmed":
-                entry["confirmed_by"] = current["actor_id"]
-        out.append(entry)
-    return out
-
-
-def evaluation_confirmed_labels(evaluation: Evaluation) -> list[dict[str, Any]]:
-    """The labels whose current status is `clinician_confirmed` (`evaluation_labels`).
-
-    Only these enter a conclusion, its PDF, the cohort counts and the FHIR export: an
-    unconfirmed label is a screening result, a rejected one is not the patient's.
-    """
-    return [
-        label
-        for label in evaluation_labels(evaluation)
-        if label["status"] == LABEL_STATUS_BY_ACTION["confirmed"]
-    ]
-
-
-def previous_scores(patient: Patient, *, before: Any = None) -> dict[str, Any]:
-    """The scores of the patient's latest evaluation before `before` (for change rules)."""
-    evaluations = Evaluation.objects.filter(patient=patient)
-    if before is not None:
-        evaluations = evaluations.filter(created_at__lt=before)
-    latest = evaluations.order_by("-created_at", "-id").only("scores").first()
-    return dict(latest.scores) if latest is not None else {}
-
-
 def patient_record_shared(*, patient: Patient, kind: str, record_id: UUID | str) -> bool:
     """Whether `record_id` is one of `patient`'s records that the patient may read.
 
@@ -382,3 +196,47 @@ def patient_record_shared(*, patient: Patient, kind: str, record_id: UUID | str)
             pk=record_id, patient=patient, versions__isnull=False
         ).exists()
     return False
+
+
+# --- scope -------------------------------------------------------------------------------
+def is_clinician(user: User) -> bool:
+    return user_has_any_role(user=user, roles=[Role.DOCTOR, Role.CLINIC_ADMIN])
+
+
+def patients_readable_by(actor: User) -> QuerySet[Patient]:
+    """Patients whose record `actor` may read (the care part's rule, archived included):
+    assigned (doctor), the organization's (clinic admin), or their own (patient)."""
+    return patients_visible_to(actor, archived=None)
+
+
+def patients_actionable_by(actor: User) -> QuerySet[Patient]:
+    """Patients `actor` may write documents for: only assigned ones (care team)."""
+    if not actor.is_authenticated:
+        return Patient.objects.none()
+    return patients_for_doctor(actor)
+
+
+def patients_clinical_scope(actor: User) -> QuerySet[Patient]:
+    """Patients a clinician sees in analytics and exports (not their own patient record)."""
+    if not actor.is_authenticated:
+        return Patient.objects.none()
+    return patients_visible_to(actor, archived=None).exclude(user_id=actor.pk)
+
+
+def patient_get_for_documents(*, actor: User, patient_id: UUID | str) -> Patient:
+    return get_or_not_found(patients_readable_by(actor), pk=patient_id)
+
+
+def patient_get_for_clinician(*, actor: User, patient_id: UUID | str) -> Patient:
+    """A patient the actor sees as a clinician (patients reading their own record excluded)."""
+    return get_or_not_found(patients_clinical_scope(actor).distinct(), pk=patient_id)
+
+
+def patient_get_for_action(*, actor: User, patient_id: UUID | str) -> Patient:
+    return get_or_not_found(patients_actionable_by(actor), pk=patient_id)
+
+
+def raise_not_found() -> None:
+    from lifeline.core.exceptions import NotFound
+
+    raise NotFound()
