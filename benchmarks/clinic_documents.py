@@ -105,7 +105,7 @@ def _chart_spec() -> Any:
 
 def _population(doctor: Any, clinic: Any, count: int) -> None:
     from lifeline.clinic.models.patients import CareTeamMember  # noqa: PLC0415
-    from lifeline.clinic.testing import (  # noqa: PLC0415
+    from lifeline.clinic.tests.factories import (
         AssessmentFactory,
         EvaluationFactory,
         PatientFactory,
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
     from lifeline.clinic import charts  # noqa: PLC0415
     from lifeline.clinic.pdf import render_conclusion_pdf  # noqa: PLC0415
     from lifeline.clinic.services.conclusions import ConclusionItemInput, conclusion_create
-    from lifeline.clinic.testing import care_team  # noqa: PLC0415
+    from lifeline.clinic.tests.factories import care_team  # noqa: PLC0415
 
     class TrivialApi(APIView):
         def get(self, request: Any) -> Response:

@@ -69,7 +69,7 @@ def _seed() -> dict[str, Any]:
     from lifeline.access.tests.factories import OrganizationFactory  # noqa: PLC0415
     from lifeline.clinic.models.assessments import Assessment, Evaluation, Score
     from lifeline.clinic.models.patients import CareTeamMember, Patient
-    from lifeline.clinic.testing import doctor_in  # noqa: PLC0415
+    from lifeline.clinic.tests.factories import doctor_in  # noqa: PLC0415
 
     clinic: Any = OrganizationFactory(kind=OrganizationKind.CLINIC)
     doctor = doctor_in(clinic)

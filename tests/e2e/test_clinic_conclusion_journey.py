@@ -20,7 +20,7 @@ from lifeline.accounts.tests.factories import DEFAULT_PASSWORD
 from lifeline.clinic.enums import ConclusionStatus
 from lifeline.clinic.models.assessments import Assessment, Score
 from lifeline.clinic.models.conclusions import Conclusion
-from lifeline.clinic.testing import care_team
+from lifeline.clinic.tests.factories import care_team
 from tests.e2e.conftest import snap
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -13,7 +13,7 @@ from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import MembershipFactory, OrganizationFactory, user_with_role
 from lifeline.chat import services
 from lifeline.chat.models import Conversation
-from lifeline.clinic.testing import CareTeamMemberFactory, PatientFactory
+from lifeline.clinic.tests.factories import CareTeamMemberFactory, PatientFactory
 from lifeline.realtime import events as realtime_events
 
 

@@ -15,8 +15,12 @@ from lifeline.access.tests.factories import user_with_role
 from lifeline.audit.models import AuditEvent
 from lifeline.chat import services
 from lifeline.chat.models import Conversation, Message, MessageReceipt
-from lifeline.clinic.testing import CareTeamMemberFactory, PatientFactory
-from lifeline.clinic.tests.documents.factories import ConclusionFactory, ConclusionVersionFactory
+from lifeline.clinic.tests.factories import (
+    CareTeamMemberFactory,
+    ConclusionFactory,
+    ConclusionVersionFactory,
+    PatientFactory,
+)
 from lifeline.files.models import StoredFile
 from lifeline.files.tests import samples
 

@@ -26,8 +26,12 @@ from lifeline.chat.exceptions import (
     VoiceTooLong,
 )
 from lifeline.chat.models import Conversation, Message, MessageReceipt, MessageRevision
-from lifeline.clinic.testing import AssessmentFactory, PatientFactory
-from lifeline.clinic.tests.documents.factories import ConclusionFactory, ConclusionVersionFactory
+from lifeline.clinic.tests.factories import (
+    AssessmentFactory,
+    ConclusionFactory,
+    ConclusionVersionFactory,
+    PatientFactory,
+)
 from lifeline.core.exceptions import InvalidInput, NotFound
 from lifeline.files.exceptions import FileTypeNotAllowed
 from lifeline.files.models import StoredFile

@@ -9,7 +9,7 @@ from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.audit.models import AuditEvent
 from lifeline.clinic.models.assessments import Assessment, Evaluation, Score, SuggestionDecision
 from lifeline.clinic.selectors.assessments import evaluation_suggestions, latest_scores
-from lifeline.clinic.testing import care_team, doctor_in
+from lifeline.clinic.tests.factories import care_team, doctor_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_clinic_engine")]
 

@@ -8,7 +8,7 @@ from lifeline.access.tests.factories import OrganizationFactory
 from lifeline.audit.models import AuditEvent
 from lifeline.clinic.models.assessments import Assessment, Evaluation, SuggestionDecision
 from lifeline.clinic.services.registration import invitation_create
-from lifeline.clinic.testing import care_team, doctor_in, legal_documents
+from lifeline.clinic.tests.factories import care_team, doctor_in, legal_documents
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ from lifeline.clinic.selectors.patients import (
     patients_for_doctor,
 )
 from lifeline.clinic.services.patients import patients_purge_archived
-from lifeline.clinic.testing import PatientFactory, care_team, doctor_in
+from lifeline.clinic.tests.factories import PatientFactory, care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
 

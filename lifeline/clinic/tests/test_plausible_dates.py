@@ -13,7 +13,7 @@ from lifeline.access.tests.factories import OrganizationFactory
 from lifeline.audit.models import AuditEvent
 from lifeline.clinic.models.patients import Patient
 from lifeline.clinic.models.protocols import AssessmentSchedule
-from lifeline.clinic.testing import PatientFactory, care_team, doctor_in
+from lifeline.clinic.tests.factories import PatientFactory, care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
 

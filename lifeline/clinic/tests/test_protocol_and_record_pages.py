@@ -11,7 +11,7 @@ from lifeline.access.tests.factories import MembershipFactory, OrganizationFacto
 from lifeline.accounts.tests.factories import UserFactory
 from lifeline.clinic.models.patients import Patient
 from lifeline.clinic.models.protocols import ProtocolTemplate
-from lifeline.clinic.testing import care_team
+from lifeline.clinic.tests.factories import care_team
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from lifeline.clinic.models.protocols import (
     ProtocolTemplate,
     ScheduledAssessment,
 )
-from lifeline.clinic.testing import care_team, doctor_in
+from lifeline.clinic.tests.factories import care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
 

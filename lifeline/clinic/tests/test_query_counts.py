@@ -12,7 +12,7 @@ from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory
 from lifeline.clinic.models.assessments import Assessment, Evaluation, Score
 from lifeline.clinic.models.patients import CareTeamMember, Patient
-from lifeline.clinic.testing import care_team, doctor_in
+from lifeline.clinic.tests.factories import care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
 

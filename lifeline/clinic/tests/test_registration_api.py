@@ -17,7 +17,7 @@ from lifeline.clinic.models.patients import DoctorProfile, Patient
 from lifeline.clinic.models.registration import LegalAcceptance, LegalDocument, PatientInvitation
 from lifeline.clinic.selectors.patients import is_care_team_pair, patients_for_doctor
 from lifeline.clinic.services.registration import invitation_create
-from lifeline.clinic.testing import doctor_in, legal_documents
+from lifeline.clinic.tests.factories import doctor_in, legal_documents
 from lifeline.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

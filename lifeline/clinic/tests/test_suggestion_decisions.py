@@ -13,7 +13,7 @@ from django.urls import reverse
 from lifeline.clinic import engine
 from lifeline.clinic.models.assessments import SuggestionDecision
 from lifeline.clinic.selectors.assessments import evaluation_suggestions
-from lifeline.clinic.testing import EvaluationFactory, SuggestionDecisionFactory, care_team
+from lifeline.clinic.tests.factories import EvaluationFactory, SuggestionDecisionFactory, care_team
 
 pytestmark = pytest.mark.django_db
 

@@ -18,15 +18,15 @@ from lifeline.clinic.services.conclusions import (
     conclusion_create,
     conclusion_issue,
 )
-from lifeline.clinic.testing import (
+from lifeline.clinic.tests.factories import (
     AssessmentFactory,
     EvaluationFactory,
     LabelDecisionFactory,
+    ScheduledAssessmentFactory,
     ScoreFactory,
     care_team,
     doctor_in,
 )
-from lifeline.clinic.tests.documents.factories import ScheduledAssessmentFactory
 
 pytestmark = pytest.mark.django_db
 

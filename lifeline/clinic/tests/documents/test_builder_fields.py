@@ -16,7 +16,7 @@ from django.urls import reverse
 from lifeline.clinic import engine
 from lifeline.clinic.enums import ConclusionStatus
 from lifeline.clinic.models.conclusions import Conclusion
-from lifeline.clinic.testing import EvaluationFactory, SuggestionDecisionFactory, care_team
+from lifeline.clinic.tests.factories import EvaluationFactory, SuggestionDecisionFactory, care_team
 
 pytestmark = pytest.mark.django_db
 

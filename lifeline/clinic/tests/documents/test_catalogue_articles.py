@@ -10,7 +10,7 @@ from lifeline.access.tests.factories import OrganizationFactory, UserFactory, us
 from lifeline.clinic.catalogue_data import DRUGS, THERAPIES
 from lifeline.clinic.enums import ArticleStatus
 from lifeline.clinic.models.catalogue import Article, CatalogueItem, DoctorNote
-from lifeline.clinic.tests.documents.factories import ArticleFactory
+from lifeline.clinic.tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

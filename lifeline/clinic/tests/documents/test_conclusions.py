@@ -19,7 +19,7 @@ from lifeline.clinic.services.conclusions import (
     conclusion_create,
     conclusion_issue,
 )
-from lifeline.clinic.testing import (
+from lifeline.clinic.tests.factories import (
     AssessmentFactory,
     EvaluationFactory,
     ScoreFactory,

@@ -15,14 +15,14 @@ from lifeline.clinic.enums import ArticleStatus, ConclusionStatus
 from lifeline.clinic.models.catalogue import Article, DoctorNote
 from lifeline.clinic.models.conclusions import Conclusion
 from lifeline.clinic.services.conclusions import ConclusionItemInput, conclusion_create
-from lifeline.clinic.testing import (
+from lifeline.clinic.tests.factories import (
+    ArticleFactory,
     AssessmentFactory,
     EvaluationFactory,
     ScoreFactory,
     care_team,
     doctor_in,
 )
-from lifeline.clinic.tests.documents.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

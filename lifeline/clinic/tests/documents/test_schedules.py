@@ -16,7 +16,7 @@ from lifeline.clinic.models.protocols import (
     ScheduledAssessment,
 )
 from lifeline.clinic.services.protocols import schedule_create, scheduled_assessment_remind
-from lifeline.clinic.testing import AssessmentFactory, care_team, doctor_in
+from lifeline.clinic.tests.factories import AssessmentFactory, care_team, doctor_in
 from lifeline.jobs.models import ScheduledJob
 from lifeline.jobs.services import job_run_due
 from lifeline.notifications.models import Notification

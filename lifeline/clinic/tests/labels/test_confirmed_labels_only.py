@@ -14,7 +14,7 @@ from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory
 from lifeline.clinic.models.conclusions import Conclusion
 from lifeline.clinic.selectors.analytics import cohort_summary
-from lifeline.clinic.testing import EvaluationFactory, LabelDecisionFactory, care_team
+from lifeline.clinic.tests.factories import EvaluationFactory, LabelDecisionFactory, care_team
 
 pytestmark = pytest.mark.django_db
 

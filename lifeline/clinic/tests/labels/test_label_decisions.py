@@ -17,8 +17,8 @@ from lifeline.clinic.fhir_export import patient_bundle
 from lifeline.clinic.models.assessments import Evaluation, LabelDecision
 from lifeline.clinic.selectors.assessments import evaluation_labels
 from lifeline.clinic.services.conclusions import conclusion_create, display_label
-from lifeline.clinic.testing import EvaluationFactory, care_team, doctor_in
 from lifeline.clinic.tests.engine.helpers import KLIT_DEFINITE, dn4, safe_clinical
+from lifeline.clinic.tests.factories import EvaluationFactory, care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
 
