@@ -56,6 +56,7 @@ from lifeline.clinic.api.documents_serializers import (
 )
 from lifeline.clinic.exceptions import DocumentsForbidden
 from lifeline.clinic.models.protocols import FollowUpTask
+from lifeline.clinic.permissions import is_clinician
 from lifeline.clinic.selectors.analytics import (
     Dynamics,
     assessment_comparison,
@@ -77,7 +78,6 @@ from lifeline.clinic.selectors.conclusions import (
     conclusion_version_get_for,
 )
 from lifeline.clinic.selectors.patients import (
-    is_clinician,
     patient_get_for_clinician,
     patient_get_for_documents,
     raise_not_found,

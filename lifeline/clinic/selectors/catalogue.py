@@ -8,13 +8,12 @@ from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 
-from lifeline.access.enums import Role
-from lifeline.access.selectors import user_has_any_role
 from lifeline.accounts.models import User
 from lifeline.clinic.enums import (
     ArticleStatus,
 )
 from lifeline.clinic.models.catalogue import Article, CatalogueItem, DoctorNote
+from lifeline.clinic.permissions import can_manage_articles
 from lifeline.core.selectors import get_or_not_found
 
 
@@ -53,13 +52,6 @@ def catalogue_by_code(codes: Iterable[str]) -> dict[str, CatalogueItem]:
 
 
 # --- articles ----------------------------------------------------------------------------
-def can_manage_articles(user: Any) -> bool:
-    """Editors: clinic admins, or users granted the `clinic.manage_articles` permission."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.has_perm("clinic.manage_articles"):
-        return True
-    return user_has_any_role(user=user, roles=[Role.CLINIC_ADMIN])
 
 
 def article_list_for(*, actor: Any, include_drafts: bool = False) -> QuerySet[Article]:

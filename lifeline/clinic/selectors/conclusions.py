@@ -14,7 +14,8 @@ from lifeline.clinic.enums import (
 )
 from lifeline.clinic.models.conclusions import Conclusion, ConclusionItem, ConclusionVersion
 from lifeline.clinic.models.patients import Patient
-from lifeline.clinic.selectors.patients import is_clinician, patients_readable_by, raise_not_found
+from lifeline.clinic.permissions import is_clinician
+from lifeline.clinic.selectors.patients import patients_readable_by, raise_not_found
 from lifeline.core.selectors import get_or_not_found
 
 

@@ -25,7 +25,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.models import Membership, Organization
-from lifeline.access.selectors import user_has_any_role
 from lifeline.accounts.enums import UserStatus
 from lifeline.accounts.models import User
 from lifeline.clinic.enums import (
@@ -199,8 +198,6 @@ def patient_record_shared(*, patient: Patient, kind: str, record_id: UUID | str)
 
 
 # --- scope -------------------------------------------------------------------------------
-def is_clinician(user: User) -> bool:
-    return user_has_any_role(user=user, roles=[Role.DOCTOR, Role.CLINIC_ADMIN])
 
 
 def patients_readable_by(actor: User) -> QuerySet[Patient]:

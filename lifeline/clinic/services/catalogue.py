@@ -14,8 +14,7 @@ from lifeline.clinic.enums import (
 )
 from lifeline.clinic.exceptions import ArticleInvalid, DocumentsForbidden
 from lifeline.clinic.models.catalogue import Article, CatalogueItem, DoctorNote
-from lifeline.clinic.selectors.catalogue import can_manage_articles
-from lifeline.clinic.selectors.patients import is_clinician
+from lifeline.clinic.permissions import can_manage_articles, is_clinician
 
 
 # --- catalogue notes ---------------------------------------------------------------------

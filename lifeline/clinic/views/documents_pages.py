@@ -36,6 +36,7 @@ from lifeline.clinic.exceptions import (
     ConclusionNotIssued,
 )
 from lifeline.clinic.models.assessments import Evaluation
+from lifeline.clinic.permissions import can_manage_articles, is_clinician
 from lifeline.clinic.selectors.analytics import (
     assessment_comparison,
     cohort_summary,
@@ -52,13 +53,11 @@ from lifeline.clinic.selectors.assessments import (
 from lifeline.clinic.selectors.catalogue import (
     article_get_for,
     article_list_for,
-    can_manage_articles,
     catalogue_item_get,
     catalogue_list,
 )
 from lifeline.clinic.selectors.conclusions import conclusion_get_for, conclusion_list_for
 from lifeline.clinic.selectors.patients import (
-    is_clinician,
     patient_get_for_action,
     patient_get_for_documents,
     patients_actionable_by,
