@@ -27,7 +27,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
-from lifeline.clinic.api.documents_views import conclusion_pdf_response, dynamics_chart_svg
+from lifeline.clinic.api.analytics import dynamics_chart_svg
+from lifeline.clinic.api.conclusions import conclusion_pdf_response
 from lifeline.clinic.enums import ArticleStatus, CatalogueKind, ConclusionStatus
 from lifeline.clinic.exceptions import (
     ArticleInvalid,
