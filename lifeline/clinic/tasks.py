@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from lifeline.clinic.services.patients import patients_purge_archived
+from lifeline.clinic.services.patients import patient_purge_expired
 from lifeline.clinic.services.protocols import scheduled_assessment_remind
 
 
 @shared_task(name="clinic.purge_archived_patients")
 def purge_archived_patients() -> int:
     """Physically delete archived patient records past their scheduled deletion date."""
-    return patients_purge_archived()
+    return patient_purge_expired()
 
 
 @shared_task(name="clinic.remind_scheduled_assessment", soft_time_limit=60, time_limit=120)

@@ -25,8 +25,8 @@ from lifeline.clinic.api.serializers.catalogue import (
 from lifeline.clinic.selectors.catalogue import (
     article_get_for,
     article_list_for,
-    catalogue_item_get,
-    catalogue_list,
+    catalogue_item_get_for,
+    catalogue_item_list_for,
 )
 from lifeline.clinic.services.catalogue import (
     article_create,
@@ -54,7 +54,7 @@ class CatalogueListApi(APIView):
         filters = CatalogueFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        items = catalogue_list(
+        items = catalogue_item_list_for(
             actor=request_user(request), kind=data["kind"], query=data["q"], rule_id=data["rule_id"]
         )
         return Response(CatalogueItemOutput(items, many=True).data)
@@ -66,7 +66,7 @@ class CatalogueItemApi(APIView):
     )
     def get(self, request: Request, code: str) -> Response:
         require_clinician(request)
-        item = catalogue_item_get(actor=request_user(request), code=code)
+        item = catalogue_item_get_for(actor=request_user(request), code=code)
         return Response(CatalogueItemOutput(item).data)
 
 
@@ -79,7 +79,7 @@ class CatalogueNoteApi(APIView):
     )
     def put(self, request: Request, code: str) -> Response:
         require_clinician(request)
-        item = catalogue_item_get(actor=request_user(request), code=code)
+        item = catalogue_item_get_for(actor=request_user(request), code=code)
         serializer = CatalogueNoteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = catalogue_note_set(

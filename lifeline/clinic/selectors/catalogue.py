@@ -18,7 +18,7 @@ from lifeline.core.selectors import get_or_not_found
 
 
 # --- catalogue ---------------------------------------------------------------------------
-def catalogue_list(
+def catalogue_item_list_for(
     *, actor: User, kind: str = "", query: str = "", rule_id: str = ""
 ) -> QuerySet[CatalogueItem]:
     """Active catalogue items with the actor's own note preloaded as `my_notes`."""
@@ -43,8 +43,8 @@ def catalogue_list(
     ).order_by("kind", "name_en")
 
 
-def catalogue_item_get(*, actor: User, code: str) -> CatalogueItem:
-    return get_or_not_found(catalogue_list(actor=actor), code=code)
+def catalogue_item_get_for(*, actor: User, code: str) -> CatalogueItem:
+    return get_or_not_found(catalogue_item_list_for(actor=actor), code=code)
 
 
 def catalogue_by_code(codes: Iterable[str]) -> dict[str, CatalogueItem]:

@@ -63,5 +63,5 @@ def conclusion_version_get_for(
     )
 
 
-def conclusion_issued_list_for_patient(*, patient: Patient) -> QuerySet[Conclusion]:
+def conclusion_issued_list_for(*, patient: Patient) -> QuerySet[Conclusion]:
     return Conclusion.objects.filter(patient=patient, status=ConclusionStatus.ISSUED)

@@ -200,7 +200,7 @@ def patient_restore(
     return _set_archived(actor=actor, patient=patient, archived=False, request=request)
 
 
-def patients_purge_archived(*, now: Any = None) -> int:
+def patient_purge_expired(*, now: Any = None) -> int:
     """Delete archived records whose scheduled deletion date has passed (periodic sweep)."""
     now = now or timezone.now()
     count = 0

@@ -30,7 +30,7 @@ from lifeline.clinic.selectors.patients import (
     patient_for_user,
     patients_for_doctor,
 )
-from lifeline.clinic.services.patients import patients_purge_archived
+from lifeline.clinic.services.patients import patient_purge_expired
 from lifeline.clinic.tests.factories import PatientFactory, care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
@@ -236,8 +236,8 @@ def test_archive_and_scheduled_deletion(team, client_for, settings):
     # edits are refused
     edit = client_for(doctor).patch(_detail(patient), {"notes": "x"}, format="json")
     assert edit.status_code == 409
-    assert patients_purge_archived(now=timezone.now()) == 0
-    assert patients_purge_archived(now=timezone.now() + timedelta(days=11)) == 1
+    assert patient_purge_expired(now=timezone.now()) == 0
+    assert patient_purge_expired(now=timezone.now() + timedelta(days=11)) == 1
     assert not Patient.objects.filter(pk=patient.pk).exists()
 
 

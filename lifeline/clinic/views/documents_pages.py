@@ -54,8 +54,8 @@ from lifeline.clinic.selectors.assessments import (
 from lifeline.clinic.selectors.catalogue import (
     article_get_for,
     article_list_for,
-    catalogue_item_get,
-    catalogue_list,
+    catalogue_item_get_for,
+    catalogue_item_list_for,
 )
 from lifeline.clinic.selectors.conclusions import conclusion_get_for, conclusion_list_for
 from lifeline.clinic.selectors.patients import (
@@ -161,7 +161,7 @@ def _builder_rows(
     """
     if evaluation is None:
         return []
-    catalogue = list(catalogue_list(actor=actor))
+    catalogue = list(catalogue_item_list_for(actor=actor))
     rows: list[dict[str, Any]] = []
     for suggestion in evaluation_suggestions(evaluation):
         rule_id, option = suggestion["key"]
@@ -350,7 +350,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     _require_clinician(request)
     user = _user(request)
     if request.method == "POST":
-        item = catalogue_item_get(actor=user, code=request.POST.get("code", ""))
+        item = catalogue_item_get_for(actor=user, code=request.POST.get("code", ""))
         catalogue_note_set(doctor=user, item=item, text=request.POST.get("text", ""))
         messages.success(request, _("Your note was saved."))
         return redirect(reverse("clinic-web:catalogue") + f"#item-{item.code}")
@@ -361,7 +361,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         request,
         "clinic/documents_catalogue.html",
         {
-            "items": catalogue_list(actor=user, kind=kind, query=query),
+            "items": catalogue_item_list_for(actor=user, kind=kind, query=query),
             "kind": kind,
             "q": query,
             "kinds": CatalogueKind.choices,
