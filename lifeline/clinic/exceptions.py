@@ -55,12 +55,6 @@ class LegalAcceptanceRequired(InvalidInput):
     title = gettext_noop("The current user agreement and personal-data policy must be accepted")
 
 
-class DocumentsForbidden(DomainError):
-    code = "clinic.forbidden"
-    title = gettext_noop("You may not perform this operation")
-    http_status = 403
-
-
 class ConclusionNotDraft(Conflict):
     code = "clinic.conclusion_not_draft"
     title = gettext_noop("The conclusion is issued; amend it to change it")

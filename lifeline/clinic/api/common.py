@@ -8,7 +8,7 @@ from django.conf import settings
 from rest_framework.request import Request
 
 from lifeline.accounts.models import User
-from lifeline.clinic.exceptions import DocumentsForbidden
+from lifeline.clinic.exceptions import ClinicForbidden
 from lifeline.clinic.permissions import is_clinician
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def django_request(request: Request) -> HttpRequest:
 
 def require_clinician(request: Request) -> None:
     if not is_clinician(request_user(request)):
-        raise DocumentsForbidden()
+        raise ClinicForbidden()
 
 
 LANGUAGE_CHOICES = [code for code, _name in settings.LANGUAGES]

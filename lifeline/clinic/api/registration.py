@@ -30,6 +30,7 @@ from lifeline.clinic.api.serializers.registration import (
     InvitationPublicOutput,
     LegalDocumentOutput,
 )
+from lifeline.clinic.selectors.registration import invitation_get_by_token, legal_current
 from lifeline.clinic.services import registration
 from lifeline.core.api.throttling import AuthRateThrottle
 from lifeline.core.selectors import get_or_not_found
@@ -72,7 +73,7 @@ class InvitationPublicApi(APIView):
         auth=[],
     )
     def get(self, request: Request, token: str) -> Response:
-        invitation = registration.invitation_get_by_token(token)
+        invitation = invitation_get_by_token(token)
         return Response(InvitationPublicOutput(invitation).data)
 
 
@@ -108,7 +109,7 @@ class LegalDocumentListApi(APIView):
 
     @extend_schema(tags=TAGS, responses={200: LegalDocumentOutput(many=True)}, auth=[])
     def get(self, request: Request) -> Response:
-        documents = sorted(registration.legal_current().values(), key=lambda d: d.kind)
+        documents = sorted(legal_current().values(), key=lambda d: d.kind)
         return Response(LegalDocumentOutput(documents, many=True).data)
 
 

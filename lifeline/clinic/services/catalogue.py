@@ -12,7 +12,7 @@ from lifeline.audit import services as audit
 from lifeline.clinic.enums import (
     ArticleStatus,
 )
-from lifeline.clinic.exceptions import ArticleInvalid, DocumentsForbidden
+from lifeline.clinic.exceptions import ArticleInvalid, ClinicForbidden
 from lifeline.clinic.models.catalogue import Article, CatalogueItem, DoctorNote
 from lifeline.clinic.permissions import can_manage_articles, is_clinician
 
@@ -21,7 +21,7 @@ from lifeline.clinic.permissions import can_manage_articles, is_clinician
 def catalogue_note_set(*, doctor: User, item: CatalogueItem, text: str) -> DoctorNote | None:
     """Save the doctor's private note on `item`; an empty text deletes it."""
     if not is_clinician(doctor):
-        raise DocumentsForbidden()
+        raise ClinicForbidden()
     text = text.strip()
     if not text:
         DoctorNote.objects.filter(item=item, doctor=doctor).delete()
@@ -35,7 +35,7 @@ def catalogue_note_set(*, doctor: User, item: CatalogueItem, text: str) -> Docto
 # --- articles ----------------------------------------------------------------------------
 def _require_editor(actor: User) -> None:
     if not can_manage_articles(actor):
-        raise DocumentsForbidden()
+        raise ClinicForbidden()
 
 
 def article_create(

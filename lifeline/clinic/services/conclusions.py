@@ -26,10 +26,10 @@ from lifeline.clinic.enums import (
     ConclusionStatus,
 )
 from lifeline.clinic.exceptions import (
+    ClinicForbidden,
     ConclusionInvalid,
     ConclusionNotDraft,
     ConclusionNotIssued,
-    DocumentsForbidden,
 )
 from lifeline.clinic.models.assessments import Evaluation, Score
 from lifeline.clinic.models.catalogue import CatalogueItem
@@ -211,7 +211,7 @@ class ConclusionItemInput:
 def _require_care_team(actor: User, patient: Patient) -> None:
     """Only an approved doctor on the patient's care team writes documents (403 otherwise)."""
     if not patients_actionable_by(actor).filter(pk=patient.pk).exists():
-        raise DocumentsForbidden()
+        raise ClinicForbidden()
 
 
 def _validated_items(

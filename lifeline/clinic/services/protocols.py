@@ -27,7 +27,7 @@ from lifeline.clinic.enums import (
     FollowUpTaskStatus,
     ScheduledAssessmentStatus,
 )
-from lifeline.clinic.exceptions import ClinicForbidden, DocumentsForbidden
+from lifeline.clinic.exceptions import ClinicForbidden
 from lifeline.clinic.models.assessments import Assessment
 from lifeline.clinic.models.patients import Patient
 from lifeline.clinic.models.protocols import (
@@ -302,7 +302,7 @@ REMINDER_HOUR = 9
 def _require_care_team(actor: User, patient: Patient) -> None:
     """Only an approved doctor on the patient's care team schedules (403 otherwise)."""
     if not patients_actionable_by(actor).filter(pk=patient.pk).exists():
-        raise DocumentsForbidden()
+        raise ClinicForbidden()
 
 
 # --- schedules and reminders (F-1, F-7) ---------------------------------------------------

@@ -4,6 +4,7 @@ production code)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import factory
@@ -15,7 +16,7 @@ from lifeline.access.tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
-from lifeline.clinic.enums import ArticleStatus, LegalDocumentKind
+from lifeline.clinic.enums import ArticleStatus, CatalogueKind, LegalDocumentKind
 from lifeline.clinic.models.assessments import (
     Assessment,
     Evaluation,
@@ -23,15 +24,16 @@ from lifeline.clinic.models.assessments import (
     Score,
     SuggestionDecision,
 )
-from lifeline.clinic.models.catalogue import Article
-from lifeline.clinic.models.conclusions import Conclusion, ConclusionVersion
+from lifeline.clinic.models.catalogue import Article, CatalogueItem, DoctorNote
+from lifeline.clinic.models.conclusions import Conclusion, ConclusionItem, ConclusionVersion
 from lifeline.clinic.models.patients import CareTeamMember, DoctorProfile, Patient
 from lifeline.clinic.models.protocols import (
     AssessmentSchedule,
+    FollowUpTask,
     ProtocolTemplate,
     ScheduledAssessment,
 )
-from lifeline.clinic.models.registration import LegalDocument
+from lifeline.clinic.models.registration import LegalAcceptance, LegalDocument, PatientInvitation
 
 
 class PatientFactory(factory.django.DjangoModelFactory):
@@ -204,3 +206,77 @@ class ScheduledAssessmentFactory(factory.django.DjangoModelFactory):
     )
     instruments = factory.LazyFunction(lambda: ["nrs"])
     due_at = factory.LazyFunction(timezone.now)
+
+
+class CatalogueItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CatalogueItem
+
+    code = factory.Sequence(lambda n: f"test-item-{n}")
+    kind = CatalogueKind.DRUG
+    name_en = factory.Sequence(lambda n: f"Test drug {n}")
+    name_ru = factory.Sequence(lambda n: f"Тестовый препарат {n}")
+
+
+class DoctorNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DoctorNote
+
+    item = factory.SubFactory(CatalogueItemFactory)
+    doctor = factory.SubFactory(UserFactory)
+    text = "A private note"
+
+
+class ConclusionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConclusionItem
+
+    conclusion = factory.SubFactory(ConclusionFactory)
+    position = factory.Sequence(lambda n: n)
+    title = "Pain education"
+
+
+class ProtocolTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProtocolTemplate
+
+    code = factory.Sequence(lambda n: f"test-protocol-{n}")
+    name_en = factory.Sequence(lambda n: f"Protocol {n}")
+    name_ru = factory.Sequence(lambda n: f"Протокол {n}")
+    steps = factory.LazyFunction(lambda: [{"day": 0, "instruments": ["nrs"]}])
+
+
+class FollowUpTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpTask
+
+    patient = factory.SubFactory(PatientFactory)
+
+
+class LegalDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LegalDocument
+
+    kind = LegalDocumentKind.USER_AGREEMENT
+    version = factory.Sequence(lambda n: f"test-{n}")
+    title = "User agreement"
+    body = "Text"
+
+
+class LegalAcceptanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LegalAcceptance
+
+    user = factory.SubFactory(UserFactory)
+    document = factory.SubFactory(LegalDocumentFactory)
+
+
+class PatientInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PatientInvitation
+
+    organization = factory.SubFactory(OrganizationFactory, kind=OrganizationKind.CLINIC)
+    invited_by = factory.SubFactory(UserFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))

@@ -50,6 +50,7 @@ from lifeline.clinic.selectors.patients import (
     patient_get_for,
     patient_list_for,
 )
+from lifeline.clinic.selectors.registration import invitation_get_by_token, legal_current
 from lifeline.clinic.services import assessments as assessment_services
 from lifeline.clinic.services import labels as label_services
 from lifeline.clinic.services import registration
@@ -710,10 +711,10 @@ def _evaluation_page(
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        invitation = registration.invitation_get_by_token(token)
+        invitation = invitation_get_by_token(token)
     except DomainError:
         return render(request, "clinic/care_invitation_invalid.html", status=410)
-    documents = sorted(registration.legal_current().values(), key=lambda d: d.kind)
+    documents = sorted(legal_current().values(), key=lambda d: d.kind)
     errors: list[str] = []
     if request.method == "POST":
         accepted = {d.kind: d.version for d in documents if request.POST.get(f"accept_{d.kind}")}
@@ -1004,7 +1005,7 @@ def doctor_register(request: HttpRequest) -> HttpResponse:
     clinics = Organization.objects.filter(
         kind=OrganizationKind.CLINIC, is_active=True, is_demo=False
     ).order_by("name")[:500]
-    documents = sorted(registration.legal_current().values(), key=lambda d: d.kind)
+    documents = sorted(legal_current().values(), key=lambda d: d.kind)
     values = {field: request.POST.get(field, "").strip() for field in DOCTOR_FIELDS}
     errors: list[str] = []
     if request.method == "POST":
