@@ -100,7 +100,7 @@ def prepare(conversations: int, doctors: int, history: int) -> None:
     from lifeline.accounts.models import User  # noqa: PLC0415
     from lifeline.chat import services  # noqa: PLC0415
     from lifeline.chat.models import Message  # noqa: PLC0415
-    from lifeline.clinic.models import CareTeamMember, Patient  # noqa: PLC0415
+    from lifeline.clinic.models.patients import CareTeamMember, Patient  # noqa: PLC0415
 
     call_command("migrate", verbosity=0, interactive=False)
     clinic = Organization.objects.create(

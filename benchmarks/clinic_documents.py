@@ -104,8 +104,8 @@ def _chart_spec() -> Any:
 
 
 def _population(doctor: Any, clinic: Any, count: int) -> None:
-    from lifeline.clinic.models import CareTeamMember  # noqa: PLC0415
-    from lifeline.clinic.testing import (  # noqa: PLC0415
+    from lifeline.clinic.models.patients import CareTeamMember  # noqa: PLC0415
+    from lifeline.clinic.tests.factories import (
         AssessmentFactory,
         EvaluationFactory,
         PatientFactory,
@@ -161,9 +161,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
 
     from lifeline.access.enums import OrganizationKind  # noqa: PLC0415
     from lifeline.access.tests.factories import OrganizationFactory  # noqa: PLC0415
-    from lifeline.clinic import charts, documents_services  # noqa: PLC0415
+    from lifeline.clinic import charts  # noqa: PLC0415
     from lifeline.clinic.pdf import render_conclusion_pdf  # noqa: PLC0415
-    from lifeline.clinic.testing import care_team  # noqa: PLC0415
+    from lifeline.clinic.services.conclusions import ConclusionItemInput, conclusion_create
+    from lifeline.clinic.tests.factories import care_team  # noqa: PLC0415
 
     class TrivialApi(APIView):
         def get(self, request: Any) -> Response:
@@ -189,12 +190,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
         def one(case: str) -> float:
             draft = None
             if case == "issue":
-                draft = documents_services.conclusion_create(
+                draft = conclusion_create(
                     actor=doctor,
                     patient=patient,
                     items=[
-                        documents_services.ConclusionItemInput(catalogue_code="amitriptyline"),
-                        documents_services.ConclusionItemInput(catalogue_code="cbt"),
+                        ConclusionItemInput(catalogue_code="amitriptyline"),
+                        ConclusionItemInput(catalogue_code="cbt"),
                     ],
                     free_text="Повторная оценка через 4 недели.",
                 )

@@ -67,14 +67,9 @@ def _seed() -> dict[str, Any]:
 
     from lifeline.access.enums import OrganizationKind  # noqa: PLC0415
     from lifeline.access.tests.factories import OrganizationFactory  # noqa: PLC0415
-    from lifeline.clinic.models import (  # noqa: PLC0415
-        Assessment,
-        CareTeamMember,
-        Evaluation,
-        Patient,
-        Score,
-    )
-    from lifeline.clinic.testing import doctor_in  # noqa: PLC0415
+    from lifeline.clinic.models.assessments import Assessment, Evaluation, Score
+    from lifeline.clinic.models.patients import CareTeamMember, Patient
+    from lifeline.clinic.tests.factories import doctor_in  # noqa: PLC0415
 
     clinic: Any = OrganizationFactory(kind=OrganizationKind.CLINIC)
     doctor = doctor_in(clinic)
@@ -188,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
             client = Client()
             client.force_login(data["doctor"])
             card = data["card"].pk
-            from lifeline.clinic.models import Patient  # noqa: PLC0415
+            from lifeline.clinic.models.patients import Patient  # noqa: PLC0415
             from lifeline.clinic.web.patients import encode_cursor  # noqa: PLC0415
 
             deep = Patient.objects.order_by("full_name", "id")[7500]

@@ -442,9 +442,9 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "lifeline.access.enums.OrganizationKind",
         "FileKindEnum": "lifeline.files.enums.FileKind",
         "DeviceKindEnum": "lifeline.notifications.enums.DeviceKind",
-        "LabelActionEnum": "lifeline.clinic.models.assessments.LabelAction",
-        "DecisionActionEnum": "lifeline.clinic.models.assessments.DecisionAction",
-        "CatalogueKindEnum": "lifeline.clinic.models.documents.CatalogueKind",
+        "LabelActionEnum": "lifeline.clinic.enums.LabelAction",
+        "DecisionActionEnum": "lifeline.clinic.enums.DecisionAction",
+        "CatalogueKindEnum": "lifeline.clinic.enums.CatalogueKind",
     },
 }
 

@@ -32,8 +32,9 @@ from lifeline.chat.policies import (
     SidePanel,
     register_conversation_policy,
 )
-from lifeline.clinic import selectors as clinic
 from lifeline.clinic.models import Patient
+from lifeline.clinic.selectors import assessments as assessments_selectors
+from lifeline.clinic.selectors import patients as patients_selectors
 from lifeline.core.exceptions import Conflict, InvalidInput, NotFound
 from lifeline.core.selectors import get_or_not_found
 
@@ -74,16 +75,18 @@ class CareTeamPolicy(ConversationPolicy):
         self, *, actor: Any, subject_id: UUID | None, counterpart_id: Any | None
     ) -> OpenPlan:
         if subject_id is not None:
-            patient = get_or_not_found(clinic.patients_for_doctor(actor), pk=subject_id)
+            patient = get_or_not_found(patients_selectors.patients_for_doctor(actor), pk=subject_id)
             if patient.user_id is None:
                 raise Conflict(code="chat.patient_without_account", detail="patient has no account")
             doctor_id = actor.pk
         elif counterpart_id is not None:
-            found = clinic.patient_for_user(actor)
+            found = patients_selectors.patient_for_user(actor)
             if found is None:
                 raise NotFound()
             patient = found
-            doctor_id = get_or_not_found(clinic.care_team_doctors(patient), pk=counterpart_id).pk
+            doctor_id = get_or_not_found(
+                patients_selectors.care_team_doctors(patient), pk=counterpart_id
+            ).pk
         else:
             raise InvalidInput(
                 code="chat.counterpart_required",
@@ -96,10 +99,10 @@ class CareTeamPolicy(ConversationPolicy):
         )
 
     def subject_ids_for(self, *, user: Any) -> QuerySet[Any]:
-        return clinic.patients_for_doctor(user).values("pk")
+        return patients_selectors.patients_for_doctor(user).values("pk")
 
     def may_take_part(self, *, user: Any, conversation: Any) -> bool:
-        return clinic.doctor_may_see_patient(user, conversation.subject_id)
+        return patients_selectors.doctor_may_see_patient(user, conversation.subject_id)
 
     def observer_organizations(self, *, user: Any) -> QuerySet[Any]:
         return organizations_of(user=user, roles=[Role.CLINIC_ADMIN])
@@ -109,7 +112,7 @@ class CareTeamPolicy(ConversationPolicy):
 
     def reference_shared(self, *, subject_id: UUID, kind: str, record_id: UUID) -> bool:
         patient = Patient.objects.filter(pk=subject_id).first()
-        return patient is not None and clinic.patient_record_shared(
+        return patient is not None and patients_selectors.patient_record_shared(
             patient=patient, kind=kind, record_id=record_id
         )
 
@@ -130,20 +133,20 @@ class CareTeamPolicy(ConversationPolicy):
         """A doctor's patients with an account; a patient's care-team doctors."""
         result: list[dict[str, Any]] = [
             {"id": p.pk, "name": p.full_name, "kind": "patient"}
-            for p in clinic.patients_for_doctor(actor)
+            for p in patients_selectors.patients_for_doctor(actor)
             .filter(user__isnull=False)
             .order_by("full_name")
         ]
-        patient = clinic.patient_for_user(actor)
+        patient = patients_selectors.patient_for_user(actor)
         if patient is not None:
             result.extend(
                 {"id": d.pk, "name": d.display_name, "kind": "doctor"}
-                for d in clinic.care_team_doctors(patient).order_by("full_name")
+                for d in patients_selectors.care_team_doctors(patient).order_by("full_name")
             )
         return result
 
     def is_subject_user(self, *, user: Any) -> bool:
-        return clinic.patient_for_user(user) is not None
+        return patients_selectors.patient_for_user(user) is not None
 
     def side_panel(self, *, conversation: Any, viewer: Any) -> SidePanel | None:
         patient = Patient.objects.filter(pk=conversation.subject_id).first()
@@ -153,7 +156,7 @@ class CareTeamPolicy(ConversationPolicy):
         if patient.age is not None:
             facts.append(gettext("Age: %(age)s") % {"age": patient.age})
         rows = []
-        for instrument, score in sorted(clinic.latest_scores(patient).items()):
+        for instrument, score in sorted(assessments_selectors.latest_scores(patient).items()):
             value = str(score["score"])
             if score.get("band"):
                 value += f" · {score['band']}"

@@ -1,18 +1,22 @@
-"""Demo data of the clinic care part: legal documents, a doctor profile, a patient record."""
+"""Demo data of the clinic: legal documents, a doctor profile, a patient record (`seed`), and the
+catalogue, the protocol templates and one published article (`seed_catalogue`)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
+
 from lifeline.access.enums import OrganizationKind, Role
-from lifeline.clinic.models import (
-    CareTeamMember,
-    DoctorProfile,
-    LegalDocument,
-    LegalDocumentKind,
-    Patient,
-)
+from lifeline.clinic.catalogue_data import catalogue_seed
+from lifeline.clinic.enums import ArticleStatus, LegalDocumentKind
+from lifeline.clinic.models.catalogue import Article, CatalogueItem
+from lifeline.clinic.models.patients import CareTeamMember, DoctorProfile, Patient
+from lifeline.clinic.models.protocols import ProtocolTemplate
+from lifeline.clinic.models.registration import LegalDocument
 from lifeline.web.demo import DemoContext
+
+DEMO_ARTICLE_TITLE = "Боль после инсульта: что важно знать"
 
 LEGAL_TEXTS = {
     LegalDocumentKind.USER_AGREEMENT: (
@@ -73,3 +77,26 @@ def seed(ctx: DemoContext) -> None:
             patient=patient, doctor=doctor, defaults={"assigned_by": doctor}
         )
     ctx.write("clinic: demo doctor profile and patient record")
+
+
+def seed_catalogue(ctx: DemoContext) -> None:
+    """The catalogue, the protocol templates and one published article (idempotent)."""
+
+    catalogue_seed(item_model=CatalogueItem, protocol_model=ProtocolTemplate)
+    Article.objects.get_or_create(
+        title=DEMO_ARTICLE_TITLE,
+        defaults={
+            "summary": "Почему болит, какие бывают виды боли и как помогает лечение.",
+            "body": (
+                "Боль после инсульта встречается часто и поддаётся лечению. Она может быть "
+                "связана с плечом, со спастичностью мышц или с повреждением самих путей "
+                "чувствительности (центральная постинсультная боль).\n\n"
+                "Регулярно заполняйте опросники: так врач видит, помогает ли лечение."
+            ),
+            "language": "ru",
+            "status": ArticleStatus.PUBLISHED,
+            "published_at": timezone.now(),
+            "author": ctx.users.get(Role.CLINIC_ADMIN),
+        },
+    )
+    ctx.write("clinic documents: catalogue, protocols and an article")

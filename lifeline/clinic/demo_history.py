@@ -20,17 +20,21 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from lifeline.access.enums import OrganizationKind, Role
-from lifeline.clinic import documents_services
 from lifeline.clinic.engine import questionnaires
-from lifeline.clinic.models import (
+from lifeline.clinic.models.assessments import (
     Assessment,
     Evaluation,
     LabelDecision,
-    Patient,
     Score,
     SuggestionDecision,
 )
+from lifeline.clinic.models.patients import Patient
 from lifeline.clinic.services import assessments, labels, patients
+from lifeline.clinic.services.conclusions import (
+    ConclusionItemInput,
+    conclusion_create,
+    conclusion_issue,
+)
 
 if TYPE_CHECKING:
     from lifeline.accounts.models import User
@@ -143,9 +147,9 @@ MAIN_LABEL_REJECTIONS = {
 }
 
 CONCLUSION_ITEMS = (
-    documents_services.ConclusionItemInput(catalogue_code="pregabalin", rule_id="T-1b"),
-    documents_services.ConclusionItemInput(catalogue_code="pain-education", rule_id="T-0"),
-    documents_services.ConclusionItemInput(catalogue_code="physiotherapy-exercise", rule_id="T-7"),
+    ConclusionItemInput(catalogue_code="pregabalin", rule_id="T-1b"),
+    ConclusionItemInput(catalogue_code="pain-education", rule_id="T-0"),
+    ConclusionItemInput(catalogue_code="physiotherapy-exercise", rule_id="T-7"),
 )
 CONCLUSION_TEXT = (
     "За 6 месяцев интенсивность боли снизилась с 72 до 35 мм по ВАШ (−51 %) на фоне "
@@ -304,7 +308,7 @@ def _main_history(*, doctor: User, patient: Patient) -> None:
                 decisions=MAIN_DECISIONS.get(visit.days_ago, ()),
                 label_rejections=MAIN_LABEL_REJECTIONS,
             )
-    conclusion = documents_services.conclusion_create(
+    conclusion = conclusion_create(
         actor=doctor,
         patient=patient,
         evaluation=last,
@@ -312,7 +316,7 @@ def _main_history(*, doctor: User, patient: Patient) -> None:
         free_text=CONCLUSION_TEXT,
         language="ru",
     )
-    documents_services.conclusion_issue(actor=doctor, conclusion=conclusion)
+    conclusion_issue(actor=doctor, conclusion=conclusion)
 
 
 def _second_patient(*, doctor: User, clinic: Any) -> None:

@@ -53,3 +53,23 @@ class InvalidClinicalInputs(InvalidInput):
 class LegalAcceptanceRequired(InvalidInput):
     code = "clinic.legal_acceptance_required"
     title = gettext_noop("The current user agreement and personal-data policy must be accepted")
+
+
+class ConclusionNotDraft(Conflict):
+    code = "clinic.conclusion_not_draft"
+    title = gettext_noop("The conclusion is issued; amend it to change it")
+
+
+class ConclusionNotIssued(Conflict):
+    code = "clinic.conclusion_not_issued"
+    title = gettext_noop("The conclusion is a draft")
+
+
+class ConclusionInvalid(InvalidInput):
+    code = "clinic.conclusion_invalid"
+    title = gettext_noop("The conclusion is invalid")
+
+
+class ArticleInvalid(InvalidInput):
+    code = "clinic.article_invalid"
+    title = gettext_noop("The article is invalid")

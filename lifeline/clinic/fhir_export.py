@@ -17,11 +17,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from lifeline.clinic.documents_selectors import hads_subscale
 from lifeline.clinic.engine import codes
 from lifeline.clinic.engine import fhir as builders
-from lifeline.clinic.models import Assessment, AssessmentStatus, Evaluation, Patient, Score
-from lifeline.clinic.selectors import evaluation_labels
+from lifeline.clinic.enums import AssessmentStatus
+from lifeline.clinic.models.assessments import Assessment, Evaluation, Score
+from lifeline.clinic.models.patients import Patient
+from lifeline.clinic.selectors.analytics import hads_subscale
+from lifeline.clinic.selectors.assessments import evaluation_labels
 
 logger = logging.getLogger(__name__)
 

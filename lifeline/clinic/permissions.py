@@ -5,26 +5,25 @@
   membership, plus their own test patients (usable before a clinic admin approves them);
 - a clinic admin: every patient of the organizations they administer (read, archive,
   care-team changes); clinical work (assessments in clinic mode, decisions) is for doctors.
-Anything else is a 404 (the selectors never return it).
+Anything else is a 404 (the selectors never return it). Memberships are read through
+`access.selectors` only.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from lifeline.access.enums import OrganizationKind, Role
-from lifeline.access.models import Membership, Organization
+from lifeline.access.selectors import memberships_of, user_has_any_role
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Membership, Organization
 
 
 def _active(user: Any) -> QuerySet[Membership]:
-    return Membership.objects.filter(
-        user=user,
-        is_active=True,
-        organization__is_active=True,
-        organization__kind=OrganizationKind.CLINIC,
-    )
+    return memberships_of(user=user).filter(organization__kind=OrganizationKind.CLINIC)
 
 
 def _authenticated(user: Any) -> bool:
@@ -53,7 +52,7 @@ def is_doctor(user: Any) -> bool:
         return False
     if _active(user).filter(role=Role.DOCTOR).exists():
         return True
-    from lifeline.clinic.models import DoctorProfile
+    from lifeline.clinic.models.patients import DoctorProfile
 
     return DoctorProfile.objects.filter(user=user).exists()
 
@@ -76,7 +75,7 @@ def can_act_clinically(user: Any, patient: Any) -> bool:
     """Run clinician-mode assessments, record decisions: the patient's doctors only."""
     if not _authenticated(user):
         return False
-    from lifeline.clinic.models import CareTeamMember
+    from lifeline.clinic.models.patients import CareTeamMember
 
     if patient.is_test and patient.created_by_id == user.pk:
         return True
@@ -92,3 +91,17 @@ def can_manage_record(user: Any, patient: Any) -> bool:
 
 def is_patient_self(user: Any, patient: Any) -> bool:
     return _authenticated(user) and patient.user_id == user.pk
+
+
+def is_clinician(user: Any) -> bool:
+    """A doctor or a clinic admin somewhere (the clinical screens, the catalogue)."""
+    return user_has_any_role(user=user, roles=[Role.DOCTOR, Role.CLINIC_ADMIN])
+
+
+def can_manage_articles(user: Any) -> bool:
+    """Editors: clinic admins, or users granted the `clinic.manage_articles` permission."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_perm("clinic.manage_articles"):
+        return True
+    return user_has_any_role(user=user, roles=[Role.CLINIC_ADMIN])

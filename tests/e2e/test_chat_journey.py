@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, BrowserType, Page, expe
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import MembershipFactory, OrganizationFactory, user_with_role
 from lifeline.accounts.tests.factories import DEFAULT_PASSWORD
-from lifeline.clinic.testing import CareTeamMemberFactory, PatientFactory
+from lifeline.clinic.tests.factories import CareTeamMemberFactory, PatientFactory
 from lifeline.files.tests import samples
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, snap
 

@@ -17,8 +17,10 @@ from playwright.sync_api import Page, expect
 from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory
 from lifeline.accounts.tests.factories import DEFAULT_PASSWORD
-from lifeline.clinic.models import Assessment, Conclusion, ConclusionStatus, Score
-from lifeline.clinic.testing import care_team
+from lifeline.clinic.enums import ConclusionStatus
+from lifeline.clinic.models.assessments import Assessment, Score
+from lifeline.clinic.models.conclusions import Conclusion
+from lifeline.clinic.tests.factories import care_team
 from tests.e2e.conftest import snap
 
 pytestmark = pytest.mark.django_db(transaction=True)

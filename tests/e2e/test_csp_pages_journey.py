@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
-from lifeline.clinic.testing import AssessmentFactory, ScoreFactory, care_team
+from lifeline.clinic.tests.factories import AssessmentFactory, ScoreFactory, care_team
 from lifeline.sos.enums import EventStatus
 from lifeline.sos.models import SosEvent
 from lifeline.sos.tests.factories import TASHKENT, DeviceFactory, SosEventFactory, helper_at

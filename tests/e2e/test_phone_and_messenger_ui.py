@@ -20,8 +20,9 @@ from playwright.sync_api import Page, expect
 
 from lifeline.chat import services as chat
 from lifeline.chat.models import Message
-from lifeline.clinic.models import Assessment, CareTeamMember
-from lifeline.clinic.testing import care_team, doctor_in
+from lifeline.clinic.models.assessments import Assessment
+from lifeline.clinic.models.patients import CareTeamMember
+from lifeline.clinic.tests.factories import care_team, doctor_in
 from lifeline.files.tests import samples
 from tests.e2e.conftest import snap
 

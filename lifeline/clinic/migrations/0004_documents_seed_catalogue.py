@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from lifeline.clinic.documents_catalogue import catalogue_seed
+    from lifeline.clinic.catalogue_data import catalogue_seed
 
     catalogue_seed(
         item_model=apps.get_model("clinic", "CatalogueItem"),

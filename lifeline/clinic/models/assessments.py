@@ -1,4 +1,4 @@
-"""Clinic models: assessment sessions, stored scores, evaluations and physician decisions."""
+"""Assessment sessions, stored scores, evaluations and physician decisions."""
 
 from __future__ import annotations
 
@@ -8,49 +8,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.clinic.enums import (
+    Administration,
+    AssessmentMode,
+    AssessmentStatus,
+    DecisionAction,
+    LabelAction,
+    Respondent,
+)
 from lifeline.core.models import TimestampedModel, UUIDModel
-
-__all__ = [
-    "Administration",
-    "Assessment",
-    "AssessmentMode",
-    "AssessmentStatus",
-    "DecisionAction",
-    "Evaluation",
-    "LabelAction",
-    "LabelDecision",
-    "Respondent",
-    "Score",
-    "SuggestionDecision",
-]
-
-
-class AssessmentMode(models.TextChoices):
-    """Who drives the session: the patient (one question per screen) or a clinician."""
-
-    PATIENT = "patient", _("Patient mode")
-    CLINICIAN = "clinician", _("Clinician mode")
-
-
-class Respondent(models.TextChoices):
-    PATIENT = "patient", _("Patient")
-    CAREGIVER = "caregiver", _("Caregiver (proxy)")
-    CLINICIAN = "clinician", _("Clinician")
-
-
-class Administration(models.TextChoices):
-    """How the questionnaire was administered (spec §A.0 `mode`)."""
-
-    SELF_TABLET = "self-tablet", _("Self-completed on a tablet")
-    SELF_PHONE = "self-phone", _("Self-completed on a phone")
-    INTERVIEW_IN_PERSON = "interview-in-person", _("Interview in person")
-    INTERVIEW_PHONE = "interview-phone", _("Interview by phone")
-    PAPER_TRANSCRIBED = "paper-transcribed", _("Paper, transcribed")
-
-
-class AssessmentStatus(models.TextChoices):
-    DRAFT = "draft", _("In progress")
-    SUBMITTED = "submitted", _("Submitted")
 
 
 class Assessment(UUIDModel):
@@ -174,12 +140,6 @@ class Evaluation(UUIDModel):
         ]
 
 
-class DecisionAction(models.TextChoices):
-    ACCEPTED = "accepted", _("Accepted")
-    MODIFIED = "modified", _("Modified")
-    REJECTED = "rejected", _("Rejected")
-
-
 class SuggestionDecision(models.Model):
     """A physician's decision on one suggestion of an evaluation. Append-only log.
 
@@ -211,11 +171,6 @@ class SuggestionDecision(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("SuggestionDecision rows are append-only")
-
-
-class LabelAction(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
 
 
 class LabelDecision(models.Model):

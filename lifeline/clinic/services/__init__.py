@@ -1,5 +1,4 @@
-"""Writes of the clinic care part (patients, care teams, registration, assessments).
-
-Split by area: `patients`, `registration`, `assessments`, `clinical` (the input
-dictionary), `notifications`. The documents part keeps its own `documents_services.py`.
-"""
+"""Writes of the clinic, one module per entity: `patients` (and care teams), `registration`,
+`assessments`, `labels` (label decisions on evaluations), `clinical` (the input dictionary),
+`conclusions`, `catalogue` (and articles), `protocols` (and schedules and reminders),
+`notifications`. Import from the submodule."""

@@ -19,25 +19,22 @@ from django.utils.translation import gettext as _
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 from lifeline.clinic import engine, permissions
+from lifeline.clinic.enums import (
+    Administration,
+    AssessmentMode,
+    AssessmentStatus,
+    DecisionAction,
+    Respondent,
+)
 from lifeline.clinic.exceptions import (
     AssessmentNotDraft,
     ClinicForbidden,
     InvalidAnswers,
     PatientArchived,
 )
-from lifeline.clinic.models import (
-    Administration,
-    Assessment,
-    AssessmentMode,
-    AssessmentStatus,
-    DecisionAction,
-    Evaluation,
-    Patient,
-    Respondent,
-    Score,
-    SuggestionDecision,
-)
-from lifeline.clinic.selectors import previous_scores, suggestion_key
+from lifeline.clinic.models.assessments import Assessment, Evaluation, Score, SuggestionDecision
+from lifeline.clinic.models.patients import Patient
+from lifeline.clinic.selectors.assessments import previous_scores, suggestion_key
 from lifeline.clinic.services.clinical import clinical_snapshot
 from lifeline.core.exceptions import InvalidInput
 

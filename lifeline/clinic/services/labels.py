@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 from lifeline.clinic import permissions
+from lifeline.clinic.enums import LabelAction
 from lifeline.clinic.exceptions import ClinicForbidden
-from lifeline.clinic.models import Evaluation, LabelAction, LabelDecision
+from lifeline.clinic.models.assessments import Evaluation, LabelDecision
 from lifeline.core.exceptions import InvalidInput
 
 

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
-
-from lifeline.notifications.enums import Channel
 
 TOPIC_INVITATION_ACCEPTED = "clinic.invitation_accepted"
 TOPIC_ASSESSMENT_SUBMITTED = "clinic.assessment_submitted"
+TOPIC_PATIENT_RECORD_UPDATED = "clinic.patient_record_updated"
+TOPIC_CONCLUSION_ISSUED = "clinic.conclusion_issued"
+TOPIC_ASSESSMENT_DUE = "clinic.assessment_due"
+TOPIC_ASSESSMENT_MISSED = "clinic.assessment_missed"
 
 
 # The page each notification opens (`register_topic(link=...)`), built from its data.
@@ -32,25 +33,6 @@ def clinic_home_page(_data: Mapping[str, Any]) -> str:
     return reverse("clinic-web:home")
 
 
-def register_topics() -> None:
-    from lifeline.notifications.topics import register_topic
-
-    register_topic(
-        TOPIC_INVITATION_ACCEPTED,
-        title=_("A patient accepted your invitation"),
-        default_channels=[Channel.IN_APP, Channel.EMAIL],
-        sensitive=True,
-        link=patient_card_page,
-    )
-    register_topic(
-        TOPIC_ASSESSMENT_SUBMITTED,
-        title=_("A patient completed an assessment"),
-        default_channels=[Channel.IN_APP],
-        sensitive=True,
-        link=evaluation_page,
-    )
-
-
 def notify_invitation_accepted(*, invitation: Any, patient: Any) -> None:
     from lifeline.notifications.services import notify
 
@@ -61,7 +43,7 @@ def notify_invitation_accepted(*, invitation: Any, patient: Any) -> None:
 
 def notify_assessment_submitted(*, assessment: Any, evaluation: Any) -> None:
     """Tell the care team when the patient submits (not when a doctor submits)."""
-    from lifeline.clinic.selectors import care_team_doctors
+    from lifeline.clinic.selectors.patients import care_team_doctors
     from lifeline.notifications.services import notify
 
     if assessment.mode != "patient":
@@ -78,5 +60,20 @@ def notify_assessment_submitted(*, assessment: Any, evaluation: Any) -> None:
     def send() -> None:
         for doctor in doctors:
             notify(doctor, TOPIC_ASSESSMENT_SUBMITTED, context)
+
+    transaction.on_commit(send)
+
+
+def notify_patient_record_updated(*, patient: Any) -> None:
+    """Tell the care team (after commit) that the patient changed their own record."""
+    from lifeline.clinic.selectors.patients import care_team_doctors
+    from lifeline.notifications.services import notify
+
+    context = {"patient_id": str(patient.pk), "patient_name": patient.full_name}
+    doctors = list(care_team_doctors(patient))
+
+    def send() -> None:
+        for doctor in doctors:
+            notify(doctor, TOPIC_PATIENT_RECORD_UPDATED, context)
 
     transaction.on_commit(send)

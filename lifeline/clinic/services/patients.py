@@ -17,8 +17,9 @@ from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 from lifeline.clinic import permissions
 from lifeline.clinic.exceptions import AlreadyAssigned, ClinicForbidden, PatientArchived
-from lifeline.clinic.models import CareTeamMember, Patient
+from lifeline.clinic.models.patients import CareTeamMember, Patient
 from lifeline.clinic.services.clinical import validate_body_regions, validate_clinical
+from lifeline.clinic.services.notifications import notify_patient_record_updated
 from lifeline.core.dates import check_plausible, historical_date
 from lifeline.core.exceptions import InvalidInput, NotFound
 
@@ -199,7 +200,7 @@ def patient_restore(
     return _set_archived(actor=actor, patient=patient, archived=False, request=request)
 
 
-def patients_purge_archived(*, now: Any = None) -> int:
+def patient_purge_expired(*, now: Any = None) -> int:
     """Delete archived records whose scheduled deletion date has passed (periodic sweep)."""
     now = now or timezone.now()
     count = 0
@@ -384,7 +385,5 @@ def patient_self_update(
             "clinical_inputs_changed": sum(n.startswith("clinical.") for n in changed),
         },
     )
-    from lifeline.clinic.documents_setup import notify_patient_record_updated
-
     notify_patient_record_updated(patient=patient)
     return patient

@@ -10,20 +10,41 @@ The audit event of an edit records the previous steps and how many schedules kee
 from __future__ import annotations
 
 import secrets
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
-from lifeline.clinic import documents_selectors as sel
+from lifeline.clinic.enums import (
+    AssessmentStatus,
+    FollowUpTaskStatus,
+    ScheduledAssessmentStatus,
+)
 from lifeline.clinic.exceptions import ClinicForbidden
-from lifeline.clinic.models import ProtocolTemplate
+from lifeline.clinic.models.assessments import Assessment
+from lifeline.clinic.models.patients import Patient
+from lifeline.clinic.models.protocols import (
+    AssessmentSchedule,
+    FollowUpTask,
+    ProtocolTemplate,
+    ScheduledAssessment,
+)
+from lifeline.clinic.selectors.patients import care_team_doctors, patients_actionable_by
+from lifeline.clinic.selectors.protocols import (
+    protocol_editor_organization_ids,
+    protocol_reader_organization_ids,
+    protocol_schedules_in_use,
+)
 from lifeline.core.exceptions import InvalidInput, NotFound
+from lifeline.jobs.services import job_schedule
+from lifeline.notifications.services import notify
 
 MAX_STEPS = 30
 MAX_DAY = 3650
@@ -127,12 +148,12 @@ def protocol_validate(*, name_en: Any, name_ru: Any, steps: Any) -> dict[str, An
 def _editor_org(actor: User, organization_id: Any | None) -> Any:
     """The clinic a new template belongs to: the one given (must be the actor's), or the only
     clinic the actor edits."""
-    editor_orgs = sel.protocol_editor_organization_ids(actor)
+    editor_orgs = protocol_editor_organization_ids(actor)
     if organization_id is not None:
         for org in editor_orgs:
             if str(org) == str(organization_id):
                 return org
-        if any(str(o) == str(organization_id) for o in sel.protocol_reader_organization_ids(actor)):
+        if any(str(o) == str(organization_id) for o in protocol_reader_organization_ids(actor)):
             raise ClinicForbidden()
         raise NotFound()
     if not editor_orgs:
@@ -146,7 +167,7 @@ def _require_editor(actor: User, template: ProtocolTemplate) -> None:
     org = template.organization_id
     if org is None:
         raise ProtocolReadOnly()
-    if org not in sel.protocol_editor_organization_ids(actor):
+    if org not in protocol_editor_organization_ids(actor):
         raise ClinicForbidden()
 
 
@@ -234,7 +255,7 @@ def protocol_update(
             request=request,
             before=before,
             after=cleaned,
-            metadata={"schedules_unchanged": sel.protocol_schedules_in_use(template)},
+            metadata={"schedules_unchanged": protocol_schedules_in_use(template)},
         )
     return template
 
@@ -259,6 +280,169 @@ def protocol_set_active(
             target=template,
             organization=template.organization_id,
             request=request,
-            metadata={"schedules_unchanged": sel.protocol_schedules_in_use(template)},
+            metadata={"schedules_unchanged": protocol_schedules_in_use(template)},
         )
     return template
+
+
+# F-7: reminders at the due date and +3 days; the care team gets a task after that.
+SECOND_REMINDER_AFTER = timedelta(days=3)
+
+
+ESCALATE_AFTER = timedelta(days=4)
+
+
+# An assessment submitted up to this long before the due date still counts for it.
+COMPLETION_WINDOW_BEFORE_DUE = timedelta(days=3)
+
+
+REMINDER_HOUR = 9
+
+
+def _require_care_team(actor: User, patient: Patient) -> None:
+    """Only an approved doctor on the patient's care team schedules (403 otherwise)."""
+    if not patients_actionable_by(actor).filter(pk=patient.pk).exists():
+        raise ClinicForbidden()
+
+
+# --- schedules and reminders (F-1, F-7) ---------------------------------------------------
+def _due_at(start: date, day: int) -> datetime:
+    moment = datetime.combine(start + timedelta(days=day), time(REMINDER_HOUR))
+    return timezone.make_aware(moment)
+
+
+def schedule_create(
+    *,
+    actor: User,
+    patient: Patient,
+    template: ProtocolTemplate,
+    start_date: date,
+    request: HttpRequest | None = None,
+) -> AssessmentSchedule:
+    """Apply a protocol to the patient: one due assessment per step, each with durable
+    deadlines for the reminder at the due date, the one at +3 days and the care-team task."""
+    _require_care_team(actor, patient)
+    with transaction.atomic():
+        schedule = AssessmentSchedule.objects.create(
+            patient=patient, template=template, start_date=start_date, created_by=actor
+        )
+        for step in template.steps:
+            item = ScheduledAssessment.objects.create(
+                schedule=schedule,
+                patient=patient,
+                instruments=list(step["instruments"]),
+                due_at=_due_at(start_date, int(step["day"])),
+            )
+            for stage, delay in (
+                ("due", timedelta(0)),
+                ("reminder", SECOND_REMINDER_AFTER),
+                ("escalate", ESCALATE_AFTER),
+            ):
+                job_schedule(
+                    task_name="clinic.remind_scheduled_assessment",
+                    run_at=item.due_at + delay,
+                    kwargs={"scheduled_assessment_id": item.pk, "stage": stage},
+                    idempotency_key=f"clinic.scheduled_assessment:{item.pk}:{stage}",
+                )
+        audit.record(
+            actor=actor,
+            action="clinic.schedule_created",
+            target=schedule,
+            organization=patient.organization_id,
+            request=request,
+            metadata={"patient_id": str(patient.pk), "template": template.code},
+        )
+    return schedule
+
+
+def schedule_cancel(*, actor: User, schedule: AssessmentSchedule) -> AssessmentSchedule:
+    _require_care_team(actor, schedule.patient)
+    with transaction.atomic():
+        schedule.cancelled_at = timezone.now()
+        schedule.save(update_fields=["cancelled_at", "updated_at"])
+        schedule.items.filter(status=ScheduledAssessmentStatus.PENDING).update(
+            status=ScheduledAssessmentStatus.CANCELLED
+        )
+        audit.record(
+            actor=actor,
+            action="clinic.schedule_cancelled",
+            target=schedule,
+            organization=schedule.patient.organization_id,
+        )
+    return schedule
+
+
+def _completed_by_assessment(item: ScheduledAssessment) -> Assessment | None:
+    """A submitted assessment that covers all the item's instruments, from the window before
+    the due date on."""
+    candidates = Assessment.objects.filter(
+        patient_id=item.patient_id,
+        status=AssessmentStatus.SUBMITTED,
+        submitted_at__gte=item.due_at - COMPLETION_WINDOW_BEFORE_DUE,
+    ).order_by("submitted_at")
+    wanted = set(item.instruments)
+    for assessment in candidates:
+        if wanted <= set(assessment.instruments or []):
+            return assessment
+    return None
+
+
+def scheduled_assessment_remind(*, scheduled_assessment_id: int, stage: str) -> str:
+    """Run one reminder stage of a due assessment; idempotent (the stage's timestamp is the
+    guard). Returns what happened: completed, cancelled, reminded, escalated or skipped."""
+    with transaction.atomic():
+        item = (
+            ScheduledAssessment.objects.select_for_update(of=("self",))
+            .select_related("patient", "patient__user")
+            .filter(pk=scheduled_assessment_id)
+            .first()
+        )
+        if item is None or item.status == ScheduledAssessmentStatus.CANCELLED:
+            return "cancelled"
+        if item.status == ScheduledAssessmentStatus.COMPLETED:
+            return "completed"
+        done = _completed_by_assessment(item)
+        if done is not None:
+            item.status = ScheduledAssessmentStatus.COMPLETED
+            item.completed_at = done.submitted_at
+            item.save(update_fields=["status", "completed_at", "updated_at"])
+            return "completed"
+        now = timezone.now()
+        patient_user = item.patient.user
+        context = {"scheduled_assessment_id": item.pk, "due_date": item.due_at.date().isoformat()}
+        if stage in ("due", "reminder"):
+            field_name = "first_reminder_at" if stage == "due" else "second_reminder_at"
+            if getattr(item, field_name) is not None:
+                return "skipped"
+            setattr(item, field_name, now)
+            item.save(update_fields=[field_name, "updated_at"])
+            if patient_user is not None and patient_user.is_active:
+                notify(patient_user, "clinic.assessment_due", context)
+            return "reminded"
+        if stage == "escalate":
+            if item.escalated_at is not None:
+                return "skipped"
+            item.escalated_at = now
+            item.save(update_fields=["escalated_at", "updated_at"])
+            FollowUpTask.objects.get_or_create(
+                scheduled_assessment=item,
+                defaults={"patient": item.patient, "kind": "missed_assessment"},
+            )
+            for doctor in care_team_doctors(item.patient):
+                notify(
+                    doctor,
+                    "clinic.assessment_missed",
+                    {**context, "patient_id": str(item.patient_id)},
+                )
+            return "escalated"
+        raise ValueError(f"unknown reminder stage {stage!r}")
+
+
+def follow_up_task_done(*, actor: User, task: FollowUpTask) -> FollowUpTask:
+    _require_care_team(actor, task.patient)
+    with transaction.atomic():
+        task.status = FollowUpTaskStatus.DONE
+        task.done_at = timezone.now()
+        task.done_by = actor
+        task.save(update_fields=["status", "done_at", "done_by", "updated_at"])
+    return task

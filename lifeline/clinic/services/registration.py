@@ -14,7 +14,6 @@ doctor is notified.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -35,36 +34,24 @@ from lifeline.accounts.services.passwords import password_validate
 from lifeline.accounts.services.registration import Names, user_register_by_email
 from lifeline.audit import services as audit
 from lifeline.clinic import permissions
+from lifeline.clinic.enums import LegalDocumentKind
 from lifeline.clinic.exceptions import (
     ClinicForbidden,
     InvitationAccountExists,
     InvitationNotUsable,
     LegalAcceptanceRequired,
 )
-from lifeline.clinic.models import (
-    CareTeamMember,
-    DoctorProfile,
-    LegalAcceptance,
-    LegalDocument,
-    LegalDocumentKind,
-    Patient,
-    PatientInvitation,
+from lifeline.clinic.models.patients import CareTeamMember, DoctorProfile, Patient
+from lifeline.clinic.models.registration import LegalAcceptance, LegalDocument, PatientInvitation
+from lifeline.clinic.selectors.registration import (
+    invitation_get_by_token,
+    invitation_token_hash,
+    legal_current,
 )
 from lifeline.core.exceptions import InvalidInput, NotFound
 from lifeline.core.http import client_address
 
 INVITATION_TTL = timedelta(days=7)
-
-
-def legal_current() -> dict[str, LegalDocument]:
-    """The version in force of each kind of legal document (kinds with none are absent)."""
-    current: dict[str, LegalDocument] = {}
-    now = timezone.now()
-    for document in LegalDocument.objects.filter(effective_at__lte=now).order_by(
-        "kind", "-effective_at", "-id"
-    ):
-        current.setdefault(document.kind, document)
-    return current
 
 
 def _check_acceptances(accepted: dict[str, str]) -> list[LegalDocument]:
@@ -141,10 +128,6 @@ def doctor_register(
         membership_request(user=user, organization=organization, role=Role.DOCTOR, request=request)
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _invitation_link(token: str, request: HttpRequest | None) -> str:
     path = reverse("clinic-web:invitation-accept", kwargs={"token": token})
     return request.build_absolute_uri(path) if request is not None else path
@@ -179,7 +162,7 @@ def invitation_create(
         invited_by=actor,
         email=User.objects.normalize_email(patient_email),
         full_name=full_name,
-        token_hash=_token_hash(token),
+        token_hash=invitation_token_hash(token),
         expires_at=timezone.now() + INVITATION_TTL,
     )
     audit.record(
@@ -205,17 +188,6 @@ def invitation_create(
         lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
     )
     return invitation, token
-
-
-def invitation_get_by_token(token: str) -> PatientInvitation:
-    invitation = (
-        PatientInvitation.objects.select_related("organization", "invited_by")
-        .filter(token_hash=_token_hash(token))
-        .first()
-    )
-    if invitation is None or not invitation.is_usable:
-        raise InvitationNotUsable()
-    return invitation
 
 
 def invitation_accept(

@@ -14,8 +14,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from lifeline.clinic.documents_services import INSTRUMENT_NAMES, display_band
 from lifeline.clinic.services.clinical import BODY_REGION_LABELS
+from lifeline.clinic.services.conclusions import INSTRUMENT_NAMES, display_band
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from rest_framework.test import APIClient
 
-from lifeline.clinic.testing import fake_engine
+from lifeline.clinic.tests.fake_engine import fake_engine
 
 
 @pytest.fixture

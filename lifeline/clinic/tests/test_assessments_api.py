@@ -7,9 +7,9 @@ from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.testing import Case, assert_permission_matrix
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.audit.models import AuditEvent
-from lifeline.clinic import selectors
-from lifeline.clinic.models import Assessment, Evaluation, Score, SuggestionDecision
-from lifeline.clinic.testing import care_team, doctor_in
+from lifeline.clinic.models.assessments import Assessment, Evaluation, Score, SuggestionDecision
+from lifeline.clinic.selectors.assessments import evaluation_suggestions, latest_scores
+from lifeline.clinic.tests.factories import care_team, doctor_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_clinic_engine")]
 
@@ -87,7 +87,7 @@ def test_patient_start_autosave_resume_submit(team, client_for):
     assert evaluation.inputs_snapshot["responses"]["vas"] == {"vas": 64}
     assert len(evaluation.inputs_hash) == 64
     assert [s["rule_id"] for s in evaluation.suggestions] == ["T-0", "T-1b"]
-    assert selectors.latest_scores(patient)["vas"]["score"] == 64.0
+    assert latest_scores(patient)["vas"]["score"] == 64.0
     # the patient does not see the decision-support record
     denied = client.get(
         reverse("clinic:evaluation-detail", kwargs={"evaluation_id": evaluation.pk})
@@ -286,7 +286,7 @@ def test_decisions_are_append_only_and_need_reasons(team, client_for):
         decision.delete()
 
     evaluation = Evaluation.objects.get(pk=evaluation_id)
-    current = {s["key"]: s["decision"] for s in selectors.evaluation_suggestions(evaluation)}
+    current = {s["key"]: s["decision"] for s in evaluation_suggestions(evaluation)}
     assert current[("T-0", "education")].action == "modified"
 
 
@@ -322,4 +322,4 @@ def test_second_evaluation_gets_previous_scores(team, client_for):
         assert client.post(_submit(aid)).status_code == 200
     latest = Evaluation.objects.order_by("-created_at").first()
     assert latest.inputs_snapshot["previous"]["vas"]["total"] == 70.0
-    assert selectors.latest_scores(patient)["vas"]["score"] == 30.0
+    assert latest_scores(patient)["vas"]["score"] == 30.0

@@ -21,13 +21,14 @@ from lifeline.chat import policies, selectors, services
 from lifeline.chat.models import Conversation, Message
 from lifeline.clinic.chat_policy import CARE_TEAM_POLICY, KIND
 from lifeline.clinic.models import CareTeamMember
-from lifeline.clinic.testing import (
+from lifeline.clinic.tests.factories import (
     AssessmentFactory,
     CareTeamMemberFactory,
+    ConclusionFactory,
+    ConclusionVersionFactory,
     PatientFactory,
     ScoreFactory,
 )
-from lifeline.clinic.tests.documents.factories import ConclusionFactory, ConclusionVersionFactory
 from lifeline.core.exceptions import Conflict, InvalidInput, NotFound
 from lifeline.realtime import presence
 

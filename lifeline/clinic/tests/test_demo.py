@@ -4,9 +4,10 @@ import pytest
 
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
-from lifeline.clinic import selectors
 from lifeline.clinic.demo import seed
-from lifeline.clinic.models import DoctorProfile, LegalDocument, Patient
+from lifeline.clinic.models.patients import DoctorProfile, Patient
+from lifeline.clinic.models.registration import LegalDocument
+from lifeline.clinic.selectors.patients import patients_for_doctor
 from lifeline.web.demo import DemoContext
 
 pytestmark = pytest.mark.django_db
@@ -26,4 +27,4 @@ def test_demo_seed_is_idempotent():
     assert LegalDocument.objects.count() == 2
     assert DoctorProfile.objects.filter(user=doctor).count() == 1
     patient = Patient.objects.get(user=patient_user)
-    assert list(selectors.patients_for_doctor(doctor)) == [patient]
+    assert list(patients_for_doctor(doctor)) == [patient]

@@ -6,9 +6,9 @@ from django.urls import reverse
 from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory
 from lifeline.audit.models import AuditEvent
-from lifeline.clinic.models import Assessment, Evaluation, SuggestionDecision
+from lifeline.clinic.models.assessments import Assessment, Evaluation, SuggestionDecision
 from lifeline.clinic.services.registration import invitation_create
-from lifeline.clinic.testing import care_team, doctor_in, legal_documents
+from lifeline.clinic.tests.factories import care_team, doctor_in, legal_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -251,7 +251,7 @@ def test_doctor_sends_invitation_from_list(
 
 
 def test_patient_list_keyset_paging(client):
-    from lifeline.clinic.models import CareTeamMember, Patient
+    from lifeline.clinic.models.patients import CareTeamMember, Patient
 
     clinic = OrganizationFactory(kind=OrganizationKind.CLINIC)
     doctor = doctor_in(clinic)
@@ -294,7 +294,7 @@ def test_question_page_in_russian(team, client):
 def test_clinic_admin_manages_care_team_from_card(team, client):
     from lifeline.access.enums import Role
     from lifeline.access.tests.factories import user_with_role
-    from lifeline.clinic import selectors
+    from lifeline.clinic.selectors.patients import is_care_team_pair
 
     clinic, patient, doctor = team
     admin = user_with_role(Role.CLINIC_ADMIN, clinic)
@@ -304,13 +304,13 @@ def test_clinic_admin_manages_care_team_from_card(team, client):
     assert [d.pk for d in card.context["clinic_doctors"]] == [second.pk]
     url = reverse("clinic-web:patient-care-team", kwargs={"patient_id": patient.pk})
     assert client.post(url, {"doctor": str(second.pk), "action": "assign"}).status_code == 302
-    assert selectors.is_care_team_pair(doctor=second, patient=patient)
+    assert is_care_team_pair(doctor=second, patient=patient)
     assert client.post(url, {"doctor": str(doctor.pk), "action": "unassign"}).status_code == 302
-    assert not selectors.is_care_team_pair(doctor=doctor, patient=patient)
+    assert not is_care_team_pair(doctor=doctor, patient=patient)
     # a doctor may not change the care team
     client.force_login(second)
     assert client.post(url, {"doctor": str(doctor.pk), "action": "assign"}).status_code == 403
-    assert not selectors.is_care_team_pair(doctor=doctor, patient=patient)
+    assert not is_care_team_pair(doctor=doctor, patient=patient)
 
 
 def test_doctor_registration_page(client, mailoutbox, django_capture_on_commit_callbacks):

@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory
 from lifeline.audit.models import AuditEvent
-from lifeline.clinic.models import Patient
-from lifeline.clinic.testing import care_team
+from lifeline.clinic.models.patients import Patient
+from lifeline.clinic.tests.factories import care_team
 from lifeline.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -15,11 +15,23 @@ from lifeline.access.tests.factories import (
     user_with_role,
 )
 from lifeline.audit.models import AuditEvent
-from lifeline.clinic import selectors
-from lifeline.clinic.models import CareTeamMember, DoctorProfile, PainDuration, Patient
-from lifeline.clinic.models.care import pain_duration_for
-from lifeline.clinic.services.patients import patients_purge_archived
-from lifeline.clinic.testing import PatientFactory, care_team, doctor_in
+from lifeline.clinic.enums import PainDuration
+from lifeline.clinic.models.patients import (
+    CareTeamMember,
+    DoctorProfile,
+    Patient,
+    pain_duration_for,
+)
+from lifeline.clinic.selectors.assessments import latest_scores
+from lifeline.clinic.selectors.patients import (
+    care_team_doctors,
+    doctor_may_see_patient,
+    is_care_team_pair,
+    patient_for_user,
+    patients_for_doctor,
+)
+from lifeline.clinic.services.patients import patient_purge_expired
+from lifeline.clinic.tests.factories import PatientFactory, care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +133,7 @@ def test_doctor_creates_patient_and_joins_care_team(client_for):
     assert body["is_test"] is False
     patient = Patient.objects.get(pk=body["id"])
     assert patient.organization == clinic
-    assert selectors.is_care_team_pair(doctor=doctor, patient=patient)
+    assert is_care_team_pair(doctor=doctor, patient=patient)
     assert AuditEvent.objects.filter(action="clinic.patient_created").count() == 1
 
 
@@ -224,8 +236,8 @@ def test_archive_and_scheduled_deletion(team, client_for, settings):
     # edits are refused
     edit = client_for(doctor).patch(_detail(patient), {"notes": "x"}, format="json")
     assert edit.status_code == 409
-    assert patients_purge_archived(now=timezone.now()) == 0
-    assert patients_purge_archived(now=timezone.now() + timedelta(days=11)) == 1
+    assert patient_purge_expired(now=timezone.now()) == 0
+    assert patient_purge_expired(now=timezone.now() + timedelta(days=11)) == 1
     assert not Patient.objects.filter(pk=patient.pk).exists()
 
 
@@ -249,7 +261,7 @@ def test_care_team_assign_unassign(team, client_for):
     # a doctor (not admin) may not assign
     denied = client_for(_doctor).post(url, {"doctor": str(second.pk)}, format="json")
     assert denied.status_code == 403
-    assert not selectors.is_care_team_pair(doctor=second, patient=patient)
+    assert not is_care_team_pair(doctor=second, patient=patient)
     # a doctor of another clinic cannot be assigned
     wrong = client_for(admin).post(url, {"doctor": str(outsider.pk)}, format="json")
     assert wrong.status_code == 400
@@ -272,13 +284,13 @@ def test_care_team_assign_unassign(team, client_for):
 
 def test_contract_selectors(team):
     clinic, patient, doctor = team
-    assert selectors.patient_for_user(patient.user) == patient
-    assert list(selectors.patients_for_doctor(doctor)) == [patient]
-    assert list(selectors.care_team_doctors(patient)) == [doctor]
-    assert selectors.latest_scores(patient) == {}
+    assert patient_for_user(patient.user) == patient
+    assert list(patients_for_doctor(doctor)) == [patient]
+    assert list(care_team_doctors(patient)) == [doctor]
+    assert latest_scores(patient) == {}
     # a doctor whose membership is revoked no longer sees the patient
     doctor.memberships.update(is_active=False)
-    assert list(selectors.patients_for_doctor(doctor)) == []
+    assert list(patients_for_doctor(doctor)) == []
 
 
 def test_doctor_may_see_patient_matches_the_scope():
@@ -303,8 +315,8 @@ def test_doctor_may_see_patient_matches_the_scope():
     everyone = [patient, unassigned, archived, elsewhere, own_test, others_test, in_sos]
 
     def both() -> tuple[set, set]:
-        scoped = set(selectors.patients_for_doctor(doctor).values_list("pk", flat=True))
-        checked = {p.pk for p in everyone if selectors.doctor_may_see_patient(doctor, p.pk)}
+        scoped = set(patients_for_doctor(doctor).values_list("pk", flat=True))
+        checked = {p.pk for p in everyone if doctor_may_see_patient(doctor, p.pk)}
         return scoped, checked
 
     scoped, checked = both()
@@ -319,5 +331,5 @@ def test_doctor_may_see_patient_matches_the_scope():
     doctor.memberships.update(is_active=False)
     scoped, checked = both()
     assert scoped == checked == {own_test.pk}
-    assert selectors.doctor_may_see_patient(doctor, None) is False
-    assert selectors.doctor_may_see_patient(UserFactory(), patient.pk) is False
+    assert doctor_may_see_patient(doctor, None) is False
+    assert doctor_may_see_patient(UserFactory(), patient.pk) is False

@@ -11,8 +11,9 @@ from django.utils import timezone
 from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory
 from lifeline.audit.models import AuditEvent
-from lifeline.clinic.models import AssessmentSchedule, Patient
-from lifeline.clinic.testing import PatientFactory, care_team, doctor_in
+from lifeline.clinic.models.patients import Patient
+from lifeline.clinic.models.protocols import AssessmentSchedule
+from lifeline.clinic.tests.factories import PatientFactory, care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
 

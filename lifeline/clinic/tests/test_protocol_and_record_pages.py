@@ -9,8 +9,9 @@ from django.urls import reverse
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import MembershipFactory, OrganizationFactory
 from lifeline.accounts.tests.factories import UserFactory
-from lifeline.clinic.models import Patient, ProtocolTemplate
-from lifeline.clinic.testing import care_team
+from lifeline.clinic.models.patients import Patient
+from lifeline.clinic.models.protocols import ProtocolTemplate
+from lifeline.clinic.tests.factories import care_team
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,12 @@ from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import MembershipFactory, OrganizationFactory
 from lifeline.accounts.tests.factories import UserFactory
 from lifeline.audit.models import AuditEvent
-from lifeline.clinic.models import AssessmentSchedule, ProtocolTemplate, ScheduledAssessment
-from lifeline.clinic.testing import care_team, doctor_in
+from lifeline.clinic.models.protocols import (
+    AssessmentSchedule,
+    ProtocolTemplate,
+    ScheduledAssessment,
+)
+from lifeline.clinic.tests.factories import care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory
-from lifeline.clinic.models import Assessment, CareTeamMember, Evaluation, Patient, Score
-from lifeline.clinic.testing import care_team, doctor_in
+from lifeline.clinic.models.assessments import Assessment, Evaluation, Score
+from lifeline.clinic.models.patients import CareTeamMember, Patient
+from lifeline.clinic.tests.factories import care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
 

@@ -13,16 +13,11 @@ from lifeline.access.services import membership_approve
 from lifeline.access.tests.factories import OrganizationFactory, UserFactory, user_with_role
 from lifeline.accounts.models import User
 from lifeline.audit.models import AuditEvent
-from lifeline.clinic import selectors
-from lifeline.clinic.models import (
-    DoctorProfile,
-    LegalAcceptance,
-    LegalDocument,
-    Patient,
-    PatientInvitation,
-)
+from lifeline.clinic.models.patients import DoctorProfile, Patient
+from lifeline.clinic.models.registration import LegalAcceptance, LegalDocument, PatientInvitation
+from lifeline.clinic.selectors.patients import is_care_team_pair, patients_for_doctor
 from lifeline.clinic.services.registration import invitation_create
-from lifeline.clinic.testing import doctor_in, legal_documents
+from lifeline.clinic.tests.factories import doctor_in, legal_documents
 from lifeline.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +67,7 @@ def test_doctor_registration_pending_until_approved(client_for, django_capture_o
 
     # before approval: no real patients
     real = doctor_in(clinic)
-    assert list(selectors.patients_for_doctor(user)) == []
+    assert list(patients_for_doctor(user)) == []
     admin = user_with_role(Role.CLINIC_ADMIN, clinic)
     membership_approve(actor=admin, membership=membership)
     assert membership.organization.pk in [clinic.pk]
@@ -144,7 +139,7 @@ def test_invitation_flow(client_for, django_capture_on_commit_callbacks):
     patient = Patient.objects.get(pk=accepted.json()["id"])
     assert patient.user.email == "patient@example.org"
     assert patient.user.email_verified_at is not None
-    assert selectors.is_care_team_pair(doctor=doctor, patient=patient)
+    assert is_care_team_pair(doctor=doctor, patient=patient)
     membership = Membership.objects.get(user=patient.user, organization=clinic)
     assert (membership.role, membership.is_active) == (Role.PATIENT, True)
     granted = AuditEvent.objects.get(

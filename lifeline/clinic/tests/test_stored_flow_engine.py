@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from lifeline.clinic.models import Evaluation, Score
-from lifeline.clinic.testing import care_team
+from lifeline.clinic.models.assessments import Evaluation, Score
+from lifeline.clinic.tests.factories import care_team
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,10 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from lifeline.clinic import engine, selectors
-from lifeline.clinic.models import SuggestionDecision
-from lifeline.clinic.testing import EvaluationFactory, SuggestionDecisionFactory, care_team
+from lifeline.clinic import engine
+from lifeline.clinic.models.assessments import SuggestionDecision
+from lifeline.clinic.selectors.assessments import evaluation_suggestions
+from lifeline.clinic.tests.factories import EvaluationFactory, SuggestionDecisionFactory, care_team
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +217,7 @@ def test_latest_decision_per_suggestion_is_current():
         modification="Group CBT",
     )
 
-    rows = selectors.evaluation_suggestions(evaluation)
+    rows = evaluation_suggestions(evaluation)
 
     assert [(s["option"], s["decision"] and s["decision"].action) for s in rows] == [
         ("self-management-plan", None),

@@ -17,7 +17,7 @@ from lifeline.clinic.models import (
     PatientInvitation,
     SuggestionDecision,
 )
-from lifeline.clinic.testing import care_team
+from lifeline.clinic.tests.factories import care_team
 
 pytestmark = pytest.mark.django_db
 

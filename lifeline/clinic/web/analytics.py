@@ -12,10 +12,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from lifeline.audit import services as audit
-from lifeline.clinic import documents_selectors as sel
-from lifeline.clinic import documents_services as services
-from lifeline.clinic import exports, selectors_web
-from lifeline.clinic.api.documents_views import dynamics_chart_svg
+from lifeline.clinic import exports
+from lifeline.clinic.api.analytics import dynamics_chart_svg
+from lifeline.clinic.selectors import analytics as analytics_selectors
+from lifeline.clinic.selectors import patients as patients_selectors
+from lifeline.clinic.selectors import protocols as protocols_selectors
+from lifeline.clinic.services import protocols as protocols_services
 from lifeline.clinic.web.catalogue import require_clinician
 from lifeline.clinic.web.common import domain_errors_to_http, user_of
 
@@ -26,15 +28,19 @@ INSTRUMENTS = ("nrs", "vas", "dn4", "csi", "hads", "painad", "ncsr")
 @domain_errors_to_http
 def dynamics(request: HttpRequest, patient_id: Any) -> HttpResponse:
     user = user_of(request)
-    patient = sel.patient_get_for_documents(actor=user, patient_id=patient_id)
+    patient = patients_selectors.patient_get_for_documents(actor=user, patient_id=patient_id)
     instrument = request.GET.get("instrument", "")
     if instrument not in INSTRUMENTS:
-        instrument = sel.dynamics_default_instrument(patient=patient, instruments=INSTRUMENTS)
-    data = sel.patient_dynamics(patient=patient, instrument=instrument)
+        instrument = analytics_selectors.dynamics_default_instrument(
+            patient=patient, instruments=INSTRUMENTS
+        )
+    data = analytics_selectors.patient_dynamics(patient=patient, instrument=instrument)
     comparison = None
     first, second = request.GET.get("first"), request.GET.get("second")
     if first and second:
-        comparison = sel.assessment_comparison(patient=patient, first_id=first, second_id=second)
+        comparison = analytics_selectors.assessment_comparison(
+            patient=patient, first_id=first, second_id=second
+        )
     audit.record_access(
         actor=user, target=patient, request=request, action="clinic.patient_dynamics_viewed"
     )
@@ -69,8 +75,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "clinic/documents_dashboard.html",
         {
-            "data": sel.doctor_dashboard(actor=user),
-            "tasks": selectors_web.follow_up_task_open_list_for(actor=user),
+            "data": analytics_selectors.doctor_dashboard(actor=user),
+            "tasks": protocols_selectors.follow_up_task_open_list_for(actor=user),
         },
     )
 
@@ -81,8 +87,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def follow_up_task_done(request: HttpRequest, task_id: int) -> HttpResponse:
     user = user_of(request)
     require_clinician(request)
-    task = selectors_web.follow_up_task_get_for(actor=user, task_id=task_id)
-    services.follow_up_task_done(actor=user, task=task)
+    task = protocols_selectors.follow_up_task_get_for(actor=user, task_id=task_id)
+    protocols_services.follow_up_task_done(actor=user, task=task)
     return redirect("clinic-web:dashboard")
 
 
@@ -93,7 +99,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "clinic/documents_cohort.html",
-        {"summary": sel.cohort_summary(actor=user_of(request))},
+        {"summary": analytics_selectors.cohort_summary(actor=user_of(request))},
     )
 
 
@@ -102,7 +108,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
 def cohort_export(request: HttpRequest) -> HttpResponse:
     require_clinician(request)
     user = user_of(request)
-    summary = sel.cohort_summary(actor=user)
+    summary = analytics_selectors.cohort_summary(actor=user)
     audit.record(
         actor=user,
         action="clinic.cohort_exported",

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lifeline.audit import services as audit
-from lifeline.clinic import permissions, selectors, selectors_web
+from lifeline.clinic import permissions
+from lifeline.clinic.enums import AssessmentMode, AssessmentStatus
 from lifeline.clinic.exceptions import ClinicForbidden
-from lifeline.clinic.models import Assessment, AssessmentMode, AssessmentStatus
+from lifeline.clinic.models import Assessment
+from lifeline.clinic.selectors import assessments as assessments_selectors
 from lifeline.clinic.services import assessments as assessment_services
 from lifeline.clinic.services.assessments import DEFAULT_BATTERY
 from lifeline.clinic.web import forms
@@ -37,7 +39,9 @@ from lifeline.core.exceptions import DomainError, NotFound
 
 def _assessment_or_404(request: HttpRequest, assessment_id: Any) -> Assessment:
     try:
-        return selectors.assessment_get_for(actor=user_of(request), assessment_id=assessment_id)
+        return assessments_selectors.assessment_get_for(
+            actor=user_of(request), assessment_id=assessment_id
+        )
     except NotFound as exc:
         raise Http404 from exc
 
@@ -60,7 +64,7 @@ def assessment_start(request: HttpRequest, patient_id: Any) -> HttpResponse:
     data = form.cleaned_data
     prefill = None
     if data["prefill_from"]:
-        prefill = selectors_web.assessment_submitted_get_for(
+        prefill = assessments_selectors.assessment_submitted_get_for(
             actor=user, patient=patient, assessment_id=data["prefill_from"]
         )
     try:
@@ -273,9 +277,9 @@ def assessment_results(request: HttpRequest, assessment_id: Any) -> HttpResponse
         return redirect("clinic-web:assessment-resume", assessment_id=assessment.pk)
     rows = [
         _score_row(score)
-        for score in selectors_web.score_list_for(actor=user, assessment=assessment)
+        for score in assessments_selectors.score_list_for(actor=user, assessment=assessment)
     ]
-    evaluation = selectors.evaluation_for_assessment(assessment)
+    evaluation = assessments_selectors.evaluation_for_assessment(assessment)
     is_clinician = not permissions.is_patient_self(user, assessment.patient)
     return render(
         request,

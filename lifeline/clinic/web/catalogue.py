@@ -15,15 +15,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from lifeline.clinic import documents_selectors as sel
-from lifeline.clinic import documents_services as services
-from lifeline.clinic.models import ArticleStatus, CatalogueKind
+from lifeline.clinic import exceptions, permissions
+from lifeline.clinic.enums import ArticleStatus, CatalogueKind
+from lifeline.clinic.selectors import catalogue as catalogue_selectors
+from lifeline.clinic.services import catalogue as catalogue_services
 from lifeline.clinic.web import forms
 from lifeline.clinic.web.common import domain_errors_to_http, error_lines, lang, user_of
 
 
 def require_clinician(request: HttpRequest) -> None:
-    if not sel.is_clinician(user_of(request)):
+    if not permissions.is_clinician(user_of(request)):
         raise PermissionDenied
 
 
@@ -37,8 +38,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         form = forms.CatalogueNoteForm(request.POST)
         if not form.is_valid():
             raise Http404  # no such catalogue item
-        item = sel.catalogue_item_get(actor=user, code=form.cleaned_data["code"])
-        services.catalogue_note_set(doctor=user, item=item, text=form.cleaned_data["text"])
+        item = catalogue_selectors.catalogue_item_get_for(
+            actor=user, code=form.cleaned_data["code"]
+        )
+        catalogue_services.catalogue_note_set(
+            doctor=user, item=item, text=form.cleaned_data["text"]
+        )
         messages.success(request, _("Your note was saved."))
         return redirect(reverse("clinic-web:catalogue") + f"#item-{item.code}")
     kind = request.GET.get("kind", "")
@@ -48,7 +53,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         request,
         "clinic/documents_catalogue.html",
         {
-            "items": sel.catalogue_list(actor=user, kind=kind, query=query),
+            "items": catalogue_selectors.catalogue_item_list_for(
+                actor=user, kind=kind, query=query
+            ),
             "kind": kind,
             "q": query,
             "kinds": CatalogueKind.choices,
@@ -60,21 +67,21 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @login_required
 def article_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    editor = sel.can_manage_articles(user)
-    page = Paginator(sel.article_list_for(actor=user, include_drafts=editor), 10).get_page(
-        request.GET.get("page")
-    )
+    editor = permissions.can_manage_articles(user)
+    page = Paginator(
+        catalogue_selectors.article_list_for(actor=user, include_drafts=editor), 10
+    ).get_page(request.GET.get("page"))
     return render(request, "clinic/documents_article_list.html", {"page": page, "editor": editor})
 
 
 @login_required
 @domain_errors_to_http
 def article_detail(request: HttpRequest, article_id: Any) -> HttpResponse:
-    article = sel.article_get_for(actor=user_of(request), article_id=article_id)
+    article = catalogue_selectors.article_get_for(actor=user_of(request), article_id=article_id)
     return render(
         request,
         "clinic/documents_article.html",
-        {"article": article, "editor": sel.can_manage_articles(user_of(request))},
+        {"article": article, "editor": permissions.can_manage_articles(user_of(request))},
     )
 
 
@@ -83,32 +90,36 @@ def article_detail(request: HttpRequest, article_id: Any) -> HttpResponse:
 @domain_errors_to_http
 def article_edit(request: HttpRequest, article_id: Any | None = None) -> HttpResponse:
     user = user_of(request)
-    if not sel.can_manage_articles(user):
+    if not permissions.can_manage_articles(user):
         raise PermissionDenied
-    article = sel.article_get_for(actor=user, article_id=article_id) if article_id else None
+    article = (
+        catalogue_selectors.article_get_for(actor=user, article_id=article_id)
+        if article_id
+        else None
+    )
     errors: list[str] = []
     if request.method == "POST":
         form = forms.ArticleForm(request.POST)
         if not form.is_valid():
             errors = error_lines(form.errors)
         elif form.cleaned_data["action"] == "delete" and article is not None:
-            services.article_delete(actor=user, article=article)
+            catalogue_services.article_delete(actor=user, article=article)
             messages.success(request, _("The article was deleted."))
             return redirect("clinic-web:article-list")
         else:
             try:
                 if article is None:
-                    article = services.article_create(actor=user, **form.article_fields())
+                    article = catalogue_services.article_create(actor=user, **form.article_fields())
                 else:
-                    article = services.article_update(
+                    article = catalogue_services.article_update(
                         actor=user, article=article, **form.article_fields()
                     )
                 publish = form.cleaned_data["publish"]
                 if publish in ("1", "0"):
-                    services.article_set_published(
+                    catalogue_services.article_set_published(
                         actor=user, article=article, published=publish == "1"
                     )
-            except services.ArticleInvalid as exc:
+            except exceptions.ArticleInvalid as exc:
                 errors = error_lines(exc.errors)
             else:
                 messages.success(request, _("The article was saved."))

@@ -21,12 +21,15 @@ from django.views.decorators.http import require_http_methods
 
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
-from lifeline.clinic import documents_selectors as sel
-from lifeline.clinic import documents_services as services
-from lifeline.clinic import selectors as care_selectors
-from lifeline.clinic import selectors_web
-from lifeline.clinic.api.documents_views import conclusion_pdf_response
-from lifeline.clinic.models import ConclusionStatus, Evaluation
+from lifeline.clinic import exceptions
+from lifeline.clinic.api.conclusions import conclusion_pdf_response
+from lifeline.clinic.enums import ConclusionStatus
+from lifeline.clinic.models import Evaluation
+from lifeline.clinic.selectors import assessments as assessments_selectors
+from lifeline.clinic.selectors import catalogue as catalogue_selectors
+from lifeline.clinic.selectors import conclusions as conclusions_selectors
+from lifeline.clinic.selectors import patients as patients_selectors
+from lifeline.clinic.services import conclusions as conclusions_services
 from lifeline.clinic.web import forms
 from lifeline.clinic.web.common import domain_errors_to_http, error_lines, lang, user_of
 
@@ -35,20 +38,22 @@ from lifeline.clinic.web.common import domain_errors_to_http, error_lines, lang,
 @domain_errors_to_http
 def conclusion_list(request: HttpRequest, patient_id: Any) -> HttpResponse:
     user = user_of(request)
-    patient = sel.patient_get_for_documents(actor=user, patient_id=patient_id)
+    patient = patients_selectors.patient_get_for_documents(actor=user, patient_id=patient_id)
     audit.record_access(
         actor=user, target=patient, request=request, action="clinic.conclusions_viewed"
     )
-    page = Paginator(sel.conclusion_list_for(actor=user, patient=patient), 10).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        conclusions_selectors.conclusion_list_for(actor=user, patient=patient), 10
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "clinic/documents_conclusion_list.html",
         {
             "patient": patient,
             "page": page,
-            "can_write": selectors_web.patient_is_actionable_for(actor=user, patient_id=patient.pk),
+            "can_write": patients_selectors.patient_is_actionable_for(
+                actor=user, patient_id=patient.pk
+            ),
         },
     )
 
@@ -65,11 +70,13 @@ def _builder_rows(
     """
     if evaluation is None:
         return []
-    catalogue = list(sel.catalogue_list(actor=actor))
+    catalogue = list(catalogue_selectors.catalogue_item_list_for(actor=actor))
     rows: list[dict[str, Any]] = []
-    for suggestion in care_selectors.evaluation_suggestions(evaluation):
+    for suggestion in assessments_selectors.evaluation_suggestions(evaluation):
         rule_id, option = suggestion["key"]
-        title = services.bilingual(suggestion.get("title"), language) or (option or rule_id)
+        title = conclusions_services.bilingual(suggestion.get("title"), language) or (
+            option or rule_id
+        )
         matches = [item for item in catalogue if item.code == option] or [
             item for item in catalogue if rule_id in (item.rule_ids or [])
         ]
@@ -103,12 +110,12 @@ def conclusion_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
     """The builder: pick options from the latest (or a given) evaluation, edit each scheme,
     add free text → a draft, then review and issue."""
     user = user_of(request)
-    patient = sel.patient_get_for_action(actor=user, patient_id=patient_id)
+    patient = patients_selectors.patient_get_for_action(actor=user, patient_id=patient_id)
     evaluation_id = request.POST.get("evaluation_id") or request.GET.get("evaluation")
     evaluation = (
-        sel.evaluation_get_for_action(actor=user, evaluation_id=evaluation_id)
+        assessments_selectors.evaluation_get_for_action(actor=user, evaluation_id=evaluation_id)
         if evaluation_id
-        else sel.evaluation_latest_for(patient=patient)
+        else assessments_selectors.evaluation_latest_for(patient=patient)
     )
     language = lang()
     errors: list[str] = []
@@ -118,7 +125,7 @@ def conclusion_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             errors = error_lines(form.errors)
         else:
             try:
-                conclusion = services.conclusion_create(
+                conclusion = conclusions_services.conclusion_create(
                     actor=user,
                     patient=patient,
                     evaluation=evaluation,
@@ -127,7 +134,7 @@ def conclusion_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
                     language=language,
                     request=request,
                 )
-            except services.ConclusionInvalid as exc:
+            except exceptions.ConclusionInvalid as exc:
                 errors = error_lines(exc.errors)
             else:
                 messages.success(request, _("Draft saved. Check it and issue the PDF."))
@@ -147,9 +154,11 @@ def conclusion_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
             "errors": errors,
             # Only the labels the clinician confirmed, as the conclusion keeps them.
             "labels": [
-                services.display_label(label, language)
+                conclusions_services.display_label(label, language)
                 for label in (
-                    care_selectors.evaluation_confirmed_labels(evaluation) if evaluation else []
+                    assessments_selectors.evaluation_confirmed_labels(evaluation)
+                    if evaluation
+                    else []
                 )
             ],
         },
@@ -162,8 +171,8 @@ def conclusion_new(request: HttpRequest, patient_id: Any) -> HttpResponse:
 @domain_errors_to_http
 def conclusion_detail(request: HttpRequest, conclusion_id: Any) -> HttpResponse:
     user = user_of(request)
-    conclusion = sel.conclusion_get_for(actor=user, conclusion_id=conclusion_id)
-    can_write = selectors_web.patient_is_actionable_for(
+    conclusion = conclusions_selectors.conclusion_get_for(actor=user, conclusion_id=conclusion_id)
+    can_write = patients_selectors.patient_is_actionable_for(
         actor=user, patient_id=conclusion.patient_id
     )
     errors: list[str] = []
@@ -186,11 +195,13 @@ def conclusion_detail(request: HttpRequest, conclusion_id: Any) -> HttpResponse:
             "patient": conclusion.patient,
             "is_draft": conclusion.status == ConclusionStatus.DRAFT,
             "can_write": can_write,
-            "items": selectors_web.conclusion_item_list_for(actor=user, conclusion=conclusion),
-            "versions": selectors_web.conclusion_version_list_for(
+            "items": conclusions_selectors.conclusion_item_list_for(
                 actor=user, conclusion=conclusion
             ),
-            "document": services.conclusion_document(
+            "versions": conclusions_selectors.conclusion_version_list_for(
+                actor=user, conclusion=conclusion
+            ),
+            "document": conclusions_services.conclusion_document(
                 conclusion, issued_on=timezone.localdate(conclusion.issued_at or timezone.now())
             ),
             "errors": errors,
@@ -206,13 +217,17 @@ def _conclusion_change(
     action = form.cleaned_data["action"] or "save"
     try:
         if action == "issue":
-            services.conclusion_issue(actor=user, conclusion=conclusion, request=request)
+            conclusions_services.conclusion_issue(
+                actor=user, conclusion=conclusion, request=request
+            )
             messages.success(request, _("The conclusion was issued."))
         elif action == "amend":
-            services.conclusion_amend(actor=user, conclusion=conclusion, request=request)
+            conclusions_services.conclusion_amend(
+                actor=user, conclusion=conclusion, request=request
+            )
             messages.success(request, _("A new draft version was opened."))
         else:
-            services.conclusion_update(
+            conclusions_services.conclusion_update(
                 actor=user,
                 conclusion=conclusion,
                 items=form.items(),
@@ -221,9 +236,9 @@ def _conclusion_change(
             )
             messages.success(request, _("Draft saved."))
     except (
-        services.ConclusionInvalid,
-        services.ConclusionNotDraft,
-        services.ConclusionNotIssued,
+        exceptions.ConclusionInvalid,
+        exceptions.ConclusionNotDraft,
+        exceptions.ConclusionNotIssued,
     ) as exc:
         return error_lines(exc.errors) or [str(exc.detail)]
     return []

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
-from lifeline.clinic import permissions, selectors, selectors_web
-from lifeline.clinic.models import DecisionAction, Evaluation, LabelAction
+from lifeline.clinic import permissions
+from lifeline.clinic.enums import DecisionAction, LabelAction
+from lifeline.clinic.models import Evaluation
+from lifeline.clinic.selectors import assessments as assessments_selectors
 from lifeline.clinic.services import assessments as assessment_services
 from lifeline.clinic.services import labels as label_services
 from lifeline.clinic.web import forms
@@ -39,7 +41,9 @@ LABEL_STATUS_TEXT: dict[str, Any] = {
 def evaluation_review(request: HttpRequest, evaluation_id: Any) -> HttpResponse:
     user = user_of(request)
     try:
-        evaluation = selectors.evaluation_get_for(actor=user, evaluation_id=evaluation_id)
+        evaluation = assessments_selectors.evaluation_get_for(
+            actor=user, evaluation_id=evaluation_id
+        )
     except NotFound as exc:
         raise Http404 from exc
     if request.method != "POST":
@@ -87,7 +91,9 @@ def _decision_post(request: HttpRequest, user: User, evaluation: Evaluation) -> 
             request, user, evaluation, form_errors={_anchor(key): error_lines(exc.errors)}
         )
     messages.success(request, _("Decision recorded."))
-    return redirect(_review_url(evaluation, f"#s-{_anchor(selectors.suggestion_key(decision))}"))
+    return redirect(
+        _review_url(evaluation, f"#s-{_anchor(assessments_selectors.suggestion_key(decision))}")
+    )
 
 
 def _label_decision_post(request: HttpRequest, user: User, evaluation: Evaluation) -> HttpResponse:
@@ -145,7 +151,7 @@ def _labels_view(evaluation: Evaluation, errors: dict[str, list[str]]) -> list[d
             ],
             "errors": errors.get(str(item.get("code", "")), []),
         }
-        for item in selectors.evaluation_labels(evaluation)
+        for item in assessments_selectors.evaluation_labels(evaluation)
     ]
 
 
@@ -155,7 +161,7 @@ def _suggestions_view(
     """The suggestion rows, and each suggestion's title by key (for the decision log)."""
     suggestions = []
     titles: dict[tuple[str, str], str] = {}
-    for suggestion in selectors.evaluation_suggestions(evaluation):
+    for suggestion in assessments_selectors.evaluation_suggestions(evaluation):
         titles[suggestion["key"]] = label(suggestion.get("title")) or suggestion.get("option", "")
         suggestions.append(
             {
@@ -216,8 +222,11 @@ def _evaluation_page(
             "follow_up": follow_up,
             # The log names the suggestion each decision is on (rule id + option).
             "history": [
-                {"decision": d, "title": titles.get(selectors.suggestion_key(d), d.option)}
-                for d in selectors_web.decision_list_for(actor=user, evaluation=evaluation)
+                {
+                    "decision": d,
+                    "title": titles.get(assessments_selectors.suggestion_key(d), d.option),
+                }
+                for d in assessments_selectors.decision_list_for(actor=user, evaluation=evaluation)
             ],
             "can_act": permissions.can_act_clinically(user, evaluation.patient),
             "actions": DecisionAction.choices,

@@ -11,9 +11,9 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from lifeline.clinic import documents_services
 from lifeline.clinic.engine.clinical import ADVERSE_EFFECTS, PAIN_DISTRIBUTIONS
-from lifeline.clinic.models import DecisionAction, LabelAction, LesionSide, Sex, StrokeType
+from lifeline.clinic.enums import DecisionAction, LabelAction, LesionSide, Sex, StrokeType
+from lifeline.clinic.services import conclusions as conclusions_services
 from lifeline.clinic.services.assessments import INSTRUMENTS
 from lifeline.clinic.services.clinical import BODY_REGIONS
 from lifeline.clinic.services.patients import PATIENT_RED_FLAGS
@@ -391,14 +391,14 @@ class ConclusionBuilderForm(forms.Form):
     extra_title = _text()
     extra_scheme = _text(strip=False)
 
-    def items(self) -> list[documents_services.ConclusionItemInput]:
+    def items(self) -> list[conclusions_services.ConclusionItemInput]:
         post = cast("QueryDict", self.data)
         items = []
         for key in post.getlist("pick"):
             rule_id, _sep, rest = key.partition("|")
             _option, _sep, code = rest.partition("|")
             items.append(
-                documents_services.ConclusionItemInput(
+                conclusions_services.ConclusionItemInput(
                     catalogue_code=code,
                     rule_id=rule_id,
                     title=post.get(f"title-{key}", "") if not code else "",
@@ -407,7 +407,7 @@ class ConclusionBuilderForm(forms.Form):
             )
         if self.cleaned_data["extra_title"]:
             items.append(
-                documents_services.ConclusionItemInput(
+                conclusions_services.ConclusionItemInput(
                     title=self.cleaned_data["extra_title"],
                     scheme=self.cleaned_data["extra_scheme"],
                 )
@@ -425,10 +425,10 @@ class ConclusionEditForm(forms.Form):
     item_count = forms.IntegerField(required=False, min_value=0, max_value=500)
     free_text = _text(strip=False)
 
-    def items(self) -> list[documents_services.ConclusionItemInput]:
+    def items(self) -> list[conclusions_services.ConclusionItemInput]:
         post = cast("QueryDict", self.data)
         return [
-            documents_services.ConclusionItemInput(
+            conclusions_services.ConclusionItemInput(
                 catalogue_code=post.get(f"code-{index}", ""),
                 rule_id=post.get(f"rule-{index}", ""),
                 title=post.get(f"title-{index}", ""),

@@ -22,10 +22,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lifeline.audit import services as audit
-from lifeline.clinic import permissions, selectors, selectors_web
+from lifeline.clinic import permissions
 from lifeline.clinic.engine.clinical import ADVERSE_EFFECTS, PAIN_DISTRIBUTIONS
+from lifeline.clinic.enums import LesionSide, Sex, StrokeType
 from lifeline.clinic.exceptions import ClinicForbidden
-from lifeline.clinic.models import LesionSide, Patient, Sex, StrokeType
+from lifeline.clinic.models import Patient
+from lifeline.clinic.selectors import assessments as assessments_selectors
+from lifeline.clinic.selectors import patients as patients_selectors
 from lifeline.clinic.services import patients as patient_services
 from lifeline.clinic.services.assessments import DEFAULT_BATTERY, INSTRUMENTS
 from lifeline.clinic.services.clinical import BODY_REGION_LABELS, BODY_REGIONS, CLINICAL_LABELS
@@ -44,14 +47,14 @@ PAGE_SIZE = 25
 
 def patient_or_404(request: HttpRequest, patient_id: Any) -> Patient:
     try:
-        return selectors.patient_get_for(actor=user_of(request), patient_id=patient_id)
+        return patients_selectors.patient_get_for(actor=user_of(request), patient_id=patient_id)
     except NotFound as exc:
         raise Http404 from exc
 
 
 def latest_rows(patient: Patient) -> list[dict[str, Any]]:
     rows = []
-    for instrument, data in sorted(selectors.latest_scores(patient).items()):
+    for instrument, data in sorted(assessments_selectors.latest_scores(patient).items()):
         at = data.get("at")
         rows.append(
             {
@@ -69,7 +72,7 @@ def latest_rows(patient: Patient) -> list[dict[str, Any]]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    own = selectors.patient_for_user(user)
+    own = patients_selectors.patient_for_user(user)
     staff = permissions.is_doctor(user) or bool(permissions.admin_organization_ids(user))
     if own is not None and not staff:
         return _patient_home(request, own)
@@ -82,14 +85,14 @@ def _patient_home(request: HttpRequest, patient: Patient) -> HttpResponse:
     user = user_of(request)
     audit.record_access(actor=user, target=patient, request=request)
     history = Paginator(
-        selectors_web.assessment_history_list_for(actor=user, patient=patient), 10
+        assessments_selectors.assessment_history_list_for(actor=user, patient=patient), 10
     ).get_page(request.GET.get("page"))
     return render(
         request,
         "clinic/care_patient_home.html",
         {
             "patient": patient,
-            "drafts": selectors_web.assessment_draft_list_for(actor=user, patient=patient),
+            "drafts": assessments_selectors.assessment_draft_list_for(actor=user, patient=patient),
             "history": history,
             "latest": latest_rows(patient),
             "battery": [INSTRUMENT_NAMES[i] for i in DEFAULT_BATTERY],
@@ -116,7 +119,7 @@ def _patient_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     archived = request.GET.get("archived") == "1"
     cursor = decode_cursor(request.GET.get("after", ""))
-    rows = selectors_web.patient_page_for(
+    rows = patients_selectors.patient_page_for(
         actor=user_of(request), search=query, archived=archived, after=cursor, size=PAGE_SIZE
     )
     next_cursor = ""
@@ -177,7 +180,7 @@ def patient_card(request: HttpRequest, patient_id: Any) -> HttpResponse:
         return redirect("clinic-web:home")
     audit.record_access(actor=user, target=patient, request=request)
     assessments = Paginator(
-        selectors_web.assessment_card_list_for(actor=user, patient=patient), 10
+        assessments_selectors.assessment_card_list_for(actor=user, patient=patient), 10
     ).get_page(request.GET.get("page"))
     assessments.object_list = list(assessments.object_list)  # evaluated once
     can_act = permissions.can_act_clinically(user, patient)
@@ -189,12 +192,12 @@ def patient_card(request: HttpRequest, patient_id: Any) -> HttpResponse:
             "patient": patient,
             "latest": latest_rows(patient),
             "assessments": assessments,
-            "care_team": list(selectors.care_team_of(patient)),
+            "care_team": list(patients_selectors.care_team_of(patient)),
             "can_act": can_act,
             "can_manage": can_act or is_admin,
             "is_admin": is_admin,
             "clinic_doctors": (
-                selectors_web.clinic_doctor_list_for(actor=user, patient=patient)
+                patients_selectors.clinic_doctor_list_for(actor=user, patient=patient)
                 if is_admin
                 else []
             ),
@@ -280,7 +283,7 @@ def care_team_change(request: HttpRequest, patient_id: Any) -> HttpResponse:
     if not form.is_valid():
         raise Http404
     try:
-        doctor = selectors_web.care_team_candidate_get_for(
+        doctor = patients_selectors.care_team_candidate_get_for(
             actor=user, doctor_id=form.cleaned_data["doctor"]
         )
         change = (
@@ -335,7 +338,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
     """The fields a patient reports themselves (spec §C.2), through
     `patient_self_update` like the API."""
     user = user_of(request)
-    patient = selectors.patient_for_user(user)
+    patient = patients_selectors.patient_for_user(user)
     if patient is None:
         raise Http404
     errors: dict[str, list[str]] = {}
@@ -355,7 +358,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
                 return redirect("clinic-web:my-record")
     else:
         audit.record_access(actor=user, target=patient, request=request)
-    patient = selectors_web.patient_refreshed_for(actor=user, patient=patient)
+    patient = patients_selectors.patient_refreshed_for(actor=user, patient=patient)
     clinical = patient.clinical or {}
     reported_flags = [n for n in patient_services.PATIENT_RED_FLAGS if clinical.get(n) is True]
     return render(

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lifeline.accounts.models import User
-from lifeline.clinic import documents_selectors as sel
 from lifeline.clinic.models import ProtocolTemplate
+from lifeline.clinic.selectors import protocols as protocols_selectors
 from lifeline.clinic.services import protocols as protocol_services
 from lifeline.clinic.web import forms
 from lifeline.clinic.web.catalogue import require_clinician
@@ -46,8 +46,10 @@ def _step_errors(errors: dict[str, list[str]]) -> list[str]:
 def protocol_list(request: HttpRequest) -> HttpResponse:
     require_clinician(request)
     user = user_of(request)
-    editor_orgs = sel.protocol_editor_organization_ids(user)
-    templates = list(sel.protocol_list_for(actor=user, include_inactive=bool(editor_orgs)))
+    editor_orgs = protocols_selectors.protocol_editor_organization_ids(user)
+    templates = list(
+        protocols_selectors.protocol_list_for(actor=user, include_inactive=bool(editor_orgs))
+    )
     rows = [
         {
             "template": t,
@@ -72,8 +74,8 @@ def protocol_edit(request: HttpRequest, code: str | None = None) -> HttpResponse
     activate / copy. Global templates open read-only with a Copy button."""
     require_clinician(request)
     user = user_of(request)
-    template = sel.protocol_get_for(actor=user, code=code) if code else None
-    editor_orgs = sel.protocol_editor_organization_ids(user)
+    template = protocols_selectors.protocol_get_for(actor=user, code=code) if code else None
+    editor_orgs = protocols_selectors.protocol_editor_organization_ids(user)
     editable = template is None or template.organization_id in editor_orgs
     if template is None and not editor_orgs:
         raise PermissionDenied
@@ -111,7 +113,9 @@ def protocol_edit(request: HttpRequest, code: str | None = None) -> HttpResponse
             "errors": errors,
             "rows": rows,
             "instruments": protocol_services.schedulable_instruments(),
-            "schedules_in_use": sel.protocol_schedules_in_use(template) if template else 0,
+            "schedules_in_use": protocols_selectors.protocol_schedules_in_use(template)
+            if template
+            else 0,
         },
         status=400 if errors else 200,
     )

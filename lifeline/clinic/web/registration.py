@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lifeline.accounts.services.registration import Names
-from lifeline.clinic import selectors_web
 from lifeline.clinic.exceptions import ClinicForbidden
+from lifeline.clinic.selectors import registration as registration_selectors
 from lifeline.clinic.services import registration
 from lifeline.clinic.web import forms
 from lifeline.clinic.web.common import (
@@ -134,7 +134,7 @@ def doctor_register(request: HttpRequest) -> HttpResponse:
         {
             "values": values,
             "errors": errors,
-            "clinics": selectors_web.registration_clinic_list_for(actor=request.user),
+            "clinics": registration_selectors.registration_clinic_list_for(actor=request.user),
             "documents": documents,
         },
         status=400 if errors else 200,

@@ -23,17 +23,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lifeline.accounts.models import User
 from lifeline.audit.models import AuditEvent
 from lifeline.chat.models import Conversation, Message
-from lifeline.clinic.documents_selectors import hads_subscale
-from lifeline.clinic.models import (
+from lifeline.clinic.models.assessments import (
     Assessment,
-    Conclusion,
-    ConclusionVersion,
     Evaluation,
     LabelDecision,
-    Patient,
     Score,
     SuggestionDecision,
 )
+from lifeline.clinic.models.conclusions import Conclusion, ConclusionVersion
+from lifeline.clinic.models.patients import Patient
+from lifeline.clinic.selectors.analytics import hads_subscale
 from lifeline.notifications.models import Notification
 from lifeline.sos.models import ContactNotice, HelperAlert, SosEvent, TimelineEntry
 

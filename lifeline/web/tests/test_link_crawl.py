@@ -280,9 +280,10 @@ def sign_in(client: Client, account: dict[str, Any]) -> None:
 def seed_history() -> None:
     """A submitted assessment with an evaluation and an issued conclusion for the demo
     patient, and an SOS event of the demo wearer, when the demo does not have them yet."""
-    from lifeline.clinic import documents_services
-    from lifeline.clinic.models import Conclusion, Patient
+    from lifeline.clinic.models.conclusions import Conclusion
+    from lifeline.clinic.models.patients import Patient
     from lifeline.clinic.services import assessments
+    from lifeline.clinic.services.conclusions import conclusion_create, conclusion_issue
     from lifeline.clinic.tests.engine.helpers import csi, dn4_total, hads
     from lifeline.sos.enums import DetectedType, TriggerSource
     from lifeline.sos.models import Device, SosEvent
@@ -300,13 +301,13 @@ def seed_history() -> None:
         }
         assessments.assessment_autosave(actor=patient.user, assessment=assessment, answers=answers)
         evaluation = assessments.assessment_submit(actor=patient.user, assessment=assessment)
-        conclusion = documents_services.conclusion_create(
+        conclusion = conclusion_create(
             actor=doctor,
             patient=patient,
             evaluation=evaluation,
             free_text="Контроль через 4 недели",
         )
-        documents_services.conclusion_issue(actor=doctor, conclusion=conclusion)
+        conclusion_issue(actor=doctor, conclusion=conclusion)
     device = Device.objects.get(device_uid="DEMO-WATCH-0001")
     if not SosEvent.objects.filter(device=device).exists():
         from django.utils import timezone

@@ -12,17 +12,21 @@ from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.testing import Case, assert_permission_matrix
 from lifeline.access.tests.factories import MembershipFactory, OrganizationFactory
 from lifeline.audit.models import AuditEvent
-from lifeline.clinic import documents_selectors as sel
-from lifeline.clinic import documents_services as services
-from lifeline.clinic.testing import (
+from lifeline.clinic.selectors.analytics import change_flags, pain_change_flag
+from lifeline.clinic.services.conclusions import (
+    ConclusionItemInput,
+    conclusion_create,
+    conclusion_issue,
+)
+from lifeline.clinic.tests.factories import (
     AssessmentFactory,
     EvaluationFactory,
     LabelDecisionFactory,
+    ScheduledAssessmentFactory,
     ScoreFactory,
     care_team,
     doctor_in,
 )
-from lifeline.clinic.tests.documents.factories import ScheduledAssessmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,25 +49,23 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_pain_change_flag(before, after, expected):
-    assert sel.pain_change_flag(before, after) == expected
+    assert pain_change_flag(before, after) == expected
 
 
 def test_vas_change_is_judged_on_a_0_to_10_scale():
-    assert sel.pain_change_flag(80, 50, scale_max=100) == "important_improvement"
-    assert sel.pain_change_flag(50, 65, scale_max=100) == "worsening"
+    assert pain_change_flag(80, 50, scale_max=100) == "important_improvement"
+    assert pain_change_flag(50, 65, scale_max=100) == "worsening"
 
 
 def test_csi_change_within_measurement_error_flags_the_band_change():
     # Vector 14: CSI 45 → 38: change 7 < 10, band moderate → mild.
-    flags = sel.change_flags(
-        "csi", {"value": 45, "band": "moderate"}, {"value": 38, "band": "mild"}
-    )
+    flags = change_flags("csi", {"value": 45, "band": "moderate"}, {"value": 38, "band": "mild"})
 
     assert flags == ["within_error", "band_changed"]
 
 
 def test_hads_flags_important_change_and_threshold_crossing():
-    flags = sel.change_flags(
+    flags = change_flags(
         "hads",
         {"subscores": {"anxiety": 7, "depression": 12}},
         {"subscores": {"anxiety": 9, "depression": 11.5}},
@@ -73,8 +75,8 @@ def test_hads_flags_important_change_and_threshold_crossing():
 
 
 def test_dn4_status_change_prompts_reexamination():
-    assert sel.change_flags("dn4", {"value": 3}, {"value": 4}) == ["status_changed_reexamine"]
-    assert sel.change_flags("dn4", {"value": 4}, {"value": 6}) == []
+    assert change_flags("dn4", {"value": 3}, {"value": 4}) == ["status_changed_reexamine"]
+    assert change_flags("dn4", {"value": 4}, {"value": 6}) == []
 
 
 # --- dynamics, chart, comparison ---------------------------------------------------------
@@ -106,13 +108,13 @@ def team():
 def test_dynamics_flags_changes_and_shows_treatment_events(team, client_for):
     _clinic, patient, doctor = team
     _history(patient, [8, 8, 5])
-    conclusion = services.conclusion_create(
+    conclusion = conclusion_create(
         actor=doctor,
         patient=patient,
-        items=[services.ConclusionItemInput(catalogue_code="amitriptyline")],
+        items=[ConclusionItemInput(catalogue_code="amitriptyline")],
         language="en",
     )
-    services.conclusion_issue(actor=doctor, conclusion=conclusion)
+    conclusion_issue(actor=doctor, conclusion=conclusion)
 
     response = client_for(doctor).get(
         reverse("clinic:patient-dynamics", kwargs={"patient_id": patient.pk}), {"instrument": "nrs"}

@@ -14,8 +14,9 @@ from django.test import Client
 from django.urls import reverse
 
 from lifeline.clinic import engine
-from lifeline.clinic.models import Conclusion, ConclusionStatus
-from lifeline.clinic.testing import EvaluationFactory, SuggestionDecisionFactory, care_team
+from lifeline.clinic.enums import ConclusionStatus
+from lifeline.clinic.models.conclusions import Conclusion
+from lifeline.clinic.tests.factories import EvaluationFactory, SuggestionDecisionFactory, care_team
 
 pytestmark = pytest.mark.django_db
 

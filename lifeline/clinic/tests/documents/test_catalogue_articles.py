@@ -7,9 +7,10 @@ from django.urls import reverse
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.testing import Case, assert_permission_matrix
 from lifeline.access.tests.factories import OrganizationFactory, UserFactory, user_with_role
-from lifeline.clinic.documents_catalogue import DRUGS, THERAPIES
-from lifeline.clinic.models import Article, ArticleStatus, CatalogueItem, DoctorNote
-from lifeline.clinic.tests.documents.factories import ArticleFactory
+from lifeline.clinic.catalogue_data import DRUGS, THERAPIES
+from lifeline.clinic.enums import ArticleStatus
+from lifeline.clinic.models.catalogue import Article, CatalogueItem, DoctorNote
+from lifeline.clinic.tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -195,12 +196,12 @@ def test_invalid_article_stores_nothing(client_for):
 
 
 def test_demo_seeder_is_idempotent():
-    from lifeline.clinic.documents_setup import DEMO_ARTICLE_TITLE, seed_demo
+    from lifeline.clinic.demo import DEMO_ARTICLE_TITLE, seed_catalogue
     from lifeline.web.demo import DemoContext
 
     context = DemoContext(write=lambda _text: None)
-    seed_demo(context)
-    seed_demo(context)
+    seed_catalogue(context)
+    seed_catalogue(context)
 
     assert Article.objects.filter(title=DEMO_ARTICLE_TITLE, status="published").count() == 1
     assert CatalogueItem.objects.count() == len(DRUGS) + len(THERAPIES)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory
 from lifeline.clinic import charts
-from lifeline.clinic.testing import AssessmentFactory, ScoreFactory, care_team
+from lifeline.clinic.tests.factories import AssessmentFactory, ScoreFactory, care_team
 
 SVG = "{http://www.w3.org/2000/svg}"
 HEX_COLOUR = re.compile(r"^#[0-9a-f]{6}$")

@@ -10,14 +10,16 @@ from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.testing import Case, assert_permission_matrix
 from lifeline.access.tests.factories import MembershipFactory, OrganizationFactory
 from lifeline.audit.models import AuditEvent
-from lifeline.clinic import documents_services as services
-from lifeline.clinic.models import (
-    Conclusion,
-    ConclusionItem,
-    ConclusionStatus,
-    ConclusionVersion,
+from lifeline.clinic.enums import ConclusionStatus
+from lifeline.clinic.exceptions import ConclusionNotIssued
+from lifeline.clinic.models.conclusions import Conclusion, ConclusionItem, ConclusionVersion
+from lifeline.clinic.services.conclusions import (
+    ConclusionItemInput,
+    conclusion_amend,
+    conclusion_create,
+    conclusion_issue,
 )
-from lifeline.clinic.testing import (
+from lifeline.clinic.tests.factories import (
     AssessmentFactory,
     EvaluationFactory,
     ScoreFactory,
@@ -105,11 +107,11 @@ def test_doctor_builds_a_draft_from_the_evaluation(team, client_for):
 def test_catalogue_default_scheme_fills_an_empty_scheme(team):
     _clinic, patient, doctor, evaluation = team
 
-    conclusion = services.conclusion_create(
+    conclusion = conclusion_create(
         actor=doctor,
         patient=patient,
         evaluation=evaluation,
-        items=[services.ConclusionItemInput(catalogue_code="pregabalin", rule_id="T-1b")],
+        items=[ConclusionItemInput(catalogue_code="pregabalin", rule_id="T-1b")],
         language="ru",
     )
 
@@ -155,12 +157,12 @@ def test_evaluation_of_another_patient_is_not_found(team, client_for):
 
 def test_issue_stores_the_pdf_and_the_patient_can_download_it(team, client_for):
     _clinic, patient, doctor, evaluation = team
-    conclusion = services.conclusion_create(
+    conclusion = conclusion_create(
         actor=doctor,
         patient=patient,
         evaluation=evaluation,
         items=[
-            services.ConclusionItemInput(
+            ConclusionItemInput(
                 catalogue_code="amitriptyline", rule_id="T-1a", scheme="10 мг на ночь"
             )
         ],
@@ -221,10 +223,10 @@ def test_issue_stores_the_pdf_and_the_patient_can_download_it(team, client_for):
 
 def test_issued_conclusion_cannot_be_edited_until_amended(team, client_for):
     _clinic, patient, doctor, evaluation = team
-    conclusion = services.conclusion_create(
+    conclusion = conclusion_create(
         actor=doctor, patient=patient, evaluation=evaluation, language="en"
     )
-    services.conclusion_issue(actor=doctor, conclusion=conclusion)
+    conclusion_issue(actor=doctor, conclusion=conclusion)
     detail = reverse("clinic:conclusion-detail", kwargs={"conclusion_id": conclusion.pk})
     client = client_for(doctor)
 
@@ -252,7 +254,7 @@ def test_issued_conclusion_cannot_be_edited_until_amended(team, client_for):
     )
     assert edited.status_code == 200, edited.json()
     assert edited.json()["items"][0]["title"] == "Duloxetine"
-    services.conclusion_issue(actor=doctor, conclusion=Conclusion.objects.get(pk=conclusion.pk))
+    conclusion_issue(actor=doctor, conclusion=Conclusion.objects.get(pk=conclusion.pk))
 
     history = client.get(detail).json()["versions"]
     assert [v["number"] for v in history] == [2, 1]
@@ -261,17 +263,17 @@ def test_issued_conclusion_cannot_be_edited_until_amended(team, client_for):
 
 def test_amending_a_draft_is_a_conflict(team):
     _clinic, patient, doctor, _evaluation = team
-    conclusion = services.conclusion_create(actor=doctor, patient=patient)
+    conclusion = conclusion_create(actor=doctor, patient=patient)
 
-    with pytest.raises(services.ConclusionNotIssued):
-        services.conclusion_amend(actor=doctor, conclusion=conclusion)
+    with pytest.raises(ConclusionNotIssued):
+        conclusion_amend(actor=doctor, conclusion=conclusion)
 
 
 def test_patient_sees_only_issued_conclusions(team, client_for):
     _clinic, patient, doctor, evaluation = team
-    draft = services.conclusion_create(actor=doctor, patient=patient, evaluation=evaluation)
-    issued = services.conclusion_create(actor=doctor, patient=patient, evaluation=evaluation)
-    services.conclusion_issue(actor=doctor, conclusion=issued)
+    draft = conclusion_create(actor=doctor, patient=patient, evaluation=evaluation)
+    issued = conclusion_create(actor=doctor, patient=patient, evaluation=evaluation)
+    conclusion_issue(actor=doctor, conclusion=issued)
     client = client_for(patient.user)
 
     listing = client.get(reverse("clinic:conclusion-list", kwargs={"patient_id": patient.pk}))
@@ -294,13 +296,13 @@ def test_conclusion_list_query_count_is_constant(team, client_for):
 
     def issue(count):
         for _ in range(count):
-            conclusion = services.conclusion_create(
+            conclusion = conclusion_create(
                 actor=doctor,
                 patient=patient,
                 evaluation=evaluation,
-                items=[services.ConclusionItemInput(catalogue_code="gabapentin")],
+                items=[ConclusionItemInput(catalogue_code="gabapentin")],
             )
-            services.conclusion_issue(actor=doctor, conclusion=conclusion)
+            conclusion_issue(actor=doctor, conclusion=conclusion)
 
     issue(1)
     with CaptureQueriesContext(connection) as one:
@@ -317,8 +319,8 @@ def test_conclusion_list_query_count_is_constant(team, client_for):
 def test_conclusion_permission_matrix(team):
     clinic, patient, doctor, evaluation = team
     other_doctor = doctor_in(clinic)
-    conclusion = services.conclusion_create(actor=doctor, patient=patient, evaluation=evaluation)
-    services.conclusion_issue(actor=doctor, conclusion=conclusion)
+    conclusion = conclusion_create(actor=doctor, patient=patient, evaluation=evaluation)
+    conclusion_issue(actor=doctor, conclusion=conclusion)
     admin = doctor_in(clinic)
     MembershipFactory(user=admin, organization=clinic, role=Role.CLINIC_ADMIN)
     list_url = reverse("clinic:conclusion-list", kwargs={"patient_id": patient.pk})

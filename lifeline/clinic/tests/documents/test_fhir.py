@@ -10,7 +10,7 @@ from lifeline.access.tests.factories import MembershipFactory, OrganizationFacto
 from lifeline.audit.models import AuditEvent
 from lifeline.clinic import engine
 from lifeline.clinic.engine import codes
-from lifeline.clinic.testing import (
+from lifeline.clinic.tests.factories import (
     AssessmentFactory,
     EvaluationFactory,
     ScoreFactory,

@@ -11,16 +11,18 @@ from django.utils import timezone
 
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
-from lifeline.clinic import documents_services as services
-from lifeline.clinic.models import Article, ArticleStatus, Conclusion, ConclusionStatus, DoctorNote
-from lifeline.clinic.testing import (
+from lifeline.clinic.enums import ArticleStatus, ConclusionStatus
+from lifeline.clinic.models.catalogue import Article, DoctorNote
+from lifeline.clinic.models.conclusions import Conclusion
+from lifeline.clinic.services.conclusions import ConclusionItemInput, conclusion_create
+from lifeline.clinic.tests.factories import (
+    ArticleFactory,
     AssessmentFactory,
     EvaluationFactory,
     ScoreFactory,
     care_team,
     doctor_in,
 )
-from lifeline.clinic.tests.documents.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,13 +128,13 @@ def test_builder_with_an_unknown_option_shows_the_error_and_stores_nothing(team)
 
 def test_draft_edit_keeps_only_ticked_items(team):
     _clinic, patient, doctor, evaluation = team
-    conclusion = services.conclusion_create(
+    conclusion = conclusion_create(
         actor=doctor,
         patient=patient,
         evaluation=evaluation,
         items=[
-            services.ConclusionItemInput(catalogue_code="pregabalin", rule_id="T-1b"),
-            services.ConclusionItemInput(title="Walking"),
+            ConclusionItemInput(catalogue_code="pregabalin", rule_id="T-1b"),
+            ConclusionItemInput(title="Walking"),
         ],
         language="en",
     )
@@ -162,7 +164,7 @@ def test_draft_edit_keeps_only_ticked_items(team):
 def test_pages_are_scoped_to_the_care_team(team):
     clinic, patient, doctor, _evaluation = team
     other = doctor_in(clinic)
-    conclusion = services.conclusion_create(actor=doctor, patient=patient)
+    conclusion = conclusion_create(actor=doctor, patient=patient)
     urls = [
         reverse("clinic-web:conclusion-list", kwargs={"patient_id": patient.pk}),
         reverse("clinic-web:conclusion-new", kwargs={"patient_id": patient.pk}),

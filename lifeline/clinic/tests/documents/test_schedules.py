@@ -8,15 +8,15 @@ from django.utils import timezone
 
 from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory
-from lifeline.clinic import documents_services as services
-from lifeline.clinic.models import (
+from lifeline.clinic.enums import ScheduledAssessmentStatus
+from lifeline.clinic.models.protocols import (
     AssessmentSchedule,
     FollowUpTask,
     ProtocolTemplate,
     ScheduledAssessment,
-    ScheduledAssessmentStatus,
 )
-from lifeline.clinic.testing import AssessmentFactory, care_team, doctor_in
+from lifeline.clinic.services.protocols import schedule_create, scheduled_assessment_remind
+from lifeline.clinic.tests.factories import AssessmentFactory, care_team, doctor_in
 from lifeline.jobs.models import ScheduledJob
 from lifeline.jobs.services import job_run_due
 from lifeline.notifications.models import Notification
@@ -101,9 +101,7 @@ def test_missed_assessment_gets_two_reminders_then_a_care_team_task(
 ):
     _clinic, patient, doctor = team
     start = timezone.localdate() - timedelta(days=20)
-    services.schedule_create(
-        actor=doctor, patient=patient, template=_one_step_protocol(), start_date=start
-    )
+    schedule_create(actor=doctor, patient=patient, template=_one_step_protocol(), start_date=start)
     item = ScheduledAssessment.objects.get(patient=patient)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -125,7 +123,7 @@ def test_missed_assessment_gets_two_reminders_then_a_care_team_task(
 
 def test_reminder_stages_are_idempotent(team):
     _clinic, patient, doctor = team
-    services.schedule_create(
+    schedule_create(
         actor=doctor,
         patient=patient,
         template=_one_step_protocol(),
@@ -133,14 +131,10 @@ def test_reminder_stages_are_idempotent(team):
     )
     item = ScheduledAssessment.objects.get()
 
-    first = services.scheduled_assessment_remind(scheduled_assessment_id=item.pk, stage="due")
-    again = services.scheduled_assessment_remind(scheduled_assessment_id=item.pk, stage="due")
-    escalated = services.scheduled_assessment_remind(
-        scheduled_assessment_id=item.pk, stage="escalate"
-    )
-    escalated_again = services.scheduled_assessment_remind(
-        scheduled_assessment_id=item.pk, stage="escalate"
-    )
+    first = scheduled_assessment_remind(scheduled_assessment_id=item.pk, stage="due")
+    again = scheduled_assessment_remind(scheduled_assessment_id=item.pk, stage="due")
+    escalated = scheduled_assessment_remind(scheduled_assessment_id=item.pk, stage="escalate")
+    escalated_again = scheduled_assessment_remind(scheduled_assessment_id=item.pk, stage="escalate")
 
     assert (first, again, escalated, escalated_again) == (
         "reminded",
@@ -154,7 +148,7 @@ def test_reminder_stages_are_idempotent(team):
 
 def test_a_submitted_assessment_completes_the_due_item_and_stops_reminders(team):
     _clinic, patient, doctor = team
-    services.schedule_create(
+    schedule_create(
         actor=doctor,
         patient=patient,
         template=_one_step_protocol(),
@@ -168,7 +162,7 @@ def test_a_submitted_assessment_completes_the_due_item_and_stops_reminders(team)
         submitted_at=item.due_at - timedelta(days=1),
     )
 
-    outcome = services.scheduled_assessment_remind(scheduled_assessment_id=item.pk, stage="due")
+    outcome = scheduled_assessment_remind(scheduled_assessment_id=item.pk, stage="due")
 
     assert outcome == "completed"
     item.refresh_from_db()
@@ -178,14 +172,14 @@ def test_a_submitted_assessment_completes_the_due_item_and_stops_reminders(team)
 
 def test_care_team_closes_a_follow_up_task(team, client_for):
     _clinic, patient, doctor = team
-    services.schedule_create(
+    schedule_create(
         actor=doctor,
         patient=patient,
         template=_one_step_protocol(),
         start_date=timezone.localdate(),
     )
     item = ScheduledAssessment.objects.get()
-    services.scheduled_assessment_remind(scheduled_assessment_id=item.pk, stage="escalate")
+    scheduled_assessment_remind(scheduled_assessment_id=item.pk, stage="escalate")
     client = client_for(doctor)
 
     listed = client.get(reverse("clinic:follow-up-task-list")).json()

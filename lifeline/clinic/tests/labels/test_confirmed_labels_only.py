@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory
-from lifeline.clinic import documents_selectors
-from lifeline.clinic.models import Conclusion
-from lifeline.clinic.testing import EvaluationFactory, LabelDecisionFactory, care_team
+from lifeline.clinic.models.conclusions import Conclusion
+from lifeline.clinic.selectors.analytics import cohort_summary
+from lifeline.clinic.tests.factories import EvaluationFactory, LabelDecisionFactory, care_team
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +136,7 @@ def test_cohort_counts_the_mechanism_the_clinician_confirmed():
         reason="Thalamic lesion ruled out",
     )
 
-    summary = documents_selectors.cohort_summary(actor=doctor)
+    summary = cohort_summary(actor=doctor)
 
     mechanisms = {row.patient_id: row.mechanism for row in summary["rows"]}
     assert mechanisms == {

@@ -12,12 +12,13 @@ from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.testing import Case, assert_permission_matrix
 from lifeline.access.tests.factories import MembershipFactory, OrganizationFactory
 from lifeline.audit.models import AuditEvent
-from lifeline.clinic import documents_services, selectors
 from lifeline.clinic.engine import evaluate
 from lifeline.clinic.fhir_export import patient_bundle
-from lifeline.clinic.models import Evaluation, LabelDecision
-from lifeline.clinic.testing import EvaluationFactory, care_team, doctor_in
+from lifeline.clinic.models.assessments import Evaluation, LabelDecision
+from lifeline.clinic.selectors.assessments import evaluation_labels
+from lifeline.clinic.services.conclusions import conclusion_create, display_label
 from lifeline.clinic.tests.engine.helpers import KLIT_DEFINITE, dn4, safe_clinical
+from lifeline.clinic.tests.factories import EvaluationFactory, care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
 
@@ -179,14 +180,14 @@ def test_rejected_label_status_and_conclusion(team):
         evaluation=evaluation, code="NOCICEPTIVE", action="rejected", reason="HSP", actor=doctor
     )
     evaluation = Evaluation.objects.prefetch_related("label_decisions").get(pk=evaluation.pk)
-    statuses = {lab["code"]: lab["status"] for lab in selectors.evaluation_labels(evaluation)}
+    statuses = {lab["code"]: lab["status"] for lab in evaluation_labels(evaluation)}
     assert statuses == {"CPSP_probable": "clinician_confirmed", "NOCICEPTIVE": "clinician_rejected"}
-    conclusion = documents_services.conclusion_create(
+    conclusion = conclusion_create(
         actor=doctor, patient=patient, evaluation=evaluation, language="en"
     )
     snap = {lab["code"]: lab["status"] for lab in conclusion.snapshot["labels"]}
     assert snap == {"CPSP_probable": "clinician_confirmed"}  # the rejected label stays out
-    assert documents_services.display_label(conclusion.snapshot["labels"][0], "en") == (
+    assert display_label(conclusion.snapshot["labels"][0], "en") == (
         "Central post-stroke pain, probable (confirmed by the clinician)"
     )
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import MembershipFactory, OrganizationFactory
-from lifeline.clinic.models import LabelDecision, SuggestionDecision
-from lifeline.clinic.testing import EvaluationFactory, care_team, doctor_in
+from lifeline.clinic.models.assessments import LabelDecision, SuggestionDecision
+from lifeline.clinic.tests.factories import EvaluationFactory, care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
 

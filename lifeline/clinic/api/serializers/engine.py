@@ -1,8 +1,5 @@
-"""Serializers of the clinical-engine endpoints (request validation and OpenAPI shapes).
-
-The engine returns plain dicts; the output serializers here describe them for the schema.
-Bilingual texts are objects {"en": "...", "ru": "..."}.
-"""
+"""Input and output serializers of the clinic API:
+stateless evaluation and instrument definitions."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""Reads of the documents part: conclusions, catalogue, articles, schedules and analytics.
-
-Access follows the care team (`lifeline.clinic.selectors.patients_for_doctor`): a doctor
-sees assigned patients, a clinic admin the organization's patients, a patient their own
-record. Anything outside the actor's scope is NotFound (404), never 403.
-"""
+"""Analytics over the patients the actor sees: dynamics of scores, comparison of two
+assessments, the doctor's dashboard and the cohort summary (read-only computations)."""
 
 from __future__ import annotations
 
@@ -14,275 +10,26 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from lifeline.access.enums import Role
-from lifeline.access.selectors import user_has_any_role
 from lifeline.accounts.models import User
-from lifeline.clinic.models import (
-    Article,
-    ArticleStatus,
-    CatalogueItem,
-    Conclusion,
-    ConclusionItem,
-    ConclusionStatus,
-    ConclusionVersion,
-    DoctorNote,
-    Evaluation,
-    FollowUpTask,
-    FollowUpTaskStatus,
-    Patient,
-    ProtocolTemplate,
-    ScheduledAssessment,
+from lifeline.clinic.enums import (
     ScheduledAssessmentStatus,
-    Score,
 )
-from lifeline.clinic.permissions import admin_organization_ids, doctor_organization_ids
-from lifeline.clinic.selectors import (
-    evaluation_confirmed_labels,
-    patients_for_doctor,
-    patients_visible_to,
-)
-from lifeline.core.selectors import get_or_not_found
+from lifeline.clinic.models.assessments import Evaluation, Score
+from lifeline.clinic.models.conclusions import Conclusion
+from lifeline.clinic.models.patients import Patient
+from lifeline.clinic.models.protocols import ScheduledAssessment
+from lifeline.clinic.selectors.assessments import evaluation_confirmed_labels
+from lifeline.clinic.selectors.patients import patients_clinical_scope, raise_not_found
 
 PAIN_INSTRUMENTS = ("nrs", "vas")
 
 
-# --- scope -------------------------------------------------------------------------------
-def is_clinician(user: User) -> bool:
-    return user_has_any_role(user=user, roles=[Role.DOCTOR, Role.CLINIC_ADMIN])
-
-
-def patients_readable_by(actor: User) -> QuerySet[Patient]:
-    """Patients whose record `actor` may read (the care part's rule, archived included):
-    assigned (doctor), the organization's (clinic admin), or their own (patient)."""
-    return patients_visible_to(actor, archived=None)
-
-
-def patients_actionable_by(actor: User) -> QuerySet[Patient]:
-    """Patients `actor` may write documents for: only assigned ones (care team)."""
-    if not actor.is_authenticated:
-        return Patient.objects.none()
-    return patients_for_doctor(actor)
-
-
-def patients_clinical_scope(actor: User) -> QuerySet[Patient]:
-    """Patients a clinician sees in analytics and exports (not their own patient record)."""
-    if not actor.is_authenticated:
-        return Patient.objects.none()
-    return patients_visible_to(actor, archived=None).exclude(user_id=actor.pk)
-
-
-def patient_get_for_documents(*, actor: User, patient_id: UUID | str) -> Patient:
-    return get_or_not_found(patients_readable_by(actor), pk=patient_id)
-
-
-def patient_get_for_clinician(*, actor: User, patient_id: UUID | str) -> Patient:
-    """A patient the actor sees as a clinician (patients reading their own record excluded)."""
-    return get_or_not_found(patients_clinical_scope(actor).distinct(), pk=patient_id)
-
-
-def patient_get_for_action(*, actor: User, patient_id: UUID | str) -> Patient:
-    return get_or_not_found(patients_actionable_by(actor), pk=patient_id)
-
-
-def can_view_conclusion(user: Any, conclusion: Conclusion) -> bool:
-    """Care team, the organization's clinic admins, and the patient (issued versions only)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return patients_readable_by(user).filter(pk=conclusion.patient_id).exists()
-
-
-# --- conclusions -------------------------------------------------------------------------
-def _conclusions_base() -> QuerySet[Conclusion]:
-    return Conclusion.objects.select_related("patient", "doctor", "organization").prefetch_related(
-        Prefetch("items", queryset=ConclusionItem.objects.select_related("catalogue_item")),
-        Prefetch("versions", queryset=ConclusionVersion.objects.select_related("pdf")),
-    )
-
-
-def conclusion_list_for(*, actor: User, patient: Patient) -> QuerySet[Conclusion]:
-    """Conclusions of `patient` (already scoped). A patient sees only issued ones."""
-    conclusions = _conclusions_base().filter(patient=patient)
-    if patient.user_id == actor.pk and not is_clinician(actor):
-        conclusions = conclusions.filter(versions__isnull=False).distinct()
-    return conclusions.order_by("-created_at", "-id")
-
-
-def conclusion_get_for(*, actor: User, conclusion_id: UUID | str) -> Conclusion:
-    conclusion = get_or_not_found(
-        _conclusions_base().filter(patient__in=patients_readable_by(actor)), pk=conclusion_id
-    )
-    # A patient sees the conclusion once a version is issued, never a draft's edits.
-    reading_own = conclusion.patient.user_id == actor.pk and not is_clinician(actor)
-    if reading_own and not conclusion.versions.all():
-        raise_not_found()
-    return conclusion
-
-
-def conclusion_version_get_for(
-    *, actor: User, conclusion_id: UUID | str, number: int
-) -> ConclusionVersion:
-    conclusion = conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
-    return get_or_not_found(
-        ConclusionVersion.objects.filter(conclusion=conclusion).select_related("pdf"),
-        number=number,
-    )
-
-
-def raise_not_found() -> None:
-    from lifeline.core.exceptions import NotFound
-
-    raise NotFound()
-
-
-def evaluation_get_for_action(*, actor: User, evaluation_id: UUID | str) -> Evaluation:
-    return get_or_not_found(
-        Evaluation.objects.filter(patient__in=patients_actionable_by(actor)).select_related(
-            "patient", "assessment"
-        ),
-        pk=evaluation_id,
-    )
-
-
-def evaluation_latest_for(*, patient: Patient) -> Evaluation | None:
-    return Evaluation.objects.filter(patient=patient).order_by("-created_at", "-id").first()
-
-
-# --- catalogue ---------------------------------------------------------------------------
-def catalogue_list(
-    *, actor: User, kind: str = "", query: str = "", rule_id: str = ""
-) -> QuerySet[CatalogueItem]:
-    """Active catalogue items with the actor's own note preloaded as `my_notes`."""
-    items = CatalogueItem.objects.filter(is_active=True)
-    if kind:
-        items = items.filter(kind=kind)
-    if query or rule_id:
-        # The catalogue is small (tens of rows): match in Python, so Cyrillic search is
-        # case-insensitive on SQLite too and rule ids need no JSON lookups.
-        needle = query.casefold()
-        matching = [
-            pk
-            for pk, code, name_en, name_ru, drug_class, rule_ids in items.values_list(
-                "pk", "code", "name_en", "name_ru", "drug_class", "rule_ids"
-            )
-            if (not needle or needle in f"{code} {name_en} {name_ru} {drug_class}".casefold())
-            and (not rule_id or rule_id in (rule_ids or []))
-        ]
-        items = CatalogueItem.objects.filter(pk__in=matching)
-    return items.prefetch_related(
-        Prefetch("notes", queryset=DoctorNote.objects.filter(doctor=actor), to_attr="my_notes")
-    ).order_by("kind", "name_en")
-
-
-def catalogue_item_get(*, actor: User, code: str) -> CatalogueItem:
-    return get_or_not_found(catalogue_list(actor=actor), code=code)
-
-
-def catalogue_by_code(codes: Iterable[str]) -> dict[str, CatalogueItem]:
-    return {item.code: item for item in CatalogueItem.objects.filter(code__in=list(codes))}
-
-
-# --- articles ----------------------------------------------------------------------------
-def can_manage_articles(user: Any) -> bool:
-    """Editors: clinic admins, or users granted the `clinic.manage_articles` permission."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.has_perm("clinic.manage_articles"):
-        return True
-    return user_has_any_role(user=user, roles=[Role.CLINIC_ADMIN])
-
-
-def article_list_for(*, actor: Any, include_drafts: bool = False) -> QuerySet[Article]:
-    articles = Article.objects.select_related("author")
-    if include_drafts and can_manage_articles(actor):
-        return articles
-    return articles.filter(status=ArticleStatus.PUBLISHED)
-
-
-def article_get_for(*, actor: Any, article_id: UUID | str) -> Article:
-    return get_or_not_found(article_list_for(actor=actor, include_drafts=True), pk=article_id)
-
-
-# --- schedules ---------------------------------------------------------------------------
-# A template with no organization is global (the seeded F-1 templates), read-only for
-# clinics; one with an organization is that clinic's own. See docs/modules/clinic-documents.md.
-def _owned_by(organization_ids: Iterable[Any]) -> Q:
-    return Q(organization_id__in=list(organization_ids))
-
-
-def _global() -> Q:
-    return Q(organization__isnull=True)
-
-
-def protocol_list() -> QuerySet[ProtocolTemplate]:
-    """The global (seeded) active templates."""
-    return ProtocolTemplate.objects.filter(_global(), is_active=True)
-
-
-def protocol_editor_organization_ids(actor: Any) -> list[Any]:
-    """Clinics whose templates `actor` may write: the clinics they administer, and those where
-    an editor of organization content (`clinic.manage_articles`) is an approved doctor."""
-    if not getattr(actor, "is_authenticated", False):
-        return []
-    orgs = list(admin_organization_ids(actor))
-    if actor.has_perm("clinic.manage_articles"):
-        orgs += [o for o in doctor_organization_ids(actor) if o not in orgs]
-    return orgs
-
-
-def protocol_reader_organization_ids(actor: Any) -> list[Any]:
-    if not getattr(actor, "is_authenticated", False):
-        return []
-    orgs = list(admin_organization_ids(actor))
-    return orgs + [o for o in doctor_organization_ids(actor) if o not in orgs]
-
-
-def protocol_list_for(*, actor: Any, include_inactive: bool = False) -> QuerySet[ProtocolTemplate]:
-    """Templates a clinician may read: the global ones and their clinics' own."""
-    templates = ProtocolTemplate.objects.filter(
-        _global() | _owned_by(protocol_reader_organization_ids(actor))
-    )
-    if not include_inactive:
-        templates = templates.filter(is_active=True)
-    return templates.order_by("code")
-
-
-def protocol_get_for(*, actor: Any, code: str) -> ProtocolTemplate:
-    return get_or_not_found(protocol_list_for(actor=actor, include_inactive=True), code=code)
-
-
-def protocols_for_patient(patient: Patient) -> QuerySet[ProtocolTemplate]:
-    """Active templates that can be applied to `patient`: global ones and the clinic's own."""
-    return ProtocolTemplate.objects.filter(
-        _global() | _owned_by([patient.organization_id]), is_active=True
-    ).order_by("code")
-
-
-def protocol_schedules_in_use(template: ProtocolTemplate) -> int:
-    """Schedules (not cancelled) made from `template`: they keep their own due assessments."""
-    from lifeline.clinic.models import AssessmentSchedule
-
-    return AssessmentSchedule.objects.filter(template=template, cancelled_at__isnull=True).count()
-
-
-def scheduled_assessment_list(*, patient: Patient) -> QuerySet[ScheduledAssessment]:
-    return ScheduledAssessment.objects.filter(patient=patient).order_by("due_at", "id")
-
-
-def follow_up_task_list_for(*, actor: User) -> QuerySet[FollowUpTask]:
-    return (
-        FollowUpTask.objects.filter(
-            patient__in=patients_clinical_scope(actor), status=FollowUpTaskStatus.OPEN
-        )
-        .select_related("patient", "scheduled_assessment")
-        .order_by("created_at", "id")
-    )
-
-
 # --- analytics: change rules (spec §C.8 F-2..F-5) ---------------------------------------
 HADS_IMPORTANT_CHANGE = 1.5
+
+
 CSI_MDC = 10.0
 
 
@@ -659,7 +406,3 @@ def cohort_summary(*, actor: User) -> dict[str, Any]:
         "responders_30": sum(r.responder_30 for r in with_change),
         "responders_50": sum(r.responder_50 for r in with_change),
     }
-
-
-def conclusion_issued_list_for_patient(*, patient: Patient) -> QuerySet[Conclusion]:
-    return Conclusion.objects.filter(patient=patient, status=ConclusionStatus.ISSUED)

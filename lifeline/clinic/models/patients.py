@@ -1,4 +1,4 @@
-"""Pain clinic people: patients, care teams, doctors' profiles, legal documents, invitations.
+"""Patients, their care teams and doctors' profiles.
 
 The care team (who treats whom) is the access rule for patient data: a doctor sees and acts
 only on assigned patients; a clinic admin sees the organization's patients.
@@ -14,48 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.clinic.enums import LesionSide, PainDuration, Sex, StrokeType
 from lifeline.core.models import TimestampedModel, UUIDModel
-
-__all__ = [
-    "CareTeamMember",
-    "DoctorProfile",
-    "LegalAcceptance",
-    "LegalDocument",
-    "LegalDocumentKind",
-    "LesionSide",
-    "Patient",
-    "PatientInvitation",
-    "PainDuration",
-    "Sex",
-    "StrokeType",
-]
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    UNKNOWN = "unknown", _("Not stated")
-
-
-class StrokeType(models.TextChoices):
-    ISCHEMIC = "ischemic", _("Ischemic")
-    HEMORRHAGIC = "hemorrhagic", _("Hemorrhagic")
-    UNKNOWN = "unknown", _("Unknown")
-
-
-class LesionSide(models.TextChoices):
-    LEFT = "left", _("Left hemisphere")
-    RIGHT = "right", _("Right hemisphere")
-    BILATERAL = "bilateral", _("Bilateral")
-    UNKNOWN = "unknown", _("Unknown")
-
-
-class PainDuration(models.TextChoices):
-    """Computed from the pain onset date: acute < 1 month, subacute 1–3, chronic > 3."""
-
-    ACUTE = "acute", _("Acute (less than 1 month)")
-    SUBACUTE = "subacute", _("Subacute (1–3 months)")
-    CHRONIC = "chronic", _("Chronic (more than 3 months)")
 
 
 def pain_duration_for(onset: date | None, today: date | None = None) -> str | None:
@@ -193,75 +153,3 @@ class DoctorProfile(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.specialty}"
-
-
-class LegalDocumentKind(models.TextChoices):
-    USER_AGREEMENT = "user_agreement", _("User agreement")
-    PERSONAL_DATA_POLICY = "personal_data_policy", _("Personal data policy")
-
-
-class LegalDocument(TimestampedModel):
-    """A version of the user agreement or the personal-data policy. Rows are never edited."""
-
-    kind = models.CharField(_("kind"), max_length=32, choices=LegalDocumentKind.choices)
-    version = models.CharField(_("version"), max_length=32)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
-    effective_at = models.DateTimeField(_("effective from"), default=timezone.now)
-
-    class Meta:
-        ordering: ClassVar[list[str]] = ["kind", "-effective_at"]
-        constraints: ClassVar[list[Any]] = [
-            models.UniqueConstraint(fields=["kind", "version"], name="clinic_legaldoc_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.version}"
-
-
-class LegalAcceptance(models.Model):
-    """`user` accepted `document` (its exact version) at `accepted_at`. Append-only."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_acceptances"
-    )
-    document = models.ForeignKey(
-        LegalDocument, on_delete=models.PROTECT, related_name="acceptances"
-    )
-    accepted_at = models.DateTimeField(default=timezone.now)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-
-    class Meta:
-        constraints: ClassVar[list[Any]] = [
-            models.UniqueConstraint(fields=["user", "document"], name="clinic_acceptance_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.document_id}"
-
-
-class PatientInvitation(UUIDModel):
-    """A single-use e-mail invitation (valid 7 days). Only the SHA-256 of the token is stored."""
-
-    organization = models.ForeignKey(
-        "access.Organization", on_delete=models.CASCADE, related_name="clinic_invitations"
-    )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_invitations_sent"
-    )
-    email = models.EmailField(_("e-mail"))
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    patient = models.ForeignKey(
-        Patient, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
-    )
-
-    class Meta:
-        indexes: ClassVar[list[Any]] = [models.Index(fields=["invited_by", "created_at"])]
-
-    @property
-    def is_usable(self) -> bool:
-        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,4 +1,5 @@
-"""Stateless clinical-engine endpoints: evaluate, instrument list, instrument Questionnaire."""
+"""REST endpoints of the engine: stateless evaluation (`evaluate/`) and the instrument
+definitions (questionnaires)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from rest_framework.views import APIView
 from lifeline.access.enums import Role
 from lifeline.access.selectors import user_has_any_role
 from lifeline.clinic import engine
-from lifeline.clinic.api.engine_serializers import (
+from lifeline.clinic.api.common import TAGS
+from lifeline.clinic.api.serializers.engine import (
     EvaluateInput,
     EvaluateOutput,
     InstrumentListQueryInput,
@@ -23,7 +25,6 @@ from lifeline.clinic.api.engine_serializers import (
 from lifeline.clinic.engine.metrics import observe_evaluation
 from lifeline.clinic.exceptions import ClinicForbidden
 
-TAGS = ["clinic"]
 EVALUATE_EXAMPLE = {
     "responses": {
         "nrs": {"nrs": 7},
@@ -47,6 +48,8 @@ EVALUATE_EXAMPLE = {
         "self_report_reliable": True,
     },
 }
+
+
 CLINICIAN_ROLES = (Role.DOCTOR, Role.CLINIC_ADMIN)
 
 

@@ -1,8 +1,8 @@
-"""Writes of the documents part: conclusions (build, edit, issue PDF, amend), doctors'
-catalogue notes, articles, assessment schedules and their reminders.
+"""Writes of conclusions: build, edit, issue (with its PDF) and amend, plus the display texts
+of the conclusion snapshot (instrument, band and label names).
 
-Callers pass objects already loaded through `documents_selectors` (so the actor may see
-them); services check what the actor may *do* (care team for writes) and the invariants.
+Callers pass objects already loaded through `selectors/` (so the actor may see them); the
+services check what the actor may *do* (care team for writes) and the invariants.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -18,75 +18,36 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop, override
+from django.utils.translation import override
 
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
-from lifeline.clinic import documents_selectors as sel
-from lifeline.clinic.models import (
-    Article,
-    ArticleStatus,
-    Assessment,
-    AssessmentSchedule,
-    AssessmentStatus,
-    CatalogueItem,
-    Conclusion,
-    ConclusionItem,
+from lifeline.clinic.enums import (
     ConclusionStatus,
-    ConclusionVersion,
-    DoctorNote,
-    Evaluation,
-    FollowUpTask,
-    FollowUpTaskStatus,
-    Patient,
-    ProtocolTemplate,
-    ScheduledAssessment,
-    ScheduledAssessmentStatus,
-    Score,
 )
+from lifeline.clinic.exceptions import (
+    ClinicForbidden,
+    ConclusionInvalid,
+    ConclusionNotDraft,
+    ConclusionNotIssued,
+)
+from lifeline.clinic.models.assessments import Evaluation, Score
+from lifeline.clinic.models.catalogue import CatalogueItem
+from lifeline.clinic.models.conclusions import Conclusion, ConclusionItem, ConclusionVersion
+from lifeline.clinic.models.patients import Patient
 from lifeline.clinic.pdf import ConclusionDocument, ScoreLine, TreatmentLine, render_conclusion_pdf
-from lifeline.clinic.selectors import care_team_doctors, evaluation_confirmed_labels
-from lifeline.core.exceptions import Conflict, DomainError, InvalidInput
+from lifeline.clinic.selectors.analytics import hads_subscale
+from lifeline.clinic.selectors.assessments import evaluation_confirmed_labels
+from lifeline.clinic.selectors.catalogue import catalogue_by_code
+from lifeline.clinic.selectors.patients import patients_actionable_by
 from lifeline.files import services as files
 from lifeline.files.enums import FileKind
-from lifeline.jobs.services import job_schedule
 from lifeline.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
+
 MAX_CONCLUSION_ITEMS = 50
-# F-7: reminders at the due date and +3 days; the care team gets a task after that.
-SECOND_REMINDER_AFTER = timedelta(days=3)
-ESCALATE_AFTER = timedelta(days=4)
-# An assessment submitted up to this long before the due date still counts for it.
-COMPLETION_WINDOW_BEFORE_DUE = timedelta(days=3)
-REMINDER_HOUR = 9
-
-
-class DocumentsForbidden(DomainError):
-    code = "clinic.forbidden"
-    title = gettext_noop("You may not perform this operation")
-    http_status = 403
-
-
-class ConclusionNotDraft(Conflict):
-    code = "clinic.conclusion_not_draft"
-    title = gettext_noop("The conclusion is issued; amend it to change it")
-
-
-class ConclusionNotIssued(Conflict):
-    code = "clinic.conclusion_not_issued"
-    title = gettext_noop("The conclusion is a draft")
-
-
-class ConclusionInvalid(InvalidInput):
-    code = "clinic.conclusion_invalid"
-    title = gettext_noop("The conclusion is invalid")
-
-
-class ArticleInvalid(InvalidInput):
-    code = "clinic.article_invalid"
-    title = gettext_noop("The article is invalid")
 
 
 # --- display texts -----------------------------------------------------------------------
@@ -102,6 +63,8 @@ INSTRUMENT_NAMES: dict[str, Any] = {
     "painad": _("PAINAD"),
     "ncsr": _("NCS-R"),
 }
+
+
 BAND_NAMES: dict[str, Any] = {
     "none": _("no pain"),
     "mild": _("mild"),
@@ -119,12 +82,18 @@ BAND_NAMES: dict[str, Any] = {
     "borderline": _("borderline (possible case)"),
     "abnormal": _("abnormal (probable case)"),
 }
+
+
 LABEL_STATUS_NAMES: dict[str, Any] = {
     "screening": _("screening result"),
     "clinician_confirmed": _("confirmed by the clinician"),
     "clinician_rejected": _("rejected by the clinician"),
 }
+
+
 PROVISIONAL = _("provisional")
+
+
 LABEL_NAMES: dict[str, Any] = {
     "CPSP_POSSIBLE": _("Central post-stroke pain, possible"),
     "CPSP_PROBABLE": _("Central post-stroke pain, probable"),
@@ -241,8 +210,8 @@ class ConclusionItemInput:
 
 def _require_care_team(actor: User, patient: Patient) -> None:
     """Only an approved doctor on the patient's care team writes documents (403 otherwise)."""
-    if not sel.patients_actionable_by(actor).filter(pk=patient.pk).exists():
-        raise DocumentsForbidden()
+    if not patients_actionable_by(actor).filter(pk=patient.pk).exists():
+        raise ClinicForbidden()
 
 
 def _validated_items(
@@ -250,7 +219,7 @@ def _validated_items(
 ) -> list[ConclusionItem]:
     if len(items) > MAX_CONCLUSION_ITEMS:
         raise ConclusionInvalid(errors={"items": [str(_("Too many items."))]})
-    catalogue = sel.catalogue_by_code(i.catalogue_code for i in items if i.catalogue_code)
+    catalogue = catalogue_by_code(i.catalogue_code for i in items if i.catalogue_code)
     allowed_rules = set(snapshot.get("suggestion_rule_ids") or [])
     errors: dict[str, list[str]] = {}
     rows: list[ConclusionItem] = []
@@ -384,7 +353,7 @@ def conclusion_document(conclusion: Conclusion, *, issued_on: date) -> Conclusio
             if instrument == "hads" and subscores:
                 parts, bands = [], []
                 for which, key in (("anxiety", "hads_a"), ("depression", "hads_d")):
-                    value_sub, band_sub = sel.hads_subscale(subscores, which)
+                    value_sub, band_sub = hads_subscale(subscores, which)
                     if value_sub is not None:
                         parts.append(f"{INSTRUMENT_NAMES[key]}: {_fmt_number(value_sub)}")
                         bands.append(
@@ -514,238 +483,3 @@ def conclusion_amend(
             metadata={"version": locked.version},
         )
     return locked
-
-
-# --- catalogue notes ---------------------------------------------------------------------
-def catalogue_note_set(*, doctor: User, item: CatalogueItem, text: str) -> DoctorNote | None:
-    """Save the doctor's private note on `item`; an empty text deletes it."""
-    if not sel.is_clinician(doctor):
-        raise DocumentsForbidden()
-    text = text.strip()
-    if not text:
-        DoctorNote.objects.filter(item=item, doctor=doctor).delete()
-        return None
-    note, _created = DoctorNote.objects.update_or_create(
-        item=item, doctor=doctor, defaults={"text": text[:5000]}
-    )
-    return note
-
-
-# --- articles ----------------------------------------------------------------------------
-def _require_editor(actor: User) -> None:
-    if not sel.can_manage_articles(actor):
-        raise DocumentsForbidden()
-
-
-def article_create(
-    *, actor: User, title: str, body: str, summary: str = "", language: str = "ru"
-) -> Article:
-    _require_editor(actor)
-    if not title.strip() or not body.strip():
-        raise ArticleInvalid(errors={"title": [str(_("Title and text are required."))]})
-    with transaction.atomic():
-        article = Article.objects.create(
-            title=title.strip(),
-            body=body,
-            summary=summary.strip(),
-            language=language,
-            author=actor,
-        )
-        audit.record(actor=actor, action="clinic.article_created", target=article)
-    return article
-
-
-def article_update(
-    *,
-    actor: User,
-    article: Article,
-    title: str | None = None,
-    body: str | None = None,
-    summary: str | None = None,
-    language: str | None = None,
-) -> Article:
-    _require_editor(actor)
-    changes = {
-        name: value.strip() if name in ("title", "summary") else value
-        for name, value in (
-            ("title", title),
-            ("body", body),
-            ("summary", summary),
-            ("language", language),
-        )
-        if value is not None
-    }
-    if ("title" in changes and not changes["title"]) or ("body" in changes and not changes["body"]):
-        raise ArticleInvalid(errors={"title": [str(_("Title and text are required."))]})
-    with transaction.atomic():
-        for name, value in changes.items():
-            setattr(article, name, value)
-        article.save(update_fields=[*changes, "updated_at"])
-        audit.record(actor=actor, action="clinic.article_updated", target=article)
-    return article
-
-
-def article_set_published(*, actor: User, article: Article, published: bool) -> Article:
-    """Publish or unpublish; publishing again keeps the first publication date."""
-    _require_editor(actor)
-    with transaction.atomic():
-        article.status = ArticleStatus.PUBLISHED if published else ArticleStatus.DRAFT
-        if published and article.published_at is None:
-            article.published_at = timezone.now()
-        article.save(update_fields=["status", "published_at", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="clinic.article_published" if published else "clinic.article_unpublished",
-            target=article,
-        )
-    return article
-
-
-def article_delete(*, actor: User, article: Article) -> None:
-    _require_editor(actor)
-    with transaction.atomic():
-        audit.record(actor=actor, action="clinic.article_deleted", target=article)
-        article.delete()
-
-
-# --- schedules and reminders (F-1, F-7) ---------------------------------------------------
-def _due_at(start: date, day: int) -> datetime:
-    moment = datetime.combine(start + timedelta(days=day), time(REMINDER_HOUR))
-    return timezone.make_aware(moment)
-
-
-def schedule_create(
-    *,
-    actor: User,
-    patient: Patient,
-    template: ProtocolTemplate,
-    start_date: date,
-    request: HttpRequest | None = None,
-) -> AssessmentSchedule:
-    """Apply a protocol to the patient: one due assessment per step, each with durable
-    deadlines for the reminder at the due date, the one at +3 days and the care-team task."""
-    _require_care_team(actor, patient)
-    with transaction.atomic():
-        schedule = AssessmentSchedule.objects.create(
-            patient=patient, template=template, start_date=start_date, created_by=actor
-        )
-        for step in template.steps:
-            item = ScheduledAssessment.objects.create(
-                schedule=schedule,
-                patient=patient,
-                instruments=list(step["instruments"]),
-                due_at=_due_at(start_date, int(step["day"])),
-            )
-            for stage, delay in (
-                ("due", timedelta(0)),
-                ("reminder", SECOND_REMINDER_AFTER),
-                ("escalate", ESCALATE_AFTER),
-            ):
-                job_schedule(
-                    task_name="clinic.remind_scheduled_assessment",
-                    run_at=item.due_at + delay,
-                    kwargs={"scheduled_assessment_id": item.pk, "stage": stage},
-                    idempotency_key=f"clinic.scheduled_assessment:{item.pk}:{stage}",
-                )
-        audit.record(
-            actor=actor,
-            action="clinic.schedule_created",
-            target=schedule,
-            organization=patient.organization_id,
-            request=request,
-            metadata={"patient_id": str(patient.pk), "template": template.code},
-        )
-    return schedule
-
-
-def schedule_cancel(*, actor: User, schedule: AssessmentSchedule) -> AssessmentSchedule:
-    _require_care_team(actor, schedule.patient)
-    with transaction.atomic():
-        schedule.cancelled_at = timezone.now()
-        schedule.save(update_fields=["cancelled_at", "updated_at"])
-        schedule.items.filter(status=ScheduledAssessmentStatus.PENDING).update(
-            status=ScheduledAssessmentStatus.CANCELLED
-        )
-        audit.record(
-            actor=actor,
-            action="clinic.schedule_cancelled",
-            target=schedule,
-            organization=schedule.patient.organization_id,
-        )
-    return schedule
-
-
-def _completed_by_assessment(item: ScheduledAssessment) -> Assessment | None:
-    """A submitted assessment that covers all the item's instruments, from the window before
-    the due date on."""
-    candidates = Assessment.objects.filter(
-        patient_id=item.patient_id,
-        status=AssessmentStatus.SUBMITTED,
-        submitted_at__gte=item.due_at - COMPLETION_WINDOW_BEFORE_DUE,
-    ).order_by("submitted_at")
-    wanted = set(item.instruments)
-    for assessment in candidates:
-        if wanted <= set(assessment.instruments or []):
-            return assessment
-    return None
-
-
-def scheduled_assessment_remind(*, scheduled_assessment_id: int, stage: str) -> str:
-    """Run one reminder stage of a due assessment; idempotent (the stage's timestamp is the
-    guard). Returns what happened: completed, cancelled, reminded, escalated or skipped."""
-    with transaction.atomic():
-        item = (
-            ScheduledAssessment.objects.select_for_update(of=("self",))
-            .select_related("patient", "patient__user")
-            .filter(pk=scheduled_assessment_id)
-            .first()
-        )
-        if item is None or item.status == ScheduledAssessmentStatus.CANCELLED:
-            return "cancelled"
-        if item.status == ScheduledAssessmentStatus.COMPLETED:
-            return "completed"
-        done = _completed_by_assessment(item)
-        if done is not None:
-            item.status = ScheduledAssessmentStatus.COMPLETED
-            item.completed_at = done.submitted_at
-            item.save(update_fields=["status", "completed_at", "updated_at"])
-            return "completed"
-        now = timezone.now()
-        patient_user = item.patient.user
-        context = {"scheduled_assessment_id": item.pk, "due_date": item.due_at.date().isoformat()}
-        if stage in ("due", "reminder"):
-            field_name = "first_reminder_at" if stage == "due" else "second_reminder_at"
-            if getattr(item, field_name) is not None:
-                return "skipped"
-            setattr(item, field_name, now)
-            item.save(update_fields=[field_name, "updated_at"])
-            if patient_user is not None and patient_user.is_active:
-                notify(patient_user, "clinic.assessment_due", context)
-            return "reminded"
-        if stage == "escalate":
-            if item.escalated_at is not None:
-                return "skipped"
-            item.escalated_at = now
-            item.save(update_fields=["escalated_at", "updated_at"])
-            FollowUpTask.objects.get_or_create(
-                scheduled_assessment=item,
-                defaults={"patient": item.patient, "kind": "missed_assessment"},
-            )
-            for doctor in care_team_doctors(item.patient):
-                notify(
-                    doctor,
-                    "clinic.assessment_missed",
-                    {**context, "patient_id": str(item.patient_id)},
-                )
-            return "escalated"
-        raise ValueError(f"unknown reminder stage {stage!r}")
-
-
-def follow_up_task_done(*, actor: User, task: FollowUpTask) -> FollowUpTask:
-    _require_care_team(actor, task.patient)
-    with transaction.atomic():
-        task.status = FollowUpTaskStatus.DONE
-        task.done_at = timezone.now()
-        task.done_by = actor
-        task.save(update_fields=["status", "done_at", "done_by", "updated_at"])
-    return task

@@ -1,4 +1,5 @@
-"""Request/response shapes of the clinic care API."""
+"""Input and output serializers of the clinic API:
+assessments, scores, evaluations and decisions."""
 
 from __future__ import annotations
 
@@ -7,99 +8,17 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lifeline.clinic.models import (
+from lifeline.clinic.enums import (
     Administration,
     AssessmentMode,
     DecisionAction,
-    Evaluation,
     LabelAction,
-    LabelDecision,
-    LesionSide,
     Respondent,
-    Sex,
-    StrokeType,
 )
-from lifeline.clinic.selectors import evaluation_labels, evaluation_suggestions
+from lifeline.clinic.models.assessments import Evaluation, LabelDecision
+from lifeline.clinic.selectors.assessments import evaluation_labels, evaluation_suggestions
 from lifeline.clinic.services.assessments import INSTRUMENTS
 from lifeline.core.api.serializers import ModelOutput
-
-
-class PatientListOutput(serializers.Serializer[Any]):
-    id = serializers.UUIDField()
-    full_name = serializers.CharField()
-    date_of_birth = serializers.DateField(allow_null=True)
-    organization_id = serializers.UUIDField()
-    is_test = serializers.BooleanField()
-    is_archived = serializers.BooleanField()
-    pain_duration = serializers.CharField(allow_null=True)
-    last_assessment_at = serializers.DateTimeField(allow_null=True, required=False)
-
-
-class PatientOutput(serializers.Serializer[Any]):
-    id = serializers.UUIDField()
-    organization_id = serializers.UUIDField()
-    user_id = serializers.UUIDField(allow_null=True)
-    full_name = serializers.CharField()
-    is_test = serializers.BooleanField()
-    date_of_birth = serializers.DateField(allow_null=True)
-    age = serializers.IntegerField(allow_null=True)
-    sex = serializers.CharField()
-    email = serializers.EmailField(allow_blank=True)
-    phone = serializers.CharField(allow_blank=True)
-    diagnosis = serializers.CharField(allow_blank=True)
-    stroke_date = serializers.DateField(allow_null=True)
-    stroke_type = serializers.CharField()
-    lesion_side = serializers.CharField()
-    lesion_site = serializers.CharField(allow_blank=True)
-    pain_locations = serializers.ListField(child=serializers.CharField())
-    pain_onset_date = serializers.DateField(allow_null=True)
-    pain_duration = serializers.CharField(allow_null=True)
-    clinical = serializers.DictField()
-    notes = serializers.CharField(allow_blank=True)
-    is_archived = serializers.BooleanField()
-    archived_at = serializers.DateTimeField(allow_null=True)
-    scheduled_deletion_at = serializers.DateTimeField(allow_null=True)
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-
-
-class PatientWriteInput(serializers.Serializer[Any]):
-    full_name = serializers.CharField(max_length=200, required=False)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
-    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
-    email = serializers.EmailField(required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    diagnosis = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    stroke_date = serializers.DateField(required=False, allow_null=True)
-    stroke_type = serializers.ChoiceField(choices=StrokeType.choices, required=False)
-    lesion_side = serializers.ChoiceField(choices=LesionSide.choices, required=False)
-    lesion_site = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    pain_locations = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, max_length=30
-    )
-    pain_onset_date = serializers.DateField(required=False, allow_null=True)
-    clinical = serializers.DictField(required=False)
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-
-
-class PatientCreateInput(PatientWriteInput):
-    full_name = serializers.CharField(max_length=200)
-    organization = serializers.UUIDField(required=False)
-
-
-class PatientListFilterInput(serializers.Serializer[Any]):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    archived = serializers.BooleanField(required=False, default=False)
-
-
-class CareTeamMemberOutput(serializers.Serializer[Any]):
-    doctor_id = serializers.UUIDField()
-    doctor_name = serializers.CharField(source="doctor.display_name")
-    assigned_at = serializers.DateTimeField(source="created_at")
-
-
-class CareTeamAssignInput(serializers.Serializer[Any]):
-    doctor = serializers.UUIDField()
 
 
 class ScoreOutput(serializers.Serializer[Any]):
@@ -287,77 +206,3 @@ class EvaluationOutput(serializers.Serializer[Any]):
     @extend_schema_field(LabelStatusOutput(many=True))
     def get_label_status(self, obj: Evaluation) -> list[dict[str, Any]]:
         return list(LabelStatusOutput(evaluation_labels(obj), many=True).data)
-
-
-class InvitationCreateInput(serializers.Serializer[Any]):
-    email = serializers.EmailField()
-    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    organization = serializers.UUIDField(required=False)
-
-
-class InvitationOutput(serializers.Serializer[Any]):
-    id = serializers.UUIDField()
-    email = serializers.EmailField()
-    full_name = serializers.CharField()
-    organization_id = serializers.UUIDField()
-    expires_at = serializers.DateTimeField()
-    used_at = serializers.DateTimeField(allow_null=True)
-
-
-class InvitationPublicOutput(serializers.Serializer[Any]):
-    email = serializers.EmailField()
-    full_name = serializers.CharField()
-    organization_name = serializers.CharField(source="organization.name")
-    doctor_name = serializers.CharField(source="invited_by.display_name")
-    expires_at = serializers.DateTimeField()
-
-
-class AcceptedVersionsField(serializers.DictField):
-    child = serializers.CharField(max_length=32)
-
-
-class InvitationAcceptInput(serializers.Serializer[Any]):
-    password = serializers.CharField(write_only=True, max_length=128)
-    full_name = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    middle_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    accepted_versions = AcceptedVersionsField(
-        required=False,
-        help_text=(
-            'Versions accepted, e.g. {"user_agreement": "1.0", "personal_data_policy": "1.0"}'
-        ),
-    )
-
-
-class LegalDocumentOutput(serializers.Serializer[Any]):
-    kind = serializers.CharField()
-    version = serializers.CharField()
-    title = serializers.CharField()
-    body = serializers.CharField()
-    effective_at = serializers.DateTimeField()
-
-
-class DoctorRegisterInput(serializers.Serializer[Any]):
-    email = serializers.EmailField()
-    password = serializers.CharField(write_only=True, max_length=128)
-    first_name = serializers.CharField(max_length=150)
-    middle_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    last_name = serializers.CharField(max_length=150)
-    specialty = serializers.CharField(max_length=200)
-    position = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    workplace = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    city = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    area_of_interest = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    organization = serializers.UUIDField()
-    accepted_versions = AcceptedVersionsField()
-    language = serializers.ChoiceField(choices=["ru", "en"], required=False)
-
-
-class DoctorRegisterOutput(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-
-
-class ClinicOrganizationOutput(serializers.Serializer[Any]):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
