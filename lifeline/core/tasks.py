@@ -24,15 +24,22 @@ from typing import Any
 from django.db import transaction
 
 
+def task_by_name(task_name: str) -> Any:
+    """The registered task `task_name` (a job runs it in-process by name: `jobs.services`)."""
+    from celery import current_app
+
+    tasks = current_app.tasks
+    if task_name not in tasks:
+        current_app.loader.import_default_modules()  # autodiscovery is lazy outside a worker
+    return tasks[task_name]
+
+
 def _send(task_name: str, kwargs: dict[str, Any], queue: str | None) -> None:
     from celery import current_app
 
     options: dict[str, Any] = {"queue": queue} if queue else {}
     if current_app.conf.task_always_eager:
-        tasks = current_app.tasks
-        if task_name not in tasks:
-            current_app.loader.import_default_modules()  # autodiscovery is lazy
-        tasks[task_name].apply_async(kwargs=kwargs, **options)
+        task_by_name(task_name).apply_async(kwargs=kwargs, **options)
         return
     current_app.send_task(task_name, kwargs=kwargs, **options)
 
