@@ -15,7 +15,7 @@ from lifeline.chat.models import Message
 from lifeline.clinic import selectors as clinic
 
 if TYPE_CHECKING:
-    from lifeline.web.demo import DemoContext
+    from lifeline.core.demo import DemoContext
 
 DEMO_TEXTS_EN = (
     ("doctor", "Good afternoon! How has the pain been since we changed the dose?"),

@@ -12,7 +12,7 @@ from lifeline.clinic.models import (
     LegalDocumentKind,
     Patient,
 )
-from lifeline.web.demo import DemoContext
+from lifeline.core.demo import DemoContext
 
 LEGAL_TEXTS = {
     LegalDocumentKind.USER_AGREEMENT: (

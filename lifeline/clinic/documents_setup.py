@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from lifeline.web.demo import DemoContext
+    from lifeline.core.demo import DemoContext
 
 DEMO_ARTICLE_TITLE = "Боль после инсульта: что важно знать"
 TOPIC_PATIENT_RECORD_UPDATED = "clinic.patient_record_updated"
@@ -38,10 +38,10 @@ def ready() -> None:
         conclusion_page,
         patient_card_page,
     )
+    from lifeline.core.demo import register
     from lifeline.files.permissions import register_access_rule
     from lifeline.notifications.enums import Channel
     from lifeline.notifications.topics import register_topic
-    from lifeline.web.demo import register
 
     register_topic(
         "clinic.conclusion_issued",

@@ -31,7 +31,7 @@ from lifeline.sos.models import ContactNotice, Device, HelperAlert, SosEvent, Ti
 
 if TYPE_CHECKING:
     from lifeline.accounts.models import User
-    from lifeline.web.demo import DemoContext
+    from lifeline.core.demo import DemoContext
 
 T = TypeVar("T")
 

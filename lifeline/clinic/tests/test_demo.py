@@ -7,7 +7,7 @@ from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.clinic import selectors
 from lifeline.clinic.demo import seed
 from lifeline.clinic.models import DoctorProfile, LegalDocument, Patient
-from lifeline.web.demo import DemoContext
+from lifeline.core.demo import DemoContext
 
 pytestmark = pytest.mark.django_db
 

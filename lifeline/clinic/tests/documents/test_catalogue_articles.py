@@ -196,7 +196,7 @@ def test_invalid_article_stores_nothing(client_for):
 
 def test_demo_seeder_is_idempotent():
     from lifeline.clinic.documents_setup import DEMO_ARTICLE_TITLE, seed_demo
-    from lifeline.web.demo import DemoContext
+    from lifeline.core.demo import DemoContext
 
     context = DemoContext(write=lambda _text: None)
     seed_demo(context)
