@@ -39,6 +39,7 @@ from lifeline.accounts.models import User, UserSession
 from lifeline.accounts.selectors import (
     RESTRICTION_PASSWORD_CHANGE,
     login_event_list_recent,
+    totp_enrollment_pending_for,
     user_backup_codes_remaining,
     user_password_expired,
     user_session_list_active,
@@ -272,7 +273,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     form = forms.ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
-            profile.user_update_profile(user=user, data=form.cleaned_data)
+            profile.user_profile_update(user=user, data=form.cleaned_data)
             messages.success(request, _("Your profile is saved."))
             response = redirect("web:profile")
             _set_language_cookie(response, user.language)
@@ -341,7 +342,7 @@ def two_factor_confirm(request: HttpRequest) -> HttpResponse:
                 otp_login(request, device)  # this session now counts as verified
             restrictions_refresh(request)
             return render(request, "web/backup_codes.html", {"codes": backup_codes, "new": True})
-    enrollment = two_factor.totp_enroll_pending(user=user)
+    enrollment = totp_enrollment_pending_for(user=user)
     if enrollment is None:
         return redirect("web:security")
     context = {"enrollment": enrollment, "form": form}

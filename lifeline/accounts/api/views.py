@@ -221,7 +221,7 @@ class MeApi(AuthApi):
     def patch(self, request: Request) -> Response:
         data = s.MeUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        user = profile.user_update_profile(
+        user = profile.user_profile_update(
             user=request.user,  # type: ignore[arg-type]
             data=data.validated_data,
         )
@@ -478,7 +478,7 @@ class UserUnlockApi(AuthApi):
     )
     def post(self, request: Request, user_id: str) -> Response:
         actor: User = request.user  # type: ignore[assignment]
-        login_services.ensure_can_unlock(actor=actor)
+        login_services.user_unlock_check(actor=actor)
         target = get_or_not_found(User.objects.all(), pk=user_id)
         count = login_services.user_unlock(actor=actor, user=target, request=request._request)
         return Response({"attempts_cleared": count})
