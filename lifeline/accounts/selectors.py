@@ -89,14 +89,14 @@ def user_login_restrictions(*, user: User) -> list[str]:
     return restrictions
 
 
-def login_event_list_recent(*, user: User) -> list[LoginEvent]:
+def login_event_list_for(*, user: User) -> list[LoginEvent]:
     """The user's last 20 login attempts, newest first."""
     return list(
         LoginEvent.objects.filter(user=user).order_by("-created_at", "-pk")[:LOGIN_HISTORY_SIZE]
     )
 
 
-def user_session_list_active(*, user: User) -> QuerySet[UserSession]:
+def user_session_list_for(*, user: User) -> QuerySet[UserSession]:
     """Sessions not revoked and seen within their lifetime (refresh lifetime / cookie age)."""
     now = timezone.now()
     api_since = now - settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
