@@ -85,6 +85,6 @@ def _close_old_database_connections(sender: Any = None, **kwargs: Any) -> None:
     run inside the caller's request or transaction and are left alone."""
     if sender is None or getattr(sender.request, "is_eager", False):
         return
-    from django.db import close_old_connections  # noqa: PLC0415
+    from django.db import close_old_connections
 
     close_old_connections()

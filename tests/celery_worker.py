@@ -73,7 +73,7 @@ class Worker:
         for module in modules:
             cmd += ["--include", module]
         with self.log.open("wb") as out:
-            self.proc = subprocess.Popen(  # noqa: S603
+            self.proc = subprocess.Popen(
                 cmd, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + READY_TIMEOUT

@@ -26,7 +26,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "slug", "is_active", "is_demo", "created_at")
     list_filter = ("kind", "is_active", "is_demo")
     search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012
+    prepopulated_fields = {"slug": ("name",)}
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and is_platform_admin(request.user)
@@ -78,7 +78,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ("user", "organization")
     raw_id_fields = ("user",)
     autocomplete_fields = ("organization",)
-    actions = ("approve_selected", "revoke_selected")  # noqa: RUF012
+    actions = ("approve_selected", "revoke_selected")
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
         if obj is None:

@@ -87,6 +87,13 @@ def can_grant_role(user: Any, organization: Organization, role: str) -> bool:
     return can_manage_members(user, organization)
 
 
+def can_unlock_accounts(user: Any) -> bool:
+    """Clear an account's sign-in lockout: a `platform_admin` membership (accounts.roles)."""
+    if not _authenticated(user):
+        return False
+    return memberships_of(user=user).filter(role=Role.PLATFORM_ADMIN).exists()
+
+
 def can_view_audit(user: Any, organization: Organization | None = None) -> bool:
     """Read the audit trail: of `organization`, or (None) of any organization the user admins.
 

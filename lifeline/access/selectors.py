@@ -8,6 +8,7 @@ from uuid import UUID
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from lifeline.access.enums import ADMIN_ROLES
 from lifeline.access.models import Membership, Organization
 from lifeline.access.permissions import can_manage_members, is_platform_admin
 from lifeline.accounts.models import User
@@ -36,6 +37,22 @@ def organizations_of(*, user: User, roles: Iterable[str] | None = None) -> Query
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
     return Organization.objects.filter(pk__in=memberships.values("organization_id"))
+
+
+def audit_organization_ids_for(*, actor: User | AnonymousUser) -> list[str] | None:
+    """The organizations whose audit events `actor` reads: None (all) for a platform admin.
+
+    Registered with `audit.permissions` (the trail sits below `access`). Audit rows store ids
+    as text, so the scope is a list of strings, not a subquery.
+    """
+    if is_platform_admin(actor):
+        return None
+    if not actor.is_authenticated:
+        return []
+    return [
+        str(pk)
+        for pk in organizations_of(user=actor, roles=ADMIN_ROLES).values_list("pk", flat=True)
+    ]
 
 
 def organization_list_for(*, actor: User | AnonymousUser) -> QuerySet[Organization]:

@@ -35,7 +35,7 @@ NO_ROLE = "no_role"
 OTHER_PREFIX = "other:"
 
 
-class _Rollback(Exception):  # noqa: N818 - control flow, not an error
+class _Rollback(Exception):
     pass
 
 

@@ -9,8 +9,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from lifeline.accounts import schema  # noqa: F401  registers the OpenAPI auth scheme
-        from lifeline.accounts import session_sockets as sockets  # noqa: PLC0415
-        from lifeline.accounts.auth_cache import connect_signals  # noqa: PLC0415
+        from lifeline.accounts.auth_cache import connect_signals as connect_auth_cache
+        from lifeline.accounts.signals import connect_signals as connect_session_signals
 
-        connect_signals()
-        sockets.connect_signals()
+        connect_auth_cache()
+        connect_session_signals()

@@ -227,7 +227,7 @@ def user_for_token(*, user_id: Any, session_id: Any = None) -> User | None:
                 generation = cache.get(generation_key)
         else:
             entry = found.get(entry_key)
-            if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:  # noqa: PLR2004
+            if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
                 return _build(entry[1])
     except Exception:  # a cache outage must not stop authentication
         logger.warning("auth cache unavailable, reading the database", exc_info=True)
@@ -280,7 +280,7 @@ def _on_session_change(
 
 def connect_signals() -> None:
     """Called from AccountsConfig.ready(): every process that can write users invalidates."""
-    from django.db.models.signals import post_delete, post_save  # noqa: PLC0415
+    from django.db.models.signals import post_delete, post_save
 
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(_on_user_change, sender=User, dispatch_uid=f"auth_cache.user.{name}")

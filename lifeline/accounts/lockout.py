@@ -30,7 +30,7 @@ def lockout_key_for_user(user: User) -> str:
 
 def lockout_key(identifier: str) -> str:
     """The axes username for a typed identifier (one DB lookup)."""
-    from lifeline.accounts.selectors import user_find_by_identifier  # noqa: PLC0415 - cycle
+    from lifeline.accounts.selectors import user_find_by_identifier
 
     identifier = identifier.strip()
     user = user_find_by_identifier(identifier)

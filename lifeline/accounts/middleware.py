@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-from lifeline.access.selectors import user_has_any_role
+from lifeline.accounts.roles import user_has_any_role
 from lifeline.accounts.services.sessions import session_end_web
 
 LAST_SEEN_KEY = "lifeline_last_seen"

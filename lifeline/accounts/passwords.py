@@ -47,7 +47,7 @@ class PasswordHistoryValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if user is None or getattr(user, "pk", None) is None or user._state.adding:
             return
-        from lifeline.accounts.models import PasswordHistory  # noqa: PLC0415 - app registry
+        from lifeline.accounts.models import PasswordHistory
 
         depth = max(settings.LIFELINE_PASSWORD_HISTORY - 1, 0)
         recent = PasswordHistory.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")[

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lifeline.access.selectors import memberships_of, user_has_any_role
 from lifeline.accounts.models import LoginEvent, User, UserSession
 from lifeline.accounts.phone_numbers import normalize_phone
+from lifeline.accounts.roles import user_has_any_role, user_roles
+from lifeline.accounts.totp import TotpEnrollment, totp_enrollment_of
 
 LOGIN_HISTORY_SIZE = 20
 
@@ -48,10 +49,6 @@ def user_primary_role(*, user: User) -> str:
     return "USER"
 
 
-def user_roles(*, user: User) -> list[str]:
-    return sorted(set(memberships_of(user=user).values_list("role", flat=True)))
-
-
 def user_two_factor_enabled(*, user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
@@ -59,6 +56,12 @@ def user_two_factor_enabled(*, user: User) -> bool:
 def user_two_factor_required(*, user: User) -> bool:
     """Whether one of the user's roles is in settings.LIFELINE_2FA_REQUIRED_ROLES."""
     return user_has_any_role(user=user, roles=settings.LIFELINE_2FA_REQUIRED_ROLES)
+
+
+def totp_enrollment_pending_for(*, user: User) -> TotpEnrollment | None:
+    """The unfinished enrolment started by totp_enroll_start (to show its QR code again)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    return None if device is None else totp_enrollment_of(device)
 
 
 def user_backup_codes_remaining(*, user: User) -> int:
@@ -86,14 +89,14 @@ def user_login_restrictions(*, user: User) -> list[str]:
     return restrictions
 
 
-def login_event_list_recent(*, user: User) -> list[LoginEvent]:
+def login_event_list_for(*, user: User) -> list[LoginEvent]:
     """The user's last 20 login attempts, newest first."""
     return list(
         LoginEvent.objects.filter(user=user).order_by("-created_at", "-pk")[:LOGIN_HISTORY_SIZE]
     )
 
 
-def user_session_list_active(*, user: User) -> QuerySet[UserSession]:
+def user_session_list_for(*, user: User) -> QuerySet[UserSession]:
     """Sessions not revoked and seen within their lifetime (refresh lifetime / cookie age)."""
     now = timezone.now()
     api_since = now - settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]

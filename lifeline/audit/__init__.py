@@ -1,4 +1,5 @@
 """Audit trail: who did what to which object, when, from where, with what result.
 
-Append-only. Owns `record()`; never decides whether an action is allowed.
+Owns `record()`, `record_access()`, the append-only AuditEvent and its search; must not decide
+whether an action is allowed (`access` registers who may read the trail).
 """

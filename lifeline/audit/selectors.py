@@ -8,10 +8,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from lifeline.access.enums import ADMIN_ROLES
-from lifeline.access.permissions import is_platform_admin
-from lifeline.access.selectors import organizations_of
 from lifeline.audit.models import AuditEvent
+from lifeline.audit.permissions import audit_organization_ids_for
 
 
 @dataclass(frozen=True)
@@ -37,14 +35,8 @@ def audit_event_list_for(
     `until` exclusive.
     """
     events = AuditEvent.objects.all()
-    if not is_platform_admin(actor):
-        if not getattr(actor, "is_authenticated", False):
-            return events.none()
-        # Audit rows store ids as text, so the scope is a list of strings, not a subquery.
-        administered = [
-            str(pk)
-            for pk in organizations_of(user=actor, roles=ADMIN_ROLES).values_list("pk", flat=True)
-        ]
+    administered = audit_organization_ids_for(actor=actor)
+    if administered is not None:  # None: a platform admin reads everything
         events = events.filter(organization_id__in=administered)
     filters = filters or AuditEventFilters()
     if filters.actor:

@@ -16,7 +16,7 @@ from lifeline.chat import policies, services
 from lifeline.chat.models import Message
 
 if TYPE_CHECKING:
-    from lifeline.web.demo import DemoContext
+    from lifeline.core.demo import DemoContext
 
 DEMO_TEXTS_EN = (
     ("doctor", "Good afternoon! How has the pain been since we changed the dose?"),

@@ -33,7 +33,7 @@ def file_data(message: Message) -> dict[str, Any] | None:
     file = message.file
     if file is None or file.deleted_at is not None or message.deleted_at is not None:
         return None
-    url = reverse("files-api:file-download", kwargs={"file_id": file.pk})
+    url = reverse("files:file-download", kwargs={"file_id": file.pk})
     return {
         "id": str(file.pk),
         "name": file.original_name,

@@ -11,16 +11,24 @@ class ClinicConfig(AppConfig):
         """Every registration of the clinic: notification topics, the file access rule of
         conclusion PDFs, the messenger's conversation policy, demo seeders (Celery tasks are
         autodiscovered from `tasks.py`)."""
+        from lifeline.access.enums import Role
         from lifeline.clinic import chat_policy
         from lifeline.clinic.demo import seed, seed_catalogue
         from lifeline.clinic.demo_history import seed_history
         from lifeline.clinic.selectors.conclusions import can_view_conclusion
         from lifeline.clinic.services import notifications as n
+        from lifeline.core.demo import register
+        from lifeline.core.home import register_home_tile
         from lifeline.files.permissions import register_access_rule
         from lifeline.notifications.enums import Channel
         from lifeline.notifications.topics import register_topic
-        from lifeline.web.demo import register
 
+        register_home_tile(
+            "clinic-web:home",
+            title=_("Pain clinic"),
+            description=_("Assessments, care plans and documents."),
+            roles=[Role.PATIENT, Role.DOCTOR, Role.CLINIC_ADMIN],
+        )
         email = [Channel.IN_APP, Channel.EMAIL]
         register_topic(
             n.TOPIC_INVITATION_ACCEPTED,

@@ -14,7 +14,7 @@ from lifeline.clinic.models.catalogue import Article, CatalogueItem
 from lifeline.clinic.models.patients import CareTeamMember, DoctorProfile, Patient
 from lifeline.clinic.models.protocols import ProtocolTemplate
 from lifeline.clinic.models.registration import LegalDocument
-from lifeline.web.demo import DemoContext
+from lifeline.core.demo import DemoContext
 
 DEMO_ARTICLE_TITLE = "Боль после инсульта: что важно знать"
 

@@ -38,7 +38,7 @@ from lifeline.clinic.services.conclusions import (
 
 if TYPE_CHECKING:
     from lifeline.accounts.models import User
-    from lifeline.web.demo import DemoContext
+    from lifeline.core.demo import DemoContext
 
 # What the doctor recorded at the first visit (spec §C.2 names): the NeuPSIG checklist of
 # definite central post-stroke pain and the safety inputs of the drug rules.

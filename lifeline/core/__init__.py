@@ -1,4 +1,5 @@
-"""Shared foundations: base models, DomainError, API errors/pagination/throttling, test helpers.
+"""Shared foundations, the lowest layer: base models, DomainError, API plumbing, test helpers.
 
-Owns nothing domain-specific and imports no other Lifeline app.
+Owns the task enqueue helper and the demo and home-tile registries; must not own anything
+domain-specific or import any other Lifeline app (import contracts).
 """

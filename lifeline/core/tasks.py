@@ -24,6 +24,16 @@ from typing import Any
 from django.db import transaction
 
 
+def task_by_name(task_name: str) -> Any:
+    """The registered task `task_name` (a job runs it in-process by name: `jobs.services`)."""
+    from celery import current_app
+
+    tasks = current_app.tasks
+    if task_name not in tasks:
+        current_app.loader.import_default_modules()  # autodiscovery is lazy outside a worker
+    return tasks[task_name]
+
+
 def _send(
     task_name: str, kwargs: dict[str, Any], queue: str | None, expires: float | None = None
 ) -> None:
@@ -33,10 +43,7 @@ def _send(
     if expires is not None:
         options["expires"] = expires
     if current_app.conf.task_always_eager:
-        tasks = current_app.tasks
-        if task_name not in tasks:
-            current_app.loader.import_default_modules()  # autodiscovery is lazy
-        tasks[task_name].apply_async(kwargs=kwargs, **options)
+        task_by_name(task_name).apply_async(kwargs=kwargs, **options)
         return
     current_app.send_task(task_name, kwargs=kwargs, **options)
 

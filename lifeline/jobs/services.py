@@ -23,16 +23,15 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from lifeline.core.jobs import claim_due
+from lifeline.core.tasks import enqueue_on_commit, task_by_name
 from lifeline.jobs.models import JobStatus, ScheduledJob
 
 logger = logging.getLogger(__name__)
@@ -85,8 +84,6 @@ def job_run_due(
     *, now: datetime | None = None, limit: int = 100, lease: timedelta = DEFAULT_LEASE
 ) -> list[uuid.UUID]:
     """Claim the due jobs and send `jobs.execute` for each after commit. Returns their ids."""
-    from lifeline.jobs.tasks import execute  # services import tasks (STYLE.md 2.8)
-
     now = now or timezone.now()
     token = uuid.uuid4().hex
     with transaction.atomic():
@@ -109,21 +106,10 @@ def job_run_due(
                 # Taken back from dead workers too often: stop trying.
                 _finish(job, status=JobStatus.FAILED, error="LeaseExpired", now=now)
                 continue
-            transaction.on_commit(
-                partial(
-                    execute.apply_async,
-                    kwargs={"job_id": str(job.pk), "token": token},
-                    queue=job.queue,
-                )
+            enqueue_on_commit(
+                "jobs.execute", kwargs={"job_id": str(job.pk), "token": token}, queue=job.queue
             )
     return [job.pk for job in claimed if job.status == JobStatus.RUNNING]
-
-
-def _task(name: str) -> Any:
-    tasks = current_app.tasks
-    if name not in tasks:
-        current_app.loader.import_default_modules()  # autodiscovery is lazy outside a worker
-    return tasks[name]
 
 
 def job_execute(*, job_id: str, token: str) -> str | None:
@@ -142,7 +128,7 @@ def job_execute(*, job_id: str, token: str) -> str | None:
             )
             if job is None:
                 return None
-            _task(job.task_name)(**job.kwargs)
+            task_by_name(job.task_name)(**job.kwargs)
             _finish(job, status=JobStatus.DONE, error="", now=timezone.now())
             return JobStatus.DONE
     except Exception as exc:  # the task's writes were rolled back; record and maybe retry

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from lifeline.core.tasks import enqueue_on_commit
 from lifeline.notifications.enums import Channel, DeliveryStatus, DeviceKind
 from lifeline.notifications.exceptions import (
     PermanentError,
@@ -28,7 +29,6 @@ from lifeline.notifications.integrations import email, fcm, sms, webpush
 from lifeline.notifications.integrations.base import ProviderResult
 from lifeline.notifications.models import Delivery, PushDevice
 from lifeline.notifications.rendering import render_message
-from lifeline.notifications.tasks import deliver
 from lifeline.notifications.topics import UnknownTopic, get_topic
 
 logger = logging.getLogger(__name__)
@@ -230,18 +230,20 @@ def _send(delivery: Delivery) -> ProviderResult:
     raise PermanentError(f"{delivery.channel}.not_sendable")
 
 
-def enqueue(*, delivery_id: int, critical: bool) -> None:
+def delivery_enqueue(*, delivery_id: int, critical: bool) -> None:
     """Send the delivery from a worker once the current transaction commits."""
     if critical:
         # SOS alerts and emergency assignments skip the default queue's backlog.
-        deliver.apply_async_on_commit(  # type: ignore[attr-defined]
-            kwargs={"delivery_id": delivery_id, "critical": True}, queue="realtime"
+        enqueue_on_commit(
+            "notifications.deliver",
+            kwargs={"delivery_id": delivery_id, "critical": True},
+            queue="realtime",
         )
     else:
-        deliver.delay_on_commit(delivery_id=delivery_id)  # type: ignore[attr-defined]
+        enqueue_on_commit("notifications.deliver", kwargs={"delivery_id": delivery_id})
 
 
-def deliveries_enqueue_due(*, now: datetime | None = None) -> int:
+def delivery_enqueue_due(*, now: datetime | None = None) -> int:
     """Enqueue every delivery whose `next_attempt_at` has passed; return how many.
 
     Picks up deliveries deferred by quiet hours, retries whose queue message was lost and
@@ -272,6 +274,6 @@ def deliveries_enqueue_due(*, now: datetime | None = None) -> int:
                 updated_at=now,
             )
         for delivery_id, critical in rows:
-            enqueue(delivery_id=delivery_id, critical=critical)
+            delivery_enqueue(delivery_id=delivery_id, critical=critical)
     logger.info("notifications.deliveries_enqueued", extra={"count": len(ids)})
     return len(ids)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext, override
 from lifeline.audit import services as audit
 from lifeline.core.exceptions import InvalidInput
 from lifeline.notifications import conf, events, rendering
-from lifeline.notifications.delivery import enqueue, requeue_after
+from lifeline.notifications.delivery import delivery_enqueue, requeue_after
 from lifeline.notifications.enums import Channel, DeliveryStatus, DeviceKind
 from lifeline.notifications.integrations import sms
 from lifeline.notifications.models import (
@@ -166,7 +166,7 @@ def notify_many(
                 delivery.status == DeliveryStatus.QUEUED
                 and (delivery.notification_id, delivery.channel) not in deferred
             ):
-                enqueue(delivery_id=delivery.pk, critical=critical)
+                delivery_enqueue(delivery_id=delivery.pk, critical=critical)
         inbox = [
             (notification, language)
             for notification, (_recipient, _data, language, _in_app) in zip(
@@ -263,11 +263,6 @@ def _user_zone(user: User) -> ZoneInfo:
         return ZoneInfo(user.time_zone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
-
-
-def quiet_hours_end(*, user: User, now: datetime) -> datetime | None:
-    """When the user's current quiet hours end, or None if `now` is outside them."""
-    return _quiet_end(QuietHours.objects.filter(user=user, enabled=True).first(), user, now)
 
 
 def _quiet_end(quiet: QuietHours | None, user: User, now: datetime) -> datetime | None:

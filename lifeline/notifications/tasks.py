@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from lifeline.notifications.delivery import delivery_enqueue_due, delivery_send
 from lifeline.notifications.exceptions import RecoverableError
 
 
@@ -18,8 +19,6 @@ from lifeline.notifications.exceptions import RecoverableError
     acks_late=True,
 )
 def deliver(self, *, delivery_id: int, critical: bool = False) -> None:  # type: ignore[no-untyped-def]
-    from lifeline.notifications.delivery import delivery_send  # delivery imports tasks
-
     try:
         delivery_send(delivery_id=delivery_id, critical=critical)
     except RecoverableError:
@@ -33,6 +32,4 @@ def deliver(self, *, delivery_id: int, critical: bool = False) -> None:  # type:
 
 @shared_task(name="notifications.send_due", acks_late=True)
 def send_due() -> int:
-    from lifeline.notifications.delivery import deliveries_enqueue_due
-
-    return deliveries_enqueue_due()
+    return delivery_enqueue_due()

@@ -8,9 +8,9 @@ class OpsConfig(AppConfig):
     label = "ops"
 
     def ready(self) -> None:
-        from celery.signals import after_setup_logger, after_setup_task_logger  # noqa: PLC0415
+        from celery.signals import after_setup_logger, after_setup_task_logger
 
-        from lifeline.ops.logging import redact_all_handlers  # noqa: PLC0415
+        from lifeline.ops.logging import redact_all_handlers
 
         # Django configured settings.LOGGING just before the apps' ready(): whatever handler a
         # server installed before that (uvicorn's, granian's) gets the redaction filter too.
@@ -22,6 +22,6 @@ class OpsConfig(AppConfig):
 
 
 def _redact_celery_handlers(*args: Any, **kwargs: Any) -> None:
-    from lifeline.ops.logging import redact_all_handlers  # noqa: PLC0415
+    from lifeline.ops.logging import redact_all_handlers
 
     redact_all_handlers()

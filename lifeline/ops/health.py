@@ -63,7 +63,7 @@ def _channel_layer() -> None:
 def _broker() -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return  # embedded default: jobs run in-process, there is no broker to reach
-    from config.celery import app  # noqa: PLC0415 - only the broker check needs Celery loaded
+    from config.celery import app
 
     with app.connection_for_write(settings.CELERY_BROKER_URL or None) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, timeout=CHECK_TIMEOUT_SECONDS)
@@ -84,7 +84,7 @@ def run_checks() -> dict[str, dict[str, Any]]:
         started = time.perf_counter()
         try:
             check()
-        except Exception as exc:  # noqa: BLE001 - a probe reports every failure, by name
+        except Exception as exc:
             results[name] = {"ok": False, "error": type(exc).__name__}
             logger.warning(
                 "ops.readiness_check_failed",

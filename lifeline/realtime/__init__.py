@@ -1,5 +1,5 @@
-"""Real time: the event envelope, group names, WebSocket consumers and presence.
+"""Real time: the event envelope, group names, WebSocket authentication, consumers, presence.
 
-Domain modules publish with `publish_on_commit(event, groups=[...])` from their services;
-`Event` is built by functions in `<app>/events.py`; group names come from `groups.py` only.
+Owns `publish_on_commit`, `groups.py` and closing sockets when `accounts`/`access` signal an
+end; must not own any domain's events (built in `<app>/events.py`) or write from a consumer.
 """

@@ -6,3 +6,8 @@ class RealtimeConfig(AppConfig):
     name = "lifeline.realtime"
     label = "realtime"
     verbose_name = _("Real time")
+
+    def ready(self) -> None:
+        from lifeline.realtime import sockets
+
+        sockets.connect_signals()

@@ -39,6 +39,10 @@ from django.http.request import split_domain_port, validate_host
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
+from lifeline.accounts.authentication import JWTAuthentication
+from lifeline.accounts.middleware import IDLE_TIMEOUT_KEY, LAST_SEEN_KEY
+from lifeline.accounts.services.sessions import RESTRICT_CLAIM, SESSION_CLAIM
+
 logger = logging.getLogger(__name__)
 
 # Scope keys set here and read by the consumers.
@@ -92,10 +96,6 @@ def token_from_scope(scope: dict[str, Any]) -> tuple[str | None, str | None]:
 @database_sync_to_async
 def user_from_token(raw: str) -> tuple[Any, str | None, float | None, str | None]:
     """Return `(user, error, expires_at, session_id)`; the user is AnonymousUser when refused."""
-    # Imported here: this module is imported by config/asgi.py's router before any request.
-    from lifeline.accounts.authentication import JWTAuthentication  # noqa: PLC0415
-    from lifeline.accounts.services.sessions import RESTRICT_CLAIM, SESSION_CLAIM  # noqa: PLC0415
-
     if len(raw) > _MAX_TOKEN_LENGTH:
         return AnonymousUser(), ERROR_TOKEN_INVALID, None, None
     authentication = JWTAuthentication()
@@ -127,8 +127,6 @@ def user_from_token(raw: str) -> tuple[Any, str | None, float | None, str | None
 
 @database_sync_to_async
 def _session_idle(session: Any) -> bool:
-    from lifeline.accounts.middleware import IDLE_TIMEOUT_KEY, LAST_SEEN_KEY  # noqa: PLC0415
-
     last_seen, limit = session.get(LAST_SEEN_KEY), session.get(IDLE_TIMEOUT_KEY)
     return last_seen is not None and limit is not None and time.time() - int(last_seen) > int(limit)
 

@@ -29,6 +29,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
 
+from lifeline.accounts.auth_cache import user_for_token
 from lifeline.core.cache import REDIS_UNAVAILABLE
 from lifeline.realtime import auth, events, groups, presence, sockets
 
@@ -121,8 +122,6 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     def _session_still_open(self, user: Any) -> bool:
         session_id = self.scope.get(auth.AUTH_SESSION_ID)
         if session_id:
-            from lifeline.accounts.auth_cache import user_for_token  # noqa: PLC0415
-
             current = user_for_token(user_id=user.pk, session_id=session_id)
             return current is not None and current.is_active
         session_key = self._web_session_key()

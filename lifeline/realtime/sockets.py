@@ -11,9 +11,10 @@ it to the socket in whichever process holds it, and the consumer closes with the
 * `CLOSE_RECONNECT` (4000): the user's access changed; a new connection gets the groups the
   user may join now.
 
-Callers are the accounts and access apps (signals on their models and `session_end_web`).
-A failure to reach the channel layer is logged; the socket then closes when its token
-expires, as before.
+`connect_signals()` (in `RealtimeConfig.ready()`) connects the signals the apps below send:
+`accounts.signals.session_ended` and `user_signed_out`, and
+`access.membership_signals.membership_ended`. A failure to reach the channel layer is logged;
+the socket then closes when its token expires, as before.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from lifeline.access.membership_signals import membership_ended
+from lifeline.accounts.signals import session_ended, user_signed_out
 from lifeline.realtime import groups
 
 logger = logging.getLogger(__name__)
@@ -83,3 +86,33 @@ def close_user_sockets_on_commit(
     """Close every socket of a user: signed out (4401), or to reconnect (4000)."""
     code = CLOSE_RECONNECT if reconnect else CLOSE_SIGNED_OUT
     close_groups_on_commit([groups.socket_user(user_id)], code=code, using=using)
+
+
+def _on_session_ended(
+    sender: Any,
+    *,
+    session_id: Any = None,
+    session_key: str = "",
+    using: str | None = None,
+    **kwargs: Any,
+) -> None:
+    close_session_sockets_on_commit(session_id=session_id, session_key=session_key, using=using)
+
+
+def _on_user_signed_out(
+    sender: Any, *, user_id: Any, using: str | None = None, **kwargs: Any
+) -> None:
+    close_user_sockets_on_commit(user_id, using=using)
+
+
+def _on_membership_ended(
+    sender: Any, *, user_id: Any, using: str | None = None, **kwargs: Any
+) -> None:
+    close_user_sockets_on_commit(user_id, reconnect=True, using=using)
+
+
+def connect_signals() -> None:
+    """Close sockets when `accounts` ends a session or a user, and when `access` a membership."""
+    session_ended.connect(_on_session_ended, dispatch_uid="realtime.sockets.session_ended")
+    user_signed_out.connect(_on_user_signed_out, dispatch_uid="realtime.sockets.user_signed_out")
+    membership_ended.connect(_on_membership_ended, dispatch_uid="realtime.sockets.membership_ended")

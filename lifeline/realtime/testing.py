@@ -13,7 +13,7 @@ from lifeline.realtime.events import Event
 _OCCURRED_AT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
 
-def assert_envelope(event: Event | dict[str, Any], *, type: str, data: dict[str, Any]) -> None:  # noqa: A002
+def assert_envelope(event: Event | dict[str, Any], *, type: str, data: dict[str, Any]) -> None:
     """Assert `event` is a valid envelope of `type` whose `data` equals `data` exactly."""
     envelope = event.as_dict() if isinstance(event, Event) else event
     assert sorted(envelope) == ["data", "id", "occurred_at", "type", "version"]

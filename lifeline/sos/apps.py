@@ -17,12 +17,20 @@ class SosConfig(AppConfig):
     verbose_name = _("Wearable SOS")
 
     def ready(self) -> None:
+        from lifeline.access.enums import Role
+        from lifeline.core.demo import register
+        from lifeline.core.home import register_home_tile
         from lifeline.notifications.enums import Channel
         from lifeline.notifications.topics import register_topic
         from lifeline.sos.demo import seed
         from lifeline.sos.selectors import event_awaits_helper, event_escalated
-        from lifeline.web.demo import register
 
+        register_home_tile(
+            "sos-web:home",
+            title=_("SOS"),
+            description=_("Wearable alarms, helpers nearby and the dispatcher console."),
+            roles=[Role.DEVICE_OWNER, Role.HELPER, Role.SOS_ADMIN, Role.DISPATCHER],
+        )
         urgent = [Channel.IN_APP, Channel.PUSH, Channel.SMS]
         register_topic(
             "sos.helper_alert",

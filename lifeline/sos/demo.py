@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from lifeline.access.enums import OrganizationKind, Role
-from lifeline.web.demo import DemoContext
+from lifeline.core.demo import DemoContext
 
 # Tashkent, as in the seed.
 _CENTRE = (41.311081, 69.240562)

@@ -39,7 +39,7 @@ from lifeline.sos.services.helpers import helpers_alert_round
 
 if TYPE_CHECKING:
     from lifeline.accounts.models import User
-    from lifeline.web.demo import DemoContext
+    from lifeline.core.demo import DemoContext
 
 T = TypeVar("T")
 

@@ -1,4 +1,5 @@
-"""The web shell: base layout, sign-in pages, the role-aware home page, shared UI pieces.
+"""The web shell: base layout, account pages, the home page (renders `core.home` tiles).
 
-Calls the same services and selectors as the API; holds no business logic.
+Owns pages of the shared apps only; must not own business logic (it calls the same services
+and selectors as the API) or know the domains (they register their tiles and demo data).
 """

@@ -38,10 +38,11 @@ from lifeline.accounts.exceptions import (
 from lifeline.accounts.models import User, UserSession
 from lifeline.accounts.selectors import (
     RESTRICTION_PASSWORD_CHANGE,
-    login_event_list_recent,
+    login_event_list_for,
+    totp_enrollment_pending_for,
     user_backup_codes_remaining,
     user_password_expired,
-    user_session_list_active,
+    user_session_list_for,
     user_two_factor_enabled,
     user_two_factor_required,
 )
@@ -272,7 +273,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     form = forms.ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
-            profile.user_update_profile(user=user, data=form.cleaned_data)
+            profile.user_profile_update(user=user, data=form.cleaned_data)
             messages.success(request, _("Your profile is saved."))
             response = redirect("web:profile")
             _set_language_cookie(response, user.language)
@@ -289,9 +290,9 @@ def _security_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "two_factor_enabled": enabled,
         "two_factor_required": user_two_factor_required(user=user),
         "backup_codes_remaining": user_backup_codes_remaining(user=user) if enabled else 0,
-        "sessions": list(user_session_list_active(user=user)),
+        "sessions": list(user_session_list_for(user=user)),
         "current_session_id": current.pk if current else None,
-        "login_events": login_event_list_recent(user=user),
+        "login_events": login_event_list_for(user=user),
         "backup_form": forms.BackupCodesForm(),
         "disable_form": forms.TwoFactorDisableForm(),
         **extra,
@@ -341,7 +342,7 @@ def two_factor_confirm(request: HttpRequest) -> HttpResponse:
                 otp_login(request, device)  # this session now counts as verified
             restrictions_refresh(request)
             return render(request, "web/backup_codes.html", {"codes": backup_codes, "new": True})
-    enrollment = two_factor.totp_enroll_pending(user=user)
+    enrollment = totp_enrollment_pending_for(user=user)
     if enrollment is None:
         return redirect("web:security")
     context = {"enrollment": enrollment, "form": form}
@@ -401,7 +402,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 def session_revoke_view(request: HttpRequest, session_id: str) -> HttpResponse:
     user = _user(request)
     try:
-        session = get_or_not_found(user_session_list_active(user=user), pk=session_id)
+        session = get_or_not_found(user_session_list_for(user=user), pk=session_id)
     except DomainError as exc:
         raise Http404 from exc
     current = session.kind == "web" and session.session_key == request.session.session_key

@@ -31,11 +31,8 @@ from lifeline.accounts.exceptions import (
     OtpRequired,
 )
 from lifeline.accounts.models import User
-from lifeline.accounts.selectors import (
-    RESTRICTION_2FA_ENROLLMENT,
-    RESTRICTION_PASSWORD_CHANGE,
-    user_roles,
-)
+from lifeline.accounts.roles import user_roles
+from lifeline.accounts.selectors import RESTRICTION_2FA_ENROLLMENT, RESTRICTION_PASSWORD_CHANGE
 from lifeline.accounts.services import profile
 from lifeline.accounts.services.login import (
     LoginOutcome,
@@ -218,5 +215,5 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get(i18n_views.LANGUAGE_QUERY_PARAMETER, "")
     user = request.user
     if request.method == "POST" and user.is_authenticated and language in dict(settings.LANGUAGES):
-        profile.user_update_profile(user=cast(User, user), data={"language": language})
+        profile.user_profile_update(user=cast(User, user), data={"language": language})
     return response

@@ -12,11 +12,8 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from lifeline.accounts.models import LoginEvent, User, UserSession
-from lifeline.accounts.selectors import (
-    user_primary_role,
-    user_roles,
-    user_two_factor_enabled,
-)
+from lifeline.accounts.roles import user_roles
+from lifeline.accounts.selectors import user_primary_role, user_two_factor_enabled
 from lifeline.core.api.serializers import ModelOutput
 
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from lifeline.accounts.api import views
 
-app_name = "accounts-api"
+app_name = "accounts"
 urlpatterns = [
     path("register/", views.RegisterApi.as_view(), name="register"),
     path("login/", views.LoginApi.as_view(), name="login"),

@@ -30,10 +30,10 @@ from lifeline.accounts.clients import client_info
 from lifeline.accounts.exceptions import AccountLockedOut
 from lifeline.accounts.models import User, UserSession
 from lifeline.accounts.selectors import (
-    login_event_list_recent,
+    login_event_list_for,
     user_backup_codes_remaining,
     user_login_restrictions,
-    user_session_list_active,
+    user_session_list_for,
     user_two_factor_enabled,
     user_two_factor_required,
 )
@@ -221,7 +221,7 @@ class MeApi(AuthApi):
     def patch(self, request: Request) -> Response:
         data = s.MeUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        user = profile.user_update_profile(
+        user = profile.user_profile_update(
             user=request.user,  # type: ignore[arg-type]
             data=data.validated_data,
         )
@@ -448,14 +448,14 @@ class BackupCodesRegenerateApi(AuthApi):
 class LoginHistoryApi(AuthApi):
     @extend_schema(tags=TAGS, responses={200: s.LoginEventListOutput, 401: PROBLEM})
     def get(self, request: Request) -> Response:
-        events = login_event_list_recent(user=request.user)  # type: ignore[arg-type]
+        events = login_event_list_for(user=request.user)  # type: ignore[arg-type]
         return Response({"results": s.LoginEventOutput(events, many=True).data})
 
 
 class SessionListApi(AuthApi):
     @extend_schema(tags=TAGS, responses={200: s.UserSessionListOutput, 401: PROBLEM})
     def get(self, request: Request) -> Response:
-        active = user_session_list_active(user=request.user)  # type: ignore[arg-type]
+        active = user_session_list_for(user=request.user)  # type: ignore[arg-type]
         context = {"current_session_id": _current_session_id(request)}
         return Response({"results": s.UserSessionOutput(active, many=True, context=context).data})
 
@@ -478,7 +478,7 @@ class UserUnlockApi(AuthApi):
     )
     def post(self, request: Request, user_id: str) -> Response:
         actor: User = request.user  # type: ignore[assignment]
-        login_services.ensure_can_unlock(actor=actor)
+        login_services.user_unlock_check(actor=actor)
         target = get_or_not_found(User.objects.all(), pk=user_id)
         count = login_services.user_unlock(actor=actor, user=target, request=request._request)
         return Response({"attempts_cleared": count})

@@ -20,8 +20,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.models import Device
 
-from lifeline.access.enums import Role
-from lifeline.access.selectors import user_has_any_role
 from lifeline.accounts import emails
 from lifeline.accounts.clients import ClientInfo, client_info
 from lifeline.accounts.exceptions import (
@@ -34,6 +32,7 @@ from lifeline.accounts.exceptions import (
 )
 from lifeline.accounts.lockout import lockout_key_for_user, lockout_seconds
 from lifeline.accounts.models import KnownDevice, LoginEvent, LoginResult, User
+from lifeline.accounts.roles import can_unlock_accounts
 from lifeline.accounts.selectors import (
     user_find_by_identifier,
     user_login_restrictions,
@@ -224,15 +223,15 @@ def user_login(
     return outcome, pair
 
 
-def ensure_can_unlock(*, actor: User) -> None:
+def user_unlock_check(*, actor: User) -> None:
     """Only platform administrators may unlock accounts (checked before loading the target)."""
-    if not user_has_any_role(user=actor, roles=[Role.PLATFORM_ADMIN]):
+    if not can_unlock_accounts(actor):
         raise NotAllowed()
 
 
 def user_unlock(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
     """Clear every axes lockout of `user` (all addresses). Platform administrators only."""
-    ensure_can_unlock(actor=actor)
+    user_unlock_check(actor=actor)
     count = axes_reset(username=lockout_key_for_user(user))
     audit.record(
         actor=actor,

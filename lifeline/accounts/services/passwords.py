@@ -14,7 +14,7 @@ from lifeline.accounts.lockout import lockout_key_for_user
 from lifeline.accounts.models import PasswordHistory, User, VerificationPurpose
 from lifeline.accounts.selectors import user_find_by_identifier
 from lifeline.accounts.services.codes import code_check, code_consume, code_issue
-from lifeline.accounts.services.sessions import sessions_revoke_all
+from lifeline.accounts.services.sessions import session_revoke_all
 from lifeline.audit import services as audit
 
 
@@ -58,7 +58,7 @@ def password_change(
     password_validate(password=new_password, user=user, field="new_password")
     with transaction.atomic():
         _password_set(user=user, password=new_password)
-        sessions_revoke_all(user=user, except_session_id=current_session_id)
+        session_revoke_all(user=user, except_session_id=current_session_id)
         audit.record(actor=user, action="accounts.password_changed", target=user)
 
 
@@ -94,7 +94,7 @@ def password_reset_confirm(*, identifier: str, code: str, new_password: str) -> 
         if user.email and user.email_verified_at is None:
             user.email_verified_at = timezone.now()  # the code proved the mailbox
             user.save(update_fields=["email_verified_at"])
-        sessions_revoke_all(user=user)
+        session_revoke_all(user=user)
         audit.record(actor=user, action="accounts.password_reset", target=user)
     axes_reset(username=lockout_key_for_user(user))
     return user

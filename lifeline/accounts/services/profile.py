@@ -14,7 +14,7 @@ EDITABLE_FIELDS = ("first_name", "middle_name", "last_name", "full_name", "langu
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, data: Mapping[str, Any]) -> User:
+def user_profile_update(*, user: User, data: Mapping[str, Any]) -> User:
     """Update the editable fields present in `data` (already validated by the caller)."""
     changed = [f for f in EDITABLE_FIELDS if f in data and getattr(user, f) != data[f]]
     if not changed:

@@ -29,8 +29,8 @@ from lifeline.accounts.clients import ClientInfo
 from lifeline.accounts.exceptions import TokenNotValid
 from lifeline.accounts.models import User, UserSession
 from lifeline.accounts.selectors import user_login_restrictions
+from lifeline.accounts.signals import session_ended
 from lifeline.audit import services as audit
-from lifeline.realtime.sockets import close_session_sockets_on_commit
 
 SESSION_CLAIM = "sid"
 RESTRICT_CLAIM = "restrict"
@@ -220,7 +220,7 @@ def session_revoke(*, actor: User, session: UserSession) -> UserSession:
 
 
 @transaction.atomic
-def sessions_revoke_all(*, user: User, except_session_id: str | None = None) -> int:
+def session_revoke_all(*, user: User, except_session_id: str | None = None) -> int:
     """Revoke every active session of `user` except one; returns how many were revoked."""
     sessions = UserSession.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
     if except_session_id:
@@ -275,10 +275,11 @@ def session_start_web(*, user: User, session_key: str, client: ClientInfo) -> Us
 def session_end_web(*, session_key: str | None) -> None:
     """Mark the web session with this key ended (the caller logs the request out).
 
-    Its open WebSockets close after the commit (a bulk update sends no signal).
+    Sends `session_ended` (its open WebSockets close after the commit): a bulk update sends
+    no model signal.
     """
     if session_key:
         UserSession.objects.filter(
             kind="web", session_key=session_key, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
-        close_session_sockets_on_commit(session_key=session_key)
+        session_ended.send(sender=UserSession, session_id=None, session_key=session_key, using=None)

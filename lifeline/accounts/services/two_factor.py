@@ -6,12 +6,6 @@ StaticDevice named "backup"; they are shown once, when generated.
 
 from __future__ import annotations
 
-import base64
-import io
-from dataclasses import dataclass
-
-import qrcode
-import qrcode.image.svg
 from django.db import transaction
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -27,25 +21,12 @@ from lifeline.accounts.exceptions import (
 )
 from lifeline.accounts.models import User
 from lifeline.accounts.selectors import user_two_factor_enabled, user_two_factor_required
+from lifeline.accounts.totp import TotpEnrollment, totp_enrollment_of
 from lifeline.audit import services as audit
 
 BACKUP_CODE_COUNT = 10
 BACKUP_DEVICE_NAME = "backup"
 TOTP_DEVICE_NAME = "authenticator"
-
-
-@dataclass(frozen=True)
-class TotpEnrollment:
-    otpauth_url: str
-    secret: str  # base32, for typing into an app by hand
-    qr_svg_data_uri: str
-
-
-def _qr_svg_data_uri(data: str) -> str:
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def otp_verify(*, user: User, otp: str) -> Device | None:
@@ -79,19 +60,7 @@ def totp_enroll_start(*, user: User) -> TotpEnrollment:
         raise TwoFactorAlreadyEnabled()
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
-    return _enrollment_of(device)
-
-
-def _enrollment_of(device: TOTPDevice) -> TotpEnrollment:
-    url = device.config_url
-    secret = base64.b32encode(device.bin_key).decode("ascii")
-    return TotpEnrollment(otpauth_url=url, secret=secret, qr_svg_data_uri=_qr_svg_data_uri(url))
-
-
-def totp_enroll_pending(*, user: User) -> TotpEnrollment | None:
-    """The unfinished enrolment started by totp_enroll_start (to show its QR code again)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    return None if device is None else _enrollment_of(device)
+    return totp_enrollment_of(device)
 
 
 def _backup_codes_replace(*, user: User) -> list[str]:

@@ -369,8 +369,8 @@ class CountQueries:
     """Count the queries of a block (the test's own connection)."""
 
     def __enter__(self) -> CountQueries:
-        from django.db import connection  # noqa: PLC0415
-        from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
 
         self._context = CaptureQueriesContext(connection)
         self._context.__enter__()
@@ -432,10 +432,10 @@ def test_token_with_another_users_session_is_refused(backend: str) -> None:
 
 
 def test_a_token_is_verified_once_per_process_and_expiry_still_counts() -> None:
-    import jwt  # noqa: PLC0415
-    import time_machine  # noqa: PLC0415
+    import jwt
+    import time_machine
 
-    from lifeline.accounts import authentication  # noqa: PLC0415
+    from lifeline.accounts import authentication
 
     authentication._validated.cache_clear()
     user = UserFactory()
@@ -458,14 +458,14 @@ def test_a_token_is_verified_once_per_process_and_expiry_still_counts() -> None:
 
 
 def test_changing_the_jwt_settings_forgets_verified_tokens(settings: Any) -> None:
-    from lifeline.accounts import authentication  # noqa: PLC0415
+    from lifeline.accounts import authentication
 
     token = str(AccessToken.for_user(UserFactory()))
     assert _authenticate(token) is not None
     assert authentication._validated.cache_info().currsize >= 1
     settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5)}
     assert authentication._validated.cache_info().currsize == 0
-    import jwt  # noqa: PLC0415
+    import jwt
 
     with mock.patch.object(jwt, "decode", wraps=jwt.decode) as decode:
         assert _authenticate(token) is not None  # verified again by the library

@@ -39,7 +39,7 @@ def _frozen(time_machine: Any) -> None:
 
 
 def _reset_limits() -> None:
-    from django.core.cache import caches  # noqa: PLC0415
+    from django.core.cache import caches
 
     caches["default"].clear()
     AccessAttempt.objects.all().delete()

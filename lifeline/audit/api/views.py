@@ -8,8 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lifeline.access.permissions import can_view_audit
 from lifeline.audit.api.serializers import AuditEventFilterInput, AuditEventOutput
+from lifeline.audit.permissions import can_view_audit
 from lifeline.audit.selectors import AuditEventFilters, audit_event_list_for
 from lifeline.core.api.pagination import CreatedCursorPagination, paginate
 

@@ -7,7 +7,7 @@ import pytest
 from lifeline.access.enums import Role
 from lifeline.chat.demo import seed
 from lifeline.chat.models import Conversation, Message
-from lifeline.web.demo import DemoContext, seeders
+from lifeline.core.demo import DemoContext, seeders
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from lifeline.clinic.demo import seed
 from lifeline.clinic.models.patients import DoctorProfile, Patient
 from lifeline.clinic.models.registration import LegalDocument
 from lifeline.clinic.selectors.patients import patients_for_doctor
-from lifeline.web.demo import DemoContext
+from lifeline.core.demo import DemoContext
 
 pytestmark = pytest.mark.django_db
 

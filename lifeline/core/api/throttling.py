@@ -99,7 +99,7 @@ def _count_or_fall_back(cache: BaseCache, key: str, *, timeout: int) -> int:
 
 def _warn_fallback(exc: Exception) -> None:
     # Once a minute per process, not once per request: an outage must not flood the logs.
-    global _last_fallback_warning  # noqa: PLW0603
+    global _last_fallback_warning
     now = time.monotonic()
     if now - _last_fallback_warning >= _FALLBACK_WARNING_INTERVAL:
         _last_fallback_warning = now

@@ -177,7 +177,7 @@ def test_first_run_of_a_fresh_checkout_is_russian(fresh_checkout, tmp_path):
             assert title != _rendered(topic, data, "en")[0]
 
         auth = _call(
-            f"{base}{reverse('accounts-api:login')}",
+            f"{base}{reverse('accounts:login')}",
             body={"email": patient["login"], "password": patient["password"]},
         )
         listed = _call(

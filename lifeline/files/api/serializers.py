@@ -31,6 +31,6 @@ class FileOutput(ModelOutput):
         read_only_fields = fields
 
     def get_download_url(self, obj: StoredFile) -> str:
-        path = reverse("files-api:file-download", kwargs={"file_id": obj.pk})
+        path = reverse("files:file-download", kwargs={"file_id": obj.pk})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path

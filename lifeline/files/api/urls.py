@@ -2,7 +2,7 @@ from django.urls import path
 
 from lifeline.files.api import views
 
-app_name = "files-api"
+app_name = "files"
 urlpatterns = [
     path("", views.FileUploadApi.as_view(), name="file-upload"),
     path("<uuid:file_id>/", views.FileDetailApi.as_view(), name="file-detail"),

@@ -339,8 +339,8 @@ def test_owner_delete_then_everything_is_404(
 def test_url_names_resolve():
     file_id = uuid.uuid4()
 
-    assert reverse("files-api:file-upload") == UPLOAD_URL
-    assert reverse("files-api:file-download", kwargs={"file_id": file_id}) == (
+    assert reverse("files:file-upload") == UPLOAD_URL
+    assert reverse("files:file-download", kwargs={"file_id": file_id}) == (
         f"/api/v1/files/{file_id}/download/"
     )
 

@@ -13,7 +13,7 @@ import time_machine
 from django.test import TestCase
 from django.utils import timezone
 
-from lifeline.notifications.delivery import deliveries_enqueue_due, delivery_send
+from lifeline.notifications.delivery import delivery_enqueue_due, delivery_send
 from lifeline.notifications.enums import Channel, DeliveryStatus
 from lifeline.notifications.models import Delivery
 from lifeline.notifications.services import notify
@@ -57,7 +57,7 @@ def _urgent_push(subject: str = "s-1") -> Delivery:
 
 def _sweep_at(moment: Any) -> int:
     with time_machine.travel(moment, tick=False), TestCase.captureOnCommitCallbacks(execute=True):
-        return deliveries_enqueue_due()
+        return delivery_enqueue_due()
 
 
 def test_a_critical_delivery_waits_seconds_not_minutes_for_its_message(

@@ -16,7 +16,7 @@ from django.test import TestCase
 from django.utils import timezone
 from py_vapid import Vapid
 
-from lifeline.notifications.delivery import deliveries_enqueue_due
+from lifeline.notifications.delivery import delivery_enqueue_due
 from lifeline.notifications.enums import Channel, DeliveryStatus
 from lifeline.notifications.exceptions import RecoverableError
 from lifeline.notifications.models import Delivery, PushDevice
@@ -50,7 +50,7 @@ def _push_delivery(device, **notification_fields):
 
 def _sweep_at(moment):
     with time_machine.travel(moment, tick=False), TestCase.captureOnCommitCallbacks(execute=True):
-        return deliveries_enqueue_due()
+        return delivery_enqueue_due()
 
 
 def _fcm_error(status_code, status, error_code, message):
@@ -504,9 +504,9 @@ def test_sweep_sends_each_due_delivery_once(django_capture_on_commit_callbacks, 
     http.post(FCM_URL, json={"name": FCM_MESSAGE_NAME})
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = deliveries_enqueue_due()
+        first = delivery_enqueue_due()
     with django_capture_on_commit_callbacks(execute=True):
-        second = deliveries_enqueue_due()
+        second = delivery_enqueue_due()
 
     assert (first, second) == (1, 0)
     assert len(http.calls) == 1
@@ -526,7 +526,7 @@ def test_sweep_requeues_a_delivery_left_sending_by_a_dead_worker(
     http.post(FCM_URL, json={"name": FCM_MESSAGE_NAME})
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert deliveries_enqueue_due() == 1
+        assert delivery_enqueue_due() == 1
 
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 2)
@@ -538,7 +538,7 @@ def test_sweep_leaves_future_and_finished_deliveries_alone(django_capture_on_com
     DeliveryFactory(status=DeliveryStatus.FAILED, next_attempt_at=None)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert deliveries_enqueue_due() == 0
+        assert delivery_enqueue_due() == 0
     assert callbacks == []
 
 
@@ -573,7 +573,7 @@ def test_concurrent_sweeps_skip_rows_another_sweep_has_locked(monkeypatch):
     thread.start()
     try:
         assert holding.wait(timeout=10)
-        assert deliveries_enqueue_due() == 1
+        assert delivery_enqueue_due() == 1
     finally:
         release.set()
         thread.join(timeout=10)

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from lifeline.notifications.delivery import deliveries_enqueue_due
+from lifeline.notifications.delivery import delivery_enqueue_due
 from lifeline.notifications.enums import Channel, DeliveryStatus
 from lifeline.notifications.models import Delivery, Notification
 from lifeline.notifications.services import notify
@@ -247,14 +247,14 @@ def test_quiet_hours_defer_push_and_sms_but_not_email(
         time_machine.travel(datetime(2026, 3, 11, 3, 59, tzinfo=UTC), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert deliveries_enqueue_due() == 0
+        assert delivery_enqueue_due() == 0
 
     # when the quiet hours are over, the sweep sends them
     with (
         time_machine.travel(MORNING_IN_MOSCOW, tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert deliveries_enqueue_due() == 2
+        assert delivery_enqueue_due() == 2
     assert _deliveries(notification) == [
         ("email", "sent"),
         ("in_app", "sent"),

@@ -28,7 +28,7 @@ def _in_another_thread(fn: Any) -> Any:
     def run() -> None:
         try:
             outcome["value"] = fn()
-        except Exception as exc:  # noqa: BLE001 - handed back to the test
+        except Exception as exc:
             outcome["error"] = exc
         finally:
             connections.close_all()

@@ -90,7 +90,7 @@ def test_event_version_must_be_positive() -> None:
 
 def test_naive_occurred_at_is_rejected() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        Event(type="sos.alert_created", data={}, occurred_at=datetime(2026, 1, 1))  # noqa: DTZ001
+        Event(type="sos.alert_created", data={}, occurred_at=datetime(2026, 1, 1))
 
 
 def test_publish_now_sends_realtime_event_message_to_each_group() -> None:

@@ -62,7 +62,7 @@ async def test_publish_from_sync_code_reuses_one_loop_and_its_connection(redis_l
     """`publish_now` (what on-commit publishing runs in a WSGI worker) goes through one
     long-lived loop per process, so the layer's Redis connection is opened once, not per
     event."""
-    from lifeline.realtime import events  # noqa: PLC0415
+    from lifeline.realtime import events
 
     layer = get_channel_layer()
     channel = await layer.new_channel()

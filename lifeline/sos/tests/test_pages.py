@@ -160,8 +160,8 @@ def test_admin_pages_are_404_for_others(wearer: Any) -> None:
 def test_demo_seeder_is_idempotent() -> None:
     from lifeline.access.enums import OrganizationKind
     from lifeline.access.tests.factories import OrganizationFactory
+    from lifeline.core.demo import DemoContext
     from lifeline.sos.demo import seed
-    from lifeline.web.demo import DemoContext
 
     org = OrganizationFactory(kind=OrganizationKind.SOS_SERVICE)
     ctx = DemoContext(

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.models import Membership, Organization
 from lifeline.accounts.models import User
-from lifeline.web import demo
+from lifeline.core import demo
 
 pytestmark = pytest.mark.django_db
 

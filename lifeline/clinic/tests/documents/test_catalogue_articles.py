@@ -197,7 +197,7 @@ def test_invalid_article_stores_nothing(client_for):
 
 def test_demo_seeder_is_idempotent():
     from lifeline.clinic.demo import DEMO_ARTICLE_TITLE, seed_catalogue
-    from lifeline.web.demo import DemoContext
+    from lifeline.core.demo import DemoContext
 
     context = DemoContext(write=lambda _text: None)
     seed_catalogue(context)

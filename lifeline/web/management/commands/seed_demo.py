@@ -1,7 +1,7 @@
 """Create the demo data (run by `lifeline serve --demo` only; safe to run again).
 
 One organization per organization kind and one account per role, all marked `is_demo`, then
-every seeder registered in `lifeline.web.demo`. Passwords are generated on the first run and
+every seeder registered in `lifeline.core.demo`. Passwords are generated on the first run and
 kept in `var/demo-credentials.json` (mode 0600) with the TOTP secret of the roles that must
 use 2FA, so people and scripts can sign in; later runs reuse them. Nothing is stored in the
 repository.
@@ -28,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lifeline.access.enums import ROLE_KIND, OrganizationKind, Role
 from lifeline.access.models import Membership, Organization
 from lifeline.accounts.models import User
-from lifeline.web.demo import DemoContext, seeders
+from lifeline.core.demo import DemoContext, seeders
 
 DEMO_EMAIL_DOMAIN = "demo.lifeline.local"
 DEMO_TOTP_DEVICE_NAME = "Demo authenticator"

@@ -2,12 +2,13 @@
 
 `lifeline serve --demo` (and only it) runs `manage.py seed_demo`, which creates one demo
 organization per organization kind and one demo account per role, then calls every seeder
-registered here with a `DemoContext`. A module registers from its AppConfig.ready():
+registered here with a `DemoContext`. The registry lives in `core` (every module may import it;
+`web` only runs it). A module registers from its AppConfig.ready():
 
     class SosConfig(AppConfig):
         def ready(self) -> None:
             from lifeline.sos.demo import seed
-            from lifeline.web.demo import register
+            from lifeline.core.demo import register
 
             register(seed)
 
@@ -25,19 +26,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from lifeline.access.models import Organization
-    from lifeline.accounts.models import User
+from typing import Any
 
 
 @dataclass
 class DemoContext:
-    """What the core demo data created: organizations by kind and users by role."""
+    """What the core demo data created: organizations by kind and users by role.
 
-    organizations: dict[str, Organization] = field(default_factory=dict)
-    users: dict[str, User] = field(default_factory=dict)
+    The values are `access.Organization` and `accounts.User` rows, typed `Any` because
+    `core` imports no other app.
+    """
+
+    organizations: dict[str, Any] = field(default_factory=dict)
+    users: dict[str, Any] = field(default_factory=dict)
     write: Callable[[str], Any] = print
 
 
