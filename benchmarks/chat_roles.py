@@ -126,6 +126,100 @@ def prepare(conversations: int, doctors: int) -> None:
     print(json.dumps({"rows": rows}))
 
 
+# --- profile (child process, Django configured, the servers running) ------------------------
+def profile_child(rows_file: str, n: int, out: str) -> None:
+    """Drive the WSGI application in this process (every middleware, the same database, the
+    same Redis, the running uvicorn delivering to the sockets), `n` sends per case: once for
+    the CPU per message, once under pyinstrument (if installed) for where it goes."""
+    import cProfile  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    import django  # noqa: PLC0415
+
+    django.setup()
+    from django.core.wsgi import get_wsgi_application  # noqa: PLC0415
+    from django.db import connection  # noqa: PLC0415
+
+    app = get_wsgi_application()
+    rows = json.loads(Path(rows_file).read_text())
+    base = {
+        "REQUEST_METHOD": "POST", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1", "REMOTE_ADDR": "127.0.0.1", "CONTENT_TYPE": "application/json",
+        "HTTP_ACCEPT": "application/json", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr, "wsgi.multithread": True,
+        "wsgi.multiprocess": True, "wsgi.run_once": False,
+    }  # fmt: skip
+
+    def call(case: str, key: str, i: int) -> str:
+        row = rows[i % len(rows)]
+        if case == REAL:
+            path = f"/api/v1/chat/conversations/{row['conversation']}/messages/"
+            body = json.dumps({"text": key}).encode()
+            extra = {"HTTP_AUTHORIZATION": f"Bearer {row['doctor_token']}"}
+        else:
+            path = f"/bench/chat/{row['conversation']}/messages/"
+            body = json.dumps({"text": key, "sender": row["doctor_id"]}).encode()
+            extra = {}
+        environ = {**base, **extra, "PATH_INFO": path, "CONTENT_LENGTH": str(len(body)),
+                   "wsgi.input": io.BytesIO(body)}  # fmt: skip
+        status: list[str] = []
+
+        def start_response(code: str, headers: Any, exc_info: Any = None) -> Any:
+            status.append(code)
+            return lambda data: None
+
+        response = app(environ, start_response)
+        b"".join(response)
+        response.close()  # type: ignore[attr-defined]
+        return status[0]
+
+    try:
+        from pyinstrument import Profiler  # noqa: PLC0415
+    except ImportError:
+        Profiler = None  # noqa: N806
+    result: dict[str, Any] = {}
+    for case in (REAL, BARE):
+        for i in range(20):
+            call(case, f"prof-warm-{case}-{i}", i)
+        queries: list[str] = []
+
+        def record(
+            execute: Any, sql: str, params: Any, many: bool, context: Any, sink: Any = queries
+        ) -> Any:
+            sink.append(sql[:160])
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            call(case, f"prof-queries-{case}", 0)
+        cpu, wall = time.process_time(), time.perf_counter()
+        statuses = [call(case, f"prof-{case}-{i}", i) for i in range(n)]
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        result[case] = {
+            "statuses": sorted(set(statuses)),
+            "cpu_ms_per_message": round(cpu * 1000 / n, 2),
+            "wall_ms_per_message": round(wall * 1000 / n, 2),
+            "queries": queries,
+        }
+        # CPU, not wall time (a loaded machine makes a wall-clock profile mostly waiting):
+        # cProfile on process_time; `python -m pstats <out>/<case>.pstats` to browse.
+        cpu_profile = cProfile.Profile(time.process_time)
+        cpu_profile.enable()
+        for i in range(n):
+            call(case, f"prof-c-{case}-{i}", i)
+        cpu_profile.disable()
+        cpu_profile.dump_stats(str(Path(out, f"{case}.pstats")))
+        if Profiler is not None:
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+            for i in range(n):
+                call(case, f"prof-p-{case}-{i}", i)
+            profiler.stop()
+            text = profiler.output_text(unicode=False, color=False, show_all=False)
+            Path(out, f"{case}.txt").write_text(text)
+            Path(out, f"{case}.html").write_text(profiler.output_html())
+    print(json.dumps(result))
+
+
 # --- CPU accounting from /proc ---------------------------------------------------------------
 def _proc_cpu(pid: int) -> float:
     try:
@@ -190,19 +284,22 @@ def _pg_backends() -> list[int]:
 @dataclass
 class CpuMeter:
     roles: dict[str, int]  # role -> root pid of its process tree
-    _pg: list[int] = field(default_factory=list)  # PostgreSQL backends of this database
+    # CPU seconds of this database's PostgreSQL backends at the last snapshot, by pid.
+    _pg_times: dict[int, float] = field(default_factory=dict)
 
     def snapshot(self) -> dict[str, float]:
         tree = _children()
         shot = {name: _tree_cpu(pid, tree) for name, pid in self.roles.items()}
-        shot["postgres"] = sum(_proc_cpu(p) for p in self._pg)
+        self._pg_times = {p: _proc_cpu(p) for p in _pg_backends()}
+        shot["postgres"] = sum(self._pg_times.values())
         shot["redis"] = sum(_proc_cpu(p) for p in _pids_named("redis-server"))
         shot["client"] = time.process_time()
         shot["machine"] = _machine_busy()
         return shot
 
-    def refresh(self) -> None:
-        self._pg = _pg_backends()
+    def postgres_since(self, before: dict[int, float]) -> float:
+        """Backends that came and went between two snapshots are not counted."""
+        return sum(t - before.get(p, 0.0) for p, t in self._pg_times.items())
 
 
 def _cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
@@ -277,6 +374,9 @@ class Bench:
         self.idle: list[Http] = []
         self.seq = itertools.count()
         self.meter: CpuMeter | None = None
+        self.env: dict[str, str] = {}
+        self.real_sockets: list[Any] = []
+        self.heartbeat: asyncio.Future[None] | None = None
 
     # --- sockets
     async def reader(self, sock: Any, event_type: str) -> None:
@@ -308,7 +408,20 @@ class Bench:
                 kind = "chat.message_created" if i < len(batch) else "bench.message_created"
                 asyncio.ensure_future(self.reader(sock, kind))
             sockets += opened
+            self.real_sockets += opened[: len(batch)]
+        self.heartbeat = asyncio.ensure_future(self.ping_forever())
         return sockets
+
+    async def ping_forever(self) -> None:
+        """What the browser client does every LIFELINE_PRESENCE_TTL / 2 s: without it the
+        recipients look offline after 60 s and every send enqueues an offline notice."""
+        period = self.args.ping_every
+        while True:
+            step = period / max(len(self.real_sockets), 1)
+            for sock in self.real_sockets:
+                with contextlib.suppress(Exception):
+                    await sock.send('{"type": "ping"}')
+                await asyncio.sleep(step)
 
     # --- requests
     def request_for(self, case: str, key: str, n: int) -> bytes:
@@ -340,12 +453,16 @@ class Bench:
         while time.perf_counter() < deadline and any(k not in self.delivered for k in phase.sent):
             await asyncio.sleep(0.05)
 
-    def _cpu_start(self) -> dict[str, float]:
-        return self.meter.snapshot() if self.meter else {}
+    def _cpu_start(self) -> tuple[dict[str, float], dict[int, float]]:
+        if self.meter is None:
+            return {}, {}
+        return self.meter.snapshot(), dict(self.meter._pg_times)
 
-    def _cpu_stop(self, phase: Phase, before: dict[str, float]) -> None:
+    def _cpu_stop(self, phase: Phase, before: tuple[dict[str, float], dict[int, float]]) -> None:
         if self.meter:
-            phase.cpu = _cpu_delta(before, self.meter.snapshot())
+            after = self.meter.snapshot()
+            after["postgres"] = before[0]["postgres"] + self.meter.postgres_since(before[1])
+            phase.cpu = _cpu_delta(before[0], after)
 
     async def open_loop(self, case: str, rate: float, seconds: float) -> Phase:
         phase = Phase(case, "sustained")
@@ -484,8 +601,8 @@ async def _measure(args: argparse.Namespace, bench: Bench, ws: str) -> dict[str,
         await bench.drain(warm, args.grace)
         if bench.lost(warm) or set(warm.statuses) != {201}:
             raise RuntimeError(f"warm-up of {case}: {warm.statuses}, lost {bench.lost(warm)}")
-    assert bench.meter is not None
-    bench.meter.refresh()  # the PostgreSQL backends the servers now hold
+    if args.profile:
+        return {"profile": await _profile(args, bench)}
 
     print(f"load: {args.rate}/s for {args.seconds} s (real)", file=sys.stderr, flush=True)
     sustained = await bench.open_loop(REAL, args.rate, args.seconds)
@@ -498,6 +615,8 @@ async def _measure(args: argparse.Namespace, bench: Bench, ws: str) -> dict[str,
             print(f"saturation round {r + 1}: {case}", file=sys.stderr, flush=True)
             saturation[case].append(await bench.closed_loop(case, args.segment, args.concurrency))
             await asyncio.sleep(0.3)
+    if bench.heartbeat is not None:
+        bench.heartbeat.cancel()
     for sock in sockets:
         with contextlib.suppress(Exception):
             await sock.close()
@@ -566,6 +685,28 @@ async def _wait_until_quiet(root: int, limit: float = 90.0) -> None:
             return
 
 
+async def _profile(args: argparse.Namespace, bench: Bench) -> dict[str, Any]:
+    out = Path(args.profile_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rows_file = out / "rows.json"
+    rows_file.write_text(json.dumps(bench.rows))
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--profile-child", str(rows_file), "--profile", str(args.profile),
+        "--profile-dir", str(out), env=bench.env, cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    stdout, stderr = await child.communicate()
+    if child.returncode:
+        raise RuntimeError(stderr.decode(errors="replace")[-3000:])
+    result: dict[str, Any] = json.loads(stdout.decode().strip().splitlines()[-1])
+    await asyncio.sleep(args.grace)
+    for case in (REAL, BARE):
+        sent = [f"prof-{case}-{i}" for i in range(args.profile)]
+        result[case]["delivered_to_sockets"] = sum(1 for k in sent if k in bench.delivered)
+    rows_file.unlink()
+    return result
+
+
 def _busy_cores(seconds: float) -> float:
     before, t0 = _machine_busy(), time.monotonic()
     time.sleep(seconds)
@@ -607,6 +748,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
                 await _wait_for_port(port, proc)
         await _wait_until_quiet(roles["worker"])
         bench = Bench(args, rows, http_port)
+        bench.env = env
         bench.meter = CpuMeter(roles)
         try:
             result = await asyncio.wait_for(
@@ -691,12 +833,28 @@ def main() -> int:
     parser.add_argument("--segment", type=float, default=3.0, help="seconds per case per round")
     parser.add_argument("--ramp", type=float, default=0.5, help="not counted, per segment")
     parser.add_argument("--concurrency", type=int, default=16, help="saturation connections")
+    parser.add_argument("--ping-every", type=float, default=25.0, help="presence heartbeat")
     parser.add_argument("--grace", type=float, default=3.0, help="wait for late frames")
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--json", default=None, help="also write the figures here")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of the load: N sends per case in-process (CPU per message, queries, and"
+        " a pyinstrument profile if installed: uv run --with pyinstrument ...)",
+    )
+    parser.add_argument(
+        "--profile-dir", default=str(Path(tempfile.gettempdir()) / "lifeline-chat-roles-profile")
+    )
+    parser.add_argument("--profile-child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
         prepare(args.conversations, args.doctors)
+        return 0
+    if args.profile_child:
+        profile_child(args.profile_child, args.profile, args.profile_dir)
         return 0
     if args.quick:
         args.conversations, args.seconds, args.bare_seconds = 50, 5.0, 3.0
@@ -708,6 +866,10 @@ def main() -> int:
     result = asyncio.run(_run(args))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))
+    if args.profile:
+        print(json.dumps(result, indent=2))
+        print(f"profiles (if pyinstrument was installed): {args.profile_dir}/{{real,bare}}.txt")
+        return 0
     return 0 if _print_report(result) else 1
 
 
