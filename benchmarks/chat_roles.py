@@ -50,6 +50,7 @@ import contextlib
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -533,7 +534,7 @@ def _cpu_per_message(phases: list[Phase], bench: Bench) -> dict[str, float]:
 
 
 # --- orchestration ---------------------------------------------------------------------------
-def _environment(tmp: Path) -> dict[str, str]:
+def _environment(tmp: Path, args: argparse.Namespace) -> dict[str, str]:
     env = server_environment(tmp, postgres=True, redis_url=REDIS_URL)
     env.update(
         DJANGO_SETTINGS_MODULE="benchmarks.bench_settings",
@@ -543,6 +544,8 @@ def _environment(tmp: Path) -> dict[str, str]:
         LIFELINE_LOG_LEVEL="WARNING",
         LIFELINE_BIND_HOST="127.0.0.1",
     )
+    if args.channel_capacity:
+        env["BENCH_CHANNEL_CAPACITY"] = str(args.channel_capacity)
     return env
 
 
@@ -722,7 +725,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         "cores": os.cpu_count(),
     }
     tmp = Path(tempfile.mkdtemp(prefix="lifeline-chat-roles-"))
-    env = _environment(tmp)
+    env = _environment(tmp, args)
     procs: list[subprocess.Popen[bytes]] = []
     try:
         _drop_database()
@@ -770,6 +773,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         return result
     finally:
         stop_all(procs)
+        shutil.rmtree(tmp, ignore_errors=True)
         with contextlib.suppress(Exception):
             _drop_database()
         for url in (REDIS_URL, BROKER_URL):
@@ -837,6 +841,12 @@ def main() -> int:
     parser.add_argument("--grace", type=float, default=3.0, help="wait for late frames")
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--json", default=None, help="also write the figures here")
+    parser.add_argument(
+        "--channel-capacity",
+        type=int,
+        default=0,
+        help="diagnostic: the channel layer's capacity (production: channels-redis' 100)",
+    )
     parser.add_argument(
         "--profile",
         type=int,
