@@ -1,6 +1,7 @@
 """Benchmark-only routes on top of the project's URLconf: the same indexed read, served by a
 bare Django view and by a DRF APIView with the production defaults (JWT authentication,
-IsAuthenticated, the cache-backed throttles, JSONRenderer, problem-details errors)."""
+IsAuthenticated, the cache-backed throttles, JSONRenderer, problem-details errors); and the
+bare chat send of `chat_roles.py` (`benchmarks/bench_chat.py`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from rest_framework_simplejwt.authentication import JWTStatelessUserAuthenticati
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
+from benchmarks.bench_chat import bare_message_send
 from config.urls import handler404, handler500
 from config.urls import urlpatterns as project_urlpatterns
 from lifeline.access.models import Organization
@@ -103,6 +105,8 @@ urlpatterns = [
         ),
     ),
     path("bench/organizations/<slug:slug>/", bare_organization_get),
+    # The bare chat pipeline of chat_roles.py (benchmarks/bench_chat.py).
+    path("bench/chat/<uuid:conversation_id>/messages/", bare_message_send),
     *project_urlpatterns,
 ]
 

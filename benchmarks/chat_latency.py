@@ -1,8 +1,11 @@
 """Messenger latency: HTTP POST of a message -> the recipient's WebSocket receiving it; history.
 
-Targets (issue 5): on PostgreSQL + Redis with the production roles, POST -> recipient's socket
-p95 <= 100 ms at 200 messages/s across 500 open conversations; a page of 50 messages p95
-<= 50 ms (constant queries: 7 per send, 4 per page; see lifeline/chat/tests/test_queries.py).
+Targets (issue 5): a page of 50 messages p95 <= 50 ms (constant queries: 7 per send, 4 per
+page; see lifeline/chat/tests/test_queries.py); POST -> recipient's socket p95 <= 100 ms at
+`--rate` messages/s across 500 open conversations. Issue 13 replaced the 200 messages/s
+delivery target by 60 messages/s sustained plus a saturation ratio against a bare pipeline:
+`benchmarks/chat_roles.py` judges that one (the production roles as `lifeline run` starts
+them); the default `--rate` here is 60 to match.
 
 What it does, bounded and self-stopping:
 
@@ -466,7 +469,7 @@ def main() -> int:
     parser.add_argument("--conversations", type=int, default=500)
     parser.add_argument("--doctors", type=int, default=50)
     parser.add_argument("--history", type=int, default=500)
-    parser.add_argument("--rate", type=float, default=200.0, help="messages per second")
+    parser.add_argument("--rate", type=float, default=60.0, help="messages per second")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--wait", type=float, default=2.0, help="grace for late deliveries")
     parser.add_argument("--history-requests", type=int, default=200)

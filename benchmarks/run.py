@@ -40,6 +40,8 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
         ["--postgres", "--redis", "redis://127.0.0.1:6379/13", "--rate", "20", "--seconds", "3"],
         ["--postgres", "--redis", "redis://127.0.0.1:6379/13"],
     ),
+    # Issue 13's messenger target (Redis DBs 11 and 12, PostgreSQL lifeline_bench_chat).
+    "chat_roles": (["--quick"], []),
 }
 
 
