@@ -167,6 +167,10 @@ class Suggestion:
     distance_m: int | None
     eta_seconds: int | None
 
+    @property
+    def eta_minutes(self) -> int | None:
+        return None if self.eta_seconds is None else -(-self.eta_seconds // 60)
+
 
 def call_suggestions(*, call: Call) -> list[Suggestion]:
     """Free teams of the call's station ranked by great-circle ETA (unknown position last)."""

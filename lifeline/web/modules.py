@@ -45,6 +45,12 @@ MODULES: tuple[Module, ...] = (
         _("Wearable alarms, helpers nearby and the dispatcher console."),
         frozenset({Role.DEVICE_OWNER, Role.HELPER, Role.SOS_ADMIN, Role.DISPATCHER}),
     ),
+    Module(
+        "ambulance-web:home",
+        _("Ambulance dispatch"),
+        _("Calls by criticality, teams and cars, the crew's call card."),
+        frozenset({Role.DISPATCHER, Role.CREW, Role.AMBULANCE_ADMIN}),
+    ),
 )
 
 
