@@ -446,6 +446,15 @@ SPECTACULAR_SETTINGS = {
         "LabelActionEnum": "lifeline.clinic.models.assessments.LabelAction",
         "DecisionActionEnum": "lifeline.clinic.models.assessments.DecisionAction",
         "CatalogueKindEnum": "lifeline.clinic.models.documents.CatalogueKind",
+        "AmbulanceCallStatusEnum": "lifeline.ambulance.enums.CallStatus",
+        "AmbulanceCallListStatusEnum": "lifeline.ambulance.enums.LISTABLE_STATUS_CHOICES",
+        "AmbulanceCrewStepEnum": "lifeline.ambulance.enums.CREW_STEP_CHOICES",
+        "AmbulanceCriticalityEnum": "lifeline.ambulance.enums.Criticality",
+        "AmbulanceRejectReasonEnum": "lifeline.ambulance.enums.RejectReason",
+        "AmbulanceTroubleKindEnum": "lifeline.ambulance.enums.TroubleKind",
+        "AmbulanceEquipmentClassEnum": "lifeline.ambulance.enums.EquipmentClass",
+        "AmbulanceSexEnum": "lifeline.ambulance.enums.Sex",
+        "AmbulanceCallSourceEnum": "lifeline.ambulance.enums.CallSource",
     },
 }
 

@@ -97,3 +97,19 @@ class TroubleKind(models.TextChoices):
     CAR_BROKEN = "car_broken", _("Car broken")
     CREW = "crew", _("Crew (human factor)")
     EXTERNAL = "external", _("External factor")
+
+
+# Choice sets of the API (named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+CREW_STEP_CHOICES = [
+    (status.value, status.label)
+    for status in (
+        CallStatus.EN_ROUTE,
+        CallStatus.ON_SCENE,
+        CallStatus.TRANSPORTING,
+        CallStatus.AT_HOSPITAL,
+        CallStatus.COMPLETED,
+    )
+]
+LISTABLE_STATUS_CHOICES = [
+    (status.value, status.label) for status in CallStatus if status != CallStatus.TROUBLE
+]

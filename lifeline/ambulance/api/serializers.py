@@ -8,6 +8,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from lifeline.ambulance.enums import (
+    CREW_STEP_CHOICES,
+    LISTABLE_STATUS_CHOICES,
     CallStatus,
     Criticality,
     EquipmentClass,
@@ -24,7 +26,7 @@ from lifeline.core.dates import historical_date
 # --- calls --------------------------------------------------------------------------------
 class CallListQuery(serializers.Serializer[Any]):
     status = serializers.ChoiceField(
-        choices=[s for s in CallStatus.values if s != CallStatus.TROUBLE],
+        choices=LISTABLE_STATUS_CHOICES,
         required=False,
         default=CallStatus.NEW,
         help_text="NEW (the queue) by default.",
@@ -107,6 +109,10 @@ class CallListItemOutput(ModelOutput[Call]):
 
 
 class CallOutput(CallListItemOutput):
+    reject_reason = serializers.ChoiceField(
+        choices=RejectReason.choices, allow_blank=True, read_only=True
+    )
+
     class Meta:
         model = Call
         fields = (
@@ -139,7 +145,7 @@ class IntakeCallOutput(ModelOutput[Call]):
         fields = ("id", "number", "status", "criticality", "received_at")
 
 
-class SuggestionOutput(serializers.Serializer[Any]):
+class CallSuggestionOutput(serializers.Serializer[Any]):
     team = TeamBriefOutput()
     distance_m = serializers.IntegerField(allow_null=True)
     eta_seconds = serializers.IntegerField(allow_null=True)
@@ -161,18 +167,7 @@ class CallCancelInput(serializers.Serializer[Any]):
 
 
 class CallAdvanceInput(serializers.Serializer[Any]):
-    status = serializers.ChoiceField(
-        choices=[
-            (s, s.label)
-            for s in (
-                CallStatus.EN_ROUTE,
-                CallStatus.ON_SCENE,
-                CallStatus.TRANSPORTING,
-                CallStatus.AT_HOSPITAL,
-                CallStatus.COMPLETED,
-            )
-        ]
-    )
+    status = serializers.ChoiceField(choices=CREW_STEP_CHOICES)
 
 
 class CallTroubleInput(serializers.Serializer[Any]):

@@ -157,13 +157,15 @@ class CallDetailApi(APIView):
 class CallSuggestionsApi(APIView):
     permission_classes = (IsAuthenticated,)
 
-    @extend_schema(tags=TAGS_CALLS, responses={200: s.SuggestionOutput(many=True)})
+    @extend_schema(tags=TAGS_CALLS, responses={200: s.CallSuggestionOutput(many=True)})
     def get(self, request: Request, call_id: str) -> Response:
         """Free teams ranked by estimated time of arrival (great-circle distance)."""
         call = selectors.call_get_for(actor=_user(request), call_id=call_id)
         if not permissions.can_dispatch_call(request.user, call):
             raise PermissionDenied()
-        return Response(s.SuggestionOutput(selectors.call_suggestions(call=call), many=True).data)
+        return Response(
+            s.CallSuggestionOutput(selectors.call_suggestions(call=call), many=True).data
+        )
 
 
 def _dispatchable(request: Request, call_id: str) -> Call:
