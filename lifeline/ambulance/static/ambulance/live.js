@@ -41,7 +41,10 @@
       var socket = new WebSocket(wsUrl(section.getAttribute("data-ws-path")));
       socket.addEventListener("open", function () {
         delay = 1000;
-        if (state) state.textContent = state.getAttribute("data-live") || "Live";
+        if (state) {
+          state.textContent = state.getAttribute("data-live") || "Live";
+          state.setAttribute("data-connected", "1");
+        }
         refresh(section);  // catch up with what happened while disconnected
       });
       socket.addEventListener("message", function (message) {
@@ -55,7 +58,7 @@
         refresh(section);
       });
       socket.addEventListener("close", function (event) {
-        if (state) state.textContent = "…";
+        if (state) { state.textContent = "…"; state.removeAttribute("data-connected"); }
         if (event.code === 4403) return;
         setTimeout(open, delay);
         delay = Math.min(delay * 2, 30000);
