@@ -14,6 +14,9 @@ DEFAULTS: dict[str, Any] = {
     # Possible duplicates: an open call with the same phone, or within this distance, this recent.
     "DUPLICATE_DISTANCE_M": 100,
     "DUPLICATE_WINDOW_MINUTES": 30,
+    # Report targets (minutes) per criticality and interval; 20 min call -> on scene for
+    # critical calls is the Russian 2026 norm. NFPA 1710-style targets can be added here.
+    "TARGET_MINUTES": {"critical": {"call_to_on_scene": 20}},
 }
 
 

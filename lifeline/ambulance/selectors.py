@@ -228,3 +228,8 @@ def station_for_sos_service(*, sos_service_id: Any) -> Any:
     """The ambulance station linked to an SOS service, or None."""
     link = SosLink.objects.filter(sos_service_id=sos_service_id).select_related("station").first()
     return link.station if link else None
+
+
+def team_of_station(*, station_id: Any, team_id: Any) -> Team:
+    """A team of the station, dissolved ones included (reports cover history)."""
+    return get_or_not_found(Team.objects.filter(organization_id=station_id), pk=team_id)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from lifeline.ambulance.enums import (
@@ -256,3 +258,46 @@ class CarUpdateInput(serializers.Serializer[Any]):
 class CarServiceableInput(serializers.Serializer[Any]):
     is_serviceable = serializers.BooleanField()
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+# --- reports ------------------------------------------------------------------------------
+class ReportQuery(serializers.Serializer[Any]):
+    start = serializers.DateField(required=False, validators=[historical_date])
+    end = serializers.DateField(required=False, validators=[historical_date])
+    team = serializers.UUIDField(required=False)
+    station = serializers.UUIDField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        today = timezone.localdate()
+        attrs.setdefault("end", today)
+        attrs.setdefault("start", attrs["end"] - timedelta(days=29))
+        if attrs["start"] > attrs["end"]:
+            raise serializers.ValidationError({"start": [_("The start is after the end.")]})
+        if (attrs["end"] - attrs["start"]).days > 366:
+            raise serializers.ValidationError({"start": [_("Choose at most a year.")]})
+        return attrs
+
+
+class IntervalRowOutput(serializers.Serializer[Any]):
+    criticality = serializers.CharField()
+    interval = serializers.CharField()
+    count = serializers.IntegerField()
+    p50_seconds = serializers.FloatField(allow_null=True)
+    p90_seconds = serializers.FloatField(allow_null=True)
+    target_seconds = serializers.IntegerField(allow_null=True)
+    within_target_share = serializers.FloatField(allow_null=True)
+
+
+class OutcomesOutput(serializers.Serializer[Any]):
+    completed = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    open = serializers.IntegerField()
+    trouble = serializers.IntegerField()
+
+
+class IntervalReportOutput(serializers.Serializer[Any]):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    outcomes = OutcomesOutput()
+    intervals = IntervalRowOutput(many=True)

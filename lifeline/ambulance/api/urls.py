@@ -30,4 +30,6 @@ urlpatterns = [
     path(
         "cars/<uuid:car_id>/serviceable/", views.CarServiceableApi.as_view(), name="car-serviceable"
     ),
+    path("reports/intervals/", views.ReportIntervalsApi.as_view(), name="report-intervals"),
+    path("reports/calls.csv", views.ReportCallsCsvApi.as_view(), name="report-calls-csv"),
 ]

@@ -13,9 +13,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,7 +27,7 @@ from rest_framework.views import APIView
 from lifeline.access.enums import Role
 from lifeline.access.models import Organization
 from lifeline.accounts.models import User
-from lifeline.ambulance import permissions, selectors
+from lifeline.ambulance import permissions, reports, selectors
 from lifeline.ambulance.api import serializers as s
 from lifeline.ambulance.authentication import HasIntakeKey, IntakeKeyAuthentication
 from lifeline.ambulance.enums import CallSource
@@ -38,6 +41,7 @@ from lifeline.core.selectors import get_or_not_found
 TAGS_CALLS = ["ambulance: calls"]
 TAGS_TEAMS = ["ambulance: teams"]
 TAGS_CARS = ["ambulance: cars"]
+TAGS_REPORTS = ["ambulance: reports"]
 STATION_ROLES = (Role.DISPATCHER, Role.CREW, Role.AMBULANCE_ADMIN)
 
 
@@ -438,3 +442,82 @@ class CarServiceableApi(APIView):
         return Response(
             s.CarOutput(selectors.car_get_for(actor=_user(request), car_id=car_id)).data
         )
+
+
+# --- reports (station administrators) -----------------------------------------------------
+class _AnyAccept(BaseContentNegotiation):
+    """The CSV download answers whatever `Accept` says."""
+
+    def select_parser(self, request, parsers):  # type: ignore[no-untyped-def]
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):  # type: ignore[no-untyped-def]
+        return (renderers[0], renderers[0].media_type)
+
+
+def _report_calls(request: Request) -> tuple[QuerySet[Call], dict[str, Any]]:
+    query = s.ReportQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    v = query.validated_data
+    station = _station(request, v.get("station"), (Role.AMBULANCE_ADMIN,))
+    team_id = None
+    if v.get("team") is not None:
+        team_id = selectors.team_of_station(station_id=station.pk, team_id=v["team"]).pk
+    calls_qs = reports.calls_in_period(
+        organization_id=station.pk, start=v["start"], end=v["end"], team_id=team_id
+    )
+    return calls_qs, {**v, "station": station}
+
+
+class ReportIntervalsApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(
+        tags=TAGS_REPORTS, parameters=[s.ReportQuery], responses={200: s.IntervalReportOutput}
+    )
+    def get(self, request: Request) -> Response:
+        """Outcomes and response intervals (p50/p90 per criticality) for a period (default:
+        the last 30 days), optionally of one team."""
+        calls_qs, v = _report_calls(request)
+        record(
+            actor=request.user,
+            action="ambulance.report_viewed",
+            organization=v["station"],
+            request=request,
+            metadata={"start": v["start"], "end": v["end"]},
+        )
+        data = {
+            "start": v["start"],
+            "end": v["end"],
+            "outcomes": reports.outcomes(calls=calls_qs),
+            "intervals": reports.intervals(calls=calls_qs),
+        }
+        return Response(s.IntervalReportOutput(data).data)
+
+
+class ReportCallsCsvApi(APIView):
+    permission_classes = (IsAuthenticated,)
+    content_negotiation_class = _AnyAccept
+
+    @extend_schema(
+        tags=TAGS_REPORTS,
+        parameters=[s.ReportQuery],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        """The calls of a period as CSV (`;`, UTF-8 with BOM: opens in Russian Excel)."""
+        calls_qs, v = _report_calls(request)
+        record(
+            actor=request.user,
+            action="ambulance.calls_exported",
+            organization=v["station"],
+            request=request,
+            metadata={"start": v["start"], "end": v["end"]},
+        )
+        response = HttpResponse(
+            reports.calls_csv(calls=calls_qs), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="calls-{v["start"].isoformat()}-{v["end"].isoformat()}.csv"'
+        )
+        return response

@@ -184,3 +184,17 @@ def test_dispatcher_cannot_use_fleet_pages(station: Any, dispatcher: Any) -> Non
         == 403
     )
     assert not CarFactory._meta.model.objects.exists()
+
+
+def test_admin_creates_an_intake_key_shown_once(station: Any, admin: Any) -> None:
+    client = _client(admin)
+    client.post("/ambulance/fleet/intake-keys/", {"name": "PBX"})
+    first = client.get("/ambulance/fleet/").content.decode()
+    again = client.get("/ambulance/fleet/").content.decode()
+    key = station.ambulance_intake_keys.get()
+    assert "data-new-intake-key" in first
+    assert "data-new-intake-key" not in again
+    assert (key.name, key.is_active) == ("PBX", True)
+    client.post(f"/ambulance/fleet/intake-keys/{key.pk}/revoke/")
+    key.refresh_from_db()
+    assert key.is_active is False

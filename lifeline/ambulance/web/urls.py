@@ -19,4 +19,10 @@ urlpatterns = [
     path("fleet/cars/<uuid:car_id>/<slug:action>/", views.car_action, name="car-action"),
     path("fleet/teams/", views.team_add, name="team-add"),
     path("fleet/teams/<uuid:team_id>/<slug:action>/", views.team_action, name="team-action"),
+    path("fleet/intake-keys/", views.intake_key_add, name="intake-key-add"),
+    path(
+        "fleet/intake-keys/<int:key_id>/revoke/",
+        views.intake_key_revoke,
+        name="intake-key-revoke",
+    ),
 ]

@@ -25,8 +25,8 @@ from lifeline.access.enums import Role
 from lifeline.accounts.models import User
 from lifeline.ambulance import conf, permissions, selectors
 from lifeline.ambulance.enums import CREW_TRANSITIONS, OPEN_STATUSES, CallStatus
-from lifeline.ambulance.models import Call
-from lifeline.ambulance.services import calls, cars, teams
+from lifeline.ambulance.models import Call, IntakeKey
+from lifeline.ambulance.services import calls, cars, intake, teams
 from lifeline.ambulance.web import forms as f
 from lifeline.audit.services import record_access
 from lifeline.core.exceptions import DomainError, NotFound
@@ -353,6 +353,10 @@ def fleet(request: HttpRequest) -> HttpResponse:
             ],
             "free_crew": list(selectors.crew_candidates(organization_id=station.pk)),
             "car_form": f.CarForm(),
+            "intake_keys": list(
+                IntakeKey.objects.filter(organization=station).order_by("-created_at")
+            ),
+            "new_intake_key": request.session.pop("ambulance_new_intake_key", None),
             "team_form": f.TeamForm(),
         },
     )
@@ -446,4 +450,25 @@ def team_action(request: HttpRequest, team_id: str, action: str) -> HttpResponse
         )
     else:
         raise Http404
+    return redirect("ambulance-web:fleet")
+
+
+@web_view
+@require_POST
+def intake_key_add(request: HttpRequest) -> HttpResponse:
+    """Create a telephony key; its secret is shown once (kept in the session for one page)."""
+    station = _admin_station(request)
+    name = (request.POST.get("name") or "").strip()[:100]
+    _key, raw = intake.intake_key_create(actor=request.user, organization=station, name=name)
+    request.session["ambulance_new_intake_key"] = raw
+    return redirect("ambulance-web:fleet")
+
+
+@web_view
+@require_POST
+def intake_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    station = _admin_station(request)
+    key = get_or_not_found(IntakeKey.objects.filter(organization=station), pk=key_id)
+    intake.intake_key_revoke(actor=request.user, key=key)
+    messages.success(request, _("The key is revoked."))
     return redirect("ambulance-web:fleet")
