@@ -28,7 +28,11 @@ def signed_in_by_cookie(browser: Browser, base: str, user: Any, **context_args: 
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
     )
-    return context.new_page()
+    page = context.new_page()
+    errors: list[str] = []  # script errors (tiles may fail offline: not counted)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors  # type: ignore[attr-defined]
+    return page
 
 
 def test_intake_call_is_assigned_live_and_the_crew_moves_it(
@@ -82,5 +86,10 @@ def test_intake_call_is_assigned_live_and_the_crew_moves_it(
 
     # The console follows without a reload.
     expect(console.locator(f'[data-call-status="{call_id}"]')).to_have_text("En route")
+    # The map shows the call and the team on both screens.
+    expect(console.locator(f'[data-map-call="{call_id}"]')).to_have_count(1)
+    expect(crew.locator(f'[data-map-team="{team.pk}"]')).to_have_count(1)
+    assert console.errors == []  # type: ignore[attr-defined]
+    assert crew.errors == []  # type: ignore[attr-defined]
     call = Call.objects.get(pk=call_id)
     assert (call.status, call.team_id) == ("EN_ROUTE", team.pk)

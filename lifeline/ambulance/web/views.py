@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -79,6 +80,37 @@ def _stations(request: HttpRequest, roles: tuple[str, ...]) -> list[Any]:
     return list(permissions.stations_of(request.user, roles).order_by("name"))
 
 
+def _map_data(calls_: list[Call], team_list: list[Any]) -> dict[str, Any]:
+    """Points for the Leaflet map (ids, status, criticality, positions; no patient data)."""
+    return {
+        "tile_url": settings.LIFELINE_MAP_TILES_URL,
+        "tile_attribution": settings.LIFELINE_MAP_TILES_ATTRIBUTION,
+        "calls": [
+            {
+                "id": str(c.pk),
+                "number": c.number,
+                "lat": c.lat,
+                "lon": c.lon,
+                "criticality": c.criticality,
+                "status": c.status,
+            }
+            for c in calls_
+        ],
+        "teams": [
+            {
+                "id": str(t.pk),
+                "name": t.name,
+                "lat": t.lat,
+                "lon": t.lon,
+                "busy": bool(getattr(t, "is_busy", False)),
+                "on_shift": t.on_shift,
+            }
+            for t in team_list
+            if t.lat is not None and t.lon is not None
+        ],
+    }
+
+
 # --- home ---------------------------------------------------------------------------------
 @web_view
 def home(request: HttpRequest) -> HttpResponse:
@@ -117,6 +149,8 @@ def console(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     can_dispatch = bool(_stations(request, (Role.DISPATCHER,)))
     team_list = list(selectors.team_list_for(actor=request.user))
+    queue = _queue_rows(request)
+    active = list(selectors.call_active_for(actor=request.user)[:200])
     template = "ambulance/console.html"
     if request.GET.get("partial") == "board":
         template += "#board"
@@ -124,9 +158,10 @@ def console(request: HttpRequest) -> HttpResponse:
         request,
         template,
         {
-            "queue": _queue_rows(request),
-            "active": list(selectors.call_active_for(actor=request.user)[:200]),
+            "queue": queue,
+            "active": active,
             "teams": team_list,
+            "map_data": _map_data([row["call"] for row in queue] + active, team_list),
             "can_dispatch": can_dispatch,
             "stations": stations,
             "intake_form": f.CallIntakeForm(),
@@ -306,6 +341,7 @@ def crew(request: HttpRequest) -> HttpResponse:
             "can_report_trouble": call is not None
             and call.status in (CallStatus.ASSIGNED, CallStatus.EN_ROUTE),
             "trouble_form": f.TroubleForm(),
+            "map_data": _map_data([call] if call else [], [team] if team else []),
         },
     )
 

@@ -30,7 +30,10 @@
     var target = document.querySelector(section.getAttribute("data-refresh-target"));
     fetch(section.getAttribute("data-refresh-url"), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
-      .then(function (html) { if (target) target.innerHTML = html; })
+      .then(function (html) {
+        if (target) target.innerHTML = html;
+        document.dispatchEvent(new CustomEvent("ambulance:refreshed"));
+      })
       .catch(function () { /* the next frame or reconnect refetches */ });
   }
 
