@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "lifeline.clinic",
     "lifeline.chat",
     "lifeline.sos",
+    "lifeline.ambulance",
 ]
 
 MIDDLEWARE = [
@@ -445,6 +446,15 @@ SPECTACULAR_SETTINGS = {
         "LabelActionEnum": "lifeline.clinic.enums.LabelAction",
         "DecisionActionEnum": "lifeline.clinic.enums.DecisionAction",
         "CatalogueKindEnum": "lifeline.clinic.enums.CatalogueKind",
+        "AmbulanceCallStatusEnum": "lifeline.ambulance.enums.CallStatus",
+        "AmbulanceCallListStatusEnum": "lifeline.ambulance.enums.LISTABLE_STATUS_CHOICES",
+        "AmbulanceCrewStepEnum": "lifeline.ambulance.enums.CREW_STEP_CHOICES",
+        "AmbulanceCriticalityEnum": "lifeline.ambulance.enums.Criticality",
+        "AmbulanceRejectReasonEnum": "lifeline.ambulance.enums.RejectReason",
+        "AmbulanceTroubleKindEnum": "lifeline.ambulance.enums.TroubleKind",
+        "AmbulanceEquipmentClassEnum": "lifeline.ambulance.enums.EquipmentClass",
+        "AmbulanceSexEnum": "lifeline.ambulance.enums.Sex",
+        "AmbulanceCallSourceEnum": "lifeline.ambulance.enums.CallSource",
     },
 }
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("clinic/", include("lifeline.clinic.urls")),
     path("chat/", include("lifeline.chat.urls")),
     path("sos/", include("lifeline.sos.web.urls")),
+    path("ambulance/", include("lifeline.ambulance.web.urls")),
     path("", include("lifeline.web.urls")),
 ]
 

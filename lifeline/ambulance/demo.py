@@ -1,0 +1,113 @@
+"""Demo data for `serve --demo`: a station with cars, two teams of three and a few calls.
+
+The demo crew account (`crew@…`, in var/demo-credentials.json) leads team 1; the other crew
+members are demo accounts without a usable password. Idempotent: stable keys everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from lifeline.access.enums import OrganizationKind, Role
+from lifeline.access.models import Membership
+from lifeline.accounts.models import User
+from lifeline.ambulance.enums import CallSource, Criticality, EquipmentClass, Sex
+from lifeline.ambulance.models import Call, Car, Team
+from lifeline.ambulance.services.calls import CallIntake, call_create
+from lifeline.ambulance.services.cars import car_create
+from lifeline.ambulance.services.teams import team_create
+from lifeline.core.demo import DemoContext
+
+# Around the centre of Saint Petersburg (the reference's city), nothing hard-coded elsewhere.
+CENTRE = (59.9343, 30.3351)
+
+CARS = [
+    ("А101ВС78", "ГАЗель Next", EquipmentClass.B),
+    ("В202МН78", "Ford Transit", EquipmentClass.C),
+    ("Е303ОР78", "ГАЗель Next", EquipmentClass.B),
+]
+
+CALLS = [
+    ("Боль в груди, 58 лет", "Невский пр., 28", 0.004, 0.006, Criticality.CRITICAL, "10-D-1", 14),
+    ("Падение с высоты роста", "ул. Рубинштейна, 7", -0.006, 0.01, Criticality.IMPORTANT, "", 9),
+    ("Высокая температура", "Литейный пр., 40", 0.012, 0.012, Criticality.COMMON, "", 22),
+    ("Без сознания на улице", "Садовая ул., 12", -0.003, -0.004, Criticality.CRITICAL, "31-D-2", 4),
+]
+
+
+def _crew_member(n: int) -> User:
+    email = f"crew-{n}@demo.lifeline.local"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email, full_name=f"Фельдшер {n}", is_demo=True, language="ru")
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def seed(ctx: DemoContext) -> None:
+    station = ctx.organizations.get(OrganizationKind.AMBULANCE_STATION)
+    admin = ctx.users.get(Role.AMBULANCE_ADMIN)
+    dispatcher = ctx.users.get(Role.DISPATCHER)
+    crew_user = ctx.users.get(Role.CREW)
+    if station is None or admin is None or dispatcher is None or crew_user is None:
+        return
+    if Team.objects.filter(organization=station).exists():
+        return  # seeded before
+    cars = {c.plate: c for c in Car.objects.filter(organization=station, deleted_at__isnull=True)}
+    for plate, model, equipment in CARS:
+        if plate not in cars:
+            cars[plate] = car_create(
+                actor=admin,
+                organization=station,
+                plate=plate,
+                model=model,
+                equipment_class=equipment,
+            )
+    crews = [crew_user] + [_crew_member(n) for n in range(2, 7)]
+    for user in crews:
+        Membership.objects.get_or_create(
+            user=user,
+            organization=station,
+            role=Role.CREW,
+            defaults={"is_active": True, "approved_at": timezone.now()},
+        )
+    plates = [plate for plate, _model, _eq in CARS]
+    for index in range(2):
+        members = crews[index * 3 : index * 3 + 3]
+        team = team_create(
+            actor=admin,
+            organization=station,
+            name=f"Бригада {index + 1}",
+            car=cars[plates[index]],
+            member_ids=[m.pk for m in members],
+            lead_id=members[0].pk,
+            on_shift=True,
+        )
+        Team.objects.filter(pk=team.pk).update(
+            lat=CENTRE[0] + 0.01 * (index + 1),
+            lon=CENTRE[1] - 0.015 * index,
+            position_at=timezone.now(),
+        )
+    if not Call.objects.filter(organization=station).exists():
+        now = timezone.now()
+        for reason, address, dlat, dlon, criticality, code, minutes in CALLS:
+            call_create(
+                actor=dispatcher,
+                organization=station,
+                source=CallSource.DISPATCHER,
+                received_at=now - timedelta(minutes=minutes),
+                intake=CallIntake(
+                    reason=reason,
+                    address=f"Санкт-Петербург, {address}",
+                    lat=CENTRE[0] + dlat,
+                    lon=CENTRE[1] + dlon,
+                    criticality=criticality,
+                    determinant_code=code,
+                    caller_phone="+79110000000",
+                    patient_sex=Sex.UNKNOWN,
+                ),
+            )
+    ctx.write("ambulance: station with 3 cars, 2 teams and 4 calls")

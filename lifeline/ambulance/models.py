@@ -1,0 +1,265 @@
+"""Fleet (cars), teams (crews on a car), calls and their transition log, intake keys."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, ClassVar
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.ambulance.enums import (
+    CallSource,
+    CallStatus,
+    Criticality,
+    EquipmentClass,
+    RejectReason,
+    Sex,
+    TroubleKind,
+)
+from lifeline.core.models import TimestampedModel, UUIDModel
+
+LAT = [MinValueValidator(-90), MaxValueValidator(90)]
+LON = [MinValueValidator(-180), MaxValueValidator(180)]
+
+
+class Car(UUIDModel):
+    """An ambulance of a station. Soft-deleted (`deleted_at`) so its history stays."""
+
+    organization = models.ForeignKey(
+        "access.Organization", on_delete=models.PROTECT, related_name="ambulance_cars"
+    )
+    plate = models.CharField(_("plate"), max_length=12)
+    model = models.CharField(_("model"), max_length=100, blank=True)
+    equipment_class = models.CharField(
+        _("equipment class"), max_length=1, choices=EquipmentClass.choices
+    )
+    is_serviceable = models.BooleanField(_("serviceable"), default=True)
+    unserviceable_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("car")
+        verbose_name_plural = _("cars")
+        ordering: ClassVar[list[str]] = ["plate"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["organization", "plate"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="ambulance_car_plate_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.plate
+
+
+class CarStatusChange(TimestampedModel):
+    """One change of a car's serviceable flag, with the reason and who made it."""
+
+    car = models.ForeignKey(Car, on_delete=models.CASCADE, related_name="status_changes")
+    is_serviceable = models.BooleanField()
+    reason = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+
+
+class Team(UUIDModel):
+    """Three crew members on one car, one of them the senior. Dissolved, never deleted."""
+
+    organization = models.ForeignKey(
+        "access.Organization", on_delete=models.PROTECT, related_name="ambulance_teams"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    car = models.ForeignKey(Car, on_delete=models.PROTECT, related_name="teams")
+    lead = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="ambulance_teams_led"
+    )
+    on_shift = models.BooleanField(_("on shift"), default=False)
+    lat = models.FloatField(null=True, blank=True, validators=LAT)
+    lon = models.FloatField(null=True, blank=True, validators=LON)
+    position_at = models.DateTimeField(null=True, blank=True)
+    dissolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering: ClassVar[list[str]] = ["name"]
+        constraints: ClassVar[list[Any]] = [
+            # A car serves one active team at a time.
+            models.UniqueConstraint(
+                fields=["car"],
+                condition=models.Q(dissolved_at__isnull=True),
+                name="ambulance_team_car_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(TimestampedModel):
+    """A crew member of a team; `is_active` mirrors the team (False once it is dissolved)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="ambulance_memberships"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["id"]
+        constraints: ClassVar[list[Any]] = [
+            # A person is in at most one active team.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_active=True),
+                name="ambulance_member_one_active_team",
+            ),
+            models.UniqueConstraint(fields=["team", "user"], name="ambulance_member_unique"),
+        ]
+
+
+class Call(UUIDModel):
+    """A request for an ambulance, from intake to completion (times per NEMSIS eTimes)."""
+
+    organization = models.ForeignKey(
+        "access.Organization", on_delete=models.PROTECT, related_name="ambulance_calls"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=CallStatus.choices, default=CallStatus.NEW
+    )
+    criticality = models.CharField(_("criticality"), max_length=16, choices=Criticality.choices)
+    # 0 critical, 1 important, 2 common: the queue sorts on it.
+    criticality_rank = models.PositiveSmallIntegerField()
+    # A call given back by a crew in trouble goes to the head of its criticality.
+    requeued = models.BooleanField(default=False)
+    determinant_code = models.CharField(_("MPDS determinant"), max_length=16, blank=True)
+    source = models.CharField(max_length=16, choices=CallSource.choices)
+    caller_phone = models.CharField(_("caller phone"), max_length=32, blank=True)
+    patient_name = models.CharField(_("patient name"), max_length=200, blank=True)
+    patient_sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    patient_age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    patient_birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    address = models.CharField(_("address"), max_length=300)
+    lat = models.FloatField(validators=LAT)
+    lon = models.FloatField(validators=LON)
+    notes = models.TextField(_("notes"), blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="calls"
+    )
+    suggested_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    override_reason = models.CharField(max_length=300, blank=True)
+    reject_reason = models.CharField(max_length=16, choices=RejectReason.choices, blank=True)
+    close_note = models.CharField(max_length=300, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sos_event_id = models.UUIDField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    # eTimes: received = created_at.
+    received_at = models.DateTimeField()
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    en_route_at = models.DateTimeField(null=True, blank=True)
+    on_scene_at = models.DateTimeField(null=True, blank=True)
+    transporting_at = models.DateTimeField(null=True, blank=True)
+    at_hospital_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering: ClassVar[list[str]] = ["criticality_rank", "-requeued", "received_at", "id"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["organization", "number"], name="ambulance_call_number_unique"
+            ),
+            # Handing one SOS event over twice creates one call.
+            models.UniqueConstraint(
+                fields=["organization", "sos_event_id"],
+                condition=models.Q(sos_event_id__isnull=False),
+                name="ambulance_call_sos_event_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="ambulance_call_idempotency_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lat__gte=-90, lat__lte=90, lon__gte=-180, lon__lte=180),
+                name="ambulance_call_coordinates",
+            ),
+        ]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(
+                fields=["organization", "status", "criticality_rank", "received_at"],
+                name="ambulance_call_queue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number}"
+
+
+class CallTransition(TimestampedModel):
+    """One step of a call's life: from, to, who, when, why (append-only)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=CallStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=CallStatus.choices)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    trouble_kind = models.CharField(max_length=16, choices=TroubleKind.choices, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "id"]
+
+
+class IntakeKey(TimestampedModel):
+    """An API key with which telephony (or another system) files calls for one station.
+
+    Only a SHA-256 digest is stored; the key is shown once, when it is created.
+    """
+
+    organization = models.ForeignKey(
+        "access.Organization", on_delete=models.CASCADE, related_name="ambulance_intake_keys"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    is_active = models.BooleanField(default=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def digest_of(raw_key: str) -> str:
+        return hashlib.sha256(raw_key.encode()).hexdigest()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class SosLink(TimestampedModel):
+    """Which ambulance station takes the escalated SOS events of an SOS service."""
+
+    sos_service = models.OneToOneField(
+        "access.Organization", on_delete=models.CASCADE, related_name="ambulance_sos_link"
+    )
+    station = models.ForeignKey("access.Organization", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.sos_service_id} -> {self.station_id}"

@@ -1,0 +1,235 @@
+"""Reads of ambulance data, scoped by the actor: outside their station (or team) is a 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from lifeline.access.enums import Role
+from lifeline.accounts.enums import UserStatus
+from lifeline.accounts.models import User
+from lifeline.ambulance import conf, geo
+from lifeline.ambulance.enums import IN_PROGRESS_STATUSES, OPEN_STATUSES, CallStatus
+from lifeline.ambulance.models import Call, Car, SosLink, Team, TeamMember
+from lifeline.ambulance.permissions import CALL_READERS, FLEET_READERS, stations_of
+from lifeline.core.selectors import get_or_not_found
+
+
+def _crew_team_ids(actor: Any) -> QuerySet[Any, Any]:
+    """Ids of the active teams `actor` is a crew member of (a subquery)."""
+    crew_stations = stations_of(actor, (Role.CREW,))
+    return TeamMember.objects.filter(
+        user_id=actor.pk, is_active=True, team__organization__in=crew_stations
+    ).values("team_id")
+
+
+def _members_prefetch() -> Prefetch[Any]:
+    return Prefetch(
+        "members",
+        queryset=TeamMember.objects.filter(is_active=True).select_related("user").order_by("id"),
+        to_attr="active_members",
+    )
+
+
+QUEUE_ORDER = ("criticality_rank", "-requeued", "received_at", "id")
+
+
+# --- calls --------------------------------------------------------------------------------
+def call_list_for(*, actor: Any, status: str | None = None) -> QuerySet[Call]:
+    """Calls `actor` may see: the station's for dispatchers and admins, the own team's for
+    crew members. Queue order: criticality, crew-returned first, then oldest first."""
+    if not getattr(actor, "is_authenticated", False):
+        return Call.objects.none()
+    calls = Call.objects.filter(
+        Q(organization__in=stations_of(actor, CALL_READERS)) | Q(team_id__in=_crew_team_ids(actor))
+    )
+    if status:
+        calls = calls.filter(status=status)
+    return calls.select_related("team", "team__car").order_by(*QUEUE_ORDER)
+
+
+def call_queue_for(*, actor: Any) -> QuerySet[Call]:
+    """NEW calls of the actor's stations, in queue order (dispatchers and admins)."""
+    return (
+        Call.objects.filter(
+            organization__in=stations_of(actor, CALL_READERS), status=CallStatus.NEW
+        )
+        .select_related("team")
+        .order_by(*QUEUE_ORDER)
+    )
+
+
+def call_active_for(*, actor: Any) -> QuerySet[Call]:
+    """Calls of the actor's stations with a team working on them."""
+    return (
+        Call.objects.filter(
+            organization__in=stations_of(actor, CALL_READERS), status__in=IN_PROGRESS_STATUSES
+        )
+        .select_related("team", "team__car")
+        .order_by("assigned_at", "id")
+    )
+
+
+def call_get_for(*, actor: Any, call_id: UUID | str) -> Call:
+    return get_or_not_found(
+        call_list_for(actor=actor).select_related("organization", "team__car"), pk=call_id
+    )
+
+
+def call_current_for_crew(*, actor: Any) -> Call | None:
+    """The call the actor's team is working on, if any."""
+    return (
+        Call.objects.filter(team_id__in=_crew_team_ids(actor), status__in=IN_PROGRESS_STATUSES)
+        .select_related("team", "team__car")
+        .order_by("assigned_at")
+        .first()
+    )
+
+
+def call_possible_duplicates(*, call: Call) -> list[Call]:
+    """Open calls of the same station with the same phone or within the duplicate distance,
+    received in the duplicate window before this one."""
+    since = call.received_at - timedelta(minutes=conf.get("DUPLICATE_WINDOW_MINUTES"))
+    candidates = Call.objects.filter(
+        organization_id=call.organization_id,
+        status__in=OPEN_STATUSES,
+        received_at__gte=since,
+        received_at__lte=call.received_at,
+    ).exclude(pk=call.pk)
+    limit = conf.get("DUPLICATE_DISTANCE_M")
+    # A bounding box in SQL (1 degree of latitude ~ 111 km), the exact distance in Python.
+    delta = limit / 111_000 * 2
+    near = Q(lat__range=(call.lat - delta, call.lat + delta)) & Q(
+        lon__range=(call.lon - delta * 4, call.lon + delta * 4)
+    )
+    same_phone = Q(caller_phone=call.caller_phone) if call.caller_phone else Q(pk__in=[])
+    found = []
+    for other in candidates.filter(near | same_phone).order_by("received_at")[:20]:
+        close = geo.distance_m(call.lat, call.lon, other.lat, other.lon) <= limit
+        if close or (call.caller_phone and other.caller_phone == call.caller_phone):
+            found.append(other)
+    return found
+
+
+# --- teams --------------------------------------------------------------------------------
+def _busy() -> Exists:
+    return Exists(Call.objects.filter(team_id=OuterRef("pk"), status__in=IN_PROGRESS_STATUSES))
+
+
+def team_list_for(*, actor: Any) -> QuerySet[Team]:
+    """Active teams: the station's for dispatchers and admins, the own team for crew."""
+    if not getattr(actor, "is_authenticated", False):
+        return Team.objects.none()
+    return (
+        Team.objects.filter(dissolved_at__isnull=True)
+        .filter(
+            Q(organization__in=stations_of(actor, FLEET_READERS)) | Q(pk__in=_crew_team_ids(actor))
+        )
+        .annotate(is_busy=_busy())
+        .select_related("car", "lead")
+        .prefetch_related(_members_prefetch())
+        .order_by("name", "id")
+    )
+
+
+def team_get_for(*, actor: Any, team_id: UUID | str) -> Team:
+    return get_or_not_found(team_list_for(actor=actor), pk=team_id)
+
+
+def team_current_for_crew(*, actor: Any) -> Team | None:
+    return team_list_for(actor=actor).filter(pk__in=_crew_team_ids(actor)).first()
+
+
+def team_free_list(*, organization_id: Any) -> QuerySet[Team]:
+    """Teams that can take a call: active, on shift, serviceable car, no call in progress."""
+    return (
+        Team.objects.filter(
+            organization_id=organization_id,
+            dissolved_at__isnull=True,
+            on_shift=True,
+            car__is_serviceable=True,
+            car__deleted_at__isnull=True,
+        )
+        .annotate(is_busy=_busy())
+        .filter(is_busy=False)
+        .select_related("car", "lead")
+        .order_by("name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    team: Team
+    distance_m: int | None
+    eta_seconds: int | None
+
+    @property
+    def eta_minutes(self) -> int | None:
+        return None if self.eta_seconds is None else -(-self.eta_seconds // 60)
+
+
+def call_suggestions(*, call: Call) -> list[Suggestion]:
+    """Free teams of the call's station ranked by great-circle ETA (unknown position last)."""
+    speed = conf.get("ETA_SPEED_KMH")
+    ranked = []
+    for team in team_free_list(organization_id=call.organization_id):
+        if team.lat is None or team.lon is None:
+            ranked.append(Suggestion(team=team, distance_m=None, eta_seconds=None))
+            continue
+        distance = geo.distance_m(team.lat, team.lon, call.lat, call.lon)
+        ranked.append(
+            Suggestion(
+                team=team, distance_m=round(distance), eta_seconds=geo.eta_seconds(distance, speed)
+            )
+        )
+    ranked.sort(key=lambda s: (s.eta_seconds is None, s.eta_seconds or 0, s.team.name))
+    return ranked
+
+
+# --- cars ---------------------------------------------------------------------------------
+def car_list_for(*, actor: Any) -> QuerySet[Car]:
+    if not getattr(actor, "is_authenticated", False):
+        return Car.objects.none()
+    active_team = Team.objects.filter(car_id=OuterRef("pk"), dissolved_at__isnull=True)
+    return (
+        Car.objects.filter(
+            organization__in=stations_of(actor, FLEET_READERS), deleted_at__isnull=True
+        )
+        .annotate(in_team=Exists(active_team))
+        .order_by("plate", "id")
+    )
+
+
+def car_get_for(*, actor: Any, car_id: UUID | str) -> Car:
+    return get_or_not_found(car_list_for(actor=actor), pk=car_id)
+
+
+def crew_candidates(*, organization_id: Any) -> QuerySet[Any]:
+    """Crew members of the station who are in no active team (for the team form)."""
+    busy = TeamMember.objects.filter(user_id=OuterRef("pk"), is_active=True)
+    return (
+        User.objects.filter(
+            memberships__organization_id=organization_id,
+            memberships__role=Role.CREW,
+            memberships__is_active=True,
+            status=UserStatus.ACTIVE,
+        )
+        .exclude(Exists(busy))
+        .distinct()
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def station_for_sos_service(*, sos_service_id: Any) -> Any:
+    """The ambulance station linked to an SOS service, or None."""
+    link = SosLink.objects.filter(sos_service_id=sos_service_id).select_related("station").first()
+    return link.station if link else None
+
+
+def team_of_station(*, station_id: Any, team_id: Any) -> Team:
+    """A team of the station, dissolved ones included (reports cover history)."""
+    return get_or_not_found(Team.objects.filter(organization_id=station_id), pk=team_id)

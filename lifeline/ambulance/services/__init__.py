@@ -1,0 +1,1 @@
+"""Every write of ambulance dispatch, by entity: cars, teams, calls, intake keys."""

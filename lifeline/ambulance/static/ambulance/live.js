@@ -1,0 +1,107 @@
+/* Live ambulance pages: /ws/dispatch/ (console) and /ws/crew/ (crew card) refetch the page's
+   live region on every frame; a new critical call plays a short tone on the console; the crew
+   card shares the phone's position (at most every 15 s). No inline handlers (CSP). */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+
+  function wsUrl(path) {
+    return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path;
+  }
+
+  function beep() {
+    try {
+      var AudioCtx = window.AudioContext || window.webkitAudioContext;
+      var ctx = new AudioCtx();
+      var osc = ctx.createOscillator();
+      osc.frequency.value = 880;
+      osc.connect(ctx.destination);
+      osc.start();
+      osc.stop(ctx.currentTime + 0.4);
+    } catch (e) { /* no audio: the list still changes */ }
+  }
+
+  function announce(text) {
+    var region = document.querySelector("[data-live-announcer]");
+    if (region && text) region.textContent = text;
+  }
+
+  function refresh(section) {
+    var target = document.querySelector(section.getAttribute("data-refresh-target"));
+    fetch(section.getAttribute("data-refresh-url"), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        if (target) target.innerHTML = html;
+        document.dispatchEvent(new CustomEvent("ambulance:refreshed"));
+      })
+      .catch(function () { /* the next frame or reconnect refetches */ });
+  }
+
+  function connect(section) {
+    var delay = 1000;
+    var state = section.querySelector("[data-ws-state]");
+    function open() {
+      var socket = new WebSocket(wsUrl(section.getAttribute("data-ws-path")));
+      socket.addEventListener("open", function () {
+        delay = 1000;
+        if (state) {
+          state.textContent = state.getAttribute("data-live") || "Live";
+          state.setAttribute("data-connected", "1");
+        }
+        refresh(section);  // catch up with what happened while disconnected
+      });
+      socket.addEventListener("message", function (message) {
+        var frame;
+        try { frame = JSON.parse(message.data); } catch (e) { return; }
+        if (!frame || typeof frame.type !== "string") return;
+        if (frame.type === "new_call" && frame.payload && frame.payload.criticality === "critical") {
+          beep();
+          announce(section.getAttribute("data-new-critical"));
+        }
+        refresh(section);
+      });
+      socket.addEventListener("close", function (event) {
+        if (state) { state.textContent = "…"; state.removeAttribute("data-connected"); }
+        if (event.code === 4403) return;
+        setTimeout(open, delay);
+        delay = Math.min(delay * 2, 30000);
+      });
+    }
+    open();
+  }
+
+  document.querySelectorAll("[data-ambulance-live]").forEach(connect);
+
+  // "N" opens and focuses the new-call form on the console.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "n" && event.key !== "N") return;
+    var tag = (event.target && event.target.tagName) || "";
+    if (/INPUT|TEXTAREA|SELECT/.test(tag) || event.ctrlKey || event.metaKey || event.altKey) return;
+    var intake = document.getElementById("amb-intake");
+    if (!intake) return;
+    event.preventDefault();
+    intake.open = true;
+    var first = intake.querySelector("input, select, textarea");
+    if (first) first.focus();
+  });
+
+  var share = document.querySelector("[data-share-position]");
+  if (share && navigator.geolocation) {
+    var last = 0;
+    var status = share.querySelector("[data-share-state]");
+    share.querySelector("[data-share-start]").addEventListener("click", function () {
+      navigator.geolocation.watchPosition(function (pos) {
+        var now = Date.now();
+        if (now - last < 15000) return;
+        last = now;
+        var body = new FormData(share);
+        body.set("lat", pos.coords.latitude.toFixed(6));
+        body.set("lon", pos.coords.longitude.toFixed(6));
+        fetch(share.action, { method: "POST", body: body, credentials: "same-origin" });
+        if (status) status.textContent = script.getAttribute("data-sharing");
+      }, function () {
+        if (status) status.textContent = script.getAttribute("data-share-failed");
+      }, { enableHighAccuracy: true, maximumAge: 10000 });
+    });
+  }
+})();

@@ -1,0 +1,200 @@
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from lifeline.access.enums import Role
+from lifeline.access.tests.factories import user_with_role
+from lifeline.ambulance.enums import CallStatus
+from lifeline.ambulance.models import Call, Team
+from lifeline.ambulance.tests.factories import CallFactory, CarFactory, StationFactory, TeamFactory
+from lifeline.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any, language: str = "en") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("role", "target"),
+    [
+        (Role.DISPATCHER, "/ambulance/console/"),
+        (Role.CREW, "/ambulance/crew/"),
+        (Role.AMBULANCE_ADMIN, "/ambulance/fleet/"),
+    ],
+)
+def test_home_sends_each_role_to_its_screen(station: Any, role: str, target: str) -> None:
+    response = _client(user_with_role(role, station)).get("/ambulance/")
+    assert (response.status_code, response["Location"]) == (302, target)
+
+
+def test_console_shows_the_queue_oldest_first_and_the_teams(station: Any, dispatcher: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    team = TeamFactory(organization=station, name="Alpha")
+    newer = CallFactory(organization=station, criticality="critical", reason="Newer")
+    older = CallFactory(
+        organization=station,
+        criticality="critical",
+        reason="Older",
+        received_at=timezone.now() - timedelta(minutes=9),
+    )
+    response = _client(dispatcher).get("/ambulance/console/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.index(f'data-call-id="{older.pk}"') < body.index(f'data-call-id="{newer.pk}"')
+    assert "waiting 9 min" in body
+    assert "amb-ageing" in body
+    assert f'data-team-id="{team.pk}"' in body
+
+
+def test_console_is_translated(station: Any, dispatcher: Any) -> None:
+    dispatcher.language = "ru"
+    dispatcher.save()
+    body = _client(dispatcher, "ru").get("/ambulance/console/").content.decode()
+    assert "Пульт диспетчера" in body
+
+
+def test_dispatcher_files_and_assigns_a_call_through_the_pages(
+    station: Any, dispatcher: Any
+) -> None:
+    team = TeamFactory(organization=station)
+    client = _client(dispatcher)
+    response = client.post(
+        "/ambulance/calls/new/",
+        {
+            "reason": "Chest pain",
+            "address": "Nevsky 28",
+            "lat": "59.93",
+            "lon": "30.33",
+            "criticality": "critical",
+            "patient_sex": "male",
+            "caller_phone": "+79111234567",
+        },
+    )
+    call = Call.objects.get()
+    assert (response.status_code, response["Location"]) == (302, f"/ambulance/calls/{call.pk}/")
+    card = client.get(f"/ambulance/calls/{call.pk}/")
+    assert card.status_code == 200
+    assert f'value="{team.pk}"' in card.content.decode()
+    assert AuditEvent.objects.filter(
+        action="ambulance.call_viewed", target_id=str(call.pk)
+    ).exists()
+    client.post(f"/ambulance/calls/{call.pk}/assign/", {"team": str(team.pk)})
+    call.refresh_from_db()
+    assert (call.status, call.team_id) == ("ASSIGNED", team.pk)
+
+
+def test_invalid_intake_stores_nothing_and_says_why(station: Any, dispatcher: Any) -> None:
+    client = _client(dispatcher)
+    response = client.post(
+        "/ambulance/calls/new/",
+        {
+            "reason": "x",
+            "address": "y",
+            "lat": "95",
+            "lon": "30",
+            "criticality": "critical",
+            "patient_sex": "unknown",
+        },
+        follow=True,
+    )
+    assert Call.objects.count() == 0
+    assert "Latitude" in response.content.decode()
+
+
+def test_crew_sees_its_call_and_moves_it_forward(station: Any) -> None:
+    team = TeamFactory(organization=station)
+    call = CallFactory(
+        organization=station, team=team, status=CallStatus.ASSIGNED, patient_name="Пётр"
+    )
+    client = _client(team.lead)
+    page = client.get("/ambulance/crew/").content.decode()
+    assert "Пётр" in page
+    assert 'value="EN_ROUTE"' in page
+    client.post(f"/ambulance/calls/{call.pk}/advance/", {"status": "EN_ROUTE"})
+    call.refresh_from_db()
+    assert call.status == "EN_ROUTE"
+
+
+def test_crew_of_another_team_gets_404_on_the_call(station: Any) -> None:
+    team = TeamFactory(organization=station)
+    other = TeamFactory(organization=station)
+    call = CallFactory(organization=station, team=team, status=CallStatus.ASSIGNED)
+    response = _client(other.lead).post(
+        f"/ambulance/calls/{call.pk}/advance/", {"status": "EN_ROUTE"}
+    )
+    assert response.status_code == 404
+    call.refresh_from_db()
+    assert call.status == "ASSIGNED"
+
+
+def test_dispatcher_of_another_station_gets_404(station: Any) -> None:
+    call = CallFactory(organization=station)
+    outsider = user_with_role(Role.DISPATCHER, StationFactory())
+    assert _client(outsider).get(f"/ambulance/calls/{call.pk}/").status_code == 404
+
+
+def test_crew_position_is_stored(station: Any) -> None:
+    team = TeamFactory(organization=station, lat=None, lon=None)
+    response = _client(team.lead).post("/ambulance/crew/position/", {"lat": "59.9", "lon": "30.3"})
+    assert response.status_code == 200
+    team.refresh_from_db()
+    assert (team.lat, team.lon) == (59.9, 30.3)
+
+
+def test_admin_adds_a_car_and_forms_a_team(station: Any, admin: Any) -> None:
+    client = _client(admin)
+    client.post(
+        "/ambulance/fleet/cars/",
+        {"plate": "м 555 мм 78", "model": "Transit", "equipment_class": "C"},
+    )
+    crew = [user_with_role(Role.CREW, station) for _ in range(3)]
+    page = client.get("/ambulance/fleet/").content.decode()
+    assert "М555ММ78" in page
+    car = station.ambulance_cars.get()
+    client.post(
+        "/ambulance/fleet/teams/",
+        {
+            "name": "Bravo",
+            "car": str(car.pk),
+            "member_1": str(crew[0].pk),
+            "member_2": str(crew[1].pk),
+            "member_3": str(crew[2].pk),
+            "on_shift": "1",
+        },
+    )
+    team = Team.objects.get(name="Bravo")
+    assert (team.lead_id, team.on_shift, team.car_id) == (crew[0].pk, True, car.pk)
+
+
+def test_dispatcher_cannot_use_fleet_pages(station: Any, dispatcher: Any) -> None:
+    client = _client(dispatcher)
+    assert client.get("/ambulance/fleet/").status_code == 403
+    assert (
+        client.post(
+            "/ambulance/fleet/cars/", {"plate": "А111АА78", "equipment_class": "B"}
+        ).status_code
+        == 403
+    )
+    assert not CarFactory._meta.model.objects.exists()
+
+
+def test_admin_creates_an_intake_key_shown_once(station: Any, admin: Any) -> None:
+    client = _client(admin)
+    client.post("/ambulance/fleet/intake-keys/", {"name": "PBX"})
+    first = client.get("/ambulance/fleet/").content.decode()
+    again = client.get("/ambulance/fleet/").content.decode()
+    key = station.ambulance_intake_keys.get()
+    assert "data-new-intake-key" in first
+    assert "data-new-intake-key" not in again
+    assert (key.name, key.is_active) == ("PBX", True)
+    client.post(f"/ambulance/fleet/intake-keys/{key.pk}/revoke/")
+    key.refresh_from_db()
+    assert key.is_active is False

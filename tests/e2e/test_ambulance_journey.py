@@ -1,0 +1,95 @@
+"""Ambulance journey: a call filed by telephony (intake API key) appears on the dispatcher's
+console without a reload; the dispatcher assigns the suggested team; the crew's card shows
+the call without a reload; the crew goes en route and the console shows it live."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from lifeline.access.enums import Role
+from lifeline.access.tests.factories import user_with_role
+from lifeline.ambulance.models import Call
+from lifeline.ambulance.services.intake import intake_key_create
+from lifeline.ambulance.tests.factories import StationFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def signed_in_by_cookie(browser: Browser, base: str, user: Any, **context_args: Any) -> Page:
+    """Dispatchers must enrol 2FA at their first sign-in: the session is made directly."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="lifeline.accounts.backends.EmailOrPhoneBackend")
+    context = browser.new_context(locale="en-US", timezone_id="UTC", **context_args)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
+    )
+    page = context.new_page()
+    errors: list[str] = []  # script errors (tiles may fail offline: not counted)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def test_intake_call_is_assigned_live_and_the_crew_moves_it(
+    browser: Browser, asgi_live_server: Any
+) -> None:
+    base = asgi_live_server.url
+    station = StationFactory()
+    team = TeamFactory(organization=station, name="Team Alpha", lat=59.935, lon=30.336)
+    dispatcher = user_with_role(Role.DISPATCHER, station, email="dispatcher@example.test")
+    _key, raw_key = intake_key_create(actor=None, organization=station, name="PBX")
+
+    console = signed_in_by_cookie(browser, base, dispatcher)
+    console.goto(f"{base}/ambulance/console/")
+    expect(console.locator("[data-ws-state]")).to_have_attribute("data-connected", "1")
+
+    crew = signed_in_by_cookie(browser, base, team.lead, viewport={"width": 390, "height": 844})
+    crew.goto(f"{base}/ambulance/crew/")
+    expect(crew.locator("[data-ws-state]")).to_have_attribute("data-connected", "1")
+    expect(crew.locator("[data-current-call]")).to_have_count(0)
+
+    # Telephony files a call with the station's key.
+    response = console.request.post(
+        f"{base}/api/v1/ambulance/intake/calls/",
+        headers={"X-Api-Key": raw_key},
+        data={
+            "reason": "Chest pain",
+            "address": "Nevsky prospekt 28",
+            "lat": 59.9343,
+            "lon": 30.3351,
+            "criticality": "critical",
+            "patient_name": "Ivan Petrov",
+        },
+    )
+    assert response.status == 201
+    call_id = response.json()["id"]
+    row = console.locator(f'[data-call-id="{call_id}"]')
+    expect(row).to_contain_text("Chest pain")
+
+    # The dispatcher opens the card and assigns the suggested (only free) team.
+    row.locator("a").click()
+    expect(console.locator("input[name='team']:checked")).to_have_value(str(team.pk))
+    console.get_by_role("button", name="Assign").click()
+    console.wait_for_url(f"{base}/ambulance/console/")
+    expect(console.locator(f'[data-call-status="{call_id}"]')).to_have_text("Assigned")
+
+    # The crew's card shows the call without a reload, and the crew goes en route.
+    card = crew.locator(f'[data-current-call="{call_id}"]')
+    expect(card).to_contain_text("Ivan Petrov")
+    crew.get_by_role("button", name="En route").click()
+    expect(crew.locator(f'[data-call-status="{call_id}"]')).to_have_text("En route")
+
+    # The console follows without a reload.
+    expect(console.locator(f'[data-call-status="{call_id}"]')).to_have_text("En route")
+    # The map shows the call and the team on both screens.
+    expect(console.locator(f'[data-map-call="{call_id}"]')).to_have_count(1)
+    expect(crew.locator(f'[data-map-team="{team.pk}"]')).to_have_count(1)
+    assert console.errors == []  # type: ignore[attr-defined]
+    assert crew.errors == []  # type: ignore[attr-defined]
+    call = Call.objects.get(pk=call_id)
+    assert (call.status, call.team_id) == ("EN_ROUTE", team.pk)
