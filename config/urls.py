@@ -30,6 +30,7 @@ urlpatterns = [
     path("clinic/", include("lifeline.clinic.urls")),
     path("chat/", include("lifeline.chat.urls")),
     path("sos/", include("lifeline.sos.urls")),
+    path("freelance/", include("lifeline.freelance.web.urls")),
     path("", include("lifeline.web.urls")),
 ]
 
