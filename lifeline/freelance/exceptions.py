@@ -76,3 +76,8 @@ class InvalidPackages(InvalidInput):
 class AlreadyReviewed(Conflict):
     code = "freelance.already_reviewed"
     title = _("This order already has a review")
+
+
+class UnknownPackage(InvalidInput):
+    code = "freelance.unknown_package"
+    title = _("Choose the basic, standard or premium package")

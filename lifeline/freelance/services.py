@@ -34,6 +34,7 @@ from lifeline.freelance.exceptions import (
     OrderTransitionRefused,
     OwnGig,
     ReasonRequired,
+    UnknownPackage,
     WrongParty,
 )
 from lifeline.freelance.models import Category, Gig, GigPackage, Order, OrderEvent, Review
@@ -287,7 +288,9 @@ def order_place(*, actor: User, gig: Gig, tier: str) -> Order:
         raise GigNotOrderable()
     if not permissions.can_order_gig(actor, gig):
         raise NotABuyer()
-    package = gig.packages.get(tier=tier)
+    package = gig.packages.filter(tier=tier).first()
+    if package is None:
+        raise UnknownPackage(errors={"tier": [UnknownPackage.title]})
     order = Order.objects.create(
         organization_id=gig.organization_id,
         gig=gig,

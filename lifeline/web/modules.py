@@ -45,6 +45,12 @@ MODULES: tuple[Module, ...] = (
         _("Wearable alarms, helpers nearby and the dispatcher console."),
         frozenset({Role.DEVICE_OWNER, Role.HELPER, Role.SOS_ADMIN, Role.DISPATCHER}),
     ),
+    Module(
+        "freelance-web:home",
+        _("Freelance"),
+        _("Gigs, orders from requirements to delivery, and gig moderation."),
+        frozenset({Role.SELLER, Role.FREELANCER, Role.BUYER, Role.MODERATOR}),
+    ),
 )
 
 
