@@ -446,6 +446,10 @@ SPECTACULAR_SETTINGS = {
         "LabelActionEnum": "lifeline.clinic.models.assessments.LabelAction",
         "DecisionActionEnum": "lifeline.clinic.models.assessments.DecisionAction",
         "CatalogueKindEnum": "lifeline.clinic.models.documents.CatalogueKind",
+        "FreelanceGigStatusEnum": "lifeline.freelance.enums.GigStatus",
+        "FreelanceOrderStatusEnum": "lifeline.freelance.enums.OrderStatus",
+        "FreelanceOrderEventKindEnum": "lifeline.freelance.enums.OrderEventKind",
+        "FreelancePackageTierEnum": "lifeline.freelance.enums.PackageTier",
     },
 }
 
