@@ -25,7 +25,7 @@ from lifeline.freelance.models import (
 class FreelanceCategoryOutput(ModelOutput[Category]):
     name = serializers.CharField(read_only=True)
     parent: serializers.SlugRelatedField[Category] = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -74,7 +74,9 @@ class FreelanceGigOutput(ModelOutput[Gig]):
 
 
 class FreelanceOrderEventOutput(ModelOutput[OrderEvent]):
-    actor_name = serializers.CharField(source="actor.display_name", read_only=True, default=None)
+    actor_name = serializers.CharField(
+        source="actor.display_name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = OrderEvent
