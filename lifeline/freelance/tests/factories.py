@@ -37,6 +37,18 @@ def packages_payload() -> dict[str, dict[str, Any]]:
     return {tier: {**p, "price": str(p["price"])} for tier, p in PACKAGES.items()}
 
 
+def logo_category() -> Category:
+    """The seeded subcategory (created again after a transactional test flushed the seed)."""
+    parent, _ = Category.objects.get_or_create(
+        slug="design", defaults={"name_en": "Graphics & Design", "name_ru": "Графика и дизайн"}
+    )
+    category, _ = Category.objects.get_or_create(
+        slug="design-logo",
+        defaults={"name_en": "Logo design", "name_ru": "Дизайн логотипов", "parent": parent},
+    )
+    return category
+
+
 def gig_factory(
     *,
     seller: Any,
@@ -47,7 +59,7 @@ def gig_factory(
     gig = Gig.objects.create(
         organization=organization,
         seller=seller,
-        category=Category.objects.get(slug="design-logo"),
+        category=logo_category(),
         title=title,
         description="Vector logo with three concepts and source files.",
         tags=["logo"],
