@@ -24,6 +24,8 @@ def _gigs() -> QuerySet[Gig]:
         Gig.objects.select_related("category", "seller")
         .prefetch_related(Prefetch("packages", queryset=GigPackage.objects.order_by("price")))
         .annotate(price_from=Min("packages__price"))
+        # Explicit: Meta.ordering is not applied to a grouped (annotated) query. Stable paging.
+        .order_by("-created_at", "-id")
     )
 
 
