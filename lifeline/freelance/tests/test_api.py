@@ -226,3 +226,29 @@ def test_list_query_counts(
     client = client_for(buyer)
     with django_assert_num_queries(1):
         assert len(client.get(f"{API}/orders/").json()["results"]) == 3
+
+
+def test_editing_an_active_gig_sends_it_back_to_approval(
+    gig: Any, seller: Any, buyer: Any, market: Any
+) -> None:
+    url = f"{API}/gigs/{gig.pk}/"
+    response = client_for(buyer).patch(url, {"title": "A hijacked gig title"}, format="json")
+    assert (response.status_code, response.json()["code"]) == (403, "freelance.not_a_seller")
+    other_seller = user_with_role(Role.SELLER, market)
+    draft = gig_factory(seller=seller, organization=market, status=GigStatus.DRAFT)
+    response = client_for(other_seller).patch(
+        f"{API}/gigs/{draft.pk}/", {"title": "Not my own gig at all"}, format="json"
+    )
+    assert response.status_code == 404
+    response = client_for(seller).patch(url, {"title": "A cleaner logo design"}, format="json")
+    assert (response.json()["status"], response.json()["title"]) == (
+        "pending_approval",
+        "A cleaner logo design",
+    )
+    # No longer public until a moderator approves it again.
+    assert client_for(None).get(url).status_code == 404
+    response = client_for(seller).post(f"{API}/gigs/{gig.pk}/status/", {"move": "resume"})
+    assert (response.status_code, response.json()["code"]) == (
+        409,
+        "freelance.gig_transition_refused",
+    )
