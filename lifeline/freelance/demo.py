@@ -7,18 +7,19 @@ from decimal import Decimal
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.web.demo import DemoContext
 
+# In Russian, the demo's default language: demo gigs are data a seller typed, not UI strings.
 DEMO_GIGS = (
     (
-        "Demo: a logo for your clinic",
+        "Логотип для медицинского центра",
         "design-logo",
-        "A clean vector logo with three concepts and the source files.",
-        ["logo", "branding"],
+        "Векторный логотип: три концепции на выбор и исходные файлы.",
+        ["логотип", "брендинг"],
     ),
     (
-        "Demo: translate a medical leaflet RU-EN",
+        "Перевод медицинской памятки RU–EN",
         "writing-translation",
-        "Careful translation of leaflets and forms between Russian and English.",
-        ["translation", "russian", "english"],
+        "Аккуратный перевод памяток и анкет с русского на английский и обратно.",
+        ["перевод"],
     ),
 )
 
@@ -26,25 +27,25 @@ DEMO_GIGS = (
 def _packages(base: int) -> dict[str, dict[str, object]]:
     return {
         "basic": {
-            "title": "Basic",
+            "title": "Эконом",
             "price": Decimal(base),
             "delivery_days": 5,
             "revisions": 1,
-            "features": ["1 concept"],
+            "features": ["одна концепция"],
         },
         "standard": {
-            "title": "Standard",
+            "title": "Стандарт",
             "price": Decimal(base * 2),
             "delivery_days": 4,
             "revisions": 2,
-            "features": ["2 concepts", "source files"],
+            "features": ["две концепции", "исходные файлы"],
         },
         "premium": {
-            "title": "Premium",
+            "title": "Бизнес",
             "price": Decimal(base * 4),
             "delivery_days": 3,
             "revisions": 5,
-            "features": ["3 concepts", "source files", "brand guide"],
+            "features": ["три концепции", "исходные файлы", "гайдлайн"],
         },
     }
 
@@ -82,6 +83,6 @@ def seed(ctx: DemoContext) -> None:
     if buyer is not None and not Order.objects.filter(buyer=buyer).exists():
         order = services.order_place(actor=buyer, gig=gigs[0], tier="standard")
         services.order_submit_requirements(
-            actor=buyer, order=order, text="Our clinic is called Lifeline; blue and white."
+            actor=buyer, order=order, text="Центр называется «Лайфлайн», цвета синий и белый."
         )
     ctx.write("freelance: 2 active gigs of the demo seller, 1 order in progress")
