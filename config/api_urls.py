@@ -11,6 +11,7 @@ urlpatterns = [
     path("clinic/", include("lifeline.clinic.api.urls")),
     path("chat/", include("lifeline.chat.api.urls")),
     path("ambulance/", include("lifeline.ambulance.api.urls")),
+    path("freelance/", include("lifeline.freelance.api.urls")),
     # The SOS mobile contract owns top-level paths: devices/, sos/ (seed 001).
     path("", include("lifeline.sos.api.urls")),
 ]

@@ -69,6 +69,13 @@ app.conf.beat_schedule["sos.run_due"] = {
     "schedule": 2.0,
     "options": {"queue": "realtime", "expires": 2},
 }
+# Freelance orders: reminders a day before auto-completion, then auto-completion N days after
+# a delivery (lifeline/freelance/services.py); the deadlines are columns on the orders.
+app.conf.beat_schedule["freelance.run_due"] = {
+    "task": "freelance.run_due",
+    "schedule": 60.0,
+    "options": {"expires": 60},
+}
 app.conf.task_routes = {
     "sos.drain_locations": {"queue": "bulk"},
     "sos.alert_helpers": {"queue": "realtime"},

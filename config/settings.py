@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "lifeline.chat",
     "lifeline.sos",
     "lifeline.ambulance",
+    "lifeline.freelance",
 ]
 
 MIDDLEWARE = [
@@ -455,6 +456,10 @@ SPECTACULAR_SETTINGS = {
         "AmbulanceEquipmentClassEnum": "lifeline.ambulance.enums.EquipmentClass",
         "AmbulanceSexEnum": "lifeline.ambulance.enums.Sex",
         "AmbulanceCallSourceEnum": "lifeline.ambulance.enums.CallSource",
+        "FreelanceGigStatusEnum": "lifeline.freelance.enums.GigStatus",
+        "FreelanceOrderStatusEnum": "lifeline.freelance.enums.OrderStatus",
+        "FreelanceOrderEventKindEnum": "lifeline.freelance.enums.OrderEventKind",
+        "FreelancePackageTierEnum": "lifeline.freelance.enums.PackageTier",
     },
 }
 

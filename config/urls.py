@@ -31,6 +31,7 @@ urlpatterns = [
     path("chat/", include("lifeline.chat.urls")),
     path("sos/", include("lifeline.sos.web.urls")),
     path("ambulance/", include("lifeline.ambulance.web.urls")),
+    path("freelance/", include("lifeline.freelance.web.urls")),
     path("", include("lifeline.web.urls")),
 ]
 

@@ -22,6 +22,7 @@ def mounted(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         "chat-web:home": "/chat/",
         "sos-web:home": "/sos/",
         "ambulance-web:home": "/ambulance/",
+        "freelance-web:home": "/freelance/",
     }
     monkeypatch.setattr(modules, "reverse", lambda name: urls[name])
     return urls
@@ -38,10 +39,10 @@ def _links(client: Client) -> list[str]:
         (Role.DOCTOR, ["/clinic/", "/chat/"]),
         (Role.DEVICE_OWNER, ["/sos/"]),
         (Role.HELPER, ["/sos/"]),
-        (Role.BUYER, []),
+        (Role.BUYER, ["/freelance/"]),
         (Role.DISPATCHER, ["/sos/", "/ambulance/"]),
         (Role.CREW, ["/ambulance/"]),
-        (Role.PLATFORM_ADMIN, ["/clinic/", "/chat/", "/sos/", "/ambulance/"]),
+        (Role.PLATFORM_ADMIN, ["/clinic/", "/chat/", "/sos/", "/ambulance/", "/freelance/"]),
     ],
 )
 def test_home_links_the_modules_of_the_users_roles(client: Client, mounted, role, expected):

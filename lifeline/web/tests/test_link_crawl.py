@@ -99,6 +99,17 @@ MUST_REACH: dict[str, set[str]] = {
     Role.HELPER: ACCOUNT_PAGES | {"sos-web:home", "sos-web:helper"},
     Role.SOS_ADMIN: ACCOUNT_PAGES
     | {"sos-web:home", "sos-web:map", "sos-web:statistics", "sos-web:event"},
+    Role.SELLER: ACCOUNT_PAGES
+    | {
+        "freelance-web:home",
+        "freelance-web:my-gigs",
+        "freelance-web:gig-new",
+        "freelance-web:gig-edit",
+        "freelance-web:gig",
+        "freelance-web:order",
+    },
+    Role.BUYER: ACCOUNT_PAGES | {"freelance-web:home", "freelance-web:gig", "freelance-web:order"},
+    Role.MODERATOR: ACCOUNT_PAGES | {"freelance-web:home", "freelance-web:moderation"},
     Role.PLATFORM_ADMIN: ACCOUNT_PAGES
     | {
         "admin:index",

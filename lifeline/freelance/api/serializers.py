@@ -1,0 +1,213 @@
+"""Input and output shapes of the freelance API (money: decimal string plus currency)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from lifeline.core.api.serializers import ModelOutput
+from lifeline.freelance.enums import TIERS, PackageTier
+from lifeline.freelance.models import (
+    MAX_PRICE,
+    MIN_PRICE,
+    Category,
+    Gig,
+    GigPackage,
+    Order,
+    OrderEvent,
+    Review,
+)
+
+
+# --- output ---------------------------------------------------------------------------------
+class FreelanceCategoryOutput(ModelOutput[Category]):
+    name = serializers.CharField(read_only=True)
+    parent: serializers.SlugRelatedField[Category] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="slug", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Category
+        fields = ("slug", "name", "parent")
+
+
+class FreelancePackageOutput(ModelOutput[GigPackage]):
+    class Meta:
+        model = GigPackage
+        fields = ("tier", "title", "price", "delivery_days", "revisions", "features")
+
+
+class FreelanceGigOutput(ModelOutput[Gig]):
+    category: serializers.SlugRelatedField[Category] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    seller_name = serializers.CharField(source="seller.display_name", read_only=True)
+    packages = FreelancePackageOutput(many=True, read_only=True)
+    rating_average = serializers.DecimalField(
+        max_digits=3, decimal_places=2, read_only=True, allow_null=True
+    )
+    currency = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Gig
+        fields = (
+            "id",
+            "title",
+            "description",
+            "category",
+            "tags",
+            "status",
+            "rejection_reason",
+            "seller_name",
+            "packages",
+            "currency",
+            "rating_average",
+            "reviews_count",
+            "orders_completed",
+            "created_at",
+        )
+
+    def get_currency(self, obj: Gig) -> str:
+        return "USD"
+
+
+class FreelanceOrderEventOutput(ModelOutput[OrderEvent]):
+    actor_name = serializers.CharField(
+        source="actor.display_name", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = OrderEvent
+        fields = ("kind", "actor_name", "message", "created_at")
+
+
+class FreelanceOrderOutput(ModelOutput[Order]):
+    gig = serializers.UUIDField(source="gig_id", read_only=True)
+    buyer_name = serializers.CharField(source="buyer.display_name", read_only=True)
+    seller_name = serializers.CharField(source="seller.display_name", read_only=True)
+    revisions_left = serializers.IntegerField(read_only=True)
+    cancel_requested = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = (
+            "id",
+            "gig",
+            "gig_title",
+            "tier",
+            "package_title",
+            "price",
+            "currency",
+            "delivery_days",
+            "revisions_allowed",
+            "revisions_used",
+            "revisions_left",
+            "features",
+            "status",
+            "buyer_name",
+            "seller_name",
+            "requirements",
+            "cancel_requested",
+            "due_at",
+            "delivered_at",
+            "auto_complete_at",
+            "completed_at",
+            "cancelled_at",
+            "created_at",
+        )
+
+    def get_cancel_requested(self, obj: Order) -> bool:
+        return obj.cancel_requested_by_id is not None
+
+
+class FreelanceOrderDetailOutput(FreelanceOrderOutput):
+    events = FreelanceOrderEventOutput(many=True, read_only=True)
+
+    class Meta(FreelanceOrderOutput.Meta):
+        fields = (*FreelanceOrderOutput.Meta.fields, "events")  # type: ignore[assignment]
+
+
+class FreelanceReviewOutput(ModelOutput[Review]):
+    class Meta:
+        model = Review
+        fields = ("id", "rating", "comment", "created_at")
+
+
+# --- input ----------------------------------------------------------------------------------
+class FreelancePackageInput(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=80)
+    price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=MIN_PRICE, max_value=MAX_PRICE
+    )
+    delivery_days = serializers.IntegerField(min_value=1, max_value=90)
+    revisions = serializers.IntegerField(min_value=0, max_value=10)
+    features = serializers.ListField(
+        child=serializers.CharField(max_length=120), max_length=10, default=list
+    )
+
+
+class FreelancePackagesInput(serializers.Serializer[Any]):
+    basic = FreelancePackageInput()
+    standard = FreelancePackageInput()
+    premium = FreelancePackageInput()
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) and set(data) - set(TIERS):
+            raise serializers.ValidationError(
+                _("Exactly three packages: basic, standard and premium.")
+            )
+        return super().to_internal_value(data)
+
+
+class FreelanceGigCreateInput(serializers.Serializer[Any]):
+    title = serializers.CharField(min_length=10, max_length=120)
+    description = serializers.CharField(min_length=20, max_length=5000)
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=30), max_length=5, default=list
+    )
+    packages = FreelancePackagesInput()
+
+
+class FreelanceGigUpdateInput(serializers.Serializer[Any]):
+    title = serializers.CharField(min_length=10, max_length=120, required=False)
+    description = serializers.CharField(min_length=20, max_length=5000, required=False)
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Category.objects.all(), required=False
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=30), max_length=5, required=False
+    )
+    packages = FreelancePackagesInput(required=False)
+
+
+class FreelanceGigStatusInput(serializers.Serializer[Any]):
+    move = serializers.ChoiceField(choices=["submit", "pause", "resume", "archive"])
+
+
+class FreelanceRejectInput(serializers.Serializer[Any]):
+    reason = serializers.CharField(min_length=1, max_length=500)
+
+
+class FreelanceOrderCreateInput(serializers.Serializer[Any]):
+    gig = serializers.UUIDField()
+    tier = serializers.ChoiceField(choices=PackageTier.choices)
+
+
+class FreelanceRequirementsInput(serializers.Serializer[Any]):
+    requirements = serializers.CharField(min_length=1, max_length=5000)
+
+
+class FreelanceDeliverInput(serializers.Serializer[Any]):
+    message = serializers.CharField(min_length=10, max_length=5000)
+
+
+class FreelanceMessageInput(serializers.Serializer[Any]):
+    message = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class FreelanceReviewInput(serializers.Serializer[Any]):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)

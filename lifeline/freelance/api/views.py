@@ -1,0 +1,300 @@
+"""The freelance API: categories, gigs and their moderation, search, orders, reviews."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+from uuid import UUID
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lifeline.accounts.models import User
+from lifeline.core.api.pagination import (
+    CreatedCursorPagination,
+    TableLimitOffsetPagination,
+    paginate,
+)
+from lifeline.freelance import selectors, services
+from lifeline.freelance.api import serializers as s
+from lifeline.freelance.enums import OrderStatus
+from lifeline.freelance.models import Order
+
+TAGS_GIGS = ["freelance: gigs"]
+TAGS_ORDERS = ["freelance: orders"]
+
+Q_PARAM = OpenApiParameter("q", str, description="Words to find in the title or description.")
+CATEGORY_PARAM = OpenApiParameter("category", str, description="A category or subcategory slug.")
+
+
+def _user(request: Request) -> User:
+    return cast("User", request.user)
+
+
+class PublicReadApi(APIView):
+    """GET for anyone (public gig pages and search); every other method needs a login."""
+
+    def get_permissions(self) -> list[BasePermission]:
+        if self.request.method == "GET":
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+
+class CategoryListApi(PublicReadApi):
+    @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceCategoryOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response(s.FreelanceCategoryOutput(selectors.category_list(), many=True).data)
+
+
+def _gig_input(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    fields = {k: v for k, v in data.items() if k != "packages"}
+    return fields, data.get("packages")
+
+
+class GigListApi(PublicReadApi):
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(
+        tags=TAGS_GIGS,
+        parameters=[CATEGORY_PARAM],
+        responses={200: s.FreelanceGigOutput(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        gigs = selectors.gig_search(category_slug=request.query_params.get("category", ""))
+        return paginate(
+            queryset=gigs, serializer_class=s.FreelanceGigOutput, request=request, view=self
+        )
+
+    @extend_schema(
+        tags=TAGS_GIGS, request=s.FreelanceGigCreateInput, responses={201: s.FreelanceGigOutput}
+    )
+    def post(self, request: Request) -> Response:
+        data = s.FreelanceGigCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields, packages = _gig_input(dict(data.validated_data))
+        gig = services.gig_create(actor=_user(request), packages=packages or {}, **fields)
+        gig = selectors.gig_get_for(actor=request.user, gig_id=gig.pk)
+        return Response(s.FreelanceGigOutput(gig).data, status=status.HTTP_201_CREATED)
+
+
+class GigSearchApi(PublicReadApi):
+    pagination_class = TableLimitOffsetPagination
+
+    @extend_schema(
+        tags=TAGS_GIGS,
+        parameters=[Q_PARAM, CATEGORY_PARAM],
+        responses={200: s.FreelanceGigOutput(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        gigs = selectors.gig_search(
+            q=request.query_params.get("q", "")[:200],
+            category_slug=request.query_params.get("category", ""),
+        )
+        return paginate(
+            queryset=gigs, serializer_class=s.FreelanceGigOutput, request=request, view=self
+        )
+
+
+class MyGigListApi(APIView):
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceGigOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        gigs = selectors.gig_list_for_seller(actor=request.user)
+        return paginate(
+            queryset=gigs, serializer_class=s.FreelanceGigOutput, request=request, view=self
+        )
+
+
+class ModerationQueueApi(APIView):
+    pagination_class = TableLimitOffsetPagination
+
+    @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceGigOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        gigs = selectors.gig_moderation_queue(actor=request.user)
+        return paginate(
+            queryset=gigs, serializer_class=s.FreelanceGigOutput, request=request, view=self
+        )
+
+
+class GigDetailApi(PublicReadApi):
+    @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceGigOutput})
+    def get(self, request: Request, gig_id: UUID) -> Response:
+        gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+        return Response(s.FreelanceGigOutput(gig).data)
+
+    @extend_schema(
+        tags=TAGS_GIGS, request=s.FreelanceGigUpdateInput, responses={200: s.FreelanceGigOutput}
+    )
+    def patch(self, request: Request, gig_id: UUID) -> Response:
+        gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+        data = s.FreelanceGigUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields, packages = _gig_input(dict(data.validated_data))
+        services.gig_update(actor=_user(request), gig=gig, fields=fields, packages=packages)
+        gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+        return Response(s.FreelanceGigOutput(gig).data)
+
+
+class GigStatusApi(APIView):
+    @extend_schema(
+        tags=TAGS_GIGS, request=s.FreelanceGigStatusInput, responses={200: s.FreelanceGigOutput}
+    )
+    def post(self, request: Request, gig_id: UUID) -> Response:
+        gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+        data = s.FreelanceGigStatusInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        move = data.validated_data["move"]
+        if move == "submit":
+            services.gig_submit(actor=_user(request), gig=gig)
+        else:
+            services.gig_set_status(actor=_user(request), gig=gig, move=move)
+        gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+        return Response(s.FreelanceGigOutput(gig).data)
+
+
+class GigApproveApi(APIView):
+    @extend_schema(tags=TAGS_GIGS, request=None, responses={200: s.FreelanceGigOutput})
+    def post(self, request: Request, gig_id: UUID) -> Response:
+        gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+        services.gig_approve(actor=_user(request), gig=gig)
+        gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+        return Response(s.FreelanceGigOutput(gig).data)
+
+
+class GigRejectApi(APIView):
+    @extend_schema(
+        tags=TAGS_GIGS, request=s.FreelanceRejectInput, responses={200: s.FreelanceGigOutput}
+    )
+    def post(self, request: Request, gig_id: UUID) -> Response:
+        gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+        data = s.FreelanceRejectInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.gig_reject(actor=_user(request), gig=gig, reason=data.validated_data["reason"])
+        gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+        return Response(s.FreelanceGigOutput(gig).data)
+
+
+# --- orders ---------------------------------------------------------------------------------
+class OrderListApi(APIView):
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(
+        tags=TAGS_ORDERS,
+        parameters=[OpenApiParameter("status", str, enum=OrderStatus.values)],
+        responses={200: s.FreelanceOrderOutput(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        wanted = request.query_params.get("status", "")
+        orders = selectors.order_list_for(
+            actor=request.user, status=wanted if wanted in OrderStatus.values else ""
+        )
+        return paginate(
+            queryset=orders, serializer_class=s.FreelanceOrderOutput, request=request, view=self
+        )
+
+    @extend_schema(
+        tags=TAGS_ORDERS,
+        request=s.FreelanceOrderCreateInput,
+        responses={201: s.FreelanceOrderDetailOutput},
+    )
+    def post(self, request: Request) -> Response:
+        data = s.FreelanceOrderCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        gig = selectors.gig_get_for(actor=request.user, gig_id=data.validated_data["gig"])
+        order = services.order_place(
+            actor=_user(request), gig=gig, tier=data.validated_data["tier"]
+        )
+        order = selectors.order_get_for(actor=request.user, order_id=order.pk)
+        return Response(s.FreelanceOrderDetailOutput(order).data, status=status.HTTP_201_CREATED)
+
+
+class OrderDetailApi(APIView):
+    @extend_schema(tags=TAGS_ORDERS, responses={200: s.FreelanceOrderDetailOutput})
+    def get(self, request: Request, order_id: UUID) -> Response:
+        order = selectors.order_get_for(actor=request.user, order_id=order_id)
+        return Response(s.FreelanceOrderDetailOutput(order).data)
+
+
+def _order_action(
+    input_class: type[s.serializers.Serializer[Any]] | None,
+    call: Callable[[User, Order, dict[str, Any]], Any],
+    doc: str,
+    name: str,
+) -> type[APIView]:
+    """One APIView per order transition: load within scope, validate, call one service."""
+
+    class OrderActionApi(APIView):
+        @extend_schema(
+            tags=TAGS_ORDERS,
+            request=input_class,
+            responses={200: s.FreelanceOrderDetailOutput},
+            description=doc,
+        )
+        def post(self, request: Request, order_id: UUID) -> Response:
+            order = selectors.order_get_for(actor=request.user, order_id=order_id)
+            values: dict[str, Any] = {}
+            if input_class is not None:
+                data = input_class(data=request.data)
+                data.is_valid(raise_exception=True)
+                values = dict(data.validated_data)
+            call(_user(request), order, values)
+            order = selectors.order_get_for(actor=request.user, order_id=order_id)
+            return Response(s.FreelanceOrderDetailOutput(order).data)
+
+    OrderActionApi.__name__ = OrderActionApi.__qualname__ = name
+    return OrderActionApi
+
+
+OrderRequirementsApi = _order_action(
+    s.FreelanceRequirementsInput,
+    lambda u, o, v: services.order_submit_requirements(actor=u, order=o, text=v["requirements"]),
+    "The buyer submits the requirements; the order starts (awaiting requirements -> in progress).",
+    "OrderRequirementsApi",
+)
+OrderDeliverApi = _order_action(
+    s.FreelanceDeliverInput,
+    lambda u, o, v: services.order_deliver(actor=u, order=o, message=v["message"]),
+    "The seller delivers (in progress -> delivered); auto-completion is scheduled.",
+    "OrderDeliverApi",
+)
+OrderRevisionApi = _order_action(
+    s.FreelanceMessageInput,
+    lambda u, o, v: services.order_request_revision(actor=u, order=o, message=v["message"]),
+    "The buyer asks for a revision while revisions remain (delivered -> in progress).",
+    "OrderRevisionApi",
+)
+OrderCompleteApi = _order_action(
+    None,
+    lambda u, o, v: services.order_complete(actor=u, order=o),
+    "The buyer accepts the delivery (delivered -> completed).",
+    "OrderCompleteApi",
+)
+OrderCancelApi = _order_action(
+    s.FreelanceMessageInput,
+    lambda u, o, v: services.order_cancel(actor=u, order=o, reason=v["message"]),
+    "Propose a cancellation, or agree to the other party's proposal (then cancelled).",
+    "OrderCancelApi",
+)
+OrderCancelWithdrawApi = _order_action(
+    None,
+    lambda u, o, v: services.order_withdraw_cancel(actor=u, order=o),
+    "Withdraw one's own cancellation proposal.",
+    "OrderCancelWithdrawApi",
+)
+
+
+class OrderReviewApi(APIView):
+    @extend_schema(
+        tags=TAGS_ORDERS, request=s.FreelanceReviewInput, responses={201: s.FreelanceReviewOutput}
+    )
+    def post(self, request: Request, order_id: UUID) -> Response:
+        order = selectors.order_get_for(actor=request.user, order_id=order_id)
+        data = s.FreelanceReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.review_create(actor=_user(request), order=order, **data.validated_data)
+        return Response(s.FreelanceReviewOutput(review).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,56 @@
+from collections.abc import Mapping
+from typing import Any
+
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def order_page(data: Mapping[str, Any]) -> str:
+    return reverse("freelance-web:order", kwargs={"order_id": data["order_id"]})
+
+
+def gig_page(data: Mapping[str, Any]) -> str:
+    return reverse("freelance-web:gig-edit", kwargs={"gig_id": data["gig_id"]})
+
+
+class FreelanceConfig(AppConfig):
+    name = "lifeline.freelance"
+    label = "freelance"
+    verbose_name = _("Freelance")
+
+    def ready(self) -> None:
+        from lifeline.access.enums import Role
+        from lifeline.core.demo import register
+        from lifeline.core.home import register_home_tile
+        from lifeline.freelance.demo import seed
+        from lifeline.notifications.enums import Channel
+        from lifeline.notifications.topics import register_topic
+
+        register_home_tile(
+            "freelance-web:home",
+            title=_("Freelance"),
+            description=_("Gigs, orders from requirements to delivery, and gig moderation."),
+            roles=[Role.SELLER, Role.FREELANCER, Role.BUYER, Role.MODERATOR],
+        )
+
+        quiet = [Channel.IN_APP, Channel.EMAIL]
+        register_topic(
+            "freelance.order_updated",
+            link=order_page,
+            title=_("Your order has news"),
+            default_channels=quiet,
+        )
+        register_topic(
+            "freelance.order_auto_complete_soon",
+            link=order_page,
+            title=_("A delivered order completes itself tomorrow"),
+            default_channels=quiet,
+        )
+        register_topic(
+            "freelance.gig_moderated",
+            link=gig_page,
+            title=_("A moderator has reviewed your gig"),
+            default_channels=quiet,
+        )
+        register(seed)

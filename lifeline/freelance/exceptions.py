@@ -1,0 +1,83 @@
+"""Refusals of the freelance module, each with a stable code."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_noop as _
+
+from lifeline.core.exceptions import Conflict, DomainError, InvalidInput
+
+
+class FreelanceForbidden(DomainError):
+    code = "freelance.forbidden"
+    title = _("Not allowed")
+    http_status = 403
+
+
+class NotASeller(FreelanceForbidden):
+    code = "freelance.not_a_seller"
+    title = _("You do not hold the seller role in a marketplace")
+
+
+class NotABuyer(FreelanceForbidden):
+    code = "freelance.not_a_buyer"
+    title = _("You do not hold the buyer role in this marketplace")
+
+
+class NotAModerator(FreelanceForbidden):
+    code = "freelance.not_a_moderator"
+    title = _("Only a moderator of this marketplace may do this")
+
+
+class OwnGig(FreelanceForbidden):
+    code = "freelance.own_gig"
+    title = _("You cannot order your own gig")
+
+
+class WrongParty(FreelanceForbidden):
+    code = "freelance.wrong_party"
+    title = _("The other party of this order does this, not you")
+
+
+class GigNotEditable(Conflict):
+    code = "freelance.gig_not_editable"
+    title = _("This gig cannot be changed in its current status")
+
+
+class GigTransitionRefused(Conflict):
+    code = "freelance.gig_transition_refused"
+    title = _("This gig cannot move to that status now")
+
+
+class GigNotOrderable(Conflict):
+    code = "freelance.gig_not_orderable"
+    title = _("This gig is not open for orders")
+
+
+class OrderTransitionRefused(Conflict):
+    code = "freelance.order_transition_refused"
+    title = _("This order cannot do that in its current status")
+
+
+class NoRevisionsLeft(Conflict):
+    code = "freelance.no_revisions_left"
+    title = _("No revisions are left on this order")
+
+
+class ReasonRequired(InvalidInput):
+    code = "freelance.reason_required"
+    title = _("A reason is required")
+
+
+class InvalidPackages(InvalidInput):
+    code = "freelance.invalid_packages"
+    title = _("A gig needs exactly three packages: basic, standard and premium")
+
+
+class AlreadyReviewed(Conflict):
+    code = "freelance.already_reviewed"
+    title = _("This order already has a review")
+
+
+class UnknownPackage(InvalidInput):
+    code = "freelance.unknown_package"
+    title = _("Choose the basic, standard or premium package")

@@ -1,0 +1,209 @@
+"""Categories, gigs with their three packages, orders (with a package snapshot), timelines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.core.models import TimestampedModel, UUIDModel
+from lifeline.freelance.enums import GigStatus, OrderEventKind, OrderStatus, PackageTier
+
+MIN_PRICE = Decimal("1.00")
+MAX_PRICE = Decimal("100000.00")
+
+
+class Category(models.Model):
+    """A category or (with a parent) a subcategory; seeded by a data migration."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name_en = models.CharField(max_length=100)
+    name_ru = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "slug")
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_ru if (get_language() or "").startswith("ru") else self.name_en
+
+
+class Gig(UUIDModel):
+    organization = models.ForeignKey(
+        "access.Organization", on_delete=models.PROTECT, related_name="freelance_gigs"
+    )
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="freelance_gigs"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="gigs")
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=5000)
+    tags = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=20, choices=GigStatus.choices, default=GigStatus.DRAFT, db_index=True
+    )
+    rejection_reason = models.CharField(max_length=500, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Exact averages: the sum and the count change together in one UPDATE (F expressions).
+    rating_sum = models.PositiveIntegerField(default=0)
+    reviews_count = models.PositiveIntegerField(default=0)
+    orders_completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["status", "category"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def rating_average(self) -> Decimal | None:
+        if not self.reviews_count:
+            return None
+        return (Decimal(self.rating_sum) / Decimal(self.reviews_count)).quantize(Decimal("0.01"))
+
+
+class GigPackage(models.Model):
+    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="packages")
+    tier = models.CharField(max_length=10, choices=PackageTier.choices)
+    title = models.CharField(max_length=80)
+    price = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(MIN_PRICE), MaxValueValidator(MAX_PRICE)],
+    )
+    delivery_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    revisions = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    features = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["gig", "tier"], name="freelance_package_tier_unique"),
+            models.CheckConstraint(condition=Q(price__gt=0), name="freelance_package_price_pos"),
+            models.CheckConstraint(
+                condition=Q(delivery_days__gte=1, delivery_days__lte=90),
+                name="freelance_package_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(revisions__lte=10), name="freelance_package_revisions_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gig_id}:{self.tier}"
+
+
+class Order(UUIDModel):
+    organization = models.ForeignKey(
+        "access.Organization", on_delete=models.PROTECT, related_name="freelance_orders"
+    )
+    gig = models.ForeignKey(Gig, on_delete=models.PROTECT, related_name="orders")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="freelance_purchases"
+    )
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="freelance_sales"
+    )
+    # The package as bought: later edits of the gig never change an order in flight.
+    gig_title = models.CharField(max_length=120)
+    tier = models.CharField(max_length=10, choices=PackageTier.choices)
+    package_title = models.CharField(max_length=80)
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    delivery_days = models.PositiveSmallIntegerField()
+    revisions_allowed = models.PositiveSmallIntegerField()
+    revisions_used = models.PositiveSmallIntegerField(default=0)
+    features = models.JSONField(default=list, blank=True)
+
+    status = models.CharField(
+        max_length=24,
+        choices=OrderStatus.choices,
+        default=OrderStatus.AWAITING_REQUIREMENTS,
+        db_index=True,
+    )
+    requirements = models.TextField(max_length=5000, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Durable deadlines swept by `freelance.run_due` (lifeline.core.jobs.claim_due).
+    auto_complete_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    auto_complete_claimed_at = models.DateTimeField(null=True, blank=True)
+    remind_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    remind_claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(buyer=models.F("seller")), name="freelance_order_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(revisions_used__lte=models.F("revisions_allowed")),
+                name="freelance_order_revisions_within",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gig_title} ({self.tier})"
+
+    @property
+    def revisions_left(self) -> int:
+        return max(self.revisions_allowed - self.revisions_used, 0)
+
+
+class OrderEvent(TimestampedModel):
+    """One line of an order's timeline (deliveries and revision requests carry a message)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=OrderEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(max_length=5000, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+
+class Review(UUIDModel):
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="review")
+    gig = models.ForeignKey(Gig, on_delete=models.PROTECT, related_name="reviews")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="freelance_review_rating_range"
+            )
+        ]

@@ -1,0 +1,109 @@
+"""Scoped reads of the freelance module: what each actor may see, with its prefetching."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.models import Min, Prefetch, Q, QuerySet
+
+from lifeline.core.selectors import get_or_not_found
+from lifeline.freelance import permissions
+from lifeline.freelance.enums import GigStatus
+from lifeline.freelance.models import Category, Gig, GigPackage, Order, OrderEvent
+
+MAX_QUERY_WORDS = 8
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.select_related("parent").order_by("position", "slug")
+
+
+def _gigs() -> QuerySet[Gig]:
+    return (
+        Gig.objects.select_related("category", "seller")
+        .prefetch_related(Prefetch("packages", queryset=GigPackage.objects.order_by("price")))
+        .annotate(price_from=Min("packages__price"))
+        # Explicit: Meta.ordering is not applied to a grouped (annotated) query. Stable paging.
+        .order_by("-created_at", "-id")
+    )
+
+
+def _search(gigs: QuerySet[Gig], q: str) -> QuerySet[Gig]:
+    q = " ".join(q.split()[:MAX_QUERY_WORDS])
+    if not q:
+        return gigs
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="simple") + SearchVector(
+            "description", weight="B", config="simple"
+        )
+        query = SearchQuery(q, search_type="websearch", config="simple")
+        return (
+            gigs.annotate(rank=SearchRank(vector, query))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-created_at", "-id")
+        )
+    # The embedded default (SQLite): every word in the title or the description.
+    for word in q.split():
+        gigs = gigs.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    return gigs
+
+
+def gig_search(*, q: str = "", category_slug: str = "") -> QuerySet[Gig]:
+    """Active gigs (anyone may read them), optionally matching `q` and in a category."""
+    gigs = _gigs().filter(status=GigStatus.ACTIVE)
+    if category_slug:
+        gigs = gigs.filter(
+            Q(category__slug=category_slug) | Q(category__parent__slug=category_slug)
+        )
+    return _search(gigs, q)
+
+
+def gig_get_for(*, actor: Any, gig_id: Any) -> Gig:
+    """An active gig for anyone; any status for its seller and its marketplace's moderators."""
+    scope = Q(status=GigStatus.ACTIVE)
+    if getattr(actor, "is_authenticated", False):
+        scope |= Q(seller_id=actor.pk)
+        if permissions.is_moderator(actor):
+            if permissions.is_platform_admin_user(actor):
+                scope = Q()
+            else:
+                scope |= Q(organization_id__in=permissions.moderator_organization_ids(actor))
+    return get_or_not_found(_gigs().filter(scope), pk=gig_id)
+
+
+def gig_list_for_seller(*, actor: Any) -> QuerySet[Gig]:
+    return _gigs().filter(seller_id=getattr(actor, "pk", None)).exclude(status=GigStatus.ARCHIVED)
+
+
+def gig_moderation_queue(*, actor: Any) -> QuerySet[Gig]:
+    gigs = _gigs().filter(status=GigStatus.PENDING_APPROVAL).order_by("submitted_at", "id")
+    if permissions.is_platform_admin_user(actor):
+        return gigs
+    return gigs.filter(organization_id__in=permissions.moderator_organization_ids(actor))
+
+
+def _orders() -> QuerySet[Order]:
+    return Order.objects.select_related("buyer", "seller", "gig")
+
+
+def order_list_for(*, actor: Any, status: str = "") -> QuerySet[Order]:
+    """Orders `actor` bought or sells: never anyone else's."""
+    if not getattr(actor, "is_authenticated", False):
+        return Order.objects.none()
+    orders = _orders().filter(Q(buyer_id=actor.pk) | Q(seller_id=actor.pk))
+    if status:
+        orders = orders.filter(status=status)
+    return orders
+
+
+def order_get_for(*, actor: Any, order_id: Any) -> Order:
+    """An order of which `actor` is a party; anything else is 404."""
+    return get_or_not_found(
+        order_list_for(actor=actor).prefetch_related(
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
+        ),
+        pk=order_id,
+    )

@@ -1,0 +1,57 @@
+"""PostgreSQL only: full-text search ranking, and racing transitions of one order."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from lifeline.freelance import selectors, services
+from lifeline.freelance.exceptions import OrderTransitionRefused
+from lifeline.freelance.models import Gig, Order
+from lifeline.freelance.tests.factories import gig_factory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_search_ranks_title_matches_first(seller: Any, market: Any) -> None:
+    in_description = gig_factory(seller=seller, organization=market, title="Vector artwork")
+    Gig.objects.filter(pk=in_description.pk).update(description="I also draw a mascot for you.")
+    in_title = gig_factory(seller=seller, organization=market, title="Mascot drawing for brands")
+    gig_factory(seller=seller, organization=market, title="Website in a week")
+    found = [g.pk for g in selectors.gig_search(q="mascot")]
+    assert found == [in_title.pk, in_description.pk]
+
+
+def test_complete_and_revision_race_one_wins(gig: Any, buyer: Any, seller: Any) -> None:
+    order = services.order_place(actor=buyer, gig=gig, tier="basic")
+    order = services.order_submit_requirements(actor=buyer, order=order, text="Blue")
+    order = services.order_deliver(actor=seller, order=order, message="Here is the work")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def act(name: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            mine = Order.objects.get(pk=order.pk)
+            if name == "complete":
+                services.order_complete(actor=buyer, order=mine)
+            else:
+                services.order_request_revision(actor=buyer, order=mine, message="More")
+            outcomes.append(name)
+        except OrderTransitionRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=act, args=(n,)) for n in ("complete", "revision")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) in (["complete", "refused"], ["refused", "revision"])
+    order.refresh_from_db()
+    assert order.status == ("completed" if "complete" in outcomes else "in_progress")
+    assert order.events.filter(kind__in=["completed", "revision"]).count() == 1

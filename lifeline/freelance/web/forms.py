@@ -1,0 +1,97 @@
+"""Forms of the freelance pages (the same limits as the API's serializers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.freelance.enums import TIERS, PackageTier
+from lifeline.freelance.models import MAX_PRICE, MIN_PRICE, Category, Gig
+
+
+def _category_choices() -> list[tuple[str, str]]:
+    return [(c.slug, str(c)) for c in Category.objects.filter(parent__isnull=False)]
+
+
+class GigForm(forms.Form):
+    title = forms.CharField(label=_("Title"), min_length=10, max_length=120)
+    description = forms.CharField(
+        label=_("Description"), min_length=20, max_length=5000, widget=forms.Textarea
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=_category_choices)
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=200, help_text=_("Up to 5, comma-separated.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for tier in TIERS:
+            name = PackageTier(tier).label
+            self.fields[f"{tier}_title"] = forms.CharField(
+                label=_("%(tier)s: name") % {"tier": name}, max_length=80
+            )
+            self.fields[f"{tier}_price"] = forms.DecimalField(
+                label=_("%(tier)s: price, USD") % {"tier": name},
+                max_digits=10,
+                decimal_places=2,
+                min_value=MIN_PRICE,
+                max_value=MAX_PRICE,
+            )
+            self.fields[f"{tier}_delivery_days"] = forms.IntegerField(
+                label=_("%(tier)s: delivery days") % {"tier": name}, min_value=1, max_value=90
+            )
+            self.fields[f"{tier}_revisions"] = forms.IntegerField(
+                label=_("%(tier)s: revisions") % {"tier": name}, min_value=0, max_value=10
+            )
+            self.fields[f"{tier}_features"] = forms.CharField(
+                label=_("%(tier)s: features (one a line)") % {"tier": name},
+                required=False,
+                max_length=1200,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def clean_tags(self) -> list[str]:
+        tags = [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
+        if len(tags) > 5 or any(len(t) > 30 for t in tags):
+            raise forms.ValidationError(_("Up to 5 tags of up to 30 characters."))
+        return tags
+
+    def service_data(self) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        data = self.cleaned_data
+        fields = {
+            "title": data["title"],
+            "description": data["description"],
+            "category": Category.objects.get(slug=data["category"]),
+            "tags": data["tags"],
+        }
+        packages = {
+            tier: {
+                "title": data[f"{tier}_title"],
+                "price": data[f"{tier}_price"],
+                "delivery_days": data[f"{tier}_delivery_days"],
+                "revisions": data[f"{tier}_revisions"],
+                "features": [
+                    line.strip()
+                    for line in (data[f"{tier}_features"] or "").splitlines()
+                    if line.strip()
+                ][:10],
+            }
+            for tier in TIERS
+        }
+        return fields, packages
+
+    @classmethod
+    def initial_for(cls, gig: Gig) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "title": gig.title,
+            "description": gig.description,
+            "category": gig.category.slug,
+            "tags": ", ".join(gig.tags),
+        }
+        for package in gig.packages.all():
+            for name in ("title", "price", "delivery_days", "revisions"):
+                initial[f"{package.tier}_{name}"] = getattr(package, name)
+            initial[f"{package.tier}_features"] = "\n".join(package.features)
+        return initial

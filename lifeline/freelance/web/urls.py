@@ -1,0 +1,20 @@
+"""Web pages of the freelance module (included by config/urls.py under /freelance/)."""
+
+from django.urls import path
+
+from lifeline.freelance.web import views
+
+app_name = "freelance-web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("gigs/<uuid:gig_id>/", views.gig, name="gig"),
+    path("gigs/<uuid:gig_id>/order/", views.order_place, name="order-place"),
+    path("my/gigs/", views.my_gigs, name="my-gigs"),
+    path("my/gigs/new/", views.gig_new, name="gig-new"),
+    path("my/gigs/<uuid:gig_id>/", views.gig_edit, name="gig-edit"),
+    path("gigs/<uuid:gig_id>/<slug:move>/", views.gig_move, name="gig-move"),
+    path("moderation/", views.moderation, name="moderation"),
+    path("orders/<uuid:order_id>/", views.order, name="order"),
+    path("orders/<uuid:order_id>/<slug:action>/", views.order_action, name="order-action"),
+]

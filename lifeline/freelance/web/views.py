@@ -1,0 +1,253 @@
+"""Web pages of the freelance module: catalogue and search, gig page, the seller's editor,
+the order page with each party's actions, the moderation queue.
+
+Pages call the same services and selectors as the API; refusals become a message.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, cast
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lifeline.accounts.models import User
+from lifeline.core.exceptions import DomainError, NotFound
+from lifeline.freelance import permissions, selectors, services
+from lifeline.freelance.enums import OrderStatus
+from lifeline.freelance.web.forms import GigForm
+
+PAGE_SIZE = 20
+
+
+def _not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404 from exc
+
+    return wrapper
+
+
+def web_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    return login_required(_not_found_as_404(view))
+
+
+def _user(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+# --- public: catalogue, search, gig page ------------------------------------------------------
+@_not_found_as_404
+def home(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:200]
+    category = request.GET.get("category", "")[:64]
+    page = Paginator(selectors.gig_search(q=q, category_slug=category), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    user = request.user
+    context: dict[str, Any] = {
+        "q": q,
+        "category": category,
+        "categories": [c for c in selectors.category_list() if c.parent_id is None],
+        "page": page,
+        "is_seller": permissions.is_seller(user),
+        "is_moderator": permissions.is_moderator(user),
+        "orders": list(selectors.order_list_for(actor=user)[:10]) if user.is_authenticated else [],
+    }
+    return render(request, "freelance/home.html", context)
+
+
+@_not_found_as_404
+def gig(request: HttpRequest, gig_id: UUID) -> HttpResponse:
+    found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+    return render(
+        request,
+        "freelance/gig.html",
+        {
+            "gig": found,
+            "can_order": request.user.is_authenticated
+            and permissions.can_order_gig(request.user, found),
+            "can_edit": permissions.can_edit_gig(request.user, found),
+            "can_moderate": permissions.can_moderate_gig(request.user, found),
+        },
+    )
+
+
+@require_POST
+@web_view
+def order_place(request: HttpRequest, gig_id: UUID) -> HttpResponse:
+    found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+    try:
+        order = services.order_place(
+            actor=_user(request), gig=found, tier=request.POST.get("tier", "")
+        )
+    except DomainError as exc:
+        messages.error(request, _(exc.title))
+        return redirect("freelance-web:gig", gig_id=found.pk)
+    return redirect("freelance-web:order", order_id=order.pk)
+
+
+# --- seller -----------------------------------------------------------------------------------
+@web_view
+def my_gigs(request: HttpRequest) -> HttpResponse:
+    gigs = list(selectors.gig_list_for_seller(actor=request.user))
+    return render(request, "freelance/my_gigs.html", {"gigs": gigs})
+
+
+@web_view
+def gig_new(request: HttpRequest) -> HttpResponse:
+    form = GigForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields, packages = form.service_data()
+        try:
+            created = services.gig_create(actor=_user(request), packages=packages, **fields)
+        except DomainError as exc:
+            messages.error(request, _(exc.title))
+        else:
+            messages.success(request, _("Draft saved. Submit it for approval when ready."))
+            return redirect("freelance-web:gig-edit", gig_id=created.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "freelance/gig_form.html", {"form": form, "gig": None}, status=status)
+
+
+@web_view
+def gig_edit(request: HttpRequest, gig_id: UUID) -> HttpResponse:
+    found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+    if not permissions.can_edit_gig(request.user, found):
+        raise Http404
+    form = GigForm(request.POST or None, initial=GigForm.initial_for(found))
+    if request.method == "POST" and form.is_valid():
+        fields, packages = form.service_data()
+        try:
+            services.gig_update(actor=_user(request), gig=found, fields=fields, packages=packages)
+        except DomainError as exc:
+            messages.error(request, _(exc.title))
+        else:
+            messages.success(request, _("Gig saved."))
+            return redirect("freelance-web:gig-edit", gig_id=found.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "freelance/gig_form.html", {"form": form, "gig": found}, status=status)
+
+
+@require_POST
+@web_view
+def gig_move(request: HttpRequest, gig_id: UUID, move: str) -> HttpResponse:
+    found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+    try:
+        if move == "submit":
+            services.gig_submit(actor=_user(request), gig=found)
+        elif move == "approve":
+            services.gig_approve(actor=_user(request), gig=found)
+        elif move == "reject":
+            services.gig_reject(
+                actor=_user(request), gig=found, reason=request.POST.get("reason", "")
+            )
+        else:
+            services.gig_set_status(actor=_user(request), gig=found, move=move)
+    except DomainError as exc:
+        messages.error(request, _(exc.title))
+    if move in ("approve", "reject"):
+        return redirect("freelance-web:moderation")
+    return redirect("freelance-web:gig-edit", gig_id=found.pk)
+
+
+# --- moderator --------------------------------------------------------------------------------
+@web_view
+def moderation(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_moderator(request.user):
+        raise Http404
+    gigs = list(selectors.gig_moderation_queue(actor=request.user)[:100])
+    return render(request, "freelance/moderation.html", {"gigs": gigs})
+
+
+# --- orders -----------------------------------------------------------------------------------
+@web_view
+def order(request: HttpRequest, order_id: UUID) -> HttpResponse:
+    found = selectors.order_get_for(actor=request.user, order_id=order_id)
+    party = permissions.party_of(request.user, found)
+    status = found.status
+    is_open = status not in (OrderStatus.COMPLETED, OrderStatus.CANCELLED)
+    context = {
+        "order": found,
+        "party": party,
+        "events": list(found.events.all()),
+        "can_requirements": party == "buyer" and status == OrderStatus.AWAITING_REQUIREMENTS,
+        "can_deliver": party == "seller" and status == OrderStatus.IN_PROGRESS,
+        "can_revise": party == "buyer"
+        and status == OrderStatus.DELIVERED
+        and found.revisions_left > 0,
+        "can_complete": party == "buyer" and status == OrderStatus.DELIVERED,
+        "can_cancel": is_open and found.cancel_requested_by_id != request.user.pk,
+        "can_withdraw": is_open and found.cancel_requested_by_id == request.user.pk,
+        "can_review": party == "buyer"
+        and status == OrderStatus.COMPLETED
+        and not hasattr(found, "review"),
+    }
+    return render(request, "freelance/order.html", context)
+
+
+ORDER_ACTIONS: dict[str, Callable[[User, Any, Any], Any]] = {
+    "requirements": lambda u, o, p: services.order_submit_requirements(
+        actor=u, order=o, text=p.get("text", "")
+    ),
+    "deliver": lambda u, o, p: services.order_deliver(
+        actor=u, order=o, message=_checked_message(p.get("text", ""))
+    ),
+    "revision": lambda u, o, p: services.order_request_revision(
+        actor=u, order=o, message=p.get("text", "")[:2000]
+    ),
+    "complete": lambda u, o, p: services.order_complete(actor=u, order=o),
+    "cancel": lambda u, o, p: services.order_cancel(
+        actor=u, order=o, reason=p.get("text", "")[:2000]
+    ),
+    "withdraw": lambda u, o, p: services.order_withdraw_cancel(actor=u, order=o),
+    "review": lambda u, o, p: services.review_create(
+        actor=u, order=o, rating=_rating(p.get("rating")), comment=p.get("text", "")[:2000]
+    ),
+}
+
+
+def _checked_message(text: str) -> str:
+    from lifeline.freelance.exceptions import ReasonRequired
+
+    text = text.strip()
+    if not 10 <= len(text) <= 5000:
+        raise ReasonRequired(code="freelance.delivery_message_length")
+    return text
+
+
+def _rating(value: Any) -> int:
+    from lifeline.freelance.exceptions import ReasonRequired
+
+    try:
+        rating = int(value)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise ReasonRequired(code="freelance.rating_range")
+    return rating
+
+
+@require_POST
+@web_view
+def order_action(request: HttpRequest, order_id: UUID, action: str) -> HttpResponse:
+    found = selectors.order_get_for(actor=request.user, order_id=order_id)
+    call = ORDER_ACTIONS.get(action)
+    if call is None:
+        raise Http404
+    try:
+        call(_user(request), found, request.POST)
+    except DomainError as exc:
+        messages.error(request, _(exc.title))
+    return redirect("freelance-web:order", order_id=found.pk)
