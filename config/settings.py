@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "lifeline.clinic",
     "lifeline.chat",
     "lifeline.sos",
+    "lifeline.fieldservice",
 ]
 
 MIDDLEWARE = [
@@ -670,3 +671,12 @@ SOS_INGEST_BUFFER = env.bool("SOS_INGEST_BUFFER", default=None)
 # its admins see their events and its settings apply. Created on first use if missing.
 # Empty: no default service (such events reach platform admins only).
 LIFELINE_DEFAULT_SOS_SERVICE = env.str("LIFELINE_DEFAULT_SOS_SERVICE", default="sos")
+
+# --- Field service (lifeline.fieldservice) --------------------------------------------------
+# Mango Office VPBX: the API key and salt sign outbound calls and verify inbound webhooks
+# (sign = sha256(key + json + salt)). Unset: webhooks answer 403 and click-to-call is off.
+FIELDSERVICE_MANGO_API_KEY = env.str("FIELDSERVICE_MANGO_API_KEY", default="")
+FIELDSERVICE_MANGO_API_SALT = env.str("FIELDSERVICE_MANGO_API_SALT", default="")
+FIELDSERVICE_MANGO_BASE_URL = env.str(
+    "FIELDSERVICE_MANGO_BASE_URL", default="https://app.mango-office.ru/vpbx/"
+)

@@ -1,0 +1,30 @@
+from collections.abc import Mapping
+from typing import Any
+
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def callbacks_page(data: Mapping[str, Any]) -> str:
+    return reverse("fieldservice-web:home")
+
+
+class FieldServiceConfig(AppConfig):
+    name = "lifeline.fieldservice"
+    label = "fieldservice"
+    verbose_name = _("Field service")
+
+    def ready(self) -> None:
+        from lifeline.fieldservice.demo import seed
+        from lifeline.notifications.enums import Channel
+        from lifeline.notifications.topics import register_topic
+        from lifeline.web.demo import register
+
+        register_topic(
+            "fieldservice.callback_overdue",
+            link=callbacks_page,
+            title=_("A missed call was not called back in time"),
+            default_channels=[Channel.IN_APP, Channel.PUSH],
+        )
+        register(seed)
