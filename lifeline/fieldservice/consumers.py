@@ -19,5 +19,7 @@ class CallCentreConsumer(EventsConsumer):
         if not roles:
             raise PermissionDenied
         names = [events.master_group(user.pk)]
-        names += [events.callcentre_group(org) for org, held in roles.items() if held - {Role.MASTER}]
+        names += [
+            events.callcentre_group(org) for org, held in roles.items() if held - {Role.MASTER}
+        ]
         return names

@@ -237,7 +237,12 @@ def company_id_for(
     their only one. NotFound if they belong to none (or not to the one given)."""
     held = company_roles(actor)
     if roles is not None:
+        member_of = bool(held)
         held = {org: r for org, r in held.items() if r & roles}
+        if member_of and not held:
+            from lifeline.fieldservice.exceptions import FieldServiceForbidden
+
+            raise FieldServiceForbidden()
     if organization_id is not None:
         for org in held:
             if str(org) == str(organization_id):
