@@ -21,8 +21,6 @@ from lifeline.fieldservice.enums import (
     TransactionKind,
 )
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
 
 class CompanySettings(TimestampedModel):
     """A service company's money and call-centre settings (one row per organization)."""
@@ -107,7 +105,9 @@ class Campaign(_Reference):
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="campaigns")
     # E.164; a tracked line belongs to one campaign on the whole platform (webhooks find it).
     phone_number = models.CharField(_("tracked phone line"), max_length=20, unique=True)
-    monthly_cost = models.DecimalField(_("monthly cost"), null=True, blank=True, **MONEY)
+    monthly_cost = models.DecimalField(
+        _("monthly cost"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
 
     class Meta(_Reference.Meta):
         constraints = [
@@ -200,10 +200,18 @@ class ServiceRequest(UUIDModel):
     master_notes = models.TextField(_("master's notes"), blank=True)
     call_centre_notes = models.TextField(_("call-centre notes"), blank=True)
     ats_number = models.CharField(_("ATS number"), max_length=20, blank=True)
-    result = models.DecimalField(_("result"), null=True, blank=True, **MONEY)
-    expenses = models.DecimalField(_("expenses"), null=True, blank=True, **MONEY)
-    net_amount = models.DecimalField(_("net amount"), null=True, blank=True, **MONEY)
-    master_handover = models.DecimalField(_("master handover"), null=True, blank=True, **MONEY)
+    result = models.DecimalField(
+        _("result"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
+    expenses = models.DecimalField(
+        _("expenses"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
+    net_amount = models.DecimalField(
+        _("net amount"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
+    master_handover = models.DecimalField(
+        _("master handover"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
 
     class Meta:
         indexes = [
@@ -249,7 +257,7 @@ class Transaction(UUIDModel):
     transaction_type = models.ForeignKey(
         TransactionType, on_delete=models.PROTECT, related_name="transactions"
     )
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     specified_date = models.DateField(_("date"))
     payment_reason = models.CharField(_("reason"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)

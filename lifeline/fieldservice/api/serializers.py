@@ -137,7 +137,12 @@ class RequestDetailOutput(RequestOutput):
     client_requests = serializers.SerializerMethodField()
 
     class Meta(RequestOutput.Meta):
-        fields = (*RequestOutput.Meta.fields, "allowed_statuses", "history", "client_requests")
+        fields = (  # type: ignore[assignment]
+            *RequestOutput.Meta.fields,
+            "allowed_statuses",
+            "history",
+            "client_requests",
+        )
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_statuses(self, obj: ServiceRequest) -> list[str]:

@@ -3,7 +3,7 @@ types) and company defaults. Managers and above edit; directors delete unused ro
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -107,11 +107,13 @@ def reference_update(*, actor: Any, row: M, data: dict[str, Any]) -> M:
 def _in_use(row: Model) -> bool:
     for relation in row._meta.related_objects:
         if relation.one_to_many or relation.one_to_one:
-            accessor = relation.related_model._default_manager.filter(**{relation.field.name: row})
-            if accessor.exists():
+            related = cast("type[Model]", relation.related_model)
+            if related._default_manager.filter(**{relation.field.name: row}).exists():
                 return True
-        elif relation.many_to_many and getattr(row, relation.get_accessor_name()).exists():
-            return True
+        elif relation.many_to_many:
+            accessor = relation.get_accessor_name()
+            if accessor and getattr(row, accessor).exists():
+                return True
     return False
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -239,10 +239,11 @@ def call_finalize(*, call: Call) -> None:
 def _joinable_request(call: Call) -> ServiceRequest | None:
     """The phone's open request, or any request of it created in the last 30 minutes
     (both aware datetimes: the comparison is in UTC whatever the server's zone)."""
+    organization_id = cast("uuid.UUID", call.organization_id)
     since = (call.ended_at or timezone.now()) - timedelta(minutes=conf.REPEAT_CALL_WINDOW_MINUTES)
     return (
         ServiceRequest.objects.select_for_update()
-        .filter(organization_id=call.organization_id, client_phone=call.from_number)
+        .filter(organization_id=organization_id, client_phone=call.from_number)
         .filter(Q(status__in=sorted(OPEN_STATUSES)) | Q(created_at__gte=since))
         .order_by("-created_at", "-id")
         .first()
@@ -250,14 +251,13 @@ def _joinable_request(call: Call) -> ServiceRequest | None:
 
 
 def _request_from_call(call: Call) -> ServiceRequest:
-    company_defaults_ensure(organization_id=call.organization_id)
+    organization_id = cast("uuid.UUID", call.organization_id)
+    company_defaults_ensure(organization_id=organization_id)
     seen = ServiceRequest.objects.filter(
-        organization_id=call.organization_id, client_phone=call.from_number
+        organization_id=organization_id, client_phone=call.from_number
     ).exists()
     code = RequestTypeCode.REPEAT if seen else RequestTypeCode.FIRST
-    request_type = RequestType.objects.filter(
-        organization_id=call.organization_id, code=code
-    ).first()
+    request_type = RequestType.objects.filter(organization_id=organization_id, code=code).first()
     if call.campaign is None:  # the organization came from the campaign
         raise ValueError("a call with an organization has a campaign")
     request = request_create(
