@@ -30,6 +30,7 @@ urlpatterns = [
     path("clinic/", include("lifeline.clinic.urls")),
     path("chat/", include("lifeline.chat.urls")),
     path("sos/", include("lifeline.sos.urls")),
+    path("fieldservice/", include("lifeline.fieldservice.urls")),
     path("", include("lifeline.web.urls")),
 ]
 

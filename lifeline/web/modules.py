@@ -45,6 +45,12 @@ MODULES: tuple[Module, ...] = (
         _("Wearable alarms, helpers nearby and the dispatcher console."),
         frozenset({Role.DEVICE_OWNER, Role.HELPER, Role.SOS_ADMIN, Role.DISPATCHER}),
     ),
+    Module(
+        "fieldservice-web:home",
+        _("Field service"),
+        _("Requests, masters, missed calls and the call-centre board."),
+        frozenset({Role.OPERATOR, Role.MASTER, Role.MANAGER, Role.DIRECTOR}),
+    ),
 )
 
 

@@ -1,0 +1,275 @@
+"""Pages of the fieldservice module: the call-centre board, the request card, a master's
+requests with status buttons, and the manager's reference data. They call the same
+services and selectors as the API; refusals (DomainError) become a message."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lifeline.access.enums import Role
+from lifeline.core.exceptions import DomainError, NotFound
+from lifeline.fieldservice import selectors
+from lifeline.fieldservice.enums import OPEN_STATUSES, RequestStatus
+from lifeline.fieldservice.models import Campaign, City, Direction
+from lifeline.fieldservice.permissions import (
+    MANAGER_ROLES,
+    STAFF_ROLES,
+    company_roles,
+    roles_in,
+)
+from lifeline.fieldservice.services import reference, telephony
+from lifeline.fieldservice.services import requests as request_services
+from lifeline.fieldservice.transitions import allowed_targets
+from lifeline.fieldservice.web.forms import CampaignForm, MasterReportForm, NameForm, RequestForm
+
+
+def web_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """login_required; a field-service role required; NotFound as a 404 page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not company_roles(request.user):
+            raise Http404
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404 from exc
+
+    return login_required(wrapper)
+
+
+def _held(request: HttpRequest) -> set[str]:
+    held: set[str] = set()
+    for roles in company_roles(request.user).values():
+        held |= roles
+    return held
+
+
+def _refused(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, _(exc.title))
+
+
+@web_view
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    held = _held(request)
+    is_staff = bool(held & STAFF_ROLES)
+    context: dict[str, Any] = {
+        "is_staff": is_staff,
+        "is_master": Role.MASTER in held,
+        "is_manager": bool(held & MANAGER_ROLES),
+        "statuses": RequestStatus.choices,
+    }
+    if is_staff:
+        status = request.GET.get("status") or None
+        query = (request.GET.get("q") or "").strip() or None
+        qs = selectors.request_list_for(actor=user, status=status, search=query)
+        context["page"] = Paginator(qs, 25).get_page(request.GET.get("page"))
+        context["callbacks"] = list(selectors.callback_list_for(actor=user)[:20])
+        context["filter_status"] = status or ""
+        context["filter_q"] = query or ""
+    if Role.MASTER in held:
+        mine = list(
+            selectors.request_list_for(actor=user).filter(
+                master_id=user.pk, status__in=sorted(OPEN_STATUSES)
+            )[:50]
+        )
+        context["my_requests"] = [
+            (
+                r,
+                allowed_targets(
+                    source=r.status, roles=roles_in(user, r.organization_id), is_own=True
+                ),
+            )
+            for r in mine
+        ]
+    return render(request, "fieldservice/home.html", context)
+
+
+def _company(request: HttpRequest) -> Any:
+    return selectors.company_id_for(actor=request.user, roles=frozenset(STAFF_ROLES))
+
+
+@web_view
+def request_new(request: HttpRequest) -> HttpResponse:
+    organization_id = _company(request)
+    form = RequestForm(request.POST or None, actor=request.user, organization_id=organization_id)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        data["city"] = form.cleaned_data["city"]
+        try:
+            created = request_services.request_create(
+                actor=request.user, organization_id=organization_id, data=data
+            )
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Request created."))
+            return redirect("fieldservice-web:request", request_id=created.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "fieldservice/request_form.html", {"form": form}, status=status)
+
+
+@web_view
+def request_card(request: HttpRequest, request_id: str) -> HttpResponse:
+    user = request.user
+    obj = selectors.request_get_for(actor=user, request_id=request_id)
+    roles = roles_in(user, obj.organization_id)
+    is_own = obj.master_id == user.pk
+    edit_form = None
+    if roles & STAFF_ROLES:
+        initial = {
+            name: getattr(obj, name)
+            for name in (
+                "city",
+                "client_phone",
+                "client_name",
+                "address",
+                "meeting_at",
+                "direction",
+                "request_type",
+                "campaign",
+                "problem",
+                "master",
+                "call_centre_notes",
+            )
+        }
+        edit_form = RequestForm(
+            request.POST if request.POST.get("form") == "edit" else None,
+            actor=user,
+            organization_id=obj.organization_id,
+            initial=initial,
+        )
+    report_form = None
+    if is_own or roles & MANAGER_ROLES:
+        report_form = MasterReportForm(
+            request.POST if request.POST.get("form") == "report" else None,
+            initial={
+                "master_notes": obj.master_notes,
+                "result": obj.result,
+                "expenses": obj.expenses,
+            },
+        )
+    if request.method == "POST":
+        form = edit_form if request.POST.get("form") == "edit" else report_form
+        if form is not None and form.is_valid():
+            data = dict(form.cleaned_data)
+            if form is edit_form:
+                data = {k: v for k, v in data.items() if k in edit_form.changed_data}
+            try:
+                request_services.request_update(actor=user, request=obj, data=data)
+            except DomainError as exc:
+                _refused(request, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("fieldservice-web:request", request_id=obj.pk)
+    context = {
+        "obj": obj,
+        "edit_form": edit_form,
+        "report_form": report_form,
+        "allowed": [
+            (status, RequestStatus(status).label)
+            for status in allowed_targets(source=obj.status, roles=roles, is_own=is_own)
+        ],
+        "history": selectors.request_history_for(actor=user, request=obj),
+        "client_requests": selectors.client_history_for(actor=user, request=obj)[:20],
+    }
+    return render(request, "fieldservice/request.html", context)
+
+
+@web_view
+@require_POST
+def request_status(request: HttpRequest, request_id: str) -> HttpResponse:
+    obj = selectors.request_get_for(actor=request.user, request_id=request_id)
+    try:
+        request_services.request_set_status(
+            actor=request.user, request=obj, status=request.POST.get("status", "")
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    target = request.POST.get("next") or ""
+    if target == "home":
+        return redirect("fieldservice-web:home")
+    return redirect("fieldservice-web:request", request_id=obj.pk)
+
+
+@web_view
+@require_POST
+def callback_take(request: HttpRequest, callback_id: str) -> HttpResponse:
+    callback = selectors.callback_get_for(actor=request.user, callback_id=callback_id)
+    try:
+        telephony.callback_take(actor=request.user, callback=callback)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Callback taken: call %(phone)s.") % {"phone": callback.phone})
+    return redirect("fieldservice-web:home")
+
+
+REFERENCE_PAGES: dict[str, Any] = {"cities": City, "directions": Direction, "campaigns": Campaign}
+
+
+@web_view
+def reference_page(request: HttpRequest, kind: str = "cities") -> HttpResponse:
+    model = REFERENCE_PAGES.get(kind)
+    if model is None:
+        raise Http404
+    user = request.user
+    held = _held(request)
+    if not held & MANAGER_ROLES:
+        raise Http404
+    form: Any = (
+        CampaignForm(request.POST or None, actor=user)
+        if model is Campaign
+        else NameForm(request.POST or None)
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("delete"):
+                row = selectors.reference_get_for(
+                    actor=user, model=model, pk=request.POST["delete"]
+                )
+                reference.reference_delete(actor=user, row=row)
+                messages.success(request, _("Deleted."))
+                return redirect("fieldservice-web:reference", kind=kind)
+            if form.is_valid():
+                organization_id = selectors.company_id_for(
+                    actor=user, roles=frozenset(MANAGER_ROLES)
+                )
+                reference.reference_create(
+                    actor=user,
+                    model=model,
+                    organization_id=organization_id,
+                    data=dict(form.cleaned_data),
+                )
+                messages.success(request, _("Saved."))
+                return redirect("fieldservice-web:reference", kind=kind)
+        except DomainError as exc:
+            _refused(request, exc)
+    rows = selectors.reference_list_for(actor=user, model=model)
+    return render(
+        request,
+        "fieldservice/reference.html",
+        {
+            "kind": kind,
+            "kinds": [
+                ("cities", _("Cities")),
+                ("directions", _("Directions")),
+                ("campaigns", _("Campaigns")),
+            ],
+            "rows": rows,
+            "form": form,
+            "can_delete": Role.DIRECTOR in held,
+        },
+        status=422 if request.method == "POST" and not form.is_valid() else 200,
+    )
