@@ -446,6 +446,8 @@ SPECTACULAR_SETTINGS = {
         "LabelActionEnum": "lifeline.clinic.models.assessments.LabelAction",
         "DecisionActionEnum": "lifeline.clinic.models.assessments.DecisionAction",
         "CatalogueKindEnum": "lifeline.clinic.models.documents.CatalogueKind",
+        "FieldRequestStatusEnum": "lifeline.fieldservice.enums.RequestStatus",
+        "CallbackStatusEnum": "lifeline.fieldservice.enums.CallbackStatus",
     },
 }
 
