@@ -72,7 +72,13 @@ def test_reference_pages_are_for_managers(world: Any) -> None:
     assert City.objects.filter(organization=world.company, name="Тула").exists()
 
 
-def test_people_without_a_field_role_get_404(world: Any) -> None:
+def test_people_without_a_field_role_see_no_request(world: Any) -> None:
     from lifeline.accounts.tests.factories import UserFactory
 
-    assert _client(UserFactory()).get("/fieldservice/").status_code == 404
+    row = ServiceRequestFactory(city=world.moscow, client_phone="+79160000001")
+    client = _client(UserFactory())
+    page = client.get("/fieldservice/")
+    assert page.status_code == 200
+    assert "+79160000001" not in page.content.decode()
+    assert client.get(f"/fieldservice/requests/{row.pk}/").status_code == 404
+    assert client.get("/fieldservice/requests/new/").status_code == 404

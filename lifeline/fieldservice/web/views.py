@@ -34,11 +34,12 @@ from lifeline.fieldservice.web.forms import CampaignForm, MasterReportForm, Name
 
 
 def web_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """login_required; a field-service role required; NotFound as a 404 page."""
+    """login_required; a field-service role required (except on the home page, which says
+    so); NotFound as a 404 page."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not company_roles(request.user):
+        if not getattr(view, "open_to_everyone", False) and not company_roles(request.user):
             raise Http404
         try:
             return view(request, *args, **kwargs)
@@ -59,7 +60,6 @@ def _refused(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, _(exc.title))
 
 
-@web_view
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     held = _held(request)
@@ -69,6 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_master": Role.MASTER in held,
         "is_manager": bool(held & MANAGER_ROLES),
         "statuses": RequestStatus.choices,
+        "no_role": not held,
     }
     if is_staff:
         status = request.GET.get("status") or None
@@ -94,6 +95,10 @@ def home(request: HttpRequest) -> HttpResponse:
             for r in mine
         ]
     return render(request, "fieldservice/home.html", context)
+
+
+home.open_to_everyone = True  # type: ignore[attr-defined]
+home = web_view(home)
 
 
 def _company(request: HttpRequest) -> Any:
