@@ -17,6 +17,8 @@ class FieldServiceConfig(AppConfig):
 
     def ready(self) -> None:
         from lifeline.fieldservice.demo import seed
+        from lifeline.fieldservice.selectors import can_view_request_file
+        from lifeline.files.permissions import register_access_rule
         from lifeline.notifications.enums import Channel
         from lifeline.notifications.topics import register_topic
         from lifeline.web.demo import register
@@ -27,4 +29,5 @@ class FieldServiceConfig(AppConfig):
             title=_("A missed call was not called back in time"),
             default_channels=[Channel.IN_APP, Channel.PUSH],
         )
+        register_access_rule("fieldservice.servicerequest", can_view_request_file)
         register(seed)

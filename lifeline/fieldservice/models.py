@@ -249,6 +249,28 @@ class RequestChange(TimestampedModel):
         ordering = ("created_at", "id")
 
 
+class RequestFile(TimestampedModel):
+    """A file attached to a request (BSO, expense receipt, call recording), stored by the
+    files app: downloads go through its access check (`can_view_request_file`), never a
+    public media URL."""
+
+    class Purpose(models.TextChoices):
+        BSO = "bso", _("BSO (strict-reporting form)")
+        EXPENSE = "expense", _("Expense receipt")
+        RECORDING = "recording", _("Call recording")
+        OTHER = "other", _("Other")
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="files")
+    file = models.OneToOneField("files.StoredFile", on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+
 class Transaction(UUIDModel):
     """Money in or out of the company; an income linked to a request is its handover."""
 

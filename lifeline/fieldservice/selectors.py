@@ -255,3 +255,15 @@ def company_id_for(
     from lifeline.fieldservice.exceptions import CompanyRequired
 
     raise CompanyRequired()
+
+
+def request_files_for(*, actor: Any, request: ServiceRequest) -> QuerySet[Any]:
+    """Files of a request the actor loaded through `request_get_for`."""
+    return request.files.select_related("file").filter(file__deleted_at__isnull=True)
+
+
+def can_view_request_file(user: Any, request: ServiceRequest) -> bool:
+    """The files rule for requests (registered in apps.py): whoever sees the request."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return ServiceRequest.objects.filter(request_scope(actor=user), pk=request.pk).exists()

@@ -257,3 +257,23 @@ class CallbackOutput(serializers.ModelSerializer[CallbackTask]):
 
 class MangoAckOutput(serializers.Serializer[Any]):
     result = serializers.IntegerField()
+
+
+class RequestFileOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="file.id")
+    purpose = serializers.CharField()
+    content_type = serializers.CharField(source="file.content_type")
+    size_bytes = serializers.IntegerField(source="file.size_bytes")
+    original_name = serializers.CharField(source="file.original_name")
+    created_at = serializers.DateTimeField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, obj: Any) -> str:
+        from django.urls import reverse
+
+        return reverse("files-api:file-download", kwargs={"file_id": obj.file_id})
+
+
+class RequestFileInput(serializers.Serializer[Any]):
+    file = serializers.FileField()
+    purpose = serializers.ChoiceField(choices=["bso", "expense", "other"])

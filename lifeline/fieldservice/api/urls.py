@@ -14,6 +14,11 @@ urlpatterns = [
         views.RequestStatusApi.as_view(),
         name="request-status",
     ),
+    path(
+        "requests/<uuid:request_id>/files/",
+        views.RequestFileListApi.as_view(),
+        name="request-files",
+    ),
     path("requests/<uuid:request_id>/call/", views.RequestCallApi.as_view(), name="request-call"),
     path("cities/", views.CityListApi.as_view(), name="city-list"),
     path("cities/<int:pk>/", views.CityDetailApi.as_view(), name="city-detail"),

@@ -8,6 +8,7 @@ from django.db.models import Model
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +20,7 @@ from lifeline.fieldservice import selectors
 from lifeline.fieldservice.api import serializers as s
 from lifeline.fieldservice.models import Campaign, City, Direction, RequestType, TransactionType
 from lifeline.fieldservice.permissions import MANAGER_ROLES, roles_in
+from lifeline.fieldservice.services import files as request_files
 from lifeline.fieldservice.services import money, reference, telephony
 from lifeline.fieldservice.services import requests as request_services
 from lifeline.fieldservice.transitions import allowed_targets
@@ -147,6 +149,38 @@ class RequestStatusApi(APIView):
             actor=_user(request), request=obj, status=data.validated_data["status"]
         )
         return Response(_detail(request, obj.pk))
+
+
+class RequestFileListApi(APIView):
+    """BSO photos and expense receipts of a request (downloads through the files API,
+    which asks this module who may see them)."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(tags=TAGS_REQUESTS, responses={200: s.RequestFileOutput(many=True)})
+    def get(self, request: Request, request_id: str) -> Response:
+        obj = selectors.request_get_for(actor=_user(request), request_id=request_id)
+        rows = selectors.request_files_for(actor=_user(request), request=obj)
+        return Response(s.RequestFileOutput(rows, many=True).data)
+
+    @extend_schema(
+        tags=TAGS_REQUESTS,
+        request={"multipart/form-data": s.RequestFileInput},
+        responses={201: s.RequestFileOutput},
+    )
+    def post(self, request: Request, request_id: str) -> Response:
+        obj = selectors.request_get_for(actor=_user(request), request_id=request_id)
+        data = s.RequestFileInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = request_files.request_file_add(
+            actor=_user(request),
+            request=obj,
+            uploaded_file=data.validated_data["file"],
+            purpose=data.validated_data["purpose"],
+            http_request=request,
+        )
+        return Response(s.RequestFileOutput(row).data, status=status.HTTP_201_CREATED)
 
 
 class RequestCallApi(APIView):
