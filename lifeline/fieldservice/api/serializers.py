@@ -277,3 +277,36 @@ class RequestFileOutput(serializers.Serializer[Any]):
 class RequestFileInput(serializers.Serializer[Any]):
     file = serializers.FileField()
     purpose = serializers.ChoiceField(choices=["bso", "expense", "other"])
+
+
+class CampaignReportRow(serializers.Serializer[Any]):
+    campaign_id = serializers.IntegerField()
+    name = serializers.CharField()
+    requests = serializers.IntegerField()
+    done = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+    cost_per_lead = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+
+class CallCentreReportOutput(serializers.Serializer[Any]):
+    calls = serializers.IntegerField()
+    calls_answered = serializers.IntegerField()
+    calls_missed = serializers.IntegerField()
+    callbacks = serializers.IntegerField()
+    callbacks_within_sla = serializers.IntegerField()
+    requests_created = serializers.IntegerField()
+    requests_done = serializers.IntegerField()
+    conversion = serializers.FloatField()
+    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+    by_status = serializers.DictField(child=serializers.IntegerField())
+    campaigns = CampaignReportRow(many=True)
+
+
+class MasterReportRow(serializers.Serializer[Any]):
+    master_id = serializers.UUIDField()
+    name = serializers.CharField()
+    requests = serializers.IntegerField()
+    done = serializers.IntegerField()
+    completion_rate = serializers.FloatField()
+    handover_due = serializers.DecimalField(max_digits=14, decimal_places=2)
+    handover_received = serializers.DecimalField(max_digits=14, decimal_places=2)

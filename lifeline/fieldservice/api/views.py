@@ -20,6 +20,7 @@ from lifeline.fieldservice import selectors
 from lifeline.fieldservice.api import serializers as s
 from lifeline.fieldservice.models import Campaign, City, Direction, RequestType, TransactionType
 from lifeline.fieldservice.permissions import MANAGER_ROLES, roles_in
+from lifeline.fieldservice.reports import Period, callcentre_report, masters_report
 from lifeline.fieldservice.services import files as request_files
 from lifeline.fieldservice.services import money, reference, telephony
 from lifeline.fieldservice.services import requests as request_services
@@ -29,6 +30,7 @@ TAGS_REQUESTS = ["fieldservice: requests"]
 TAGS_REFERENCE = ["fieldservice: reference data"]
 TAGS_MONEY = ["fieldservice: money"]
 TAGS_CALLS = ["fieldservice: calls"]
+TAGS_REPORTS = ["fieldservice: reports"]
 
 
 def _user(request: Request) -> User:
@@ -339,3 +341,47 @@ class CallbackTakeApi(APIView):
         callback = selectors.callback_get_for(actor=_user(request), callback_id=callback_id)
         callback = telephony.callback_take(actor=_user(request), callback=callback)
         return Response(s.CallbackOutput(callback).data)
+
+
+# --- reports ---------------------------------------------------------------------------------
+REPORT_PARAMS = [
+    OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
+    OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
+    OpenApiParameter("city", int),
+    OpenApiParameter("organization", str),
+]
+
+
+def _period(request: Request) -> Period:
+    params = request.query_params
+    organization_id = selectors.company_id_for(
+        actor=_user(request), organization_id=params.get("organization"), roles=MANAGER_ROLES
+    )
+    return Period(
+        organization_id=organization_id,
+        date_from=_date(params.get("date_from")),
+        date_to=_date(params.get("date_to")),
+        city_id=_int(params.get("city")),
+    )
+
+
+class CallCentreReportApi(APIView):
+    """Managers and directors of the company."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS_REPORTS, parameters=REPORT_PARAMS, responses={200: s.CallCentreReportOutput}
+    )
+    def get(self, request: Request) -> Response:
+        return Response(s.CallCentreReportOutput(callcentre_report(_period(request))).data)
+
+
+class MastersReportApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS_REPORTS, parameters=REPORT_PARAMS, responses={200: s.MasterReportRow(many=True)}
+    )
+    def get(self, request: Request) -> Response:
+        return Response(s.MasterReportRow(masters_report(_period(request)), many=True).data)
