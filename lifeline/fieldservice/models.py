@@ -376,6 +376,34 @@ class Call(UUIDModel):
         indexes = [models.Index(fields=["organization", "-created_at"], name="fs_call_org_created")]
 
 
+class CallRecording(UUIDModel):
+    """A Mango recording to download (`queries/recording/post`). The link Mango returns is
+    one-time and the file may not be ready: `next_attempt_at` is the deadline the sweep
+    retries at, with backoff, for up to 10 minutes; `file` is set once stored."""
+
+    recording_id = models.CharField(max_length=200, unique=True)
+    entry_id = models.CharField(max_length=100, blank=True)
+    call = models.ForeignKey(
+        Call, on_delete=models.SET_NULL, null=True, blank=True, related_name="recordings"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    gave_up_at = models.DateTimeField(null=True, blank=True)
+    file = models.OneToOneField(
+        "files.StoredFile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(next_attempt_at__isnull=False),
+                name="fs_recording_due",
+            )
+        ]
+
+
 class CallbackTask(UUIDModel):
     """A missed call the call centre must return before `due_at`; escalated to managers
     by the sweep (`fieldservice.run_due`) once the SLA passes."""

@@ -15,6 +15,8 @@ def process_mango_event(*, event_id: int) -> None:
 @shared_task(name="fieldservice.run_due")
 def run_due() -> None:
     """The sweep: events whose message was lost, callbacks past their SLA."""
+    from lifeline.fieldservice import conf
+    from lifeline.fieldservice.services.recordings import recordings_fetch_due
     from lifeline.fieldservice.services.telephony import (
         callbacks_escalate_due,
         mango_events_process_stale,
@@ -22,3 +24,5 @@ def run_due() -> None:
 
     mango_events_process_stale()
     callbacks_escalate_due()
+    if conf.mango_enabled():
+        recordings_fetch_due()

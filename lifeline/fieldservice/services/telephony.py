@@ -46,6 +46,7 @@ from lifeline.fieldservice.models import (
 )
 from lifeline.fieldservice.permissions import can_take_callback
 from lifeline.fieldservice.phones import to_e164
+from lifeline.fieldservice.services.recordings import recording_register
 from lifeline.fieldservice.services.reference import company_defaults_ensure
 from lifeline.fieldservice.services.requests import request_create
 from lifeline.realtime.events import publish_on_commit
@@ -114,6 +115,8 @@ def mango_event_process(*, event_id: int) -> None:
             _on_call_event(payload)
         elif event.kind == MangoEventKind.SUMMARY:
             _on_summary(payload)
+        elif event.kind == MangoEventKind.RECORDING:
+            recording_register(payload=payload)
         event.processed_at = timezone.now()
         event.save(update_fields=["attempts", "processed_at", "updated_at"])
 

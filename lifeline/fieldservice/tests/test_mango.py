@@ -271,3 +271,50 @@ def test_click_to_call_posts_a_signed_callback_command() -> None:
         "sign": [mango_sign(api_key=KEY, payload=raw, api_salt=SALT)],
         "json": [raw],
     }
+
+
+def test_a_recording_is_fetched_with_backoff_and_attached_to_the_request(world: Any) -> None:
+    from lifeline.fieldservice.integrations.fake import FakeTelephony
+    from lifeline.fieldservice.models import CallRecording, RequestFile
+    from lifeline.fieldservice.services.recordings import recordings_fetch_due
+    from lifeline.files.tests.samples import wav
+
+    # given an answered call and its recording event
+    _answered_call("entry-r")
+    request = ServiceRequest.objects.get()
+    request.master = world.master
+    request.save()
+    _post("events/recording", _form({"entry_id": "entry-r", "recording_id": "rec-1"}))
+    recording = CallRecording.objects.get()
+    fake = FakeTelephony()
+    due = recording.next_attempt_at
+    # when Mango has not finished the file yet
+    assert recordings_fetch_due(now=due, client=fake) == 0
+    recording.refresh_from_db()
+    assert (recording.attempts, recording.next_attempt_at) == (1, due + timedelta(seconds=60))
+    # and then it has
+    fake.recordings["rec-1"] = wav()
+    assert recordings_fetch_due(now=recording.next_attempt_at, client=fake) == 1
+    # then
+    recording.refresh_from_db()
+    attached = RequestFile.objects.get(request=request)
+    assert (attached.purpose, attached.file_id) == ("recording", recording.file_id)
+    assert recording.next_attempt_at is None
+    url = f"/api/v1/files/files/{recording.file_id}/download/"
+    assert client_for(world.operator).get(url).status_code == 200
+    assert client_for(world.master).get(url).status_code == 200
+    assert client_for(world.master2).get(url).status_code == 404
+    assert client_for(world.other_director).get(url).status_code == 404
+
+
+def test_a_recording_never_ready_is_given_up_after_ten_minutes(world: Any) -> None:
+    from lifeline.fieldservice.integrations.fake import FakeTelephony
+    from lifeline.fieldservice.models import CallRecording
+    from lifeline.fieldservice.services.recordings import recordings_fetch_due
+
+    _post("events/recording", _form({"entry_id": "entry-z", "recording_id": "rec-z"}))
+    recording = CallRecording.objects.get()
+    recordings_fetch_due(now=recording.created_at + timedelta(minutes=10), client=FakeTelephony())
+    recording.refresh_from_db()
+    assert recording.next_attempt_at is None
+    assert recording.gave_up_at == recording.created_at + timedelta(minutes=10)
