@@ -682,3 +682,5 @@ FIELDSERVICE_MANGO_API_SALT = env.str("FIELDSERVICE_MANGO_API_SALT", default="")
 FIELDSERVICE_MANGO_BASE_URL = env.str(
     "FIELDSERVICE_MANGO_BASE_URL", default="https://app.mango-office.ru/vpbx/"
 )
+# Webhooks per source address (a PBX posts every leg of every call; the benchmark is 200/s).
+FIELDSERVICE_MANGO_RATE = env.str("FIELDSERVICE_MANGO_RATE", default="30000/min")
