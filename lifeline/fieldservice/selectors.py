@@ -14,6 +14,7 @@ from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
 from lifeline.fieldservice.enums import OPEN_STATUSES
 from lifeline.fieldservice.models import (
+    Call,
     CallbackTask,
     Campaign,
     City,
@@ -267,3 +268,25 @@ def can_view_request_file(user: Any, request: ServiceRequest) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return ServiceRequest.objects.filter(request_scope(actor=user), pk=request.pk).exists()
+
+
+def call_get_for(*, actor: Any, call_id: UUID | str) -> Call:
+    """A call of the actor's company (operators: of their cities or of no known city)."""
+    roles = company_roles(actor)
+    staff_orgs = [org for org, held in roles.items() if held - {Role.MASTER}]
+    calls = Call.objects.filter(organization_id__in=staff_orgs).filter(
+        Q(city__isnull=True) | city_scope(actor=actor)
+    )
+    return get_or_not_found(calls.select_related("campaign", "city"), pk=call_id)
+
+
+def caller_requests_for(*, actor: Any, call: Call) -> QuerySet[ServiceRequest]:
+    """The caller's requests the actor may see, newest first (the caller's card)."""
+    if not call.from_number or call.organization_id is None:
+        return ServiceRequest.objects.none()
+    return (
+        ServiceRequest.objects.filter(request_scope(actor=actor))
+        .filter(organization_id=call.organization_id, client_phone=call.from_number)
+        .select_related("city")
+        .order_by("-created_at", "-id")
+    )

@@ -310,3 +310,12 @@ class MasterReportRow(serializers.Serializer[Any]):
     completion_rate = serializers.FloatField()
     handover_due = serializers.DecimalField(max_digits=14, decimal_places=2)
     handover_received = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class CallerCardOutput(serializers.Serializer[Any]):
+    call_id = serializers.UUIDField()
+    phone = serializers.CharField()
+    campaign = serializers.CharField(allow_null=True)
+    city = serializers.CharField(allow_null=True)
+    open_requests = RequestOutput(many=True)
+    requests_total = serializers.IntegerField()

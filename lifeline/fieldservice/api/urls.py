@@ -41,6 +41,7 @@ urlpatterns = [
     path(
         "callbacks/<uuid:callback_id>/take/", views.CallbackTakeApi.as_view(), name="callback-take"
     ),
+    path("calls/<uuid:call_id>/card/", views.CallerCardApi.as_view(), name="caller-card"),
     path("reports/callcentre/", views.CallCentreReportApi.as_view(), name="report-callcentre"),
     path("reports/masters/", views.MastersReportApi.as_view(), name="report-masters"),
     path("mango/ping", webhooks.MangoPingApi.as_view(), name="mango-ping"),

@@ -18,6 +18,7 @@ from lifeline.accounts.models import User
 from lifeline.core.api.pagination import TableLimitOffsetPagination, paginate
 from lifeline.fieldservice import selectors
 from lifeline.fieldservice.api import serializers as s
+from lifeline.fieldservice.enums import OPEN_STATUSES
 from lifeline.fieldservice.models import Campaign, City, Direction, RequestType, TransactionType
 from lifeline.fieldservice.permissions import MANAGER_ROLES, roles_in
 from lifeline.fieldservice.reports import Period, callcentre_report, masters_report
@@ -341,6 +342,26 @@ class CallbackTakeApi(APIView):
         callback = selectors.callback_get_for(actor=_user(request), callback_id=callback_id)
         callback = telephony.callback_take(actor=_user(request), callback=callback)
         return Response(s.CallbackOutput(callback).data)
+
+
+class CallerCardApi(APIView):
+    """The caller's card an operator's screen opens on `fieldservice.call_started`."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS_CALLS, responses={200: s.CallerCardOutput})
+    def get(self, request: Request, call_id: str) -> Response:
+        call = selectors.call_get_for(actor=_user(request), call_id=call_id)
+        history = selectors.caller_requests_for(actor=_user(request), call=call)
+        card = {
+            "call_id": call.pk,
+            "phone": call.from_number,
+            "campaign": call.campaign.name if call.campaign else None,
+            "city": call.city.name if call.city else None,
+            "open_requests": list(history.filter(status__in=sorted(OPEN_STATUSES))[:10]),
+            "requests_total": history.count(),
+        }
+        return Response(s.CallerCardOutput(card).data)
 
 
 # --- reports ---------------------------------------------------------------------------------

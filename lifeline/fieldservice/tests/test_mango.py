@@ -318,3 +318,18 @@ def test_a_recording_never_ready_is_given_up_after_ten_minutes(world: Any) -> No
     recording.refresh_from_db()
     assert recording.next_attempt_at is None
     assert recording.gave_up_at == recording.created_at + timedelta(minutes=10)
+
+
+def test_a_ringing_call_opens_the_callers_card_for_operators_of_the_city(world: Any) -> None:
+    old = ServiceRequestFactory(city=world.moscow, client_phone="+79161234567")
+    ServiceRequestFactory(city=world.moscow, client_phone="+79161234567", status=RequestStatus.DONE)
+    _post("events/call", _form(_call("entry-c", "Appeared", 1)))
+    call = Call.objects.get()
+    url = f"/api/v1/fieldservice/calls/{call.pk}/card/"
+    card = client_for(world.operator).get(url).json()
+    assert card["phone"] == "+79161234567"
+    assert (card["campaign"], card["city"]) == ("Авито", "Москва")
+    assert [r["id"] for r in card["open_requests"]] == [str(old.pk)]
+    assert card["requests_total"] == 2
+    assert client_for(world.master).get(url).status_code == 404
+    assert client_for(world.other_operator).get(url).status_code == 404
