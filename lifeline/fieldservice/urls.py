@@ -11,6 +11,7 @@ urlpatterns = [
     path("requests/new/", views.request_new, name="request-new"),
     path("requests/<uuid:request_id>/", views.request_card, name="request"),
     path("requests/<uuid:request_id>/status/", views.request_status, name="request-status"),
+    path("requests/<uuid:request_id>/files/", views.request_file_upload, name="request-files"),
     path("callbacks/<uuid:callback_id>/take/", views.callback_take, name="callback-take"),
     path("reference/<slug:kind>/", views.reference_page, name="reference"),
 ]

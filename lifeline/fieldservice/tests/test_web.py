@@ -82,3 +82,31 @@ def test_people_without_a_field_role_see_no_request(world: Any) -> None:
     assert "+79160000001" not in page.content.decode()
     assert client.get(f"/fieldservice/requests/{row.pk}/").status_code == 404
     assert client.get("/fieldservice/requests/new/").status_code == 404
+
+
+def test_master_photographs_the_bso_from_the_card(world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lifeline.fieldservice.models import RequestFile
+    from lifeline.files.tests.samples import jpeg
+
+    row = ServiceRequestFactory(city=world.moscow, master=world.master)
+    client = _client(world.master)
+    card = client.get(f"/fieldservice/requests/{row.pk}/").content.decode()
+    assert 'capture="environment"' in card
+    response = client.post(
+        f"/fieldservice/requests/{row.pk}/files/",
+        {"purpose": "bso", "file": SimpleUploadedFile("IMG_1.jpg", jpeg(), "image/jpeg")},
+    )
+    assert response.status_code == 302
+    assert list(RequestFile.objects.values_list("request_id", "purpose")) == [(row.pk, "bso")]
+    assert (
+        _client(world.master2)
+        .post(
+            f"/fieldservice/requests/{row.pk}/files/",
+            {"purpose": "bso", "file": SimpleUploadedFile("x.jpg", jpeg(), "image/jpeg")},
+        )
+        .status_code
+        == 404
+    )
+    assert RequestFile.objects.count() == 1

@@ -27,6 +27,7 @@ from lifeline.fieldservice.permissions import (
     company_roles,
     roles_in,
 )
+from lifeline.fieldservice.services import files as request_files
 from lifeline.fieldservice.services import reference, telephony
 from lifeline.fieldservice.services import requests as request_services
 from lifeline.fieldservice.transitions import allowed_targets
@@ -187,6 +188,7 @@ def request_card(request: HttpRequest, request_id: str) -> HttpResponse:
             for status in allowed_targets(source=obj.status, roles=roles, is_own=is_own)
         ],
         "history": selectors.request_history_for(actor=user, request=obj),
+        "files": selectors.request_files_for(actor=user, request=obj),
         "client_requests": selectors.client_history_for(actor=user, request=obj)[:20],
     }
     return render(request, "fieldservice/request.html", context)
@@ -205,6 +207,31 @@ def request_status(request: HttpRequest, request_id: str) -> HttpResponse:
     target = request.POST.get("next") or ""
     if target == "home":
         return redirect("fieldservice-web:home")
+    return redirect("fieldservice-web:request", request_id=obj.pk)
+
+
+@web_view
+@require_POST
+def request_file_upload(request: HttpRequest, request_id: str) -> HttpResponse:
+    """A master photographs the BSO (or a receipt) from the phone: `capture` opens the camera."""
+    obj = selectors.request_get_for(actor=request.user, request_id=request_id)
+    upload = request.FILES.get("file")
+    purpose = request.POST.get("purpose", "")
+    if upload is None or purpose not in ("bso", "expense"):
+        messages.error(request, _("Choose a photo or a PDF."))
+        return redirect("fieldservice-web:request", request_id=obj.pk)
+    try:
+        request_files.request_file_add(
+            actor=request.user,
+            request=obj,
+            uploaded_file=upload,
+            purpose=purpose,
+            http_request=request,
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("File uploaded."))
     return redirect("fieldservice-web:request", request_id=obj.pk)
 
 
