@@ -34,6 +34,11 @@ def _window(period: Period, field: str = "created_at") -> Q:
     return q
 
 
+def _money(value: Any) -> Decimal:
+    """Sums come back as Decimal('2000') on SQLite: always two places."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 def _ratio(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
@@ -79,7 +84,7 @@ def callcentre_report(period: Period) -> dict[str, Any]:
         "requests_created": totals["created"],
         "requests_done": totals["done"],
         "conversion": _ratio(totals["done"], totals["created"]),
-        "revenue": totals["revenue"] or Decimal("0.00"),
+        "revenue": _money(totals["revenue"]),
         "by_status": {status: by_status.get(status, 0) for status in RequestStatus.values},
         "campaigns": [
             {
@@ -87,7 +92,7 @@ def callcentre_report(period: Period) -> dict[str, Any]:
                 "name": row["campaign__name"],
                 "requests": row["created"],
                 "done": row["done"],
-                "revenue": row["revenue"] or Decimal("0.00"),
+                "revenue": _money(row["revenue"]),
                 "cost_per_lead": (
                     (row["campaign__monthly_cost"] / row["created"]).quantize(Decimal("0.01"))
                     if row["campaign__monthly_cost"] is not None and row["created"]
@@ -123,8 +128,8 @@ def masters_report(period: Period) -> list[dict[str, Any]]:
             "requests": row["requests"],
             "done": row["done"],
             "completion_rate": _ratio(row["done"], row["requests"]),
-            "handover_due": row["handover_due"] or Decimal("0.00"),
-            "handover_received": received.get(row["master_id"]) or Decimal("0.00"),
+            "handover_due": _money(row["handover_due"]),
+            "handover_received": _money(received.get(row["master_id"])),
         }
         for row in rows
     ]

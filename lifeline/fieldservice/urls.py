@@ -13,5 +13,6 @@ urlpatterns = [
     path("requests/<uuid:request_id>/status/", views.request_status, name="request-status"),
     path("requests/<uuid:request_id>/files/", views.request_file_upload, name="request-files"),
     path("callbacks/<uuid:callback_id>/take/", views.callback_take, name="callback-take"),
+    path("report/", views.report_page, name="report"),
     path("reference/<slug:kind>/", views.reference_page, name="reference"),
 ]

@@ -110,3 +110,26 @@ def test_master_photographs_the_bso_from_the_card(world: Any) -> None:
         == 404
     )
     assert RequestFile.objects.count() == 1
+
+
+def test_report_page_and_downloads_are_for_managers(world: Any) -> None:
+    from decimal import Decimal
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    ServiceRequestFactory(
+        city=world.moscow,
+        campaign=world.campaign,
+        status=RequestStatus.DONE,
+        master_handover=Decimal("2000.00"),
+    )
+    assert _client(world.operator).get("/fieldservice/report/").status_code == 404
+    client = _client(world.manager)
+    page = client.get("/fieldservice/report/").content.decode()
+    assert 'data-testid="revenue">2000.00<' in page
+    csv_body = client.get("/fieldservice/report/?export=csv").content.decode()
+    assert csv_body.splitlines()[1] == "Авито,1,1,2000.00,"
+    book = load_workbook(BytesIO(client.get("/fieldservice/report/?export=xlsx").content))
+    sheet = book["callcentre"]
+    assert [c.value for c in sheet[2]] == ["Авито", 1, 1, 2000.0, None]

@@ -92,3 +92,12 @@ class CampaignForm(forms.Form):
         if len(phone) < 8:
             raise forms.ValidationError(_("Enter a phone number."))
         return phone
+
+
+class ReportForm(forms.Form):
+    date_from = forms.DateField(
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )

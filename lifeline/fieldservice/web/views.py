@@ -4,8 +4,11 @@ services and selectors as the API; refusals (DomainError) become a message."""
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from lifeline.access.enums import Role
 from lifeline.core.exceptions import DomainError, NotFound
@@ -27,11 +31,18 @@ from lifeline.fieldservice.permissions import (
     company_roles,
     roles_in,
 )
+from lifeline.fieldservice.reports import Period, callcentre_report, masters_report
 from lifeline.fieldservice.services import files as request_files
 from lifeline.fieldservice.services import reference, telephony
 from lifeline.fieldservice.services import requests as request_services
 from lifeline.fieldservice.transitions import allowed_targets
-from lifeline.fieldservice.web.forms import CampaignForm, MasterReportForm, NameForm, RequestForm
+from lifeline.fieldservice.web.forms import (
+    CampaignForm,
+    MasterReportForm,
+    NameForm,
+    ReportForm,
+    RequestForm,
+)
 
 
 def web_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -305,3 +316,56 @@ def reference_page(request: HttpRequest, kind: str = "cities") -> HttpResponse:
         },
         status=422 if request.method == "POST" and not form.is_valid() else 200,
     )
+
+
+REPORT_COLUMNS = ("name", "requests", "done", "revenue", "cost_per_lead")
+
+
+@web_view
+def report_page(request: HttpRequest) -> HttpResponse:
+    """The call-centre report for managers and directors, with CSV and XLSX downloads."""
+    if not _held(request) & MANAGER_ROLES:
+        raise Http404
+    organization_id = selectors.company_id_for(actor=request.user, roles=frozenset(MANAGER_ROLES))
+    form = ReportForm(request.GET or None)
+    period = Period(organization_id=organization_id)
+    if form.is_valid():
+        period = Period(
+            organization_id=organization_id,
+            date_from=form.cleaned_data["date_from"],
+            date_to=form.cleaned_data["date_to"],
+        )
+    report = callcentre_report(period)
+    masters = masters_report(period)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        header = [_("Campaign"), _("Requests"), _("Done"), _("Revenue"), _("Cost of a lead")]
+        rows = [[row[key] for key in REPORT_COLUMNS] for row in report["campaigns"]]
+        return _export(export, header, rows)
+    return render(
+        request, "fieldservice/report.html", {"form": form, "report": report, "masters": masters}
+    )
+
+
+def _export(kind: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(["" if v is None else v for v in row] for row in rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="callcentre.csv"'
+        return response
+    workbook = Workbook()
+    sheet = workbook.create_sheet(title="callcentre", index=0)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="callcentre.xlsx"'
+    return response
