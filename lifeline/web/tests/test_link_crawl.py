@@ -99,6 +99,16 @@ MUST_REACH: dict[str, set[str]] = {
     Role.HELPER: ACCOUNT_PAGES | {"sos-web:home", "sos-web:helper"},
     Role.SOS_ADMIN: ACCOUNT_PAGES
     | {"sos-web:home", "sos-web:map", "sos-web:statistics", "sos-web:event"},
+    Role.OPERATOR: ACCOUNT_PAGES
+    | {"fieldservice-web:home", "fieldservice-web:request", "fieldservice-web:request-new"},
+    Role.MASTER: ACCOUNT_PAGES | {"fieldservice-web:home", "fieldservice-web:request"},
+    Role.MANAGER: ACCOUNT_PAGES
+    | {
+        "fieldservice-web:home",
+        "fieldservice-web:request",
+        "fieldservice-web:reference",
+        "fieldservice-web:report",
+    },
     Role.PLATFORM_ADMIN: ACCOUNT_PAGES
     | {
         "admin:index",
