@@ -29,6 +29,7 @@ def test_operator_board_lists_requests_of_granted_cities(world: Any) -> None:
     page = _client(world.operator).get("/fieldservice/").content.decode()
     assert "+79160000001" in page
     assert "+79160000002" not in page
+    assert "fieldservice/live.js" in page  # the board refreshes over /ws/callcentre/
 
 
 def test_operator_creates_a_request_from_the_form(world: Any) -> None:
