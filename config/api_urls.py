@@ -12,6 +12,7 @@ urlpatterns = [
     path("chat/", include("lifeline.chat.api.urls")),
     path("ambulance/", include("lifeline.ambulance.api.urls")),
     path("freelance/", include("lifeline.freelance.api.urls")),
+    path("fieldservice/", include("lifeline.fieldservice.api.urls")),
     # The SOS mobile contract owns top-level paths: devices/, sos/ (seed 001).
     path("", include("lifeline.sos.api.urls")),
 ]

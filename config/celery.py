@@ -76,7 +76,17 @@ app.conf.beat_schedule["freelance.run_due"] = {
     "schedule": 60.0,
     "options": {"expires": 60},
 }
+
+# Field service: Mango events whose task was lost, callbacks past their SLA (escalated to
+# managers). Their truth is in the database (MangoEvent.processed_at, CallbackTask.due_at).
+app.conf.beat_schedule["fieldservice.run_due"] = {
+    "task": "fieldservice.run_due",
+    "schedule": 15.0,
+    "options": {"queue": "realtime", "expires": 15},
+}
 app.conf.task_routes = {
+    "fieldservice.process_mango_event": {"queue": "realtime"},
+    "fieldservice.run_due": {"queue": "realtime"},
     "sos.drain_locations": {"queue": "bulk"},
     "sos.alert_helpers": {"queue": "realtime"},
     "sos.run_due": {"queue": "realtime"},

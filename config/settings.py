@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "lifeline.sos",
     "lifeline.ambulance",
     "lifeline.freelance",
+    "lifeline.fieldservice",
 ]
 
 MIDDLEWARE = [
@@ -460,6 +461,8 @@ SPECTACULAR_SETTINGS = {
         "FreelanceOrderStatusEnum": "lifeline.freelance.enums.OrderStatus",
         "FreelanceOrderEventKindEnum": "lifeline.freelance.enums.OrderEventKind",
         "FreelancePackageTierEnum": "lifeline.freelance.enums.PackageTier",
+        "FieldRequestStatusEnum": "lifeline.fieldservice.enums.RequestStatus",
+        "CallbackStatusEnum": "lifeline.fieldservice.enums.CallbackStatus",
     },
 }
 
@@ -685,3 +688,14 @@ SOS_INGEST_BUFFER = env.bool("SOS_INGEST_BUFFER", default=None)
 # its admins see their events and its settings apply. Created on first use if missing.
 # Empty: no default service (such events reach platform admins only).
 LIFELINE_DEFAULT_SOS_SERVICE = env.str("LIFELINE_DEFAULT_SOS_SERVICE", default="sos")
+
+# --- Field service (lifeline.fieldservice) --------------------------------------------------
+# Mango Office VPBX: the API key and salt sign outbound calls and verify inbound webhooks
+# (sign = sha256(key + json + salt)). Unset: webhooks answer 403 and click-to-call is off.
+FIELDSERVICE_MANGO_API_KEY = env.str("FIELDSERVICE_MANGO_API_KEY", default="")
+FIELDSERVICE_MANGO_API_SALT = env.str("FIELDSERVICE_MANGO_API_SALT", default="")
+FIELDSERVICE_MANGO_BASE_URL = env.str(
+    "FIELDSERVICE_MANGO_BASE_URL", default="https://app.mango-office.ru/vpbx/"
+)
+# Webhooks per source address (a PBX posts every leg of every call; the benchmark is 200/s).
+FIELDSERVICE_MANGO_RATE = env.str("FIELDSERVICE_MANGO_RATE", default="30000/min")

@@ -32,6 +32,7 @@ urlpatterns = [
     path("sos/", include("lifeline.sos.web.urls")),
     path("ambulance/", include("lifeline.ambulance.web.urls")),
     path("freelance/", include("lifeline.freelance.web.urls")),
+    path("fieldservice/", include("lifeline.fieldservice.web.urls")),
     path("", include("lifeline.web.urls")),
 ]
 

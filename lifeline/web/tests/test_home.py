@@ -23,6 +23,7 @@ def mounted(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         "sos-web:home": "/sos/",
         "ambulance-web:home": "/ambulance/",
         "freelance-web:home": "/freelance/",
+        "fieldservice-web:home": "/fieldservice/",
     }
     monkeypatch.setattr(modules, "reverse", lambda name: urls[name])
     return urls
@@ -42,7 +43,12 @@ def _links(client: Client) -> list[str]:
         (Role.BUYER, ["/freelance/"]),
         (Role.DISPATCHER, ["/sos/", "/ambulance/"]),
         (Role.CREW, ["/ambulance/"]),
-        (Role.PLATFORM_ADMIN, ["/clinic/", "/chat/", "/sos/", "/ambulance/", "/freelance/"]),
+        (Role.OPERATOR, ["/fieldservice/"]),
+        (Role.MASTER, ["/fieldservice/"]),
+        (
+            Role.PLATFORM_ADMIN,
+            ["/clinic/", "/chat/", "/sos/", "/ambulance/", "/freelance/", "/fieldservice/"],
+        ),
     ],
 )
 def test_home_links_the_modules_of_the_users_roles(client: Client, mounted, role, expected):

@@ -110,6 +110,16 @@ MUST_REACH: dict[str, set[str]] = {
     },
     Role.BUYER: ACCOUNT_PAGES | {"freelance-web:home", "freelance-web:gig", "freelance-web:order"},
     Role.MODERATOR: ACCOUNT_PAGES | {"freelance-web:home", "freelance-web:moderation"},
+    Role.OPERATOR: ACCOUNT_PAGES
+    | {"fieldservice-web:home", "fieldservice-web:request", "fieldservice-web:request-new"},
+    Role.MASTER: ACCOUNT_PAGES | {"fieldservice-web:home", "fieldservice-web:request"},
+    Role.MANAGER: ACCOUNT_PAGES
+    | {
+        "fieldservice-web:home",
+        "fieldservice-web:request",
+        "fieldservice-web:reference",
+        "fieldservice-web:report",
+    },
     Role.PLATFORM_ADMIN: ACCOUNT_PAGES
     | {
         "admin:index",

@@ -1,0 +1,408 @@
+"""The fieldservice API: requests, reference data, transactions, callbacks."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.db.models import Model
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers as drf
+from rest_framework import status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lifeline.accounts.models import User
+from lifeline.core.api.pagination import TableLimitOffsetPagination, paginate
+from lifeline.fieldservice import selectors
+from lifeline.fieldservice.api import serializers as s
+from lifeline.fieldservice.enums import OPEN_STATUSES
+from lifeline.fieldservice.models import Campaign, City, Direction, RequestType, TransactionType
+from lifeline.fieldservice.permissions import MANAGER_ROLES, roles_in
+from lifeline.fieldservice.reports import Period, callcentre_report, masters_report
+from lifeline.fieldservice.services import files as request_files
+from lifeline.fieldservice.services import money, reference, telephony
+from lifeline.fieldservice.services import requests as request_services
+from lifeline.fieldservice.transitions import allowed_targets
+
+TAGS_REQUESTS = ["fieldservice: requests"]
+TAGS_REFERENCE = ["fieldservice: reference data"]
+TAGS_MONEY = ["fieldservice: money"]
+TAGS_CALLS = ["fieldservice: calls"]
+TAGS_REPORTS = ["fieldservice: reports"]
+
+
+def _user(request: Request) -> User:
+    return cast("User", request.user)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value: Any) -> Any:
+    if not value:
+        return None
+    field = drf.DateField()
+    return field.run_validation(value)
+
+
+# --- requests --------------------------------------------------------------------------------
+REQUEST_FILTERS = [
+    OpenApiParameter("city", int),
+    OpenApiParameter("status", str),
+    OpenApiParameter("master", str),
+    OpenApiParameter("campaign", int),
+    OpenApiParameter("created_from", str, description="YYYY-MM-DD"),
+    OpenApiParameter("created_to", str, description="YYYY-MM-DD"),
+    OpenApiParameter("phone", str, description="Digits the client phone ends with"),
+    OpenApiParameter("q", str, description="Search in phone, name and address"),
+]
+
+
+class RequestListApi(APIView):
+    permission_classes = [IsAuthenticated]
+    pagination_class = TableLimitOffsetPagination
+
+    @extend_schema(
+        tags=TAGS_REQUESTS, parameters=REQUEST_FILTERS, responses={200: s.RequestOutput(many=True)}
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        qs = selectors.request_list_for(
+            actor=_user(request),
+            city_id=_int(params.get("city")),
+            status=params.get("status") or None,
+            master_id=params.get("master") or None,
+            campaign_id=_int(params.get("campaign")),
+            created_from=_date(params.get("created_from")),
+            created_to=_date(params.get("created_to")),
+            phone=params.get("phone") or None,
+            search=params.get("q") or None,
+        )
+        return paginate(queryset=qs, serializer_class=s.RequestOutput, request=request, view=self)
+
+    @extend_schema(
+        tags=TAGS_REQUESTS, request=s.RequestCreateInput, responses={201: s.RequestDetailOutput}
+    )
+    def post(self, request: Request) -> Response:
+        data = s.RequestCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        organization_id = selectors.company_id_for(
+            actor=_user(request), organization_id=values.pop("organization", None)
+        )
+        created = request_services.request_create(
+            actor=_user(request), organization_id=organization_id, data=values
+        )
+        return Response(_detail(request, created.pk), status=status.HTTP_201_CREATED)
+
+
+def _detail(request: Request, request_id: Any) -> dict[str, Any]:
+    actor = _user(request)
+    obj = selectors.request_get_for(actor=actor, request_id=request_id)
+    context = {
+        "allowed": allowed_targets(
+            source=obj.status,
+            roles=roles_in(actor, obj.organization_id),
+            is_own=obj.master_id == actor.pk,
+        ),
+        "history": selectors.request_history_for(actor=actor, request=obj),
+        "client_requests": selectors.client_history_for(actor=actor, request=obj)[:20],
+    }
+    return cast("dict[str, Any]", s.RequestDetailOutput(obj, context=context).data)
+
+
+class RequestDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS_REQUESTS, responses={200: s.RequestDetailOutput})
+    def get(self, request: Request, request_id: str) -> Response:
+        return Response(_detail(request, request_id))
+
+    @extend_schema(
+        tags=TAGS_REQUESTS, request=s.RequestUpdateInput, responses={200: s.RequestDetailOutput}
+    )
+    def patch(self, request: Request, request_id: str) -> Response:
+        obj = selectors.request_get_for(actor=_user(request), request_id=request_id)
+        data = s.RequestUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        request_services.request_update(
+            actor=_user(request), request=obj, data=dict(data.validated_data)
+        )
+        return Response(_detail(request, obj.pk))
+
+
+class RequestStatusApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS_REQUESTS, request=s.RequestStatusInput, responses={200: s.RequestDetailOutput}
+    )
+    def post(self, request: Request, request_id: str) -> Response:
+        obj = selectors.request_get_for(actor=_user(request), request_id=request_id)
+        data = s.RequestStatusInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        request_services.request_set_status(
+            actor=_user(request), request=obj, status=data.validated_data["status"]
+        )
+        return Response(_detail(request, obj.pk))
+
+
+class RequestFileListApi(APIView):
+    """BSO photos and expense receipts of a request (downloads through the files API,
+    which asks this module who may see them)."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(tags=TAGS_REQUESTS, responses={200: s.RequestFileOutput(many=True)})
+    def get(self, request: Request, request_id: str) -> Response:
+        obj = selectors.request_get_for(actor=_user(request), request_id=request_id)
+        rows = selectors.request_files_for(actor=_user(request), request=obj)
+        return Response(s.RequestFileOutput(rows, many=True).data)
+
+    @extend_schema(
+        tags=TAGS_REQUESTS,
+        request={"multipart/form-data": s.RequestFileInput},
+        responses={201: s.RequestFileOutput},
+    )
+    def post(self, request: Request, request_id: str) -> Response:
+        obj = selectors.request_get_for(actor=_user(request), request_id=request_id)
+        data = s.RequestFileInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = request_files.request_file_add(
+            actor=_user(request),
+            request=obj,
+            uploaded_file=data.validated_data["file"],
+            purpose=data.validated_data["purpose"],
+            http_request=request,
+        )
+        return Response(s.RequestFileOutput(row).data, status=status.HTTP_201_CREATED)
+
+
+class RequestCallApi(APIView):
+    """Click-to-call through Mango `commands/callback` (the caller's extension rings first)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS_CALLS, request=None, responses={202: None})
+    def post(self, request: Request, request_id: str) -> Response:
+        obj = selectors.request_get_for(actor=_user(request), request_id=request_id)
+        if not roles_in(_user(request), obj.organization_id) - {"master"}:
+            from lifeline.fieldservice.exceptions import FieldServiceForbidden
+
+            raise FieldServiceForbidden()
+        telephony.request_call_client(actor=_user(request), request=obj)
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+# --- reference data --------------------------------------------------------------------------
+def _reference_apis(
+    *,
+    model: type[Model],
+    output: type[drf.Serializer[Any]],
+    input_: type[drf.Serializer[Any]],
+    noun: str,
+) -> tuple[type[APIView], type[APIView]]:
+    class ListApi(APIView):
+        permission_classes = [IsAuthenticated]
+
+        @extend_schema(
+            tags=TAGS_REFERENCE,
+            responses={200: output(many=True)},
+            operation_id=f"fieldservice_{noun}_list",
+        )
+        def get(self, request: Request) -> Response:
+            rows = selectors.reference_list_for(actor=_user(request), model=model)
+            return Response(output(rows, many=True).data)
+
+        @extend_schema(
+            tags=TAGS_REFERENCE,
+            request=input_,
+            responses={201: output},
+            operation_id=f"fieldservice_{noun}_create",
+        )
+        def post(self, request: Request) -> Response:
+            data = input_(data=request.data)
+            data.is_valid(raise_exception=True)
+            organization_id = selectors.company_id_for(
+                actor=_user(request),
+                organization_id=request.query_params.get("organization"),
+                roles=MANAGER_ROLES,
+            )
+            values = dict(data.validated_data)
+            row = reference.reference_create(
+                actor=_user(request), model=model, organization_id=organization_id, data=values
+            )
+            return Response(output(row).data, status=status.HTTP_201_CREATED)
+
+    class DetailApi(APIView):
+        permission_classes = [IsAuthenticated]
+
+        @extend_schema(
+            tags=TAGS_REFERENCE,
+            request=input_,
+            responses={200: output},
+            operation_id=f"fieldservice_{noun}_update",
+        )
+        def patch(self, request: Request, pk: int) -> Response:
+            row = selectors.reference_get_for(actor=_user(request), model=model, pk=pk)
+            data = input_(data=request.data, partial=True)
+            data.is_valid(raise_exception=True)
+            row = reference.reference_update(
+                actor=_user(request), row=row, data=dict(data.validated_data)
+            )
+            return Response(output(row).data)
+
+        @extend_schema(
+            tags=TAGS_REFERENCE, responses={204: None}, operation_id=f"fieldservice_{noun}_delete"
+        )
+        def delete(self, request: Request, pk: int) -> Response:
+            row = selectors.reference_get_for(actor=_user(request), model=model, pk=pk)
+            reference.reference_delete(actor=_user(request), row=row)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+
+    ListApi.__name__ = ListApi.__qualname__ = f"{model.__name__}ListApi"
+    DetailApi.__name__ = DetailApi.__qualname__ = f"{model.__name__}DetailApi"
+    return ListApi, DetailApi
+
+
+CityListApi, CityDetailApi = _reference_apis(
+    model=City, output=s.CityOutput, input_=s.NamedInput, noun="cities"
+)
+RequestTypeListApi, RequestTypeDetailApi = _reference_apis(
+    model=RequestType, output=s.RequestTypeOutput, input_=s.NamedInput, noun="request_types"
+)
+DirectionListApi, DirectionDetailApi = _reference_apis(
+    model=Direction, output=s.DirectionOutput, input_=s.NamedInput, noun="directions"
+)
+CampaignListApi, CampaignDetailApi = _reference_apis(
+    model=Campaign, output=s.CampaignOutput, input_=s.CampaignInput, noun="campaigns"
+)
+TransactionTypeListApi, TransactionTypeDetailApi = _reference_apis(
+    model=TransactionType,
+    output=s.TransactionTypeOutput,
+    input_=s.TransactionTypeInput,
+    noun="transaction_types",
+)
+
+
+# --- money -----------------------------------------------------------------------------------
+class TransactionListApi(APIView):
+    permission_classes = [IsAuthenticated]
+    pagination_class = TableLimitOffsetPagination
+
+    @extend_schema(tags=TAGS_MONEY, responses={200: s.TransactionOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        qs = selectors.transaction_list_for(actor=_user(request))
+        return paginate(
+            queryset=qs, serializer_class=s.TransactionOutput, request=request, view=self
+        )
+
+    @extend_schema(
+        tags=TAGS_MONEY, request=s.TransactionCreateInput, responses={201: s.TransactionOutput}
+    )
+    def post(self, request: Request) -> Response:
+        data = s.TransactionCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        organization_id = selectors.company_id_for(
+            actor=_user(request),
+            organization_id=values.pop("organization", None),
+            roles=MANAGER_ROLES,
+        )
+        row = money.transaction_create(
+            actor=_user(request), organization_id=organization_id, data=values
+        )
+        return Response(s.TransactionOutput(row).data, status=status.HTTP_201_CREATED)
+
+
+# --- callbacks -------------------------------------------------------------------------------
+class CallbackListApi(APIView):
+    permission_classes = [IsAuthenticated]
+    pagination_class = TableLimitOffsetPagination
+
+    @extend_schema(tags=TAGS_CALLS, responses={200: s.CallbackOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        qs = selectors.callback_list_for(actor=_user(request))
+        return paginate(queryset=qs, serializer_class=s.CallbackOutput, request=request, view=self)
+
+
+class CallbackTakeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS_CALLS, request=None, responses={200: s.CallbackOutput})
+    def post(self, request: Request, callback_id: str) -> Response:
+        callback = selectors.callback_get_for(actor=_user(request), callback_id=callback_id)
+        callback = telephony.callback_take(actor=_user(request), callback=callback)
+        return Response(s.CallbackOutput(callback).data)
+
+
+class CallerCardApi(APIView):
+    """The caller's card an operator's screen opens on `fieldservice.call_started`."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS_CALLS, responses={200: s.CallerCardOutput})
+    def get(self, request: Request, call_id: str) -> Response:
+        call = selectors.call_get_for(actor=_user(request), call_id=call_id)
+        history = selectors.caller_requests_for(actor=_user(request), call=call)
+        card = {
+            "call_id": call.pk,
+            "phone": call.from_number,
+            "campaign": call.campaign.name if call.campaign else None,
+            "city": call.city.name if call.city else None,
+            "open_requests": list(history.filter(status__in=sorted(OPEN_STATUSES))[:10]),
+            "requests_total": history.count(),
+        }
+        return Response(s.CallerCardOutput(card).data)
+
+
+# --- reports ---------------------------------------------------------------------------------
+REPORT_PARAMS = [
+    OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
+    OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
+    OpenApiParameter("city", int),
+    OpenApiParameter("organization", str),
+]
+
+
+def _period(request: Request) -> Period:
+    params = request.query_params
+    organization_id = selectors.company_id_for(
+        actor=_user(request), organization_id=params.get("organization"), roles=MANAGER_ROLES
+    )
+    return Period(
+        organization_id=organization_id,
+        date_from=_date(params.get("date_from")),
+        date_to=_date(params.get("date_to")),
+        city_id=_int(params.get("city")),
+    )
+
+
+class CallCentreReportApi(APIView):
+    """Managers and directors of the company."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS_REPORTS, parameters=REPORT_PARAMS, responses={200: s.CallCentreReportOutput}
+    )
+    def get(self, request: Request) -> Response:
+        return Response(s.CallCentreReportOutput(callcentre_report(_period(request))).data)
+
+
+class MastersReportApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS_REPORTS, parameters=REPORT_PARAMS, responses={200: s.MasterReportRow(many=True)}
+    )
+    def get(self, request: Request) -> Response:
+        return Response(s.MasterReportRow(masters_report(_period(request)), many=True).data)

@@ -1,0 +1,31 @@
+"""Settings of the fieldservice module, read once from django.conf.settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def mango_api_key() -> str:
+    return str(getattr(settings, "FIELDSERVICE_MANGO_API_KEY", ""))
+
+
+def mango_api_salt() -> str:
+    return str(getattr(settings, "FIELDSERVICE_MANGO_API_SALT", ""))
+
+
+def mango_base_url() -> str:
+    return str(
+        getattr(settings, "FIELDSERVICE_MANGO_BASE_URL", "https://app.mango-office.ru/vpbx/")
+    )
+
+
+def mango_enabled() -> bool:
+    return bool(mango_api_key() and mango_api_salt())
+
+
+# A webhook body larger than this is refused before parsing (Mango's are under 4 KB).
+MANGO_MAX_BODY_BYTES = 64 * 1024
+# A repeat call from the same phone within this window joins the open request.
+REPEAT_CALL_WINDOW_MINUTES = 30
+# The outbound HTTP timeout (connect, read) of Mango API calls.
+MANGO_TIMEOUT_SECONDS = (3.05, 10.0)

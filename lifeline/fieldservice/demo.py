@@ -1,0 +1,79 @@
+"""Demo data of the fieldservice module: a company with two cities, campaigns, staff
+profiles for the demo operator, master, manager and director, and a request in every status."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from lifeline.access.enums import OrganizationKind, Role
+from lifeline.core.demo import DemoContext
+
+
+def seed(ctx: DemoContext) -> None:
+    from lifeline.fieldservice.enums import RequestStatus
+    from lifeline.fieldservice.models import Campaign, City, Direction, ServiceRequest, StaffProfile
+    from lifeline.fieldservice.services.reference import company_defaults_ensure
+    from lifeline.fieldservice.services.requests import money_compute
+
+    company = ctx.organizations.get(OrganizationKind.SERVICE_COMPANY)
+    if company is None:
+        return
+    settings_row = company_defaults_ensure(organization_id=company.pk)
+    moscow, _ = City.objects.get_or_create(organization=company, name="Москва")
+    kazan, _ = City.objects.get_or_create(organization=company, name="Казань")
+    repair, _ = Direction.objects.get_or_create(organization=company, name="Стиральные машины")
+    Direction.objects.get_or_create(organization=company, name="Холодильники")
+    campaign, _ = Campaign.objects.get_or_create(
+        phone_number="+74950000001",
+        defaults={"organization": company, "city": moscow, "name": "Авито Москва"},
+    )
+    Campaign.objects.get_or_create(
+        phone_number="+78430000001",
+        defaults={"organization": company, "city": kazan, "name": "Сайт Казань"},
+    )
+    extensions = {Role.OPERATOR: "101", Role.MANAGER: "201"}
+    for role in (Role.OPERATOR, Role.MASTER, Role.MANAGER, Role.DIRECTOR):
+        user = ctx.users.get(role)
+        if user is None:
+            continue
+        profile, _ = StaffProfile.objects.get_or_create(
+            organization=company,
+            user=user,
+            defaults={"extension": extensions.get(role, ""), "phone_number": "+79000000000"},
+        )
+        profile.cities.add(moscow, kazan) if role != Role.MASTER else profile.cities.add(moscow)
+    master = ctx.users.get(Role.MASTER)
+    for index, status in enumerate(RequestStatus.values):
+        phone = f"+7916000{index:04d}"
+        with_master = status not in (
+            RequestStatus.NEW,
+            RequestStatus.WAITING,
+            RequestStatus.CALL_BACK,
+            RequestStatus.NOT_ORDERED,
+        )
+        result = Decimal("5000.00") if status == RequestStatus.DONE else None
+        net, handover = money_compute(
+            result=result,
+            expenses=Decimal("1000.00") if result else None,
+            company_share=settings_row.company_share,
+        )
+        request, created = ServiceRequest.objects.get_or_create(
+            organization=company,
+            client_phone=phone,
+            defaults={
+                "city": moscow,
+                "campaign": campaign,
+                "direction": repair,
+                "client_name": f"Клиент {index + 1}",
+                "address": f"Москва, ул. Ленина, {index + 1}",
+                "problem": "Не сливает воду",
+                "status": status,
+                "master": master if with_master else None,
+                "result": result,
+                "expenses": Decimal("1000.00") if result else None,
+                "net_amount": net,
+                "master_handover": handover,
+                "ats_number": campaign.phone_number,
+            },
+        )
+    ctx.write("fieldservice: company with 2 cities, 2 campaigns, a request in every status")

@@ -1,0 +1,68 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestStatus(models.TextChoices):
+    """The 12 statuses of the seed (Russian names in the ru catalogue)."""
+
+    NEW = "new", _("New")
+    WAITING = "waiting", _("Waiting")
+    AWAITING_ACCEPTANCE = "awaiting_acceptance", _("Awaiting acceptance")
+    ACCEPTED = "accepted", _("Accepted")
+    EN_ROUTE = "en_route", _("En route")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+    MODERN = "modern", _("Modern (follow-up work)")
+    NOT_ORDERED = "not_ordered", _("Not an order")
+    CALL_BACK = "call_back", _("Call back")
+    TNO = "tno", _("TNO (cannot be serviced)")
+
+
+CLOSED_STATUSES = frozenset(
+    {RequestStatus.DONE, RequestStatus.REFUSED, RequestStatus.NOT_ORDERED, RequestStatus.TNO}
+)
+OPEN_STATUSES = frozenset(set(RequestStatus) - CLOSED_STATUSES)
+
+
+class RequestTypeCode(models.TextChoices):
+    """The request types the telephony picks by the phone's history."""
+
+    FIRST = "first", _("First time")
+    REPEAT = "repeat", _("Repeat")
+
+
+class TransactionKind(models.TextChoices):
+    INCOME = "income", _("Income")
+    EXPENSE = "expense", _("Expense")
+
+
+class StaffStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ON_LEAVE = "on_leave", _("On leave")
+    FIRED = "fired", _("Fired")
+
+
+class CallDirection(models.TextChoices):
+    INCOMING = "incoming", _("Incoming")
+    OUTGOING = "outgoing", _("Outgoing")
+    INTERNAL = "internal", _("Internal")
+
+
+class CallOutcome(models.TextChoices):
+    PENDING = "pending", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    MISSED = "missed", _("Missed")
+
+
+class CallbackStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    TAKEN = "taken", _("Taken")
+    DONE = "done", _("Done")
+
+
+class MangoEventKind(models.TextChoices):
+    CALL = "call", "events/call"
+    SUMMARY = "summary", "events/summary"
+    RECORDING = "recording", "events/recording"
+    OTHER = "other", _("Other")

@@ -1,0 +1,67 @@
+"""Real-time payloads of the fieldservice module and their audiences.
+
+`data` carries ids and statuses only: a recipient fetches the request or callback through
+the API, which applies city scoping. Operators and managers of a company join
+`fieldservice.callcentre.<org>` on `/ws/callcentre/`; a master joins `fieldservice.master.<user>`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lifeline.realtime import groups
+from lifeline.realtime.events import Event
+
+
+def callcentre_group(organization_id: Any) -> str:
+    return groups.subject("fieldservice", "callcentre", organization_id)
+
+
+def master_group(user_id: Any) -> str:
+    return groups.subject("fieldservice", "master", user_id)
+
+
+def request_changed(request: Any, *, kind: str) -> Event:
+    """`fieldservice.request_created` / `fieldservice.request_updated`."""
+    if kind not in ("created", "updated"):
+        raise ValueError(kind)
+    return Event(
+        type=f"fieldservice.request_{kind}",
+        data={
+            "request_id": str(request.pk),
+            "status": request.status,
+            "city_id": request.city_id,
+            "master_id": str(request.master_id) if request.master_id else None,
+        },
+    )
+
+
+def request_audience(request: Any) -> list[str]:
+    names = [callcentre_group(request.organization_id)]
+    if request.master_id:
+        names.append(master_group(request.master_id))
+    return names
+
+
+def callback_changed(callback: Any, *, kind: str) -> Event:
+    """`fieldservice.callback_created` / `_taken` / `_escalated`."""
+    if kind not in ("created", "taken", "escalated"):
+        raise ValueError(kind)
+    return Event(
+        type=f"fieldservice.callback_{kind}",
+        data={
+            "callback_id": str(callback.pk),
+            "status": callback.status,
+            "city_id": callback.city_id,
+            "due_at": callback.due_at.isoformat().replace("+00:00", "Z"),
+        },
+    )
+
+
+def call_ringing(call: Any) -> Event:
+    """`fieldservice.call_started`: the operator's screen opens the caller's card
+    (`GET /api/v1/fieldservice/calls/{id}/card/`)."""
+    return Event(
+        type="fieldservice.call_started",
+        data={"call_id": str(call.pk), "city_id": call.city_id},
+    )

@@ -1,0 +1,42 @@
+/* The call-centre board and a master's requests refresh live over /ws/callcentre/ (session
+   cookie auth): on any fieldservice.* event the live sections are refetched from this page.
+   Events carry ids only; the page itself applies the person's scope. No inline handlers (CSP). */
+(function () {
+  "use strict";
+  var sections = document.querySelectorAll("[data-fs-live]");
+  if (!sections.length || !window.WebSocket) return;
+  var pending = null;
+
+  function refresh() {
+    pending = null;
+    fetch(location.href, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        if (!html) return;
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        sections.forEach(function (node) {
+          var fresh = doc.querySelector('[data-fs-live="' + node.getAttribute("data-fs-live") + '"]');
+          if (fresh && !node.contains(document.activeElement)) node.innerHTML = fresh.innerHTML;
+        });
+      });
+  }
+
+  var delay = 1000;
+  function open() {
+    var socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/callcentre/");
+    socket.addEventListener("open", function () { delay = 1000; });
+    socket.addEventListener("message", function (message) {
+      var frame;
+      try { frame = JSON.parse(message.data); } catch (e) { return; }
+      if (frame && typeof frame.type === "string" && frame.type.indexOf("fieldservice.") === 0 && !pending) {
+        pending = setTimeout(refresh, 300); /* a burst of events is one refetch */
+      }
+    });
+    socket.addEventListener("close", function (event) {
+      if (event.code === 4403) return;
+      setTimeout(open, delay);
+      delay = Math.min(delay * 2, 30000);
+    });
+  }
+  open();
+})();

@@ -1,0 +1,28 @@
+"""Celery entry points of the fieldservice module: ids in, one service call."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="fieldservice.process_mango_event", acks_late=True)
+def process_mango_event(*, event_id: int) -> None:
+    from lifeline.fieldservice.services.telephony import mango_event_process
+
+    mango_event_process(event_id=event_id)
+
+
+@shared_task(name="fieldservice.run_due")
+def run_due() -> None:
+    """The sweep: events whose message was lost, callbacks past their SLA."""
+    from lifeline.fieldservice import conf
+    from lifeline.fieldservice.services.recordings import recordings_fetch_due
+    from lifeline.fieldservice.services.telephony import (
+        callbacks_escalate_due,
+        mango_events_process_stale,
+    )
+
+    mango_events_process_stale()
+    callbacks_escalate_due()
+    if conf.mango_enabled():
+        recordings_fetch_due()

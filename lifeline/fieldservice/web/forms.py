@@ -1,0 +1,103 @@
+"""Forms of the fieldservice pages: choices are scoped to what the person may use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.accounts.models import User
+from lifeline.fieldservice import selectors
+from lifeline.fieldservice.models import Campaign, City, Direction, RequestType
+from lifeline.fieldservice.phones import to_e164
+
+
+class RequestForm(forms.Form):
+    city = forms.ModelChoiceField(queryset=City.objects.none(), label=_("City"))
+    client_phone = forms.CharField(max_length=32, label=_("Client phone"))
+    client_name = forms.CharField(max_length=200, required=False, label=_("Client name"))
+    address = forms.CharField(max_length=500, required=False, label=_("Address"))
+    meeting_at = forms.DateTimeField(
+        required=False,
+        label=_("Meeting time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+    direction = forms.ModelChoiceField(
+        queryset=Direction.objects.none(), required=False, label=_("Direction")
+    )
+    request_type = forms.ModelChoiceField(
+        queryset=RequestType.objects.none(), required=False, label=_("Request type")
+    )
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), required=False, label=_("Advertising campaign")
+    )
+    problem = forms.CharField(
+        required=False, label=_("Problem"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    master = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Master"))
+    call_centre_notes = forms.CharField(
+        required=False, label=_("Call-centre notes"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, actor: Any, organization_id: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["city"].queryset = selectors.reference_list_for(actor=actor, model=City)
+        fields["direction"].queryset = selectors.reference_list_for(actor=actor, model=Direction)
+        fields["request_type"].queryset = selectors.reference_list_for(
+            actor=actor, model=RequestType
+        )
+        fields["campaign"].queryset = selectors.reference_list_for(actor=actor, model=Campaign)
+        master_ids = selectors.masters_of(organization_id=organization_id).values("user_id")
+        fields["master"].queryset = User.objects.filter(pk__in=master_ids).order_by("full_name")
+        fields["master"].label_from_instance = lambda user: user.display_name
+
+    def clean_client_phone(self) -> str:
+        phone = to_e164(self.cleaned_data["client_phone"])
+        if len(phone) < 8:
+            raise forms.ValidationError(_("Enter the client's phone number."))
+        return phone
+
+
+class MasterReportForm(forms.Form):
+    master_notes = forms.CharField(
+        required=False, label=_("Master's notes"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    result = forms.DecimalField(
+        required=False, min_value=0, max_digits=12, decimal_places=2, label=_("Result, ₽")
+    )
+    expenses = forms.DecimalField(
+        required=False, min_value=0, max_digits=12, decimal_places=2, label=_("Expenses, ₽")
+    )
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(max_length=200, label=_("Name"))
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(max_length=200, label=_("Name"))
+    city = forms.ModelChoiceField(queryset=City.objects.none(), label=_("City"))
+    phone_number = forms.CharField(max_length=32, label=_("Tracked phone line"))
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["city"].queryset = selectors.reference_list_for(actor=actor, model=City)
+
+    def clean_phone_number(self) -> str:
+        phone = to_e164(self.cleaned_data["phone_number"])
+        if len(phone) < 8:
+            raise forms.ValidationError(_("Enter a phone number."))
+        return phone
+
+
+class ReportForm(forms.Form):
+    date_from = forms.DateField(
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )

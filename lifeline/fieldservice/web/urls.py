@@ -1,0 +1,18 @@
+"""Pages of the fieldservice module (included by config/urls.py under /fieldservice/)."""
+
+from django.urls import path
+
+from lifeline.fieldservice.web import views
+
+app_name = "fieldservice-web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("requests/new/", views.request_new, name="request-new"),
+    path("requests/<uuid:request_id>/", views.request_card, name="request"),
+    path("requests/<uuid:request_id>/status/", views.request_status, name="request-status"),
+    path("requests/<uuid:request_id>/files/", views.request_file_upload, name="request-files"),
+    path("callbacks/<uuid:callback_id>/take/", views.callback_take, name="callback-take"),
+    path("report/", views.report_page, name="report"),
+    path("reference/<slug:kind>/", views.reference_page, name="reference"),
+]

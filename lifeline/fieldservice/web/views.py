@@ -1,0 +1,371 @@
+"""Pages of the fieldservice module: the call-centre board, the request card, a master's
+requests with status buttons, and the manager's reference data. They call the same
+services and selectors as the API; refusals (DomainError) become a message."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from lifeline.access.enums import Role
+from lifeline.core.exceptions import DomainError, NotFound
+from lifeline.fieldservice import selectors
+from lifeline.fieldservice.enums import OPEN_STATUSES, RequestStatus
+from lifeline.fieldservice.models import Campaign, City, Direction
+from lifeline.fieldservice.permissions import (
+    MANAGER_ROLES,
+    STAFF_ROLES,
+    company_roles,
+    roles_in,
+)
+from lifeline.fieldservice.reports import Period, callcentre_report, masters_report
+from lifeline.fieldservice.services import files as request_files
+from lifeline.fieldservice.services import reference, telephony
+from lifeline.fieldservice.services import requests as request_services
+from lifeline.fieldservice.transitions import allowed_targets
+from lifeline.fieldservice.web.forms import (
+    CampaignForm,
+    MasterReportForm,
+    NameForm,
+    ReportForm,
+    RequestForm,
+)
+
+
+def web_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """login_required; a field-service role required (except on the home page, which says
+    so); NotFound as a 404 page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not getattr(view, "open_to_everyone", False) and not company_roles(request.user):
+            raise Http404
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404 from exc
+
+    return login_required(wrapper)
+
+
+def _held(request: HttpRequest) -> set[str]:
+    held: set[str] = set()
+    for roles in company_roles(request.user).values():
+        held |= roles
+    return held
+
+
+def _refused(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, _(exc.title))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    held = _held(request)
+    is_staff = bool(held & STAFF_ROLES)
+    context: dict[str, Any] = {
+        "is_staff": is_staff,
+        "is_master": Role.MASTER in held,
+        "is_manager": bool(held & MANAGER_ROLES),
+        "statuses": RequestStatus.choices,
+        "no_role": not held,
+    }
+    if is_staff:
+        status = request.GET.get("status") or None
+        query = (request.GET.get("q") or "").strip() or None
+        qs = selectors.request_list_for(actor=user, status=status, search=query)
+        context["page"] = Paginator(qs, 25).get_page(request.GET.get("page"))
+        context["callbacks"] = list(selectors.callback_list_for(actor=user)[:20])
+        context["filter_status"] = status or ""
+        context["filter_q"] = query or ""
+    if Role.MASTER in held:
+        mine = list(
+            selectors.request_list_for(actor=user).filter(
+                master_id=user.pk, status__in=sorted(OPEN_STATUSES)
+            )[:50]
+        )
+        context["my_requests"] = [
+            (
+                r,
+                allowed_targets(
+                    source=r.status, roles=roles_in(user, r.organization_id), is_own=True
+                ),
+            )
+            for r in mine
+        ]
+    return render(request, "fieldservice/home.html", context)
+
+
+home.open_to_everyone = True  # type: ignore[attr-defined]
+home = web_view(home)
+
+
+def _company(request: HttpRequest) -> Any:
+    return selectors.company_id_for(actor=request.user, roles=frozenset(STAFF_ROLES))
+
+
+@web_view
+def request_new(request: HttpRequest) -> HttpResponse:
+    organization_id = _company(request)
+    form = RequestForm(request.POST or None, actor=request.user, organization_id=organization_id)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        data["city"] = form.cleaned_data["city"]
+        try:
+            created = request_services.request_create(
+                actor=request.user, organization_id=organization_id, data=data
+            )
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Request created."))
+            return redirect("fieldservice-web:request", request_id=created.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "fieldservice/request_form.html", {"form": form}, status=status)
+
+
+@web_view
+def request_card(request: HttpRequest, request_id: str) -> HttpResponse:
+    user = request.user
+    obj = selectors.request_get_for(actor=user, request_id=request_id)
+    roles = roles_in(user, obj.organization_id)
+    is_own = obj.master_id == user.pk
+    edit_form = None
+    if roles & STAFF_ROLES:
+        initial = {
+            name: getattr(obj, name)
+            for name in (
+                "city",
+                "client_phone",
+                "client_name",
+                "address",
+                "meeting_at",
+                "direction",
+                "request_type",
+                "campaign",
+                "problem",
+                "master",
+                "call_centre_notes",
+            )
+        }
+        edit_form = RequestForm(
+            request.POST if request.POST.get("form") == "edit" else None,
+            actor=user,
+            organization_id=obj.organization_id,
+            initial=initial,
+        )
+    report_form = None
+    if is_own or roles & MANAGER_ROLES:
+        report_form = MasterReportForm(
+            request.POST if request.POST.get("form") == "report" else None,
+            initial={
+                "master_notes": obj.master_notes,
+                "result": obj.result,
+                "expenses": obj.expenses,
+            },
+        )
+    if request.method == "POST":
+        form = edit_form if request.POST.get("form") == "edit" else report_form
+        if form is not None and form.is_valid():
+            data = dict(form.cleaned_data)
+            if form is edit_form:
+                data = {k: v for k, v in data.items() if k in edit_form.changed_data}
+            try:
+                request_services.request_update(actor=user, request=obj, data=data)
+            except DomainError as exc:
+                _refused(request, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("fieldservice-web:request", request_id=obj.pk)
+    context = {
+        "obj": obj,
+        "edit_form": edit_form,
+        "report_form": report_form,
+        "allowed": [
+            (status, RequestStatus(status).label)
+            for status in allowed_targets(source=obj.status, roles=roles, is_own=is_own)
+        ],
+        "history": selectors.request_history_for(actor=user, request=obj),
+        "files": selectors.request_files_for(actor=user, request=obj),
+        "client_requests": selectors.client_history_for(actor=user, request=obj)[:20],
+    }
+    return render(request, "fieldservice/request.html", context)
+
+
+@web_view
+@require_POST
+def request_status(request: HttpRequest, request_id: str) -> HttpResponse:
+    obj = selectors.request_get_for(actor=request.user, request_id=request_id)
+    try:
+        request_services.request_set_status(
+            actor=request.user, request=obj, status=request.POST.get("status", "")
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    target = request.POST.get("next") or ""
+    if target == "home":
+        return redirect("fieldservice-web:home")
+    return redirect("fieldservice-web:request", request_id=obj.pk)
+
+
+@web_view
+@require_POST
+def request_file_upload(request: HttpRequest, request_id: str) -> HttpResponse:
+    """A master photographs the BSO (or a receipt) from the phone: `capture` opens the camera."""
+    obj = selectors.request_get_for(actor=request.user, request_id=request_id)
+    upload = request.FILES.get("file")
+    purpose = request.POST.get("purpose", "")
+    if upload is None or purpose not in ("bso", "expense"):
+        messages.error(request, _("Choose a photo or a PDF."))
+        return redirect("fieldservice-web:request", request_id=obj.pk)
+    try:
+        request_files.request_file_add(
+            actor=request.user,
+            request=obj,
+            uploaded_file=upload,
+            purpose=purpose,
+            http_request=request,
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("File uploaded."))
+    return redirect("fieldservice-web:request", request_id=obj.pk)
+
+
+@web_view
+@require_POST
+def callback_take(request: HttpRequest, callback_id: str) -> HttpResponse:
+    callback = selectors.callback_get_for(actor=request.user, callback_id=callback_id)
+    try:
+        telephony.callback_take(actor=request.user, callback=callback)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Callback taken: call %(phone)s.") % {"phone": callback.phone})
+    return redirect("fieldservice-web:home")
+
+
+REFERENCE_PAGES: dict[str, Any] = {"cities": City, "directions": Direction, "campaigns": Campaign}
+
+
+@web_view
+def reference_page(request: HttpRequest, kind: str = "cities") -> HttpResponse:
+    model = REFERENCE_PAGES.get(kind)
+    if model is None:
+        raise Http404
+    user = request.user
+    held = _held(request)
+    if not held & MANAGER_ROLES:
+        raise Http404
+    form: Any = (
+        CampaignForm(request.POST or None, actor=user)
+        if model is Campaign
+        else NameForm(request.POST or None)
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("delete"):
+                row = selectors.reference_get_for(
+                    actor=user, model=model, pk=request.POST["delete"]
+                )
+                reference.reference_delete(actor=user, row=row)
+                messages.success(request, _("Deleted."))
+                return redirect("fieldservice-web:reference", kind=kind)
+            if form.is_valid():
+                organization_id = selectors.company_id_for(
+                    actor=user, roles=frozenset(MANAGER_ROLES)
+                )
+                reference.reference_create(
+                    actor=user,
+                    model=model,
+                    organization_id=organization_id,
+                    data=dict(form.cleaned_data),
+                )
+                messages.success(request, _("Saved."))
+                return redirect("fieldservice-web:reference", kind=kind)
+        except DomainError as exc:
+            _refused(request, exc)
+    rows = selectors.reference_list_for(actor=user, model=model)
+    return render(
+        request,
+        "fieldservice/reference.html",
+        {
+            "kind": kind,
+            "kinds": [
+                ("cities", _("Cities")),
+                ("directions", _("Directions")),
+                ("campaigns", _("Campaigns")),
+            ],
+            "rows": rows,
+            "form": form,
+            "can_delete": Role.DIRECTOR in held,
+        },
+        status=422 if request.method == "POST" and not form.is_valid() else 200,
+    )
+
+
+REPORT_COLUMNS = ("name", "requests", "done", "revenue", "cost_per_lead")
+
+
+@web_view
+def report_page(request: HttpRequest) -> HttpResponse:
+    """The call-centre report for managers and directors, with CSV and XLSX downloads."""
+    if not _held(request) & MANAGER_ROLES:
+        raise Http404
+    organization_id = selectors.company_id_for(actor=request.user, roles=frozenset(MANAGER_ROLES))
+    form = ReportForm(request.GET or None)
+    period = Period(organization_id=organization_id)
+    if form.is_valid():
+        period = Period(
+            organization_id=organization_id,
+            date_from=form.cleaned_data["date_from"],
+            date_to=form.cleaned_data["date_to"],
+        )
+    report = callcentre_report(period)
+    masters = masters_report(period)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        header = [_("Campaign"), _("Requests"), _("Done"), _("Revenue"), _("Cost of a lead")]
+        rows = [[row[key] for key in REPORT_COLUMNS] for row in report["campaigns"]]
+        return _export(export, header, rows)
+    return render(
+        request, "fieldservice/report.html", {"form": form, "report": report, "masters": masters}
+    )
+
+
+def _export(kind: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(["" if v is None else v for v in row] for row in rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="callcentre.csv"'
+        return response
+    workbook = Workbook()
+    sheet = workbook.create_sheet(title="callcentre", index=0)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="callcentre.xlsx"'
+    return response
