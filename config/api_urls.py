@@ -10,6 +10,7 @@ urlpatterns = [
     path("files/", include("lifeline.files.api.urls")),
     path("clinic/", include("lifeline.clinic.api.urls")),
     path("chat/", include("lifeline.chat.api.urls")),
+    path("market/", include("lifeline.market.api.urls")),
     # The SOS mobile contract owns top-level paths: devices/, sos/ (seed 001).
     path("", include("lifeline.sos.api.urls")),
 ]

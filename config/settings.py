@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "lifeline.clinic",
     "lifeline.chat",
     "lifeline.sos",
+    "lifeline.market",
 ]
 
 MIDDLEWARE = [
