@@ -30,6 +30,7 @@ urlpatterns = [
     path("clinic/", include("lifeline.clinic.urls")),
     path("chat/", include("lifeline.chat.urls")),
     path("sos/", include("lifeline.sos.web.urls")),
+    path("market/", include("lifeline.market.web.urls")),
     path("", include("lifeline.web.urls")),
 ]
 

@@ -45,6 +45,12 @@ MODULES: tuple[Module, ...] = (
         _("Wearable alarms, helpers nearby and the dispatcher console."),
         frozenset({Role.DEVICE_OWNER, Role.HELPER, Role.SOS_ADMIN, Role.DISPATCHER}),
     ),
+    Module(
+        "market-web:home",
+        _("Marketplace"),
+        _("Products of many sellers: cart, orders, reviews and moderation."),
+        frozenset({Role.SELLER, Role.BUYER, Role.MODERATOR}),
+    ),
 )
 
 

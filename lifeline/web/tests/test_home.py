@@ -17,7 +17,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def mounted(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Pretend every module page exists (they are being built in parallel)."""
-    urls = {"clinic-web:home": "/clinic/", "chat-web:home": "/chat/", "sos-web:home": "/sos/"}
+    urls = {
+        "clinic-web:home": "/clinic/",
+        "chat-web:home": "/chat/",
+        "sos-web:home": "/sos/",
+        "market-web:home": "/market/",
+    }
     monkeypatch.setattr(modules, "reverse", lambda name: urls[name])
     return urls
 
@@ -33,8 +38,8 @@ def _links(client: Client) -> list[str]:
         (Role.DOCTOR, ["/clinic/", "/chat/"]),
         (Role.DEVICE_OWNER, ["/sos/"]),
         (Role.HELPER, ["/sos/"]),
-        (Role.BUYER, []),
-        (Role.PLATFORM_ADMIN, ["/clinic/", "/chat/", "/sos/"]),
+        (Role.BUYER, ["/market/"]),
+        (Role.PLATFORM_ADMIN, ["/clinic/", "/chat/", "/sos/", "/market/"]),
     ],
 )
 def test_home_links_the_modules_of_the_users_roles(client: Client, mounted, role, expected):

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from lifeline.market.enums import OrderStatus, ProductStatus
+from lifeline.market.models import CartItem, Order, Product
+from lifeline.market.tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_the_journey_through_the_pages(
+    seller: Any, buyer: Any, moderator: Any, other_seller: Any, market: Any
+) -> None:
+    shop = _client(seller)
+    response = shop.post(
+        "/market/products/new/",
+        {
+            "category": "phones",
+            "title": "Телефон",
+            "price": "99.90",
+            "condition": "new",
+            "stock": "1",
+            "city": "Tashkent",
+        },
+    )
+    assert response.status_code == 302
+    product = Product.objects.get(seller=seller)
+    assert response["Location"] == f"/market/products/{product.slug}/"
+    shop.post(f"/market/products/{product.slug}/submit/")
+    mod = _client(moderator)
+    queue = mod.get("/market/moderation/")
+    assert queue.status_code == 200
+    assert "Телефон" in queue.content.decode()
+    mod.post(f"/market/products/{product.slug}/approve/")
+    product.refresh_from_db()
+    assert product.status == ProductStatus.ACTIVE
+
+    other = ProductFactory(seller=other_seller, organization=market, title="Case")
+    shopper = _client(buyer)
+    catalogue = shopper.get("/market/?q=Телефон").content.decode()
+    assert "Телефон" in catalogue
+    assert "Case" not in catalogue
+    shopper.post(f"/market/products/{product.slug}/cart/", {"quantity": "1"})
+    shopper.post(f"/market/products/{other.slug}/cart/", {"quantity": "2"})
+    cart = shopper.get("/market/cart/").content.decode()
+    assert "299.90" in cart
+    assert shopper.post("/market/checkout/")["Location"] == "/market/orders/"
+    assert CartItem.objects.count() == 0
+    mine = Order.objects.get(seller=seller)
+    theirs = Order.objects.get(seller=other_seller)
+    sales = shop.get("/market/sales/").content.decode()
+    assert f"/market/orders/{mine.pk}/" in sales
+    assert f"/market/orders/{theirs.pk}/" not in sales
+    assert _client(other_seller).get(f"/market/orders/{mine.pk}/").status_code == 404
+    shop.post(f"/market/orders/{mine.pk}/confirm/")
+    mine.refresh_from_db()
+    assert mine.status == OrderStatus.CONFIRMED
+    assert shopper.get(f"/market/orders/{mine.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/market/", "/market/cart/", "/market/orders/", "/market/favourites/"]
+)
+def test_pages_render_for_a_buyer(buyer: Any, path: str) -> None:
+    assert _client(buyer).get(path).status_code == 200
+
+
+def test_role_pages_are_404_without_the_role(buyer: Any, seller: Any, product: Any) -> None:
+    client = _client(buyer)
+    for path in (
+        "/market/products/new/",
+        "/market/products/mine/",
+        "/market/sales/",
+        "/market/moderation/",
+        f"/market/products/{product.slug}/edit/",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert _client(seller).get("/market/products/mine/").status_code == 200
+    assert _client(None).get(f"/market/products/{product.slug}/").status_code == 200
+    assert _client(None).get("/market/cart/").status_code == 302
+
+
+def test_a_draft_is_hidden_from_others(buyer: Any, seller: Any, market: Any) -> None:
+    draft = ProductFactory(seller=seller, organization=market, status=ProductStatus.DRAFT)
+    assert _client(buyer).get(f"/market/products/{draft.slug}/").status_code == 404
+    assert _client(seller).get(f"/market/products/{draft.slug}/").status_code == 200
