@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F
 
 from lifeline.audit.services import record
-from lifeline.market import conf
+from lifeline.market import conf, events
 from lifeline.market.enums import OrderStatus, ProductStatus
 from lifeline.market.exceptions import (
     CartEmpty,
@@ -44,6 +44,7 @@ from lifeline.market.permissions import (
     is_buyer,
 )
 from lifeline.notifications.services import notify_many
+from lifeline.realtime.events import publish_on_commit
 
 CENT = Decimal("0.01")
 
@@ -142,6 +143,8 @@ def checkout_place(*, actor: Any) -> Checkout:
         for o in orders
     ]
     transaction.on_commit(lambda: notify_many(sellers, "market.order_placed", contexts))
+    for o in orders:
+        publish_on_commit(events.order_event(o, "placed"), events.order_audience(o))
     return checkout
 
 
@@ -186,6 +189,7 @@ def order_advance(*, actor: Any, order: Order, step: str) -> Order:
         after={"status": to},
     )
     _tell_buyer(order)
+    publish_on_commit(events.order_event(order, to), events.order_audience(order))
     return order
 
 
@@ -235,4 +239,5 @@ def order_cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
         transaction.on_commit(
             lambda: notify_many([order.seller], "market.order_updated", [context])
         )
+    publish_on_commit(events.order_event(order, "cancelled"), events.order_audience(order))
     return order

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from lifeline.access.enums import Role
 from lifeline.audit.services import record
 from lifeline.core.exceptions import InvalidInput
-from lifeline.market import conf
+from lifeline.market import conf, events
 from lifeline.market.enums import Condition, ProductStatus
 from lifeline.market.exceptions import (
     InvalidPrice,
@@ -33,6 +33,7 @@ from lifeline.market.permissions import (
 )
 from lifeline.market.slugs import unique_slug
 from lifeline.notifications.services import notify_many
+from lifeline.realtime.events import publish_on_commit
 
 EDITABLE_FIELDS = ("title", "description", "price", "old_price", "condition", "city", "stock")
 
@@ -154,13 +155,16 @@ def product_submit(*, actor: Any, product: Product) -> Product:
     if not can_edit_product(actor, product):
         raise MarketForbidden()
     trusted = seller_in_good_standing(seller=actor)
-    return _transition(
+    product = _transition(
         actor=actor,
         product=product,
         allowed_from={ProductStatus.DRAFT},
         to=ProductStatus.ACTIVE if trusted else ProductStatus.PENDING_REVIEW,
         action="market.product_submitted",
     )
+    if product.status == ProductStatus.PENDING_REVIEW:
+        publish_on_commit(events.product_submitted(product), [events.moderators_group(product)])
+    return product
 
 
 def _tell_seller(product: Product, *, approved: bool) -> None:

@@ -95,3 +95,20 @@ def test_a_draft_is_hidden_from_others(buyer: Any, seller: Any, market: Any) -> 
     draft = ProductFactory(seller=seller, organization=market, status=ProductStatus.DRAFT)
     assert _client(buyer).get(f"/market/products/{draft.slug}/").status_code == 404
     assert _client(seller).get(f"/market/products/{draft.slug}/").status_code == 200
+
+
+def test_the_demo_seed_is_idempotent(seller: Any, market: Any) -> None:
+    from lifeline.access.enums import OrganizationKind, Role
+    from lifeline.market.demo import DEMO_PRODUCTS, seed
+    from lifeline.web.demo import DemoContext, seeders
+
+    assert seed in seeders()
+    ctx = DemoContext(
+        organizations={OrganizationKind.MARKETPLACE: market},
+        users={Role.SELLER: seller},
+        write=lambda _line: None,
+    )
+    seed(ctx)
+    seed(ctx)
+    assert Product.objects.filter(seller=seller).count() == len(DEMO_PRODUCTS) == 4
+    assert Product.objects.filter(status=ProductStatus.PENDING_REVIEW).count() == 1
