@@ -200,6 +200,8 @@ class Review(TimestampedModel):
     pros = models.CharField(max_length=1000, blank=True)
     cons = models.CharField(max_length=1000, blank=True)
     verified_purchase = models.BooleanField(default=False)
+    seller_answer = models.TextField(max_length=3000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")

@@ -7,7 +7,20 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import NullIf
 
 from lifeline.access.enums import Role
 from lifeline.core.selectors import get_or_not_found
@@ -62,6 +75,27 @@ class ProductFilters:
     price_min: Decimal | None = None
     price_max: Decimal | None = None
     in_stock: bool = False
+    min_rating: Decimal | None = None
+    sort: str = ""
+
+
+# Catalogue sorts: newest first by default; the id breaks ties, so pages are stable.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "newest": ("-created_at", "-id"),
+    "price_asc": ("price", "id"),
+    "price_desc": ("-price", "-id"),
+    "rating": (
+        OrderBy(
+            ExpressionWrapper(
+                F("rating_sum") * Decimal("1.0") / NullIf(F("rating_count"), 0),
+                output_field=DecimalField(),
+            ),
+            descending=True,
+            nulls_last=True,
+        ),
+        "-id",
+    ),
+}
 
 
 def _with_relations(products: QuerySet[Product]) -> QuerySet[Product]:
@@ -84,6 +118,12 @@ def product_list_public(*, filters: ProductFilters) -> QuerySet[Product]:
         products = products.filter(price__lte=filters.price_max)
     if filters.in_stock:
         products = products.filter(stock__gt=0, status=ProductStatus.ACTIVE)
+    if filters.min_rating is not None:
+        products = products.filter(
+            rating_count__gt=0, rating_sum__gte=F("rating_count") * filters.min_rating
+        )
+    if filters.sort in SORTS:
+        products = products.order_by(*SORTS[filters.sort])
     if filters.q:
         words = filters.q.split()
         for word in words:
@@ -95,7 +135,7 @@ def product_list_public(*, filters: ProductFilters) -> QuerySet[Product]:
             title_match=Case(
                 When(title_all, then=Value(1)), default=Value(0), output_field=IntegerField()
             )
-        ).order_by("-title_match", "-created_at", "-id")
+        ).order_by("-title_match", *SORTS.get(filters.sort, SORTS["newest"]))
     return _with_relations(products)
 
 
@@ -176,6 +216,13 @@ def balance_for(*, seller: Any) -> SellerBalance | None:
 
 def review_list(*, product: Product) -> QuerySet[Review]:
     return Review.objects.filter(product=product).select_related("author")
+
+
+def review_get(*, product: Product, review_id: Any) -> Review:
+    """A review of `product` (which the caller already may see)."""
+    return get_or_not_found(
+        Review.objects.filter(product=product).select_related("product", "author"), pk=review_id
+    )
 
 
 def has_bought(*, buyer: Any, product: Product) -> bool:

@@ -176,6 +176,10 @@ class MarketReviewInput(serializers.Serializer[Any]):
     cons = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
 
 
+class MarketReviewAnswerInput(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=3000)
+
+
 class MarketReviewOutput(serializers.ModelSerializer[Review]):
     author_name = serializers.SerializerMethodField()
 
@@ -190,6 +194,8 @@ class MarketReviewOutput(serializers.ModelSerializer[Review]):
             "pros",
             "cons",
             "verified_purchase",
+            "seller_answer",
+            "answered_at",
             "created_at",
         )
 

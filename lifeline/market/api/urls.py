@@ -28,6 +28,11 @@ urlpatterns = [
         name="market-product-reviews",
     ),
     path(
+        "products/<uuid:product_id>/reviews/<int:review_id>/answer/",
+        v.ReviewAnswerApi.as_view(),
+        name="market-review-answer",
+    ),
+    path(
         "products/<uuid:product_id>/favourite/",
         v.FavouriteApi.as_view(),
         name="market-product-favourite",

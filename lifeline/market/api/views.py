@@ -40,6 +40,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter("price_min", str, description="Decimal."),
     OpenApiParameter("price_max", str, description="Decimal."),
     OpenApiParameter("in_stock", bool),
+    OpenApiParameter("min_rating", str, description="Decimal 1–5: average rating at least."),
 ]
 
 
@@ -56,7 +57,7 @@ def _decimal(request: Request, name: str) -> Decimal | None:
     return value
 
 
-def _filters(request: Request, *, q: str = "") -> selectors.ProductFilters:
+def _filters(request: Request, *, q: str = "", sort: str = "") -> selectors.ProductFilters:
     condition = request.query_params.get("condition", "")
     if condition and condition not in ("new", "used", "refurbished"):
         raise ValidationError({"condition": ["Not a valid choice."]})
@@ -68,6 +69,8 @@ def _filters(request: Request, *, q: str = "") -> selectors.ProductFilters:
         price_min=_decimal(request, "price_min"),
         price_max=_decimal(request, "price_max"),
         in_stock=request.query_params.get("in_stock", "") in ("1", "true"),
+        min_rating=_decimal(request, "min_rating"),
+        sort=sort,
     )
 
 
@@ -118,14 +121,21 @@ class SearchApi(APIView):
 
     @extend_schema(
         tags=TAGS_CATALOGUE,
-        parameters=[OpenApiParameter("q", str, required=True), *FILTER_PARAMETERS],
+        parameters=[
+            OpenApiParameter("q", str, required=True),
+            OpenApiParameter("sort", str, enum=sorted(selectors.SORTS)),
+            *FILTER_PARAMETERS,
+        ],
         responses={200: s.MarketProductOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
         q = request.query_params.get("q", "").strip()
         if len(q) < 2:
             raise ValidationError({"q": ["At least 2 characters."]})
-        products = selectors.product_list_public(filters=_filters(request, q=q[:200]))
+        sort = request.query_params.get("sort", "")
+        if sort and sort not in selectors.SORTS:
+            raise ValidationError({"sort": ["Not a valid choice."]})
+        products = selectors.product_list_public(filters=_filters(request, q=q[:200], sort=sort))
         return paginate(
             queryset=products, serializer_class=s.MarketProductOutput, request=request, view=self
         )
@@ -243,6 +253,21 @@ class ReviewListCreateApi(APIView):
             actor=request.user, product=product, **data.validated_data
         )
         return Response(s.MarketReviewOutput(review).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewAnswerApi(APIView):
+    @extend_schema(
+        tags=TAGS_SELLING, request=s.MarketReviewAnswerInput, responses={200: s.MarketReviewOutput}
+    )
+    def post(self, request: Request, product_id: UUID, review_id: int) -> Response:
+        product = selectors.product_get_for(actor=request.user, product_id=product_id)
+        review = selectors.review_get(product=product, review_id=review_id)
+        data = s.MarketReviewAnswerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = review_services.review_answer(
+            actor=request.user, review=review, text=data.validated_data["text"]
+        )
+        return Response(s.MarketReviewOutput(review).data)
 
 
 class FavouriteApi(APIView):

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from lifeline.audit.services import record
 from lifeline.core.exceptions import InvalidInput
 from lifeline.market.enums import LISTED_STATUSES
-from lifeline.market.exceptions import AlreadyReviewed, NotAvailable, OwnProduct
+from lifeline.market.exceptions import AlreadyReviewed, MarketForbidden, NotAvailable, OwnProduct
 from lifeline.market.models import Favourite, Product, Review
 from lifeline.market.selectors import has_bought
 
@@ -48,6 +49,25 @@ def review_create(
         action="market.review_created",
         target=review,
         organization=product.organization_id,
+    )
+    return review
+
+
+@transaction.atomic
+def review_answer(*, actor: Any, review: Review, text: str) -> Review:
+    """The product's seller answers a review (again to change the answer)."""
+    if review.product.seller_id != actor.pk:
+        raise MarketForbidden()
+    if not text.strip():
+        raise InvalidInput(errors={"text": [gettext_noop("Write an answer.")]})
+    review.seller_answer = text.strip()
+    review.answered_at = timezone.now()
+    review.save(update_fields=["seller_answer", "answered_at", "updated_at"])
+    record(
+        actor=actor,
+        action="market.review_answered",
+        target=review,
+        organization=review.product.organization_id,
     )
     return review
 

@@ -293,3 +293,43 @@ def test_list_query_counts_do_not_grow(
         anon.get(f"{API}/products/")
     with django_assert_num_queries(2):  # the seller check, the products
         shop.get(f"{API}/products/mine/")
+
+
+def test_search_sorts_and_min_rating(seller: Any, market: Any) -> None:
+    cheap = ProductFactory(
+        seller=seller, organization=market, title="Lamp A", price=Decimal("5.00")
+    )
+    dear = ProductFactory(
+        seller=seller, organization=market, title="Lamp B", price=Decimal("50.00")
+    )
+    Product.objects.filter(pk=cheap.pk).update(rating_count=2, rating_sum=9)  # 4.5
+    Product.objects.filter(pk=dear.pk).update(rating_count=3, rating_sum=12)  # 4.0
+    anon = client_for(None)
+
+    def titles(query: str) -> list[str]:
+        return [p["title"] for p in anon.get(f"{API}/search/?q=lamp&{query}").json()["results"]]
+
+    assert titles("sort=price_asc") == ["Lamp A", "Lamp B"]
+    assert titles("sort=price_desc") == ["Lamp B", "Lamp A"]
+    assert titles("sort=rating") == ["Lamp A", "Lamp B"]
+    assert titles("min_rating=4.5") == ["Lamp A"]
+    assert anon.get(f"{API}/search/?q=lamp&sort=cheapest").status_code == 400
+
+
+def test_only_the_products_seller_answers_a_review(
+    seller: Any, other_seller: Any, buyer: Any, product: Any
+) -> None:
+    url = f"{API}/products/{product.pk}/reviews/"
+    review_id = client_for(buyer).post(url, {"rating": 3}, format="json").json()["id"]
+    answer = f"{url}{review_id}/answer/"
+    for user in (other_seller, buyer):
+        response = client_for(user).post(answer, {"text": "Sorry"}, format="json")
+        assert response.status_code == 403
+    assert client_for(seller).post(answer, {"text": ""}, format="json").status_code == 400
+    body = client_for(seller).post(answer, {"text": "We will fix it"}, format="json").json()
+    assert body["seller_answer"] == "We will fix it"
+    assert body["answered_at"] is not None
+    assert (
+        client_for(seller).post(f"{url}999999/answer/", {"text": "x"}, format="json").status_code
+        == 404
+    )

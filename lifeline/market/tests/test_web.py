@@ -112,3 +112,25 @@ def test_the_demo_seed_is_idempotent(seller: Any, market: Any) -> None:
     seed(ctx)
     assert Product.objects.filter(seller=seller).count() == len(DEMO_PRODUCTS) == 4
     assert Product.objects.filter(status=ProductStatus.PENDING_REVIEW).count() == 1
+
+
+def test_the_seller_answers_a_review_on_the_page(seller: Any, buyer: Any, product: Any) -> None:
+    from lifeline.market.models import Review
+    from lifeline.market.services.reviews import review_create
+
+    review = review_create(actor=buyer, product=product, rating=2, text="Slow")
+    url = f"/market/products/{product.slug}/reviews/{review.pk}/answer/"
+    _client(buyer).post(url, {"text": "Not mine to answer"})
+    _client(seller).post(url, {"text": "Sorry, fixed"})
+    assert Review.objects.get(pk=review.pk).seller_answer == "Sorry, fixed"
+    page = _client(None).get(f"/market/products/{product.slug}/").content.decode()
+    assert "Sorry, fixed" in page
+
+
+def test_the_catalogue_sorts_by_price(buyer: Any, seller: Any, market: Any) -> None:
+    from decimal import Decimal
+
+    ProductFactory(seller=seller, organization=market, title="Zeta", price=Decimal("1.00"))
+    ProductFactory(seller=seller, organization=market, title="Alpha", price=Decimal("9.00"))
+    page = _client(buyer).get("/market/?sort=price_desc").content.decode()
+    assert page.index("Alpha") < page.index("Zeta")

@@ -40,6 +40,23 @@ class CatalogueFilterForm(forms.Form):
         label=_("Price to"), required=False, min_value=Decimal(0), decimal_places=2
     )
     in_stock = forms.BooleanField(label=_("In stock only"), required=False)
+    min_rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        required=False,
+        coerce=Decimal,
+        empty_value=None,
+        choices=[("", _("Any rating")), ("4", _("4 and above")), ("3", _("3 and above"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("newest", _("Newest first")),
+            ("price_asc", _("Cheapest first")),
+            ("price_desc", _("Most expensive first")),
+            ("rating", _("Best rated first")),
+        ],
+    )
 
 
 class ProductForm(forms.Form):
@@ -89,3 +106,7 @@ class ReviewForm(forms.Form):
     )
     pros = forms.CharField(label=_("Pros"), max_length=1000, required=False)
     cons = forms.CharField(label=_("Cons"), max_length=1000, required=False)
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("Your answer"), max_length=3000, widget=forms.Textarea)

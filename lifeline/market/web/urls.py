@@ -16,6 +16,11 @@ urlpatterns = [
     path("products/<slug:slug>/cart/", views.cart_add, name="cart-add"),
     path("products/<slug:slug>/favourite/", views.favourite, name="favourite"),
     path("products/<slug:slug>/review/", views.review, name="review"),
+    path(
+        "products/<slug:slug>/reviews/<int:review_id>/answer/",
+        views.review_answer,
+        name="review-answer",
+    ),
     path("products/<slug:slug>/<slug:action>/", views.product_action, name="product-action"),
     path("cart/", views.cart, name="cart"),
     path("cart/<uuid:product_id>/", views.cart_update, name="cart-update"),

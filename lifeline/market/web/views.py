@@ -36,6 +36,7 @@ from lifeline.market.services import orders as order_services
 from lifeline.market.services import products as product_services
 from lifeline.market.services import reviews as review_services
 from lifeline.market.web.forms import (
+    AnswerForm,
     CatalogueFilterForm,
     ProductForm,
     QuantityForm,
@@ -89,6 +90,8 @@ def home(request: HttpRequest) -> HttpResponse:
         price_min=data.get("price_min"),
         price_max=data.get("price_max"),
         in_stock=bool(data.get("in_stock")),
+        min_rating=data.get("min_rating"),
+        sort=data.get("sort", "") or "",
     )
     page = Paginator(selectors.product_list_public(filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -258,6 +261,20 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
         _refused(request, exc)
     else:
         messages.success(request, _("Thank you for your review."))
+    return redirect("market-web:product", slug=slug)
+
+
+@require_POST
+@web_view
+def review_answer(request: HttpRequest, slug: str, review_id: int) -> HttpResponse:
+    item = selectors.product_get_by_slug_for(actor=request.user, slug=slug)
+    found = selectors.review_get(product=item, review_id=review_id)
+    form = AnswerForm(request.POST)
+    try:
+        text = form.cleaned_data["text"] if form.is_valid() else ""
+        review_services.review_answer(actor=request.user, review=found, text=text)
+    except DomainError as exc:
+        _refused(request, exc)
     return redirect("market-web:product", slug=slug)
 
 
