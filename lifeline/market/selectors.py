@@ -9,6 +9,7 @@ from uuid import UUID
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -137,6 +138,33 @@ def product_list_public(*, filters: ProductFilters) -> QuerySet[Product]:
             )
         ).order_by("-title_match", *SORTS.get(filters.sort, SORTS["newest"]))
     return _with_relations(products)
+
+
+def product_facets(*, filters: ProductFilters) -> dict[str, list[dict[str, Any]]]:
+    """Counts of the filtered catalogue by category and by condition (two queries); each
+    facet ignores its own filter, so a shopper sees what choosing another value would give."""
+    without_category = ProductFilters(**{**filters.__dict__, "category": "", "sort": ""})
+    without_condition = ProductFilters(**{**filters.__dict__, "condition": "", "sort": ""})
+    by_category = (
+        product_list_public(filters=without_category)
+        .order_by()
+        .values("category__slug")
+        .annotate(count=Count("id"))
+        .order_by("category__slug")
+    )
+    by_condition = (
+        product_list_public(filters=without_condition)
+        .order_by()
+        .values("condition")
+        .annotate(count=Count("id"))
+        .order_by("condition")
+    )
+    return {
+        "categories": [
+            {"value": row["category__slug"], "count": row["count"]} for row in by_category
+        ],
+        "conditions": [{"value": row["condition"], "count": row["count"]} for row in by_condition],
+    }
 
 
 def product_get_for(*, actor: Any, product_id: UUID | str) -> Product:

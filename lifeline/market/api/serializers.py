@@ -216,3 +216,13 @@ class MarketBalanceOutput(serializers.Serializer[Any]):
     pending = serializers.DecimalField(max_digits=12, decimal_places=2)
     available = serializers.DecimalField(max_digits=12, decimal_places=2)
     currency = serializers.CharField()
+
+
+class MarketFacetValueOutput(serializers.Serializer[Any]):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class MarketFacetsOutput(serializers.Serializer[Any]):
+    categories = MarketFacetValueOutput(many=True)
+    conditions = MarketFacetValueOutput(many=True)

@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("moderation/", v.ModerationQueueApi.as_view(), name="market-moderation"),
     path("search/", v.SearchApi.as_view(), name="market-search"),
+    path("search/facets/", v.FacetsApi.as_view(), name="market-search-facets"),
     path("favourites/", v.FavouriteListApi.as_view(), name="market-favourites"),
     path("cart/", v.CartApi.as_view(), name="market-cart"),
     path("cart/items/<uuid:product_id>/", v.CartItemApi.as_view(), name="market-cart-item"),

@@ -141,6 +141,22 @@ class SearchApi(APIView):
         )
 
 
+class FacetsApi(APIView):
+    """Counts by category and by condition for the same query and filters as search/."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=TAGS_CATALOGUE,
+        parameters=[OpenApiParameter("q", str), *FILTER_PARAMETERS],
+        responses={200: s.MarketFacetsOutput},
+    )
+    def get(self, request: Request) -> Response:
+        q = request.query_params.get("q", "").strip()[:200]
+        facets = selectors.product_facets(filters=_filters(request, q=q))
+        return Response(s.MarketFacetsOutput(facets).data)
+
+
 class MyProductListApi(APIView):
     pagination_class = CreatedCursorPagination
 

@@ -333,3 +333,19 @@ def test_only_the_products_seller_answers_a_review(
         client_for(seller).post(f"{url}999999/answer/", {"text": "x"}, format="json").status_code
         == 404
     )
+
+
+def test_facets_count_what_each_other_choice_would_give(
+    seller: Any, market: Any, django_assert_num_queries: Any
+) -> None:
+    ProductFactory(seller=seller, organization=market, title="Phone new")
+    ProductFactory(seller=seller, organization=market, title="Phone used", condition="used")
+    ProductFactory(seller=seller, organization=market, category=category("laptops"), title="L")
+    ProductFactory(seller=seller, organization=market, status=ProductStatus.DRAFT)
+    anon = client_for(None)
+    with django_assert_num_queries(3):  # the category tree, two counts
+        body = anon.get(f"{API}/search/facets/?category=phones&condition=used").json()
+    assert body == {
+        "categories": [{"value": "phones", "count": 1}],
+        "conditions": [{"value": "new", "count": 1}, {"value": "used", "count": 1}],
+    }
