@@ -10,9 +10,9 @@ from uuid import UUID
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     ExpressionWrapper,
     F,
+    FloatField,
     IntegerField,
     Prefetch,
     Q,
@@ -21,7 +21,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import NullIf
+from django.db.models.functions import Cast, NullIf
 
 from lifeline.access.enums import Role
 from lifeline.core.selectors import get_or_not_found
@@ -87,9 +87,10 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "price_desc": ("-price", "-id"),
     "rating": (
         OrderBy(
+            # Real division (an integer one would tie 4.5 with 4.0 on SQLite).
             ExpressionWrapper(
-                F("rating_sum") * Decimal("1.0") / NullIf(F("rating_count"), 0),
-                output_field=DecimalField(),
+                Cast("rating_sum", FloatField()) / NullIf(F("rating_count"), 0),
+                output_field=FloatField(),
             ),
             descending=True,
             nulls_last=True,

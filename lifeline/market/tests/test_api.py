@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -297,13 +298,21 @@ def test_list_query_counts_do_not_grow(
 
 def test_search_sorts_and_min_rating(seller: Any, market: Any) -> None:
     cheap = ProductFactory(
-        seller=seller, organization=market, title="Lamp A", price=Decimal("5.00")
+        seller=seller,
+        organization=market,
+        title="Lamp A",
+        price=Decimal("5.00"),
+        id=UUID(int=1),  # a tie on rating would put B (the larger id) first
     )
     dear = ProductFactory(
-        seller=seller, organization=market, title="Lamp B", price=Decimal("50.00")
+        seller=seller,
+        organization=market,
+        title="Lamp B",
+        price=Decimal("50.00"),
+        id=UUID(int=2**128 - 1),
     )
     Product.objects.filter(pk=cheap.pk).update(rating_count=2, rating_sum=9)  # 4.5
-    Product.objects.filter(pk=dear.pk).update(rating_count=3, rating_sum=12)  # 4.0
+    Product.objects.filter(pk=dear.pk).update(rating_count=3, rating_sum=13)  # 4.33
     anon = client_for(None)
 
     def titles(query: str) -> list[str]:
