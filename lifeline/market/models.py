@@ -226,3 +226,32 @@ class Favourite(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["user", "product"], name="market_favourite_once"),
         ]
+
+
+class WishList(UUIDModel):
+    """A named list of products; anyone with its private link may read it while shared."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="market_wish_lists"
+    )
+    name = models.CharField(max_length=100)
+    # A random token (secrets.token_urlsafe); empty while not shared. Unsharing clears it,
+    # so an old link stops working.
+    share_token = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WishListItem(TimestampedModel):
+    wish_list = models.ForeignKey(WishList, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.UniqueConstraint(fields=["wish_list", "product"], name="market_wish_once"),
+        ]

@@ -42,6 +42,8 @@ from lifeline.market.models import (
     Product,
     Review,
     SellerBalance,
+    WishList,
+    WishListItem,
 )
 from lifeline.market.permissions import is_moderator, marketplace_organization_ids
 
@@ -274,4 +276,29 @@ def favourite_product_ids(*, actor: Any, product_ids: list[Any]) -> set[Any]:
         Favourite.objects.filter(user_id=actor.pk, product_id__in=product_ids).values_list(
             "product_id", flat=True
         )
+    )
+
+
+def wishlist_list_for(*, actor: Any) -> QuerySet[WishList]:
+    return WishList.objects.filter(owner_id=actor.pk).prefetch_related(_listed_items())
+
+
+def wishlist_get_for(*, actor: Any, wishlist_id: Any) -> WishList:
+    """The actor's own list; anyone else's is NotFound."""
+    return get_or_not_found(wishlist_list_for(actor=actor), pk=wishlist_id)
+
+
+def wishlist_get_shared(*, token: str) -> WishList:
+    """A shared list by its private link; an empty or revoked token is NotFound."""
+    shared = WishList.objects.exclude(share_token="").prefetch_related(_listed_items())
+    return get_or_not_found(shared, share_token=token)
+
+
+def _listed_items() -> Prefetch:
+    """The items, with their products when still visible to everyone (drafts drop out)."""
+    return Prefetch(
+        "items",
+        queryset=WishListItem.objects.filter(product__status__in=list(PUBLIC_STATUSES))
+        .select_related("product", "product__category", "product__seller")
+        .order_by("-created_at", "-id"),
     )

@@ -17,6 +17,8 @@ from lifeline.market.models import (
     OrderLine,
     Product,
     Review,
+    WishList,
+    WishListItem,
 )
 
 
@@ -226,3 +228,29 @@ class MarketFacetValueOutput(serializers.Serializer[Any]):
 class MarketFacetsOutput(serializers.Serializer[Any]):
     categories = MarketFacetValueOutput(many=True)
     conditions = MarketFacetValueOutput(many=True)
+
+
+class MarketWishListInput(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100)
+
+
+class MarketWishListItemOutput(serializers.ModelSerializer[WishListItem]):
+    product = MarketProductOutput(read_only=True)
+    added_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = WishListItem
+        fields = ("product", "added_at")
+
+
+class MarketWishListOutput(serializers.ModelSerializer[WishList]):
+    items = MarketWishListItemOutput(many=True, read_only=True)
+    share_token = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WishList
+        fields = ("id", "name", "share_token", "items", "created_at")
+
+    def get_share_token(self, wish_list: WishList) -> str | None:
+        """Only the owner sees the token (a shared view does not reveal it again)."""
+        return wish_list.share_token or None if self.context.get("owner") else None

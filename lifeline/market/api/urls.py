@@ -56,4 +56,21 @@ urlpatterns = [
     ],
     path("orders/<uuid:order_id>/cancel/", v.OrderCancelApi.as_view(), name="market-order-cancel"),
     path("balance/", v.BalanceApi.as_view(), name="market-balance"),
+    path("wishlists/", v.WishListListCreateApi.as_view(), name="market-wishlists"),
+    path(
+        "wishlists/shared/<str:token>/",
+        v.SharedWishListApi.as_view(),
+        name="market-wishlist-shared",
+    ),
+    path("wishlists/<uuid:wishlist_id>/", v.WishListDetailApi.as_view(), name="market-wishlist"),
+    path(
+        "wishlists/<uuid:wishlist_id>/share/",
+        v.WishListShareApi.as_view(),
+        name="market-wishlist-share",
+    ),
+    path(
+        "wishlists/<uuid:wishlist_id>/items/<uuid:product_id>/",
+        v.WishListItemApi.as_view(),
+        name="market-wishlist-item",
+    ),
 ]

@@ -28,10 +28,12 @@ from lifeline.market.services import cart as cart_services
 from lifeline.market.services import orders as order_services
 from lifeline.market.services import products as product_services
 from lifeline.market.services import reviews as review_services
+from lifeline.market.services import wishlists as wishlist_services
 
 TAGS_CATALOGUE = ["market: catalogue"]
 TAGS_SELLING = ["market: selling"]
 TAGS_BUYING = ["market: buying"]
+TAGS_WISHLISTS = ["market: wish lists"]
 
 FILTER_PARAMETERS = [
     OpenApiParameter("category", str, description="Category slug (its subcategories too)."),
@@ -442,3 +444,83 @@ class BalanceApi(APIView):
                 }
             ).data
         )
+
+
+def _wishlist(wish_list: Any) -> Response:
+    return Response(s.MarketWishListOutput(wish_list, context={"owner": True}).data)
+
+
+class WishListListCreateApi(APIView):
+    @extend_schema(tags=TAGS_WISHLISTS, responses={200: s.MarketWishListOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        lists = selectors.wishlist_list_for(actor=request.user)[:100]
+        return Response(s.MarketWishListOutput(lists, many=True, context={"owner": True}).data)
+
+    @extend_schema(
+        tags=TAGS_WISHLISTS, request=s.MarketWishListInput, responses={201: s.MarketWishListOutput}
+    )
+    def post(self, request: Request) -> Response:
+        data = s.MarketWishListInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = wishlist_services.wishlist_create(
+            actor=request.user, name=data.validated_data["name"]
+        )
+        wish_list = selectors.wishlist_get_for(actor=request.user, wishlist_id=created.pk)
+        response = _wishlist(wish_list)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+class WishListDetailApi(APIView):
+    @extend_schema(tags=TAGS_WISHLISTS, responses={200: s.MarketWishListOutput})
+    def get(self, request: Request, wishlist_id: UUID) -> Response:
+        return _wishlist(selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id))
+
+    @extend_schema(tags=TAGS_WISHLISTS, responses={204: None})
+    def delete(self, request: Request, wishlist_id: UUID) -> Response:
+        wish_list = selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id)
+        wishlist_services.wishlist_delete(wish_list=wish_list)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WishListItemApi(APIView):
+    @extend_schema(tags=TAGS_WISHLISTS, request=None, responses={200: s.MarketWishListOutput})
+    def put(self, request: Request, wishlist_id: UUID, product_id: UUID) -> Response:
+        wish_list = selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id)
+        product = selectors.product_get_for(actor=request.user, product_id=product_id)
+        wishlist_services.wishlist_add(wish_list=wish_list, product=product)
+        return _wishlist(selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id))
+
+    @extend_schema(tags=TAGS_WISHLISTS, request=None, responses={200: s.MarketWishListOutput})
+    def delete(self, request: Request, wishlist_id: UUID, product_id: UUID) -> Response:
+        wish_list = selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id)
+        wishlist_services.wishlist_remove(wish_list=wish_list, product_id=product_id)
+        return _wishlist(selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id))
+
+
+class WishListShareApi(APIView):
+    @extend_schema(
+        tags=TAGS_WISHLISTS,
+        request=None,
+        responses={200: s.MarketWishListOutput},
+        description="A new private link (`share_token`); an earlier one stops working.",
+    )
+    def post(self, request: Request, wishlist_id: UUID) -> Response:
+        wish_list = selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id)
+        wishlist_services.wishlist_share(wish_list=wish_list)
+        return _wishlist(selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id))
+
+    @extend_schema(tags=TAGS_WISHLISTS, request=None, responses={200: s.MarketWishListOutput})
+    def delete(self, request: Request, wishlist_id: UUID) -> Response:
+        wish_list = selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id)
+        wishlist_services.wishlist_unshare(wish_list=wish_list)
+        return _wishlist(selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id))
+
+
+class SharedWishListApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=TAGS_WISHLISTS, responses={200: s.MarketWishListOutput})
+    def get(self, request: Request, token: str) -> Response:
+        wish_list = selectors.wishlist_get_shared(token=token)
+        return Response(s.MarketWishListOutput(wish_list).data)
