@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "lifeline.ambulance",
     "lifeline.freelance",
     "lifeline.fieldservice",
+    "lifeline.market",
 ]
 
 MIDDLEWARE = [
@@ -463,6 +464,9 @@ SPECTACULAR_SETTINGS = {
         "FreelancePackageTierEnum": "lifeline.freelance.enums.PackageTier",
         "FieldRequestStatusEnum": "lifeline.fieldservice.enums.RequestStatus",
         "CallbackStatusEnum": "lifeline.fieldservice.enums.CallbackStatus",
+        "MarketProductStatusEnum": "lifeline.market.enums.ProductStatus",
+        "MarketOrderStatusEnum": "lifeline.market.enums.OrderStatus",
+        "MarketConditionEnum": "lifeline.market.enums.Condition",
     },
 }
 

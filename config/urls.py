@@ -33,6 +33,7 @@ urlpatterns = [
     path("ambulance/", include("lifeline.ambulance.web.urls")),
     path("freelance/", include("lifeline.freelance.web.urls")),
     path("fieldservice/", include("lifeline.fieldservice.web.urls")),
+    path("market/", include("lifeline.market.web.urls")),
     path("", include("lifeline.web.urls")),
 ]
 

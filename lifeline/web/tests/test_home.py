@@ -24,6 +24,7 @@ def mounted(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         "ambulance-web:home": "/ambulance/",
         "freelance-web:home": "/freelance/",
         "fieldservice-web:home": "/fieldservice/",
+        "market-web:home": "/market/",
     }
     monkeypatch.setattr(modules, "reverse", lambda name: urls[name])
     return urls
@@ -40,14 +41,22 @@ def _links(client: Client) -> list[str]:
         (Role.DOCTOR, ["/clinic/", "/chat/"]),
         (Role.DEVICE_OWNER, ["/sos/"]),
         (Role.HELPER, ["/sos/"]),
-        (Role.BUYER, ["/freelance/"]),
+        (Role.BUYER, ["/freelance/", "/market/"]),
         (Role.DISPATCHER, ["/sos/", "/ambulance/"]),
         (Role.CREW, ["/ambulance/"]),
         (Role.OPERATOR, ["/fieldservice/"]),
         (Role.MASTER, ["/fieldservice/"]),
         (
             Role.PLATFORM_ADMIN,
-            ["/clinic/", "/chat/", "/sos/", "/ambulance/", "/freelance/", "/fieldservice/"],
+            [
+                "/clinic/",
+                "/chat/",
+                "/sos/",
+                "/ambulance/",
+                "/freelance/",
+                "/fieldservice/",
+                "/market/",
+            ],
         ),
     ],
 )

@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from lifeline.market.models import Category, Order, OrderLine, Product, Review, SellerBalance
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("slug", "name_en", "name_ru", "parent", "position")
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "status", "price", "stock", "seller", "created_at")
+    list_filter = ("status", "condition")
+    search_fields = ("title", "slug")
+    raw_id_fields = ("seller", "approved_by", "organization")
+    # Stock, status and rating totals change only through the services.
+    readonly_fields = ("slug", "status", "stock", "rating_count", "rating_sum")
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    readonly_fields = ("product", "title", "unit_price", "quantity", "line_total")
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ("id", "status", "subtotal", "fee", "seller", "buyer", "created_at")
+    list_filter = ("status",)
+    raw_id_fields = ("buyer", "seller", "checkout", "organization")
+    readonly_fields = ("status", "subtotal", "fee", "seller_amount", "currency")
+    inlines = (OrderLineInline,)
+
+
+@admin.register(SellerBalance)
+class SellerBalanceAdmin(admin.ModelAdmin):
+    list_display = ("seller", "pending", "available", "currency")
+    raw_id_fields = ("seller",)
+    readonly_fields = ("pending", "available", "currency")
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("product", "author", "rating", "verified_purchase", "created_at")
+    raw_id_fields = ("product", "author")

@@ -1,0 +1,304 @@
+"""Scoped reads of the market module. Anything outside the caller's scope is NotFound."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Cast, NullIf
+
+from lifeline.access.enums import Role
+from lifeline.core.selectors import get_or_not_found
+from lifeline.market.enums import (
+    LISTED_STATUSES,
+    PUBLIC_STATUSES,
+    Condition,
+    OrderStatus,
+    ProductStatus,
+)
+from lifeline.market.models import (
+    Cart,
+    CartItem,
+    Category,
+    Favourite,
+    Order,
+    OrderLine,
+    Product,
+    Review,
+    SellerBalance,
+    WishList,
+    WishListItem,
+)
+from lifeline.market.permissions import is_moderator, marketplace_organization_ids
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def category_descendant_ids(*, slug: str) -> list[int]:
+    """The category `slug` and all its subcategories (one query: the tree is small)."""
+    rows = list(Category.objects.values_list("id", "parent_id", "slug"))
+    root = next((pk for pk, _parent, s in rows if s == slug), None)
+    if root is None:
+        return []
+    children: dict[int | None, list[int]] = {}
+    for pk, parent, _slug in rows:
+        children.setdefault(parent, []).append(pk)
+    found, stack = [], [root]
+    while stack:
+        pk = stack.pop()
+        found.append(pk)
+        stack.extend(children.get(pk, []))
+    return found
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    q: str = ""
+    category: str = ""
+    city: str = ""
+    condition: str = ""
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    in_stock: bool = False
+    min_rating: Decimal | None = None
+    sort: str = ""
+
+
+# Catalogue sorts: newest first by default; the id breaks ties, so pages are stable.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "newest": ("-created_at", "-id"),
+    "price_asc": ("price", "id"),
+    "price_desc": ("-price", "-id"),
+    "rating": (
+        OrderBy(
+            # Real division (an integer one would tie 4.5 with 4.0 on SQLite).
+            ExpressionWrapper(
+                Cast("rating_sum", FloatField()) / NullIf(F("rating_count"), 0),
+                output_field=FloatField(),
+            ),
+            descending=True,
+            nulls_last=True,
+        ),
+        "-id",
+    ),
+}
+
+
+def _with_relations(products: QuerySet[Product]) -> QuerySet[Product]:
+    return products.select_related("category", "seller")
+
+
+def product_list_public(*, filters: ProductFilters) -> QuerySet[Product]:
+    """The catalogue: products on sale (and sold out), filtered; newest first, or title
+    matches before description-only matches when searching."""
+    products = Product.objects.filter(status__in=list(LISTED_STATUSES))
+    if filters.category:
+        products = products.filter(category_id__in=category_descendant_ids(slug=filters.category))
+    if filters.city:
+        products = products.filter(city__iexact=filters.city.strip())
+    if filters.condition in Condition.values:
+        products = products.filter(condition=filters.condition)
+    if filters.price_min is not None:
+        products = products.filter(price__gte=filters.price_min)
+    if filters.price_max is not None:
+        products = products.filter(price__lte=filters.price_max)
+    if filters.in_stock:
+        products = products.filter(stock__gt=0, status=ProductStatus.ACTIVE)
+    if filters.min_rating is not None:
+        products = products.filter(
+            rating_count__gt=0, rating_sum__gte=F("rating_count") * filters.min_rating
+        )
+    if filters.sort in SORTS:
+        products = products.order_by(*SORTS[filters.sort])
+    if filters.q:
+        words = filters.q.split()
+        for word in words:
+            products = products.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        title_all = Q()
+        for word in words:
+            title_all &= Q(title__icontains=word)
+        products = products.annotate(
+            title_match=Case(
+                When(title_all, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        ).order_by("-title_match", *SORTS.get(filters.sort, SORTS["newest"]))
+    return _with_relations(products)
+
+
+def product_facets(*, filters: ProductFilters) -> dict[str, list[dict[str, Any]]]:
+    """Counts of the filtered catalogue by category and by condition (two queries); each
+    facet ignores its own filter, so a shopper sees what choosing another value would give."""
+    without_category = ProductFilters(**{**filters.__dict__, "category": "", "sort": ""})
+    without_condition = ProductFilters(**{**filters.__dict__, "condition": "", "sort": ""})
+    by_category = (
+        product_list_public(filters=without_category)
+        .order_by()
+        .values("category__slug")
+        .annotate(count=Count("id"))
+        .order_by("category__slug")
+    )
+    by_condition = (
+        product_list_public(filters=without_condition)
+        .order_by()
+        .values("condition")
+        .annotate(count=Count("id"))
+        .order_by("condition")
+    )
+    return {
+        "categories": [
+            {"value": row["category__slug"], "count": row["count"]} for row in by_category
+        ],
+        "conditions": [{"value": row["condition"], "count": row["count"]} for row in by_condition],
+    }
+
+
+def product_get_for(*, actor: Any, product_id: UUID | str) -> Product:
+    """A product anyone may open (on sale, sold out, paused), or one of the actor's own, or
+    any but drafts for a moderator of its marketplace."""
+    return get_or_not_found(product_scope_for(actor=actor), pk=product_id)
+
+
+def product_get_by_slug_for(*, actor: Any, slug: str) -> Product:
+    return get_or_not_found(product_scope_for(actor=actor), slug=slug)
+
+
+def product_scope_for(*, actor: Any) -> QuerySet[Product]:
+    visible = Q(status__in=list(PUBLIC_STATUSES))
+    if getattr(actor, "is_authenticated", False):
+        visible |= Q(seller_id=actor.pk)
+        if is_moderator(actor):
+            moderated = ~Q(status=ProductStatus.DRAFT)
+            org_ids = marketplace_organization_ids(actor, Role.MODERATOR)
+            if org_ids:
+                moderated &= Q(organization_id__in=org_ids)
+            visible |= moderated
+    return _with_relations(Product.objects.filter(visible))
+
+
+def product_list_for_seller(*, actor: Any) -> QuerySet[Product]:
+    """Every product of the seller, in every status; no one else's."""
+    return _with_relations(Product.objects.filter(seller_id=actor.pk))
+
+
+def product_moderation_queue(*, actor: Any) -> QuerySet[Product]:
+    """Products waiting for review in the actor's marketplaces, oldest first."""
+    pending = Product.objects.filter(status=ProductStatus.PENDING_REVIEW)
+    org_ids = marketplace_organization_ids(actor, Role.MODERATOR)
+    if not is_moderator(actor):
+        return pending.none()
+    if org_ids:
+        pending = pending.filter(organization_id__in=org_ids)
+    return _with_relations(pending).order_by("created_at", "id")
+
+
+def cart_for(*, buyer: Any) -> Cart:
+    """The buyer's cart (created on first use), with its items and their products."""
+    cart, _created = Cart.objects.get_or_create(buyer=buyer)
+    return cart
+
+
+def cart_items(*, cart: Cart) -> list[CartItem]:
+    return list(CartItem.objects.filter(cart=cart).select_related("product", "product__seller"))
+
+
+def order_list_for(*, actor: Any, as_seller: bool = False) -> QuerySet[Order]:
+    """The buyer's orders, or (as_seller) the seller's parts of others' checkouts."""
+    orders = (
+        Order.objects.filter(seller_id=actor.pk)
+        if as_seller
+        else Order.objects.filter(buyer_id=actor.pk)
+    )
+    return orders.select_related("buyer", "seller").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
+    )
+
+
+def order_get_for(*, actor: Any, order_id: UUID | str) -> Order:
+    """An order its buyer or its seller may see; anyone else gets NotFound."""
+    if not getattr(actor, "is_authenticated", False):
+        return get_or_not_found(Order.objects.none(), pk=order_id)
+    orders = Order.objects.filter(Q(buyer_id=actor.pk) | Q(seller_id=actor.pk))
+    return get_or_not_found(
+        orders.select_related("buyer", "seller").prefetch_related("lines"), pk=order_id
+    )
+
+
+def balance_for(*, seller: Any) -> SellerBalance | None:
+    return SellerBalance.objects.filter(seller=seller).first()
+
+
+def review_list(*, product: Product) -> QuerySet[Review]:
+    return Review.objects.filter(product=product).select_related("author")
+
+
+def review_get(*, product: Product, review_id: Any) -> Review:
+    """A review of `product` (which the caller already may see)."""
+    return get_or_not_found(
+        Review.objects.filter(product=product).select_related("product", "author"), pk=review_id
+    )
+
+
+def has_bought(*, buyer: Any, product: Product) -> bool:
+    """A delivered order of `buyer` with `product` in it (the "verified purchase" mark)."""
+    return OrderLine.objects.filter(
+        product=product, order__buyer_id=buyer.pk, order__status=OrderStatus.DELIVERED
+    ).exists()
+
+
+def favourite_list_for(*, actor: Any) -> QuerySet[Favourite]:
+    return Favourite.objects.filter(user_id=actor.pk).select_related(
+        "product", "product__category", "product__seller"
+    )
+
+
+def favourite_product_ids(*, actor: Any, product_ids: list[Any]) -> set[Any]:
+    if not getattr(actor, "is_authenticated", False):
+        return set()
+    return set(
+        Favourite.objects.filter(user_id=actor.pk, product_id__in=product_ids).values_list(
+            "product_id", flat=True
+        )
+    )
+
+
+def wishlist_list_for(*, actor: Any) -> QuerySet[WishList]:
+    return WishList.objects.filter(owner_id=actor.pk).prefetch_related(_listed_items())
+
+
+def wishlist_get_for(*, actor: Any, wishlist_id: Any) -> WishList:
+    """The actor's own list; anyone else's is NotFound."""
+    return get_or_not_found(wishlist_list_for(actor=actor), pk=wishlist_id)
+
+
+def wishlist_get_shared(*, token: str) -> WishList:
+    """A shared list by its private link; an empty or revoked token is NotFound."""
+    shared = WishList.objects.exclude(share_token="").prefetch_related(_listed_items())
+    return get_or_not_found(shared, share_token=token)
+
+
+def _listed_items() -> Prefetch:
+    """The items, with their products when still visible to everyone (drafts drop out)."""
+    return Prefetch(
+        "items",
+        queryset=WishListItem.objects.filter(product__status__in=list(PUBLIC_STATUSES))
+        .select_related("product", "product__category", "product__seller")
+        .order_by("-created_at", "-id"),
+    )

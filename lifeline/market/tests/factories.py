@@ -1,0 +1,41 @@
+"""Factories of the market tests (one per model the tests build directly)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import factory
+
+from lifeline.access.enums import OrganizationKind
+from lifeline.access.tests.factories import OrganizationFactory
+from lifeline.accounts.tests.factories import UserFactory
+from lifeline.market.enums import ProductStatus
+from lifeline.market.models import Category, Product, Review
+
+
+def category(slug: str = "phones") -> Category:
+    return Category.objects.get(slug=slug)
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    organization = factory.SubFactory(OrganizationFactory, kind=OrganizationKind.MARKETPLACE)
+    seller = factory.SubFactory(UserFactory)
+    category = factory.LazyFunction(lambda: Category.objects.get(slug="phones"))
+    title = factory.Sequence(lambda n: f"Phone {n}")
+    slug = factory.Sequence(lambda n: f"phone-{n}")
+    price = Decimal("100.00")
+    stock = 5
+    status = ProductStatus.ACTIVE
+    city = "Tashkent"
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    product = factory.SubFactory(ProductFactory)
+    author = factory.SubFactory(UserFactory)
+    rating = 5

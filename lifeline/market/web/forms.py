@@ -1,0 +1,112 @@
+"""Forms of the market pages: they parse GETs and POSTs; the views call one selector or
+service with the result."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.market.enums import Condition
+from lifeline.market.models import Category
+
+
+class CategoryChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Category) -> str:
+        return f"— {obj.name}" if obj.parent_id else obj.name
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    category = CategoryChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All categories"),
+    )
+    condition = forms.ChoiceField(
+        label=_("Condition"),
+        choices=[("", _("Any condition")), *Condition.choices],
+        required=False,
+    )
+    city = forms.CharField(label=_("City"), required=False, max_length=100)
+    price_min = forms.DecimalField(
+        label=_("Price from"), required=False, min_value=Decimal(0), decimal_places=2
+    )
+    price_max = forms.DecimalField(
+        label=_("Price to"), required=False, min_value=Decimal(0), decimal_places=2
+    )
+    in_stock = forms.BooleanField(label=_("In stock only"), required=False)
+    min_rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        required=False,
+        coerce=Decimal,
+        empty_value=None,
+        choices=[("", _("Any rating")), ("4", _("4 and above")), ("3", _("3 and above"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("newest", _("Newest first")),
+            ("price_asc", _("Cheapest first")),
+            ("price_desc", _("Most expensive first")),
+            ("rating", _("Best rated first")),
+        ],
+    )
+
+
+class ProductForm(forms.Form):
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), to_field_name="slug"
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea
+    )
+    price = forms.DecimalField(
+        label=_("Price"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    old_price = forms.DecimalField(
+        label=_("Old price"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+    )
+    condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=1_000_000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        price, old = data.get("price"), data.get("old_price")
+        if price is not None and old is not None and old <= price:
+            self.add_error("old_price", _("Must be above the price."))
+        return data
+
+
+class QuantityForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=999)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Rating"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)]
+    )
+    text = forms.CharField(
+        label=_("Review"), max_length=3000, required=False, widget=forms.Textarea
+    )
+    pros = forms.CharField(label=_("Pros"), max_length=1000, required=False)
+    cons = forms.CharField(label=_("Cons"), max_length=1000, required=False)
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("Your answer"), max_length=3000, widget=forms.Textarea)

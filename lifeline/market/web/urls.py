@@ -1,0 +1,34 @@
+"""Web pages of the market module (config/urls.py mounts them under /market/,
+namespace `market-web`)."""
+
+from django.urls import path
+
+from lifeline.market.web import views
+
+app_name = "market-web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("products/new/", views.product_new, name="product-new"),
+    path("products/mine/", views.my_products, name="mine"),
+    path("products/<slug:slug>/", views.product, name="product"),
+    path("products/<slug:slug>/edit/", views.product_edit, name="product-edit"),
+    path("products/<slug:slug>/cart/", views.cart_add, name="cart-add"),
+    path("products/<slug:slug>/favourite/", views.favourite, name="favourite"),
+    path("products/<slug:slug>/review/", views.review, name="review"),
+    path(
+        "products/<slug:slug>/reviews/<int:review_id>/answer/",
+        views.review_answer,
+        name="review-answer",
+    ),
+    path("products/<slug:slug>/<slug:action>/", views.product_action, name="product-action"),
+    path("cart/", views.cart, name="cart"),
+    path("cart/<uuid:product_id>/", views.cart_update, name="cart-update"),
+    path("checkout/", views.checkout, name="checkout"),
+    path("orders/", views.orders, name="orders"),
+    path("sales/", views.sales, name="sales"),
+    path("orders/<uuid:order_id>/", views.order, name="order"),
+    path("orders/<uuid:order_id>/<slug:action>/", views.order_action, name="order-action"),
+    path("moderation/", views.moderation, name="moderation"),
+    path("favourites/", views.favourites, name="favourites"),
+]
