@@ -23,7 +23,6 @@ from lifeline.sos.models import (
 from lifeline.sos.services.deadlines import deadlines_run_due
 from lifeline.sos.services.escalation import event_escalate
 from lifeline.sos.services.events import event_accept, event_resolve, event_trigger
-from lifeline.sos.services.flows import event_hand_over_to_dispatch
 from lifeline.sos.services.helpers import helper_profile_update, helpers_alert_round
 from lifeline.sos.tests.factories import (
     TASHKENT,
@@ -328,11 +327,6 @@ def test_escalation_runs_through_the_sos_sweep(
         deadlines_run_due(now=timezone.now() + timedelta(seconds=301))
 
     assert SosEvent.objects.get(pk=result.event.pk).status == EventStatus.ESCALATED
-
-
-def test_hand_over_to_dispatch_is_a_documented_no_op(event: SosEvent) -> None:
-    assert event_hand_over_to_dispatch(event=event) is None
-    assert "no-op" in (event_hand_over_to_dispatch.__doc__ or "")
 
 
 # --- emergency contacts -------------------------------------------------------------------
