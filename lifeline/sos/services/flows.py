@@ -23,6 +23,9 @@ def event_hand_over_to_dispatch(*, event: SosEvent) -> None:
     service with no linked station (`ambulance.SosLink`) ends at its administrators and the
     contacts, as before; the log says so (ids only, never the wearer's data).
     """
+    if event.organization_id is None:  # an SOS of a wearer in no SOS service
+        logger.info("sos.hand_over_no_station", extra={"event_id": str(event.pk)})
+        return
     wearer = event.user
     call = call_create_from_sos(
         sos_event_id=event.pk,
