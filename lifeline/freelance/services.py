@@ -250,7 +250,11 @@ def _order_state(order: Order) -> dict[str, Any]:
 
 
 def _locked_order(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("buyer", "seller").get(pk=order.pk)
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("buyer", "seller")
+        .get(pk=order.pk)
+    )
 
 
 def _announce(order: Order, *, actor: User | None, kind: str, before: dict[str, Any]) -> None:

@@ -248,7 +248,7 @@ def call_create_from_sos(
 
 
 def _locked(call: Call) -> Call:
-    return Call.objects.select_for_update().select_related("team").get(pk=call.pk)
+    return Call.objects.select_for_update(of=("self",)).select_related("team").get(pk=call.pk)
 
 
 def _transition(call: Call, to_status: str, *, actor: Any, now: datetime) -> str:
@@ -269,7 +269,7 @@ def call_assign(*, actor: Any, call: Call, team: Team, reason: str = "") -> Call
     call = _locked(call)
     if call.status != CallStatus.NEW:
         raise CallStateConflict()
-    team = Team.objects.select_for_update().select_related("car").get(pk=team.pk)
+    team = Team.objects.select_for_update(of=("self",)).select_related("car").get(pk=team.pk)
     if (
         team.organization_id != call.organization_id
         or team.dissolved_at is not None

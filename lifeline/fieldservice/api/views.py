@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.db.models import Model
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
@@ -386,13 +386,18 @@ def _period(request: Request) -> Period:
     )
 
 
+_NOT_IN_A_COMPANY = OpenApiResponse(description="The caller manages no service company.")
+
+
 class CallCentreReportApi(APIView):
     """Managers and directors of the company."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        tags=TAGS_REPORTS, parameters=REPORT_PARAMS, responses={200: s.CallCentreReportOutput}
+        tags=TAGS_REPORTS,
+        parameters=REPORT_PARAMS,
+        responses={200: s.CallCentreReportOutput, 404: _NOT_IN_A_COMPANY},
     )
     def get(self, request: Request) -> Response:
         return Response(s.CallCentreReportOutput(callcentre_report(_period(request))).data)
@@ -402,7 +407,9 @@ class MastersReportApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        tags=TAGS_REPORTS, parameters=REPORT_PARAMS, responses={200: s.MasterReportRow(many=True)}
+        tags=TAGS_REPORTS,
+        parameters=REPORT_PARAMS,
+        responses={200: s.MasterReportRow(many=True), 404: _NOT_IN_A_COMPANY},
     )
     def get(self, request: Request) -> Response:
         return Response(s.MasterReportRow(masters_report(_period(request)), many=True).data)

@@ -149,7 +149,11 @@ def request_create(
 
 
 def _locked(request: ServiceRequest) -> ServiceRequest:
-    return ServiceRequest.objects.select_for_update().select_related("city").get(pk=request.pk)
+    return (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("city")
+        .get(pk=request.pk)
+    )
 
 
 @transaction.atomic

@@ -156,7 +156,11 @@ _FULFIL = {
 
 
 def _locked(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("buyer", "seller").get(pk=order.pk)
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("buyer", "seller")
+        .get(pk=order.pk)
+    )
 
 
 def _tell_buyer(order: Order) -> None:

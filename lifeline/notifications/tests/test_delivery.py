@@ -551,7 +551,9 @@ def test_concurrent_sweeps_skip_rows_another_sweep_has_locked(monkeypatch):
 
     enqueued: list[object] = []
     monkeypatch.setattr(
-        delivery_module, "enqueue", lambda *, delivery_id, critical: enqueued.append(delivery_id)
+        delivery_module,
+        "delivery_enqueue",
+        lambda *, delivery_id, critical: enqueued.append(delivery_id),
     )
 
     past = timezone.now() - timedelta(seconds=1)

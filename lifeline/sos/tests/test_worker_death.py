@@ -56,7 +56,9 @@ def test_a_worker_killed_mid_round_loses_no_alert(worker: Worker) -> None:
     worker.start(include=["lifeline.sos.tests.slow_round"])
 
     # The trigger's fast path goes to the worker, which hangs inside the round.
-    def to_worker(task_name: str, kwargs: dict[str, Any], queue: str | None) -> None:
+    def to_worker(
+        task_name: str, kwargs: dict[str, Any], queue: str | None, expires: float | None = None
+    ) -> None:
         if task_name == "sos.alert_helpers":
             worker.send(task_name, **kwargs)
 
