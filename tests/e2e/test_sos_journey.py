@@ -107,7 +107,8 @@ def test_sos_from_the_api_reaches_the_map_a_helper_accepts_the_wearer_sees_it(
     expect(status).to_have_text("Accepted")
     expect(wearer_page.locator(f'[data-helper-of="{event_uid}"]')).to_contain_text("Helper Nodira")
     assert wearer_page.evaluate("() => window.__sameDocument === true")
-    expect(admin_page.locator(f'[data-status-of="{event_uid}"]')).to_have_text("ACCEPTED")
+    # The live map's list shows the status label, not the code (it showed "ACCEPTED").
+    expect(admin_page.locator(f'[data-status-of="{event_uid}"]')).to_have_text("Accepted")
     assert SosEvent.objects.get(pk=event_uid).accepted_by == helper
 
 
