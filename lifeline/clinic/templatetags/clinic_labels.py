@@ -57,6 +57,26 @@ def body_regions(codes: Iterable[str] | None) -> str:
     return "; ".join(str(BODY_REGION_LABELS.get(code, code)) for code in codes or [])
 
 
+# The mechanism groups of the cohort (`selectors.analytics.mechanism_of`).
+MECHANISM_NAMES: dict[str, Any] = {
+    "CPSP": _("Central post-stroke pain"),
+    "NEUROPATHIC_SCREEN": _("Neuropathic screening positive"),
+    "NOCICEPTIVE": _("Nociceptive pain"),
+    "NOCIPLASTIC": _("Nociplastic pain"),
+    "MIXED": _("Mixed pain"),
+    "UNCLASSIFIED": _("Unclassified: clinical assessment needed"),
+    "NO_PAIN": _("No current pain"),
+    "NOT_EVALUATED": _("Not evaluated"),
+    "UNCONFIRMED": _("No mechanism confirmed by the clinician"),
+}
+
+
+@register.filter
+def mechanism_label(code: Any) -> str:
+    """`CPSP` → "Центральная постинсультная боль"; an unknown code is shown as stored."""
+    return str(MECHANISM_NAMES.get(str(code), code))
+
+
 @register.filter
 def change_flag(code: Any) -> str:
     return str(CHANGE_FLAG_NAMES.get(str(code), code))

@@ -241,6 +241,19 @@ def test_dashboard_and_cohort_pages(team):
     assert _client(patient.user).get(reverse("clinic-web:dashboard")).status_code == 403
 
 
+def test_cohort_page_names_mechanisms_in_the_readers_language(team):
+    _clinic, patient, doctor, _evaluation = team
+    client = _client(doctor)
+    client.cookies["django_language"] = "ru"
+
+    page = client.get(reverse("clinic-web:cohort"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    # The patient's evaluation has no label the clinician confirmed.
+    assert "<td>Механизм не подтверждён врачом</td>" in page
+    for code in ("UNCONFIRMED", "NOT_EVALUATED", "CPSP", "NEUROPATHIC_SCREEN"):
+        assert f"<td>{code}</td>" not in page
+
+
 def test_editor_publishes_an_article_and_a_patient_reads_it():
     editor = user_with_role(Role.CLINIC_ADMIN)
     reader = user_with_role(Role.PATIENT)
