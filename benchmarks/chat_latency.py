@@ -207,7 +207,7 @@ def _pg(sql: str) -> None:
         conn.execute(sql)
 
 
-async def _wait_for_port(port: int, proc: subprocess.Popen[bytes], limit: float = 60) -> None:
+async def _wait_for_port(port: int, proc: subprocess.Popen[bytes], limit: float = 180) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -238,7 +238,7 @@ class MessageListApi(APIView):
     def post(self, request: Request, conversation_id: UUID) -> Response:
         """Send; a new message is answered with the payload its event carries (no re-read)."""
         conversation = selectors.conversation_for_messages(
-            actor=request.user, conversation_id=conversation_id
+            actor=request.user, conversation_id=conversation_id, with_users=False
         )
         serializer = MessageSendInput(data=request.data)
         serializer.is_valid(raise_exception=True)
