@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.files import File
@@ -50,10 +50,12 @@ from lifeline.core.exceptions import DomainError, InvalidInput
 from lifeline.core.tasks import enqueue_on_commit
 from lifeline.files import services as files
 from lifeline.files.enums import FileKind
-from lifeline.files.models import StoredFile
 from lifeline.notifications.services import notify
 from lifeline.realtime import presence
 from lifeline.realtime.events import publish_on_commit
+
+if TYPE_CHECKING:
+    from lifeline.files.models import StoredFile
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from typing import Any
 from django.db import connections, router
 
 from lifeline.access.enums import Role
-from lifeline.access.models import Membership, Organization
+from lifeline.access.selectors import active_member_exists_sql, organization_pk_db_value
 from lifeline.sos import geo
 from lifeline.sos.models import HelperProfile
 
@@ -46,7 +46,6 @@ def _sql(vendor: str, cells: int | None, *, cooldown: bool, role: bool, org: boo
         return f"{alias}.{qn(model._meta.get_field(name).column)}"
 
     p = functools.partial(col, HelperProfile, "p")
-    m = functools.partial(col, Membership, "m")
     where = [p("on_duty"), p("opted_in")]  # the partial indexes' condition, as written there
     if cells is not None:
         if vendor == "postgresql":
@@ -63,20 +62,10 @@ def _sql(vendor: str, cells: int | None, *, cooldown: bool, role: bool, org: boo
     if cooldown:
         where.append(f"({p('last_alerted_at')} IS NULL OR {p('last_alerted_at')} < %s)")
     if role:
-        org_table = qn(Organization._meta.db_table)
-        org_pk = qn(Organization._meta.pk.column)  # type: ignore[union-attr]
-        membership = [
-            f"{m('user')} = {p('user')}",
-            f"{m('role')} = %s",
-            m("is_active"),
-            f"o.{qn(Organization._meta.get_field('is_active').column)}",
-        ]
-        if org:
-            membership.append(f"{m('organization')} = %s")
         where.append(
-            f"EXISTS (SELECT 1 FROM {qn(Membership._meta.db_table)} m "  # noqa: S608 - names from the models
-            f"INNER JOIN {org_table} o ON o.{org_pk} = {m('organization')} "
-            f"WHERE {' AND '.join(membership)})"
+            active_member_exists_sql(
+                quote_name=qn, user=p("user"), role="%s", organization="%s" if org else None
+            )
         )
     return (
         f"SELECT {p('user')}, {p('lat')}, {p('lon')} "  # noqa: S608 - names from the models
@@ -112,8 +101,7 @@ def candidates(
     if check_role:
         params.append(Role.HELPER.value)
     if with_org:
-        pk = Organization._meta.pk
-        params.append(pk.get_db_prep_value(pk.to_python(organization_id), connection))  # type: ignore[union-attr]
+        params.append(organization_pk_db_value(organization_id, connection))
     if vendor == "postgresql":
         return _fetch_postgresql(connection, sql, params)
     with connection.cursor() as cursor:

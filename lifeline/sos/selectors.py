@@ -14,8 +14,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from lifeline.access.enums import OrganizationKind, Role
-from lifeline.access.models import Membership
 from lifeline.access.permissions import is_platform_admin
+from lifeline.access.selectors import memberships_of, user_ids_with_role
 from lifeline.core.selectors import get_or_not_found
 from lifeline.sos import conf, geo, nearest
 from lifeline.sos.enums import OPEN_STATUSES, EventStatus
@@ -189,12 +189,8 @@ def contact_get_for(*, actor: Any, contact_id: Any) -> EmergencyContact:
 def sos_service_id_of(*, user: User) -> Any:
     """The id of the first (oldest) active SOS-service organization `user` belongs to, or None."""
     membership = (
-        Membership.objects.filter(
-            user=user,
-            is_active=True,
-            organization__is_active=True,
-            organization__kind=OrganizationKind.SOS_SERVICE,
-        )
+        memberships_of(user=user)
+        .filter(organization__kind=OrganizationKind.SOS_SERVICE)
         .order_by("created_at")
         .first()
     )
@@ -341,15 +337,9 @@ def _nearest_orm(
         profiles.values_list("user_id", "lat", "lon")  # type: ignore[arg-type]
     )
     if check_role and rows:
-        memberships = Membership.objects.filter(
-            user_id__in=[row[0] for row in rows],
-            role=Role.HELPER,
-            is_active=True,
-            organization__is_active=True,
+        helpers = user_ids_with_role(
+            user_ids=[row[0] for row in rows], role=Role.HELPER, organization_id=organization_id
         )
-        if organization_id is not None:
-            memberships = memberships.filter(organization_id=organization_id)
-        helpers = set(memberships.values_list("user_id", flat=True))
         rows = [row for row in rows if row[0] in helpers]
     return rows
 

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lifeline.access.enums import OrganizationKind
-from lifeline.access.models import Organization
+from lifeline.access.selectors import organization_list
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 from lifeline.clinic.api.common import TAGS, django_request, request_user
@@ -88,7 +88,7 @@ class PatientListApi(APIView):
         org_id = data.pop("organization", None)
         if org_id is not None:
             organization = get_or_not_found(
-                Organization.objects.filter(kind=OrganizationKind.CLINIC), pk=org_id
+                organization_list(kind=OrganizationKind.CLINIC, active=None), pk=org_id
             )
         patient = patient_services.patient_create(
             actor=request_user(request),

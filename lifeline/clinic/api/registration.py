@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lifeline.access.enums import OrganizationKind
-from lifeline.access.models import Organization
+from lifeline.access.selectors import organization_list
 from lifeline.accounts.services.registration import Names
 from lifeline.clinic.api.common import TAGS, django_request, request_user
 from lifeline.clinic.api.serializers.patients import (
@@ -47,7 +47,7 @@ class InvitationCreateApi(APIView):
         organization = None
         if serializer.validated_data.get("organization"):
             organization = get_or_not_found(
-                Organization.objects.filter(kind=OrganizationKind.CLINIC),
+                organization_list(kind=OrganizationKind.CLINIC, active=None),
                 pk=serializer.validated_data["organization"],
             )
         invitation, _token = registration.invitation_create(
@@ -120,9 +120,9 @@ class ClinicOrganizationListApi(APIView):
 
     @extend_schema(tags=TAGS, responses={200: ClinicOrganizationOutput(many=True)}, auth=[])
     def get(self, request: Request) -> Response:
-        clinics = Organization.objects.filter(
-            kind=OrganizationKind.CLINIC, is_active=True, is_demo=False
-        ).order_by("name")[:500]
+        clinics = organization_list(kind=OrganizationKind.CLINIC, include_demo=False).order_by(
+            "name"
+        )[:500]
         return Response(ClinicOrganizationOutput(clinics, many=True).data)
 
 

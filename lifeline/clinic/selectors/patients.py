@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from lifeline.access.enums import OrganizationKind, Role
-from lifeline.access.models import Membership, Organization
+from lifeline.access.selectors import active_member_exists_sql, member_user_ids
 from lifeline.accounts.enums import UserStatus
 from lifeline.accounts.models import User
 from lifeline.clinic.enums import AssessmentStatus
@@ -60,17 +60,20 @@ def patients_for_doctor(doctor: User) -> QuerySet[Patient]:
 def _doctor_may_see_sql() -> str:
     """`patients_for_doctor` for one patient id, as one statement (see the caller)."""
     patient, team = Patient._meta.db_table, CareTeamMember._meta.db_table
-    membership, organization = Membership._meta.db_table, Organization._meta.db_table
+    member = active_member_exists_sql(
+        quote_name=connection.ops.quote_name,
+        user="%(doctor)s",
+        role="%(role)s",
+        organization="p.organization_id",
+        kind="%(kind)s",
+    )
     # Table names from the models; every value is a bound parameter.
     return (
         f"SELECT 1 FROM {patient} p WHERE p.id = %(patient)s AND NOT p.is_archived AND ("  # noqa: S608
         f" (p.is_test AND p.created_by_id = %(doctor)s)"
         f" OR (EXISTS (SELECT 1 FROM {team} t"
         f"  WHERE t.patient_id = p.id AND t.doctor_id = %(doctor)s)"
-        f"  AND EXISTS (SELECT 1 FROM {membership} m"
-        f"   JOIN {organization} o ON o.id = m.organization_id"
-        f"   WHERE m.user_id = %(doctor)s AND m.organization_id = p.organization_id"
-        f"   AND m.role = %(role)s AND m.is_active AND o.is_active AND o.kind = %(kind)s)))"
+        f"  AND {member}))"
     )
 
 
@@ -263,13 +266,9 @@ def clinic_doctor_list_for(*, actor: User, patient: Patient, limit: int = 200) -
     to a clinic admin of that organization.
     """
     assigned = patient.care_team.values("doctor_id")
-    doctor_ids = (
-        Membership.objects.filter(
-            organization_id=patient.organization_id, role=Role.DOCTOR, is_active=True
-        )
-        .exclude(user_id__in=assigned)
-        .values("user_id")
-    )
+    doctor_ids = member_user_ids(
+        organization_id=patient.organization_id, roles=[Role.DOCTOR]
+    ).exclude(user_id__in=assigned)
     return list(User.objects.filter(pk__in=doctor_ids).order_by("last_name", "full_name")[:limit])
 
 

@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from lifeline.access.enums import OrganizationKind
-from lifeline.access.models import Organization
+from lifeline.access.selectors import organization_list
 from lifeline.clinic.exceptions import (
     InvitationNotUsable,
 )
 from lifeline.clinic.models.registration import LegalDocument, PatientInvitation
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Organization
 
 
 def legal_current() -> dict[str, LegalDocument]:
@@ -47,6 +50,6 @@ def invitation_get_by_token(token: str) -> PatientInvitation:
 def registration_clinic_list_for(*, actor: Any) -> QuerySet[Organization]:
     """Clinics a doctor may ask to join when registering (public, not demo), by name; the
     registration page is anonymous, so every actor sees the same list."""
-    return Organization.objects.filter(
-        kind=OrganizationKind.CLINIC, is_active=True, is_demo=False
-    ).order_by("name")[:500]
+    return organization_list(kind=OrganizationKind.CLINIC, include_demo=False).order_by("name")[
+        :500
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from lifeline.access.models import Organization
+from lifeline.access.selectors import organization_list
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 from lifeline.clinic import permissions
@@ -22,6 +22,10 @@ from lifeline.clinic.services.clinical import validate_body_regions, validate_cl
 from lifeline.clinic.services.notifications import notify_patient_record_updated
 from lifeline.core.dates import check_plausible, historical_date
 from lifeline.core.exceptions import InvalidInput, NotFound
+from lifeline.core.selectors import get_or_not_found
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Organization
 
 EDITABLE_FIELDS = (
     "full_name",
@@ -85,7 +89,7 @@ def _pick_organization(actor: User, organization: Organization | None) -> tuple[
             return organization, True
         raise NotFound()
     if len(approved) == 1:
-        return Organization.objects.get(pk=approved[0]), False
+        return get_or_not_found(organization_list(active=None), pk=approved[0]), False
     if not approved:
         profile = getattr(actor, "clinic_doctor_profile", None)
         if profile is not None and profile.organization_id:

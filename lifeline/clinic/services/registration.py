@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lifeline.access.enums import OrganizationKind, Role
-from lifeline.access.models import Organization
+from lifeline.access.selectors import organization_get, organization_list
 from lifeline.access.services import membership_admit, membership_request
 from lifeline.accounts.models import User
 from lifeline.accounts.services.passwords import password_validate
@@ -50,6 +50,10 @@ from lifeline.clinic.selectors.registration import (
 )
 from lifeline.core.exceptions import InvalidInput, NotFound
 from lifeline.core.http import client_address
+from lifeline.core.selectors import get_or_not_found
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Organization
 
 INVITATION_TTL = timedelta(days=7)
 
@@ -101,9 +105,9 @@ def doctor_register(
     request: HttpRequest | None = None,
 ) -> None:
     """Register a doctor (see the module notes). Answers the same whether the address is taken."""
-    organization = Organization.objects.filter(
-        pk=organization_id, kind=OrganizationKind.CLINIC, is_active=True
-    ).first()
+    organization = organization_get(
+        organization_id=organization_id, kind=OrganizationKind.CLINIC, active=True
+    )
     if organization is None:
         raise InvalidInput(errors={"organization": [_("Choose an existing clinic.")]})
     if not str(profile.get("specialty", "")).strip():
@@ -153,7 +157,7 @@ def invitation_create(
             if not approved:
                 raise ClinicForbidden()
             raise InvalidInput(errors={"organization": [_("Choose the clinic of the patient.")]})
-        organization = Organization.objects.get(pk=approved[0])
+        organization = get_or_not_found(organization_list(active=None), pk=approved[0])
     elif organization.pk not in approved:
         raise NotFound()
     token = secrets.token_urlsafe(32)
