@@ -3,10 +3,8 @@ assessments, the doctor's dashboard, the cohort (and its export) and the FHIR ex
 
 from __future__ import annotations
 
-import hashlib
 from uuid import UUID
 
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lifeline.audit import services as audit
-from lifeline.clinic import charts, exports
+from lifeline.clinic import exports
 from lifeline.clinic.api.common import TAGS, request_user, require_clinician
 from lifeline.clinic.api.conclusions import AnyAcceptNegotiation
 from lifeline.clinic.api.serializers.analytics import (
@@ -27,20 +25,17 @@ from lifeline.clinic.api.serializers.analytics import (
     DynamicsFilterInput,
     DynamicsOutput,
 )
+from lifeline.clinic.presentation import dynamics_chart_svg
 from lifeline.clinic.selectors.analytics import (
-    Dynamics,
     assessment_comparison,
     cohort_summary,
     doctor_dashboard,
-    hads_subscale,
     patient_dynamics,
 )
 from lifeline.clinic.selectors.patients import (
     patient_get_for_clinician,
     patient_get_for_documents,
 )
-
-CHART_CACHE_SECONDS = 24 * 3600
 
 
 # --- analytics ---------------------------------------------------------------------------
@@ -66,44 +61,6 @@ class PatientDynamicsApi(APIView):
             patient=patient, instrument=filters.validated_data["instrument"]
         )
         return Response(DynamicsOutput(dynamics).data)
-
-
-def dynamics_chart_svg(dynamics: Dynamics) -> str:
-    from lifeline.clinic.services.conclusions import BAND_NAMES, INSTRUMENT_NAMES
-
-    instrument = dynamics.instrument
-    points: list[charts.ChartPoint] = []
-    extra: list[charts.ChartPoint] = []
-    for p in dynamics.points:
-        if instrument == "hads":
-            anxiety, _band_a = hads_subscale(p.subscores, "anxiety")
-            depression, _band_d = hads_subscale(p.subscores, "depression")
-            if anxiety is not None:
-                points.append(charts.ChartPoint(p.measured_at, anxiety, bool(p.flags)))
-            if depression is not None:
-                extra.append(charts.ChartPoint(p.measured_at, depression, bool(p.flags)))
-        elif p.value is not None:
-            points.append(charts.ChartPoint(p.measured_at, float(p.value), bool(p.flags)))
-    name = str(INSTRUMENT_NAMES.get(instrument, instrument.upper()))
-    spec = charts.ChartSpec(
-        title=name,
-        y_label=name,
-        y_max=charts.Y_MAX.get(instrument, 10),
-        points=points,
-        bands=charts.bands_for(instrument, {k: str(v) for k, v in BAND_NAMES.items()}),
-        events=[charts.ChartEvent(e.at, e.label[:40]) for e in dynamics.events],
-        series_label=str(INSTRUMENT_NAMES["hads_a"]) if instrument == "hads" else "",
-        extra_points=extra,
-        extra_label=str(INSTRUMENT_NAMES["hads_d"]),
-    )
-    # A render costs a few hundred ms; the same data gives the same picture, so cache it by
-    # content (no patient id in the key; the key reveals nothing).
-    key = "clinic.chart.v2." + hashlib.sha256(repr(spec).encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = charts.render_chart_svg(spec)
-        cache.set(key, svg, CHART_CACHE_SECONDS)
-    return str(svg)
 
 
 class PatientDynamicsChartApi(APIView):

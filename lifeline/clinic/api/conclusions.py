@@ -16,7 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 from lifeline.clinic.api.common import TAGS, request_user
 from lifeline.clinic.api.serializers.conclusions import (
@@ -25,15 +24,14 @@ from lifeline.clinic.api.serializers.conclusions import (
     ConclusionUpdateInput,
     ConclusionVersionOutput,
 )
+from lifeline.clinic.presentation import conclusion_pdf_response
 from lifeline.clinic.selectors.assessments import evaluation_get_for_action
 from lifeline.clinic.selectors.conclusions import (
     conclusion_get_for,
     conclusion_list_for,
-    conclusion_version_get_for,
 )
 from lifeline.clinic.selectors.patients import (
     patient_get_for_documents,
-    raise_not_found,
 )
 from lifeline.clinic.services.conclusions import (
     ConclusionItemInput,
@@ -46,7 +44,6 @@ from lifeline.core.api.pagination import (
     CreatedCursorPagination,
     paginate,
 )
-from lifeline.files import services as files
 
 
 class AnyAcceptNegotiation(BaseContentNegotiation):
@@ -189,24 +186,6 @@ class ConclusionAmendApi(APIView):
         conclusion_amend(actor=actor, conclusion=conclusion, request=request._request)
         conclusion = conclusion_get_for(actor=actor, conclusion_id=conclusion_id)
         return Response(ConclusionOutput(conclusion).data)
-
-
-def conclusion_pdf_response(
-    *, actor: User, conclusion_id: UUID, number: int, request: Any
-) -> FileResponse:
-    """The PDF of one issued version, streamed through the files service (audited)."""
-    version = conclusion_version_get_for(actor=actor, conclusion_id=conclusion_id, number=number)
-    if version.pdf is None:
-        raise_not_found()
-    assert version.pdf is not None  # noqa: S101 - narrowed above
-    handle = files.file_download(actor=actor, file=version.pdf, request=request)
-    response = FileResponse(handle, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="conclusion-{version.conclusion_id}-v{version.number}.pdf"'
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class ConclusionPdfApi(APIView):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lifeline.audit import services as audit
 from lifeline.clinic import exports
-from lifeline.clinic.api.analytics import dynamics_chart_svg
+from lifeline.clinic.presentation import dynamics_chart_svg
 from lifeline.clinic.selectors import analytics as analytics_selectors
 from lifeline.clinic.selectors import patients as patients_selectors
 from lifeline.clinic.selectors import protocols as protocols_selectors

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_http_methods
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 from lifeline.clinic import exceptions
-from lifeline.clinic.api.conclusions import conclusion_pdf_response
 from lifeline.clinic.enums import ConclusionStatus
 from lifeline.clinic.models import Evaluation
+from lifeline.clinic.presentation import conclusion_pdf_response
 from lifeline.clinic.selectors import assessments as assessments_selectors
 from lifeline.clinic.selectors import catalogue as catalogue_selectors
 from lifeline.clinic.selectors import conclusions as conclusions_selectors
