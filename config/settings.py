@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "lifeline.freelance",
     "lifeline.fieldservice",
     "lifeline.market",
+    "lifeline.content",
 ]
 
 MIDDLEWARE = [
