@@ -73,3 +73,12 @@ def membership_get(*, channel: Channel, user_id: Any) -> ChannelMembership:
     if membership is None:
         raise NotFound()
     return membership
+
+
+def channel_get_for_joining(*, actor: Any, slug: str) -> Channel:
+    """Any live channel, public or private: whoever knows a private channel's address may
+    ask to join it (the request reveals nothing of its posts)."""
+    channel = Channel.objects.filter(slug=slug, deleted_at__isnull=True).first()
+    if channel is None or not _authenticated(actor):
+        raise NotFound()
+    return channel
