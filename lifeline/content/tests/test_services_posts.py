@@ -293,3 +293,17 @@ def test_no_comment_on_a_hidden_post(channel: Any, owner: Any, moderator: Any) -
     with pytest.raises(NotOpen):
         comment_svc.comment_create(actor=owner, post=post, body="x")
     assert Comment.objects.count() == 0
+
+
+def test_members_with_many_likes_received_are_trusted_flaggers(
+    channel: Any, owner: Any, settings: Any
+) -> None:
+    settings.CONTENT_TRUSTED_LIKES_RECEIVED = 2
+    popular = member(channel)
+    liked = post_svc.post_create(actor=popular, channel=channel, title="L", body="b")
+    for _ in range(2):
+        post_svc.post_like(actor=member(channel), post=liked)
+    target = post_svc.post_create(actor=owner, channel=channel, title="T", body="b")
+    assert flag_svc.flag_create(actor=popular, post=target, reason="spam").weight == 2
+    newcomer = member(channel)
+    assert flag_svc.flag_create(actor=newcomer, post=target, reason="spam").weight == 1
