@@ -315,3 +315,31 @@ def test_the_channel_list_takes_a_constant_number_of_queries(
         second = client.get(f"{API}/channels/").json()
     assert (first["count"], second["count"]) == (3, 13)
     assert {c["my_role"] for c in second["results"]} == {"owner", None}
+
+
+def test_the_post_list_and_the_flag_queue_take_a_constant_number_of_queries(
+    channel: Any, owner: Any, reader: Any, django_assert_num_queries: Any
+) -> None:
+    def grow(n: int) -> None:
+        for _ in range(n):
+            post = post_create(actor=owner, channel=channel, title="T", body="b")
+            comment = comment_create(actor=owner, post=post, body="c")
+            client_for(reader).post(
+                f"{API}/flags/", {"comment": comment.pk, "reason": "spam"}, format="json"
+            )
+
+    grow(2)
+    reader_client, owner_client = client_for(reader), client_for(owner)
+    # channel, membership, site-moderator check, page, likes
+    with django_assert_num_queries(5):
+        small = reader_client.get(f"{API}/channels/{channel.slug}/posts/").json()
+    # platform-admin check, marketplace moderator orgs, count, page (channels: a subquery)
+    with django_assert_num_queries(4):
+        queue_small = owner_client.get(f"{API}/flags/").json()
+    grow(8)
+    with django_assert_num_queries(5):
+        big = reader_client.get(f"{API}/channels/{channel.slug}/posts/").json()
+    with django_assert_num_queries(4):
+        queue_big = owner_client.get(f"{API}/flags/").json()
+    assert (len(small["results"]), len(big["results"])) == (2, 10)
+    assert (queue_small["count"], queue_big["count"]) == (2, 10)
