@@ -307,3 +307,17 @@ def test_members_with_many_likes_received_are_trusted_flaggers(
     assert flag_svc.flag_create(actor=popular, post=target, reason="spam").weight == 2
     newcomer = member(channel)
     assert flag_svc.flag_create(actor=newcomer, post=target, reason="spam").weight == 1
+
+
+def test_the_database_best_order_matches_the_wilson_bound(channel: Any, owner: Any) -> None:
+    post = post_svc.post_create(actor=owner, channel=channel, title="T", body="b")
+    votes = [(0, 0), (1, 0), (5, 1), (3, 3), (10, 2), (2, 0), (0, 2)]
+    for likes, flags in votes:
+        comment = comment_svc.comment_create(actor=owner, post=post, body=f"{likes}/{flags}")
+        Comment.objects.filter(pk=comment.pk).update(like_count=likes, flag_count=flags)
+    ordered = [c.body for c in root_comments_for(actor=owner, post=post, sort="best")]
+    expected = sorted(votes, key=lambda v: -wilson_lower_bound(*v))
+    assert ordered == [f"{likes}/{flags}" for likes, flags in expected]
+    best = root_comments_for(actor=owner, post=post, sort="best").first()
+    assert best is not None
+    assert round(best.best, 6) == round(wilson_lower_bound(10, 2), 6)
