@@ -14,6 +14,7 @@ urlpatterns = [
     path("freelance/", include("lifeline.freelance.api.urls")),
     path("fieldservice/", include("lifeline.fieldservice.api.urls")),
     path("market/", include("lifeline.market.api.urls")),
+    path("content/", include("lifeline.content.api.urls")),
     # The SOS mobile contract owns top-level paths: devices/, sos/ (seed 001).
     path("", include("lifeline.sos.api.urls")),
 ]

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "lifeline.freelance",
     "lifeline.fieldservice",
     "lifeline.market",
+    "lifeline.content",
 ]
 
 MIDDLEWARE = [
@@ -472,6 +473,13 @@ SPECTACULAR_SETTINGS = {
         "MarketProductStatusEnum": "lifeline.market.enums.ProductStatus",
         "MarketOrderStatusEnum": "lifeline.market.enums.OrderStatus",
         "MarketConditionEnum": "lifeline.market.enums.Condition",
+        "RoleEnum": "lifeline.access.enums.Role",
+        "ContentStatusEnum": "lifeline.content.enums.ContentStatus",
+        "ContentMembershipStatusEnum": "lifeline.content.enums.MembershipStatus",
+        "ContentFlagStatusEnum": "lifeline.content.enums.FlagStatus",
+        "ContentFlagReasonEnum": "lifeline.content.enums.FlagReason",
+        "ContentChannelRoleEnum": "lifeline.content.enums.ChannelRole",
+        "ContentVisibilityEnum": "lifeline.content.enums.Visibility",
     },
 }
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("freelance/", include("lifeline.freelance.web.urls")),
     path("fieldservice/", include("lifeline.fieldservice.web.urls")),
     path("market/", include("lifeline.market.web.urls")),
+    path("channels/", include("lifeline.content.web.urls")),
     path("", include("lifeline.web.urls")),
 ]
 

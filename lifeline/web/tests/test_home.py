@@ -25,6 +25,7 @@ def mounted(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         "freelance-web:home": "/freelance/",
         "fieldservice-web:home": "/fieldservice/",
         "market-web:home": "/market/",
+        "content-web:home": "/channels/",
     }
     monkeypatch.setattr(modules, "reverse", lambda name: urls[name])
     return urls
@@ -37,15 +38,15 @@ def _links(client: Client) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.PATIENT, ["/clinic/", "/chat/"]),
-        (Role.DOCTOR, ["/clinic/", "/chat/"]),
-        (Role.DEVICE_OWNER, ["/sos/"]),
-        (Role.HELPER, ["/sos/"]),
-        (Role.BUYER, ["/freelance/", "/market/"]),
-        (Role.DISPATCHER, ["/sos/", "/ambulance/"]),
-        (Role.CREW, ["/ambulance/"]),
-        (Role.OPERATOR, ["/fieldservice/"]),
-        (Role.MASTER, ["/fieldservice/"]),
+        (Role.PATIENT, ["/clinic/", "/chat/", "/channels/"]),
+        (Role.DOCTOR, ["/clinic/", "/chat/", "/channels/"]),
+        (Role.DEVICE_OWNER, ["/sos/", "/channels/"]),
+        (Role.HELPER, ["/sos/", "/channels/"]),
+        (Role.BUYER, ["/freelance/", "/market/", "/channels/"]),
+        (Role.DISPATCHER, ["/sos/", "/ambulance/", "/channels/"]),
+        (Role.CREW, ["/ambulance/", "/channels/"]),
+        (Role.OPERATOR, ["/fieldservice/", "/channels/"]),
+        (Role.MASTER, ["/fieldservice/", "/channels/"]),
         (
             Role.PLATFORM_ADMIN,
             [
@@ -56,6 +57,7 @@ def _links(client: Client) -> list[str]:
                 "/freelance/",
                 "/fieldservice/",
                 "/market/",
+                "/channels/",
             ],
         ),
     ],
@@ -69,7 +71,7 @@ def test_home_links_the_modules_of_the_users_roles(client: Client, mounted, role
 
 def test_a_module_that_is_not_mounted_is_left_out(client: Client, monkeypatch):
     def reverse(name: str) -> str:
-        if name == "sos-web:home":
+        if name in ("sos-web:home", "content-web:home"):
             raise NoReverseMatch(name)
         return "/clinic/"
 

@@ -1,0 +1,233 @@
+"""Input and output serializers of the content API (input and output are separate classes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from lifeline.content.enums import ChannelRole, CommentSort, FlagReason, Visibility
+from lifeline.content.models import Channel, ChannelMembership, Comment, Flag, Post
+from lifeline.content.richtext import plain_text
+
+
+def _author_name(user: Any) -> str:
+    return str(user.display_name) if user is not None else ""
+
+
+class ContentChannelOutput(serializers.ModelSerializer[Channel]):
+    my_role = serializers.SerializerMethodField()
+    my_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Channel
+        fields = (
+            "id",
+            "slug",
+            "name",
+            "description",
+            "visibility",
+            "member_count",
+            "my_role",
+            "my_status",
+            "created_at",
+        )
+
+    def _membership(self, channel: Channel) -> ChannelMembership | None:
+        memberships = self.context.get("memberships", {})
+        return memberships.get(channel.pk)
+
+    def get_my_role(self, channel: Channel) -> str | None:
+        membership = self._membership(channel)
+        return membership.role if membership else None
+
+    def get_my_status(self, channel: Channel) -> str | None:
+        membership = self._membership(channel)
+        return membership.status if membership else None
+
+
+class ContentChannelCreateInput(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
+
+
+class ContentChannelUpdateInput(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100, required=False)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+
+
+class ContentMemberOutput(serializers.ModelSerializer[ChannelMembership]):
+    user_id = serializers.UUIDField(read_only=True)
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChannelMembership
+        fields = ("user_id", "name", "role", "status", "muted_until", "created_at")
+
+    def get_name(self, membership: ChannelMembership) -> str:
+        return _author_name(membership.user)
+
+
+class ContentUserInput(serializers.Serializer[Any]):
+    user = serializers.UUIDField()
+
+
+class ContentRoleInput(serializers.Serializer[Any]):
+    # "owner" is refused with content.invalid_role: ownership moves only by transfer/.
+    role = serializers.ChoiceField(choices=ChannelRole.choices)
+
+
+class ContentMuteInput(serializers.Serializer[Any]):
+    minutes = serializers.IntegerField(min_value=1, max_value=60 * 24 * 365, allow_null=True)
+
+
+class ContentPostOutput(serializers.ModelSerializer[Post]):
+    channel = serializers.CharField(source="channel.slug", read_only=True)
+    author_id = serializers.UUIDField(read_only=True)
+    author_name = serializers.SerializerMethodField()
+    liked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = (
+            "id",
+            "channel",
+            "author_id",
+            "author_name",
+            "title",
+            "body",
+            "is_pinned",
+            "status",
+            "like_count",
+            "comment_count",
+            "liked",
+            "created_at",
+            "edited_at",
+        )
+
+    def get_author_name(self, post: Post) -> str:
+        return _author_name(post.author)
+
+    def get_liked(self, post: Post) -> bool:
+        return post.pk in self.context.get("liked", set())
+
+
+class ContentPostCreateInput(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=40000)
+
+
+class ContentPostUpdateInput(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=200, required=False)
+    body = serializers.CharField(max_length=40000, required=False)
+
+
+class ContentPinInput(serializers.Serializer[Any]):
+    pinned = serializers.BooleanField()
+
+
+class ContentCommentOutput(serializers.ModelSerializer[Comment]):
+    post_id = serializers.UUIDField(read_only=True)
+    parent_id = serializers.IntegerField(read_only=True, allow_null=True)
+    author_id = serializers.UUIDField(read_only=True)
+    author_name = serializers.SerializerMethodField()
+    liked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = (
+            "id",
+            "post_id",
+            "parent_id",
+            "depth",
+            "author_id",
+            "author_name",
+            "body",
+            "status",
+            "like_count",
+            "liked",
+            "created_at",
+            "edited_at",
+        )
+
+    def get_author_name(self, comment: Comment) -> str:
+        return _author_name(comment.author)
+
+    def get_liked(self, comment: Comment) -> bool:
+        return comment.pk in self.context.get("liked", set())
+
+
+class ContentThreadOutput(ContentCommentOutput):
+    """A top-level comment with every reply under it, flattened in thread order."""
+
+    replies = ContentCommentOutput(many=True, read_only=True, source="thread_replies")
+
+    class Meta(ContentCommentOutput.Meta):
+        fields = (*ContentCommentOutput.Meta.fields, "replies")  # type: ignore[assignment]
+
+
+class ContentCommentCreateInput(serializers.Serializer[Any]):
+    body = serializers.CharField(max_length=10000)
+    # DRF's metaclass moves declared fields off the class, so this does not shadow
+    # Field.parent at run time.
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        required=False, allow_null=True, min_value=1
+    )
+
+
+class ContentCommentUpdateInput(serializers.Serializer[Any]):
+    body = serializers.CharField(max_length=10000)
+
+
+class ContentLikeOutput(serializers.Serializer[Any]):
+    liked = serializers.BooleanField()
+    like_count = serializers.IntegerField()
+
+
+class ContentFlagCreateInput(serializers.Serializer[Any]):
+    post = serializers.UUIDField(required=False, allow_null=True)
+    comment = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    reason = serializers.ChoiceField(choices=FlagReason.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if (attrs.get("post") is None) == (attrs.get("comment") is None):
+            raise serializers.ValidationError({"post": ["Give exactly one of post and comment."]})
+        return attrs
+
+
+class ContentFlagOutput(serializers.ModelSerializer[Flag]):
+    channel = serializers.CharField(source="channel.slug", read_only=True)
+    post_id = serializers.UUIDField(read_only=True, allow_null=True)
+    comment_id = serializers.IntegerField(read_only=True, allow_null=True)
+    target_post_id = serializers.SerializerMethodField()
+    excerpt = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Flag
+        fields = (
+            "id",
+            "channel",
+            "post_id",
+            "comment_id",
+            "target_post_id",
+            "excerpt",
+            "reason",
+            "note",
+            "weight",
+            "status",
+            "created_at",
+        )
+
+    def get_target_post_id(self, flag: Flag) -> str:
+        return str(flag.post_id if flag.post_id else flag.comment.post_id)  # type: ignore[union-attr]
+
+    def get_excerpt(self, flag: Flag) -> str:
+        text = flag.post.title if flag.post else plain_text(flag.comment.body)  # type: ignore[union-attr]
+        return text[:200]
+
+
+class ContentCommentListQuery(serializers.Serializer[Any]):
+    sort = serializers.ChoiceField(choices=CommentSort.choices, default=CommentSort.BEST)

@@ -1,0 +1,66 @@
+"""/api/v1/content/."""
+
+from django.urls import path
+
+from lifeline.content.api import views as v
+
+urlpatterns = [
+    path("channels/", v.ChannelListCreateApi.as_view(), name="content-channels"),
+    path("channels/<slug:slug>/", v.ChannelDetailApi.as_view(), name="content-channel"),
+    path("channels/<slug:slug>/join/", v.ChannelJoinApi.as_view(), name="content-channel-join"),
+    path(
+        "channels/<slug:slug>/members/",
+        v.MemberListInviteApi.as_view(),
+        name="content-channel-members",
+    ),
+    path(
+        "channels/<slug:slug>/members/<uuid:user_id>/",
+        v.MemberDetailApi.as_view(),
+        name="content-channel-member",
+    ),
+    path(
+        "channels/<slug:slug>/members/<uuid:user_id>/approve/",
+        v.MemberApproveApi.as_view(),
+        name="content-channel-member-approve",
+    ),
+    path(
+        "channels/<slug:slug>/members/<uuid:user_id>/mute/",
+        v.MemberMuteApi.as_view(),
+        name="content-channel-member-mute",
+    ),
+    path(
+        "channels/<slug:slug>/transfer/",
+        v.OwnershipTransferApi.as_view(),
+        name="content-channel-transfer",
+    ),
+    path("channels/<slug:slug>/posts/", v.PostListCreateApi.as_view(), name="content-posts"),
+    path("posts/<uuid:post_id>/", v.PostDetailApi.as_view(), name="content-post"),
+    path("posts/<uuid:post_id>/like/", v.PostLikeApi.as_view(), name="content-post-like"),
+    path("posts/<uuid:post_id>/pin/", v.PostPinApi.as_view(), name="content-post-pin"),
+    *[
+        path(
+            f"posts/<uuid:post_id>/{action}/",
+            v.PostModerateApi.as_view(action=action),
+            name=f"content-post-{action}",
+        )
+        for action in ("hide", "restore")
+    ],
+    path(
+        "posts/<uuid:post_id>/comments/",
+        v.CommentListCreateApi.as_view(),
+        name="content-post-comments",
+    ),
+    path("comments/<int:comment_id>/", v.CommentDetailApi.as_view(), name="content-comment"),
+    path(
+        "comments/<int:comment_id>/like/", v.CommentLikeApi.as_view(), name="content-comment-like"
+    ),
+    *[
+        path(
+            f"comments/<int:comment_id>/{action}/",
+            v.CommentModerateApi.as_view(action=action),
+            name=f"content-comment-{action}",
+        )
+        for action in ("hide", "restore")
+    ],
+    path("flags/", v.FlagListCreateApi.as_view(), name="content-flags"),
+]

@@ -1,0 +1,57 @@
+"""Posts and their likes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.content.enums import ContentStatus
+from lifeline.content.models.channel import Channel
+from lifeline.core.models import TimestampedModel, UUIDModel
+
+
+class Post(UUIDModel):
+    """A member's post. `body` is HTML already sanitised by the post service (nh3).
+
+    Counters are changed only by the services, in the database (F expressions), and can be
+    rebuilt with `manage.py content_rebuild_counters`.
+    """
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="content_posts"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(max_length=40000)
+    is_pinned = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=16, choices=ContentStatus.choices, default=ContentStatus.VISIBLE
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+    like_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    # Sum of the weights of the open flags on it.
+    flag_score = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-is_pinned", "-created_at", "-id")
+        indexes = [models.Index(fields=["channel", "status", "-is_pinned", "-created_at"])]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PostLike(TimestampedModel):
+    """One user's like of one post (at most one: the unique constraint makes liking
+    idempotent under concurrency)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="content_post_like_unique")
+        ]

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from lifeline.access.enums import Role
+from lifeline.access.tests.factories import user_with_role
+from lifeline.content.enums import ContentStatus, Visibility
+from lifeline.content.models import Channel, Comment, Flag, Post
+from lifeline.content.services.channels import channel_create
+from lifeline.content.services.comments import comment_create
+from lifeline.content.services.flags import flag_create
+from lifeline.content.services.posts import post_create
+from lifeline.content.tests.factories import member
+from lifeline.content.web.views import _thread_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any = None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_the_home_tile_leads_to_the_channel_list(owner: Any) -> None:
+    user = user_with_role(Role.BUYER)
+    channel_create(actor=owner, name="Рыбалка")
+    home = _client(user).get("/")
+    assert 'href="/channels/"' in home.content.decode()
+    page = _client(user).get("/channels/")
+    assert page.status_code == 200
+    assert "Рыбалка" in page.content.decode()
+
+
+def test_a_member_creates_a_channel_and_a_post_through_the_pages(stranger: Any) -> None:
+    client = _client(stranger)
+    created = client.post(
+        "/channels/new/", {"name": "Охота", "description": "", "visibility": "public"}
+    )
+    assert created.status_code == 302
+    assert created["Location"] == "/channels/c/okhota/"
+    posted = client.post(
+        "/channels/c/okhota/posts/new/",
+        {"title": "Первый", "body": "<p>Hi</p><script>alert(1)</script>"},
+    )
+    post = Post.objects.get()
+    assert posted["Location"] == f"/channels/posts/{post.pk}/"
+    assert post.body == "<p>Hi</p>"
+    page = client.get(f"/channels/posts/{post.pk}/").content.decode()
+    assert "<p>Hi</p>" in page
+    assert "alert(1)" not in page
+
+
+def test_replies_likes_and_flags_through_the_pages(channel: Any, owner: Any, reader: Any) -> None:
+    post = post_create(actor=owner, channel=channel, title="T", body="b")
+    client = _client(reader)
+    client.post(f"/channels/posts/{post.pk}/comments/", {"body": "first"})
+    root = Comment.objects.get()
+    reply = client.post(
+        f"/channels/posts/{post.pk}/comments/", {"body": "second", "parent": root.pk}
+    )
+    child = Comment.objects.get(parent=root)
+    assert reply["Location"] == f"/channels/posts/{post.pk}/#comment-{child.pk}"
+    assert child.depth == 1
+    _client(owner).post(f"/channels/comments/{child.pk}/like/")
+    child.refresh_from_db()
+    assert child.like_count == 1
+    _client(owner).post(f"/channels/flag/comment/{root.pk}/", {"reason": "spam"})
+    assert Flag.objects.get().comment_id == root.pk
+
+
+def test_a_stranger_gets_404_on_a_private_channels_pages(
+    private_channel: Any, owner: Any, stranger: Any
+) -> None:
+    post = post_create(actor=owner, channel=private_channel, title="Secret", body="b")
+    client = _client(stranger)
+    assert client.get(f"/channels/c/{private_channel.slug}/").status_code == 404
+    assert client.get(f"/channels/posts/{post.pk}/").status_code == 404
+    assert client.post(f"/channels/posts/{post.pk}/comments/", {"body": "x"}).status_code == 404
+    assert client.post(f"/channels/posts/{post.pk}/like/").status_code == 404
+    post.refresh_from_db()
+    assert (post.like_count, Comment.objects.count()) == (0, 0)
+
+
+def test_settings_are_for_admins_only(channel: Any, owner: Any, reader: Any) -> None:
+    assert _client(reader).get(f"/channels/c/{channel.slug}/settings/").status_code == 404
+    page = _client(owner).get(f"/channels/c/{channel.slug}/settings/")
+    assert page.status_code == 200
+    _client(owner).post(
+        f"/channels/c/{channel.slug}/members/{reader.pk}/role/", {"role": "moderator"}
+    )
+    assert channel.memberships.get(user=reader).role == "moderator"
+
+
+def test_the_moderation_queue_restores_a_hidden_comment(
+    channel: Any, owner: Any, moderator: Any, settings: Any
+) -> None:
+    settings.CONTENT_FLAG_HIDE_SCORE = 1
+    post = post_create(actor=owner, channel=channel, title="T", body="b")
+    comment = comment_create(actor=owner, post=post, body="rude words")
+    flag_create(actor=member(channel), comment=comment, reason="offensive")
+    queue = _client(moderator).get("/channels/moderation/").content.decode()
+    assert "rude words" in queue
+    _client(moderator).post(f"/channels/comments/{comment.pk}/restore/", {"next": "moderation"})
+    comment.refresh_from_db()
+    assert comment.status == ContentStatus.VISIBLE
+    assert "rude words" not in _client(moderator).get("/channels/moderation/").content.decode()
+
+
+def test_deep_replies_are_collapsed_past_depth_five(channel: Any, owner: Any) -> None:
+    post = post_create(actor=owner, channel=channel, title="T", body="b")
+    parent = None
+    for depth in range(8):
+        parent = comment_create(actor=owner, post=post, body=f"level {depth}", parent=parent)
+    sibling = comment_create(actor=owner, post=post, body="another root")
+    page = _client(owner).get(f"/channels/posts/{post.pk}/?sort=oldest").content.decode()
+    assert page.count("<details><summary>Continue this thread (3 replies)") == 1
+    assert page.index("level 4") < page.index("Continue this thread") < page.index("level 5")
+    assert page.index("level 7") < page.index("another root")
+    rows = _thread_rows(list(Comment.objects.filter(post=post).order_by("path")))
+    assert [(r["opens"], r["closes"]) for r in rows][5:] == [
+        (True, False),
+        (False, False),
+        (False, True),
+        (False, False),
+    ]
+    assert sibling.depth == 0
+
+
+def test_anonymous_visitors_read_public_channels(channel: Any, owner: Any) -> None:
+    post = post_create(actor=owner, channel=channel, title="Open post", body="b")
+    assert "Open post" in _client().get(f"/channels/c/{channel.slug}/").content.decode()
+    assert _client().get(f"/channels/posts/{post.pk}/").status_code == 200
+    assert _client().get("/channels/new/").status_code == 302
+
+
+def test_pages_render_in_russian(channel: Any, owner: Any) -> None:
+    post_create(actor=owner, channel=channel, title="T", body="b")
+    client = _client(owner)
+    client.cookies["django_language"] = "ru"
+    page = client.get("/channels/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Каналы" in page
+    assert Channel.objects.get(pk=channel.pk).visibility == Visibility.PUBLIC
