@@ -463,6 +463,8 @@ SPECTACULAR_SETTINGS = {
         "AmbulanceEquipmentClassEnum": "lifeline.ambulance.enums.EquipmentClass",
         "AmbulanceSexEnum": "lifeline.ambulance.enums.Sex",
         "AmbulanceCallSourceEnum": "lifeline.ambulance.enums.CallSource",
+        "AmbulanceStaffRoleEnum": "lifeline.ambulance.api.staff.ROLE_CHOICES",
+        "RoleEnum": "lifeline.access.enums.Role",
         "FreelanceGigStatusEnum": "lifeline.freelance.enums.GigStatus",
         "FreelanceOrderStatusEnum": "lifeline.freelance.enums.OrderStatus",
         "FreelanceOrderEventKindEnum": "lifeline.freelance.enums.OrderEventKind",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
@@ -11,6 +12,7 @@ from django.db.models import QuerySet
 from lifeline.access.enums import ADMIN_ROLES
 from lifeline.access.models import Membership, Organization
 from lifeline.access.permissions import can_manage_members, is_platform_admin
+from lifeline.accounts.enums import UserStatus
 from lifeline.accounts.models import User
 from lifeline.core.selectors import get_or_not_found
 
@@ -24,6 +26,22 @@ def roles_of(*, user: User, organization: Organization | None = None) -> set[str
     if organization is not None:
         memberships = memberships.filter(organization=organization)
     return set(memberships.values_list("role", flat=True))
+
+
+def user_ids_with_role(*, organization_id: Any, roles: Iterable[str]) -> QuerySet[Membership, Any]:
+    """Ids (`user_id` values) of the active users holding any of `roles` in the organization
+    (e.g. the station's dispatchers who take part in a call's conversation)."""
+    return (
+        Membership.objects.filter(
+            organization_id=organization_id,
+            organization__is_active=True,
+            role__in=list(roles),
+            is_active=True,
+            user__status=UserStatus.ACTIVE,
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
 
 def user_has_any_role(*, user: User, roles: Iterable[str]) -> bool:
