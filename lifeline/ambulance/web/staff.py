@@ -151,7 +151,8 @@ def staff_edit(request: HttpRequest, user_id: str) -> HttpResponse:
                     station=person.station,
                     user=user,
                     data=data,
-                    role=role if person.is_active else None,
+                    # Unchanged: keep every role (a person may hold several here).
+                    role=role if person.is_active and role != initial["role"] else None,
                     request=request,
                 ),
                 _("The changes are saved."),
