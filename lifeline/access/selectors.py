@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from lifeline.access.enums import ADMIN_ROLES
 from lifeline.access.models import Membership, Organization
 from lifeline.access.permissions import can_manage_members, is_platform_admin
+from lifeline.accounts.enums import UserStatus
 from lifeline.accounts.models import User
 from lifeline.core.selectors import get_or_not_found
 
@@ -128,10 +129,16 @@ def organization_get(
 
 
 def member_user_ids(*, organization_id: Any, roles: Iterable[str]) -> QuerySet[Membership, Any]:
-    """`user_id` values of the active members of an organization in `roles` (a subquery)."""
-    return Membership.objects.filter(
-        organization_id=organization_id, role__in=list(roles), is_active=True
-    ).values("user_id")
+    """Ids (`user_id` values, a subquery) of the active users holding any of `roles` in an
+    active organization (the clinic's doctors, the station's dispatchers)."""
+    return (
+        memberships_in_active_organizations()
+        .filter(
+            organization_id=organization_id, role__in=list(roles), user__status=UserStatus.ACTIVE
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
 
 def active_member_exists_sql(

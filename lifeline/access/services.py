@@ -193,6 +193,42 @@ def membership_grant(
 
 
 @transaction.atomic
+def membership_grant_new_account(
+    *,
+    actor: Any,
+    organization: Organization,
+    user: User,
+    role: str,
+    via: str,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Give `role` to an account `actor` has just created for this organization's person (e.g.
+    a station administrator opening a dispatcher's account), in the caller's transaction.
+
+    The invitation rule does not apply: the account exists only through this organization.
+    Everything else of a grant does (AccessForbidden, RoleNotAllowed, SelfGrantForbidden);
+    an account that already belongs anywhere or has ever signed in is InvitationRequired,
+    so this never takes over somebody else's account.
+    """
+    if role not in Role.values:
+        raise _role_not_allowed()
+    _ensure_may_activate(actor=actor, organization=organization, user_id=user.pk, role=role)
+    if user.last_login is not None or Membership.objects.filter(user=user).exists():
+        raise InvitationRequired(
+            errors={"user_id": [_("This account already exists; invite the person instead.")]}
+        )
+    return _activate(
+        None,
+        user=user,
+        organization=organization,
+        role=role,
+        actor=actor,
+        request=request,
+        metadata={"via": via, "new_account": True},
+    )
+
+
+@transaction.atomic
 def membership_admit(
     *,
     user: User,

@@ -25,6 +25,7 @@ class AmbulanceConfig(AppConfig):
 
     def ready(self) -> None:
         from lifeline.access.enums import Role
+        from lifeline.ambulance import chat_policy
         from lifeline.ambulance.demo import seed
         from lifeline.core.demo import register
         from lifeline.core.home import register_home_tile
@@ -58,3 +59,4 @@ class AmbulanceConfig(AppConfig):
             default_channels=[Channel.IN_APP, Channel.PUSH],
         )
         register(seed)
+        chat_policy.register()  # the messenger's "ambulance.call" conversations

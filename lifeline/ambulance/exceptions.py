@@ -35,3 +35,23 @@ class CallStateConflict(Conflict):
 class StationRequired(InvalidInput):
     code = "ambulance.station_required"
     title = gettext_noop("Choose the ambulance station")
+
+
+class StaffOnCall(Conflict):
+    code = "ambulance.staff_on_call"
+    title = gettext_noop("The person's team has a call in progress")
+
+
+class StaffInActiveTeam(Conflict):
+    code = "ambulance.staff_in_team"
+    title = gettext_noop("The person is in an active team")
+
+
+class StaffInactive(Conflict):
+    code = "ambulance.staff_inactive"
+    title = gettext_noop("The account is deactivated")
+
+
+class StaffSelf(Conflict):
+    code = "ambulance.staff_self"
+    title = gettext_noop("You cannot deactivate or change the role of your own account")

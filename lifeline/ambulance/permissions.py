@@ -64,3 +64,8 @@ def can_update_team_position(user: Any, team: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return team.members.filter(user_id=user.pk, is_active=True).exists()
+
+
+def can_manage_staff(user: Any, organization: Organization) -> bool:
+    """The station's people (accounts, roles, deactivation): its administrators."""
+    return is_station_admin(user, organization.pk)

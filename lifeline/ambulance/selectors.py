@@ -10,12 +10,14 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from lifeline.access.enums import Role
+from lifeline.access.selectors import membership_list_for, memberships_of
 from lifeline.accounts.enums import UserStatus
 from lifeline.accounts.models import User
 from lifeline.ambulance import conf, geo
 from lifeline.ambulance.enums import IN_PROGRESS_STATUSES, OPEN_STATUSES, CallStatus
 from lifeline.ambulance.models import Call, Car, SosLink, Team, TeamMember
 from lifeline.ambulance.permissions import CALL_READERS, FLEET_READERS, stations_of
+from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
 
 
@@ -36,6 +38,105 @@ def _members_prefetch() -> Prefetch[Any]:
 
 
 QUEUE_ORDER = ("criticality_rank", "-requeued", "received_at", "id")
+
+
+# --- staff (station administrators) -------------------------------------------------------
+STAFF_ROLES = (Role.DISPATCHER, Role.CREW, Role.AMBULANCE_ADMIN)
+
+
+@dataclass
+class StaffMember:
+    """A person of a station: their account, active roles here and active team."""
+
+    user: User
+    station: Any
+    roles: list[str]
+    team: Team | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.roles) and self.user.status == UserStatus.ACTIVE
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(r).label) for r in self.roles]
+
+
+def _staff_of(*, actor: Any, station: Any, user_id: Any = None) -> list[StaffMember]:
+    """The station's people (every membership state) with their active team: 2 queries."""
+    memberships = membership_list_for(actor=actor, organization=station).filter(
+        role__in=list(STAFF_ROLES)
+    )
+    if user_id is not None:
+        memberships = memberships.filter(user_id=user_id)
+    people: dict[Any, StaffMember] = {}
+    for membership in memberships:
+        person = people.setdefault(
+            membership.user_id, StaffMember(user=membership.user, station=station, roles=[])
+        )
+        if membership.is_active:
+            person.roles.append(membership.role)
+    if people:
+        for member in TeamMember.objects.filter(
+            user_id__in=list(people), is_active=True, team__organization_id=station.pk
+        ).select_related("team"):
+            people[member.user_id].team = member.team
+    for person in people.values():
+        person.roles.sort(key=[str(r) for r in STAFF_ROLES].index)
+    return sorted(
+        people.values(),
+        key=lambda p: (
+            not p.is_active,
+            p.user.last_name.casefold(),
+            p.user.first_name.casefold(),
+            p.user.display_name.casefold(),
+        ),
+    )
+
+
+def staff_list_for(*, actor: Any, station: Any) -> list[StaffMember]:
+    """People of `station`, active first, by surname; the caller checked `actor` is its
+    administrator (`permissions.can_manage_staff`)."""
+    return _staff_of(actor=actor, station=station)
+
+
+def staff_get_for(*, actor: Any, user_id: UUID | str) -> StaffMember:
+    """One person of a station `actor` administers; anyone else's is NotFound."""
+    for station in stations_of(actor, (Role.AMBULANCE_ADMIN,)).order_by("name"):
+        found = _staff_of(actor=actor, station=station, user_id=user_id)
+        if found:
+            return found[0]
+    raise NotFound()
+
+
+def staff_active_elsewhere(*, user: Any, station: Any) -> bool:
+    """Whether `user` holds an active role in any organization but `station`."""
+    return memberships_of(user=user).exclude(organization_id=station.pk).exists()
+
+
+def staff_active_roles(*, actor: Any, station: Any, user: Any) -> list[Any]:
+    """The person's active memberships at `station` (for a role change or deactivation)."""
+    return list(
+        membership_list_for(actor=actor, organization=station).filter(
+            user_id=user.pk, is_active=True, role__in=list(STAFF_ROLES)
+        )
+    )
+
+
+def staff_teams(*, user: Any, station: Any) -> list[Team]:
+    """The person's active teams at `station`."""
+    return list(
+        Team.objects.filter(
+            organization_id=station.pk,
+            dissolved_at__isnull=True,
+            members__user_id=user.pk,
+            members__is_active=True,
+        ).distinct()
+    )
+
+
+def team_has_call_in_progress(*, team: Team) -> Call | None:
+    return Call.objects.filter(team=team, status__in=IN_PROGRESS_STATUSES).first()
 
 
 # --- calls --------------------------------------------------------------------------------

@@ -194,31 +194,50 @@ def message_list_for(
     return queryset
 
 
-def message_page_for(*, conversation: Conversation, q: str = "") -> QuerySet[Message]:
+def message_page_for(
+    *, conversation: Conversation, q: str = "", viewer: Any = None
+) -> QuerySet[Message]:
     """The history page: messages with their file, reply and receipt in ONE query.
 
-    A message has at most one receipt (its recipient is the other participant), so the
-    receipt is joined (`receipt_*` attributes, read by `payloads.receipt_data`) rather than
-    prefetched. The caller sets the senders of the page with `attach_senders` (no query);
-    edit history (staff only) is one more query, only for the page's edited messages
+    Between two participants a message has at most one receipt (its recipient is the other
+    participant), so the receipt is joined (`receipt_*` attributes, read by
+    `payloads.receipt_data`) rather than prefetched. A conversation of more participants (a
+    kind like "ambulance.call") has one receipt per recipient: the page then shows, per
+    message, the viewer's own receipt (a message of someone else) or the first recipient's
+    (the viewer's message), picked by correlated subqueries in the same statement. The
+    caller sets the senders of the page with `attach_senders` (no query); edit history
+    (staff only) is one more query, only for the page's edited messages
     (`revisions_by_message`).
     """
     queryset = (
         Message.objects.filter(conversation=conversation)
-        # Senders are the conversation's two participants: `attach_senders` sets them
-        # instead of joining two full user rows per message.
+        # Senders are the conversation's participants: `attach_senders` sets them instead
+        # of joining full user rows per message.
         .select_related("file", "reply_to")
-        .annotate(
-            receipt=FilteredRelation("receipts"),
+    )
+    if len(conversation.members) > 2:
+        first = MessageReceipt.objects.filter(message=OuterRef("pk")).order_by(
+            Case(
+                When(recipient_id=getattr(viewer, "pk", None), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            "id",
         )
-        .annotate(
+        queryset = queryset.annotate(
+            receipt_id=Subquery(first.values("id")[:1]),
+            receipt_recipient_id=Subquery(first.values("recipient_id")[:1]),
+            receipt_delivered_at=Subquery(first.values("delivered_at")[:1]),
+            receipt_read_at=Subquery(first.values("read_at")[:1]),
+        )
+    else:
+        queryset = queryset.annotate(receipt=FilteredRelation("receipts")).annotate(
             receipt_id=F("receipt__id"),
             receipt_recipient_id=F("receipt__recipient_id"),
             receipt_delivered_at=F("receipt__delivered_at"),
             receipt_read_at=F("receipt__read_at"),
         )
-        .order_by("-created_at", "-id")
-    )
+    queryset = queryset.order_by("-created_at", "-id")
     if q:
         queryset = queryset.annotate(text_folded=CaseFold("text")).filter(
             text_folded__contains=q.casefold(), deleted_at__isnull=True

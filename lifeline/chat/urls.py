@@ -9,4 +9,5 @@ app_name = "chat-web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("panel/<uuid:conversation_id>/", views.panel, name="panel"),
+    path("open/", views.open_conversation, name="open"),
 ]

@@ -10,15 +10,17 @@ from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from lifeline.chat import conf, policies, selectors, services
-from lifeline.core.exceptions import NotFound
+from lifeline.core.exceptions import DomainError, NotFound
 
 if TYPE_CHECKING:
     from lifeline.accounts.models import User
@@ -119,3 +121,33 @@ def panel(request: HttpRequest, conversation_id: UUID) -> HttpResponse:
             "is_responder": conversation.role_of(request.user) in policy.responder_roles,
         },
     )
+
+
+@login_required
+@require_POST
+def open_conversation(request: HttpRequest) -> HttpResponse:
+    """Open (or find) the conversation of `kind` about `subject_id` and show it in the
+    messenger: the domain's pages link here (e.g. the ambulance call card's "Messages").
+
+    Out of the actor's scope is 404 (the kind's policy decides); another refusal goes back
+    to the page it came from with the reason.
+    """
+    try:
+        subject_id = UUID(request.POST.get("subject_id", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        conversation, _created = services.conversation_open(
+            actor=request.user, kind=request.POST.get("kind", ""), subject_id=subject_id
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return HttpResponseRedirect(back)
+        return redirect("chat-web:home")
+    return HttpResponseRedirect(f"{reverse('chat-web:home')}?c={conversation.pk}")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lifeline.ambulance.api import views
+from lifeline.ambulance.api import staff, views
 
 app_name = "ambulance"
 
@@ -29,6 +29,13 @@ urlpatterns = [
     path("cars/<uuid:car_id>/", views.CarDetailApi.as_view(), name="car-detail"),
     path(
         "cars/<uuid:car_id>/serviceable/", views.CarServiceableApi.as_view(), name="car-serviceable"
+    ),
+    path("staff/", staff.StaffListApi.as_view(), name="staff-list"),
+    path("staff/<uuid:user_id>/", staff.StaffDetailApi.as_view(), name="staff-detail"),
+    path(
+        "staff/<uuid:user_id>/deactivate/",
+        staff.StaffDeactivateApi.as_view(),
+        name="staff-deactivate",
     ),
     path("reports/intervals/", views.ReportIntervalsApi.as_view(), name="report-intervals"),
     path("reports/calls.csv", views.ReportCallsCsvApi.as_view(), name="report-calls-csv"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lifeline.ambulance.web import views
+from lifeline.ambulance.web import staff, views
 
 app_name = "ambulance-web"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("fleet/cars/<uuid:car_id>/<slug:action>/", views.car_action, name="car-action"),
     path("fleet/teams/", views.team_add, name="team-add"),
     path("fleet/teams/<uuid:team_id>/<slug:action>/", views.team_action, name="team-action"),
+    path("staff/", staff.staff_list, name="staff"),
+    path("staff/new/", staff.staff_add, name="staff-add"),
+    path("staff/<uuid:user_id>/", staff.staff_edit, name="staff-edit"),
+    path("staff/<uuid:user_id>/deactivate/", staff.staff_deactivate, name="staff-deactivate"),
     path("fleet/intake-keys/", views.intake_key_add, name="intake-key-add"),
     path(
         "fleet/intake-keys/<int:key_id>/revoke/",

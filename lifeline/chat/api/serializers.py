@@ -112,9 +112,11 @@ class _ReferenceOutput(serializers.Serializer):
 class ConversationOutput(serializers.Serializer):
     id = serializers.UUIDField()
     patient = _PatientRefOutput()
-    patient_user_id = serializers.UUIDField()
-    doctor = _DoctorRefOutput()
-    counterpart = _CounterpartOutput()
+    patient_user_id = serializers.UUIDField(
+        allow_null=True, help_text="Null for a kind without a subject person."
+    )
+    doctor = _DoctorRefOutput(allow_null=True, help_text="Null for a kind without responders.")
+    counterpart = _CounterpartOutput(allow_null=True)
     my_role = serializers.CharField(help_text="`patient`, `doctor` or `observer` (read only).")
     can_write = serializers.BooleanField()
     topic = serializers.CharField()

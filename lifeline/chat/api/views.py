@@ -199,7 +199,9 @@ class MessageListApi(APIView):
         )
         paginator = paginator_for(self)
         page = paginator.paginate_queryset(
-            selectors.message_page_for(conversation=conversation, q=filters.validated_data["q"]),
+            selectors.message_page_for(
+                conversation=conversation, q=filters.validated_data["q"], viewer=request.user
+            ),
             request,
             view=self,
         )
