@@ -9,8 +9,16 @@ from django.db.models import Min, Prefetch, Q, QuerySet
 
 from lifeline.core.selectors import get_or_not_found
 from lifeline.freelance import permissions
-from lifeline.freelance.enums import GigStatus
-from lifeline.freelance.models import Category, Gig, GigPackage, Order, OrderEvent
+from lifeline.freelance.enums import GigStatus, LedgerAccount
+from lifeline.freelance.models import (
+    Category,
+    Gig,
+    GigPackage,
+    LedgerEntry,
+    Order,
+    OrderEvent,
+    SellerBalance,
+)
 
 MAX_QUERY_WORDS = 8
 
@@ -106,4 +114,27 @@ def order_get_for(*, actor: Any, order_id: Any) -> Order:
             Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
         ),
         pk=order_id,
+    )
+
+
+# --- money ------------------------------------------------------------------------------------
+SELLER_ACCOUNTS = (LedgerAccount.SELLER_PENDING, LedgerAccount.SELLER_CLEARED)
+
+
+def balance_for(*, actor: Any, currency: str = "USD") -> SellerBalance:
+    """The actor's own balance (zero when they never earned): nobody reads another's."""
+    if not getattr(actor, "is_authenticated", False):
+        return SellerBalance(currency=currency)
+    found = SellerBalance.objects.filter(seller_id=actor.pk, currency=currency).first()
+    return found or SellerBalance(seller_id=actor.pk, currency=currency)
+
+
+def ledger_for(*, actor: Any) -> QuerySet[LedgerEntry]:
+    """The actor's own ledger lines as a seller (pending and cleared), newest first."""
+    if not getattr(actor, "is_authenticated", False):
+        return LedgerEntry.objects.none()
+    return (
+        LedgerEntry.objects.filter(holder_id=actor.pk, account__in=SELLER_ACCOUNTS)
+        .select_related("order")
+        .order_by("-created_at", "-id")
     )

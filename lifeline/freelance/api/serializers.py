@@ -15,6 +15,7 @@ from lifeline.freelance.models import (
     Category,
     Gig,
     GigPackage,
+    LedgerEntry,
     Order,
     OrderEvent,
     Review,
@@ -89,6 +90,7 @@ class FreelanceOrderOutput(ModelOutput[Order]):
     seller_name = serializers.CharField(source="seller.display_name", read_only=True)
     revisions_left = serializers.IntegerField(read_only=True)
     cancel_requested = serializers.SerializerMethodField()
+    is_late = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Order
@@ -110,6 +112,14 @@ class FreelanceOrderOutput(ModelOutput[Order]):
             "seller_name",
             "requirements",
             "cancel_requested",
+            "is_late",
+            "late_at",
+            "fee_percent",
+            "platform_fee",
+            "seller_net",
+            "refunded_amount",
+            "clears_at",
+            "cleared_at",
             "due_at",
             "delivered_at",
             "auto_complete_at",
@@ -133,6 +143,32 @@ class FreelanceReviewOutput(ModelOutput[Review]):
     class Meta:
         model = Review
         fields = ("id", "rating", "comment", "created_at")
+
+
+class FreelanceLedgerEntryOutput(ModelOutput[LedgerEntry]):
+    order = serializers.UUIDField(source="order_id", read_only=True)
+    order_title = serializers.CharField(source="order.gig_title", read_only=True)
+
+    class Meta:
+        model = LedgerEntry
+        fields = (
+            "id",
+            "order",
+            "order_title",
+            "account",
+            "kind",
+            "amount",
+            "currency",
+            "created_at",
+        )
+
+
+class FreelanceBalanceOutput(serializers.Serializer[Any]):
+    currency = serializers.CharField(read_only=True)
+    pending = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    cleared = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    clearance_days = serializers.IntegerField(read_only=True)
+    fee_percent = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
 
 
 # --- input ----------------------------------------------------------------------------------

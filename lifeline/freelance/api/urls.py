@@ -22,5 +22,8 @@ urlpatterns = [
     path("orders/<uuid:order_id>/complete/", views.OrderCompleteApi.as_view()),
     path("orders/<uuid:order_id>/cancel/", views.OrderCancelApi.as_view()),
     path("orders/<uuid:order_id>/cancel/withdraw/", views.OrderCancelWithdrawApi.as_view()),
+    path("orders/<uuid:order_id>/cancel-late/", views.OrderCancelLateApi.as_view()),
     path("orders/<uuid:order_id>/review/", views.OrderReviewApi.as_view()),
+    path("balance/", views.BalanceApi.as_view()),
+    path("balance/entries/", views.LedgerListApi.as_view()),
 ]

@@ -19,7 +19,7 @@ from lifeline.core.api.pagination import (
     TableLimitOffsetPagination,
     paginate,
 )
-from lifeline.freelance import selectors, services
+from lifeline.freelance import conf, selectors, services
 from lifeline.freelance.api import serializers as s
 from lifeline.freelance.enums import OrderStatus
 from lifeline.freelance.models import Order
@@ -280,6 +280,12 @@ OrderCancelApi = _order_action(
     "Propose a cancellation, or agree to the other party's proposal (then cancelled).",
     "OrderCancelApi",
 )
+OrderCancelLateApi = _order_action(
+    s.FreelanceMessageInput,
+    lambda u, o, v: services.order_cancel_late(actor=u, order=o, reason=v["message"]),
+    "The buyer cancels an order whose seller is late past the grace period (refunded).",
+    "OrderCancelLateApi",
+)
 OrderCancelWithdrawApi = _order_action(
     None,
     lambda u, o, v: services.order_withdraw_cancel(actor=u, order=o),
@@ -298,3 +304,39 @@ class OrderReviewApi(APIView):
         data.is_valid(raise_exception=True)
         review = services.review_create(actor=_user(request), order=order, **data.validated_data)
         return Response(s.FreelanceReviewOutput(review).data, status=status.HTTP_201_CREATED)
+
+
+# --- money ------------------------------------------------------------------------------------
+TAGS_MONEY = ["freelance: money"]
+
+
+class BalanceApi(APIView):
+    @extend_schema(tags=TAGS_MONEY, responses={200: s.FreelanceBalanceOutput})
+    def get(self, request: Request) -> Response:
+        """The caller's balance as a seller: pending clearance and cleared (available)."""
+        balance = selectors.balance_for(actor=request.user)
+        return Response(
+            s.FreelanceBalanceOutput(
+                {
+                    "currency": balance.currency,
+                    "pending": balance.pending,
+                    "cleared": balance.cleared,
+                    "clearance_days": conf.clearance_days(),
+                    "fee_percent": conf.platform_fee_percent(),
+                }
+            ).data
+        )
+
+
+class LedgerListApi(APIView):
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(tags=TAGS_MONEY, responses={200: s.FreelanceLedgerEntryOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        """The caller's own ledger lines (earnings and clearances), newest first."""
+        return paginate(
+            queryset=selectors.ledger_for(actor=request.user),
+            serializer_class=s.FreelanceLedgerEntryOutput,
+            request=request,
+            view=self,
+        )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("my/gigs/new/", views.gig_new, name="gig-new"),
     path("my/gigs/<uuid:gig_id>/", views.gig_edit, name="gig-edit"),
     path("gigs/<uuid:gig_id>/<slug:move>/", views.gig_move, name="gig-move"),
+    path("my/balance/", views.balance, name="balance"),
     path("moderation/", views.moderation, name="moderation"),
     path("orders/<uuid:order_id>/", views.order, name="order"),
     path("orders/<uuid:order_id>/<slug:action>/", views.order_action, name="order-action"),

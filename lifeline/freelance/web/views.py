@@ -162,6 +162,26 @@ def gig_move(request: HttpRequest, gig_id: UUID, move: str) -> HttpResponse:
     return redirect("freelance-web:gig-edit", gig_id=found.pk)
 
 
+@web_view
+def balance(request: HttpRequest) -> HttpResponse:
+    """The seller's money: pending clearance, cleared, and the ledger lines behind them."""
+    from lifeline.freelance import conf
+
+    page = Paginator(selectors.ledger_for(actor=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "freelance/balance.html",
+        {
+            "balance": selectors.balance_for(actor=request.user),
+            "page": page,
+            "clearance_days": conf.clearance_days(),
+            "is_seller": permissions.is_seller(request.user),
+        },
+    )
+
+
 # --- moderator --------------------------------------------------------------------------------
 @web_view
 def moderation(request: HttpRequest) -> HttpResponse:
@@ -190,6 +210,7 @@ def order(request: HttpRequest, order_id: UUID) -> HttpResponse:
         "can_complete": party == "buyer" and status == OrderStatus.DELIVERED,
         "can_cancel": is_open and found.cancel_requested_by_id != request.user.pk,
         "can_withdraw": is_open and found.cancel_requested_by_id == request.user.pk,
+        "can_cancel_late": party == "buyer" and services.can_cancel_late(found),
         "can_review": party == "buyer"
         and status == OrderStatus.COMPLETED
         and not hasattr(found, "review"),
@@ -212,6 +233,9 @@ ORDER_ACTIONS: dict[str, Callable[[User, Any, Any], Any]] = {
         actor=u, order=o, reason=p.get("text", "")[:2000]
     ),
     "withdraw": lambda u, o, p: services.order_withdraw_cancel(actor=u, order=o),
+    "cancel-late": lambda u, o, p: services.order_cancel_late(
+        actor=u, order=o, reason=p.get("text", "")[:2000]
+    ),
     "review": lambda u, o, p: services.review_create(
         actor=u, order=o, rating=_rating(p.get("rating")), comment=p.get("text", "")[:2000]
     ),
