@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GigStatus(models.TextChoices):
@@ -80,15 +81,15 @@ class LedgerAccount(models.TextChoices):
 class LedgerKind(models.TextChoices):
     """The movement an entry belongs to (one posting of each kind per order at most)."""
 
-    PAYMENT = "payment", _("Payment")
-    EARNING = "earning", _("Earning")
-    CLEARANCE = "clearance", _("Clearance")
-    REFUND = "refund", _("Refund")
+    PAYMENT = "payment", pgettext_lazy("freelance", "Payment")
+    EARNING = "earning", pgettext_lazy("freelance", "Earning")
+    CLEARANCE = "clearance", pgettext_lazy("freelance", "Clearance")
+    REFUND = "refund", pgettext_lazy("freelance", "Refund")
 
 
 class DisputeStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    RESOLVED = "resolved", _("Resolved")
+    OPEN = "open", pgettext_lazy("freelance", "Open")
+    RESOLVED = "resolved", pgettext_lazy("freelance", "Resolved")
 
 
 class DisputeOutcome(models.TextChoices):
@@ -99,7 +100,7 @@ class DisputeOutcome(models.TextChoices):
 
 class OfferStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the buyer")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    EXPIRED = "expired", _("Expired")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ACCEPTED = "accepted", pgettext_lazy("freelance", "Accepted")
+    DECLINED = "declined", pgettext_lazy("freelance", "Declined")
+    EXPIRED = "expired", pgettext_lazy("freelance", "Expired")
+    WITHDRAWN = "withdrawn", pgettext_lazy("freelance", "Withdrawn")

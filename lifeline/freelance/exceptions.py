@@ -101,3 +101,23 @@ class DisputeNotOpen(Conflict):
 class InvalidRefund(InvalidInput):
     code = "freelance.invalid_refund"
     title = _("A partial refund is more than zero and less than the order's price")
+
+
+class OfferAlreadyPending(Conflict):
+    code = "freelance.offer_already_pending"
+    title = _("This buyer already has a pending offer for this gig")
+
+
+class OfferNotPending(Conflict):
+    code = "freelance.offer_not_pending"
+    title = _("This offer is no longer open")
+
+
+class OfferExpired(Conflict):
+    code = "freelance.offer_expired"
+    title = _("This offer has expired")
+
+
+class UnknownBuyer(InvalidInput):
+    code = "freelance.unknown_buyer"
+    title = _("Choose a buyer of this marketplace other than yourself")

@@ -133,6 +133,7 @@ def test_sweep_reminds_then_auto_completes_once(gig: Any, buyer: Any, seller: An
         "completed": 0,
         "late": 0,
         "cleared": 0,
+        "offers_expired": 0,
     }
     at_reminder = order.remind_at + timedelta(seconds=1)
     assert services.orders_run_due(now=at_reminder) == {
@@ -140,12 +141,14 @@ def test_sweep_reminds_then_auto_completes_once(gig: Any, buyer: Any, seller: An
         "completed": 0,
         "late": 0,
         "cleared": 0,
+        "offers_expired": 0,
     }
     assert services.orders_run_due(now=at_reminder) == {
         "reminded": 0,
         "completed": 0,
         "late": 0,
         "cleared": 0,
+        "offers_expired": 0,
     }
     assert (
         Notification.objects.filter(
@@ -161,12 +164,14 @@ def test_sweep_reminds_then_auto_completes_once(gig: Any, buyer: Any, seller: An
         "completed": 1,
         "late": 0,
         "cleared": 0,
+        "offers_expired": 0,
     }
     assert services.orders_run_due(now=after) == {
         "reminded": 0,
         "completed": 0,
         "late": 0,
         "cleared": 0,
+        "offers_expired": 0,
     }
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED
