@@ -14,6 +14,10 @@ def gig_page(data: Mapping[str, Any]) -> str:
     return reverse("freelance-web:gig-edit", kwargs={"gig_id": data["gig_id"]})
 
 
+def offers_page(data: Mapping[str, Any]) -> str:
+    return reverse("freelance-web:offers")
+
+
 class FreelanceConfig(AppConfig):
     name = "lifeline.freelance"
     label = "freelance"
@@ -48,9 +52,30 @@ class FreelanceConfig(AppConfig):
             default_channels=quiet,
         )
         register_topic(
+            "freelance.dispute_opened",
+            link=order_page,
+            title=_("An order dispute waits for a moderator"),
+            default_channels=quiet,
+        )
+        register_topic(
+            "freelance.offer_received",
+            link=offers_page,
+            title=_("A seller sent you a custom offer"),
+            default_channels=quiet,
+        )
+        register_topic(
+            "freelance.offer_decided",
+            link=offers_page,
+            title=_("A custom offer was answered"),
+            default_channels=quiet,
+        )
+        register_topic(
             "freelance.gig_moderated",
             link=gig_page,
             title=_("A moderator has reviewed your gig"),
             default_channels=quiet,
         )
         register(seed)
+        from lifeline.freelance import chat_policy
+
+        chat_policy.register()  # the messenger's "freelance.order" conversations

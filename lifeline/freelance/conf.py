@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 
 
@@ -13,3 +15,23 @@ def auto_complete_days() -> int:
 def reminder_before_hours() -> int:
     """Hours before auto-completion when the buyer is reminded."""
     return int(getattr(settings, "FREELANCE_REMINDER_BEFORE_HOURS", 24))
+
+
+def late_cancel_grace_hours() -> int:
+    """Hours past an order's due time before its buyer may cancel it alone (the seller is late)."""
+    return int(getattr(settings, "FREELANCE_LATE_CANCEL_GRACE_HOURS", 24))
+
+
+def platform_fee_percent() -> Decimal:
+    """The platform's share of an order's amount, in percent (Fiverr: 20)."""
+    return Decimal(str(getattr(settings, "FREELANCE_PLATFORM_FEE_PERCENT", "20")))
+
+
+def clearance_days() -> int:
+    """Days after completion before the seller's earnings of an order are cleared."""
+    return int(getattr(settings, "FREELANCE_CLEARANCE_DAYS", 14))
+
+
+def offer_expiry_days() -> int:
+    """Days a custom offer stays open for the buyer."""
+    return int(getattr(settings, "FREELANCE_OFFER_EXPIRY_DAYS", 7))

@@ -81,3 +81,43 @@ class AlreadyReviewed(Conflict):
 class UnknownPackage(InvalidInput):
     code = "freelance.unknown_package"
     title = _("Choose the basic, standard or premium package")
+
+
+class NotLateEnough(Conflict):
+    code = "freelance.not_late_enough"
+    title = _("The seller is not late past the grace period yet")
+
+
+class AlreadyDisputed(Conflict):
+    code = "freelance.already_disputed"
+    title = _("This order already had a dispute")
+
+
+class DisputeNotOpen(Conflict):
+    code = "freelance.dispute_not_open"
+    title = _("This order has no open dispute")
+
+
+class InvalidRefund(InvalidInput):
+    code = "freelance.invalid_refund"
+    title = _("A partial refund is more than zero and less than the order's price")
+
+
+class OfferAlreadyPending(Conflict):
+    code = "freelance.offer_already_pending"
+    title = _("This buyer already has a pending offer for this gig")
+
+
+class OfferNotPending(Conflict):
+    code = "freelance.offer_not_pending"
+    title = _("This offer is no longer open")
+
+
+class OfferExpired(Conflict):
+    code = "freelance.offer_expired"
+    title = _("This offer has expired")
+
+
+class UnknownBuyer(InvalidInput):
+    code = "freelance.unknown_buyer"
+    title = _("Choose a buyer of this marketplace other than yourself")

@@ -8,11 +8,23 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import TimestampedModel, UUIDModel
-from lifeline.freelance.enums import GigStatus, OrderEventKind, OrderStatus, PackageTier
+from lifeline.freelance.enums import (
+    DisputeOutcome,
+    DisputeStatus,
+    GigStatus,
+    LedgerAccount,
+    LedgerKind,
+    OfferStatus,
+    OrderEventKind,
+    OrderStatus,
+    OrderTier,
+    PackageTier,
+)
 
 MIN_PRICE = Decimal("1.00")
 MAX_PRICE = Decimal("100000.00")
@@ -123,7 +135,7 @@ class Order(UUIDModel):
     )
     # The package as bought: later edits of the gig never change an order in flight.
     gig_title = models.CharField(max_length=120)
-    tier = models.CharField(max_length=10, choices=PackageTier.choices)
+    tier = models.CharField(max_length=10, choices=OrderTier.choices)
     package_title = models.CharField(max_length=80)
     price = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3, default="USD")
@@ -156,9 +168,21 @@ class Order(UUIDModel):
     auto_complete_claimed_at = models.DateTimeField(null=True, blank=True)
     remind_at = models.DateTimeField(null=True, blank=True, db_index=True)
     remind_claimed_at = models.DateTimeField(null=True, blank=True)
+    # Late: the sweep claims in-progress orders past `due_at` and flags them (`late_at`).
+    late_at = models.DateTimeField(null=True, blank=True)
+    late_claimed_at = models.DateTimeField(null=True, blank=True)
+    # Money, recorded not moved (the ledger holds the movements; these are the order's terms).
+    fee_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
+    platform_fee = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    seller_net = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    refunded_amount = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    clears_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    clearance_claimed_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["status", "due_at"], name="freelance_order_due")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(buyer=models.F("seller")), name="freelance_order_not_self"
@@ -175,6 +199,13 @@ class Order(UUIDModel):
     @property
     def revisions_left(self) -> int:
         return max(self.revisions_allowed - self.revisions_used, 0)
+
+    @property
+    def is_late(self) -> bool:
+        """In progress past the due time (flagged by the sweep, or due before the next sweep)."""
+        if self.status != OrderStatus.IN_PROGRESS or self.due_at is None:
+            return False
+        return self.late_at is not None or self.due_at <= timezone.now()
 
 
 class OrderEvent(TimestampedModel):
@@ -207,3 +238,149 @@ class Review(UUIDModel):
                 condition=Q(rating__gte=1, rating__lte=5), name="freelance_review_rating_range"
             )
         ]
+
+
+class LedgerEntry(TimestampedModel):
+    """One line of the money record. Each posting (an order's payment, earning, clearance or
+    refund) writes entries that sum to zero, once (unique per order, kind and account), so
+    every balance can be rebuilt from this table and stays exact (Decimal, no floats)."""
+
+    organization = models.ForeignKey(
+        "access.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="ledger")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    account = models.CharField(max_length=20, choices=LedgerAccount.choices)
+    kind = models.CharField(max_length=12, choices=LedgerKind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["holder", "account"], name="freelance_ledger_holder")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "kind", "account"], name="freelance_ledger_once"
+            )
+        ]
+
+
+class SellerBalance(models.Model):
+    """A seller's balance per currency, moved in the same transaction as its ledger entries
+    (F expressions) and rebuildable from them (`services.balance_rebuild`)."""
+
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="freelance_balances"
+    )
+    currency = models.CharField(max_length=3, default="USD")
+    pending = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    cleared = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "currency"], name="freelance_balance_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seller_id}: {self.pending}/{self.cleared} {self.currency}"
+
+
+class Dispute(UUIDModel):
+    """One per order: opened by a party from in progress or delivered; the order is frozen
+    (status `disputed`) until a moderator of its marketplace resolves it."""
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="dispute")
+    organization = models.ForeignKey(
+        "access.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(max_length=2000)
+    status = models.CharField(
+        max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN, db_index=True
+    )
+    status_before = models.CharField(max_length=24, choices=OrderStatus.choices)
+    outcome = models.CharField(max_length=10, choices=DisputeOutcome.choices, blank=True)
+    refund_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    resolution = models.TextField(max_length=2000, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.status}"
+
+
+class DisputeMessage(TimestampedModel):
+    """The dispute's thread between the two parties and the marketplace's moderators."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=2000)
+    from_moderator = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+
+class CustomOffer(UUIDModel):
+    """A seller's offer to one buyer, tied to one of the seller's gigs: what, for how much, in
+    how many days, with how many revisions. The buyer accepts it into an order (a snapshot of
+    the offer) or declines; it expires after `FREELANCE_OFFER_EXPIRY_DAYS`. One pending offer
+    per gig and buyer (a partial unique constraint)."""
+
+    organization = models.ForeignKey(
+        "access.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    gig = models.ForeignKey(Gig, on_delete=models.PROTECT, related_name="offers")
+    seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(max_length=2000)
+    price = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(MIN_PRICE), MaxValueValidator(MAX_PRICE)],
+    )
+    delivery_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    revisions = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    status = models.CharField(
+        max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING, db_index=True
+    )
+    expires_at = models.DateTimeField(db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    order = models.OneToOneField(
+        Order, null=True, blank=True, on_delete=models.PROTECT, related_name="offer"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gig", "buyer"],
+                condition=Q(status="pending"),
+                name="freelance_offer_one_pending",
+            ),
+            models.CheckConstraint(condition=Q(price__gt=0), name="freelance_offer_price_pos"),
+            models.CheckConstraint(
+                condition=Q(delivery_days__gte=1, delivery_days__lte=90),
+                name="freelance_offer_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(revisions__lte=10), name="freelance_offer_revisions_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(buyer=models.F("seller")), name="freelance_offer_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gig_id} -> {self.buyer_id}: {self.status}"

@@ -80,3 +80,14 @@ def party_of(user: Any, order: Order) -> str | None:
 
 def is_platform_admin_user(user: Any) -> bool:
     return is_platform_admin(user)
+
+
+def moderators_of(organization_id: Any) -> Any:
+    """Users holding the moderator role in the marketplace (active memberships)."""
+    from lifeline.accounts.models import User
+
+    return User.objects.filter(
+        memberships__organization_id=organization_id,
+        memberships__role=Role.MODERATOR,
+        memberships__is_active=True,
+    ).distinct()

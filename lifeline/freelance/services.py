@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -18,26 +18,59 @@ from django.utils import timezone
 
 from lifeline.accounts.models import User
 from lifeline.audit.services import record
+from lifeline.core.exceptions import InvalidInput
 from lifeline.core.jobs import claim_due
 from lifeline.freelance import conf, events, permissions
-from lifeline.freelance.enums import TIERS, GigStatus, OrderEventKind, OrderStatus
+from lifeline.freelance.enums import (
+    DISPUTABLE_STATUSES,
+    TIERS,
+    DisputeOutcome,
+    DisputeStatus,
+    GigStatus,
+    LedgerAccount,
+    LedgerKind,
+    OfferStatus,
+    OrderEventKind,
+    OrderStatus,
+    OrderTier,
+)
 from lifeline.freelance.exceptions import (
+    AlreadyDisputed,
     AlreadyReviewed,
+    DisputeNotOpen,
     GigNotEditable,
     GigNotOrderable,
     GigTransitionRefused,
     InvalidPackages,
+    InvalidRefund,
     NoRevisionsLeft,
     NotABuyer,
     NotAModerator,
     NotASeller,
+    NotLateEnough,
+    OfferAlreadyPending,
+    OfferExpired,
+    OfferNotPending,
     OrderTransitionRefused,
     OwnGig,
     ReasonRequired,
+    UnknownBuyer,
     UnknownPackage,
     WrongParty,
 )
-from lifeline.freelance.models import Category, Gig, GigPackage, Order, OrderEvent, Review
+from lifeline.freelance.models import (
+    Category,
+    CustomOffer,
+    Dispute,
+    DisputeMessage,
+    Gig,
+    GigPackage,
+    LedgerEntry,
+    Order,
+    OrderEvent,
+    Review,
+    SellerBalance,
+)
 from lifeline.notifications.services import notify_many
 from lifeline.realtime.events import publish_on_commit
 
@@ -257,14 +290,22 @@ def _locked_order(order: Order) -> Order:
     )
 
 
-def _announce(order: Order, *, actor: User | None, kind: str, before: dict[str, Any]) -> None:
-    """Audit, timeline line, notify the other party (both when the platform acted), event."""
+def _announce(
+    order: Order,
+    *,
+    actor: User | None,
+    kind: str,
+    before: dict[str, Any],
+    metadata: dict[str, Any] | None = None,
+) -> None:
+    """Audit, notify the other party (both when the platform or a moderator acted), event."""
     record(
         actor=actor,
         action=f"freelance.order_{kind}",
         target=order,
         before=before,
         after=_order_state(order),
+        metadata=metadata,
     )
     recipients = [u for u in (order.buyer, order.seller) if actor is None or u.pk != actor.pk]
     context = {"order_id": str(order.pk), "title": order.gig_title, "kind": kind}
@@ -307,7 +348,9 @@ def order_place(*, actor: User, gig: Gig, tier: str) -> Order:
         delivery_days=package.delivery_days,
         revisions_allowed=package.revisions,
         features=list(package.features),
+        **money_terms(package.price),
     )
+    post_payment(order)
     OrderEvent.objects.create(order=order, kind=OrderEventKind.PLACED, actor=actor)
     order = _locked_order(order)
     _announce(order, actor=actor, kind=OrderEventKind.PLACED, before={})
@@ -327,7 +370,7 @@ def order_submit_requirements(*, actor: User, order: Order, text: str) -> Order:
     order.requirements = text
     order.status = OrderStatus.IN_PROGRESS
     order.started_at = now
-    order.due_at = now + timedelta(days=order.delivery_days)
+    _set_due(order, now)
     order.save()
     OrderEvent.objects.create(order=order, kind=OrderEventKind.REQUIREMENTS, actor=actor)
     _announce(order, actor=actor, kind=OrderEventKind.REQUIREMENTS, before=before)
@@ -361,6 +404,13 @@ def _clear_deadlines(order: Order) -> None:
     order.remind_at = None
 
 
+def _set_due(order: Order, start: datetime) -> None:
+    """Due `delivery_days` after `start` (the requirements, or a revision request); not late."""
+    order.due_at = start + timedelta(days=order.delivery_days)
+    order.late_at = None
+    order.late_claimed_at = None
+
+
 @transaction.atomic
 def order_request_revision(*, actor: User, order: Order, message: str) -> Order:
     order = _locked_order(order)
@@ -372,6 +422,7 @@ def order_request_revision(*, actor: User, order: Order, message: str) -> Order:
     order.status = OrderStatus.IN_PROGRESS
     order.revisions_used += 1
     _clear_deadlines(order)
+    _set_due(order, timezone.now())  # the package's delivery days again for the new version
     order.save()
     OrderEvent.objects.create(
         order=order, kind=OrderEventKind.REVISION, actor=actor, message=message
@@ -380,16 +431,25 @@ def order_request_revision(*, actor: User, order: Order, message: str) -> Order:
     return order
 
 
-def _complete(order: Order, *, actor: User | None, kind: str) -> Order:
+def _complete(
+    order: Order,
+    *,
+    actor: User | None,
+    kind: str,
+    message: str = "",
+    metadata: dict[str, Any] | None = None,
+) -> Order:
     before = _order_state(order)
     order.status = OrderStatus.COMPLETED
     order.completed_at = timezone.now()
     order.cancel_requested_by = None
+    order.clears_at = order.completed_at + timedelta(days=conf.clearance_days())
     _clear_deadlines(order)
     order.save()
+    post_earning(order)
     Gig.objects.filter(pk=order.gig_id).update(orders_completed=F("orders_completed") + 1)
-    OrderEvent.objects.create(order=order, kind=kind, actor=actor)
-    _announce(order, actor=actor, kind=kind, before=before)
+    OrderEvent.objects.create(order=order, kind=kind, actor=actor, message=message)
+    _announce(order, actor=actor, kind=kind, before=before, metadata=metadata)
     return order
 
 
@@ -419,20 +479,58 @@ def order_cancel(*, actor: User, order: Order, reason: str = "") -> Order:
         order.save()
         kind = OrderEventKind.CANCEL_REQUESTED
     else:
-        order.status = OrderStatus.CANCELLED
-        order.cancelled_at = timezone.now()
-        _clear_deadlines(order)
-        order.save()
+        _cancel(order)
         kind = OrderEventKind.CANCELLED
     OrderEvent.objects.create(order=order, kind=kind, actor=actor, message=reason[:2000])
     _announce(order, actor=actor, kind=kind, before=before)
     return order
 
 
+def _cancel(order: Order) -> None:
+    """Cancelled: the deadlines stop and the buyer's whole payment is refunded (recorded)."""
+    order.status = OrderStatus.CANCELLED
+    order.cancelled_at = timezone.now()
+    order.cancel_requested_by = None
+    _clear_deadlines(order)
+    order.refunded_amount = order.price
+    order.save()
+    post_refund(order)
+
+
+@transaction.atomic
+def order_cancel_late(*, actor: User, order: Order, reason: str = "") -> Order:
+    """The buyer cancels alone: the order is in progress and its due time passed more than the
+    grace period ago (`FREELANCE_LATE_CANCEL_GRACE_HOURS`). The buyer is refunded."""
+    order = _locked_order(order)
+    _party(actor, order, "buyer")
+    _expect(order, OrderStatus.IN_PROGRESS)
+    grace = timedelta(hours=conf.late_cancel_grace_hours())
+    if order.due_at is None or order.due_at + grace > timezone.now():
+        raise NotLateEnough()
+    before = _order_state(order)
+    _cancel(order)
+    kind = OrderEventKind.CANCELLED_LATE
+    OrderEvent.objects.create(order=order, kind=kind, actor=actor, message=reason[:2000])
+    _announce(order, actor=actor, kind=kind, before=before)
+    return order
+
+
+def can_cancel_late(order: Order, *, now: datetime | None = None) -> bool:
+    """Whether the grace period after the due time is over (the page shows the button)."""
+    if order.status != OrderStatus.IN_PROGRESS or order.due_at is None:
+        return False
+    grace = timedelta(hours=conf.late_cancel_grace_hours())
+    return order.due_at + grace <= (now or timezone.now())
+
+
 @transaction.atomic
 def order_withdraw_cancel(*, actor: User, order: Order) -> Order:
     order = _locked_order(order)
-    if order.cancel_requested_by_id != actor.pk or order.status == OrderStatus.CANCELLED:
+    if order.cancel_requested_by_id != actor.pk or order.status not in (
+        OrderStatus.AWAITING_REQUIREMENTS,
+        OrderStatus.IN_PROGRESS,
+        OrderStatus.DELIVERED,
+    ):
         raise OrderTransitionRefused()
     before = _order_state(order)
     order.cancel_requested_by = None
@@ -440,6 +538,282 @@ def order_withdraw_cancel(*, actor: User, order: Order) -> Order:
     OrderEvent.objects.create(order=order, kind=OrderEventKind.CANCEL_WITHDRAWN, actor=actor)
     _announce(order, actor=actor, kind=OrderEventKind.CANCEL_WITHDRAWN, before=before)
     return order
+
+
+# --- custom offers -------------------------------------------------------------------------
+def _offer_state(offer: CustomOffer) -> dict[str, Any]:
+    return {"status": offer.status, "price": money(offer.price)}
+
+
+@transaction.atomic
+def offer_create(
+    *,
+    actor: User,
+    gig: Gig,
+    buyer_id: Any,
+    description: str,
+    price: Decimal,
+    delivery_days: int,
+    revisions: int,
+) -> CustomOffer:
+    """The gig's seller offers one buyer of the marketplace custom terms; it expires after
+    `FREELANCE_OFFER_EXPIRY_DAYS`. One pending offer per gig and buyer."""
+    if not permissions.can_edit_gig(actor, gig):
+        raise NotASeller()
+    gig = _locked_gig(gig)
+    if gig.status != GigStatus.ACTIVE:
+        raise GigNotOrderable()
+    buyer = User.objects.filter(pk=buyer_id).first()
+    if (
+        buyer is None
+        or buyer.pk == actor.pk
+        or not permissions.is_buyer_in(buyer, gig.organization_id)
+    ):
+        raise UnknownBuyer(errors={"buyer": [UnknownBuyer.title]})
+    pending = CustomOffer.objects.filter(gig=gig, buyer=buyer, status=OfferStatus.PENDING)
+    if pending.filter(expires_at__gt=timezone.now()).exists():
+        raise OfferAlreadyPending()
+    pending.update(status=OfferStatus.EXPIRED)  # a lapsed one the sweep has not reached yet
+    offer = CustomOffer(
+        organization_id=gig.organization_id,
+        gig=gig,
+        seller=actor,
+        buyer=buyer,
+        description=description.strip(),
+        price=price,
+        delivery_days=delivery_days,
+        revisions=revisions,
+        expires_at=timezone.now() + timedelta(days=conf.offer_expiry_days()),
+    )
+    offer.full_clean(exclude=["gig", "seller", "buyer", "organization", "order"])
+    offer.save()
+    record(actor=actor, action="freelance.offer_sent", target=offer, after=_offer_state(offer))
+    notify_many(
+        [buyer],
+        "freelance.offer_received",
+        [{"offer_id": str(offer.pk), "title": gig.title, "price": money(offer.price)}],
+    )
+    return offer
+
+
+def _locked_offer(offer: CustomOffer) -> CustomOffer:
+    return (
+        CustomOffer.objects.select_for_update(of=("self",))
+        .select_related("gig", "buyer", "seller")
+        .get(pk=offer.pk)
+    )
+
+
+def _decide(offer: CustomOffer, *, actor: User, to: str) -> CustomOffer:
+    before = _offer_state(offer)
+    offer.status = to
+    offer.decided_at = timezone.now()
+    offer.save(update_fields=["status", "decided_at", "order", "updated_at"])
+    record(
+        actor=actor,
+        action=f"freelance.offer_{to}",
+        target=offer,
+        before=before,
+        after=_offer_state(offer),
+    )
+    other = offer.seller if actor.pk == offer.buyer_id else offer.buyer
+    notify_many(
+        [other],
+        "freelance.offer_decided",
+        [{"offer_id": str(offer.pk), "title": offer.gig.title, "status": to}],
+    )
+    return offer
+
+
+def _pending_for(offer: CustomOffer, actor: User, wanted: str) -> CustomOffer:
+    offer = _locked_offer(offer)
+    holder = offer.buyer_id if wanted == "buyer" else offer.seller_id
+    if actor.pk != holder:
+        raise WrongParty()
+    if offer.status != OfferStatus.PENDING:
+        raise OfferNotPending()
+    if offer.expires_at <= timezone.now():
+        raise OfferExpired()
+    return offer
+
+
+@transaction.atomic
+def offer_accept(*, actor: User, offer: CustomOffer) -> Order:
+    """The buyer accepts: an order with the offer's terms (a snapshot), awaiting requirements."""
+    offer = _pending_for(offer, actor, "buyer")
+    gig = offer.gig
+    order = Order.objects.create(
+        organization_id=offer.organization_id,
+        gig=gig,
+        buyer=actor,
+        seller_id=offer.seller_id,
+        gig_title=gig.title,
+        tier=OrderTier.CUSTOM,
+        package_title=offer.description[:80],
+        price=offer.price,
+        delivery_days=offer.delivery_days,
+        revisions_allowed=offer.revisions,
+        features=[],
+        **money_terms(offer.price),
+    )
+    post_payment(order)
+    OrderEvent.objects.create(
+        order=order, kind=OrderEventKind.PLACED, actor=actor, message=offer.description
+    )
+    offer.order = order
+    _decide(offer, actor=actor, to=OfferStatus.ACCEPTED)
+    order = _locked_order(order)
+    _announce(order, actor=actor, kind=OrderEventKind.PLACED, before={})
+    return order
+
+
+@transaction.atomic
+def offer_decline(*, actor: User, offer: CustomOffer) -> CustomOffer:
+    return _decide(_pending_for(offer, actor, "buyer"), actor=actor, to=OfferStatus.DECLINED)
+
+
+@transaction.atomic
+def offer_withdraw(*, actor: User, offer: CustomOffer) -> CustomOffer:
+    return _decide(_pending_for(offer, actor, "seller"), actor=actor, to=OfferStatus.WITHDRAWN)
+
+
+def offers_expire(*, now: datetime | None = None) -> int:
+    """The sweep: pending offers past their time become expired (one UPDATE; idempotent)."""
+    return CustomOffer.objects.filter(
+        status=OfferStatus.PENDING, expires_at__lte=now or timezone.now()
+    ).update(status=OfferStatus.EXPIRED, decided_at=now or timezone.now())
+
+
+# --- disputes -------------------------------------------------------------------------------
+MIN_DISPUTE_TEXT = 20
+
+
+def _long_enough(text: str, field: str) -> str:
+    text = (text or "").strip()
+    if len(text) < MIN_DISPUTE_TEXT:
+        raise ReasonRequired(errors={field: [ReasonRequired.title]})
+    return text[:2000]
+
+
+@transaction.atomic
+def dispute_open(*, actor: User, order: Order, reason: str) -> Dispute:
+    """Either party disputes an order in progress or delivered; the order is frozen (status
+    `disputed`: no transition, no deadline) until a moderator resolves it. One per order."""
+    order = _locked_order(order)
+    if permissions.party_of(actor, order) is None:
+        raise WrongParty()
+    if Dispute.objects.filter(order=order).exists():
+        raise AlreadyDisputed()
+    _expect(order, *DISPUTABLE_STATUSES)
+    reason = _long_enough(reason, "reason")
+    before = _order_state(order)
+    dispute = Dispute.objects.create(
+        order=order,
+        organization_id=order.organization_id,
+        opened_by=actor,
+        reason=reason,
+        status_before=order.status,
+    )
+    order.status = OrderStatus.DISPUTED
+    order.cancel_requested_by = None
+    _clear_deadlines(order)
+    order.save()
+    OrderEvent.objects.create(
+        order=order, kind=OrderEventKind.DISPUTE_OPENED, actor=actor, message=reason
+    )
+    _announce(order, actor=actor, kind=OrderEventKind.DISPUTE_OPENED, before=before)
+    moderators = list(permissions.moderators_of(order.organization_id))
+    notify_many(
+        moderators,
+        "freelance.dispute_opened",
+        [{"order_id": str(order.pk), "title": order.gig_title}] * len(moderators),
+    )
+    return dispute
+
+
+def _open_dispute(order: Order) -> Dispute:
+    dispute = Dispute.objects.select_for_update().filter(order=order).first()
+    if dispute is None or dispute.status != DisputeStatus.OPEN:
+        raise DisputeNotOpen()
+    return dispute
+
+
+@transaction.atomic
+def dispute_post_message(*, actor: User, order: Order, text: str) -> DisputeMessage:
+    """A line in the dispute's thread, by a party or a moderator of the order's marketplace."""
+    order = _locked_order(order)
+    from_moderator = permissions.party_of(actor, order) is None
+    if from_moderator and not permissions.is_moderator(actor, order.organization_id):
+        raise WrongParty()
+    dispute = _open_dispute(order)
+    text = (text or "").strip()
+    if not text:
+        raise ReasonRequired(errors={"text": [ReasonRequired.title]})
+    message = DisputeMessage.objects.create(
+        dispute=dispute, author=actor, text=text[:2000], from_moderator=from_moderator
+    )
+    record(
+        actor=actor,
+        action="freelance.dispute_message_posted",
+        target=dispute,
+        organization=order.organization_id,
+        metadata={"order_id": str(order.pk), "from_moderator": from_moderator},
+    )
+    recipients = [u for u in (order.buyer, order.seller) if u.pk != actor.pk]
+    context = {"order_id": str(order.pk), "title": order.gig_title, "kind": "dispute_message"}
+    notify_many(recipients, "freelance.order_updated", [context] * len(recipients))
+    return message
+
+
+@transaction.atomic
+def dispute_resolve(
+    *,
+    actor: User,
+    order: Order,
+    outcome: str,
+    resolution: str,
+    refund_amount: Decimal | None = None,
+) -> Dispute:
+    """A moderator of the order's marketplace settles the dispute: `complete` (the seller is
+    paid), `cancel` (the buyer is refunded in full) or `partial` (the buyer gets
+    `refund_amount` back, the seller the rest less the platform's fee). Both parties are told."""
+    order = _locked_order(order)
+    if not permissions.is_moderator(actor, order.organization_id):
+        raise NotAModerator()
+    dispute = _open_dispute(order)
+    _expect(order, OrderStatus.DISPUTED)
+    resolution = _long_enough(resolution, "resolution")
+    if outcome not in DisputeOutcome.values:
+        raise InvalidInput(
+            code="freelance.invalid_outcome", errors={"outcome": [", ".join(DisputeOutcome.values)]}
+        )
+    refund = Decimal("0")
+    if outcome == DisputeOutcome.PARTIAL:
+        if refund_amount is None or not Decimal("0") < refund_amount < order.price:
+            raise InvalidRefund(errors={"refund_amount": [InvalidRefund.title]})
+        refund = refund_amount.quantize(CENT)
+    elif outcome == DisputeOutcome.CANCEL:
+        refund = order.price
+    dispute.status = DisputeStatus.RESOLVED
+    dispute.outcome = outcome
+    dispute.refund_amount = refund
+    dispute.resolution = resolution
+    dispute.resolved_by = actor
+    dispute.resolved_at = timezone.now()
+    dispute.save()
+    metadata = {"outcome": outcome, "refund_amount": money(refund)}
+    kind = OrderEventKind.DISPUTE_RESOLVED
+    if outcome == DisputeOutcome.CANCEL:
+        before = _order_state(order)
+        _cancel(order)
+        OrderEvent.objects.create(order=order, kind=kind, actor=actor, message=resolution)
+        _announce(order, actor=actor, kind=kind, before=before, metadata=metadata)
+    else:
+        if refund:
+            order.refunded_amount = refund
+            order.platform_fee, order.seller_net = split(order.price - refund, order.fee_percent)
+        _complete(order, actor=actor, kind=kind, message=resolution, metadata=metadata)
+    return dispute
 
 
 # --- deadlines --------------------------------------------------------------------------------
@@ -467,8 +841,52 @@ def order_remind(*, order: Order) -> None:
         )
 
 
+def order_flag_late(*, order: Order) -> Order | None:
+    """Flag an order still in progress past its due time (idempotent; both parties told)."""
+    with transaction.atomic():
+        order = _locked_order(order)
+        now = timezone.now()
+        if order.status != OrderStatus.IN_PROGRESS or order.late_at is not None:
+            return None
+        if order.due_at is None or order.due_at > now:
+            return None
+        before = _order_state(order)
+        order.late_at = now
+        order.save(update_fields=["late_at"])
+        OrderEvent.objects.create(order=order, kind=OrderEventKind.LATE)
+        _announce(order, actor=None, kind=OrderEventKind.LATE, before=before)
+        return order
+
+
+def order_clear_funds(*, order: Order) -> Order | None:
+    """Move a completed order's net from the seller's pending to cleared (idempotent)."""
+    with transaction.atomic():
+        order = _locked_order(order)
+        if order.status != OrderStatus.COMPLETED or order.cleared_at is not None:
+            return None
+        if order.clears_at is None or order.clears_at > timezone.now():
+            return None
+        order.cleared_at = timezone.now()
+        order.save(update_fields=["cleared_at"])
+        post_clearance(order)
+        OrderEvent.objects.create(order=order, kind=OrderEventKind.FUNDS_CLEARED)
+        record(
+            actor=None,
+            action="freelance.order_funds_cleared",
+            target=order,
+            after={"seller_net": money(order.seller_net)},
+        )
+        notify_many(
+            [order.seller],
+            "freelance.order_updated",
+            [{"order_id": str(order.pk), "title": order.gig_title, "kind": "funds_cleared"}],
+        )
+        return order
+
+
 def orders_run_due(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
-    """The sweep: reminders, then auto-completions that are due. Each row is claimed once."""
+    """The sweep: reminders, auto-completions, late flags and clearances that are due. Each
+    row is claimed once (`claim_due`); the services re-check under the row lock."""
     now = now or timezone.now()
     delivered = Order.objects.filter(status=OrderStatus.DELIVERED)
     with transaction.atomic():
@@ -493,7 +911,37 @@ def orders_run_due(*, now: datetime | None = None, limit: int = 100) -> dict[str
         for order in Order.objects.filter(pk__in=due):
             if order_auto_complete(order=order) is not None:
                 completed += 1
-    return {"reminded": len(reminded), "completed": completed}
+    late = 0
+    with transaction.atomic():
+        due = claim_due(
+            Order.objects.filter(status=OrderStatus.IN_PROGRESS, late_at__isnull=True),
+            deadline_field="due_at",
+            claim_field="late_claimed_at",
+            now=now,
+            limit=limit,
+        )
+        for order in Order.objects.filter(pk__in=due):
+            if order_flag_late(order=order) is not None:
+                late += 1
+    cleared = 0
+    with transaction.atomic():
+        due = claim_due(
+            Order.objects.filter(status=OrderStatus.COMPLETED, cleared_at__isnull=True),
+            deadline_field="clears_at",
+            claim_field="clearance_claimed_at",
+            now=now,
+            limit=limit,
+        )
+        for order in Order.objects.filter(pk__in=due):
+            if order_clear_funds(order=order) is not None:
+                cleared += 1
+    return {
+        "reminded": len(reminded),
+        "completed": completed,
+        "late": late,
+        "cleared": cleared,
+        "offers_expired": offers_expire(now=now),
+    }
 
 
 # --- reviews --------------------------------------------------------------------------------
@@ -523,3 +971,137 @@ def review_create(*, actor: User, order: Order, rating: int, comment: str = "") 
 
 def money(value: Decimal) -> str:
     return f"{value:.2f}"
+
+
+# --- money: recorded, not moved ---------------------------------------------------------------
+CENT = Decimal("0.01")
+
+
+def split(amount: Decimal, percent: Decimal) -> tuple[Decimal, Decimal]:
+    """(platform fee, seller's net) of `amount`: the fee rounded half up to the cent, the net
+    the exact rest, so fee + net == amount always."""
+    fee = (amount * percent / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return fee, amount - fee
+
+
+def money_terms(price: Decimal) -> dict[str, Decimal]:
+    """An order's money terms at the moment it is placed (the fee rate is kept with it)."""
+    percent = conf.platform_fee_percent()
+    fee, net = split(price, percent)
+    return {"fee_percent": percent, "platform_fee": fee, "seller_net": net}
+
+
+Line = tuple[str, Any, Decimal]  # (account, holder id or None, amount)
+
+
+def _post(order: Order, kind: str, lines: Sequence[Line]) -> None:
+    """Write one balanced posting (its lines sum to zero) and move the seller's balance.
+
+    The unique (order, kind, account) constraint refuses a second posting of the same kind:
+    a replayed transition cannot count money twice."""
+    lines = [line for line in lines if line[2] != 0]
+    if sum((amount for _a, _h, amount in lines), Decimal(0)) != 0:
+        raise ValueError("A ledger posting must sum to zero.")
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                organization_id=order.organization_id,
+                order=order,
+                holder_id=holder,
+                account=account,
+                kind=kind,
+                amount=amount,
+                currency=order.currency,
+            )
+            for account, holder, amount in lines
+        ]
+    )
+    moves = {
+        field: amount
+        for account, _holder, amount in lines
+        for field in (_BALANCE_FIELDS.get(account),)
+        if field is not None
+    }
+    if moves:
+        SellerBalance.objects.get_or_create(seller_id=order.seller_id, currency=order.currency)
+        SellerBalance.objects.filter(seller_id=order.seller_id, currency=order.currency).update(
+            **{field: F(field) + amount for field, amount in moves.items()}
+        )
+
+
+_BALANCE_FIELDS: dict[str, str] = {
+    LedgerAccount.SELLER_PENDING: "pending",
+    LedgerAccount.SELLER_CLEARED: "cleared",
+}
+
+
+def post_payment(order: Order) -> None:
+    """The buyer paid the order's price; the platform holds it for the order."""
+    _post(
+        order,
+        LedgerKind.PAYMENT,
+        [
+            (LedgerAccount.BUYER_PAYMENTS, order.buyer_id, -order.price),
+            (LedgerAccount.ESCROW, None, order.price),
+        ],
+    )
+
+
+def post_earning(order: Order) -> None:
+    """Completed: the held price becomes the platform's fee and the seller's pending net, less
+    whatever was refunded (a partial settlement)."""
+    lines: list[Line] = [
+        (LedgerAccount.ESCROW, None, -order.price),
+        (LedgerAccount.PLATFORM_FEES, None, order.platform_fee),
+        (LedgerAccount.SELLER_PENDING, order.seller_id, order.seller_net),
+    ]
+    if order.refunded_amount:
+        lines.append((LedgerAccount.BUYER_REFUNDS, order.buyer_id, order.refunded_amount))
+    _post(order, LedgerKind.EARNING, lines)
+
+
+def post_refund(order: Order) -> None:
+    """Cancelled: the held price goes back to the buyer (recorded; no payment provider)."""
+    _post(
+        order,
+        LedgerKind.REFUND,
+        [
+            (LedgerAccount.ESCROW, None, -order.price),
+            (LedgerAccount.BUYER_REFUNDS, order.buyer_id, order.refunded_amount),
+        ],
+    )
+
+
+def post_clearance(order: Order) -> None:
+    _post(
+        order,
+        LedgerKind.CLEARANCE,
+        [
+            (LedgerAccount.SELLER_PENDING, order.seller_id, -order.seller_net),
+            (LedgerAccount.SELLER_CLEARED, order.seller_id, order.seller_net),
+        ],
+    )
+
+
+@transaction.atomic
+def balance_rebuild(*, seller: User, currency: str = "USD") -> SellerBalance:
+    """Recompute a seller's balance from the ledger (repair, audit); returns the stored row."""
+    from django.db.models import Sum
+
+    sums = dict(
+        LedgerEntry.objects.filter(
+            holder=seller,
+            currency=currency,
+            account__in=[LedgerAccount.SELLER_PENDING, LedgerAccount.SELLER_CLEARED],
+        )
+        .values_list("account")
+        .annotate(total=Sum("amount"))
+        .values_list("account", "total")
+    )
+    balance, _created = SellerBalance.objects.select_for_update().get_or_create(
+        seller=seller, currency=currency
+    )
+    balance.pending = sums.get(LedgerAccount.SELLER_PENDING) or Decimal("0")
+    balance.cleared = sums.get(LedgerAccount.SELLER_CLEARED) or Decimal("0")
+    balance.save()
+    return balance

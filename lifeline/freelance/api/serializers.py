@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lifeline.core.api.serializers import ModelOutput
-from lifeline.freelance.enums import TIERS, PackageTier
+from lifeline.freelance.enums import TIERS, DisputeOutcome, PackageTier
 from lifeline.freelance.models import (
     MAX_PRICE,
     MIN_PRICE,
     Category,
+    CustomOffer,
+    Dispute,
+    DisputeMessage,
     Gig,
     GigPackage,
+    LedgerEntry,
     Order,
     OrderEvent,
     Review,
@@ -83,12 +89,65 @@ class FreelanceOrderEventOutput(ModelOutput[OrderEvent]):
         fields = ("kind", "actor_name", "message", "created_at")
 
 
+class FreelanceDisputeMessageOutput(ModelOutput[DisputeMessage]):
+    author_name = serializers.CharField(source="author.display_name", read_only=True)
+
+    class Meta:
+        model = DisputeMessage
+        fields = ("id", "author_name", "from_moderator", "text", "created_at")
+
+
+class FreelanceDisputeSummaryOutput(ModelOutput[Dispute]):
+    order = serializers.UUIDField(source="order_id", read_only=True)
+    order_title = serializers.CharField(source="order.gig_title", read_only=True)
+    opened_by_name = serializers.CharField(source="opened_by.display_name", read_only=True)
+    outcome = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dispute
+        fields = (
+            "id",
+            "order",
+            "order_title",
+            "status",
+            "status_before",
+            "opened_by_name",
+            "reason",
+            "outcome",
+            "refund_amount",
+            "resolution",
+            "resolved_at",
+            "created_at",
+        )
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=DisputeOutcome.choices, allow_null=True)  # type: ignore[arg-type]
+    )
+    def get_outcome(self, obj: Dispute) -> str | None:
+        return obj.outcome or None
+
+
+class FreelanceDisputeOutput(FreelanceDisputeSummaryOutput):
+    messages = serializers.SerializerMethodField()
+
+    class Meta(FreelanceDisputeSummaryOutput.Meta):
+        fields = (*FreelanceDisputeSummaryOutput.Meta.fields, "messages")  # type: ignore[assignment]
+
+    @extend_schema_field(FreelanceDisputeMessageOutput(many=True))
+    def get_messages(self, obj: Dispute) -> Any:
+        from lifeline.freelance.selectors import dispute_messages
+
+        return FreelanceDisputeMessageOutput(dispute_messages(obj), many=True).data
+
+
 class FreelanceOrderOutput(ModelOutput[Order]):
     gig = serializers.UUIDField(source="gig_id", read_only=True)
     buyer_name = serializers.CharField(source="buyer.display_name", read_only=True)
     seller_name = serializers.CharField(source="seller.display_name", read_only=True)
     revisions_left = serializers.IntegerField(read_only=True)
     cancel_requested = serializers.SerializerMethodField()
+    is_late = serializers.BooleanField(read_only=True)
+    dispute_status = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
@@ -110,6 +169,15 @@ class FreelanceOrderOutput(ModelOutput[Order]):
             "seller_name",
             "requirements",
             "cancel_requested",
+            "dispute_status",
+            "is_late",
+            "late_at",
+            "fee_percent",
+            "platform_fee",
+            "seller_net",
+            "refunded_amount",
+            "clears_at",
+            "cleared_at",
             "due_at",
             "delivered_at",
             "auto_complete_at",
@@ -120,6 +188,10 @@ class FreelanceOrderOutput(ModelOutput[Order]):
 
     def get_cancel_requested(self, obj: Order) -> bool:
         return obj.cancel_requested_by_id is not None
+
+    def get_dispute_status(self, obj: Order) -> str | None:
+        dispute = getattr(obj, "dispute", None)
+        return dispute.status if dispute is not None else None
 
 
 class FreelanceOrderDetailOutput(FreelanceOrderOutput):
@@ -133,6 +205,64 @@ class FreelanceReviewOutput(ModelOutput[Review]):
     class Meta:
         model = Review
         fields = ("id", "rating", "comment", "created_at")
+
+
+class FreelanceLedgerEntryOutput(ModelOutput[LedgerEntry]):
+    order = serializers.UUIDField(source="order_id", read_only=True)
+    order_title = serializers.CharField(source="order.gig_title", read_only=True)
+
+    class Meta:
+        model = LedgerEntry
+        fields = (
+            "id",
+            "order",
+            "order_title",
+            "account",
+            "kind",
+            "amount",
+            "currency",
+            "created_at",
+        )
+
+
+class FreelanceBalanceOutput(serializers.Serializer[Any]):
+    currency = serializers.CharField(read_only=True)
+    pending = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    cleared = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    clearance_days = serializers.IntegerField(read_only=True)
+    fee_percent = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+
+
+class FreelanceOfferOutput(ModelOutput[CustomOffer]):
+    gig = serializers.UUIDField(source="gig_id", read_only=True)
+    gig_title = serializers.CharField(source="gig.title", read_only=True)
+    seller_name = serializers.CharField(source="seller.display_name", read_only=True)
+    buyer_name = serializers.CharField(source="buyer.display_name", read_only=True)
+    order = serializers.UUIDField(source="order_id", read_only=True, allow_null=True)
+    currency = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CustomOffer
+        fields = (
+            "id",
+            "gig",
+            "gig_title",
+            "seller_name",
+            "buyer_name",
+            "description",
+            "price",
+            "currency",
+            "delivery_days",
+            "revisions",
+            "status",
+            "expires_at",
+            "decided_at",
+            "order",
+            "created_at",
+        )
+
+    def get_currency(self, obj: CustomOffer) -> str:
+        return "USD"
 
 
 # --- input ----------------------------------------------------------------------------------
@@ -208,6 +338,40 @@ class FreelanceMessageInput(serializers.Serializer[Any]):
     message = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
+class FreelanceDisputeOpenInput(serializers.Serializer[Any]):
+    reason = serializers.CharField(min_length=20, max_length=2000)
+
+
+class FreelanceDisputeMessageInput(serializers.Serializer[Any]):
+    text = serializers.CharField(min_length=1, max_length=2000)
+
+
+class FreelanceDisputeResolveInput(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=DisputeOutcome.choices)
+    resolution = serializers.CharField(min_length=20, max_length=2000)
+    refund_amount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["outcome"] == DisputeOutcome.PARTIAL and attrs.get("refund_amount") is None:
+            raise serializers.ValidationError(
+                {"refund_amount": [_("A partial settlement names the amount refunded.")]}
+            )
+        return attrs
+
+
 class FreelanceReviewInput(serializers.Serializer[Any]):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class FreelanceOfferInput(serializers.Serializer[Any]):
+    gig = serializers.UUIDField()
+    buyer = serializers.UUIDField()
+    description = serializers.CharField(min_length=10, max_length=2000)
+    price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=MIN_PRICE, max_value=MAX_PRICE
+    )
+    delivery_days = serializers.IntegerField(min_value=1, max_value=90)
+    revisions = serializers.IntegerField(min_value=0, max_value=10)

@@ -19,7 +19,7 @@ from lifeline.core.api.pagination import (
     TableLimitOffsetPagination,
     paginate,
 )
-from lifeline.freelance import selectors, services
+from lifeline.freelance import conf, selectors, services
 from lifeline.freelance.api import serializers as s
 from lifeline.freelance.enums import OrderStatus
 from lifeline.freelance.models import Order
@@ -280,6 +280,12 @@ OrderCancelApi = _order_action(
     "Propose a cancellation, or agree to the other party's proposal (then cancelled).",
     "OrderCancelApi",
 )
+OrderCancelLateApi = _order_action(
+    s.FreelanceMessageInput,
+    lambda u, o, v: services.order_cancel_late(actor=u, order=o, reason=v["message"]),
+    "The buyer cancels an order whose seller is late past the grace period (refunded).",
+    "OrderCancelLateApi",
+)
 OrderCancelWithdrawApi = _order_action(
     None,
     lambda u, o, v: services.order_withdraw_cancel(actor=u, order=o),
@@ -298,3 +304,201 @@ class OrderReviewApi(APIView):
         data.is_valid(raise_exception=True)
         review = services.review_create(actor=_user(request), order=order, **data.validated_data)
         return Response(s.FreelanceReviewOutput(review).data, status=status.HTTP_201_CREATED)
+
+
+# --- money ------------------------------------------------------------------------------------
+TAGS_MONEY = ["freelance: money"]
+
+
+class BalanceApi(APIView):
+    @extend_schema(tags=TAGS_MONEY, responses={200: s.FreelanceBalanceOutput})
+    def get(self, request: Request) -> Response:
+        """The caller's balance as a seller: pending clearance and cleared (available)."""
+        balance = selectors.balance_for(actor=request.user)
+        return Response(
+            s.FreelanceBalanceOutput(
+                {
+                    "currency": balance.currency,
+                    "pending": balance.pending,
+                    "cleared": balance.cleared,
+                    "clearance_days": conf.clearance_days(),
+                    "fee_percent": conf.platform_fee_percent(),
+                }
+            ).data
+        )
+
+
+class LedgerListApi(APIView):
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(tags=TAGS_MONEY, responses={200: s.FreelanceLedgerEntryOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        """The caller's own ledger lines (earnings and clearances), newest first."""
+        return paginate(
+            queryset=selectors.ledger_for(actor=request.user),
+            serializer_class=s.FreelanceLedgerEntryOutput,
+            request=request,
+            view=self,
+        )
+
+
+# --- disputes ---------------------------------------------------------------------------------
+TAGS_DISPUTES = ["freelance: disputes"]
+
+
+def _dispute_of(order: Order) -> Any:
+    from lifeline.core.exceptions import NotFound
+
+    dispute = getattr(order, "dispute", None)
+    if dispute is None:
+        raise NotFound()
+    return dispute
+
+
+class OrderDisputeApi(APIView):
+    @extend_schema(tags=TAGS_DISPUTES, responses={200: s.FreelanceDisputeOutput})
+    def get(self, request: Request, order_id: UUID) -> Response:
+        """The order's dispute and its thread (the parties; the marketplace's moderators)."""
+        order = selectors.order_get_for(actor=request.user, order_id=order_id)
+        return Response(s.FreelanceDisputeOutput(_dispute_of(order)).data)
+
+    @extend_schema(
+        tags=TAGS_DISPUTES,
+        request=s.FreelanceDisputeOpenInput,
+        responses={201: s.FreelanceDisputeOutput},
+    )
+    def post(self, request: Request, order_id: UUID) -> Response:
+        """A party opens a dispute (in progress or delivered); the order is frozen."""
+        order = selectors.order_get_for(actor=request.user, order_id=order_id)
+        data = s.FreelanceDisputeOpenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        dispute = services.dispute_open(
+            actor=_user(request), order=order, reason=data.validated_data["reason"]
+        )
+        return Response(s.FreelanceDisputeOutput(dispute).data, status=status.HTTP_201_CREATED)
+
+
+class DisputeMessageApi(APIView):
+    @extend_schema(
+        tags=TAGS_DISPUTES,
+        request=s.FreelanceDisputeMessageInput,
+        responses={201: s.FreelanceDisputeOutput},
+    )
+    def post(self, request: Request, order_id: UUID) -> Response:
+        """A line in the open dispute's thread (a party or a moderator)."""
+        order = selectors.order_get_for(actor=request.user, order_id=order_id)
+        data = s.FreelanceDisputeMessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.dispute_post_message(
+            actor=_user(request), order=order, text=data.validated_data["text"]
+        )
+        order = selectors.order_get_for(actor=request.user, order_id=order_id)
+        return Response(
+            s.FreelanceDisputeOutput(_dispute_of(order)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class DisputeResolveApi(APIView):
+    @extend_schema(
+        tags=TAGS_DISPUTES,
+        request=s.FreelanceDisputeResolveInput,
+        responses={200: s.FreelanceDisputeOutput},
+    )
+    def post(self, request: Request, order_id: UUID) -> Response:
+        """A moderator settles: complete (seller paid), cancel (buyer refunded) or partial."""
+        order = selectors.order_get_for(actor=request.user, order_id=order_id)
+        data = s.FreelanceDisputeResolveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        dispute = services.dispute_resolve(actor=_user(request), order=order, **data.validated_data)
+        return Response(s.FreelanceDisputeOutput(dispute).data)
+
+
+class DisputeListApi(APIView):
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(
+        tags=TAGS_DISPUTES,
+        parameters=[OpenApiParameter("status", str, enum=["open", "resolved"])],
+        responses={200: s.FreelanceDisputeSummaryOutput(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        """Disputes of one's orders; a moderator's marketplaces' disputes."""
+        disputes = selectors.dispute_list_for(
+            actor=request.user, status=request.query_params.get("status", "")
+        )
+        return paginate(
+            queryset=disputes,
+            serializer_class=s.FreelanceDisputeSummaryOutput,
+            request=request,
+            view=self,
+        )
+
+
+# --- custom offers ----------------------------------------------------------------------------
+TAGS_OFFERS = ["freelance: offers"]
+
+
+class OfferListApi(APIView):
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(tags=TAGS_OFFERS, responses={200: s.FreelanceOfferOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        """Offers the caller sent or received."""
+        return paginate(
+            queryset=selectors.offer_list_for(actor=request.user),
+            serializer_class=s.FreelanceOfferOutput,
+            request=request,
+            view=self,
+        )
+
+    @extend_schema(
+        tags=TAGS_OFFERS, request=s.FreelanceOfferInput, responses={201: s.FreelanceOfferOutput}
+    )
+    def post(self, request: Request) -> Response:
+        """The gig's seller sends a buyer a custom offer (expires after 7 days by default)."""
+        data = s.FreelanceOfferInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        gig = selectors.gig_get_for(actor=request.user, gig_id=values.pop("gig"))
+        offer = services.offer_create(
+            actor=_user(request), gig=gig, buyer_id=values.pop("buyer"), **values
+        )
+        offer = selectors.offer_get_for(actor=request.user, offer_id=offer.pk)
+        return Response(s.FreelanceOfferOutput(offer).data, status=status.HTTP_201_CREATED)
+
+
+class OfferDetailApi(APIView):
+    @extend_schema(tags=TAGS_OFFERS, responses={200: s.FreelanceOfferOutput})
+    def get(self, request: Request, offer_id: UUID) -> Response:
+        offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
+        return Response(s.FreelanceOfferOutput(offer).data)
+
+
+class OfferAcceptApi(APIView):
+    @extend_schema(tags=TAGS_OFFERS, request=None, responses={201: s.FreelanceOrderDetailOutput})
+    def post(self, request: Request, offer_id: UUID) -> Response:
+        """The buyer accepts: an order with the offer's terms, awaiting requirements."""
+        offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
+        order = services.offer_accept(actor=_user(request), offer=offer)
+        order = selectors.order_get_for(actor=request.user, order_id=order.pk)
+        return Response(s.FreelanceOrderDetailOutput(order).data, status=status.HTTP_201_CREATED)
+
+
+class OfferDeclineApi(APIView):
+    @extend_schema(tags=TAGS_OFFERS, request=None, responses={200: s.FreelanceOfferOutput})
+    def post(self, request: Request, offer_id: UUID) -> Response:
+        """The buyer declines."""
+        offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
+        services.offer_decline(actor=_user(request), offer=offer)
+        offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
+        return Response(s.FreelanceOfferOutput(offer).data)
+
+
+class OfferWithdrawApi(APIView):
+    @extend_schema(tags=TAGS_OFFERS, request=None, responses={200: s.FreelanceOfferOutput})
+    def post(self, request: Request, offer_id: UUID) -> Response:
+        """The seller withdraws a pending offer."""
+        offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
+        services.offer_withdraw(actor=_user(request), offer=offer)
+        offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
+        return Response(s.FreelanceOfferOutput(offer).data)

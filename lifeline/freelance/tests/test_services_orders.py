@@ -128,10 +128,28 @@ def test_cancel_needs_both_parties(gig: Any, buyer: Any, seller: Any, other_buye
 def test_sweep_reminds_then_auto_completes_once(gig: Any, buyer: Any, seller: Any) -> None:
     order = services.order_deliver(actor=seller, order=_started(gig, buyer), message="Done, see it")
     now = timezone.now()
-    assert services.orders_run_due(now=now) == {"reminded": 0, "completed": 0}
+    assert services.orders_run_due(now=now) == {
+        "reminded": 0,
+        "completed": 0,
+        "late": 0,
+        "cleared": 0,
+        "offers_expired": 0,
+    }
     at_reminder = order.remind_at + timedelta(seconds=1)
-    assert services.orders_run_due(now=at_reminder) == {"reminded": 1, "completed": 0}
-    assert services.orders_run_due(now=at_reminder) == {"reminded": 0, "completed": 0}
+    assert services.orders_run_due(now=at_reminder) == {
+        "reminded": 1,
+        "completed": 0,
+        "late": 0,
+        "cleared": 0,
+        "offers_expired": 0,
+    }
+    assert services.orders_run_due(now=at_reminder) == {
+        "reminded": 0,
+        "completed": 0,
+        "late": 0,
+        "cleared": 0,
+        "offers_expired": 0,
+    }
     assert (
         Notification.objects.filter(
             recipient=buyer, topic="freelance.order_auto_complete_soon"
@@ -141,8 +159,20 @@ def test_sweep_reminds_then_auto_completes_once(gig: Any, buyer: Any, seller: An
     after = order.auto_complete_at + timedelta(seconds=1)
     # The service also checks the wall clock: move the deadline into the past instead.
     Order.objects.filter(pk=order.pk).update(auto_complete_at=timezone.now() - timedelta(seconds=1))
-    assert services.orders_run_due(now=after) == {"reminded": 0, "completed": 1}
-    assert services.orders_run_due(now=after) == {"reminded": 0, "completed": 0}
+    assert services.orders_run_due(now=after) == {
+        "reminded": 0,
+        "completed": 1,
+        "late": 0,
+        "cleared": 0,
+        "offers_expired": 0,
+    }
+    assert services.orders_run_due(now=after) == {
+        "reminded": 0,
+        "completed": 0,
+        "late": 0,
+        "cleared": 0,
+        "offers_expired": 0,
+    }
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED
     assert order.events.filter(kind=OrderEventKind.AUTO_COMPLETED, actor=None).count() == 1

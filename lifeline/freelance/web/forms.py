@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.freelance.enums import TIERS, PackageTier
 from lifeline.freelance.models import MAX_PRICE, MIN_PRICE, Category, Gig
@@ -95,3 +96,31 @@ class GigForm(forms.Form):
                 initial[f"{package.tier}_{name}"] = getattr(package, name)
             initial[f"{package.tier}_features"] = "\n".join(package.features)
         return initial
+
+
+class OfferForm(forms.Form):
+    """A custom offer: one of the seller's active gigs, a buyer they have dealt with, terms."""
+
+    gig = forms.ChoiceField(label=pgettext_lazy("freelance", "Gig"))
+    buyer = forms.ChoiceField(label=pgettext_lazy("freelance", "Buyer"))
+    description = forms.CharField(
+        label=_("What you will do"), min_length=10, max_length=2000, widget=forms.Textarea
+    )
+    price = forms.DecimalField(
+        label=_("Price, USD"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=MIN_PRICE,
+        max_value=MAX_PRICE,
+    )
+    delivery_days = forms.IntegerField(
+        label=pgettext_lazy("freelance", "Delivery days"), min_value=1, max_value=90
+    )
+    revisions = forms.IntegerField(
+        label=pgettext_lazy("freelance", "Revisions"), min_value=0, max_value=10
+    )
+
+    def __init__(self, *args: Any, gigs: Any = (), buyers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gig"].choices = [(str(g.pk), g.title) for g in gigs]  # type: ignore[attr-defined]
+        self.fields["buyer"].choices = [(str(b.pk), b.display_name) for b in buyers]  # type: ignore[attr-defined]

@@ -14,7 +14,15 @@ urlpatterns = [
     path("my/gigs/new/", views.gig_new, name="gig-new"),
     path("my/gigs/<uuid:gig_id>/", views.gig_edit, name="gig-edit"),
     path("gigs/<uuid:gig_id>/<slug:move>/", views.gig_move, name="gig-move"),
+    path("my/balance/", views.balance, name="balance"),
+    path("offers/", views.offers, name="offers"),
+    path("offers/<uuid:offer_id>/<slug:action>/", views.offer_action, name="offer-action"),
     path("moderation/", views.moderation, name="moderation"),
     path("orders/<uuid:order_id>/", views.order, name="order"),
+    path(
+        "orders/<uuid:order_id>/conversation/",
+        views.order_conversation,
+        name="order-conversation",
+    ),
     path("orders/<uuid:order_id>/<slug:action>/", views.order_action, name="order-action"),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 from uuid import UUID
 
@@ -16,13 +17,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifeline.accounts.models import User
 from lifeline.core.exceptions import DomainError, NotFound
 from lifeline.freelance import permissions, selectors, services
-from lifeline.freelance.enums import OrderStatus
+from lifeline.freelance.enums import (
+    DISPUTABLE_STATUSES,
+    OPEN_ORDER_STATUSES,
+    DisputeOutcome,
+    DisputeStatus,
+    OrderStatus,
+)
 from lifeline.freelance.web.forms import GigForm
 
 PAGE_SIZE = 20
@@ -162,13 +170,90 @@ def gig_move(request: HttpRequest, gig_id: UUID, move: str) -> HttpResponse:
     return redirect("freelance-web:gig-edit", gig_id=found.pk)
 
 
+@web_view
+def balance(request: HttpRequest) -> HttpResponse:
+    """The seller's money: pending clearance, cleared, and the ledger lines behind them."""
+    from lifeline.freelance import conf
+
+    page = Paginator(selectors.ledger_for(actor=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "freelance/balance.html",
+        {
+            "balance": selectors.balance_for(actor=request.user),
+            "page": page,
+            "clearance_days": conf.clearance_days(),
+            "is_seller": permissions.is_seller(request.user),
+        },
+    )
+
+
+# --- custom offers -------------------------------------------------------------------------
+@web_view
+def offers(request: HttpRequest) -> HttpResponse:
+    """Offers sent and received; a seller sends a new one to a buyer they have dealt with."""
+    from lifeline.freelance.enums import GigStatus
+    from lifeline.freelance.web.forms import OfferForm
+
+    user = _user(request)
+    gigs = [g for g in selectors.gig_list_for_seller(actor=user) if g.status == GigStatus.ACTIVE]
+    buyers = selectors.offer_buyer_choices(actor=user)
+    form = OfferForm(request.POST or None, gigs=gigs, buyers=buyers)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            gig = selectors.gig_get_for(actor=user, gig_id=data.pop("gig"))
+            services.offer_create(actor=user, gig=gig, buyer_id=data.pop("buyer"), **data)
+        except DomainError as exc:
+            messages.error(request, _(exc.title))
+        else:
+            messages.success(request, _("Offer sent."))
+            return redirect("freelance-web:offers")
+    page = Paginator(selectors.offer_list_for(actor=user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "freelance/offers.html",
+        {"form": form if gigs and buyers else None, "page": page, "user_id": user.pk},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+OFFER_ACTIONS: dict[str, Callable[..., Any]] = {
+    "accept": services.offer_accept,
+    "decline": services.offer_decline,
+    "withdraw": services.offer_withdraw,
+}
+
+
+@require_POST
+@web_view
+def offer_action(request: HttpRequest, offer_id: UUID, action: str) -> HttpResponse:
+    found = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
+    call = OFFER_ACTIONS.get(action)
+    if call is None:
+        raise Http404
+    try:
+        result = call(actor=_user(request), offer=found)
+    except DomainError as exc:
+        messages.error(request, _(exc.title))
+        return redirect("freelance-web:offers")
+    if action == "accept":
+        return redirect("freelance-web:order", order_id=result.pk)
+    return redirect("freelance-web:offers")
+
+
 # --- moderator --------------------------------------------------------------------------------
 @web_view
 def moderation(request: HttpRequest) -> HttpResponse:
     if not permissions.is_moderator(request.user):
         raise Http404
     gigs = list(selectors.gig_moderation_queue(actor=request.user)[:100])
-    return render(request, "freelance/moderation.html", {"gigs": gigs})
+    disputes = list(selectors.dispute_list_for(actor=request.user, status=DisputeStatus.OPEN)[:100])
+    return render(request, "freelance/moderation.html", {"gigs": gigs, "disputes": disputes})
 
 
 # --- orders -----------------------------------------------------------------------------------
@@ -177,8 +262,17 @@ def order(request: HttpRequest, order_id: UUID) -> HttpResponse:
     found = selectors.order_get_for(actor=request.user, order_id=order_id)
     party = permissions.party_of(request.user, found)
     status = found.status
-    is_open = status not in (OrderStatus.COMPLETED, OrderStatus.CANCELLED)
+    is_open = party is not None and status in OPEN_ORDER_STATUSES
+    dispute = getattr(found, "dispute", None)
+    dispute_open = dispute is not None and dispute.status == DisputeStatus.OPEN
+    is_moderator = permissions.is_moderator(request.user, found.organization_id)
     context = {
+        "dispute": dispute,
+        "dispute_messages": list(selectors.dispute_messages(dispute)) if dispute else [],
+        "can_dispute": party is not None and dispute is None and status in DISPUTABLE_STATUSES,
+        "can_post_dispute": dispute_open and (party is not None or is_moderator),
+        "can_resolve": dispute_open and is_moderator and party is None,
+        "outcomes": DisputeOutcome.choices,
         "order": found,
         "party": party,
         "events": list(found.events.all()),
@@ -190,11 +284,28 @@ def order(request: HttpRequest, order_id: UUID) -> HttpResponse:
         "can_complete": party == "buyer" and status == OrderStatus.DELIVERED,
         "can_cancel": is_open and found.cancel_requested_by_id != request.user.pk,
         "can_withdraw": is_open and found.cancel_requested_by_id == request.user.pk,
+        "can_cancel_late": party == "buyer" and services.can_cancel_late(found),
         "can_review": party == "buyer"
         and status == OrderStatus.COMPLETED
         and not hasattr(found, "review"),
     }
     return render(request, "freelance/order.html", context)
+
+
+@require_POST
+@web_view
+def order_conversation(request: HttpRequest, order_id: UUID) -> HttpResponse:
+    """Open (or return) the buyer–seller conversation of the order in the messenger."""
+    from lifeline.chat import services as chat_services
+    from lifeline.freelance.chat_policy import KIND
+
+    found = selectors.order_get_for(actor=request.user, order_id=order_id)
+    if permissions.party_of(request.user, found) is None:
+        raise Http404
+    conversation, _created = chat_services.conversation_open(
+        actor=request.user, kind=KIND, subject_id=found.pk
+    )
+    return redirect(f"{reverse('chat-web:home')}?c={conversation.pk}")
 
 
 ORDER_ACTIONS: dict[str, Callable[[User, Any, Any], Any]] = {
@@ -212,6 +323,20 @@ ORDER_ACTIONS: dict[str, Callable[[User, Any, Any], Any]] = {
         actor=u, order=o, reason=p.get("text", "")[:2000]
     ),
     "withdraw": lambda u, o, p: services.order_withdraw_cancel(actor=u, order=o),
+    "dispute": lambda u, o, p: services.dispute_open(actor=u, order=o, reason=p.get("text", "")),
+    "dispute-message": lambda u, o, p: services.dispute_post_message(
+        actor=u, order=o, text=p.get("text", "")
+    ),
+    "resolve": lambda u, o, p: services.dispute_resolve(
+        actor=u,
+        order=o,
+        outcome=p.get("outcome", ""),
+        resolution=p.get("text", ""),
+        refund_amount=_amount(p.get("refund_amount")),
+    ),
+    "cancel-late": lambda u, o, p: services.order_cancel_late(
+        actor=u, order=o, reason=p.get("text", "")[:2000]
+    ),
     "review": lambda u, o, p: services.review_create(
         actor=u, order=o, rating=_rating(p.get("rating")), comment=p.get("text", "")[:2000]
     ),
@@ -225,6 +350,13 @@ def _checked_message(text: str) -> str:
     if not 10 <= len(text) <= 5000:
         raise ReasonRequired(code="freelance.delivery_message_length")
     return text
+
+
+def _amount(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value).strip().replace(",", ".")) if value else None
+    except InvalidOperation:
+        return None
 
 
 def _rating(value: Any) -> int:

@@ -107,8 +107,11 @@ MUST_REACH: dict[str, set[str]] = {
         "freelance-web:gig-edit",
         "freelance-web:gig",
         "freelance-web:order",
+        "freelance-web:balance",
+        "freelance-web:offers",
     },
-    Role.BUYER: ACCOUNT_PAGES | {"freelance-web:home", "freelance-web:gig", "freelance-web:order"},
+    Role.BUYER: ACCOUNT_PAGES
+    | {"freelance-web:home", "freelance-web:gig", "freelance-web:order", "freelance-web:offers"},
     Role.MODERATOR: ACCOUNT_PAGES | {"freelance-web:home", "freelance-web:moderation"},
     Role.OPERATOR: ACCOUNT_PAGES
     | {"fieldservice-web:home", "fieldservice-web:request", "fieldservice-web:request-new"},
