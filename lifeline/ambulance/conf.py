@@ -11,6 +11,9 @@ DEFAULTS: dict[str, Any] = {
     "AGE_WARNING_MINUTES": {"critical": 2, "important": 10, "common": 30},
     # Great-circle ETA: average speed of an ambulance in town (km/h).
     "ETA_SPEED_KMH": 40,
+    # With OSRM_URL set: how many of the nearest free teams (great-circle) get road ETAs from
+    # one OSRM table request (osrm-routed refuses tables over --max-table-size, 100 by default).
+    "ROAD_ETA_CANDIDATES": 25,
     # Possible duplicates: an open call with the same phone, or within this distance, this recent.
     "DUPLICATE_DISTANCE_M": 100,
     "DUPLICATE_WINDOW_MINUTES": 30,

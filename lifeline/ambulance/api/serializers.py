@@ -151,6 +151,11 @@ class CallSuggestionOutput(serializers.Serializer[Any]):
     team = TeamBriefOutput()
     distance_m = serializers.IntegerField(allow_null=True)
     eta_seconds = serializers.IntegerField(allow_null=True)
+    eta_source = serializers.ChoiceField(
+        choices=[("road", "road"), ("great_circle", "great_circle"), ("", "unknown")],
+        help_text="road: OSRM table; great_circle: straight distance at the configured speed; "
+        "empty: the team's position is unknown.",
+    )
 
 
 class CallAssignInput(serializers.Serializer[Any]):

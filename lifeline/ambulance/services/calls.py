@@ -265,7 +265,10 @@ def _transition(call: Call, to_status: str, *, actor: Any, now: datetime) -> str
 def call_assign(*, actor: Any, call: Call, team: Team, reason: str = "") -> Call:
     """NEW -> ASSIGNED. The team must be of the station, on shift, with a serviceable car and
     no call in progress (checked under the team's row lock: two dispatchers assigning one
-    team at once, exactly one wins). Choosing another than the best suggestion keeps why."""
+    team at once, exactly one wins). Choosing another than the best suggestion keeps why.
+    The suggestions are ranked before any row is locked: with OSRM they take an HTTP request."""
+    suggestions = call_suggestions(call=call) if call.status == CallStatus.NEW else []
+    best = suggestions[0].team if suggestions else None
     call = _locked(call)
     if call.status != CallStatus.NEW:
         raise CallStateConflict()
@@ -281,8 +284,6 @@ def call_assign(*, actor: Any, call: Call, team: Team, reason: str = "") -> Call
         raise TeamNotAvailable(_("The team's car is out of service."))
     if Call.objects.filter(team=team, status__in=IN_PROGRESS_STATUSES).exists():
         raise TeamNotAvailable(_("The team is busy with another call."))
-    suggestions = call_suggestions(call=call)
-    best = suggestions[0].team if suggestions else None
     now = timezone.now()
     previous = _transition(call, CallStatus.ASSIGNED, actor=actor, now=now)
     call.team = team
