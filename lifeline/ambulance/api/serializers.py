@@ -301,8 +301,19 @@ class OutcomesOutput(serializers.Serializer[Any]):
     trouble = serializers.IntegerField()
 
 
+class TeamLoadOutput(serializers.Serializer[Any]):
+    team_id = serializers.UUIDField()
+    team = serializers.CharField()
+    calls = serializers.IntegerField(help_text="Calls the team was assigned in the period.")
+    completed = serializers.IntegerField()
+    busy_seconds = serializers.IntegerField(
+        help_text="Assigned to completed or closed (to now while in progress), summed."
+    )
+
+
 class IntervalReportOutput(serializers.Serializer[Any]):
     start = serializers.DateField()
     end = serializers.DateField()
     outcomes = OutcomesOutput()
     intervals = IntervalRowOutput(many=True)
+    team_load = TeamLoadOutput(many=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lifeline.ambulance.web import views
+from lifeline.ambulance.web import reports, views
 
 app_name = "ambulance-web"
 
@@ -25,4 +25,8 @@ urlpatterns = [
         views.intake_key_revoke,
         name="intake-key-revoke",
     ),
+]
+
+urlpatterns += [
+    path("reports/", reports.report, name="reports"),
 ]
