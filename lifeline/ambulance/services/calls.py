@@ -35,7 +35,7 @@ from lifeline.ambulance.enums import (
     TroubleKind,
 )
 from lifeline.ambulance.exceptions import CallStateConflict, TeamNotAvailable
-from lifeline.ambulance.models import Call, CallTransition, Car, Team, TeamMember
+from lifeline.ambulance.models import Call, CallTransition, Car, ServiceArea, Team, TeamMember
 from lifeline.ambulance.selectors import call_suggestions, station_for_sos_service
 from lifeline.ambulance.services.cars import car_set_serviceable
 from lifeline.audit.services import record
@@ -149,9 +149,17 @@ def call_create(
 ) -> Call:
     """File a NEW call of `organization` (never already assigned, whoever sends it).
 
+    Outside the station's optional service area (`ServiceArea`) a call is refused, naming
+    `lat` and `lon`, unless it comes from an SOS escalation.
+
     Idempotent on `idempotency_key` and on `sos_event_id`: a retry returns the first call.
     """
     fields = _validate(intake)
+    if source != CallSource.SOS:  # an escalated SOS is never refused
+        area = ServiceArea.objects.filter(station=organization).first()
+        if area is not None and not area.contains(intake.lat, intake.lon):
+            message = _("The point is outside the station's service area.")
+            raise InvalidInput(errors={"lat": [message], "lon": [message]})
     existing = None
     if idempotency_key:
         existing = Call.objects.filter(
