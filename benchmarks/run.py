@@ -42,6 +42,8 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
     ),
     # Issue 13's messenger target (Redis DBs 11 and 12, PostgreSQL lifeline_bench_chat).
     "chat_roles": (["--quick"], []),
+    # Issue 16's dispatcher queue and suggestion targets (PostgreSQL test_lifeline_bench_ambulance).
+    "ambulance_queue": (["--quick"], []),
 }
 
 

@@ -713,6 +713,14 @@ SOS_INGEST_BUFFER = env.bool("SOS_INGEST_BUFFER", default=None)
 # Empty: no default service (such events reach platform admins only).
 LIFELINE_DEFAULT_SOS_SERVICE = env.str("LIFELINE_DEFAULT_SOS_SERVICE", default="sos")
 
+# --- Ambulance (lifeline.ambulance) ---------------------------------------------------------
+# A self-hosted OSRM (http://host:5000): road ETAs for team suggestions (`table`) and the
+# crew's route line (`route`). Unset: great-circle ETAs at AMBULANCE_ETA_SPEED_KMH and a
+# straight line. A timeout or error falls back the same way (logged, never an error).
+OSRM_URL = env.str("OSRM_URL", default="")
+OSRM_PROFILE = env.str("OSRM_PROFILE", default="driving")
+OSRM_TIMEOUT_SECONDS = env.float("OSRM_TIMEOUT_SECONDS", default=2.0)
+
 # --- Field service (lifeline.fieldservice) --------------------------------------------------
 # Mango Office VPBX: the API key and salt sign outbound calls and verify inbound webhooks
 # (sign = sha256(key + json + salt)). Unset: webhooks answer 403 and click-to-call is off.

@@ -1,16 +1,31 @@
 """Django admin for platform operators: read-mostly views; writes go through the pages/API.
 
-`SosLink` (which station takes an SOS service's escalations) is configured here.
+`SosLink` (which station takes an SOS service's escalations) and a station's optional
+`ServiceArea` (a polygon, or a centre and radius) are configured here.
 """
 
 from django.contrib import admin
 
-from lifeline.ambulance.models import Call, CallTransition, Car, IntakeKey, SosLink, Team
+from lifeline.ambulance.models import (
+    Call,
+    CallTransition,
+    Car,
+    IntakeKey,
+    ServiceArea,
+    SosLink,
+    Team,
+)
 
 
 @admin.register(SosLink)
 class SosLinkAdmin(admin.ModelAdmin):
     list_display = ("sos_service", "station", "created_at")
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(admin.ModelAdmin):
+    list_display = ("station", "center_lat", "center_lon", "radius_km", "updated_at")
+    raw_id_fields = ("station",)
 
 
 @admin.register(Car)

@@ -54,6 +54,7 @@ def seed(ctx: DemoContext) -> None:
     crew_user = ctx.users.get(Role.CREW)
     if station is None or admin is None or dispatcher is None or crew_user is None:
         return
+    keep_demo_moving()
     if Team.objects.filter(organization=station).exists():
         return  # seeded before
     cars = {c.plate: c for c in Car.objects.filter(organization=station, deleted_at__isnull=True)}
@@ -111,3 +112,24 @@ def seed(ctx: DemoContext) -> None:
                 ),
             )
     ctx.write("ambulance: station with 3 cars, 2 teams and 4 calls")
+
+
+# The console should be alive on first look: while `serve --demo` runs, its embedded beat runs
+# `ambulance.demo_tick` (simulate.demo_tick) every few seconds. The entry is added here, in the
+# process that seeds the demo (only `serve --demo` runs `seed_demo`, before it starts the
+# beat), so no production beat has it, as with the SOS demo helper's location.
+DEMO_TICK_ENTRY = "ambulance.demo_tick"
+
+
+def keep_demo_moving() -> None:
+    """Add the demo movement to this process's beat schedule."""
+    from celery import current_app
+
+    from lifeline.ambulance import conf
+
+    seconds = float(conf.get("DEMO_SIMULATION")["TICK_SECONDS"])
+    current_app.conf.beat_schedule[DEMO_TICK_ENTRY] = {
+        "task": "ambulance.demo_tick",
+        "schedule": seconds,
+        "options": {"expires": seconds},
+    }

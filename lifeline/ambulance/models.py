@@ -263,3 +263,79 @@ class SosLink(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.sos_service_id} -> {self.station_id}"
+
+
+class ServiceArea(TimestampedModel):
+    """Where a station takes calls (optional): a polygon, or a centre and a radius.
+
+    Calls filed by its dispatchers or through its intake API outside the area are refused
+    (the field named, nothing stored). Escalated SOS events are never refused. Without an
+    area, any valid coordinates are accepted (no hard-coded city box).
+    """
+
+    station = models.OneToOneField(
+        "access.Organization", on_delete=models.CASCADE, related_name="ambulance_service_area"
+    )
+    center_lat = models.FloatField(_("centre latitude"), null=True, blank=True, validators=LAT)
+    center_lon = models.FloatField(_("centre longitude"), null=True, blank=True, validators=LON)
+    radius_km = models.FloatField(
+        _("radius (km)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.1), MaxValueValidator(2000)],
+    )
+    # [[lat, lon], ...], at least three points; the ring closes itself.
+    polygon = models.JSONField(_("polygon"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("service area")
+        verbose_name_plural = _("service areas")
+
+    def __str__(self) -> str:
+        return f"{self.station_id}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        circle = [self.center_lat, self.center_lon, self.radius_km]
+        if self.polygon:
+            points = self.polygon
+            valid = isinstance(points, list) and len(points) >= 3
+            valid = valid and all(
+                isinstance(p, list | tuple)
+                and len(p) == 2
+                and all(isinstance(v, int | float) for v in p)
+                and -90 <= p[0] <= 90
+                and -180 <= p[1] <= 180
+                for p in points
+            )
+            if not valid:
+                raise ValidationError(
+                    {"polygon": _("Give at least three [latitude, longitude] points.")}
+                )
+        elif any(v is None for v in circle):
+            raise ValidationError({"radius_km": _("Give a polygon, or a centre and a radius.")})
+
+    def contains(self, lat: float, lon: float) -> bool:
+        if self.polygon:
+            return _in_polygon(lat, lon, [(float(a), float(b)) for a, b in self.polygon])
+        if self.center_lat is None or self.center_lon is None or self.radius_km is None:
+            return True  # nothing configured: no restriction
+        from lifeline.ambulance.geo import distance_m
+
+        return distance_m(self.center_lat, self.center_lon, lat, lon) <= self.radius_km * 1000
+
+
+def _in_polygon(lat: float, lon: float, ring: list[tuple[float, float]]) -> bool:
+    """Ray casting on the (lon, lat) plane: fine at a city's or a region's scale."""
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        lat_i, lon_i = ring[i]
+        lat_j, lon_j = ring[j]
+        if (lat_i > lat) != (lat_j > lat):
+            crossing = lon_i + (lat - lat_i) / (lat_j - lat_i) * (lon_j - lon_i)
+            if lon < crossing:
+                inside = not inside
+        j = i
+    return inside

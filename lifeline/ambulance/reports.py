@@ -1,4 +1,5 @@
-"""Reports of a station for a period: outcomes, response intervals (p50/p90), CSV export.
+"""Reports of a station for a period: outcomes, response intervals (p50/p90), team load,
+CSV and XLSX exports.
 
 Reads only (selectors' rules): the caller passes a station it is allowed to report on.
 Intervals follow NEMSIS eTimes: call -> assign (unit notified), assign -> en route,
@@ -10,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -125,6 +126,44 @@ def outcomes(*, calls: QuerySet[Call]) -> dict[str, int]:
     }
 
 
+@dataclass(frozen=True)
+class TeamLoadRow:
+    team_id: Any
+    team: str
+    calls: int  # calls the team was assigned (and still holds) in the period
+    completed: int
+    busy_seconds: int  # assigned -> completed/closed (or now, while in progress)
+
+
+def team_load(*, calls: QuerySet[Call]) -> list[TeamLoadRow]:
+    """Per team: calls handled, of them completed, and busy time; busiest first."""
+    now = timezone.now()
+    rows: dict[Any, dict[str, Any]] = {}
+    for team_id, name, status, assigned, completed, closed in (
+        calls.filter(team__isnull=False, assigned_at__isnull=False)
+        .values_list("team_id", "team__name", "status", "assigned_at", "completed_at", "closed_at")
+        .order_by()
+    ):
+        row = rows.setdefault(team_id, {"team": name, "calls": 0, "completed": 0, "busy": 0.0})
+        row["calls"] += 1
+        row["completed"] += status == CallStatus.COMPLETED
+        finish = completed or closed or now
+        row["busy"] += max(0.0, (finish - assigned).total_seconds()) if assigned else 0.0
+    return sorted(
+        (
+            TeamLoadRow(
+                team_id=team_id,
+                team=row["team"],
+                calls=row["calls"],
+                completed=row["completed"],
+                busy_seconds=round(row["busy"]),
+            )
+            for team_id, row in rows.items()
+        ),
+        key=lambda r: (-r.calls, -r.busy_seconds, r.team),
+    )
+
+
 CSV_HEADER = [
     "number",
     "received_at",
@@ -146,12 +185,7 @@ def _iso(moment: datetime | None) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
 
 
-def calls_csv(*, calls: QuerySet[Call]) -> bytes:
-    """`;`-separated, UTF-8 with a BOM (opens in Russian Excel); an empty period gives the
-    header only."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+def _call_rows(calls: QuerySet[Call]) -> Iterator[list[Any]]:
     for call in calls.select_related("team", "team__car").order_by("received_at", "number"):
         patient = ", ".join(
             part
@@ -162,7 +196,7 @@ def calls_csv(*, calls: QuerySet[Call]) -> bytes:
             )
             if part
         )
-        writer.writerow(
+        yield (
             [
                 call.number,
                 _iso(call.received_at),
@@ -179,4 +213,54 @@ def calls_csv(*, calls: QuerySet[Call]) -> bytes:
                 _iso(call.closed_at),
             ]
         )
+
+
+def calls_csv(*, calls: QuerySet[Call]) -> bytes:
+    """`;`-separated, UTF-8 with a BOM (opens in Russian Excel); an empty period gives the
+    header only."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(_call_rows(calls))
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+INTERVALS_HEADER = [
+    "criticality",
+    "interval",
+    "count",
+    "p50_seconds",
+    "p90_seconds",
+    "target_seconds",
+    "within_target_share",
+]
+TEAMS_HEADER = ["team", "calls", "completed", "busy_seconds"]
+
+
+def calls_xlsx(*, calls: QuerySet[Call]) -> bytes:
+    """A workbook with four sheets: `calls` (the CSV's columns), `intervals` (p50/p90 per
+    criticality and interval with the target), `outcomes` and `teams` (load). An empty
+    period gives the headers only (and zero outcomes)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)  # streams rows; no default sheet
+    sheet = book.create_sheet("calls")
+    sheet.append(CSV_HEADER)
+    for row in _call_rows(calls):
+        sheet.append(row)
+    sheet = book.create_sheet("intervals")
+    sheet.append(INTERVALS_HEADER)
+    for interval in intervals(calls=calls):
+        if interval.count:
+            sheet.append([getattr(interval, name) for name in INTERVALS_HEADER])
+    sheet = book.create_sheet("outcomes")
+    sheet.append(["outcome", "calls"])
+    for outcome, count in outcomes(calls=calls).items():
+        sheet.append([outcome, count])
+    sheet = book.create_sheet("teams")
+    sheet.append(TEAMS_HEADER)
+    for load in team_load(calls=calls):
+        sheet.append([load.team, load.calls, load.completed, load.busy_seconds])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -15,6 +15,7 @@ from lifeline.accounts.enums import UserStatus
 from lifeline.accounts.models import User
 from lifeline.ambulance import conf, geo
 from lifeline.ambulance.enums import IN_PROGRESS_STATUSES, OPEN_STATUSES, CallStatus
+from lifeline.ambulance.integrations import osrm
 from lifeline.ambulance.models import Call, Car, SosLink, Team, TeamMember
 from lifeline.ambulance.permissions import CALL_READERS, FLEET_READERS, stations_of
 from lifeline.core.exceptions import NotFound
@@ -262,11 +263,17 @@ def team_free_list(*, organization_id: Any) -> QuerySet[Team]:
     )
 
 
+ROAD = "road"
+GREAT_CIRCLE = "great_circle"
+
+
 @dataclass(frozen=True)
 class Suggestion:
     team: Team
     distance_m: int | None
     eta_seconds: int | None
+    # "road" (OSRM table) or "great_circle" (straight distance at ETA_SPEED_KMH); "" unknown.
+    eta_source: str = ""
 
     @property
     def eta_minutes(self) -> int | None:
@@ -274,21 +281,103 @@ class Suggestion:
 
 
 def call_suggestions(*, call: Call) -> list[Suggestion]:
-    """Free teams of the call's station ranked by great-circle ETA (unknown position last)."""
+    """Free teams of the call's station ranked by ETA (unknown position last).
+
+    Great-circle at `ETA_SPEED_KMH` for every team with a position. With `OSRM_URL` set, the
+    `ROAD_ETA_CANDIDATES` nearest of them get road ETAs from one OSRM `table` request and
+    rank first (by road ETA); the rest follow by great-circle. If OSRM fails (timeout, error,
+    bad answer), every team keeps its great-circle ETA: logged, never an error.
+    """
     speed = conf.get("ETA_SPEED_KMH")
-    ranked = []
+    located: list[Suggestion] = []
+    unknown: list[Suggestion] = []
     for team in team_free_list(organization_id=call.organization_id):
         if team.lat is None or team.lon is None:
-            ranked.append(Suggestion(team=team, distance_m=None, eta_seconds=None))
+            unknown.append(Suggestion(team=team, distance_m=None, eta_seconds=None))
             continue
         distance = geo.distance_m(team.lat, team.lon, call.lat, call.lon)
-        ranked.append(
+        located.append(
             Suggestion(
-                team=team, distance_m=round(distance), eta_seconds=geo.eta_seconds(distance, speed)
+                team=team,
+                distance_m=round(distance),
+                eta_seconds=geo.eta_seconds(distance, speed),
+                eta_source=GREAT_CIRCLE,
             )
         )
-    ranked.sort(key=lambda s: (s.eta_seconds is None, s.eta_seconds or 0, s.team.name))
-    return ranked
+    located.sort(key=lambda s: (s.eta_seconds or 0, s.team.name))
+    router = osrm.client()
+    if router is not None and located:
+        nearest = located[: max(1, int(conf.get("ROAD_ETA_CANDIDATES")))]
+        try:
+            legs = router.table_to(
+                sources=[(s.team.lat, s.team.lon) for s in nearest],  # type: ignore[misc]
+                destination=(call.lat, call.lon),
+            )
+        except osrm.RoutingUnavailable:
+            legs = []
+        if legs:
+            road = []
+            for suggestion, leg in zip(nearest, legs, strict=True):
+                if leg is None:  # no road route found: keep the straight estimate
+                    road.append(suggestion)
+                    continue
+                road.append(
+                    Suggestion(
+                        team=suggestion.team,
+                        distance_m=round(leg.distance_m)
+                        if leg.distance_m >= 0
+                        else suggestion.distance_m,
+                        eta_seconds=round(leg.duration_seconds),
+                        eta_source=ROAD,
+                    )
+                )
+            road.sort(key=lambda s: (s.eta_source != ROAD, s.eta_seconds or 0, s.team.name))
+            located = road + located[len(nearest) :]
+    unknown.sort(key=lambda s: s.team.name)
+    return located + unknown
+
+
+@dataclass(frozen=True)
+class RouteLine:
+    """The line from a team to its call for the crew map: OSRM's road route, or a straight
+    line (`source` "straight") without OSRM or when it fails."""
+
+    points: list[tuple[float, float]]
+    source: str
+    distance_m: int
+    duration_seconds: int | None
+
+    @property
+    def distance_km(self) -> float:
+        return self.distance_m / 1000
+
+    @property
+    def duration_minutes(self) -> int | None:
+        return None if self.duration_seconds is None else -(-self.duration_seconds // 60)
+
+
+def team_route_to_call(*, team: Team, call: Call) -> RouteLine | None:
+    if team.lat is None or team.lon is None:
+        return None
+    router = osrm.client()
+    if router is not None:
+        try:
+            route = router.route(start=(team.lat, team.lon), end=(call.lat, call.lon))
+        except osrm.RoutingUnavailable:
+            pass
+        else:
+            return RouteLine(
+                points=route.line,
+                source=ROAD,
+                distance_m=round(route.distance_m),
+                duration_seconds=round(route.duration_seconds),
+            )
+    return RouteLine(
+        points=[(team.lat, team.lon), (call.lat, call.lon)],
+        source="straight",
+        distance_m=round(geo.distance_m(team.lat, team.lon, call.lat, call.lon)),
+        duration_seconds=None,
+    )
 
 
 # --- cars ---------------------------------------------------------------------------------

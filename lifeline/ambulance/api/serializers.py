@@ -151,6 +151,11 @@ class CallSuggestionOutput(serializers.Serializer[Any]):
     team = TeamBriefOutput()
     distance_m = serializers.IntegerField(allow_null=True)
     eta_seconds = serializers.IntegerField(allow_null=True)
+    eta_source = serializers.ChoiceField(
+        choices=[("road", "road"), ("great_circle", "great_circle"), ("", "unknown")],
+        help_text="road: OSRM table; great_circle: straight distance at the configured speed; "
+        "empty: the team's position is unknown.",
+    )
 
 
 class CallAssignInput(serializers.Serializer[Any]):
@@ -296,8 +301,19 @@ class OutcomesOutput(serializers.Serializer[Any]):
     trouble = serializers.IntegerField()
 
 
+class TeamLoadOutput(serializers.Serializer[Any]):
+    team_id = serializers.UUIDField()
+    team = serializers.CharField()
+    calls = serializers.IntegerField(help_text="Calls the team was assigned in the period.")
+    completed = serializers.IntegerField()
+    busy_seconds = serializers.IntegerField(
+        help_text="Assigned to completed or closed (to now while in progress), summed."
+    )
+
+
 class IntervalReportOutput(serializers.Serializer[Any]):
     start = serializers.DateField()
     end = serializers.DateField()
     outcomes = OutcomesOutput()
     intervals = IntervalRowOutput(many=True)
+    team_load = TeamLoadOutput(many=True)

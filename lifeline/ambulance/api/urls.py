@@ -39,4 +39,5 @@ urlpatterns = [
     ),
     path("reports/intervals/", views.ReportIntervalsApi.as_view(), name="report-intervals"),
     path("reports/calls.csv", views.ReportCallsCsvApi.as_view(), name="report-calls-csv"),
+    path("reports/calls.xlsx", views.ReportCallsXlsxApi.as_view(), name="report-calls-xlsx"),
 ]

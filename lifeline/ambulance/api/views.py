@@ -498,6 +498,7 @@ class ReportIntervalsApi(APIView):
             "end": v["end"],
             "outcomes": reports.outcomes(calls=calls_qs),
             "intervals": reports.intervals(calls=calls_qs),
+            "team_load": reports.team_load(calls=calls_qs),
         }
         return Response(s.IntervalReportOutput(data).data)
 
@@ -526,5 +527,35 @@ class ReportCallsCsvApi(APIView):
         )
         response["Content-Disposition"] = (
             f'attachment; filename="calls-{v["start"].isoformat()}-{v["end"].isoformat()}.csv"'
+        )
+        return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReportCallsXlsxApi(APIView):
+    permission_classes = (IsAuthenticated,)
+    content_negotiation_class = _AnyAccept
+
+    @extend_schema(
+        tags=TAGS_REPORTS,
+        parameters=[s.ReportQuery],
+        responses={(200, XLSX_TYPE): OpenApiTypes.BINARY, 404: _NO_SUCH_STATION_OR_TEAM},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        """The period as an Excel workbook: sheets `calls` (the CSV's columns), `intervals`
+        (p50/p90 per criticality against the target), `outcomes` and `teams` (load)."""
+        calls_qs, v = _report_calls(request)
+        record(
+            actor=request.user,
+            action="ambulance.calls_exported",
+            organization=v["station"],
+            request=request,
+            metadata={"start": v["start"], "end": v["end"], "format": "xlsx"},
+        )
+        response = HttpResponse(reports.calls_xlsx(calls=calls_qs), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = (
+            f'attachment; filename="calls-{v["start"].isoformat()}-{v["end"].isoformat()}.xlsx"'
         )
         return response

@@ -35,7 +35,7 @@ from lifeline.ambulance.enums import (
     TroubleKind,
 )
 from lifeline.ambulance.exceptions import CallStateConflict, TeamNotAvailable
-from lifeline.ambulance.models import Call, CallTransition, Car, Team, TeamMember
+from lifeline.ambulance.models import Call, CallTransition, Car, ServiceArea, Team, TeamMember
 from lifeline.ambulance.selectors import call_suggestions, station_for_sos_service
 from lifeline.ambulance.services.cars import car_set_serviceable
 from lifeline.audit.services import record
@@ -149,9 +149,17 @@ def call_create(
 ) -> Call:
     """File a NEW call of `organization` (never already assigned, whoever sends it).
 
+    Outside the station's optional service area (`ServiceArea`) a call is refused, naming
+    `lat` and `lon`, unless it comes from an SOS escalation.
+
     Idempotent on `idempotency_key` and on `sos_event_id`: a retry returns the first call.
     """
     fields = _validate(intake)
+    if source != CallSource.SOS:  # an escalated SOS is never refused
+        area = ServiceArea.objects.filter(station=organization).first()
+        if area is not None and not area.contains(intake.lat, intake.lon):
+            message = _("The point is outside the station's service area.")
+            raise InvalidInput(errors={"lat": [message], "lon": [message]})
     existing = None
     if idempotency_key:
         existing = Call.objects.filter(
@@ -265,7 +273,10 @@ def _transition(call: Call, to_status: str, *, actor: Any, now: datetime) -> str
 def call_assign(*, actor: Any, call: Call, team: Team, reason: str = "") -> Call:
     """NEW -> ASSIGNED. The team must be of the station, on shift, with a serviceable car and
     no call in progress (checked under the team's row lock: two dispatchers assigning one
-    team at once, exactly one wins). Choosing another than the best suggestion keeps why."""
+    team at once, exactly one wins). Choosing another than the best suggestion keeps why.
+    The suggestions are ranked before any row is locked: with OSRM they take an HTTP request."""
+    suggestions = call_suggestions(call=call) if call.status == CallStatus.NEW else []
+    best = suggestions[0].team if suggestions else None
     call = _locked(call)
     if call.status != CallStatus.NEW:
         raise CallStateConflict()
@@ -281,8 +292,6 @@ def call_assign(*, actor: Any, call: Call, team: Team, reason: str = "") -> Call
         raise TeamNotAvailable(_("The team's car is out of service."))
     if Call.objects.filter(team=team, status__in=IN_PROGRESS_STATUSES).exists():
         raise TeamNotAvailable(_("The team is busy with another call."))
-    suggestions = call_suggestions(call=call)
-    best = suggestions[0].team if suggestions else None
     now = timezone.now()
     previous = _transition(call, CallStatus.ASSIGNED, actor=actor, now=now)
     call.team = team

@@ -121,6 +121,18 @@ class IntakeKeyFactory(factory.django.DjangoModelFactory):
     digest = factory.Sequence(lambda n: IntakeKey.digest_of(f"amb_key{n}"))
 
 
+class ServiceAreaFactory(factory.django.DjangoModelFactory):
+    """A 10 km circle around the centre of Saint Petersburg (the factories' calls are in it)."""
+
+    class Meta:
+        model = "ambulance.ServiceArea"
+
+    station = factory.SubFactory(StationFactory)
+    center_lat = 59.9343
+    center_lon = 30.3351
+    radius_km = 10.0
+
+
 class SosLinkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SosLink

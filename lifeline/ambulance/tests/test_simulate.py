@@ -19,8 +19,11 @@ def test_random_points_stay_within_the_radius() -> None:
         assert geo.distance_m(59.93, 30.33, lat, lon) <= 5_050
 
 
-def test_command_files_new_calls_for_the_station(station: Any) -> None:
-    call_command("ambulance_simulate", station=station.slug, calls=3, seed=7, verbosity=0)
+def test_command_files_new_calls_for_the_station(
+    station: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("ambulance_simulate", station=station.slug, calls=3, seed=7, verbosity=0)
     calls = list(Call.objects.filter(organization=station))
     assert len(calls) == 3
     assert {c.status for c in calls} == {"NEW"}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lifeline.ambulance.web import staff, views
+from lifeline.ambulance.web import reports, staff, views
 
 app_name = "ambulance-web"
 
@@ -29,4 +29,8 @@ urlpatterns = [
         views.intake_key_revoke,
         name="intake-key-revoke",
     ),
+]
+
+urlpatterns += [
+    path("reports/", reports.report, name="reports"),
 ]

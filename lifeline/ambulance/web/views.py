@@ -328,6 +328,12 @@ def crew(request: HttpRequest) -> HttpResponse:
             (s, STEP_LABELS[s])
             for s in sorted(CREW_TRANSITIONS.get(call.status, ()), key=list(STEP_LABELS).index)
         ]
+    map_data = _map_data([call] if call else [], [team] if team else [])
+    route = None
+    if call is not None and team is not None and call.team_id == team.pk:
+        route = selectors.team_route_to_call(team=team, call=call)
+    if route is not None:
+        map_data["route"] = {"source": route.source, "points": route.points}
     template = "ambulance/crew.html"
     if request.GET.get("partial") == "board":
         template += "#board"
@@ -341,7 +347,8 @@ def crew(request: HttpRequest) -> HttpResponse:
             "can_report_trouble": call is not None
             and call.status in (CallStatus.ASSIGNED, CallStatus.EN_ROUTE),
             "trouble_form": f.TroubleForm(),
-            "map_data": _map_data([call] if call else [], [team] if team else []),
+            "map_data": map_data,
+            "route": route,
         },
     )
 

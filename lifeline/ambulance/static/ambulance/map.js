@@ -1,6 +1,7 @@
 /* The map of the console and the crew card: calls coloured by criticality, teams (green free,
-   orange busy, grey off shift), and on the crew card a straight line from the team to the
-   call (no road routing yet). Redrawn from the board's JSON after every live refresh. */
+   orange busy, grey off shift), and on the crew card the route from the team to the call
+   (OSRM's road line when configured, else a dashed straight line). Redrawn from the board's
+   JSON after every live refresh. */
 (function () {
   "use strict";
   var container = document.getElementById("amb-map");
@@ -38,9 +39,13 @@
       if (el) el.setAttribute("data-map-team", t.id);
       bounds.push([t.lat, t.lon]);
     });
-    if (d.calls.length === 1 && d.teams.length === 1) {
-      L.polyline([[d.teams[0].lat, d.teams[0].lon], [d.calls[0].lat, d.calls[0].lon]],
-        { color: "#1565c0", weight: 4, dashArray: "6 6" }).addTo(layer);
+    if (d.route && d.route.points && d.route.points.length > 1) {
+      // OSRM's road route (solid), or a straight line (dashed) without OSRM or when it failed.
+      var road = d.route.source === "road";
+      var line = L.polyline(d.route.points,
+        road ? { color: "#1565c0", weight: 5 } : { color: "#1565c0", weight: 4, dashArray: "6 6" }).addTo(layer);
+      var lineEl = line.getElement();
+      if (lineEl) lineEl.setAttribute("data-map-route", d.route.source);
     }
     if (!fitted && bounds.length) {
       map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });

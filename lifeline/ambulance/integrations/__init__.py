@@ -1,0 +1,1 @@
+"""Outbound services of the ambulance module (road routing through a self-hosted OSRM)."""
