@@ -449,6 +449,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "lifeline.access.enums.OrganizationKind",
+        "RoleEnum": "lifeline.access.enums.Role",
         "FileKindEnum": "lifeline.files.enums.FileKind",
         "DeviceKindEnum": "lifeline.notifications.enums.DeviceKind",
         "LabelActionEnum": "lifeline.clinic.enums.LabelAction",
@@ -469,6 +470,8 @@ SPECTACULAR_SETTINGS = {
         "FreelancePackageTierEnum": "lifeline.freelance.enums.PackageTier",
         "FieldRequestStatusEnum": "lifeline.fieldservice.enums.RequestStatus",
         "CallbackStatusEnum": "lifeline.fieldservice.enums.CallbackStatus",
+        "FieldStaffStatusEnum": "lifeline.fieldservice.enums.StaffStatus",
+        "FieldStaffRoleEnum": "lifeline.fieldservice.enums.STAFF_ROLE_CHOICES",
         "MarketProductStatusEnum": "lifeline.market.enums.ProductStatus",
         "MarketOrderStatusEnum": "lifeline.market.enums.OrderStatus",
         "MarketConditionEnum": "lifeline.market.enums.Condition",

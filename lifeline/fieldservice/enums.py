@@ -66,3 +66,11 @@ class MangoEventKind(models.TextChoices):
     SUMMARY = "summary", "events/summary"
     RECORDING = "recording", "events/recording"
     OTHER = "other", _("Other")
+
+
+# The roles the staff pages create and edit (directors are set up by platform admins).
+STAFF_ROLE_CHOICES = [
+    ("operator", _("Operator")),
+    ("master", _("Master")),
+    ("manager", _("Manager")),
+]

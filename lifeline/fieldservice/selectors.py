@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
@@ -331,3 +332,26 @@ def staff_roles(*, profiles: list[StaffProfile]) -> dict[Any, str]:
         if rank[role] > rank.get(out.get(pk, ""), 0):
             out[pk] = role
     return out
+
+
+CARD_RECENT_REQUESTS = 5
+CARD_OPEN_REQUESTS = 10
+
+
+@dataclass(frozen=True)
+class CallerCard:
+    call: Call
+    recent: list[ServiceRequest]  # the caller's last requests, newest first
+    open: list[ServiceRequest]  # the caller's open requests, newest first
+    total: int
+
+
+def caller_card_for(*, actor: Any, call_id: UUID | str) -> CallerCard:
+    """What an operator sees when a call rings: the number, the caller's last 5 requests
+    and open ones (those the actor may see). A constant number of queries."""
+    call = call_get_for(actor=actor, call_id=call_id)
+    history = caller_requests_for(actor=actor, call=call)
+    recent = list(history[:CARD_RECENT_REQUESTS])
+    open_requests = list(history.filter(status__in=sorted(OPEN_STATUSES))[:CARD_OPEN_REQUESTS])
+    total = len(recent) if len(recent) < CARD_RECENT_REQUESTS else history.count()
+    return CallerCard(call=call, recent=recent, open=open_requests, total=total)

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lifeline.accounts.models import User
-from lifeline.fieldservice.enums import RequestStatus, StaffStatus
+from lifeline.fieldservice.enums import STAFF_ROLE_CHOICES, RequestStatus, StaffStatus
 from lifeline.fieldservice.models import (
     CallbackTask,
     Campaign,
@@ -317,12 +317,12 @@ class CallerCardOutput(serializers.Serializer[Any]):
     phone = serializers.CharField()
     campaign = serializers.CharField(allow_null=True)
     city = serializers.CharField(allow_null=True)
+    recent_requests = RequestOutput(many=True, help_text="The caller's last 5 requests.")
     open_requests = RequestOutput(many=True)
     requests_total = serializers.IntegerField()
 
 
 # --- staff ----------------------------------------------------------------------------------
-STAFF_ROLE_CHOICES = ("operator", "master", "manager")
 
 
 class StaffOutput(serializers.Serializer[Any]):

@@ -18,7 +18,6 @@ from lifeline.accounts.models import User
 from lifeline.core.api.pagination import TableLimitOffsetPagination, paginate
 from lifeline.fieldservice import selectors
 from lifeline.fieldservice.api import serializers as s
-from lifeline.fieldservice.enums import OPEN_STATUSES
 from lifeline.fieldservice.models import Campaign, City, Direction, RequestType, TransactionType
 from lifeline.fieldservice.permissions import MANAGER_ROLES, roles_in
 from lifeline.fieldservice.reports import Period, callcentre_report, masters_report
@@ -351,17 +350,18 @@ class CallerCardApi(APIView):
 
     @extend_schema(tags=TAGS_CALLS, responses={200: s.CallerCardOutput})
     def get(self, request: Request, call_id: str) -> Response:
-        call = selectors.call_get_for(actor=_user(request), call_id=call_id)
-        history = selectors.caller_requests_for(actor=_user(request), call=call)
-        card = {
+        card = selectors.caller_card_for(actor=_user(request), call_id=call_id)
+        call = card.call
+        data = {
             "call_id": call.pk,
             "phone": call.from_number,
             "campaign": call.campaign.name if call.campaign else None,
             "city": call.city.name if call.city else None,
-            "open_requests": list(history.filter(status__in=sorted(OPEN_STATUSES))[:10]),
-            "requests_total": history.count(),
+            "recent_requests": card.recent,
+            "open_requests": card.open,
+            "requests_total": card.total,
         }
-        return Response(s.CallerCardOutput(card).data)
+        return Response(s.CallerCardOutput(data).data)
 
 
 # --- reports ---------------------------------------------------------------------------------
