@@ -711,3 +711,12 @@ FIELDSERVICE_MANGO_BASE_URL = env.str(
 )
 # Webhooks per source address (a PBX posts every leg of every call; the benchmark is 200/s).
 FIELDSERVICE_MANGO_RATE = env.str("FIELDSERVICE_MANGO_RATE", default="30000/min")
+# Alerts (services/alerts.py): rules evaluated by the sweep, sent to one Telegram chat with
+# a reminder every REPEAT minutes and at most MAX_PER_RUN messages per sweep.
+FIELDSERVICE_TELEGRAM_BOT_TOKEN = env.str("FIELDSERVICE_TELEGRAM_BOT_TOKEN", default="")
+FIELDSERVICE_TELEGRAM_CHAT_ID = env.str("FIELDSERVICE_TELEGRAM_CHAT_ID", default="")
+FIELDSERVICE_TELEGRAM_API_URL = env.str(
+    "FIELDSERVICE_TELEGRAM_API_URL", default="https://api.telegram.org"
+)
+FIELDSERVICE_ALERT_REPEAT_MINUTES = env.int("FIELDSERVICE_ALERT_REPEAT_MINUTES", default=240)
+FIELDSERVICE_ALERTS_MAX_PER_RUN = env.int("FIELDSERVICE_ALERTS_MAX_PER_RUN", default=20)

@@ -74,3 +74,8 @@ STAFF_ROLE_CHOICES = [
     ("master", _("Master")),
     ("manager", _("Manager")),
 ]
+
+
+class AlertKind(models.TextChoices):
+    CALLBACKS_OVERDUE = "callbacks_overdue", _("Missed calls not called back in time")
+    REQUESTS_STUCK = "requests_stuck", _("Requests stuck in a status")

@@ -15,6 +15,7 @@ from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
 from lifeline.fieldservice.enums import OPEN_STATUSES
 from lifeline.fieldservice.models import (
+    AlertRule,
     Call,
     CallbackTask,
     Campaign,
@@ -355,3 +356,15 @@ def caller_card_for(*, actor: Any, call_id: UUID | str) -> CallerCard:
     open_requests = list(history.filter(status__in=sorted(OPEN_STATUSES))[:CARD_OPEN_REQUESTS])
     total = len(recent) if len(recent) < CARD_RECENT_REQUESTS else history.count()
     return CallerCard(call=call, recent=recent, open=open_requests, total=total)
+
+
+def alert_rule_list_for(*, actor: Any, organization_id: Any = None) -> QuerySet[AlertRule]:
+    """Alert rules of the companies the actor manages."""
+    org_ids = [org for org, held in company_roles(actor).items() if held & MANAGER_ROLES]
+    if organization_id is not None:
+        org_ids = [org for org in org_ids if str(org) == str(organization_id)]
+    return AlertRule.objects.filter(organization_id__in=org_ids).order_by("id")
+
+
+def alert_rule_get_for(*, actor: Any, pk: Any) -> AlertRule:
+    return get_or_not_found(alert_rule_list_for(actor=actor), pk=pk)

@@ -8,8 +8,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lifeline.accounts.models import User
-from lifeline.fieldservice.enums import STAFF_ROLE_CHOICES, RequestStatus, StaffStatus
+from lifeline.fieldservice.enums import (
+    STAFF_ROLE_CHOICES,
+    AlertKind,
+    RequestStatus,
+    StaffStatus,
+)
 from lifeline.fieldservice.models import (
+    AlertRule,
     CallbackTask,
     Campaign,
     City,
@@ -379,3 +385,28 @@ class StaffUpdateInput(serializers.Serializer[Any]):
     cities = serializers.ListField(child=serializers.IntegerField(), required=False)
     status = serializers.ChoiceField(choices=StaffStatus.choices, required=False)
     extension = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+# --- alert rules ----------------------------------------------------------------------------
+class AlertRuleOutput(serializers.ModelSerializer[AlertRule]):
+    class Meta:
+        model = AlertRule
+        fields = ("id", "kind", "status", "threshold_minutes", "is_active")
+
+
+class AlertRuleInput(serializers.Serializer[Any]):
+    organization = serializers.UUIDField(required=False)
+    kind = serializers.ChoiceField(choices=AlertKind.choices)
+    status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)
+    threshold_minutes = serializers.IntegerField(min_value=0, max_value=7 * 24 * 60)
+    is_active = serializers.BooleanField(required=False, default=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["kind"] == AlertKind.REQUESTS_STUCK and not attrs.get("status"):
+            raise serializers.ValidationError({"status": ["Choose the status to watch."]})
+        return attrs
+
+
+class AlertRuleUpdateInput(serializers.Serializer[Any]):
+    threshold_minutes = serializers.IntegerField(min_value=0, max_value=7 * 24 * 60, required=False)
+    is_active = serializers.BooleanField(required=False)

@@ -21,8 +21,8 @@ from lifeline.fieldservice.api import serializers as s
 from lifeline.fieldservice.models import Campaign, City, Direction, RequestType, TransactionType
 from lifeline.fieldservice.permissions import MANAGER_ROLES, roles_in
 from lifeline.fieldservice.reports import Period, callcentre_report, masters_report
+from lifeline.fieldservice.services import alerts, money, reference, staff, telephony
 from lifeline.fieldservice.services import files as request_files
-from lifeline.fieldservice.services import money, reference, staff, telephony
 from lifeline.fieldservice.services import requests as request_services
 from lifeline.fieldservice.transitions import allowed_targets
 
@@ -500,3 +500,50 @@ class StaffPasswordApi(APIView):
         response = Response({"initial_password": password})
         response["Cache-Control"] = "no-store"
         return response
+
+
+# --- alert rules -----------------------------------------------------------------------------
+TAGS_ALERTS = ["fieldservice: alerts"]
+
+
+class AlertRuleListApi(APIView):
+    """Rules the sweep watches and reports to Telegram (managers and directors)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS_ALERTS, responses={200: s.AlertRuleOutput(many=True), 404: _NOT_IN_A_COMPANY}
+    )
+    def get(self, request: Request) -> Response:
+        organization_id = selectors.company_id_for(actor=_user(request), roles=MANAGER_ROLES)
+        rules = selectors.alert_rule_list_for(actor=_user(request), organization_id=organization_id)
+        return Response(s.AlertRuleOutput(rules, many=True).data)
+
+    @extend_schema(tags=TAGS_ALERTS, request=s.AlertRuleInput, responses={201: s.AlertRuleOutput})
+    def post(self, request: Request) -> Response:
+        data = s.AlertRuleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        organization_id = selectors.company_id_for(
+            actor=_user(request), organization_id=values.pop("organization", None)
+        )
+        rule = alerts.alert_rule_create(
+            actor=_user(request), organization_id=organization_id, data=values
+        )
+        return Response(s.AlertRuleOutput(rule).data, status=status.HTTP_201_CREATED)
+
+
+class AlertRuleDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS_ALERTS, request=s.AlertRuleUpdateInput, responses={200: s.AlertRuleOutput}
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        rule = selectors.alert_rule_get_for(actor=_user(request), pk=pk)
+        data = s.AlertRuleUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        rule = alerts.alert_rule_update(
+            actor=_user(request), rule=rule, data=dict(data.validated_data)
+        )
+        return Response(s.AlertRuleOutput(rule).data)
