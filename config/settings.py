@@ -471,6 +471,7 @@ SPECTACULAR_SETTINGS = {
         "FieldRequestStatusEnum": "lifeline.fieldservice.enums.RequestStatus",
         "CallbackStatusEnum": "lifeline.fieldservice.enums.CallbackStatus",
         "FieldStaffStatusEnum": "lifeline.fieldservice.enums.StaffStatus",
+        "FieldAlertKindEnum": "lifeline.fieldservice.enums.AlertKind",
         "FieldStaffRoleEnum": "lifeline.fieldservice.enums.STAFF_ROLE_CHOICES",
         "MarketProductStatusEnum": "lifeline.market.enums.ProductStatus",
         "MarketOrderStatusEnum": "lifeline.market.enums.OrderStatus",
