@@ -4,6 +4,7 @@ of the URL, so neither the URL nor a requests exception (which quotes it) is eve
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import requests
 
@@ -23,7 +24,11 @@ class TelegramClient:
 
     def send_message(self, *, chat_id: str, text: str) -> None:
         url = f"{self.api_url}/bot{self._token}/sendMessage"
-        body = {"chat_id": chat_id, "text": text, "disable_web_page_preview": True}
+        body: dict[str, Any] = {
+            "chat_id": chat_id,
+            "text": text,
+            "disable_web_page_preview": True,
+        }
         try:
             response = requests.post(url, json=body, timeout=conf.TELEGRAM_TIMEOUT_SECONDS)
         except requests.RequestException as exc:

@@ -181,14 +181,14 @@ def _on_call_event(payload: dict[str, Any]) -> None:
             events.call_started(call), [events.callcentre_group(call.organization_id)]
         )
     if state == "Appeared" and extension and call.organization_id:
-        _ring_operator(call, extension)
+        _ring_operator(call, call.organization_id, extension)
 
 
-def _ring_operator(call: Call, extension: str) -> None:
+def _ring_operator(call: Call, organization_id: Any, extension: str) -> None:
     """The call rings on an operator's extension: their screen opens the caller's card."""
     user_id = (
         StaffProfile.objects.filter(
-            organization_id=call.organization_id, extension=extension, status=StaffStatus.ACTIVE
+            organization_id=organization_id, extension=extension, status=StaffStatus.ACTIVE
         )
         .values_list("user_id", flat=True)
         .first()

@@ -45,7 +45,10 @@
   var delay = 1000;
   function open() {
     var socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/callcentre/");
-    socket.addEventListener("open", function () { delay = 1000; });
+    socket.addEventListener("open", function () {
+      delay = 1000;
+      document.body.setAttribute("data-fs-connected", "1"); /* tests wait for it */
+    });
     socket.addEventListener("message", function (message) {
       var frame;
       try { frame = JSON.parse(message.data); } catch (e) { return; }
@@ -57,6 +60,7 @@
       }
     });
     socket.addEventListener("close", function (event) {
+      document.body.removeAttribute("data-fs-connected");
       if (event.code === 4403) return;
       setTimeout(open, delay);
       delay = Math.min(delay * 2, 30000);
