@@ -30,9 +30,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 KEY, SALT = "journey-key", "journey-salt"
 
 TEXT = {
-    "en": {"incoming": "Incoming call", "done": "Done", "new": "New request"},
-    "ru": {"incoming": "Входящий звонок", "done": "Готово", "new": "Новая заявка"},
-}
+    "en": {"incoming": "Incoming call", "done": "Done", "new": "New request",
+           "awaiting": "Awaiting acceptance"},
+    "ru": {"incoming": "Входящий звонок", "done": "Готово", "new": "Новая заявка",
+           "awaiting": "Ожидает принятия"},
+}  # fmt: skip
 
 
 def person(browser: Browser, base: str, user: Any, language: str, **context: Any) -> Page:
@@ -117,8 +119,8 @@ def test_a_ringing_call_becomes_a_request_a_master_completes(
     board.locator("form.fs-form button[type=submit]").click()
     request = ServiceRequest.objects.get(client_phone="+79161234567")
     board.wait_for_url(f"{base}/fieldservice/requests/{request.pk}/")
-    board.locator("button[name=status][value=awaiting_acceptance]").click()
-    board.wait_for_url(f"{base}/fieldservice/requests/{request.pk}/")
+    # With a master chosen, the request waits for the master to accept it.
+    expect(board.locator("[data-testid=status]")).to_have_text(text["awaiting"])
 
     # The master, on a phone, accepts, goes and works from «My requests».
     phone = person(browser, base, master, language, viewport={"width": 390, "height": 844})
