@@ -450,6 +450,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "lifeline.access.enums.OrganizationKind",
+        "RoleEnum": "lifeline.access.enums.Role",
         "FileKindEnum": "lifeline.files.enums.FileKind",
         "DeviceKindEnum": "lifeline.notifications.enums.DeviceKind",
         "LabelActionEnum": "lifeline.clinic.enums.LabelAction",
@@ -465,7 +466,6 @@ SPECTACULAR_SETTINGS = {
         "AmbulanceSexEnum": "lifeline.ambulance.enums.Sex",
         "AmbulanceCallSourceEnum": "lifeline.ambulance.enums.CallSource",
         "AmbulanceStaffRoleEnum": "lifeline.ambulance.api.staff.ROLE_CHOICES",
-        "RoleEnum": "lifeline.access.enums.Role",
         "FreelanceGigStatusEnum": "lifeline.freelance.enums.GigStatus",
         "FreelanceOrderStatusEnum": "lifeline.freelance.enums.OrderStatus",
         "FreelanceOrderEventKindEnum": "lifeline.freelance.enums.OrderEventKind",
@@ -478,6 +478,9 @@ SPECTACULAR_SETTINGS = {
         "FreelanceOfferStatusEnum": "lifeline.freelance.enums.OfferStatus",
         "FieldRequestStatusEnum": "lifeline.fieldservice.enums.RequestStatus",
         "CallbackStatusEnum": "lifeline.fieldservice.enums.CallbackStatus",
+        "FieldStaffStatusEnum": "lifeline.fieldservice.enums.StaffStatus",
+        "FieldAlertKindEnum": "lifeline.fieldservice.enums.AlertKind",
+        "FieldStaffRoleEnum": "lifeline.fieldservice.enums.STAFF_ROLE_CHOICES",
         "MarketProductStatusEnum": "lifeline.market.enums.ProductStatus",
         "MarketOrderStatusEnum": "lifeline.market.enums.OrderStatus",
         "MarketConditionEnum": "lifeline.market.enums.Condition",
@@ -731,3 +734,12 @@ FIELDSERVICE_MANGO_BASE_URL = env.str(
 )
 # Webhooks per source address (a PBX posts every leg of every call; the benchmark is 200/s).
 FIELDSERVICE_MANGO_RATE = env.str("FIELDSERVICE_MANGO_RATE", default="30000/min")
+# Alerts (services/alerts.py): rules evaluated by the sweep, sent to one Telegram chat with
+# a reminder every REPEAT minutes and at most MAX_PER_RUN messages per sweep.
+FIELDSERVICE_TELEGRAM_BOT_TOKEN = env.str("FIELDSERVICE_TELEGRAM_BOT_TOKEN", default="")
+FIELDSERVICE_TELEGRAM_CHAT_ID = env.str("FIELDSERVICE_TELEGRAM_CHAT_ID", default="")
+FIELDSERVICE_TELEGRAM_API_URL = env.str(
+    "FIELDSERVICE_TELEGRAM_API_URL", default="https://api.telegram.org"
+)
+FIELDSERVICE_ALERT_REPEAT_MINUTES = env.int("FIELDSERVICE_ALERT_REPEAT_MINUTES", default=240)
+FIELDSERVICE_ALERTS_MAX_PER_RUN = env.int("FIELDSERVICE_ALERTS_MAX_PER_RUN", default=20)

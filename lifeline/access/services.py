@@ -261,6 +261,43 @@ def membership_admit(
 
 
 @transaction.atomic
+def membership_release(
+    *,
+    user: User,
+    organization: Organization,
+    role: str,
+    released_by: Any,
+    via: str,
+    request: HttpRequest | None = None,
+) -> Membership | None:
+    """The counterpart of `membership_admit`: deactivate `user`'s `role` in `organization`
+    through a flow its module has already authorized (e.g. a field-service manager marking
+    a master as fired). The row is kept; `membership_admit` reinstates it. Idempotent
+    (None when there is no such membership). Never used for administrative roles.
+    """
+    if role in ADMIN_ROLES:
+        raise _role_not_allowed()
+    membership = _locked_membership(user=user, organization=organization, role=role)
+    if membership is None or membership.revoked_at is not None:
+        return membership
+    before = _membership_state(membership)
+    membership.is_active = False
+    membership.revoked_at = timezone.now()
+    membership.save(update_fields=["is_active", "revoked_at", "updated_at"])
+    audit.record(
+        actor=released_by,
+        action="access.membership_revoked",
+        target=membership,
+        organization=organization,
+        request=request,
+        before=before,
+        after=_membership_state(membership),
+        metadata={"via": via, "member_id": str(user.pk)},
+    )
+    return membership
+
+
+@transaction.atomic
 def membership_request(
     *, user: User, organization: Organization, role: str, request: HttpRequest | None = None
 ) -> Membership:

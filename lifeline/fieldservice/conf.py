@@ -29,3 +29,26 @@ MANGO_MAX_BODY_BYTES = 64 * 1024
 REPEAT_CALL_WINDOW_MINUTES = 30
 # The outbound HTTP timeout (connect, read) of Mango API calls.
 MANGO_TIMEOUT_SECONDS = (3.05, 10.0)
+
+
+def telegram_bot_token() -> str:
+    return str(getattr(settings, "FIELDSERVICE_TELEGRAM_BOT_TOKEN", ""))
+
+
+def telegram_chat_id() -> str:
+    return str(getattr(settings, "FIELDSERVICE_TELEGRAM_CHAT_ID", ""))
+
+
+def telegram_api_url() -> str:
+    return str(getattr(settings, "FIELDSERVICE_TELEGRAM_API_URL", "https://api.telegram.org"))
+
+
+def alert_repeat_minutes() -> int:
+    return int(getattr(settings, "FIELDSERVICE_ALERT_REPEAT_MINUTES", 240))
+
+
+def alerts_max_per_run() -> int:
+    return int(getattr(settings, "FIELDSERVICE_ALERTS_MAX_PER_RUN", 20))
+
+
+TELEGRAM_TIMEOUT_SECONDS = (3.05, 10.0)

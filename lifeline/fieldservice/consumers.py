@@ -19,7 +19,8 @@ class CallCentreConsumer(EventsConsumer):
         if not roles:
             raise PermissionDenied
         names = [events.master_group(user.pk)]
-        names += [
-            events.callcentre_group(org) for org, held in roles.items() if held - {Role.MASTER}
-        ]
+        staff_orgs = [org for org, held in roles.items() if held - {Role.MASTER}]
+        names += [events.callcentre_group(org) for org in staff_orgs]
+        if staff_orgs:
+            names.append(events.operator_group(user.pk))
         return names

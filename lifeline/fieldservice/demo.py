@@ -3,7 +3,12 @@ profiles for the demo operator, master, manager and director, and a request in e
 
 from __future__ import annotations
 
+import json
+import os
+import secrets
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.core.demo import DemoContext
@@ -76,4 +81,60 @@ def seed(ctx: DemoContext) -> None:
                 "ats_number": campaign.phone_number,
             },
         )
+    demo_mango_credentials()
     ctx.write("fieldservice: company with 2 cities, 2 campaigns, a request in every status")
+
+
+def _write_private(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(data, fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+    tmp.replace(path)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def demo_mango_credentials() -> dict[str, str] | None:
+    """Put the demo's Mango key and salt in `var/demo-credentials.json` under "mango", so a
+    replay (`fieldservice_replay_mango`) can be signed. Without a configured pair the
+    embedded demo server (`serve --demo`, one process) uses a random one kept in
+    `var/demo-mango.json`, the same across restarts. Returns what was written."""
+    from django.conf import settings
+
+    from lifeline.fieldservice import conf
+
+    var = Path(settings.VAR_DIR)
+    key, salt = conf.mango_api_key(), conf.mango_api_salt()
+    if not (key and salt):
+        if os.environ.get("LIFELINE_EMBEDDED", "").lower() not in ("1", "true", "yes"):
+            return None
+        store = var / "demo-mango.json"
+        pair = _read(store)
+        if not (pair.get("api_key") and pair.get("api_salt")):
+            pair = {"api_key": secrets.token_hex(16), "api_salt": secrets.token_hex(16)}
+            var.mkdir(parents=True, exist_ok=True)
+            _write_private(store, pair)
+        key, salt = str(pair["api_key"]), str(pair["api_salt"])
+        settings.FIELDSERVICE_MANGO_API_KEY = key
+        settings.FIELDSERVICE_MANGO_API_SALT = salt
+    mango = {
+        "api_key": key,
+        "api_salt": salt,
+        "webhooks": "/api/v1/fieldservice/mango/",
+        "replay": "lifeline manage fieldservice_replay_mango FILE --url http://127.0.0.1:8000",
+    }
+    path = var / "demo-credentials.json"
+    data = _read(path)
+    if data.get("mango") != mango:
+        data["mango"] = mango
+        var.mkdir(parents=True, exist_ok=True)
+        _write_private(path, data)
+    return mango

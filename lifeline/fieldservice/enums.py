@@ -1,22 +1,26 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequestStatus(models.TextChoices):
     """The 12 statuses of the seed (Russian names in the ru catalogue)."""
 
-    NEW = "new", _("New")
-    WAITING = "waiting", _("Waiting")
-    AWAITING_ACCEPTANCE = "awaiting_acceptance", _("Awaiting acceptance")
-    ACCEPTED = "accepted", _("Accepted")
-    EN_ROUTE = "en_route", _("En route")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    REFUSED = "refused", _("Refused")
-    MODERN = "modern", _("Modern (follow-up work)")
-    NOT_ORDERED = "not_ordered", _("Not an order")
-    CALL_BACK = "call_back", _("Call back")
-    TNO = "tno", _("TNO (cannot be serviced)")
+    NEW = "new", pgettext_lazy("fieldservice status", "New")
+    WAITING = "waiting", pgettext_lazy("fieldservice status", "Waiting")
+    AWAITING_ACCEPTANCE = (
+        "awaiting_acceptance",
+        pgettext_lazy("fieldservice status", "Awaiting acceptance"),
+    )
+    ACCEPTED = "accepted", pgettext_lazy("fieldservice status", "Accepted")
+    EN_ROUTE = "en_route", pgettext_lazy("fieldservice status", "En route")
+    IN_PROGRESS = "in_progress", pgettext_lazy("fieldservice status", "In progress")
+    DONE = "done", pgettext_lazy("fieldservice status", "Done")
+    REFUSED = "refused", pgettext_lazy("fieldservice status", "Refused")
+    MODERN = "modern", pgettext_lazy("fieldservice status", "Modern (follow-up work)")
+    NOT_ORDERED = "not_ordered", pgettext_lazy("fieldservice status", "Not an order")
+    CALL_BACK = "call_back", pgettext_lazy("fieldservice status", "Call back")
+    TNO = "tno", pgettext_lazy("fieldservice status", "TNO (cannot be serviced)")
 
 
 CLOSED_STATUSES = frozenset(
@@ -66,3 +70,16 @@ class MangoEventKind(models.TextChoices):
     SUMMARY = "summary", "events/summary"
     RECORDING = "recording", "events/recording"
     OTHER = "other", _("Other")
+
+
+# The roles the staff pages create and edit (directors are set up by platform admins).
+STAFF_ROLE_CHOICES = [
+    ("operator", _("Operator")),
+    ("master", _("Master")),
+    ("manager", _("Manager")),
+]
+
+
+class AlertKind(models.TextChoices):
+    CALLBACKS_OVERDUE = "callbacks_overdue", _("Missed calls not called back in time")
+    REQUESTS_STUCK = "requests_stuck", _("Requests stuck in a status")

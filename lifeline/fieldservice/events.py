@@ -21,6 +21,11 @@ def master_group(user_id: Any) -> str:
     return groups.subject("fieldservice", "master", user_id)
 
 
+def operator_group(user_id: Any) -> str:
+    """One operator's screen: the caller's card of a call ringing on their extension."""
+    return groups.subject("fieldservice", "operator", user_id)
+
+
 def request_changed(request: Any, *, kind: str) -> Event:
     """`fieldservice.request_created` / `fieldservice.request_updated`."""
     if kind not in ("created", "updated"):
@@ -58,10 +63,19 @@ def callback_changed(callback: Any, *, kind: str) -> Event:
     )
 
 
-def call_ringing(call: Any) -> Event:
-    """`fieldservice.call_started`: the operator's screen opens the caller's card
-    (`GET /api/v1/fieldservice/calls/{id}/card/`)."""
+def call_started(call: Any) -> Event:
+    """`fieldservice.call_started`: a call reached the company (the board refreshes)."""
     return Event(
         type="fieldservice.call_started",
+        data={"call_id": str(call.pk), "city_id": call.city_id},
+    )
+
+
+def call_ringing(call: Any) -> Event:
+    """`fieldservice.call_ringing`, to the operator whose extension rings: their screen
+    opens the caller's card (`/fieldservice/calls/{id}/card/`, or the API's
+    `calls/{id}/card/`), which applies their scope."""
+    return Event(
+        type="fieldservice.call_ringing",
         data={"call_id": str(call.pk), "city_id": call.city_id},
     )

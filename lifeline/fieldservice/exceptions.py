@@ -76,3 +76,14 @@ class TelephonyUnavailable(DomainError):
     code = "fieldservice.telephony_unavailable"
     title = _("The telephony provider did not answer")
     http_status = 503
+
+
+class AccountExists(Conflict):
+    code = "fieldservice.account_exists"
+    title = _("An account with this e-mail or phone already exists")
+
+
+class StaffSelfChange(DomainError):
+    code = "fieldservice.staff_self_change"
+    title = _("You cannot change your own role or status")
+    http_status = 403

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import TimestampedModel, UUIDModel
 from lifeline.fieldservice.enums import (
+    AlertKind,
     CallbackStatus,
     CallDirection,
     CallOutcome,
@@ -428,5 +429,48 @@ class CallbackTask(UUIDModel):
                 fields=["due_at"],
                 condition=models.Q(status="open", escalated_at__isnull=True),
                 name="fs_callback_due",
+            )
+        ]
+
+
+class AlertRule(TimestampedModel):
+    """A condition watched by the sweep (`services/alerts.py`): missed calls not called
+    back `threshold_minutes` past their deadline, or requests in `status` unchanged for
+    `threshold_minutes`. Alerts go to the company's Telegram chat."""
+
+    organization = models.ForeignKey("access.Organization", on_delete=models.CASCADE)
+    kind = models.CharField(_("kind"), max_length=24, choices=AlertKind.choices)
+    status = models.CharField(_("status"), max_length=24, choices=RequestStatus.choices, blank=True)
+    threshold_minutes = models.PositiveIntegerField(_("after, minutes"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ("id",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "status"], name="fs_alertrule_unique"
+            )
+        ]
+
+
+class Alert(TimestampedModel):
+    """One firing of a rule, from the first run that sees the condition to the first that
+    sees it clear: one message when it opens, a reminder every repeat interval while it
+    lasts, one «resolved» message when it clears (only if the opening one went out)."""
+
+    rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="alerts")
+    count = models.PositiveIntegerField(default=0)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # When the last firing message went out (None: not yet, e.g. rate-limited).
+    notified_at = models.DateTimeField(null=True, blank=True)
+    resolved_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="fs_alert_one_open_per_rule",
             )
         ]

@@ -85,3 +85,23 @@ def can_manage_transactions(user: Any, organization_id: Any) -> bool:
 
 def can_take_callback(user: Any, callback: Any) -> bool:
     return bool(roles_in(user, callback.organization_id) & STAFF_ROLES)
+
+
+# Whom each role may create, edit and fire through the staff pages (never directors:
+# those are set up by the platform administrators).
+MANAGEABLE_ROLES: dict[str, frozenset[str]] = {
+    Role.MANAGER: frozenset({Role.OPERATOR, Role.MASTER}),
+    Role.DIRECTOR: frozenset({Role.OPERATOR, Role.MASTER, Role.MANAGER}),
+}
+
+
+def manageable_roles(user: Any, organization_id: Any) -> frozenset[str]:
+    """The staff roles `user` may create and edit in the company (empty: none)."""
+    out: frozenset[str] = frozenset()
+    for role in roles_in(user, organization_id):
+        out |= MANAGEABLE_ROLES.get(role, frozenset())
+    return out
+
+
+def can_manage_staff(user: Any, organization_id: Any, role: str) -> bool:
+    return role in manageable_roles(user, organization_id)

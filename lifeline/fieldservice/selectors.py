@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 
 from lifeline.access.enums import Role
 from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
 from lifeline.fieldservice.enums import OPEN_STATUSES
 from lifeline.fieldservice.models import (
+    AlertRule,
     Call,
     CallbackTask,
     Campaign,
@@ -290,3 +292,79 @@ def caller_requests_for(*, actor: Any, call: Call) -> QuerySet[ServiceRequest]:
         .select_related("city")
         .order_by("-created_at", "-id")
     )
+
+
+# --- staff ----------------------------------------------------------------------------------
+def staff_list_for(*, actor: Any, organization_id: Any = None) -> QuerySet[StaffProfile]:
+    """Staff profiles (fired ones too) of the companies the actor manages, by name."""
+    roles = company_roles(actor)
+    org_ids = [org for org, held in roles.items() if held & MANAGER_ROLES]
+    if organization_id is not None:
+        org_ids = [org for org in org_ids if str(org) == str(organization_id)]
+    return (
+        StaffProfile.objects.filter(organization_id__in=org_ids)
+        .select_related("user")
+        .prefetch_related("cities")
+        .order_by("user__full_name", "id")
+    )
+
+
+def staff_get_for(*, actor: Any, staff_id: Any) -> StaffProfile:
+    """A staff profile of a company the actor manages; otherwise NotFound."""
+    return get_or_not_found(staff_list_for(actor=actor), pk=staff_id)
+
+
+def staff_roles(*, profiles: list[StaffProfile]) -> dict[Any, str]:
+    """{profile id: its field-service role} in one query; a fired person keeps the role
+    of their (revoked) membership. Of several roles the highest is named."""
+    if not profiles:
+        return {}
+    rank: dict[str, int] = {Role.DIRECTOR: 4, Role.MANAGER: 3, Role.OPERATOR: 2, Role.MASTER: 1}
+    by_key = {(p.organization_id, p.user_id): p.pk for p in profiles}
+    rows = (
+        StaffProfile.objects.filter(pk__in=[p.pk for p in profiles])
+        .filter(user__memberships__organization_id=F("organization_id"))
+        .filter(user__memberships__role__in=list(rank))
+        .values_list("organization_id", "user_id", "user__memberships__role")
+    )
+    out: dict[Any, str] = {}
+    for org_id, user_id, role in rows:
+        pk = by_key[(org_id, user_id)]
+        if rank[role] > rank.get(out.get(pk, ""), 0):
+            out[pk] = role
+    return out
+
+
+CARD_RECENT_REQUESTS = 5
+CARD_OPEN_REQUESTS = 10
+
+
+@dataclass(frozen=True)
+class CallerCard:
+    call: Call
+    recent: list[ServiceRequest]  # the caller's last requests, newest first
+    open: list[ServiceRequest]  # the caller's open requests, newest first
+    total: int
+
+
+def caller_card_for(*, actor: Any, call_id: UUID | str) -> CallerCard:
+    """What an operator sees when a call rings: the number, the caller's last 5 requests
+    and open ones (those the actor may see). A constant number of queries."""
+    call = call_get_for(actor=actor, call_id=call_id)
+    history = caller_requests_for(actor=actor, call=call)
+    recent = list(history[:CARD_RECENT_REQUESTS])
+    open_requests = list(history.filter(status__in=sorted(OPEN_STATUSES))[:CARD_OPEN_REQUESTS])
+    total = len(recent) if len(recent) < CARD_RECENT_REQUESTS else history.count()
+    return CallerCard(call=call, recent=recent, open=open_requests, total=total)
+
+
+def alert_rule_list_for(*, actor: Any, organization_id: Any = None) -> QuerySet[AlertRule]:
+    """Alert rules of the companies the actor manages."""
+    org_ids = [org for org, held in company_roles(actor).items() if held & MANAGER_ROLES]
+    if organization_id is not None:
+        org_ids = [org for org in org_ids if str(org) == str(organization_id)]
+    return AlertRule.objects.filter(organization_id__in=org_ids).order_by("id")
+
+
+def alert_rule_get_for(*, actor: Any, pk: Any) -> AlertRule:
+    return get_or_not_found(alert_rule_list_for(actor=actor), pk=pk)

@@ -14,8 +14,10 @@ def process_mango_event(*, event_id: int) -> None:
 
 @shared_task(name="fieldservice.run_due")
 def run_due() -> None:
-    """The sweep: events whose message was lost, callbacks past their SLA."""
+    """The sweep: events whose message was lost, callbacks past their SLA, recordings,
+    alert rules (Telegram)."""
     from lifeline.fieldservice import conf
+    from lifeline.fieldservice.services.alerts import alerts_evaluate
     from lifeline.fieldservice.services.recordings import recordings_fetch_due
     from lifeline.fieldservice.services.telephony import (
         callbacks_escalate_due,
@@ -26,3 +28,4 @@ def run_due() -> None:
     callbacks_escalate_due()
     if conf.mango_enabled():
         recordings_fetch_due()
+    alerts_evaluate()

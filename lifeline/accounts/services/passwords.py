@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+import string
+
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -98,3 +101,37 @@ def password_reset_confirm(*, identifier: str, code: str, new_password: str) -> 
         audit.record(actor=user, action="accounts.password_reset", target=user)
     axes_reset(username=lockout_key_for_user(user))
     return user
+
+
+_INITIAL_SPECIALS = "!#%+-.=@"
+
+
+def password_generate(length: int = 16) -> str:
+    """A random password with upper, lower, digit and special characters (the policy)."""
+    rng = secrets.SystemRandom()
+    classes = [string.ascii_uppercase, string.ascii_lowercase, string.digits, _INITIAL_SPECIALS]
+    chars = [rng.choice(c) for c in classes]
+    alphabet = "".join(classes)
+    chars += [rng.choice(alphabet) for _ in range(length - len(chars))]
+    rng.shuffle(chars)
+    return "".join(chars)
+
+
+def password_issue_initial(*, user: User, actor: object = None) -> str:
+    """Give `user` a new random password that they must change at the next sign-in
+    (`must_change_password`), end their sessions, and return it: the caller shows it once
+    and never stores it. Used when staff create an account or reset one."""
+    for _attempt in range(5):
+        password = password_generate()
+        try:
+            validate_password(password, user=user)
+        except ValidationError:
+            continue
+        break
+    with transaction.atomic():
+        _password_set(user=user, password=password)
+        user.must_change_password = True
+        user.save(update_fields=["must_change_password", "updated_at"])
+        session_revoke_all(user=user)
+        audit.record(actor=actor or user, action="accounts.password_issued", target=user)
+    return password

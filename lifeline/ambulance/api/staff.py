@@ -42,12 +42,12 @@ class IsStationAdmin(BasePermission):
 
 
 # --- shapes -------------------------------------------------------------------------------
-class StaffTeamOutput(serializers.Serializer[Any]):
+class AmbulanceStaffTeamOutput(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     name = serializers.CharField()
 
 
-class StaffOutput(serializers.Serializer[StaffMember]):
+class AmbulanceStaffOutput(serializers.Serializer[StaffMember]):
     """A person of the station. Never a password or its hash."""
 
     id = serializers.UUIDField(source="user.pk")
@@ -61,12 +61,12 @@ class StaffOutput(serializers.Serializer[StaffMember]):
     roles = serializers.ListField(child=serializers.ChoiceField(choices=ROLE_CHOICES))
     is_active = serializers.BooleanField()
     must_change_password = serializers.BooleanField(source="user.must_change_password")
-    team = StaffTeamOutput(allow_null=True)
+    team = AmbulanceStaffTeamOutput(allow_null=True)
     last_login = serializers.DateTimeField(source="user.last_login", allow_null=True)
     date_joined = serializers.DateTimeField(source="user.date_joined")
 
 
-class StaffCreatedOutput(StaffOutput):
+class AmbulanceStaffCreatedOutput(AmbulanceStaffOutput):
     initial_password = serializers.SerializerMethodField(
         help_text="The one-time password to hand over; shown only in this response."
     )
@@ -100,7 +100,7 @@ class _StaffFields(serializers.Serializer[Any]):
         return value or None
 
 
-class StaffCreateInput(_StaffFields):
+class AmbulanceStaffCreateInput(_StaffFields):
     station = serializers.UUIDField(required=False, help_text="For admins of several stations.")
     role = serializers.ChoiceField(choices=ROLE_CHOICES)
     language = serializers.ChoiceField(
@@ -115,7 +115,7 @@ class StaffCreateInput(_StaffFields):
         return attrs
 
 
-class StaffUpdateInput(_StaffFields):
+class AmbulanceStaffUpdateInput(_StaffFields):
     first_name = serializers.CharField(max_length=150, required=False)
     last_name = serializers.CharField(max_length=150, required=False)
     role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False)
@@ -133,18 +133,25 @@ class StaffListApi(APIView):
     @extend_schema(
         tags=TAGS_STAFF,
         parameters=[OpenApiParameter("station", str, description="For admins of several.")],
-        responses={200: StaffOutput(many=True)},
+        responses={200: AmbulanceStaffOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
         station = _station(request, request.query_params.get("station"), (Role.AMBULANCE_ADMIN,))
         people = selectors.staff_list_for(actor=request.user, station=station)
         return paginate(
-            queryset=cast(Any, people), serializer_class=StaffOutput, request=request, view=self
+            queryset=cast(Any, people),
+            serializer_class=AmbulanceStaffOutput,
+            request=request,
+            view=self,
         )
 
-    @extend_schema(tags=TAGS_STAFF, request=StaffCreateInput, responses={201: StaffCreatedOutput})
+    @extend_schema(
+        tags=TAGS_STAFF,
+        request=AmbulanceStaffCreateInput,
+        responses={201: AmbulanceStaffCreatedOutput},
+    )
     def post(self, request: Request) -> Response:
-        data = StaffCreateInput(data=request.data)
+        data = AmbulanceStaffCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         station = _station(request, v.get("station"), (Role.AMBULANCE_ADMIN,))
@@ -161,21 +168,23 @@ class StaffListApi(APIView):
             request=request._request,
         )
         person = _person(request, user.pk)
-        body = StaffCreatedOutput(person, context={"initial_password": password}).data
+        body = AmbulanceStaffCreatedOutput(person, context={"initial_password": password}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class StaffDetailApi(APIView):
     permission_classes = (IsAuthenticated, IsStationAdmin)
 
-    @extend_schema(tags=TAGS_STAFF, responses={200: StaffOutput})
+    @extend_schema(tags=TAGS_STAFF, responses={200: AmbulanceStaffOutput})
     def get(self, request: Request, user_id: str) -> Response:
-        return Response(StaffOutput(_person(request, user_id)).data)
+        return Response(AmbulanceStaffOutput(_person(request, user_id)).data)
 
-    @extend_schema(tags=TAGS_STAFF, request=StaffUpdateInput, responses={200: StaffOutput})
+    @extend_schema(
+        tags=TAGS_STAFF, request=AmbulanceStaffUpdateInput, responses={200: AmbulanceStaffOutput}
+    )
     def patch(self, request: Request, user_id: str) -> Response:
         person = _person(request, user_id)
-        data = StaffUpdateInput(data=request.data, partial=True)
+        data = AmbulanceStaffUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         role = v.pop("role", None)
@@ -187,13 +196,13 @@ class StaffDetailApi(APIView):
             role=role,
             request=request._request,
         )
-        return Response(StaffOutput(_person(request, user_id)).data)
+        return Response(AmbulanceStaffOutput(_person(request, user_id)).data)
 
 
 class StaffDeactivateApi(APIView):
     permission_classes = (IsAuthenticated, IsStationAdmin)
 
-    @extend_schema(tags=TAGS_STAFF, request=None, responses={200: StaffOutput})
+    @extend_schema(tags=TAGS_STAFF, request=None, responses={200: AmbulanceStaffOutput})
     def post(self, request: Request, user_id: str) -> Response:
         """Take every role at the station, dissolve the person's team, close the account
         (kept, never deleted) when they have no role elsewhere."""
@@ -201,4 +210,4 @@ class StaffDeactivateApi(APIView):
         staff.staff_deactivate(
             actor=request.user, station=person.station, user=person.user, request=request._request
         )
-        return Response(StaffOutput(_person(request, user_id)).data)
+        return Response(AmbulanceStaffOutput(_person(request, user_id)).data)

@@ -8,8 +8,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lifeline.accounts.models import User
-from lifeline.fieldservice.enums import RequestStatus
+from lifeline.fieldservice.enums import (
+    STAFF_ROLE_CHOICES,
+    AlertKind,
+    RequestStatus,
+    StaffStatus,
+)
 from lifeline.fieldservice.models import (
+    AlertRule,
     CallbackTask,
     Campaign,
     City,
@@ -317,5 +323,90 @@ class CallerCardOutput(serializers.Serializer[Any]):
     phone = serializers.CharField()
     campaign = serializers.CharField(allow_null=True)
     city = serializers.CharField(allow_null=True)
+    recent_requests = RequestOutput(many=True, help_text="The caller's last 5 requests.")
     open_requests = RequestOutput(many=True)
     requests_total = serializers.IntegerField()
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+class StaffOutput(serializers.Serializer[Any]):
+    """A staff member (no password, no hash: only the one-time `initial_password` of a
+    creation or reset is ever sent, once)."""
+
+    id = serializers.IntegerField()
+    user_id = serializers.UUIDField(source="user.pk")
+    full_name = serializers.CharField(source="user.full_name")
+    email = serializers.EmailField(source="user.email", allow_null=True)
+    login_phone = serializers.SerializerMethodField()
+    role = serializers.SerializerMethodField()
+    phone_number = serializers.CharField()
+    status = serializers.CharField()
+    extension = serializers.CharField()
+    cities = serializers.SerializerMethodField()
+    must_change_password = serializers.BooleanField(source="user.must_change_password")
+
+    def get_login_phone(self, obj: Any) -> str | None:
+        return str(obj.user.phone_number) if obj.user.phone_number else None
+
+    def get_role(self, obj: Any) -> str:
+        return str(self.context.get("roles", {}).get(obj.pk, ""))
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_cities(self, obj: Any) -> list[int]:
+        return sorted(city.pk for city in obj.cities.all())
+
+
+class StaffCreatedOutput(StaffOutput):
+    initial_password = serializers.CharField(
+        help_text="Shown once: the person must change it at the first sign-in."
+    )
+
+
+class StaffPasswordOutput(serializers.Serializer[Any]):
+    initial_password = serializers.CharField()
+
+
+class StaffCreateInput(serializers.Serializer[Any]):
+    organization = serializers.UUIDField(required=False)
+    role = serializers.ChoiceField(choices=STAFF_ROLE_CHOICES)
+    full_name = serializers.CharField(max_length=300)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    cities = serializers.ListField(child=serializers.IntegerField(), required=False)
+    status = serializers.ChoiceField(choices=StaffStatus.choices, required=False)
+    extension = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class StaffUpdateInput(serializers.Serializer[Any]):
+    full_name = serializers.CharField(max_length=300, required=False)
+    phone_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    cities = serializers.ListField(child=serializers.IntegerField(), required=False)
+    status = serializers.ChoiceField(choices=StaffStatus.choices, required=False)
+    extension = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+# --- alert rules ----------------------------------------------------------------------------
+class AlertRuleOutput(serializers.ModelSerializer[AlertRule]):
+    class Meta:
+        model = AlertRule
+        fields = ("id", "kind", "status", "threshold_minutes", "is_active")
+
+
+class AlertRuleInput(serializers.Serializer[Any]):
+    organization = serializers.UUIDField(required=False)
+    kind = serializers.ChoiceField(choices=AlertKind.choices)
+    status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)
+    threshold_minutes = serializers.IntegerField(min_value=0, max_value=7 * 24 * 60)
+    is_active = serializers.BooleanField(required=False, default=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["kind"] == AlertKind.REQUESTS_STUCK and not attrs.get("status"):
+            raise serializers.ValidationError({"status": ["Choose the status to watch."]})
+        return attrs
+
+
+class AlertRuleUpdateInput(serializers.Serializer[Any]):
+    threshold_minutes = serializers.IntegerField(min_value=0, max_value=7 * 24 * 60, required=False)
+    is_active = serializers.BooleanField(required=False)

@@ -42,6 +42,11 @@ urlpatterns = [
         "callbacks/<uuid:callback_id>/take/", views.CallbackTakeApi.as_view(), name="callback-take"
     ),
     path("calls/<uuid:call_id>/card/", views.CallerCardApi.as_view(), name="caller-card"),
+    path("staff/", views.StaffListApi.as_view(), name="staff-list"),
+    path("staff/<int:staff_id>/", views.StaffDetailApi.as_view(), name="staff-detail"),
+    path("staff/<int:staff_id>/password/", views.StaffPasswordApi.as_view(), name="staff-password"),
+    path("alert-rules/", views.AlertRuleListApi.as_view(), name="alertrule-list"),
+    path("alert-rules/<int:pk>/", views.AlertRuleDetailApi.as_view(), name="alertrule-detail"),
     path("reports/callcentre/", views.CallCentreReportApi.as_view(), name="report-callcentre"),
     path("reports/masters/", views.MastersReportApi.as_view(), name="report-masters"),
     path("mango/ping", webhooks.MangoPingApi.as_view(), name="mango-ping"),

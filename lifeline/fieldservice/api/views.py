@@ -18,12 +18,11 @@ from lifeline.accounts.models import User
 from lifeline.core.api.pagination import TableLimitOffsetPagination, paginate
 from lifeline.fieldservice import selectors
 from lifeline.fieldservice.api import serializers as s
-from lifeline.fieldservice.enums import OPEN_STATUSES
 from lifeline.fieldservice.models import Campaign, City, Direction, RequestType, TransactionType
 from lifeline.fieldservice.permissions import MANAGER_ROLES, roles_in
 from lifeline.fieldservice.reports import Period, callcentre_report, masters_report
+from lifeline.fieldservice.services import alerts, money, reference, staff, telephony
 from lifeline.fieldservice.services import files as request_files
-from lifeline.fieldservice.services import money, reference, telephony
 from lifeline.fieldservice.services import requests as request_services
 from lifeline.fieldservice.transitions import allowed_targets
 
@@ -351,17 +350,18 @@ class CallerCardApi(APIView):
 
     @extend_schema(tags=TAGS_CALLS, responses={200: s.CallerCardOutput})
     def get(self, request: Request, call_id: str) -> Response:
-        call = selectors.call_get_for(actor=_user(request), call_id=call_id)
-        history = selectors.caller_requests_for(actor=_user(request), call=call)
-        card = {
+        card = selectors.caller_card_for(actor=_user(request), call_id=call_id)
+        call = card.call
+        data = {
             "call_id": call.pk,
             "phone": call.from_number,
             "campaign": call.campaign.name if call.campaign else None,
             "city": call.city.name if call.city else None,
-            "open_requests": list(history.filter(status__in=sorted(OPEN_STATUSES))[:10]),
-            "requests_total": history.count(),
+            "recent_requests": card.recent,
+            "open_requests": card.open,
+            "requests_total": card.total,
         }
-        return Response(s.CallerCardOutput(card).data)
+        return Response(s.CallerCardOutput(data).data)
 
 
 # --- reports ---------------------------------------------------------------------------------
@@ -413,3 +413,137 @@ class MastersReportApi(APIView):
     )
     def get(self, request: Request) -> Response:
         return Response(s.MasterReportRow(masters_report(_period(request)), many=True).data)
+
+
+# --- staff -----------------------------------------------------------------------------------
+TAGS_STAFF = ["fieldservice: staff"]
+
+
+def _staff_data(profiles: list[Any]) -> dict[str, Any]:
+    return {"roles": selectors.staff_roles(profiles=profiles)}
+
+
+class StaffListApi(APIView):
+    """Operators, masters and managers of the company (managers and directors)."""
+
+    permission_classes = [IsAuthenticated]
+    pagination_class = TableLimitOffsetPagination
+
+    @extend_schema(
+        tags=TAGS_STAFF,
+        parameters=[OpenApiParameter("organization", str)],
+        responses={200: s.StaffOutput(many=True), 404: _NOT_IN_A_COMPANY},
+    )
+    def get(self, request: Request) -> Response:
+        organization_id = selectors.company_id_for(
+            actor=_user(request),
+            organization_id=request.query_params.get("organization"),
+            roles=MANAGER_ROLES,
+        )
+        qs = selectors.staff_list_for(actor=_user(request), organization_id=organization_id)
+        paginator = self.pagination_class()
+        page = list(paginator.paginate_queryset(qs, request, view=self) or [])
+        data = s.StaffOutput(page, many=True, context=_staff_data(page)).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        tags=TAGS_STAFF,
+        request=s.StaffCreateInput,
+        responses={201: s.StaffCreatedOutput, 404: _NOT_IN_A_COMPANY},
+    )
+    def post(self, request: Request) -> Response:
+        data = s.StaffCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        organization_id = selectors.company_id_for(
+            actor=_user(request), organization_id=values.pop("organization", None)
+        )
+        role = values.pop("role")
+        created = staff.staff_create(
+            actor=_user(request), organization_id=organization_id, role=role, data=values
+        )
+        profile = selectors.staff_get_for(actor=_user(request), staff_id=created.profile.pk)
+        out = dict(s.StaffOutput(profile, context=_staff_data([profile])).data)
+        out["initial_password"] = created.initial_password
+        response = Response(out, status=status.HTTP_201_CREATED)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class StaffDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS_STAFF, responses={200: s.StaffOutput})
+    def get(self, request: Request, staff_id: int) -> Response:
+        profile = selectors.staff_get_for(actor=_user(request), staff_id=staff_id)
+        return Response(s.StaffOutput(profile, context=_staff_data([profile])).data)
+
+    @extend_schema(tags=TAGS_STAFF, request=s.StaffUpdateInput, responses={200: s.StaffOutput})
+    def patch(self, request: Request, staff_id: int) -> Response:
+        profile = selectors.staff_get_for(actor=_user(request), staff_id=staff_id)
+        data = s.StaffUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        staff.staff_update(actor=_user(request), profile=profile, data=dict(data.validated_data))
+        profile = selectors.staff_get_for(actor=_user(request), staff_id=staff_id)
+        return Response(s.StaffOutput(profile, context=_staff_data([profile])).data)
+
+
+class StaffPasswordApi(APIView):
+    """A new initial password (shown once; the person must change it at the next sign-in)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS_STAFF, request=None, responses={200: s.StaffPasswordOutput})
+    def post(self, request: Request, staff_id: int) -> Response:
+        profile = selectors.staff_get_for(actor=_user(request), staff_id=staff_id)
+        password = staff.staff_password_reset(actor=_user(request), profile=profile)
+        response = Response({"initial_password": password})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+# --- alert rules -----------------------------------------------------------------------------
+TAGS_ALERTS = ["fieldservice: alerts"]
+
+
+class AlertRuleListApi(APIView):
+    """Rules the sweep watches and reports to Telegram (managers and directors)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS_ALERTS, responses={200: s.AlertRuleOutput(many=True), 404: _NOT_IN_A_COMPANY}
+    )
+    def get(self, request: Request) -> Response:
+        organization_id = selectors.company_id_for(actor=_user(request), roles=MANAGER_ROLES)
+        rules = selectors.alert_rule_list_for(actor=_user(request), organization_id=organization_id)
+        return Response(s.AlertRuleOutput(rules, many=True).data)
+
+    @extend_schema(tags=TAGS_ALERTS, request=s.AlertRuleInput, responses={201: s.AlertRuleOutput})
+    def post(self, request: Request) -> Response:
+        data = s.AlertRuleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        organization_id = selectors.company_id_for(
+            actor=_user(request), organization_id=values.pop("organization", None)
+        )
+        rule = alerts.alert_rule_create(
+            actor=_user(request), organization_id=organization_id, data=values
+        )
+        return Response(s.AlertRuleOutput(rule).data, status=status.HTTP_201_CREATED)
+
+
+class AlertRuleDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS_ALERTS, request=s.AlertRuleUpdateInput, responses={200: s.AlertRuleOutput}
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        rule = selectors.alert_rule_get_for(actor=_user(request), pk=pk)
+        data = s.AlertRuleUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        rule = alerts.alert_rule_update(
+            actor=_user(request), rule=rule, data=dict(data.validated_data)
+        )
+        return Response(s.AlertRuleOutput(rule).data)

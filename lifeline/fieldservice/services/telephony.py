@@ -27,6 +27,7 @@ from lifeline.fieldservice.enums import (
     CallOutcome,
     MangoEventKind,
     RequestTypeCode,
+    StaffStatus,
 )
 from lifeline.fieldservice.exceptions import (
     CallbackAlreadyTaken,
@@ -177,8 +178,23 @@ def _on_call_event(payload: dict[str, Any]) -> None:
     call.save()
     if first and call.organization_id:
         publish_on_commit(
-            events.call_ringing(call), [events.callcentre_group(call.organization_id)]
+            events.call_started(call), [events.callcentre_group(call.organization_id)]
         )
+    if state == "Appeared" and extension and call.organization_id:
+        _ring_operator(call, call.organization_id, extension)
+
+
+def _ring_operator(call: Call, organization_id: Any, extension: str) -> None:
+    """The call rings on an operator's extension: their screen opens the caller's card."""
+    user_id = (
+        StaffProfile.objects.filter(
+            organization_id=organization_id, extension=extension, status=StaffStatus.ACTIVE
+        )
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    if user_id is not None:
+        publish_on_commit(events.call_ringing(call), [events.operator_group(user_id)])
 
 
 def _on_summary(payload: dict[str, Any]) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from lifeline.access.enums import OrganizationKind, Role
@@ -28,3 +30,50 @@ def test_demo_has_two_cities_campaigns_staff_and_a_request_in_every_status() -> 
     statuses = sorted(ServiceRequest.objects.values_list("status", flat=True))
     assert len(statuses) == 12
     assert len(set(statuses)) == 12
+
+
+def test_demo_credentials_carry_the_mango_key_and_salt(tmp_path: Any) -> None:
+    import json
+
+    from django.test import override_settings
+
+    from lifeline.fieldservice.demo import demo_mango_credentials
+
+    path = tmp_path / "demo-credentials.json"
+    path.write_text(json.dumps({"accounts": [{"role": "operator"}]}))
+    with override_settings(
+        VAR_DIR=str(tmp_path), FIELDSERVICE_MANGO_API_KEY="k1", FIELDSERVICE_MANGO_API_SALT="s1"
+    ):
+        demo_mango_credentials()
+    data = json.loads(path.read_text())
+    assert data["accounts"] == [{"role": "operator"}]
+    assert (data["mango"]["api_key"], data["mango"]["api_salt"]) == ("k1", "s1")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_embedded_demo_gets_a_stable_random_pair(tmp_path: Any, monkeypatch: Any) -> None:
+    import json
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    from lifeline.fieldservice.demo import demo_mango_credentials
+
+    monkeypatch.setenv("LIFELINE_EMBEDDED", "true")
+    with override_settings(
+        VAR_DIR=str(tmp_path), FIELDSERVICE_MANGO_API_KEY="", FIELDSERVICE_MANGO_API_SALT=""
+    ):
+        first = demo_mango_credentials()
+        assert first is not None
+        assert first["api_key"] == settings.FIELDSERVICE_MANGO_API_KEY
+        settings.FIELDSERVICE_MANGO_API_KEY = ""
+        settings.FIELDSERVICE_MANGO_API_SALT = ""
+        assert demo_mango_credentials() == first  # the same after a restart
+    data = json.loads((tmp_path / "demo-credentials.json").read_text())
+    assert data["mango"]["api_key"] == first["api_key"]
+    assert len(first["api_key"]) == 32
+    monkeypatch.delenv("LIFELINE_EMBEDDED")
+    with override_settings(
+        VAR_DIR=str(tmp_path / "x"), FIELDSERVICE_MANGO_API_KEY="", FIELDSERVICE_MANGO_API_SALT=""
+    ):
+        assert demo_mango_credentials() is None  # tests and production: nothing invented

@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.access.enums import Role
 from lifeline.accounts.models import User
 from lifeline.fieldservice import selectors
+from lifeline.fieldservice.enums import StaffStatus
 from lifeline.fieldservice.models import Campaign, City, Direction, RequestType
 from lifeline.fieldservice.phones import to_e164
 
@@ -101,3 +103,43 @@ class ReportForm(forms.Form):
     date_to = forms.DateField(
         required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class StaffEditForm(forms.Form):
+    full_name = forms.CharField(max_length=300, label=_("Full name"))
+    phone_number = forms.CharField(max_length=32, required=False, label=_("Phone"))
+    cities = forms.ModelMultipleChoiceField(
+        queryset=City.objects.none(),
+        required=False,
+        label=_("Cities"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    status = forms.ChoiceField(choices=StaffStatus.choices, label=_("Status"))
+    extension = forms.CharField(max_length=20, required=False, label=_("PBX extension"))
+
+    def __init__(self, *args: Any, organization_id: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["cities"].queryset = City.objects.filter(organization_id=organization_id)
+
+
+class StaffCreateForm(StaffEditForm):
+    role = forms.ChoiceField(label=_("Role"))
+    email = forms.EmailField(required=False, label=_("E-mail"))
+    field_order = ("role", "full_name", "email", "phone_number", "cities", "status", "extension")
+
+    def __init__(self, *args: Any, roles: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["role"].choices = [(r, Role(r).label) for r in STAFF_ROLE_ORDER if r in roles]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("email") and not data.get("phone_number"):
+            raise forms.ValidationError(
+                _("Enter an e-mail address or a phone number to sign in with.")
+            )
+        return data
+
+
+STAFF_ROLE_ORDER = ("operator", "master", "manager")

@@ -13,6 +13,9 @@ urlpatterns = [
     path("requests/<uuid:request_id>/status/", views.request_status, name="request-status"),
     path("requests/<uuid:request_id>/files/", views.request_file_upload, name="request-files"),
     path("callbacks/<uuid:callback_id>/take/", views.callback_take, name="callback-take"),
+    path("staff/", views.staff_page, name="staff"),
+    path("staff/<int:staff_id>/", views.staff_edit, name="staff-edit"),
+    path("calls/<uuid:call_id>/card/", views.caller_card, name="caller-card"),
     path("report/", views.report_page, name="report"),
     path("reference/<slug:kind>/", views.reference_page, name="reference"),
 ]

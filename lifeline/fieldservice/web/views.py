@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,12 +30,14 @@ from lifeline.fieldservice.permissions import (
     MANAGER_ROLES,
     STAFF_ROLES,
     company_roles,
+    manageable_roles,
     roles_in,
 )
 from lifeline.fieldservice.reports import Period, callcentre_report, masters_report
 from lifeline.fieldservice.services import files as request_files
 from lifeline.fieldservice.services import reference, telephony
 from lifeline.fieldservice.services import requests as request_services
+from lifeline.fieldservice.services import staff as staff_services
 from lifeline.fieldservice.transitions import allowed_targets
 from lifeline.fieldservice.web.forms import (
     CampaignForm,
@@ -42,6 +45,8 @@ from lifeline.fieldservice.web.forms import (
     NameForm,
     ReportForm,
     RequestForm,
+    StaffCreateForm,
+    StaffEditForm,
 )
 
 
@@ -120,7 +125,12 @@ def _company(request: HttpRequest) -> Any:
 @web_view
 def request_new(request: HttpRequest) -> HttpResponse:
     organization_id = _company(request)
-    form = RequestForm(request.POST or None, actor=request.user, organization_id=organization_id)
+    form = RequestForm(
+        request.POST or None,
+        actor=request.user,
+        organization_id=organization_id,
+        initial=_initial_from_call(request),
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         data["city"] = form.cleaned_data["city"]
@@ -135,6 +145,37 @@ def request_new(request: HttpRequest) -> HttpResponse:
             return redirect("fieldservice-web:request", request_id=created.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "fieldservice/request_form.html", {"form": form}, status=status)
+
+
+def _initial_from_call(request: HttpRequest) -> dict[str, Any]:
+    """«New request» from a caller's card: the phone, and the city and campaign of the
+    dialled line if the call is one the person may see."""
+    initial: dict[str, Any] = {}
+    phone = (request.GET.get("phone") or "").strip()
+    if phone:
+        initial["client_phone"] = phone
+    call_id = request.GET.get("call")
+    if call_id:
+        try:
+            call = selectors.call_get_for(actor=request.user, call_id=call_id)
+        except (NotFound, ValueError, ValidationError):
+            return initial
+        initial["client_phone"] = call.from_number or phone
+        if call.city_id:
+            initial["city"] = call.city_id
+        if call.campaign_id:
+            initial["campaign"] = call.campaign_id
+    return initial
+
+
+@web_view
+def caller_card(request: HttpRequest, call_id: str) -> HttpResponse:
+    """The caller's card of a ringing call; the board's script shows it in a pop-up when
+    `fieldservice.call_ringing` arrives (it also works as a page of its own)."""
+    if not _held(request) & STAFF_ROLES:
+        raise Http404
+    card = selectors.caller_card_for(actor=request.user, call_id=call_id)
+    return render(request, "fieldservice/caller_card.html", {"card": card})
 
 
 @web_view
@@ -369,3 +410,89 @@ def _export(kind: str, header: list[str], rows: list[list[Any]]) -> HttpResponse
     )
     response["Content-Disposition"] = 'attachment; filename="callcentre.xlsx"'
     return response
+
+
+# --- staff -------------------------------------------------------------------------------------
+def _password_page(request: HttpRequest, profile: Any, password: str) -> HttpResponse:
+    """The one time a new password is shown: rendered in the POST's answer, never stored
+    in the session or a URL, and not cached."""
+    response = render(
+        request, "fieldservice/staff_password.html", {"profile": profile, "password": password}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@web_view
+def staff_page(request: HttpRequest) -> HttpResponse:
+    """Managers and directors: the company's staff and a form to add one."""
+    user = request.user
+    if not _held(request) & MANAGER_ROLES:
+        raise Http404
+    organization_id = selectors.company_id_for(actor=user, roles=frozenset(MANAGER_ROLES))
+    roles = manageable_roles(user, organization_id)
+    form = StaffCreateForm(request.POST or None, organization_id=organization_id, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        role = data.pop("role")
+        try:
+            created = staff_services.staff_create(
+                actor=user, organization_id=organization_id, role=role, data=data
+            )
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            return _password_page(request, created.profile, created.initial_password)
+    profiles = list(selectors.staff_list_for(actor=user, organization_id=organization_id))
+    profile_roles = selectors.staff_roles(profiles=profiles)
+    rows = [(p, Role(profile_roles[p.pk]).label if p.pk in profile_roles else "") for p in profiles]
+    return render(
+        request,
+        "fieldservice/staff.html",
+        {"rows": rows, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@web_view
+def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
+    user = request.user
+    profile = selectors.staff_get_for(actor=user, staff_id=staff_id)
+    role = selectors.staff_roles(profiles=[profile]).get(profile.pk, "")
+    may_edit = (
+        role in manageable_roles(user, profile.organization_id) and profile.user_id != user.pk
+    )
+    initial = {
+        "full_name": profile.user.full_name,
+        "phone_number": profile.phone_number,
+        "cities": list(profile.cities.all()),
+        "status": profile.status,
+        "extension": profile.extension,
+    }
+    form = StaffEditForm(
+        request.POST if request.POST.get("form") == "edit" else None,
+        organization_id=profile.organization_id,
+        initial=initial,
+    )
+    if request.method == "POST" and may_edit:
+        try:
+            if request.POST.get("form") == "password":
+                password = staff_services.staff_password_reset(actor=user, profile=profile)
+                return _password_page(request, profile, password)
+            if form.is_valid():
+                staff_services.staff_update(actor=user, profile=profile, data=form.cleaned_data)
+                messages.success(request, _("Saved."))
+                return redirect("fieldservice-web:staff-edit", staff_id=profile.pk)
+        except DomainError as exc:
+            _refused(request, exc)
+    return render(
+        request,
+        "fieldservice/staff_edit.html",
+        {
+            "profile": profile,
+            "role": Role(role).label if role else "",
+            "form": form,
+            "may_edit": may_edit,
+        },
+        status=422 if request.method == "POST" else 200,
+    )

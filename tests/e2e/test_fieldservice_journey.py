@@ -1,0 +1,160 @@
+"""Field-service journey: Mango posts a signed webhook for a call ringing on an operator's
+extension; the caller's card pops up on the operator's board without a reload; the
+operator creates the request from it and hands it to a master; the master, on a 390 px
+phone, accepts it, goes, works, enters the result and expenses and marks it done; the
+manager sees the money the server computed. In Russian and in English."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from lifeline.access.enums import Role
+from lifeline.fieldservice.integrations.signing import mango_sign
+from lifeline.fieldservice.models import ServiceRequest, Transaction
+from lifeline.fieldservice.services.reference import company_defaults_ensure
+from lifeline.fieldservice.tests.factories import (
+    CampaignFactory,
+    CityFactory,
+    CompanyFactory,
+    staff,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+KEY, SALT = "journey-key", "journey-salt"
+
+TEXT = {
+    "en": {"incoming": "Incoming call", "done": "Done", "new": "New request",
+           "awaiting": "Awaiting acceptance"},
+    "ru": {"incoming": "Входящий звонок", "done": "Готово", "new": "Новая заявка",
+           "awaiting": "Ожидает принятия"},
+}  # fmt: skip
+
+
+def person(browser: Browser, base: str, user: Any, language: str, **context: Any) -> Page:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="lifeline.accounts.backends.EmailOrPhoneBackend")
+    ctx = browser.new_context(
+        locale={"ru": "ru-RU", "en": "en-US"}[language], timezone_id="UTC", **context
+    )
+    ctx.add_cookies(
+        [
+            {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base},
+            {"name": "django_language", "value": language, "url": base},
+        ]
+    )
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_a_ringing_call_becomes_a_request_a_master_completes(
+    browser: Browser, asgi_live_server: Any, settings: Any, language: str
+) -> None:
+    settings.FIELDSERVICE_MANGO_API_KEY = KEY
+    settings.FIELDSERVICE_MANGO_API_SALT = SALT
+    base = asgi_live_server.url
+    company = CompanyFactory(name="Мастер на час")
+    company_defaults_ensure(organization_id=company.pk)
+    moscow = CityFactory(organization=company, name="Москва")
+    CampaignFactory(organization=company, city=moscow, name="Авито", phone_number="+74950000001")
+    operator = staff(Role.OPERATOR, company, [moscow], extension="101")
+    master = staff(Role.MASTER, company, [moscow])
+    manager = staff(Role.MANAGER, company)
+    text = TEXT[language]
+
+    board = person(browser, base, operator, language)
+    board.goto(f"{base}/fieldservice/")
+    expect(board.locator("body")).to_have_attribute("data-fs-connected", "1")
+
+    # Mango: the call rings on the operator's extension (signed as Mango signs it).
+    payload = json.dumps(
+        {
+            "entry_id": "journey-entry",
+            "call_id": "journey-leg",
+            "timestamp": int(timezone.now().timestamp()),
+            "seq": 1,
+            "call_state": "Appeared",
+            "location": "abonent",
+            "from": {"number": "79161234567"},
+            "to": {"number": "74950000001", "line_number": "74950000001", "extension": "101"},
+        },
+        separators=(",", ":"),
+    )
+    response = board.request.post(
+        f"{base}/api/v1/fieldservice/mango/events/call",
+        form={
+            "vpbx_api_key": KEY,
+            "sign": mango_sign(api_key=KEY, payload=payload, api_salt=SALT),
+            "json": payload,
+        },
+    )
+    assert response.status == 200
+
+    # The caller's card pops up without a reload.
+    card = board.locator("[data-fs-caller-slot] [data-testid=caller-card]")
+    expect(card).to_contain_text(text["incoming"])
+    expect(card.locator("[data-testid=caller-phone]")).to_have_text("+79161234567")
+    card.locator("[data-testid=caller-new-request]").click()
+    expect(board.locator("h1")).to_have_text(text["new"])
+    expect(board.locator("#id_client_phone")).to_have_value("+79161234567")
+    board.locator("#id_client_name").fill("Ирина")
+    board.locator("#id_address").fill("Москва, ул. Тверская, 1")
+    board.locator("#id_master").select_option(str(master.pk))
+    board.locator("form.fs-form button[type=submit]").click()
+    request = ServiceRequest.objects.get(client_phone="+79161234567")
+    board.wait_for_url(f"{base}/fieldservice/requests/{request.pk}/")
+    # With a master chosen, the request waits for the master to accept it.
+    expect(board.locator("[data-testid=status]")).to_have_text(text["awaiting"])
+
+    # The master, on a phone, accepts, goes and works from «My requests».
+    phone = person(browser, base, master, language, viewport={"width": 390, "height": 844})
+    phone.goto(f"{base}/fieldservice/")
+    mine = phone.locator("[data-testid=my-requests]")
+    expect(mine).to_contain_text("Ирина")
+    for status in ("accepted", "en_route", "in_progress"):
+        mine.locator(f"button[name=status][value={status}]").click()
+        phone.wait_for_url(f"{base}/fieldservice/")
+    mine.get_by_role("link", name="Ирина").click()
+    phone.locator("#id_result").fill("5000")
+    phone.locator("#id_expenses").fill("1000")
+    phone.locator("form:has(input[name=form][value=report]) button[type=submit]").click()
+    expect(phone.locator("[data-testid=net]")).to_contain_text("4")
+    phone.locator("button[name=status][value=done]").click()
+    expect(phone.locator("[data-testid=status]")).to_have_text(text["done"])
+    overflow = phone.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1
+
+    # The manager sees the money the server computed (share 0.5 of 5000 − 1000).
+    office = person(browser, base, manager, language)
+    office.goto(f"{base}/fieldservice/requests/{request.pk}/")
+    expect(office.locator("[data-testid=status]")).to_have_text(text["done"])
+    assert _digits(office.locator("[data-testid=net]").inner_text()) == "400000"
+    assert _digits(office.locator("[data-testid=handover]").inner_text()) == "200000"
+    request.refresh_from_db()
+    assert (request.status, str(request.net_amount), str(request.master_handover)) == (
+        "done",
+        "4000.00",
+        "2000.00",
+    )
+    income = Transaction.objects.get(request=request)
+    assert str(income.amount) == "2000.00"
+    for page in (board, phone, office):
+        assert page.errors == []  # type: ignore[attr-defined]
