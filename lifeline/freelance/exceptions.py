@@ -33,6 +33,11 @@ class OwnGig(FreelanceForbidden):
     title = _("You cannot order your own gig")
 
 
+class OwnGigFavourite(FreelanceForbidden):
+    code = "freelance.own_gig_favourite"
+    title = _("You cannot save your own gig")
+
+
 class WrongParty(FreelanceForbidden):
     code = "freelance.wrong_party"
     title = _("The other party of this order does this, not you")

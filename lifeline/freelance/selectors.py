@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
 
 from lifeline.core.selectors import get_or_not_found
 from lifeline.freelance import permissions
 from lifeline.freelance.enums import GigStatus
-from lifeline.freelance.models import Category, Gig, GigPackage, Order, OrderEvent
+from lifeline.freelance.models import Category, Favourite, Gig, GigPackage, Order, OrderEvent
 
 MAX_QUERY_WORDS = 8
 
@@ -61,8 +61,7 @@ def gig_search(*, q: str = "", category_slug: str = "") -> QuerySet[Gig]:
     return _search(gigs, q)
 
 
-def gig_get_for(*, actor: Any, gig_id: Any) -> Gig:
-    """An active gig for anyone; any status for its seller and its marketplace's moderators."""
+def _gig_scope(actor: Any) -> Q:
     scope = Q(status=GigStatus.ACTIVE)
     if getattr(actor, "is_authenticated", False):
         scope |= Q(seller_id=actor.pk)
@@ -71,7 +70,46 @@ def gig_get_for(*, actor: Any, gig_id: Any) -> Gig:
                 scope = Q()
             else:
                 scope |= Q(organization_id__in=permissions.moderator_organization_ids(actor))
-    return get_or_not_found(_gigs().filter(scope), pk=gig_id)
+    return scope
+
+
+def gig_get_for(*, actor: Any, gig_id: Any) -> Gig:
+    """An active gig for anyone; any status for its seller and its marketplace's moderators."""
+    return get_or_not_found(_gigs().filter(_gig_scope(actor)), pk=gig_id)
+
+
+# --- favourites -------------------------------------------------------------------------------
+def gig_get_for_favourite(*, actor: Any, gig_id: Any) -> Gig:
+    """A gig the actor may see, or one they saved earlier (so a paused gig can be removed)."""
+    if not getattr(actor, "is_authenticated", False):
+        return get_or_not_found(Gig.objects.none(), pk=gig_id)
+    saved = Favourite.objects.filter(user_id=actor.pk, gig_id=gig_id)
+    return get_or_not_found(
+        Gig.objects.filter(_gig_scope(actor) | Q(pk__in=saved.values("gig_id"))), pk=gig_id
+    )
+
+
+def favourite_gig_ids(*, actor: Any, gig_ids: Any) -> set[Any]:
+    """Which of `gig_ids` the actor saved (one query; for buttons on lists and pages)."""
+    if not getattr(actor, "is_authenticated", False):
+        return set()
+    return set(
+        Favourite.objects.filter(user_id=actor.pk, gig_id__in=list(gig_ids)).values_list(
+            "gig_id", flat=True
+        )
+    )
+
+
+def favourite_list_for(*, actor: Any) -> QuerySet[Gig]:
+    """The actor's saved gigs that are still active, most recently saved first."""
+    if not getattr(actor, "is_authenticated", False):
+        return Gig.objects.none()
+    return (
+        _gigs()
+        .filter(status=GigStatus.ACTIVE, favourites__user_id=actor.pk)
+        .annotate(saved_at=Max("favourites__created_at"))
+        .order_by("-saved_at", "-id")
+    )
 
 
 def gig_list_for_seller(*, actor: Any) -> QuerySet[Gig]:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -33,11 +33,20 @@ from lifeline.freelance.exceptions import (
     NotASeller,
     OrderTransitionRefused,
     OwnGig,
+    OwnGigFavourite,
     ReasonRequired,
     UnknownPackage,
     WrongParty,
 )
-from lifeline.freelance.models import Category, Gig, GigPackage, Order, OrderEvent, Review
+from lifeline.freelance.models import (
+    Category,
+    Favourite,
+    Gig,
+    GigPackage,
+    Order,
+    OrderEvent,
+    Review,
+)
 from lifeline.notifications.services import notify_many
 from lifeline.realtime.events import publish_on_commit
 
@@ -519,6 +528,34 @@ def review_create(*, actor: User, order: Order, rating: int, comment: str = "") 
         after={"rating": rating},
     )
     return review
+
+
+# --- favourites -----------------------------------------------------------------------------
+def favourite_set(*, actor: User, gig: Gig, on: bool) -> bool:
+    """Save (`on`) or remove a gig from the buyer's favourites; repeating a call changes nothing.
+
+    The gig's `favourites_count` moves only when a row was really inserted or deleted, in the
+    same transaction, so it always equals the number of rows. Returns whether it is saved now.
+    """
+    if on:
+        if gig.seller_id == actor.pk:
+            raise OwnGigFavourite()
+        if gig.status != GigStatus.ACTIVE:
+            raise GigNotOrderable()
+        if not permissions.is_buyer_in(actor, gig.organization_id):
+            raise NotABuyer()
+        try:
+            with transaction.atomic():
+                Favourite.objects.create(user=actor, gig=gig)
+                Gig.objects.filter(pk=gig.pk).update(favourites_count=F("favourites_count") + 1)
+        except IntegrityError:
+            pass  # already saved (perhaps by a concurrent call): nothing changes
+        return True
+    with transaction.atomic():
+        deleted, _ = Favourite.objects.filter(user=actor, gig=gig).delete()
+        if deleted:
+            Gig.objects.filter(pk=gig.pk).update(favourites_count=F("favourites_count") - 1)
+    return False
 
 
 def money(value: Decimal) -> str:

@@ -66,6 +66,7 @@ class FreelanceGigOutput(ModelOutput[Gig]):
             "rating_average",
             "reviews_count",
             "orders_completed",
+            "favourites_count",
             "created_at",
         )
 
@@ -133,6 +134,12 @@ class FreelanceReviewOutput(ModelOutput[Review]):
     class Meta:
         model = Review
         fields = ("id", "rating", "comment", "created_at")
+
+
+class FreelanceFavouriteOutput(serializers.Serializer[Any]):
+    gig = serializers.UUIDField()
+    favourited = serializers.BooleanField()
+    favourites_count = serializers.IntegerField()
 
 
 # --- input ----------------------------------------------------------------------------------

@@ -179,6 +179,44 @@ class GigRejectApi(APIView):
         return Response(s.FreelanceGigOutput(gig).data)
 
 
+# --- favourites ---------------------------------------------------------------------------
+class FavouriteListApi(APIView):
+    pagination_class = TableLimitOffsetPagination
+
+    @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceGigOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        gigs = selectors.favourite_list_for(actor=request.user)
+        return paginate(
+            queryset=gigs, serializer_class=s.FreelanceGigOutput, request=request, view=self
+        )
+
+
+class GigFavouriteApi(APIView):
+    """PUT saves the gig, DELETE removes it; both are idempotent."""
+
+    def _answer(self, request: Request, gig_id: UUID, *, on: bool) -> Response:
+        gig = selectors.gig_get_for_favourite(actor=request.user, gig_id=gig_id)
+        favourited = services.favourite_set(actor=_user(request), gig=gig, on=on)
+        gig.refresh_from_db(fields=["favourites_count"])
+        return Response(
+            s.FreelanceFavouriteOutput(
+                {
+                    "gig": gig.pk,
+                    "favourited": favourited,
+                    "favourites_count": gig.favourites_count,
+                }
+            ).data
+        )
+
+    @extend_schema(tags=TAGS_GIGS, request=None, responses={200: s.FreelanceFavouriteOutput})
+    def put(self, request: Request, gig_id: UUID) -> Response:
+        return self._answer(request, gig_id, on=True)
+
+    @extend_schema(tags=TAGS_GIGS, request=None, responses={200: s.FreelanceFavouriteOutput})
+    def delete(self, request: Request, gig_id: UUID) -> Response:
+        return self._answer(request, gig_id, on=False)
+
+
 # --- orders ---------------------------------------------------------------------------------
 class OrderListApi(APIView):
     pagination_class = CreatedCursorPagination

@@ -71,13 +71,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @_not_found_as_404
 def gig(request: HttpRequest, gig_id: UUID) -> HttpResponse:
     found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+    can_order = request.user.is_authenticated and permissions.can_order_gig(request.user, found)
     return render(
         request,
         "freelance/gig.html",
         {
             "gig": found,
-            "can_order": request.user.is_authenticated
-            and permissions.can_order_gig(request.user, found),
+            "can_order": can_order,
+            "can_favourite": can_order and found.status == "active",
+            "is_favourite": bool(
+                selectors.favourite_gig_ids(actor=request.user, gig_ids=[found.pk])
+            ),
             "can_edit": permissions.can_edit_gig(request.user, found),
             "can_moderate": permissions.can_moderate_gig(request.user, found),
         },
@@ -96,6 +100,34 @@ def order_place(request: HttpRequest, gig_id: UUID) -> HttpResponse:
         messages.error(request, _(exc.title))
         return redirect("freelance-web:gig", gig_id=found.pk)
     return redirect("freelance-web:order", order_id=order.pk)
+
+
+# --- favourites -------------------------------------------------------------------------------
+@require_POST
+@web_view
+def gig_favourite(request: HttpRequest, gig_id: UUID) -> HttpResponse:
+    """Save or remove (`on` = 1 or 0): submitting the same form twice changes nothing."""
+    found = selectors.gig_get_for_favourite(actor=request.user, gig_id=gig_id)
+    on = request.POST.get("on") == "1"
+    try:
+        services.favourite_set(actor=_user(request), gig=found, on=on)
+    except DomainError as exc:
+        messages.error(request, _(exc.title))
+    else:
+        messages.success(
+            request, _("Saved to favourites.") if on else _("Removed from favourites.")
+        )
+    if request.POST.get("next") == "favourites":
+        return redirect("freelance-web:favourites")
+    return redirect("freelance-web:gig", gig_id=found.pk)
+
+
+@web_view
+def favourites(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.favourite_list_for(actor=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "freelance/favourites.html", {"page": page})
 
 
 # --- seller -----------------------------------------------------------------------------------
