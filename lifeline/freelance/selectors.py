@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum
 
+from lifeline.accounts.models import User
+from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
 from lifeline.freelance import permissions
-from lifeline.freelance.enums import GigStatus
-from lifeline.freelance.models import Category, Favourite, Gig, GigPackage, Order, OrderEvent
+from lifeline.freelance.enums import GigStatus, OrderStatus
+from lifeline.freelance.models import (
+    Category,
+    Favourite,
+    Gig,
+    GigPackage,
+    Order,
+    OrderEvent,
+    Review,
+)
 
 MAX_QUERY_WORDS = 8
 
@@ -144,4 +158,74 @@ def order_get_for(*, actor: Any, order_id: Any) -> Order:
             Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
         ),
         pk=order_id,
+    )
+
+
+# --- public seller profile --------------------------------------------------------------------
+PROFILE_REVIEWS = 20
+RESPONSE_SAMPLE = 50
+
+
+@dataclass(frozen=True)
+class SellerProfile:
+    seller: User
+    member_since: datetime
+    rating_average: Decimal | None
+    reviews_count: int
+    orders_completed: int
+    response_time: timedelta | None
+    gigs: list[Gig] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+
+
+def exact_average(total: int | None, count: int) -> Decimal | None:
+    if not count:
+        return None
+    return (Decimal(total or 0) / Decimal(count)).quantize(Decimal("0.01"))
+
+
+def seller_response_time(*, seller_id: Any) -> timedelta | None:
+    """The median time from the buyer's requirements (the order starts) to the seller's first
+    action on that order (a delivery or a cancellation proposal), over the seller's latest
+    `RESPONSE_SAMPLE` started orders that have one. One query; None without such orders."""
+    rows = (
+        Order.objects.filter(seller_id=seller_id, started_at__isnull=False)
+        .annotate(
+            first_response=Min(
+                "events__created_at",
+                filter=Q(events__actor_id=seller_id, events__created_at__gte=F("started_at")),
+            )
+        )
+        .filter(first_response__isnull=False)
+        .order_by("-started_at", "-id")
+        .values_list("started_at", "first_response")[:RESPONSE_SAMPLE]
+    )
+    seconds = [(answered - started).total_seconds() for started, answered in rows]
+    if not seconds:
+        return None
+    return timedelta(seconds=round(statistics.median(seconds)))
+
+
+def seller_profile(*, seller_id: Any) -> SellerProfile:
+    """A seller's public profile: what anyone may read about them, and nothing else.
+
+    404 unless the user is active and holds the seller or freelancer role in a marketplace.
+    A constant number of queries (the test counts them), whatever the number of gigs or reviews.
+    """
+    seller = get_or_not_found(User.objects.all(), pk=seller_id)
+    if not seller.is_active or not permissions.is_seller(seller):
+        raise NotFound()
+    reviews = Review.objects.filter(gig__seller_id=seller.pk)
+    totals = reviews.aggregate(total=Sum("rating"), count=Count("id"))
+    return SellerProfile(
+        seller=seller,
+        member_since=seller.date_joined,
+        rating_average=exact_average(totals["total"], totals["count"]),
+        reviews_count=totals["count"],
+        orders_completed=Order.objects.filter(
+            seller_id=seller.pk, status=OrderStatus.COMPLETED
+        ).count(),
+        response_time=seller_response_time(seller_id=seller.pk),
+        gigs=list(_gigs().filter(seller_id=seller.pk, status=GigStatus.ACTIVE)),
+        reviews=list(reviews.select_related("buyer", "gig")[:PROFILE_REVIEWS]),
     )

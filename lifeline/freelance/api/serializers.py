@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from lifeline.core.api.serializers import ModelOutput
+from lifeline.freelance import names
 from lifeline.freelance.enums import TIERS, PackageTier
 from lifeline.freelance.models import (
     MAX_PRICE,
@@ -43,7 +44,8 @@ class FreelanceGigOutput(ModelOutput[Gig]):
     category: serializers.SlugRelatedField[Category] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
-    seller_name = serializers.CharField(source="seller.display_name", read_only=True)
+    seller = serializers.UUIDField(source="seller_id", read_only=True)
+    seller_name = serializers.SerializerMethodField()
     packages = FreelancePackageOutput(many=True, read_only=True)
     rating_average = serializers.DecimalField(
         max_digits=3, decimal_places=2, read_only=True, allow_null=True
@@ -60,6 +62,7 @@ class FreelanceGigOutput(ModelOutput[Gig]):
             "tags",
             "status",
             "rejection_reason",
+            "seller",
             "seller_name",
             "packages",
             "currency",
@@ -72,6 +75,9 @@ class FreelanceGigOutput(ModelOutput[Gig]):
 
     def get_currency(self, obj: Gig) -> str:
         return "USD"
+
+    def get_seller_name(self, obj: Gig) -> str:
+        return names.public_name(obj.seller)  # public: never the e-mail or phone
 
 
 class FreelanceOrderEventOutput(ModelOutput[OrderEvent]):
@@ -140,6 +146,40 @@ class FreelanceFavouriteOutput(serializers.Serializer[Any]):
     gig = serializers.UUIDField()
     favourited = serializers.BooleanField()
     favourites_count = serializers.IntegerField()
+
+
+class FreelancePublicReviewOutput(ModelOutput[Review]):
+    gig = serializers.UUIDField(source="gig_id", read_only=True)
+    gig_title = serializers.CharField(source="gig.title", read_only=True)
+    reviewer_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = ("id", "gig", "gig_title", "rating", "comment", "reviewer_name", "created_at")
+
+    def get_reviewer_name(self, obj: Review) -> str:
+        return names.reviewer_name(obj.buyer)
+
+
+class FreelanceSellerProfileOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="seller.pk")
+    name = serializers.SerializerMethodField()
+    member_since = serializers.DateTimeField()
+    rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    reviews_count = serializers.IntegerField()
+    orders_completed = serializers.IntegerField()
+    response_time_seconds = serializers.SerializerMethodField(
+        help_text="Median seconds from the buyer's requirements to the seller's first action "
+        "on the order (delivery or cancellation proposal); null without such orders."
+    )
+    gigs = FreelanceGigOutput(many=True)
+    reviews = FreelancePublicReviewOutput(many=True)
+
+    def get_name(self, obj: Any) -> str:
+        return names.public_name(obj.seller)
+
+    def get_response_time_seconds(self, obj: Any) -> int | None:
+        return None if obj.response_time is None else int(obj.response_time.total_seconds())
 
 
 # --- input ----------------------------------------------------------------------------------

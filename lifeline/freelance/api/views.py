@@ -179,6 +179,13 @@ class GigRejectApi(APIView):
         return Response(s.FreelanceGigOutput(gig).data)
 
 
+class SellerProfileApi(PublicReadApi):
+    @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceSellerProfileOutput})
+    def get(self, request: Request, seller_id: UUID) -> Response:
+        profile = selectors.seller_profile(seller_id=seller_id)
+        return Response(s.FreelanceSellerProfileOutput(profile).data)
+
+
 # --- favourites ---------------------------------------------------------------------------
 class FavouriteListApi(APIView):
     pagination_class = TableLimitOffsetPagination

@@ -11,6 +11,7 @@ urlpatterns = [
     path("gigs/<uuid:gig_id>/", views.gig, name="gig"),
     path("gigs/<uuid:gig_id>/order/", views.order_place, name="order-place"),
     path("gigs/<uuid:gig_id>/favourite/", views.gig_favourite, name="gig-favourite"),
+    path("sellers/<uuid:seller_id>/", views.seller, name="seller"),
     path("my/favourites/", views.favourites, name="favourites"),
     path("my/gigs/", views.my_gigs, name="my-gigs"),
     path("my/gigs/new/", views.gig_new, name="gig-new"),

@@ -102,6 +102,17 @@ def order_place(request: HttpRequest, gig_id: UUID) -> HttpResponse:
     return redirect("freelance-web:order", order_id=order.pk)
 
 
+@_not_found_as_404
+def seller(request: HttpRequest, seller_id: UUID) -> HttpResponse:
+    """The public seller profile: anyone may read it."""
+    profile = selectors.seller_profile(seller_id=seller_id)
+    return render(
+        request,
+        "freelance/seller.html",
+        {"profile": profile, "is_own": profile.seller.pk == getattr(request.user, "pk", None)},
+    )
+
+
 # --- favourites -------------------------------------------------------------------------------
 @require_POST
 @web_view
