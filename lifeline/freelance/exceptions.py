@@ -86,3 +86,18 @@ class AlreadyReviewed(Conflict):
 class UnknownPackage(InvalidInput):
     code = "freelance.unknown_package"
     title = _("Choose the basic, standard or premium package")
+
+
+class PortfolioConsentMissing(Conflict):
+    code = "freelance.portfolio_consent_missing"
+    title = _("The buyer of this order has not allowed it to be shown in your portfolio")
+
+
+class PortfolioOrderNotCompleted(Conflict):
+    code = "freelance.portfolio_order_not_completed"
+    title = _("Only a completed order can be linked to a portfolio item")
+
+
+class PortfolioImagesFull(Conflict):
+    code = "freelance.portfolio_images_full"
+    title = _("A portfolio item holds at most 6 images")

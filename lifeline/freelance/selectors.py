@@ -23,6 +23,8 @@ from lifeline.freelance.models import (
     GigPackage,
     Order,
     OrderEvent,
+    PortfolioImage,
+    PortfolioItem,
     Review,
 )
 
@@ -176,6 +178,7 @@ class SellerProfile:
     response_time: timedelta | None
     gigs: list[Gig] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
+    portfolio: list[PortfolioItem] = field(default_factory=list)
 
 
 def exact_average(total: int | None, count: int) -> Decimal | None:
@@ -228,4 +231,53 @@ def seller_profile(*, seller_id: Any) -> SellerProfile:
         response_time=seller_response_time(seller_id=seller.pk),
         gigs=list(_gigs().filter(seller_id=seller.pk, status=GigStatus.ACTIVE)),
         reviews=list(reviews.select_related("buyer", "gig")[:PROFILE_REVIEWS]),
+        portfolio=list(_portfolio().filter(seller_id=seller.pk)[:PROFILE_PORTFOLIO]),
     )
+
+
+# --- portfolio ----------------------------------------------------------------------------------
+PROFILE_PORTFOLIO = 24
+
+
+def _portfolio() -> QuerySet[PortfolioItem]:
+    return PortfolioItem.objects.select_related("order").prefetch_related(
+        Prefetch("images", queryset=PortfolioImage.objects.order_by("created_at", "id"))
+    )
+
+
+def portfolio_list_for_seller(*, actor: Any) -> QuerySet[PortfolioItem]:
+    return _portfolio().filter(seller_id=getattr(actor, "pk", None))
+
+
+def portfolio_item_get_public(*, item_id: Any) -> PortfolioItem:
+    """Any item of an active seller: portfolios are public, like the profile that shows them."""
+    item = get_or_not_found(_portfolio().select_related("seller"), pk=item_id)
+    if not item.seller.is_active:
+        raise NotFound()
+    return item
+
+
+def portfolio_item_get_own(*, actor: Any, item_id: Any) -> PortfolioItem:
+    """An item of `actor`; anyone else's is 404."""
+    return get_or_not_found(portfolio_list_for_seller(actor=actor), pk=item_id)
+
+
+def portfolio_image_get_public(*, image_id: Any) -> PortfolioImage:
+    image = get_or_not_found(
+        PortfolioImage.objects.select_related("file", "item__seller").filter(
+            file__deleted_at__isnull=True
+        ),
+        pk=image_id,
+    )
+    if not image.item.seller.is_active:
+        raise NotFound()
+    return image
+
+
+def portfolio_orders_for(*, actor: Any) -> QuerySet[Order]:
+    """The seller's completed orders whose buyers allowed showing them in a portfolio."""
+    return Order.objects.filter(
+        seller_id=getattr(actor, "pk", None),
+        status=OrderStatus.COMPLETED,
+        portfolio_consent=True,
+    ).order_by("-completed_at", "-id")

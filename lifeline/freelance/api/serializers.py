@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -18,6 +19,8 @@ from lifeline.freelance.models import (
     GigPackage,
     Order,
     OrderEvent,
+    PortfolioImage,
+    PortfolioItem,
     Review,
 )
 
@@ -116,6 +119,7 @@ class FreelanceOrderOutput(ModelOutput[Order]):
             "buyer_name",
             "seller_name",
             "requirements",
+            "portfolio_consent",
             "cancel_requested",
             "due_at",
             "delivered_at",
@@ -142,6 +146,11 @@ class FreelanceReviewOutput(ModelOutput[Review]):
         fields = ("id", "rating", "comment", "created_at")
 
 
+class FreelanceSavedGigOutput(FreelanceGigOutput):
+    """A gig in the caller's favourites (its own name: its list pages by limit and offset, the
+    gig lists by cursor, and each paginated list needs its own schema component)."""
+
+
 class FreelanceFavouriteOutput(serializers.Serializer[Any]):
     gig = serializers.UUIDField()
     favourited = serializers.BooleanField()
@@ -161,6 +170,39 @@ class FreelancePublicReviewOutput(ModelOutput[Review]):
         return names.reviewer_name(obj.buyer)
 
 
+class FreelancePortfolioImageOutput(ModelOutput[PortfolioImage]):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PortfolioImage
+        fields = ("id", "url")
+
+    def get_url(self, obj: PortfolioImage) -> str:
+        return reverse("freelance-web:portfolio-image", kwargs={"image_id": obj.pk})
+
+
+class FreelancePortfolioItemOutput(ModelOutput[PortfolioItem]):
+    seller = serializers.UUIDField(source="seller_id", read_only=True)
+    order = serializers.UUIDField(source="order_id", read_only=True, allow_null=True)
+    order_title = serializers.CharField(
+        source="order.gig_title", read_only=True, default=None, allow_null=True
+    )
+    images = FreelancePortfolioImageOutput(many=True, read_only=True)
+
+    class Meta:
+        model = PortfolioItem
+        fields = (
+            "id",
+            "seller",
+            "title",
+            "description",
+            "order",
+            "order_title",
+            "images",
+            "created_at",
+        )
+
+
 class FreelanceSellerProfileOutput(serializers.Serializer[Any]):
     id = serializers.UUIDField(source="seller.pk")
     name = serializers.SerializerMethodField()
@@ -174,6 +216,7 @@ class FreelanceSellerProfileOutput(serializers.Serializer[Any]):
     )
     gigs = FreelanceGigOutput(many=True)
     reviews = FreelancePublicReviewOutput(many=True)
+    portfolio = FreelancePortfolioItemOutput(many=True)
 
     def get_name(self, obj: Any) -> str:
         return names.public_name(obj.seller)
@@ -258,3 +301,24 @@ class FreelanceMessageInput(serializers.Serializer[Any]):
 class FreelanceReviewInput(serializers.Serializer[Any]):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class FreelancePortfolioItemInput(serializers.Serializer[Any]):
+    title = serializers.CharField(min_length=3, max_length=120)
+    description = serializers.CharField(
+        max_length=5000, required=False, default="", allow_blank=True
+    )
+    order = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A completed order of yours whose buyer allowed it (portfolio consent).",
+    )
+
+
+class FreelancePortfolioImageInput(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
+class FreelancePortfolioConsentInput(serializers.Serializer[Any]):
+    allowed = serializers.BooleanField()

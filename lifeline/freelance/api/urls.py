@@ -26,4 +26,8 @@ urlpatterns = [
     path("orders/<uuid:order_id>/cancel/", views.OrderCancelApi.as_view()),
     path("orders/<uuid:order_id>/cancel/withdraw/", views.OrderCancelWithdrawApi.as_view()),
     path("orders/<uuid:order_id>/review/", views.OrderReviewApi.as_view()),
+    path("orders/<uuid:order_id>/portfolio-consent/", views.OrderPortfolioConsentApi.as_view()),
+    path("portfolio/", views.PortfolioListApi.as_view()),
+    path("portfolio/<uuid:item_id>/", views.PortfolioDetailApi.as_view()),
+    path("portfolio/<uuid:item_id>/images/", views.PortfolioImageApi.as_view()),
 ]

@@ -12,6 +12,18 @@ urlpatterns = [
     path("gigs/<uuid:gig_id>/order/", views.order_place, name="order-place"),
     path("gigs/<uuid:gig_id>/favourite/", views.gig_favourite, name="gig-favourite"),
     path("sellers/<uuid:seller_id>/", views.seller, name="seller"),
+    path("portfolio/images/<int:image_id>/", views.portfolio_image, name="portfolio-image"),
+    path("my/portfolio/", views.my_portfolio, name="my-portfolio"),
+    path(
+        "my/portfolio/<uuid:item_id>/images/",
+        views.portfolio_image_upload,
+        name="portfolio-image-upload",
+    ),
+    path(
+        "my/portfolio/<uuid:item_id>/delete/",
+        views.portfolio_item_delete,
+        name="portfolio-item-delete",
+    ),
     path("my/favourites/", views.favourites, name="favourites"),
     path("my/gigs/", views.my_gigs, name="my-gigs"),
     path("my/gigs/new/", views.gig_new, name="gig-new"),

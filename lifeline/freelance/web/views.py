@@ -14,16 +14,17 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifeline.accounts.models import User
 from lifeline.core.exceptions import DomainError, NotFound
+from lifeline.files.services import file_download
 from lifeline.freelance import permissions, selectors, services
 from lifeline.freelance.enums import OrderStatus
-from lifeline.freelance.web.forms import GigForm
+from lifeline.freelance.web.forms import GigForm, PortfolioItemForm
 
 PAGE_SIZE = 20
 
@@ -111,6 +112,83 @@ def seller(request: HttpRequest, seller_id: UUID) -> HttpResponse:
         "freelance/seller.html",
         {"profile": profile, "is_own": profile.seller.pk == getattr(request.user, "pk", None)},
     )
+
+
+def portfolio_image(request: HttpRequest, image_id: int) -> FileResponse:
+    """A portfolio image for anyone (portfolios are public), inline, never sniffed."""
+    try:
+        image = selectors.portfolio_image_get_public(image_id=image_id)
+        handle = file_download(actor=request.user, file=image.file, request=request)
+    except NotFound as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=image.file.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@web_view
+def my_portfolio(request: HttpRequest) -> HttpResponse:
+    """The seller's portfolio: add items (optionally linked to an order the buyer allowed),
+    add images to them, delete them."""
+    if not permissions.is_seller(request.user):
+        raise Http404
+    orders = list(selectors.portfolio_orders_for(actor=request.user)[:100])
+    form = PortfolioItemForm(request.POST or None, orders=orders)
+    if request.method == "POST" and form.is_valid():
+        order_id = form.cleaned_data["order"]
+        try:
+            order = (
+                selectors.order_get_for(actor=request.user, order_id=order_id) if order_id else None
+            )
+            services.portfolio_item_create(
+                actor=_user(request),
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                order=order,
+            )
+        except DomainError as exc:
+            messages.error(request, _(exc.title))
+        else:
+            messages.success(request, _("Portfolio item added. Add its images below."))
+            return redirect("freelance-web:my-portfolio")
+    items = list(selectors.portfolio_list_for_seller(actor=request.user))
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "freelance/my_portfolio.html",
+        {"form": form, "items": items, "max_images": services.MAX_PORTFOLIO_IMAGES},
+        status=status,
+    )
+
+
+@require_POST
+@web_view
+def portfolio_image_upload(request: HttpRequest, item_id: UUID) -> HttpResponse:
+    item = selectors.portfolio_item_get_own(actor=request.user, item_id=item_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose an image (JPEG, PNG or WebP)."))
+        return redirect("freelance-web:my-portfolio")
+    try:
+        services.portfolio_image_add(
+            actor=_user(request), item=item, uploaded_file=upload, request=request
+        )
+    except DomainError as exc:
+        messages.error(request, _(exc.title))
+    else:
+        messages.success(request, _("Image added."))
+    return redirect("freelance-web:my-portfolio")
+
+
+@require_POST
+@web_view
+def portfolio_item_delete(request: HttpRequest, item_id: UUID) -> HttpResponse:
+    item = selectors.portfolio_item_get_own(actor=request.user, item_id=item_id)
+    services.portfolio_item_delete(actor=_user(request), item=item)
+    messages.success(request, _("Portfolio item deleted."))
+    return redirect("freelance-web:my-portfolio")
 
 
 # --- favourites -------------------------------------------------------------------------------
@@ -233,6 +311,7 @@ def order(request: HttpRequest, order_id: UUID) -> HttpResponse:
         "can_complete": party == "buyer" and status == OrderStatus.DELIVERED,
         "can_cancel": is_open and found.cancel_requested_by_id != request.user.pk,
         "can_withdraw": is_open and found.cancel_requested_by_id == request.user.pk,
+        "can_consent": party == "buyer" and status == OrderStatus.COMPLETED,
         "can_review": party == "buyer"
         and status == OrderStatus.COMPLETED
         and not hasattr(found, "review"),
@@ -255,6 +334,9 @@ ORDER_ACTIONS: dict[str, Callable[[User, Any, Any], Any]] = {
         actor=u, order=o, reason=p.get("text", "")[:2000]
     ),
     "withdraw": lambda u, o, p: services.order_withdraw_cancel(actor=u, order=o),
+    "portfolio-consent": lambda u, o, p: services.order_set_portfolio_consent(
+        actor=u, order=o, allowed=p.get("allowed") == "1"
+    ),
     "review": lambda u, o, p: services.review_create(
         actor=u, order=o, rating=_rating(p.get("rating")), comment=p.get("text", "")[:2000]
     ),
