@@ -225,6 +225,49 @@ class FreelanceSellerProfileOutput(serializers.Serializer[Any]):
         return None if obj.response_time is None else int(obj.response_time.total_seconds())
 
 
+class FreelanceAnalyticsGigOutput(serializers.Serializer[Any]):
+    gig = serializers.UUIDField(source="gig.pk")
+    title = serializers.CharField(source="gig.title")
+    status = serializers.CharField(source="gig.status")
+    orders = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+    rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    reviews_count = serializers.IntegerField()
+
+
+class FreelanceRevenuePointOutput(serializers.Serializer[Any]):
+    start = serializers.DateField()
+    orders = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class FreelanceAnalyticsOutput(serializers.Serializer[Any]):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    days = serializers.IntegerField()
+    group = serializers.CharField()
+    currency = serializers.SerializerMethodField()
+    orders = serializers.IntegerField()
+    orders_previous = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    completed_previous = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+    revenue_previous = serializers.DecimalField(max_digits=14, decimal_places=2)
+    completion_rate = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, help_text="Percent."
+    )
+    rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    reviews_count = serializers.IntegerField()
+    gigs = FreelanceAnalyticsGigOutput(many=True)
+    series = FreelanceRevenuePointOutput(many=True)
+
+    def get_currency(self, obj: Any) -> str:
+        return "USD"
+
+
 # --- input ----------------------------------------------------------------------------------
 class FreelancePackageInput(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=80)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("gigs/<uuid:gig_id>/approve/", views.GigApproveApi.as_view()),
     path("gigs/<uuid:gig_id>/reject/", views.GigRejectApi.as_view()),
     path("sellers/<uuid:seller_id>/", views.SellerProfileApi.as_view()),
+    path("analytics/", views.AnalyticsApi.as_view()),
     path("favourites/", views.FavouriteListApi.as_view()),
     path("search/", views.GigSearchApi.as_view()),
     path("orders/", views.OrderListApi.as_view()),

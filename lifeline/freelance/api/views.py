@@ -20,9 +20,10 @@ from lifeline.core.api.pagination import (
     TableLimitOffsetPagination,
     paginate,
 )
-from lifeline.freelance import selectors, services
+from lifeline.freelance import permissions, selectors, services
 from lifeline.freelance.api import serializers as s
 from lifeline.freelance.enums import OrderStatus
+from lifeline.freelance.exceptions import NotASeller
 from lifeline.freelance.models import Order
 
 TAGS_GIGS = ["freelance: gigs"]
@@ -185,6 +186,32 @@ class SellerProfileApi(PublicReadApi):
     def get(self, request: Request, seller_id: UUID) -> Response:
         profile = selectors.seller_profile(seller_id=seller_id)
         return Response(s.FreelanceSellerProfileOutput(profile).data)
+
+
+class AnalyticsApi(APIView):
+    @extend_schema(
+        tags=TAGS_GIGS,
+        parameters=[
+            OpenApiParameter("days", int, enum=list(selectors.ANALYTICS_PERIODS)),
+            OpenApiParameter("group", str, enum=list(selectors.ANALYTICS_GROUPS)),
+        ],
+        responses={200: s.FreelanceAnalyticsOutput},
+        description="The caller's seller figures over the period and the period before it.",
+    )
+    def get(self, request: Request) -> Response:
+        if not permissions.is_seller(request.user):
+            raise NotASeller()
+        return Response(s.FreelanceAnalyticsOutput(_analytics(request)).data)
+
+
+def _analytics(request: Any) -> selectors.SellerAnalytics:
+    try:
+        days = int(request.GET.get("days", 30))
+    except ValueError:
+        days = 30
+    return selectors.seller_analytics(
+        actor=request.user, days=days, group=request.GET.get("group", "day")
+    )
 
 
 # --- favourites ---------------------------------------------------------------------------

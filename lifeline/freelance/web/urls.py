@@ -24,6 +24,8 @@ urlpatterns = [
         views.portfolio_item_delete,
         name="portfolio-item-delete",
     ),
+    path("my/analytics/", views.analytics, name="analytics"),
+    path("my/analytics.<slug:kind>", views.analytics_export, name="analytics-export"),
     path("my/favourites/", views.favourites, name="favourites"),
     path("my/gigs/", views.my_gigs, name="my-gigs"),
     path("my/gigs/new/", views.gig_new, name="gig-new"),

@@ -6,8 +6,11 @@ Pages call the same services and selectors as the API; refusals become a message
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID
 
@@ -189,6 +192,104 @@ def portfolio_item_delete(request: HttpRequest, item_id: UUID) -> HttpResponse:
     services.portfolio_item_delete(actor=_user(request), item=item)
     messages.success(request, _("Portfolio item deleted."))
     return redirect("freelance-web:my-portfolio")
+
+
+# --- seller analytics ---------------------------------------------------------------------------
+def _analytics_for(request: HttpRequest) -> selectors.SellerAnalytics:
+    if not permissions.is_seller(request.user):
+        raise Http404
+    try:
+        days = int(request.GET.get("days", 30))
+    except ValueError:
+        days = 30
+    return selectors.seller_analytics(
+        actor=request.user, days=days, group=request.GET.get("group", "day")
+    )
+
+
+@web_view
+def analytics(request: HttpRequest) -> HttpResponse:
+    figures = _analytics_for(request)
+    top = max((p.revenue for p in figures.series), default=0) or 1
+    return render(
+        request,
+        "freelance/analytics.html",
+        {
+            "a": figures,
+            "top": top,
+            "periods": selectors.ANALYTICS_PERIODS,
+            "groups": [("day", _("By day")), ("week", _("By week")), ("month", _("By month"))],
+        },
+    )
+
+
+def _cell(value: Any) -> Any:
+    """Spreadsheet-safe: a text cell never starts a formula (CSV/XLSX injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+@web_view
+def analytics_export(request: HttpRequest, kind: str) -> HttpResponse:
+    figures = _analytics_for(request)
+    header = [
+        _("Gig"),
+        _("Status"),
+        _("Orders"),
+        _("Completed"),
+        _("Cancelled"),
+        _("Revenue, USD"),
+        _("Rating"),
+        _("Reviews"),
+    ]
+    rows = [
+        [
+            _cell(g.gig.title),
+            str(g.gig.get_status_display()),
+            g.orders,
+            g.completed,
+            g.cancelled,
+            g.revenue,
+            g.rating_average,
+            g.reviews_count,
+        ]
+        for g in figures.gigs
+    ]
+    name = f"freelance-analytics-{figures.days}d"
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(
+            [f"{v:.2f}" if isinstance(v, Decimal) else _cell(v) for v in row] for row in rows
+        )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if kind != "xlsx":
+        raise Http404
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
+    sheet.title = "gigs"
+    sheet.append(header)
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else _cell(v) for v in row])
+    series = workbook.create_sheet(title="revenue")
+    series.append([_("Period start"), _("Completed"), _("Revenue, USD")])
+    for point in figures.series:
+        series.append([point.start, point.orders, float(point.revenue)])
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
 
 
 # --- favourites -------------------------------------------------------------------------------
