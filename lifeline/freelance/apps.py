@@ -27,6 +27,7 @@ class FreelanceConfig(AppConfig):
         from lifeline.access.enums import Role
         from lifeline.core.demo import register
         from lifeline.core.home import register_home_tile
+        from lifeline.files.permissions import register_access_rule
         from lifeline.freelance.demo import seed
         from lifeline.notifications.enums import Channel
         from lifeline.notifications.topics import register_topic
@@ -75,6 +76,9 @@ class FreelanceConfig(AppConfig):
             title=_("A moderator has reviewed your gig"),
             default_channels=quiet,
         )
+        # Portfolio images are public (the profile shows them): any signed-in user may download
+        # them through the files API; anonymous visitors get them from the profile's image view.
+        register_access_rule("freelance.portfolioitem", lambda user, item: True)
         register(seed)
         from lifeline.freelance import chat_policy
 

@@ -33,6 +33,11 @@ class OwnGig(FreelanceForbidden):
     title = _("You cannot order your own gig")
 
 
+class OwnGigFavourite(FreelanceForbidden):
+    code = "freelance.own_gig_favourite"
+    title = _("You cannot save your own gig")
+
+
 class WrongParty(FreelanceForbidden):
     code = "freelance.wrong_party"
     title = _("The other party of this order does this, not you")
@@ -121,3 +126,18 @@ class OfferExpired(Conflict):
 class UnknownBuyer(InvalidInput):
     code = "freelance.unknown_buyer"
     title = _("Choose a buyer of this marketplace other than yourself")
+
+
+class PortfolioConsentMissing(Conflict):
+    code = "freelance.portfolio_consent_missing"
+    title = _("The buyer of this order has not allowed it to be shown in your portfolio")
+
+
+class PortfolioOrderNotCompleted(Conflict):
+    code = "freelance.portfolio_order_not_completed"
+    title = _("Only a completed order can be linked to a portfolio item")
+
+
+class PortfolioImagesFull(Conflict):
+    code = "freelance.portfolio_images_full"
+    title = _("A portfolio item holds at most 6 images")

@@ -75,6 +75,9 @@ class Gig(UUIDModel):
     rating_sum = models.PositiveIntegerField(default=0)
     reviews_count = models.PositiveIntegerField(default=0)
     orders_completed = models.PositiveIntegerField(default=0)
+    # Moves with the Favourite rows in the same transaction, only when a row is really
+    # inserted or deleted (F expressions), so it stays equal to COUNT(favourites).
+    favourites_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -156,6 +159,8 @@ class Order(UUIDModel):
     delivered_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The buyer's consent to show this order in the seller's portfolio (set by the buyer only).
+    portfolio_consent = models.BooleanField(default=False)
     cancel_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -318,6 +323,37 @@ class Dispute(UUIDModel):
         return f"{self.order_id}: {self.status}"
 
 
+class Favourite(TimestampedModel):
+    """A gig a buyer saved; one row per buyer and gig."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="freelance_favourites"
+    )
+    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="favourites")
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "gig"], name="freelance_favourite_unique")
+        ]
+
+
+class PortfolioItem(UUIDModel):
+    """A sample of a seller's work; optionally linked to a completed order the buyer allowed."""
+
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="freelance_portfolio"
+    )
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=5000, blank=True)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="portfolio_items"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+
 class DisputeMessage(TimestampedModel):
     """The dispute's thread between the two parties and the marketplace's moderators."""
 
@@ -384,3 +420,13 @@ class CustomOffer(UUIDModel):
 
     def __str__(self) -> str:
         return f"{self.gig_id} -> {self.buyer_id}: {self.status}"
+
+
+class PortfolioImage(TimestampedModel):
+    """An image of a portfolio item: a stored file (files service, re-encoded) attached to it."""
+
+    item = models.ForeignKey(PortfolioItem, on_delete=models.CASCADE, related_name="images")
+    file = models.OneToOneField("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ("created_at", "id")

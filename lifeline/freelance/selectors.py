@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.utils import timezone
 
+from lifeline.accounts.models import User
+from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
 from lifeline.freelance import permissions
-from lifeline.freelance.enums import DisputeStatus, GigStatus, LedgerAccount
+from lifeline.freelance.enums import DisputeStatus, GigStatus, LedgerAccount, OrderStatus
 from lifeline.freelance.models import (
     Category,
     CustomOffer,
     Dispute,
     DisputeMessage,
+    Favourite,
     Gig,
     GigPackage,
     LedgerEntry,
     Order,
     OrderEvent,
+    PortfolioImage,
+    PortfolioItem,
+    Review,
     SellerBalance,
 )
 
@@ -72,8 +84,7 @@ def gig_search(*, q: str = "", category_slug: str = "") -> QuerySet[Gig]:
     return _search(gigs, q)
 
 
-def gig_get_for(*, actor: Any, gig_id: Any) -> Gig:
-    """An active gig for anyone; any status for its seller and its marketplace's moderators."""
+def _gig_scope(actor: Any) -> Q:
     scope = Q(status=GigStatus.ACTIVE)
     if getattr(actor, "is_authenticated", False):
         scope |= Q(seller_id=actor.pk)
@@ -82,7 +93,46 @@ def gig_get_for(*, actor: Any, gig_id: Any) -> Gig:
                 scope = Q()
             else:
                 scope |= Q(organization_id__in=permissions.moderator_organization_ids(actor))
-    return get_or_not_found(_gigs().filter(scope), pk=gig_id)
+    return scope
+
+
+def gig_get_for(*, actor: Any, gig_id: Any) -> Gig:
+    """An active gig for anyone; any status for its seller and its marketplace's moderators."""
+    return get_or_not_found(_gigs().filter(_gig_scope(actor)), pk=gig_id)
+
+
+# --- favourites -------------------------------------------------------------------------------
+def gig_get_for_favourite(*, actor: Any, gig_id: Any) -> Gig:
+    """A gig the actor may see, or one they saved earlier (so a paused gig can be removed)."""
+    if not getattr(actor, "is_authenticated", False):
+        return get_or_not_found(Gig.objects.none(), pk=gig_id)
+    saved = Favourite.objects.filter(user_id=actor.pk, gig_id=gig_id)
+    return get_or_not_found(
+        Gig.objects.filter(_gig_scope(actor) | Q(pk__in=saved.values("gig_id"))), pk=gig_id
+    )
+
+
+def favourite_gig_ids(*, actor: Any, gig_ids: Any) -> set[Any]:
+    """Which of `gig_ids` the actor saved (one query; for buttons on lists and pages)."""
+    if not getattr(actor, "is_authenticated", False):
+        return set()
+    return set(
+        Favourite.objects.filter(user_id=actor.pk, gig_id__in=list(gig_ids)).values_list(
+            "gig_id", flat=True
+        )
+    )
+
+
+def favourite_list_for(*, actor: Any) -> QuerySet[Gig]:
+    """The actor's saved gigs that are still active, most recently saved first."""
+    if not getattr(actor, "is_authenticated", False):
+        return Gig.objects.none()
+    return (
+        _gigs()
+        .filter(status=GigStatus.ACTIVE, favourites__user_id=actor.pk)
+        .annotate(saved_at=Max("favourites__created_at"))
+        .order_by("-saved_at", "-id")
+    )
 
 
 def gig_list_for_seller(*, actor: Any) -> QuerySet[Gig]:
@@ -207,4 +257,297 @@ def offer_buyer_choices(*, actor: Any) -> list[Any]:
         User.objects.filter(freelance_purchases__seller_id=actor.pk)
         .distinct()
         .order_by("full_name", "id")[:200]
+    )
+
+
+# --- public seller profile --------------------------------------------------------------------
+PROFILE_REVIEWS = 20
+RESPONSE_SAMPLE = 50
+
+
+@dataclass(frozen=True)
+class SellerProfile:
+    seller: User
+    member_since: datetime
+    rating_average: Decimal | None
+    reviews_count: int
+    orders_completed: int
+    response_time: timedelta | None
+    gigs: list[Gig] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    portfolio: list[PortfolioItem] = field(default_factory=list)
+
+
+def exact_average(total: int | None, count: int) -> Decimal | None:
+    if not count:
+        return None
+    return (Decimal(total or 0) / Decimal(count)).quantize(Decimal("0.01"))
+
+
+def seller_response_time(*, seller_id: Any) -> timedelta | None:
+    """The median time from the buyer's requirements (the order starts) to the seller's first
+    action on that order (a delivery or a cancellation proposal), over the seller's latest
+    `RESPONSE_SAMPLE` started orders that have one. One query; None without such orders."""
+    rows = (
+        Order.objects.filter(seller_id=seller_id, started_at__isnull=False)
+        .annotate(
+            first_response=Min(
+                "events__created_at",
+                filter=Q(events__actor_id=seller_id, events__created_at__gte=F("started_at")),
+            )
+        )
+        .filter(first_response__isnull=False)
+        .order_by("-started_at", "-id")
+        .values_list("started_at", "first_response")[:RESPONSE_SAMPLE]
+    )
+    seconds = [(answered - started).total_seconds() for started, answered in rows]
+    if not seconds:
+        return None
+    return timedelta(seconds=round(statistics.median(seconds)))
+
+
+def seller_profile(*, seller_id: Any) -> SellerProfile:
+    """A seller's public profile: what anyone may read about them, and nothing else.
+
+    404 unless the user is active and holds the seller or freelancer role in a marketplace.
+    A constant number of queries (the test counts them), whatever the number of gigs or reviews.
+    """
+    seller = get_or_not_found(User.objects.all(), pk=seller_id)
+    if not seller.is_active or not permissions.is_seller(seller):
+        raise NotFound()
+    reviews = Review.objects.filter(gig__seller_id=seller.pk)
+    totals = reviews.aggregate(total=Sum("rating"), count=Count("id"))
+    return SellerProfile(
+        seller=seller,
+        member_since=seller.date_joined,
+        rating_average=exact_average(totals["total"], totals["count"]),
+        reviews_count=totals["count"],
+        orders_completed=Order.objects.filter(
+            seller_id=seller.pk, status=OrderStatus.COMPLETED
+        ).count(),
+        response_time=seller_response_time(seller_id=seller.pk),
+        gigs=list(_gigs().filter(seller_id=seller.pk, status=GigStatus.ACTIVE)),
+        reviews=list(reviews.select_related("buyer", "gig")[:PROFILE_REVIEWS]),
+        portfolio=list(_portfolio().filter(seller_id=seller.pk)[:PROFILE_PORTFOLIO]),
+    )
+
+
+# --- portfolio ----------------------------------------------------------------------------------
+PROFILE_PORTFOLIO = 24
+
+
+def _portfolio() -> QuerySet[PortfolioItem]:
+    return PortfolioItem.objects.select_related("order").prefetch_related(
+        Prefetch("images", queryset=PortfolioImage.objects.order_by("created_at", "id"))
+    )
+
+
+def portfolio_list_for_seller(*, actor: Any) -> QuerySet[PortfolioItem]:
+    return _portfolio().filter(seller_id=getattr(actor, "pk", None))
+
+
+def portfolio_item_get_public(*, item_id: Any) -> PortfolioItem:
+    """Any item of an active seller: portfolios are public, like the profile that shows them."""
+    item = get_or_not_found(_portfolio().select_related("seller"), pk=item_id)
+    if not item.seller.is_active:
+        raise NotFound()
+    return item
+
+
+def portfolio_item_get_own(*, actor: Any, item_id: Any) -> PortfolioItem:
+    """An item of `actor`; anyone else's is 404."""
+    return get_or_not_found(portfolio_list_for_seller(actor=actor), pk=item_id)
+
+
+def portfolio_image_get_public(*, image_id: Any) -> PortfolioImage:
+    image = get_or_not_found(
+        PortfolioImage.objects.select_related("file", "item__seller").filter(
+            file__deleted_at__isnull=True
+        ),
+        pk=image_id,
+    )
+    if not image.item.seller.is_active:
+        raise NotFound()
+    return image
+
+
+def portfolio_orders_for(*, actor: Any) -> QuerySet[Order]:
+    """The seller's completed orders whose buyers allowed showing them in a portfolio."""
+    return Order.objects.filter(
+        seller_id=getattr(actor, "pk", None),
+        status=OrderStatus.COMPLETED,
+        portfolio_consent=True,
+    ).order_by("-completed_at", "-id")
+
+
+# --- seller analytics ---------------------------------------------------------------------------
+ANALYTICS_PERIODS = (7, 30, 90, 365)
+ANALYTICS_GROUPS = ("day", "week", "month")
+
+
+@dataclass(frozen=True)
+class GigFigures:
+    gig: Gig
+    orders: int
+    completed: int
+    cancelled: int
+    revenue: Decimal
+    rating_average: Decimal | None
+    reviews_count: int
+
+
+@dataclass(frozen=True)
+class RevenuePoint:
+    start: date
+    orders: int
+    revenue: Decimal
+
+
+@dataclass(frozen=True)
+class SellerAnalytics:
+    start: datetime
+    end: datetime
+    days: int
+    group: str
+    orders: int
+    orders_previous: int
+    completed: int
+    completed_previous: int
+    cancelled: int
+    revenue: Decimal
+    revenue_previous: Decimal
+    completion_rate: Decimal | None
+    rating_average: Decimal | None
+    reviews_count: int
+    gigs: list[GigFigures]
+    series: list[RevenuePoint]
+
+
+def _between(prefix: str, start: datetime, end: datetime) -> Q:
+    return Q(**{f"{prefix}__gte": start, f"{prefix}__lt": end})
+
+
+def _bucket_start(value: date, group: str) -> date:
+    if group == "week":
+        return value - timedelta(days=value.weekday())
+    if group == "month":
+        return value.replace(day=1)
+    return value
+
+
+def _next_bucket(value: date, group: str) -> date:
+    if group == "week":
+        return value + timedelta(days=7)
+    if group == "month":
+        return (value.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return value + timedelta(days=1)
+
+
+def seller_analytics(
+    *, actor: Any, days: int = 30, group: str = "day", now: datetime | None = None
+) -> SellerAnalytics:
+    """The seller's figures over the last `days` days and the `days` before them.
+
+    Orders are counted when placed, completions and cancellations when they happened, revenue
+    is the price of the orders completed in the period, the completion rate is completed /
+    (completed + cancelled) in the period, ratings are the reviews written in the period.
+    Four queries whatever the number of gigs or orders (the test counts them).
+    """
+    days = days if days in ANALYTICS_PERIODS else 30
+    group = group if group in ANALYTICS_GROUPS else "day"
+    end = now or timezone.now()
+    start = end - timedelta(days=days)
+    previous = start - timedelta(days=days)
+    seller_id = getattr(actor, "pk", None)
+    current = (start, end)
+    before = (previous, start)
+
+    orders = Order.objects.filter(seller_id=seller_id)
+    totals = orders.aggregate(
+        orders=Count("id", filter=_between("created_at", *current)),
+        orders_previous=Count("id", filter=_between("created_at", *before)),
+        completed=Count("id", filter=_between("completed_at", *current)),
+        completed_previous=Count("id", filter=_between("completed_at", *before)),
+        cancelled=Count("id", filter=_between("cancelled_at", *current)),
+        revenue=Sum("price", filter=_between("completed_at", *current)),
+        revenue_previous=Sum("price", filter=_between("completed_at", *before)),
+    )
+    per_gig = (
+        Gig.objects.filter(seller_id=seller_id)
+        .annotate(
+            n_orders=Count("orders", filter=_between("orders__created_at", *current)),
+            n_completed=Count("orders", filter=_between("orders__completed_at", *current)),
+            n_cancelled=Count("orders", filter=_between("orders__cancelled_at", *current)),
+            n_revenue=Sum("orders__price", filter=_between("orders__completed_at", *current)),
+        )
+        .order_by("title", "id")
+    )
+    ratings = {
+        row["gig_id"]: (row["total"], row["count"])
+        for row in Review.objects.filter(gig__seller_id=seller_id)
+        .filter(_between("created_at", *current))
+        .values("gig_id")
+        .annotate(total=Sum("rating"), count=Count("id"))
+        .order_by()
+    }
+    trunc = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}[group]
+    buckets: dict[date, tuple[int, Decimal]] = {}
+    for row in (
+        orders.filter(_between("completed_at", *current))
+        .annotate(bucket=trunc("completed_at"))
+        .values("bucket")
+        .annotate(count=Count("id"), total=Sum("price"))
+        .order_by("bucket")
+    ):
+        bucket = row["bucket"]
+        bucket = bucket.date() if isinstance(bucket, datetime) else bucket
+        buckets[bucket] = (row["count"], row["total"] or Decimal("0"))
+
+    gigs: list[GigFigures] = []
+    for gig in per_gig:
+        if gig.status == GigStatus.ARCHIVED and not gig.n_orders and not gig.n_completed:
+            continue
+        total, count = ratings.get(gig.pk, (0, 0))
+        gigs.append(
+            GigFigures(
+                gig=gig,
+                orders=gig.n_orders,
+                completed=gig.n_completed,
+                cancelled=gig.n_cancelled,
+                revenue=gig.n_revenue or Decimal("0.00"),
+                rating_average=exact_average(total, count),
+                reviews_count=count,
+            )
+        )
+    series: list[RevenuePoint] = []
+    local_start = timezone.localdate(start)
+    cursor, last = _bucket_start(local_start, group), timezone.localdate(end)
+    while cursor <= last:
+        count, total = buckets.get(cursor, (0, Decimal("0.00")))
+        series.append(RevenuePoint(start=cursor, orders=count, revenue=total))
+        cursor = _next_bucket(cursor, group)
+    review_total = sum(t for t, _ in ratings.values())
+    review_count = sum(c for _, c in ratings.values())
+    finished = totals["completed"] + totals["cancelled"]
+    return SellerAnalytics(
+        start=start,
+        end=end,
+        days=days,
+        group=group,
+        orders=totals["orders"],
+        orders_previous=totals["orders_previous"],
+        completed=totals["completed"],
+        completed_previous=totals["completed_previous"],
+        cancelled=totals["cancelled"],
+        revenue=totals["revenue"] or Decimal("0.00"),
+        revenue_previous=totals["revenue_previous"] or Decimal("0.00"),
+        completion_rate=(
+            (Decimal(totals["completed"]) * 100 / Decimal(finished)).quantize(Decimal("0.1"))
+            if finished
+            else None
+        ),
+        rating_average=exact_average(review_total, review_count),
+        reviews_count=review_count,
+        gigs=gigs,
+        series=series,
     )

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import transaction
+from django.core.files import File
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -20,6 +21,8 @@ from lifeline.accounts.models import User
 from lifeline.audit.services import record
 from lifeline.core.exceptions import InvalidInput
 from lifeline.core.jobs import claim_due
+from lifeline.files.enums import FileKind
+from lifeline.files.services import file_delete, file_upload
 from lifeline.freelance import conf, events, permissions
 from lifeline.freelance.enums import (
     DISPUTABLE_STATUSES,
@@ -53,6 +56,10 @@ from lifeline.freelance.exceptions import (
     OfferNotPending,
     OrderTransitionRefused,
     OwnGig,
+    OwnGigFavourite,
+    PortfolioConsentMissing,
+    PortfolioImagesFull,
+    PortfolioOrderNotCompleted,
     ReasonRequired,
     UnknownBuyer,
     UnknownPackage,
@@ -63,11 +70,14 @@ from lifeline.freelance.models import (
     CustomOffer,
     Dispute,
     DisputeMessage,
+    Favourite,
     Gig,
     GigPackage,
     LedgerEntry,
     Order,
     OrderEvent,
+    PortfolioImage,
+    PortfolioItem,
     Review,
     SellerBalance,
 )
@@ -967,6 +977,139 @@ def review_create(*, actor: User, order: Order, rating: int, comment: str = "") 
         after={"rating": rating},
     )
     return review
+
+
+# --- favourites -----------------------------------------------------------------------------
+def favourite_set(*, actor: User, gig: Gig, on: bool) -> bool:
+    """Save (`on`) or remove a gig from the buyer's favourites; repeating a call changes nothing.
+
+    The gig's `favourites_count` moves only when a row was really inserted or deleted, in the
+    same transaction, so it always equals the number of rows. Returns whether it is saved now.
+    """
+    if on:
+        if gig.seller_id == actor.pk:
+            raise OwnGigFavourite()
+        if gig.status != GigStatus.ACTIVE:
+            raise GigNotOrderable()
+        if not permissions.is_buyer_in(actor, gig.organization_id):
+            raise NotABuyer()
+        try:
+            with transaction.atomic():
+                Favourite.objects.create(user=actor, gig=gig)
+                Gig.objects.filter(pk=gig.pk).update(favourites_count=F("favourites_count") + 1)
+        except IntegrityError:
+            pass  # already saved (perhaps by a concurrent call): nothing changes
+        return True
+    with transaction.atomic():
+        deleted, _ = Favourite.objects.filter(user=actor, gig=gig).delete()
+        if deleted:
+            Gig.objects.filter(pk=gig.pk).update(favourites_count=F("favourites_count") - 1)
+    return False
+
+
+# --- portfolio --------------------------------------------------------------------------------
+MAX_PORTFOLIO_IMAGES = 6
+
+
+@transaction.atomic
+def order_set_portfolio_consent(*, actor: User, order: Order, allowed: bool) -> Order:
+    """The buyer allows (or no longer allows) the seller to show this order in a portfolio.
+
+    Withdrawing the consent unlinks the order from the seller's portfolio items at once.
+    """
+    order = _locked_order(order)
+    _party(actor, order, "buyer")
+    if order.portfolio_consent == allowed:
+        return order
+    order.portfolio_consent = allowed
+    order.save(update_fields=["portfolio_consent", "updated_at"])
+    unlinked = 0 if allowed else PortfolioItem.objects.filter(order=order).update(order=None)
+    record(
+        actor=actor,
+        action="freelance.order_portfolio_consent",
+        target=order,
+        before={"portfolio_consent": not allowed},
+        after={"portfolio_consent": allowed},
+        metadata={"unlinked_items": unlinked} if unlinked else None,
+    )
+    return order
+
+
+def _check_portfolio_order(actor: User, order: Order | None) -> None:
+    if order is None:
+        return
+    if order.seller_id != actor.pk:
+        raise WrongParty()
+    if order.status != OrderStatus.COMPLETED:
+        raise PortfolioOrderNotCompleted(errors={"order": [PortfolioOrderNotCompleted.title]})
+    if not order.portfolio_consent:
+        raise PortfolioConsentMissing(errors={"order": [PortfolioConsentMissing.title]})
+
+
+@transaction.atomic
+def portfolio_item_create(
+    *, actor: User, title: str, description: str = "", order: Order | None = None
+) -> PortfolioItem:
+    """A sample of the seller's work, optionally linked to a completed order of theirs whose
+    buyer gave consent (checked under the order's row lock, so a withdrawal cannot race it)."""
+    if not permissions.is_seller(actor):
+        raise NotASeller()
+    if order is not None:
+        order = _locked_order(order)
+    _check_portfolio_order(actor, order)
+    item = PortfolioItem.objects.create(
+        seller=actor, title=title, description=description, order=order
+    )
+    record(
+        actor=actor,
+        action="freelance.portfolio_item_created",
+        target=item,
+        after={"title": title, "order": str(order.pk) if order else None},
+    )
+    return item
+
+
+def portfolio_image_add(
+    *, actor: User, item: PortfolioItem, uploaded_file: File, request: Any = None
+) -> PortfolioImage:
+    """Add an image through the files service (type checked from the bytes, re-encoded without
+    metadata, stored under a random name). A refused upload stores nothing."""
+    if item.seller_id != actor.pk:
+        raise NotASeller()
+    with transaction.atomic():
+        locked = PortfolioItem.objects.select_for_update().get(pk=item.pk)
+        if locked.images.count() >= MAX_PORTFOLIO_IMAGES:
+            raise PortfolioImagesFull()
+    stored = file_upload(
+        actor=actor,
+        uploaded_file=uploaded_file,
+        kind=FileKind.IMAGE,
+        attach_to=item,
+        request=request,
+    )
+    try:
+        with transaction.atomic():
+            PortfolioItem.objects.select_for_update().get(pk=item.pk)
+            if PortfolioImage.objects.filter(item=item).count() >= MAX_PORTFOLIO_IMAGES:
+                raise PortfolioImagesFull()
+            image = PortfolioImage.objects.create(item=item, file=stored)
+    except BaseException:
+        file_delete(actor=actor, file=stored)
+        raise
+    return image
+
+
+@transaction.atomic
+def portfolio_item_delete(*, actor: User, item: PortfolioItem) -> None:
+    """Delete an item and its images (their blobs are removed after commit)."""
+    if item.seller_id != actor.pk:
+        raise NotASeller()
+    images = list(PortfolioImage.objects.filter(item=item).select_related("file"))
+    record(actor=actor, action="freelance.portfolio_item_deleted", target=item)
+    PortfolioImage.objects.filter(item=item).delete()
+    for image in images:
+        file_delete(actor=actor, file=image.file)
+    item.delete()
 
 
 def money(value: Decimal) -> str:

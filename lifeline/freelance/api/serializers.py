@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lifeline.core.api.serializers import ModelOutput
+from lifeline.freelance import names
 from lifeline.freelance.enums import TIERS, DisputeOutcome, PackageTier
 from lifeline.freelance.models import (
     MAX_PRICE,
@@ -23,6 +25,8 @@ from lifeline.freelance.models import (
     LedgerEntry,
     Order,
     OrderEvent,
+    PortfolioImage,
+    PortfolioItem,
     Review,
 )
 
@@ -49,7 +53,8 @@ class FreelanceGigOutput(ModelOutput[Gig]):
     category: serializers.SlugRelatedField[Category] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
-    seller_name = serializers.CharField(source="seller.display_name", read_only=True)
+    seller = serializers.UUIDField(source="seller_id", read_only=True)
+    seller_name = serializers.SerializerMethodField()
     packages = FreelancePackageOutput(many=True, read_only=True)
     rating_average = serializers.DecimalField(
         max_digits=3, decimal_places=2, read_only=True, allow_null=True
@@ -66,17 +71,22 @@ class FreelanceGigOutput(ModelOutput[Gig]):
             "tags",
             "status",
             "rejection_reason",
+            "seller",
             "seller_name",
             "packages",
             "currency",
             "rating_average",
             "reviews_count",
             "orders_completed",
+            "favourites_count",
             "created_at",
         )
 
     def get_currency(self, obj: Gig) -> str:
         return "USD"
+
+    def get_seller_name(self, obj: Gig) -> str:
+        return names.public_name(obj.seller)  # public: never the e-mail or phone
 
 
 class FreelanceOrderEventOutput(ModelOutput[OrderEvent]):
@@ -168,6 +178,7 @@ class FreelanceOrderOutput(ModelOutput[Order]):
             "buyer_name",
             "seller_name",
             "requirements",
+            "portfolio_consent",
             "cancel_requested",
             "dispute_status",
             "is_late",
@@ -262,6 +273,128 @@ class FreelanceOfferOutput(ModelOutput[CustomOffer]):
         )
 
     def get_currency(self, obj: CustomOffer) -> str:
+        return "USD"
+
+
+class FreelanceSavedGigOutput(FreelanceGigOutput):
+    """A gig in the caller's favourites (its own name: its list pages by limit and offset, the
+    gig lists by cursor, and each paginated list needs its own schema component)."""
+
+
+class FreelanceFavouriteOutput(serializers.Serializer[Any]):
+    gig = serializers.UUIDField()
+    favourited = serializers.BooleanField()
+    favourites_count = serializers.IntegerField()
+
+
+class FreelancePublicReviewOutput(ModelOutput[Review]):
+    gig = serializers.UUIDField(source="gig_id", read_only=True)
+    gig_title = serializers.CharField(source="gig.title", read_only=True)
+    reviewer_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = ("id", "gig", "gig_title", "rating", "comment", "reviewer_name", "created_at")
+
+    def get_reviewer_name(self, obj: Review) -> str:
+        return names.reviewer_name(obj.buyer)
+
+
+class FreelancePortfolioImageOutput(ModelOutput[PortfolioImage]):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PortfolioImage
+        fields = ("id", "url")
+
+    def get_url(self, obj: PortfolioImage) -> str:
+        return reverse("freelance-web:portfolio-image", kwargs={"image_id": obj.pk})
+
+
+class FreelancePortfolioItemOutput(ModelOutput[PortfolioItem]):
+    seller = serializers.UUIDField(source="seller_id", read_only=True)
+    order = serializers.UUIDField(source="order_id", read_only=True, allow_null=True)
+    order_title = serializers.CharField(
+        source="order.gig_title", read_only=True, default=None, allow_null=True
+    )
+    images = FreelancePortfolioImageOutput(many=True, read_only=True)
+
+    class Meta:
+        model = PortfolioItem
+        fields = (
+            "id",
+            "seller",
+            "title",
+            "description",
+            "order",
+            "order_title",
+            "images",
+            "created_at",
+        )
+
+
+class FreelanceSellerProfileOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="seller.pk")
+    name = serializers.SerializerMethodField()
+    member_since = serializers.DateTimeField()
+    rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    reviews_count = serializers.IntegerField()
+    orders_completed = serializers.IntegerField()
+    response_time_seconds = serializers.SerializerMethodField(
+        help_text="Median seconds from the buyer's requirements to the seller's first action "
+        "on the order (delivery or cancellation proposal); null without such orders."
+    )
+    gigs = FreelanceGigOutput(many=True)
+    reviews = FreelancePublicReviewOutput(many=True)
+    portfolio = FreelancePortfolioItemOutput(many=True)
+
+    def get_name(self, obj: Any) -> str:
+        return names.public_name(obj.seller)
+
+    def get_response_time_seconds(self, obj: Any) -> int | None:
+        return None if obj.response_time is None else int(obj.response_time.total_seconds())
+
+
+class FreelanceAnalyticsGigOutput(serializers.Serializer[Any]):
+    gig = serializers.UUIDField(source="gig.pk")
+    title = serializers.CharField(source="gig.title")
+    status = serializers.CharField(source="gig.status")
+    orders = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+    rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    reviews_count = serializers.IntegerField()
+
+
+class FreelanceRevenuePointOutput(serializers.Serializer[Any]):
+    start = serializers.DateField()
+    orders = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class FreelanceAnalyticsOutput(serializers.Serializer[Any]):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    days = serializers.IntegerField()
+    group = serializers.CharField()
+    currency = serializers.SerializerMethodField()
+    orders = serializers.IntegerField()
+    orders_previous = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    completed_previous = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+    revenue_previous = serializers.DecimalField(max_digits=14, decimal_places=2)
+    completion_rate = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, help_text="Percent."
+    )
+    rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    reviews_count = serializers.IntegerField()
+    gigs = FreelanceAnalyticsGigOutput(many=True)
+    series = FreelanceRevenuePointOutput(many=True)
+
+    def get_currency(self, obj: Any) -> str:
         return "USD"
 
 
@@ -375,3 +508,24 @@ class FreelanceOfferInput(serializers.Serializer[Any]):
     )
     delivery_days = serializers.IntegerField(min_value=1, max_value=90)
     revisions = serializers.IntegerField(min_value=0, max_value=10)
+
+
+class FreelancePortfolioItemInput(serializers.Serializer[Any]):
+    title = serializers.CharField(min_length=3, max_length=120)
+    description = serializers.CharField(
+        max_length=5000, required=False, default="", allow_blank=True
+    )
+    order = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A completed order of yours whose buyer allowed it (portfolio consent).",
+    )
+
+
+class FreelancePortfolioImageInput(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
+class FreelancePortfolioConsentInput(serializers.Serializer[Any]):
+    allowed = serializers.BooleanField()

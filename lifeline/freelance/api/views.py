@@ -8,6 +8,7 @@ from uuid import UUID
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,9 +20,10 @@ from lifeline.core.api.pagination import (
     TableLimitOffsetPagination,
     paginate,
 )
-from lifeline.freelance import conf, selectors, services
+from lifeline.freelance import conf, permissions, selectors, services
 from lifeline.freelance.api import serializers as s
 from lifeline.freelance.enums import OrderStatus
+from lifeline.freelance.exceptions import NotASeller
 from lifeline.freelance.models import Order
 
 TAGS_GIGS = ["freelance: gigs"]
@@ -179,6 +181,77 @@ class GigRejectApi(APIView):
         return Response(s.FreelanceGigOutput(gig).data)
 
 
+class SellerProfileApi(PublicReadApi):
+    @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceSellerProfileOutput})
+    def get(self, request: Request, seller_id: UUID) -> Response:
+        profile = selectors.seller_profile(seller_id=seller_id)
+        return Response(s.FreelanceSellerProfileOutput(profile).data)
+
+
+class AnalyticsApi(APIView):
+    @extend_schema(
+        tags=TAGS_GIGS,
+        parameters=[
+            OpenApiParameter("days", int, enum=list(selectors.ANALYTICS_PERIODS)),
+            OpenApiParameter("group", str, enum=list(selectors.ANALYTICS_GROUPS)),
+        ],
+        responses={200: s.FreelanceAnalyticsOutput},
+        description="The caller's seller figures over the period and the period before it.",
+    )
+    def get(self, request: Request) -> Response:
+        if not permissions.is_seller(request.user):
+            raise NotASeller()
+        return Response(s.FreelanceAnalyticsOutput(_analytics(request)).data)
+
+
+def _analytics(request: Any) -> selectors.SellerAnalytics:
+    try:
+        days = int(request.GET.get("days", 30))
+    except ValueError:
+        days = 30
+    return selectors.seller_analytics(
+        actor=request.user, days=days, group=request.GET.get("group", "day")
+    )
+
+
+# --- favourites ---------------------------------------------------------------------------
+class FavouriteListApi(APIView):
+    pagination_class = TableLimitOffsetPagination
+
+    @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceSavedGigOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        gigs = selectors.favourite_list_for(actor=request.user)
+        return paginate(
+            queryset=gigs, serializer_class=s.FreelanceSavedGigOutput, request=request, view=self
+        )
+
+
+class GigFavouriteApi(APIView):
+    """PUT saves the gig, DELETE removes it; both are idempotent."""
+
+    def _answer(self, request: Request, gig_id: UUID, *, on: bool) -> Response:
+        gig = selectors.gig_get_for_favourite(actor=request.user, gig_id=gig_id)
+        favourited = services.favourite_set(actor=_user(request), gig=gig, on=on)
+        gig.refresh_from_db(fields=["favourites_count"])
+        return Response(
+            s.FreelanceFavouriteOutput(
+                {
+                    "gig": gig.pk,
+                    "favourited": favourited,
+                    "favourites_count": gig.favourites_count,
+                }
+            ).data
+        )
+
+    @extend_schema(tags=TAGS_GIGS, request=None, responses={200: s.FreelanceFavouriteOutput})
+    def put(self, request: Request, gig_id: UUID) -> Response:
+        return self._answer(request, gig_id, on=True)
+
+    @extend_schema(tags=TAGS_GIGS, request=None, responses={200: s.FreelanceFavouriteOutput})
+    def delete(self, request: Request, gig_id: UUID) -> Response:
+        return self._answer(request, gig_id, on=False)
+
+
 # --- orders ---------------------------------------------------------------------------------
 class OrderListApi(APIView):
     pagination_class = CreatedCursorPagination
@@ -292,6 +365,93 @@ OrderCancelWithdrawApi = _order_action(
     "Withdraw one's own cancellation proposal.",
     "OrderCancelWithdrawApi",
 )
+
+
+OrderPortfolioConsentApi = _order_action(
+    s.FreelancePortfolioConsentInput,
+    lambda u, o, v: services.order_set_portfolio_consent(actor=u, order=o, allowed=v["allowed"]),
+    "The buyer allows (or withdraws) showing this order in the seller's portfolio; "
+    "withdrawing unlinks it from the seller's portfolio items.",
+    "OrderPortfolioConsentApi",
+)
+
+
+# --- portfolio --------------------------------------------------------------------------------
+TAGS_PORTFOLIO = ["freelance: portfolio"]
+
+
+class PortfolioListApi(APIView):
+    pagination_class = CreatedCursorPagination
+
+    @extend_schema(
+        tags=TAGS_PORTFOLIO,
+        description="The caller's own portfolio items.",
+        responses={200: s.FreelancePortfolioItemOutput(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        items = selectors.portfolio_list_for_seller(actor=request.user)
+        return paginate(
+            queryset=items,
+            serializer_class=s.FreelancePortfolioItemOutput,
+            request=request,
+            view=self,
+        )
+
+    @extend_schema(
+        tags=TAGS_PORTFOLIO,
+        request=s.FreelancePortfolioItemInput,
+        responses={201: s.FreelancePortfolioItemOutput},
+    )
+    def post(self, request: Request) -> Response:
+        data = s.FreelancePortfolioItemInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        order_id = values.pop("order")
+        # Only the caller's own orders can be found: anyone else's is 404.
+        order = (
+            None
+            if order_id is None
+            else selectors.order_get_for(actor=request.user, order_id=order_id)
+        )
+        item = services.portfolio_item_create(actor=_user(request), order=order, **values)
+        item = selectors.portfolio_item_get_own(actor=request.user, item_id=item.pk)
+        return Response(s.FreelancePortfolioItemOutput(item).data, status=status.HTTP_201_CREATED)
+
+
+class PortfolioDetailApi(PublicReadApi):
+    @extend_schema(tags=TAGS_PORTFOLIO, responses={200: s.FreelancePortfolioItemOutput})
+    def get(self, request: Request, item_id: UUID) -> Response:
+        item = selectors.portfolio_item_get_public(item_id=item_id)
+        return Response(s.FreelancePortfolioItemOutput(item).data)
+
+    @extend_schema(tags=TAGS_PORTFOLIO, responses={204: None})
+    def delete(self, request: Request, item_id: UUID) -> Response:
+        item = selectors.portfolio_item_get_own(actor=request.user, item_id=item_id)
+        services.portfolio_item_delete(actor=_user(request), item=item)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PortfolioImageApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        tags=TAGS_PORTFOLIO,
+        request={"multipart/form-data": s.FreelancePortfolioImageInput},
+        responses={201: s.FreelancePortfolioItemOutput},
+        description="Add an image (JPEG, PNG or WebP; re-encoded by the files service).",
+    )
+    def post(self, request: Request, item_id: UUID) -> Response:
+        item = selectors.portfolio_item_get_own(actor=request.user, item_id=item_id)
+        data = s.FreelancePortfolioImageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.portfolio_image_add(
+            actor=_user(request),
+            item=item,
+            uploaded_file=data.validated_data["file"],
+            request=request._request,
+        )
+        item = selectors.portfolio_item_get_own(actor=request.user, item_id=item_id)
+        return Response(s.FreelancePortfolioItemOutput(item).data, status=status.HTTP_201_CREATED)
 
 
 class OrderReviewApi(APIView):

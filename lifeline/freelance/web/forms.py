@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -124,3 +124,29 @@ class OfferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["gig"].choices = [(str(g.pk), g.title) for g in gigs]  # type: ignore[attr-defined]
         self.fields["buyer"].choices = [(str(b.pk), b.display_name) for b in buyers]  # type: ignore[attr-defined]
+
+
+class PortfolioItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), min_length=3, max_length=120)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=5000, widget=forms.Textarea
+    )
+    order = forms.ChoiceField(
+        label=_("Completed order (its buyer allowed showing it)"),
+        required=False,
+        help_text=_(
+            "Optional. Only completed orders whose buyers allowed it are listed; ask the buyer "
+            "to allow it on the order page."
+        ),
+    )
+
+    def __init__(self, *args: Any, orders: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        order_field = cast("forms.ChoiceField", self.fields["order"])
+        order_field.choices = [("", _("Not linked to an order"))] + [
+            (
+                str(o.pk),
+                f"{o.gig_title} · {o.completed_at:%Y-%m-%d}" if o.completed_at else o.gig_title,
+            )
+            for o in orders
+        ]

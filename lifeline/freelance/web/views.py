@@ -6,7 +6,9 @@ Pages call the same services and selectors as the API; refusals become a message
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
@@ -15,7 +17,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from lifeline.accounts.models import User
 from lifeline.core.exceptions import DomainError, NotFound
+from lifeline.files.services import file_download
 from lifeline.freelance import permissions, selectors, services
 from lifeline.freelance.enums import (
     DISPUTABLE_STATUSES,
@@ -31,7 +34,7 @@ from lifeline.freelance.enums import (
     DisputeStatus,
     OrderStatus,
 )
-from lifeline.freelance.web.forms import GigForm
+from lifeline.freelance.web.forms import GigForm, PortfolioItemForm
 
 PAGE_SIZE = 20
 
@@ -79,13 +82,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @_not_found_as_404
 def gig(request: HttpRequest, gig_id: UUID) -> HttpResponse:
     found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+    can_order = request.user.is_authenticated and permissions.can_order_gig(request.user, found)
     return render(
         request,
         "freelance/gig.html",
         {
             "gig": found,
-            "can_order": request.user.is_authenticated
-            and permissions.can_order_gig(request.user, found),
+            "can_order": can_order,
+            "can_favourite": can_order and found.status == "active",
+            "is_favourite": bool(
+                selectors.favourite_gig_ids(actor=request.user, gig_ids=[found.pk])
+            ),
             "can_edit": permissions.can_edit_gig(request.user, found),
             "can_moderate": permissions.can_moderate_gig(request.user, found),
         },
@@ -104,6 +111,220 @@ def order_place(request: HttpRequest, gig_id: UUID) -> HttpResponse:
         messages.error(request, _(exc.title))
         return redirect("freelance-web:gig", gig_id=found.pk)
     return redirect("freelance-web:order", order_id=order.pk)
+
+
+@_not_found_as_404
+def seller(request: HttpRequest, seller_id: UUID) -> HttpResponse:
+    """The public seller profile: anyone may read it."""
+    profile = selectors.seller_profile(seller_id=seller_id)
+    return render(
+        request,
+        "freelance/seller.html",
+        {"profile": profile, "is_own": profile.seller.pk == getattr(request.user, "pk", None)},
+    )
+
+
+def portfolio_image(request: HttpRequest, image_id: int) -> FileResponse:
+    """A portfolio image for anyone (portfolios are public), inline, never sniffed."""
+    try:
+        image = selectors.portfolio_image_get_public(image_id=image_id)
+        handle = file_download(actor=request.user, file=image.file, request=request)
+    except NotFound as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=image.file.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@web_view
+def my_portfolio(request: HttpRequest) -> HttpResponse:
+    """The seller's portfolio: add items (optionally linked to an order the buyer allowed),
+    add images to them, delete them."""
+    if not permissions.is_seller(request.user):
+        raise Http404
+    orders = list(selectors.portfolio_orders_for(actor=request.user)[:100])
+    form = PortfolioItemForm(request.POST or None, orders=orders)
+    if request.method == "POST" and form.is_valid():
+        order_id = form.cleaned_data["order"]
+        try:
+            order = (
+                selectors.order_get_for(actor=request.user, order_id=order_id) if order_id else None
+            )
+            services.portfolio_item_create(
+                actor=_user(request),
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                order=order,
+            )
+        except DomainError as exc:
+            messages.error(request, _(exc.title))
+        else:
+            messages.success(request, _("Portfolio item added. Add its images below."))
+            return redirect("freelance-web:my-portfolio")
+    items = list(selectors.portfolio_list_for_seller(actor=request.user))
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "freelance/my_portfolio.html",
+        {"form": form, "items": items, "max_images": services.MAX_PORTFOLIO_IMAGES},
+        status=status,
+    )
+
+
+@require_POST
+@web_view
+def portfolio_image_upload(request: HttpRequest, item_id: UUID) -> HttpResponse:
+    item = selectors.portfolio_item_get_own(actor=request.user, item_id=item_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose an image (JPEG, PNG or WebP)."))
+        return redirect("freelance-web:my-portfolio")
+    try:
+        services.portfolio_image_add(
+            actor=_user(request), item=item, uploaded_file=upload, request=request
+        )
+    except DomainError as exc:
+        messages.error(request, _(exc.title))
+    else:
+        messages.success(request, _("Image added."))
+    return redirect("freelance-web:my-portfolio")
+
+
+@require_POST
+@web_view
+def portfolio_item_delete(request: HttpRequest, item_id: UUID) -> HttpResponse:
+    item = selectors.portfolio_item_get_own(actor=request.user, item_id=item_id)
+    services.portfolio_item_delete(actor=_user(request), item=item)
+    messages.success(request, _("Portfolio item deleted."))
+    return redirect("freelance-web:my-portfolio")
+
+
+# --- seller analytics ---------------------------------------------------------------------------
+def _analytics_for(request: HttpRequest) -> selectors.SellerAnalytics:
+    if not permissions.is_seller(request.user):
+        raise Http404
+    try:
+        days = int(request.GET.get("days", 30))
+    except ValueError:
+        days = 30
+    return selectors.seller_analytics(
+        actor=request.user, days=days, group=request.GET.get("group", "day")
+    )
+
+
+@web_view
+def analytics(request: HttpRequest) -> HttpResponse:
+    figures = _analytics_for(request)
+    top = max((p.revenue for p in figures.series), default=0) or 1
+    return render(
+        request,
+        "freelance/analytics.html",
+        {
+            "a": figures,
+            "top": top,
+            "periods": selectors.ANALYTICS_PERIODS,
+            "groups": [("day", _("By day")), ("week", _("By week")), ("month", _("By month"))],
+        },
+    )
+
+
+def _cell(value: Any) -> Any:
+    """Spreadsheet-safe: a text cell never starts a formula (CSV/XLSX injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+@web_view
+def analytics_export(request: HttpRequest, kind: str) -> HttpResponse:
+    figures = _analytics_for(request)
+    header = [
+        _("Gig"),
+        _("Status"),
+        _("Orders"),
+        _("Completed"),
+        _("Cancelled"),
+        _("Revenue, USD"),
+        _("Rating"),
+        _("Reviews"),
+    ]
+    rows = [
+        [
+            _cell(g.gig.title),
+            str(g.gig.get_status_display()),
+            g.orders,
+            g.completed,
+            g.cancelled,
+            g.revenue,
+            g.rating_average,
+            g.reviews_count,
+        ]
+        for g in figures.gigs
+    ]
+    name = f"freelance-analytics-{figures.days}d"
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(
+            [f"{v:.2f}" if isinstance(v, Decimal) else _cell(v) for v in row] for row in rows
+        )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if kind != "xlsx":
+        raise Http404
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
+    sheet.title = "gigs"
+    sheet.append(header)
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else _cell(v) for v in row])
+    series = workbook.create_sheet(title="revenue")
+    series.append([_("Period start"), _("Completed"), _("Revenue, USD")])
+    for point in figures.series:
+        series.append([point.start, point.orders, float(point.revenue)])
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# --- favourites -------------------------------------------------------------------------------
+@require_POST
+@web_view
+def gig_favourite(request: HttpRequest, gig_id: UUID) -> HttpResponse:
+    """Save or remove (`on` = 1 or 0): submitting the same form twice changes nothing."""
+    found = selectors.gig_get_for_favourite(actor=request.user, gig_id=gig_id)
+    on = request.POST.get("on") == "1"
+    try:
+        services.favourite_set(actor=_user(request), gig=found, on=on)
+    except DomainError as exc:
+        messages.error(request, _(exc.title))
+    else:
+        messages.success(
+            request, _("Saved to favourites.") if on else _("Removed from favourites.")
+        )
+    if request.POST.get("next") == "favourites":
+        return redirect("freelance-web:favourites")
+    return redirect("freelance-web:gig", gig_id=found.pk)
+
+
+@web_view
+def favourites(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.favourite_list_for(actor=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "freelance/favourites.html", {"page": page})
 
 
 # --- seller -----------------------------------------------------------------------------------
@@ -285,6 +506,7 @@ def order(request: HttpRequest, order_id: UUID) -> HttpResponse:
         "can_cancel": is_open and found.cancel_requested_by_id != request.user.pk,
         "can_withdraw": is_open and found.cancel_requested_by_id == request.user.pk,
         "can_cancel_late": party == "buyer" and services.can_cancel_late(found),
+        "can_consent": party == "buyer" and status == OrderStatus.COMPLETED,
         "can_review": party == "buyer"
         and status == OrderStatus.COMPLETED
         and not hasattr(found, "review"),
@@ -336,6 +558,9 @@ ORDER_ACTIONS: dict[str, Callable[[User, Any, Any], Any]] = {
     ),
     "cancel-late": lambda u, o, p: services.order_cancel_late(
         actor=u, order=o, reason=p.get("text", "")[:2000]
+    ),
+    "portfolio-consent": lambda u, o, p: services.order_set_portfolio_consent(
+        actor=u, order=o, allowed=p.get("allowed") == "1"
     ),
     "review": lambda u, o, p: services.review_create(
         actor=u, order=o, rating=_rating(p.get("rating")), comment=p.get("text", "")[:2000]

@@ -1,0 +1,170 @@
+"""Freelance journey: a moderator approves a seller's gig; a buyer finds it, orders a package
+and submits requirements; the seller delivers; the buyer asks for a revision; the seller
+delivers again; the buyer accepts and reviews; the seller's public profile shows the review.
+In Russian on a phone and in English on a desktop; every page is checked for console errors,
+CSP violations, failed requests and sideways scrolling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from lifeline.access.enums import OrganizationKind, Role
+from lifeline.access.tests.factories import OrganizationFactory, user_with_role
+from lifeline.freelance import services
+from lifeline.freelance.models import Gig, Order, Review
+from lifeline.freelance.tests.factories import PACKAGES, logo_category
+from tests.e2e.test_sos_journey import WATCH, WIDTHS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Person:
+    """A signed-in (or anonymous) browser context in `language` that records problems."""
+
+    def __init__(
+        self, browser: Browser, base: str, user: Any | None, language: str, width: str
+    ) -> None:
+        from django.test import Client
+
+        self.context = browser.new_context(
+            locale={"ru": "ru-RU", "en": "en-US"}[language],
+            timezone_id="UTC",
+            viewport=dict(zip(("width", "height"), WIDTHS[width], strict=True)),
+        )
+        cookies = [{"name": "django_language", "value": language, "url": base}]
+        if user is not None:
+            client = Client()
+            client.force_login(user, backend="lifeline.accounts.backends.EmailOrPhoneBackend")
+            cookies.append(
+                {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}
+            )
+        self.context.add_cookies(cookies)  # type: ignore[arg-type]
+        self.context.add_init_script(WATCH)
+        self.page = self.context.new_page()
+        self.base = base
+        self.problems: list[str] = []
+        self.page.on(
+            "console",
+            lambda m: self.problems.append(f"console {m.text}") if m.type == "error" else None,
+        )
+        self.page.on("pageerror", lambda error: self.problems.append(f"pageerror {error}"))
+        self.page.on(
+            "response",
+            lambda r: self.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+
+    def visit(self, path: str) -> None:
+        self.problems.clear()
+        self.page.goto(f"{self.base}{path}")
+
+    def submit(self, action: str, **fields: str) -> None:
+        """Fill and submit the order page's form whose action ends with `action`."""
+        form = self.page.locator(f'form[action$="/{action}/"]')
+        for name, value in fields.items():
+            form.locator(f'[name="{name}"]').fill(value)
+        form.locator("button[type=submit]").click()
+        self.page.wait_for_load_state()
+
+    def assert_clean(self, where: str) -> None:
+        assert self.problems + self.page.evaluate("() => window.__problems") == [], where
+        overflow = self.page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, (where, "scrolls sideways")
+
+
+TEXT = {
+    "en": {"services": "Freelance services", "status": "Completed", "reviews": "Reviews",
+           "rating": "★ 5.00 (1 review)"},
+    "ru": {"services": "Услуги фрилансеров", "status": "Выполнено", "reviews": "Отзывы",
+           "rating": "★ 5,00 (1 отзыв)"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "width"), [("ru", "phone"), ("en", "desktop")])
+def test_gig_to_review(browser: Browser, asgi_live_server: Any, language: str, width: str) -> None:
+    base = asgi_live_server.url
+    text = TEXT[language]
+    market = OrganizationFactory(kind=OrganizationKind.MARKETPLACE)
+    seller = user_with_role(Role.SELLER, market, full_name="Sam Seller")
+    buyer = user_with_role(Role.BUYER, market, full_name="Bea Buyer")
+    moderator = user_with_role(Role.MODERATOR, market, full_name="Mo Moderator")
+    gig = services.gig_create(
+        actor=seller,
+        category=logo_category(),
+        title="A clean vector logo for a clinic",
+        description="Three concepts, two revisions and the source files in SVG.",
+        tags=["logo"],
+        packages=PACKAGES,
+    )
+    services.gig_submit(actor=seller, gig=gig)
+
+    # The moderator approves the gig from the queue.
+    mod = Person(browser, base, moderator, language, width)
+    mod.visit("/freelance/moderation/")
+    mod.page.locator(f'form[action$="/gigs/{gig.pk}/approve/"] button').click()
+    mod.page.wait_for_load_state()
+    mod.assert_clean("moderation")
+    assert Gig.objects.get(pk=gig.pk).status == "active"
+
+    # The buyer finds it by search and orders the standard package.
+    shopper = Person(browser, base, buyer, language, width)
+    shopper.visit("/freelance/")
+    expect(shopper.page.locator("h1")).to_have_text(text["services"])
+    shopper.page.locator("#fl-q").fill("vector logo")
+    shopper.page.locator("form.fl-search button[type=submit]").click()
+    shopper.page.get_by_test_id("gig-list").get_by_role("link", name=gig.title).click()
+    shopper.page.wait_for_url(f"{base}/freelance/gigs/{gig.pk}/")
+    shopper.assert_clean("gig page")
+    shopper.page.locator('section[data-tier="standard"] button[type=submit]').click()
+    shopper.page.wait_for_url(f"{base}/freelance/orders/*/")
+    order = Order.objects.get()
+    assert (order.tier, order.price) == ("standard", PACKAGES["standard"]["price"])
+    shopper.submit("requirements", text="Blue and white, the name is Lifeline.")
+    shopper.assert_clean("requirements")
+
+    # The seller delivers.
+    maker = Person(browser, base, seller, language, width)
+    order_path = f"/freelance/orders/{order.pk}/"
+    maker.visit(order_path)
+    expect(maker.page.locator("body")).to_contain_text("Blue and white")
+    maker.submit("deliver", text="First version: three concepts attached.")
+    maker.assert_clean("first delivery")
+
+    # The buyer asks for a revision; the seller delivers again.
+    shopper.visit(order_path)
+    shopper.submit("revision", text="Make the cross a little thicker, please.")
+    assert Order.objects.get().status == "in_progress"
+    maker.visit(order_path)
+    expect(maker.page.get_by_test_id("timeline")).to_contain_text("a little thicker")
+    maker.submit("deliver", text="Second version with a thicker cross.")
+    maker.assert_clean("second delivery")
+
+    # The buyer accepts and reviews.
+    shopper.visit(order_path)
+    shopper.submit("complete")
+    expect(shopper.page.get_by_test_id("order-status")).to_have_text(text["status"])
+    form = shopper.page.locator('form[action$="/review/"]')
+    form.locator("#fl-rating").select_option("5")
+    shopper.submit("review", text="Quick, careful and friendly.")
+    shopper.assert_clean("review")
+    order = Order.objects.get()
+    assert (order.status, order.revisions_used) == ("completed", 1)
+    assert Review.objects.get().rating == 5
+
+    # Anyone sees the review on the seller's public profile, reached from the gig page.
+    visitor = Person(browser, base, None, language, width)
+    visitor.visit(f"/freelance/gigs/{gig.pk}/")
+    visitor.page.get_by_role("link", name="Sam Seller").click()
+    visitor.page.wait_for_url(f"{base}/freelance/sellers/{seller.pk}/")
+    expect(visitor.page.get_by_test_id("seller-rating")).to_have_text(text["rating"])
+    expect(visitor.page.get_by_test_id("seller-completed")).to_have_text("1")
+    expect(visitor.page.get_by_role("heading", name=text["reviews"])).to_be_visible()
+    expect(visitor.page.get_by_test_id("seller-reviews")).to_contain_text(
+        "Quick, careful and friendly."
+    )
+    expect(visitor.page.get_by_test_id("seller-reviews")).to_contain_text("Bea B.")
+    visitor.assert_clean("seller profile")
