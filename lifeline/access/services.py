@@ -465,3 +465,10 @@ def organization_ensure(*, slug: str, kind: str, name: str, via: str) -> Organiz
             metadata={"via": via},
         )
     return organization
+
+
+def organization_lock(*, organization_id: Any) -> None:
+    """Lock the organization's row until the end of the caller's transaction (SELECT … FOR
+    UPDATE): the way a module serialises per-organization work, such as numbering the calls
+    of an ambulance station one after another."""
+    Organization.objects.select_for_update().filter(pk=organization_id).values_list("pk").first()

@@ -6,13 +6,15 @@ crew members act only on their own team's call. Nobody acts outside their statio
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from lifeline.access.enums import Role
-from lifeline.access.models import Organization
-from lifeline.access.selectors import organizations_of, roles_of
+from lifeline.access.selectors import organization_list, organizations_of, roles_of
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Organization
 
 CALL_READERS = (Role.DISPATCHER, Role.AMBULANCE_ADMIN)
 FLEET_READERS = (Role.DISPATCHER, Role.AMBULANCE_ADMIN)
@@ -21,7 +23,7 @@ FLEET_READERS = (Role.DISPATCHER, Role.AMBULANCE_ADMIN)
 def stations_of(user: Any, roles: tuple[str, ...]) -> QuerySet[Organization]:
     """The stations where `user` holds any of `roles` (none for anonymous users)."""
     if not getattr(user, "is_authenticated", False):
-        return Organization.objects.none()
+        return organization_list().none()
     return organizations_of(user=user, roles=roles)
 
 

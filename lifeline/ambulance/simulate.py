@@ -184,15 +184,13 @@ def demo_tick(*, rng: random.Random | None = None) -> dict[str, int]:
     step for every team en route (robots play their crew; people's teams move only once
     their crew pressed "en route")."""
     from lifeline.access.enums import OrganizationKind
-    from lifeline.access.models import Organization
+    from lifeline.access.selectors import organization_list
 
     rng = rng or random.Random()  # noqa: S311 - demo data, not security
     settings_ = conf.get("DEMO_SIMULATION")
     region = conf.get("SIMULATION_REGION")
     counts = {"calls": 0, "assigned": 0, "moved": 0}
-    for station in Organization.objects.filter(
-        kind=OrganizationKind.AMBULANCE_STATION, is_demo=True
-    ):
+    for station in organization_list(kind=OrganizationKind.AMBULANCE_STATION).filter(is_demo=True):
         waiting = Call.objects.filter(organization=station, status=CallStatus.NEW)
         if waiting.count() < settings_["MAX_WAITING"] and rng.random() < settings_["CALL_CHANCE"]:
             counts["calls"] += len(

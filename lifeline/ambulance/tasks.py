@@ -9,7 +9,7 @@ from typing import Any
 from celery import shared_task
 
 from lifeline.access.enums import OrganizationKind
-from lifeline.access.models import Organization
+from lifeline.access.selectors import organization_get
 from lifeline.ambulance.simulate import calls_generate, demo_tick, teams_move_step
 
 
@@ -24,9 +24,7 @@ def simulate_calls(
     seed: int | None = None,
 ) -> int:
     """File `count` random calls for the station within `radius_km` of (lat, lon)."""
-    station = Organization.objects.filter(
-        pk=station_id, kind=OrganizationKind.AMBULANCE_STATION
-    ).first()
+    station = organization_get(organization_id=station_id, kind=OrganizationKind.AMBULANCE_STATION)
     if station is None:
         return 0  # removed since it was enqueued
     return len(

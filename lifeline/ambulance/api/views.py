@@ -10,7 +10,7 @@ Objects outside the caller's station (or, for crew, team) are 404.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -25,7 +25,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lifeline.access.enums import Role
-from lifeline.access.models import Organization
 from lifeline.accounts.models import User
 from lifeline.ambulance import permissions, reports, selectors
 from lifeline.ambulance.api import serializers as s
@@ -37,6 +36,9 @@ from lifeline.ambulance.services import calls, cars, teams
 from lifeline.audit.services import record, record_access
 from lifeline.core.api.pagination import TableLimitOffsetPagination, paginate
 from lifeline.core.selectors import get_or_not_found
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Organization
 
 TAGS_CALLS = ["ambulance: calls"]
 TAGS_TEAMS = ["ambulance: teams"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifeline.access.enums import Role
-from lifeline.access.models import Membership, Organization
+from lifeline.access.selectors import member_user_ids
+from lifeline.access.services import organization_lock
+from lifeline.accounts.models import User
 from lifeline.ambulance import events
 from lifeline.ambulance.enums import (
     CREW_TRANSITIONS,
@@ -42,6 +44,9 @@ from lifeline.audit.services import record
 from lifeline.core.exceptions import InvalidInput
 from lifeline.notifications.services import notify_many
 from lifeline.realtime.events import publish_on_commit
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Organization
 
 # MPDS determinant: protocol 1-37, level Ω/A-E (O for Omega), sublevel number, optional suffix.
 DETERMINANT_RE = re.compile(r"^(?:[1-9]|[1-3][0-9])-[OΩABCDE]-\d{1,2}[A-Z]?$")
@@ -128,12 +133,11 @@ def _log(call: Call, *, from_status: str, to_status: str, actor: Any, **extra: A
 
 
 def _dispatchers(organization_id: Any) -> list[Any]:
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organization_id=organization_id, role=Role.DISPATCHER, is_active=True
-        ).select_related("user")
-    ]
+    return list(
+        User.objects.filter(
+            pk__in=member_user_ids(organization_id=organization_id, roles=[Role.DISPATCHER])
+        )
+    )
 
 
 @transaction.atomic
@@ -170,7 +174,7 @@ def call_create(
     if existing is not None:
         return existing
     # One call number after another per station: the station row is the lock.
-    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    organization_lock(organization_id=organization.pk)
     number = (
         Call.objects.filter(organization=organization).aggregate(n=Max("number"))["n"] or 0
     ) + 1
@@ -489,12 +493,13 @@ def call_report_trouble(*, actor: Any, call: Call, kind: str, note: str = "") ->
             is_serviceable=False,
             reason=note or _("Broken down during a call"),
         )
-        admins = [
-            m.user
-            for m in Membership.objects.filter(
-                organization_id=call.organization_id, role=Role.AMBULANCE_ADMIN, is_active=True
-            ).select_related("user")
-        ]
+        admins = list(
+            User.objects.filter(
+                pk__in=member_user_ids(
+                    organization_id=call.organization_id, roles=[Role.AMBULANCE_ADMIN]
+                )
+            )
+        )
         notify_many(
             admins,
             "ambulance.car_broken",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lifeline.access.models import Organization
 from lifeline.ambulance import events
 from lifeline.ambulance.enums import EquipmentClass
 from lifeline.ambulance.exceptions import CarInActiveTeam
@@ -18,6 +17,9 @@ from lifeline.ambulance.plates import normalize_plate
 from lifeline.audit.services import record
 from lifeline.core.exceptions import InvalidInput
 from lifeline.realtime.events import publish_on_commit
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Organization
 
 
 def _plate(organization_id: Any, plate: str, *, exclude: Any = None) -> str:

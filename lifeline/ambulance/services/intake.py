@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from lifeline.access.models import Organization
 from lifeline.ambulance.models import IntakeKey
 from lifeline.audit.services import record
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Organization
 
 KEY_PREFIX = "amb_"
 

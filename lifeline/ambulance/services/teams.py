@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifeline.access.enums import Role
-from lifeline.access.models import Membership, Organization
-from lifeline.accounts.enums import UserStatus
+from lifeline.access.selectors import member_user_ids
 from lifeline.ambulance import events
 from lifeline.ambulance.enums import IN_PROGRESS_STATUSES
 from lifeline.ambulance.exceptions import TeamCompositionInvalid, TeamHasCallInProgress
@@ -19,6 +18,9 @@ from lifeline.ambulance.models import Call, Car, Team, TeamMember
 from lifeline.audit.services import record
 from lifeline.core.exceptions import InvalidInput
 from lifeline.realtime.events import publish_on_commit
+
+if TYPE_CHECKING:
+    from lifeline.access.models import Organization
 
 TEAM_SIZE = 3
 
@@ -31,13 +33,9 @@ def _check_members(organization: Organization, member_ids: Sequence[Any], lead_i
         )
     crew = {
         str(u)
-        for u in Membership.objects.filter(
-            organization=organization,
-            role=Role.CREW,
-            is_active=True,
-            user_id__in=ids,
-            user__status=UserStatus.ACTIVE,
-        ).values_list("user_id", flat=True)
+        for u in member_user_ids(organization_id=organization.pk, roles=[Role.CREW]).filter(
+            user_id__in=ids
+        )
     }
     if crew != set(ids):
         raise TeamCompositionInvalid(

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lifeline.access.enums import OrganizationKind
-from lifeline.access.models import Organization
+from lifeline.access.selectors import organization_list
 from lifeline.ambulance import conf
 from lifeline.core.tasks import enqueue_on_commit
 
@@ -40,9 +40,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        station = Organization.objects.filter(
-            slug=options["station"], kind=OrganizationKind.AMBULANCE_STATION
-        ).first()
+        station = (
+            organization_list(kind=OrganizationKind.AMBULANCE_STATION, active=None)
+            .filter(slug=options["station"])
+            .first()
+        )
         if station is None:
             raise CommandError(f"No ambulance station {options['station']!r}.")
         if not (0 <= options["calls"] <= 10_000):
