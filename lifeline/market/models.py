@@ -202,6 +202,10 @@ class CartItem(TimestampedModel):
     def unit_price(self) -> Decimal:
         return self.variant.price if self.variant is not None else self.product.price
 
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
 
 class Checkout(UUIDModel):
     """One checkout of one cart: the buyer's view of what was paid, split into orders."""

@@ -169,14 +169,11 @@ class MarketCartItemOutput(serializers.ModelSerializer[CartItem]):
     product = MarketProductOutput(read_only=True)
     variant = MarketVariantOutput(read_only=True, allow_null=True)
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
-    line_total = serializers.SerializerMethodField()
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
 
     class Meta:
         model = CartItem
         fields = ("product", "variant", "quantity", "unit_price", "line_total")
-
-    def get_line_total(self, item: CartItem) -> Decimal:
-        return item.unit_price * item.quantity
 
 
 class MarketCartOutput(serializers.Serializer[Any]):

@@ -212,7 +212,7 @@ def test_checkout_takes_and_cancel_returns_the_variants_stock(
         0,
         ProductStatus.SOLD_OUT,
     )
-    order_cancel(actor=seller, order=mine, reason="")
+    mine = order_cancel(actor=seller, order=mine, reason="")
     black.refresh_from_db()
     white.refresh_from_db()
     product.refresh_from_db()
