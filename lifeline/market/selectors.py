@@ -244,7 +244,9 @@ def cart_for(*, buyer: Any) -> Cart:
 
 def cart_items(*, cart: Cart) -> list[CartItem]:
     return list(
-        CartItem.objects.filter(cart=cart).select_related("product", "product__seller", "variant")
+        CartItem.objects.filter(cart=cart).select_related(
+            "product", "product__seller", "product__category", "variant"
+        )
     )
 
 
