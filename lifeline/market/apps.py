@@ -20,10 +20,17 @@ class MarketConfig(AppConfig):
     verbose_name = _("Marketplace")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
+
         from lifeline.access.enums import Role
         from lifeline.core.demo import register
         from lifeline.core.home import register_home_tile
+        from lifeline.files.permissions import register_access_rule
         from lifeline.market.demo import seed
+        from lifeline.market.permissions import can_view_product_image
+        from lifeline.market.search import ensure_search_index
+        from lifeline.market.web.session_cart import merge_at_sign_in
         from lifeline.notifications.enums import Channel
         from lifeline.notifications.topics import register_topic
 
@@ -54,3 +61,8 @@ class MarketConfig(AppConfig):
             default_channels=[Channel.IN_APP],
         )
         register(seed)
+        # Files attached to product images: whoever may open the product sees them.
+        register_access_rule("market.productimage", can_view_product_image)
+        post_migrate.connect(ensure_search_index, sender=self)
+        # A visitor's session cart joins the buyer's cart at sign-in.
+        user_logged_in.connect(merge_at_sign_in, dispatch_uid="market-merge-session-cart")

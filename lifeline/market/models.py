@@ -99,6 +99,75 @@ class Product(UUIDModel):
         return (Decimal(self.rating_sum) / Decimal(self.rating_count)).quantize(Decimal("0.01"))
 
 
+class Attribute(models.Model):
+    """A property the products of a category (and of its subcategories) are offered in, e.g.
+    size or colour; a variant gives it a value. Seeded by a migration."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="attributes")
+    code = models.SlugField(max_length=40)
+    name_en = models.CharField(max_length=80)
+    name_ru = models.CharField(max_length=80)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "code")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="market_attribute_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_ru if (get_language() or "en").startswith("ru") else self.name_en
+
+
+class Variant(TimestampedModel):
+    """One way a product is offered (e.g. size M in red) with its own price and stock. A
+    product with variants is sold only by variant: its own `price` is the lowest variant
+    price and its `stock` the sum of theirs (kept by the services)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    # {attribute code: value}, codes from the category's attributes.
+    attributes = models.JSONField(default=dict)
+    name = models.CharField(max_length=200)  # "M / red", built from the values
+    price = models.DecimalField(max_digits=12, decimal_places=2)
+    stock = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("price", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "name"], name="market_variant_once"),
+            models.CheckConstraint(condition=Q(price__gt=0), name="market_variant_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductImage(UUIDModel):
+    """A picture of a product, stored by the files service (re-encoded, private URL); one is
+    the primary (shown on cards), the others follow `position`."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    file = models.OneToOneField(
+        "files.StoredFile", on_delete=models.PROTECT, related_name="market_product_image"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("-is_primary", "position", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(is_primary=True),
+                name="market_image_one_primary",
+            ),
+        ]
+
+
 class Cart(TimestampedModel):
     buyer = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="market_cart"
@@ -108,14 +177,34 @@ class Cart(TimestampedModel):
 class CartItem(TimestampedModel):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    variant = models.ForeignKey(
+        Variant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
 
     class Meta:
         ordering = ("created_at", "id")
         constraints = [
-            models.UniqueConstraint(fields=["cart", "product"], name="market_cart_item_unique"),
+            models.UniqueConstraint(
+                fields=["cart", "product"],
+                condition=Q(variant__isnull=True),
+                name="market_cart_item_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["cart", "variant"],
+                condition=Q(variant__isnull=False),
+                name="market_cart_variant_unique",
+            ),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="market_cart_qty_positive"),
         ]
+
+    @property
+    def unit_price(self) -> Decimal:
+        return self.variant.price if self.variant is not None else self.product.price
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity
 
 
 class Checkout(UUIDModel):
@@ -164,7 +253,11 @@ class Order(UUIDModel):
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
+    variant = models.ForeignKey(
+        Variant, null=True, blank=True, on_delete=models.PROTECT, related_name="order_lines"
+    )
     title = models.CharField(max_length=200)  # as it was at checkout
+    variant_name = models.CharField(max_length=200, blank=True)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField()
     line_total = models.DecimalField(max_digits=12, decimal_places=2)

@@ -64,3 +64,10 @@ def can_cancel_order(user: Any, order: Order) -> bool:
     """The seller cancels their part; the buyer cancels while it is new (selectors decide
     visibility, the service decides the status)."""
     return _authenticated(user) and user.pk in (order.seller_id, order.buyer_id)
+
+
+def can_view_product_image(user: Any, image: Any) -> bool:
+    """The files service's access rule for product images: the product is visible to `user`."""
+    from lifeline.market.selectors import product_scope_for
+
+    return product_scope_for(actor=user).filter(pk=image.product_id).exists()

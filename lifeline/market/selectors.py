@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from django.db.models import (
-    Case,
     Count,
     ExpressionWrapper,
     F,
     FloatField,
-    IntegerField,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Cast, NullIf
 
 from lifeline.access.enums import Role
 from lifeline.core.selectors import get_or_not_found
+from lifeline.market import search
 from lifeline.market.enums import (
     LISTED_STATUSES,
     PUBLIC_STATUSES,
@@ -33,6 +30,7 @@ from lifeline.market.enums import (
     ProductStatus,
 )
 from lifeline.market.models import (
+    Attribute,
     Cart,
     CartItem,
     Category,
@@ -40,8 +38,10 @@ from lifeline.market.models import (
     Order,
     OrderLine,
     Product,
+    ProductImage,
     Review,
     SellerBalance,
+    Variant,
     WishList,
     WishListItem,
 )
@@ -106,12 +106,15 @@ def _with_relations(products: QuerySet[Product]) -> QuerySet[Product]:
     return products.select_related("category", "seller")
 
 
-def product_list_public(*, filters: ProductFilters) -> QuerySet[Product]:
-    """The catalogue: products on sale (and sold out), filtered; newest first, or title
-    matches before description-only matches when searching."""
+def _catalogue(
+    filters: ProductFilters, *, category_ids: list[int] | None = None
+) -> QuerySet[Product]:
+    """Listed products matching the filters and the query (not ordered)."""
     products = Product.objects.filter(status__in=list(LISTED_STATUSES))
     if filters.category:
-        products = products.filter(category_id__in=category_descendant_ids(slug=filters.category))
+        if category_ids is None:
+            category_ids = category_descendant_ids(slug=filters.category)
+        products = products.filter(category_id__in=category_ids)
     if filters.city:
         products = products.filter(city__iexact=filters.city.strip())
     if filters.condition in Condition.values:
@@ -126,47 +129,71 @@ def product_list_public(*, filters: ProductFilters) -> QuerySet[Product]:
         products = products.filter(
             rating_count__gt=0, rating_sum__gte=F("rating_count") * filters.min_rating
         )
+    if filters.q:
+        products = search.apply(products, filters.q)
+    return products
+
+
+def product_list_public(*, filters: ProductFilters) -> QuerySet[Product]:
+    """The catalogue: products on sale (and sold out), filtered. Newest first; with a query
+    and no other sort, by relevance: title matches first, then the search rank, then newest.
+    The id ends every ordering, so pages are stable."""
+    products = _catalogue(filters)
     if filters.sort in SORTS:
         products = products.order_by(*SORTS[filters.sort])
-    if filters.q:
-        words = filters.q.split()
-        for word in words:
-            products = products.filter(Q(title__icontains=word) | Q(description__icontains=word))
-        title_all = Q()
-        for word in words:
-            title_all &= Q(title__icontains=word)
-        products = products.annotate(
-            title_match=Case(
-                When(title_all, then=Value(1)), default=Value(0), output_field=IntegerField()
-            )
-        ).order_by("-title_match", *SORTS.get(filters.sort, SORTS["newest"]))
+    elif filters.q:
+        products = products.order_by("-title_match", "-search_rank", *SORTS["newest"])
     return _with_relations(products)
 
 
+# Rating facet: how many products have an average of at least each value.
+RATING_STEPS = (4, 3, 2, 1)
+
+
 def product_facets(*, filters: ProductFilters) -> dict[str, list[dict[str, Any]]]:
-    """Counts of the filtered catalogue by category and by condition (two queries); each
-    facet ignores its own filter, so a shopper sees what choosing another value would give."""
-    without_category = ProductFilters(**{**filters.__dict__, "category": "", "sort": ""})
-    without_condition = ProductFilters(**{**filters.__dict__, "condition": "", "sort": ""})
+    """Counts of the filtered catalogue by category, by condition and by rating (the
+    category tree and three queries); each facet ignores its own filter, so a shopper sees
+    what choosing another value would give."""
+    category_ids = category_descendant_ids(slug=filters.category) if filters.category else None
+    without_category = replace(filters, category="", sort="")
+    without_condition = replace(filters, condition="", sort="")
+    without_rating = replace(filters, min_rating=None, sort="")
     by_category = (
-        product_list_public(filters=without_category)
+        _catalogue(without_category)
         .order_by()
         .values("category__slug")
         .annotate(count=Count("id"))
         .order_by("category__slug")
     )
     by_condition = (
-        product_list_public(filters=without_condition)
+        _catalogue(without_condition, category_ids=category_ids)
         .order_by()
         .values("condition")
         .annotate(count=Count("id"))
         .order_by("condition")
+    )
+    by_rating = (
+        _catalogue(without_rating, category_ids=category_ids)
+        .order_by()
+        .aggregate(
+            **{
+                f"r{step}": Count(
+                    "id", filter=Q(rating_count__gt=0, rating_sum__gte=F("rating_count") * step)
+                )
+                for step in RATING_STEPS
+            }
+        )
     )
     return {
         "categories": [
             {"value": row["category__slug"], "count": row["count"]} for row in by_category
         ],
         "conditions": [{"value": row["condition"], "count": row["count"]} for row in by_condition],
+        "ratings": [
+            {"value": str(step), "count": by_rating[f"r{step}"]}
+            for step in RATING_STEPS
+            if by_rating[f"r{step}"]
+        ],
     }
 
 
@@ -216,7 +243,59 @@ def cart_for(*, buyer: Any) -> Cart:
 
 
 def cart_items(*, cart: Cart) -> list[CartItem]:
-    return list(CartItem.objects.filter(cart=cart).select_related("product", "product__seller"))
+    return list(
+        CartItem.objects.filter(cart=cart).select_related(
+            "product", "product__seller", "product__category", "variant"
+        )
+    )
+
+
+def attributes_for(*, category: Category) -> list[Attribute]:
+    """The attributes of the category and of its ancestors (the tree is small: one query)."""
+    parents = dict(Category.objects.values_list("id", "parent_id"))
+    ids: list[int] = []
+    node: int | None = category.pk
+    while node is not None:
+        ids.append(node)
+        node = parents.get(node)
+    return list(Attribute.objects.filter(category_id__in=ids).order_by("position", "code"))
+
+
+def image_list(*, product: Product) -> QuerySet[ProductImage]:
+    """The product's images, the primary first, then in order."""
+    return ProductImage.objects.filter(product=product).select_related("file")
+
+
+def image_get_for(*, actor: Any, image_id: Any) -> ProductImage:
+    """An image of a product the actor may open (anyone: on sale, sold out, paused; the
+    seller: all their own; a moderator: those they review)."""
+    visible = product_scope_for(actor=actor).values("pk")
+    return get_or_not_found(
+        ProductImage.objects.filter(product_id__in=visible).select_related("file", "product"),
+        pk=image_id,
+    )
+
+
+def with_primary_image(products: QuerySet[Product]) -> QuerySet[Product]:
+    """Products with `primary_images` (a list of at most one) for cards: one more query."""
+    return products.prefetch_related(
+        Prefetch(
+            "images",
+            queryset=ProductImage.objects.filter(is_primary=True),
+            to_attr="primary_images",
+        )
+    )
+
+
+def variant_list(*, product: Product) -> QuerySet[Variant]:
+    return Variant.objects.filter(product=product).order_by("price", "id")
+
+
+def variant_get(*, product: Product, variant_id: Any) -> Variant:
+    """A variant of `product` (which the caller already may see)."""
+    return get_or_not_found(
+        Variant.objects.filter(product=product).select_related("product"), pk=variant_id
+    )
 
 
 def order_list_for(*, actor: Any, as_seller: bool = False) -> QuerySet[Order]:

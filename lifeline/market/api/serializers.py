@@ -5,10 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from lifeline.market.enums import Condition
 from lifeline.market.models import (
+    Attribute,
     CartItem,
     Category,
     Checkout,
@@ -16,7 +18,9 @@ from lifeline.market.models import (
     Order,
     OrderLine,
     Product,
+    ProductImage,
     Review,
+    Variant,
     WishList,
     WishListItem,
 )
@@ -106,23 +110,70 @@ class MarketRejectInput(serializers.Serializer[Any]):
 
 class MarketCartItemInput(serializers.Serializer[Any]):
     product = serializers.UUIDField()
+    variant = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Required for a product with variants.",
+    )
     quantity = serializers.IntegerField(min_value=1, max_value=999, default=1)
 
 
 class MarketCartQuantityInput(serializers.Serializer[Any]):
+    variant = serializers.IntegerField(required=False, allow_null=True, default=None)
     quantity = serializers.IntegerField(min_value=1, max_value=999)
+
+
+class MarketAttributeOutput(serializers.ModelSerializer[Attribute]):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Attribute
+        fields = ("code", "name")
+
+
+class MarketVariantOutput(serializers.ModelSerializer[Variant]):
+    class Meta:
+        model = Variant
+        fields = ("id", "name", "attributes", "price", "stock")
+
+
+class MarketVariantsOutput(serializers.Serializer[Any]):
+    attributes = MarketAttributeOutput(many=True, help_text="Of the category and its parents.")
+    variants = MarketVariantOutput(many=True)
+
+
+class MarketVariantCreateInput(serializers.Serializer[Any]):
+    attributes = serializers.DictField(
+        child=serializers.CharField(max_length=60, allow_blank=True),
+        help_text="{attribute code: value}, codes from the product's category.",
+    )
+    price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("9999999999")
+    )
+    stock = serializers.IntegerField(min_value=0, max_value=1_000_000)
+
+
+class MarketVariantUpdateInput(serializers.Serializer[Any]):
+    price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("9999999999"),
+        required=False,
+    )
+    stock = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
 
 
 class MarketCartItemOutput(serializers.ModelSerializer[CartItem]):
     product = MarketProductOutput(read_only=True)
-    line_total = serializers.SerializerMethodField()
+    variant = MarketVariantOutput(read_only=True, allow_null=True)
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
 
     class Meta:
         model = CartItem
-        fields = ("product", "quantity", "line_total")
-
-    def get_line_total(self, item: CartItem) -> Decimal:
-        return item.product.price * item.quantity
+        fields = ("product", "variant", "quantity", "unit_price", "line_total")
 
 
 class MarketCartOutput(serializers.Serializer[Any]):
@@ -134,7 +185,15 @@ class MarketCartOutput(serializers.Serializer[Any]):
 class MarketOrderLineOutput(serializers.ModelSerializer[OrderLine]):
     class Meta:
         model = OrderLine
-        fields = ("product_id", "title", "unit_price", "quantity", "line_total")
+        fields = (
+            "product_id",
+            "variant_id",
+            "title",
+            "variant_name",
+            "unit_price",
+            "quantity",
+            "line_total",
+        )
 
 
 class MarketOrderOutput(serializers.ModelSerializer[Order]):
@@ -228,6 +287,9 @@ class MarketFacetValueOutput(serializers.Serializer[Any]):
 class MarketFacetsOutput(serializers.Serializer[Any]):
     categories = MarketFacetValueOutput(many=True)
     conditions = MarketFacetValueOutput(many=True)
+    ratings = MarketFacetValueOutput(
+        many=True, help_text="Products whose average rating is at least `value` (4, 3, 2, 1)."
+    )
 
 
 class MarketWishListInput(serializers.Serializer[Any]):
@@ -259,3 +321,18 @@ class MarketWishListOutput(serializers.ModelSerializer[WishList]):
 class MarketProductPageOutput(MarketProductOutput):
     """A product in a limit/offset page (search, moderation queue): its own name, so the
     schema's paginated envelope with `count` is not the one of the cursor-paged `products/`."""
+
+
+class MarketImageOutput(serializers.ModelSerializer[ProductImage]):
+    url = serializers.SerializerMethodField(help_text="Served to whoever may see the product.")
+
+    class Meta:
+        model = ProductImage
+        fields = ("id", "url", "is_primary", "position")
+
+    def get_url(self, image: ProductImage) -> str:
+        return reverse("market-web:image", kwargs={"image_id": image.pk})
+
+
+class MarketImageInput(serializers.Serializer[Any]):
+    file = serializers.FileField(help_text="JPEG, PNG or WebP; re-encoded without metadata.")

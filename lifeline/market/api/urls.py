@@ -37,6 +37,31 @@ urlpatterns = [
         v.FavouriteApi.as_view(),
         name="market-product-favourite",
     ),
+    path(
+        "products/<uuid:product_id>/variants/",
+        v.VariantListCreateApi.as_view(),
+        name="market-product-variants",
+    ),
+    path(
+        "products/<uuid:product_id>/variants/<int:variant_id>/",
+        v.VariantDetailApi.as_view(),
+        name="market-product-variant",
+    ),
+    path(
+        "products/<uuid:product_id>/images/",
+        v.ImageListCreateApi.as_view(),
+        name="market-product-images",
+    ),
+    path(
+        "products/<uuid:product_id>/images/<uuid:image_id>/",
+        v.ImageDetailApi.as_view(),
+        name="market-product-image",
+    ),
+    path(
+        "products/<uuid:product_id>/images/<uuid:image_id>/primary/",
+        v.ImagePrimaryApi.as_view(),
+        name="market-product-image-primary",
+    ),
     path("moderation/", v.ModerationQueueApi.as_view(), name="market-moderation"),
     path("search/", v.SearchApi.as_view(), name="market-search"),
     path("search/facets/", v.FacetsApi.as_view(), name="market-search-facets"),

@@ -10,6 +10,7 @@ from uuid import UUID
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,14 +21,17 @@ from lifeline.core.api.pagination import (
     TableLimitOffsetPagination,
     paginate,
 )
+from lifeline.core.exceptions import NotFound
 from lifeline.market import conf, selectors
 from lifeline.market.api import serializers as s
 from lifeline.market.exceptions import MarketForbidden, NotASeller
 from lifeline.market.permissions import is_moderator, is_seller
 from lifeline.market.services import cart as cart_services
+from lifeline.market.services import images as image_services
 from lifeline.market.services import orders as order_services
 from lifeline.market.services import products as product_services
 from lifeline.market.services import reviews as review_services
+from lifeline.market.services import variants as variant_services
 from lifeline.market.services import wishlists as wishlist_services
 
 TAGS_CATALOGUE = ["market: catalogue"]
@@ -116,7 +120,8 @@ class ProductListCreateApi(APIView):
 
 
 class SearchApi(APIView):
-    """Title matches first, then description-only matches; newest first within each."""
+    """Full text (PostgreSQL tsvector ru + en with trigram similarity for typos; SQLite FTS5):
+    title matches first, then by rank, then newest; limit/offset pages."""
 
     permission_classes = [AllowAny]
     pagination_class = TableLimitOffsetPagination
@@ -125,7 +130,12 @@ class SearchApi(APIView):
         tags=TAGS_CATALOGUE,
         parameters=[
             OpenApiParameter("q", str, required=True),
-            OpenApiParameter("sort", str, enum=sorted(selectors.SORTS)),
+            OpenApiParameter(
+                "sort",
+                str,
+                enum=["relevance", *sorted(selectors.SORTS)],
+                description="relevance (the default): title matches first, then the rank.",
+            ),
             *FILTER_PARAMETERS,
         ],
         responses={200: s.MarketProductPageOutput(many=True)},
@@ -135,6 +145,8 @@ class SearchApi(APIView):
         if len(q) < 2:
             raise ValidationError({"q": ["At least 2 characters."]})
         sort = request.query_params.get("sort", "")
+        if sort == "relevance":
+            sort = ""
         if sort and sort not in selectors.SORTS:
             raise ValidationError({"sort": ["Not a valid choice."]})
         products = selectors.product_list_public(filters=_filters(request, q=q[:200], sort=sort))
@@ -147,7 +159,7 @@ class SearchApi(APIView):
 
 
 class FacetsApi(APIView):
-    """Counts by category and by condition for the same query and filters as search/."""
+    """Counts by category, condition and rating for the same query and filters as search/."""
 
     permission_classes = [AllowAny]
 
@@ -324,7 +336,7 @@ class FavouriteListApi(APIView):
 def _cart_response(user: Any) -> Response:
     cart = selectors.cart_for(buyer=user)
     items = selectors.cart_items(cart=cart)
-    total = sum((i.product.price * i.quantity for i in items), Decimal("0.00"))
+    total = sum((i.unit_price * i.quantity for i in items), Decimal("0.00"))
     return Response(
         s.MarketCartOutput({"items": items, "total": total, "currency": conf.currency()}).data
     )
@@ -348,7 +360,10 @@ class CartApi(APIView):
             actor=request.user, product_id=data.validated_data["product"]
         )
         cart_services.cart_add_item(
-            actor=request.user, product=product, quantity=data.validated_data["quantity"]
+            actor=request.user,
+            product=product,
+            quantity=data.validated_data["quantity"],
+            variant=_variant_of(product, data.validated_data["variant"]),
         )
         return _cart_response(request.user)
 
@@ -362,14 +377,138 @@ class CartItemApi(APIView):
         data.is_valid(raise_exception=True)
         product = selectors.product_get_for(actor=request.user, product_id=product_id)
         cart_services.cart_set_item(
-            actor=request.user, product=product, quantity=data.validated_data["quantity"]
+            actor=request.user,
+            product=product,
+            quantity=data.validated_data["quantity"],
+            variant=_variant_of(product, data.validated_data["variant"]),
         )
         return _cart_response(request.user)
 
-    @extend_schema(tags=TAGS_BUYING, request=None, responses={200: s.MarketCartOutput})
+    @extend_schema(
+        tags=TAGS_BUYING,
+        request=None,
+        parameters=[OpenApiParameter("variant", int, description="Only this variant's line.")],
+        responses={200: s.MarketCartOutput},
+    )
     def delete(self, request: Request, product_id: UUID) -> Response:
-        cart_services.cart_remove_item(actor=request.user, product_id=product_id)
+        raw = request.query_params.get("variant", "")
+        if raw and not raw.isdigit():
+            raise ValidationError({"variant": ["A valid integer is required."]})
+        cart_services.cart_remove_item(
+            actor=request.user, product_id=product_id, variant_id=int(raw) if raw else None
+        )
         return _cart_response(request.user)
+
+
+def _variant_of(product: Any, variant_id: int | None) -> Any:
+    """The product's variant `variant_id` (404 when it is not one of the product's)."""
+    if variant_id is None:
+        return None
+    return selectors.variant_get(product=product, variant_id=variant_id)
+
+
+class VariantListCreateApi(APIView):
+    """A product's variants with the attributes of its category; the seller adds one."""
+
+    permission_classes = [AllowAny]
+
+    def get_permissions(self) -> list[Any]:
+        return [IsAuthenticated()] if self.request.method == "POST" else [AllowAny()]
+
+    @extend_schema(tags=TAGS_CATALOGUE, responses={200: s.MarketVariantsOutput})
+    def get(self, request: Request, product_id: UUID) -> Response:
+        product = selectors.product_get_for(actor=request.user, product_id=product_id)
+        return Response(_variants_body(product))
+
+    @extend_schema(
+        tags=TAGS_SELLING,
+        request=s.MarketVariantCreateInput,
+        responses={201: s.MarketVariantsOutput},
+    )
+    def post(self, request: Request, product_id: UUID) -> Response:
+        product = selectors.product_get_for(actor=request.user, product_id=product_id)
+        data = s.MarketVariantCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        variant_services.variant_create(actor=request.user, product=product, **data.validated_data)
+        return Response(_variants_body(product), status=status.HTTP_201_CREATED)
+
+
+class VariantDetailApi(APIView):
+    @extend_schema(
+        tags=TAGS_SELLING,
+        request=s.MarketVariantUpdateInput,
+        responses={200: s.MarketVariantOutput},
+    )
+    def patch(self, request: Request, product_id: UUID, variant_id: int) -> Response:
+        product = selectors.product_get_for(actor=request.user, product_id=product_id)
+        variant = selectors.variant_get(product=product, variant_id=variant_id)
+        data = s.MarketVariantUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        variant = variant_services.variant_update(
+            actor=request.user, variant=variant, **data.validated_data
+        )
+        return Response(s.MarketVariantOutput(variant).data)
+
+
+class ImageListCreateApi(APIView):
+    """A product's images (the primary first); the seller uploads one (multipart `file`)."""
+
+    permission_classes = [AllowAny]
+    parser_classes = (MultiPartParser,)
+
+    def get_permissions(self) -> list[Any]:
+        return [IsAuthenticated()] if self.request.method == "POST" else [AllowAny()]
+
+    @extend_schema(tags=TAGS_CATALOGUE, responses={200: s.MarketImageOutput(many=True)})
+    def get(self, request: Request, product_id: UUID) -> Response:
+        product = selectors.product_get_for(actor=request.user, product_id=product_id)
+        return Response(s.MarketImageOutput(selectors.image_list(product=product), many=True).data)
+
+    @extend_schema(
+        tags=TAGS_SELLING,
+        request={"multipart/form-data": s.MarketImageInput},
+        responses={201: s.MarketImageOutput},
+    )
+    def post(self, request: Request, product_id: UUID) -> Response:
+        product = selectors.product_get_for(actor=request.user, product_id=product_id)
+        data = s.MarketImageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        image = image_services.image_add(
+            actor=request.user, product=product, uploaded_file=data.validated_data["file"]
+        )
+        return Response(s.MarketImageOutput(image).data, status=status.HTTP_201_CREATED)
+
+
+class ImageDetailApi(APIView):
+    @extend_schema(tags=TAGS_SELLING, request=None, responses={204: None})
+    def delete(self, request: Request, product_id: UUID, image_id: UUID) -> Response:
+        image = _image_of(request, product_id, image_id)
+        image_services.image_remove(actor=request.user, image=image)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ImagePrimaryApi(APIView):
+    @extend_schema(tags=TAGS_SELLING, request=None, responses={200: s.MarketImageOutput})
+    def post(self, request: Request, product_id: UUID, image_id: UUID) -> Response:
+        image = _image_of(request, product_id, image_id)
+        image = image_services.image_make_primary(actor=request.user, image=image)
+        return Response(s.MarketImageOutput(image).data)
+
+
+def _image_of(request: Request, product_id: UUID, image_id: UUID) -> Any:
+    image = selectors.image_get_for(actor=request.user, image_id=image_id)
+    if image.product_id != product_id:
+        raise NotFound()
+    return image
+
+
+def _variants_body(product: Any) -> Any:
+    return s.MarketVariantsOutput(
+        {
+            "attributes": selectors.attributes_for(category=product.category),
+            "variants": selectors.variant_list(product=product),
+        }
+    ).data
 
 
 class CheckoutApi(APIView):

@@ -37,6 +37,7 @@ from lifeline.market.models import (
     OrderLine,
     Product,
     SellerBalance,
+    Variant,
 )
 from lifeline.market.permissions import (
     can_cancel_order,
@@ -62,36 +63,60 @@ def checkout_place(*, actor: Any) -> Checkout:
     """Turn the buyer's cart into orders, one per seller, or refuse and store nothing."""
     if not is_buyer(actor):
         raise NotABuyer()
-    items = list(CartItem.objects.filter(cart__buyer=actor).order_by("product_id"))
+    items = list(CartItem.objects.filter(cart__buyer=actor).order_by("product_id", "variant_id"))
     if not items:
         raise CartEmpty()
-    wanted = {item.product_id: item.quantity for item in items}
+    # One line per product, or per variant of a product with variants.
+    wanted: dict[tuple[Any, Any], int] = {
+        (item.product_id, item.variant_id): item.quantity for item in items
+    }
+    # Locks: the products, then their variants, each in id order (as everywhere else).
     products = {
         p.pk: p
-        for p in Product.objects.select_for_update().filter(pk__in=list(wanted)).order_by("pk")
+        for p in Product.objects.select_for_update()
+        .filter(pk__in={pid for pid, _vid in wanted})
+        .order_by("pk")
     }
-    for product_id, quantity in wanted.items():
+    variants = {
+        v.pk: v
+        for v in Variant.objects.select_for_update()
+        .filter(pk__in={vid for _pid, vid in wanted if vid is not None})
+        .order_by("pk")
+    }
+    with_variants = set(
+        Variant.objects.filter(product_id__in=list(products)).values_list("product_id", flat=True)
+    )
+    for (product_id, variant_id), quantity in wanted.items():
         product = products[product_id]
-        if product.status == ProductStatus.SOLD_OUT or product.stock < quantity:
-            raise OutOfStock(extra={"product": str(product_id), "available": product.stock})
+        available = variants[variant_id].stock if variant_id is not None else product.stock
+        if product.status == ProductStatus.SOLD_OUT or available < quantity:
+            extra: dict[str, Any] = {"product": str(product_id), "available": available}
+            if variant_id is not None:
+                extra["variant"] = variant_id
+            raise OutOfStock(extra=extra)
         if product.status != ProductStatus.ACTIVE or product.seller_id == actor.pk:
             raise NotAvailable(extra={"product": str(product_id)})
+        if (variant_id is None) == (product_id in with_variants):
+            # A variant was added to the product since the line was put in the cart.
+            raise NotAvailable(extra={"product": str(product_id)})
 
-    by_seller: dict[Any, list[Product]] = defaultdict(list)
-    for product_id in wanted:
-        by_seller[products[product_id].seller_id].append(products[product_id])
+    def unit_price(key: tuple[Any, Any]) -> Decimal:
+        product_id, variant_id = key
+        return variants[variant_id].price if variant_id is not None else products[product_id].price
+
+    by_seller: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
+    for key in wanted:
+        by_seller[products[key[0]].seller_id].append(key)
     currency = conf.currency()
-    total = sum(
-        (products[pid].price * quantity for pid, quantity in wanted.items()), Decimal("0.00")
-    )
+    total = sum((unit_price(key) * quantity for key, quantity in wanted.items()), Decimal("0.00"))
     checkout = Checkout.objects.create(buyer=actor, total=total, currency=currency)
     orders: list[Order] = []
-    for seller_id, seller_products in by_seller.items():
-        subtotal = sum((p.price * wanted[p.pk] for p in seller_products), Decimal("0.00"))
+    for seller_id, keys in by_seller.items():
+        subtotal = sum((unit_price(key) * wanted[key] for key in keys), Decimal("0.00"))
         fee = fee_for(subtotal)
         order = Order.objects.create(
             checkout=checkout,
-            organization_id=seller_products[0].organization_id,
+            organization_id=products[keys[0][0]].organization_id,
             buyer=actor,
             seller_id=seller_id,
             subtotal=subtotal,
@@ -102,13 +127,15 @@ def checkout_place(*, actor: Any) -> Checkout:
         OrderLine.objects.bulk_create(
             OrderLine(
                 order=order,
-                product=p,
-                title=p.title,
-                unit_price=p.price,
-                quantity=wanted[p.pk],
-                line_total=p.price * wanted[p.pk],
+                product=products[key[0]],
+                variant_id=key[1],
+                title=products[key[0]].title,
+                variant_name=variants[key[1]].name if key[1] is not None else "",
+                unit_price=unit_price(key),
+                quantity=wanted[key],
+                line_total=unit_price(key) * wanted[key],
             )
-            for p in seller_products
+            for key in keys
         )
         balance, _ = SellerBalance.objects.get_or_create(
             seller_id=seller_id, defaults={"currency": currency}
@@ -117,7 +144,11 @@ def checkout_place(*, actor: Any) -> Checkout:
             pending=F("pending") + order.seller_amount
         )
         orders.append(order)
-    for product_id, quantity in wanted.items():
+    for (product_id, variant_id), quantity in wanted.items():
+        if variant_id is not None:
+            variant = variants[variant_id]
+            variant.stock -= quantity
+            variant.save(update_fields=["stock", "updated_at"])
         product = products[product_id]
         product.stock -= quantity
         if product.stock == 0:
@@ -136,7 +167,7 @@ def checkout_place(*, actor: Any) -> Checkout:
         {
             "order_id": str(o.pk),
             "number": order_number(o),
-            "items": sum(wanted[p.pk] for p in by_seller[o.seller_id]),
+            "items": sum(wanted[key] for key in by_seller[o.seller_id]),
             "total": str(o.subtotal),
             "currency": currency,
         }
@@ -223,6 +254,9 @@ def order_cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
     ):
         returned = sum(line.quantity for line in lines if line.product_id == product.pk)
         product.stock += returned
+        for line in lines:
+            if line.product_id == product.pk and line.variant_id is not None:
+                Variant.objects.filter(pk=line.variant_id).update(stock=F("stock") + line.quantity)
         if product.status == ProductStatus.SOLD_OUT:
             product.status = ProductStatus.ACTIVE
         product.save(update_fields=["stock", "status", "updated_at"])

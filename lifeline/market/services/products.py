@@ -102,6 +102,9 @@ def product_update(
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     product = Product.objects.select_for_update().get(pk=product.pk)
+    if product.variants.exists():
+        # The price and the stock follow the variants (services/variants.py).
+        changes = {k: v for k, v in changes.items() if k not in ("price", "stock")}
     before = {name: str(getattr(product, name)) for name in changes}
     for name, value in changes.items():
         setattr(product, name, value.strip() if isinstance(value, str) else value)

@@ -8,12 +8,29 @@ from rest_framework.test import APIClient
 
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
-from lifeline.market.tests.factories import ProductFactory
+from lifeline.market.models import Attribute
+from lifeline.market.tests.factories import ProductFactory, category
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()  # throttle counters
+
+
+@pytest.fixture(autouse=True)
+def _attributes(request: Any) -> None:
+    """The seeded attributes of the categories the tests use (a transactional test's flush
+    removes the migration's rows)."""
+    if "django_db" not in {m.name for m in request.node.iter_markers()}:
+        return
+    for slug, codes in {"phones": ("storage", "colour"), "clothing": ("size", "colour")}.items():
+        owner = category(slug)
+        for position, code in enumerate(codes):
+            Attribute.objects.get_or_create(
+                category=owner,
+                code=code,
+                defaults={"name_en": code.title(), "name_ru": code, "position": position},
+            )
 
 
 @pytest.fixture

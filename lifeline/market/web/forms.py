@@ -91,6 +91,38 @@ class ProductForm(forms.Form):
 
 class QuantityForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=999)
+    variant = forms.IntegerField(label=_("Variant"), required=False, min_value=1)
+
+
+class VariantForm(forms.Form):
+    """A new variant: one text field per attribute of the product's category."""
+
+    price = forms.DecimalField(
+        label=_("Price"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=1_000_000)
+
+    def __init__(self, *args: Any, attributes: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.attribute_codes = [a.code for a in attributes]
+        for attribute in attributes:
+            self.fields[f"attr_{attribute.code}"] = forms.CharField(
+                label=attribute.name, max_length=60, required=False
+            )
+        # The attributes first, then the price and the stock.
+        self.order_fields([f"attr_{a.code}" for a in attributes])
+
+    def attribute_values(self) -> dict[str, str]:
+        return {
+            code: self.cleaned_data.get(f"attr_{code}", "") or "" for code in self.attribute_codes
+        }
+
+
+class VariantStockForm(forms.Form):
+    price = forms.DecimalField(
+        label=_("Price"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=1_000_000)
 
 
 class ReasonForm(forms.Form):

@@ -16,12 +16,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lifeline.core.exceptions import DomainError, NotFound
+from lifeline.files import services as files
 from lifeline.market import conf, selectors
 from lifeline.market.enums import OrderStatus, ProductStatus
 from lifeline.market.permissions import (
@@ -32,9 +33,12 @@ from lifeline.market.permissions import (
     is_seller,
 )
 from lifeline.market.services import cart as cart_services
+from lifeline.market.services import images as image_services
 from lifeline.market.services import orders as order_services
 from lifeline.market.services import products as product_services
 from lifeline.market.services import reviews as review_services
+from lifeline.market.services import variants as variant_services
+from lifeline.market.web import session_cart
 from lifeline.market.web.forms import (
     AnswerForm,
     CatalogueFilterForm,
@@ -42,6 +46,8 @@ from lifeline.market.web.forms import (
     QuantityForm,
     ReasonForm,
     ReviewForm,
+    VariantForm,
+    VariantStockForm,
 )
 
 PAGE_SIZE = 24
@@ -93,9 +99,8 @@ def home(request: HttpRequest) -> HttpResponse:
         min_rating=data.get("min_rating"),
         sort=data.get("sort", "") or "",
     )
-    page = Paginator(selectors.product_list_public(filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    products = selectors.with_primary_image(selectors.product_list_public(filters=filters))
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -110,13 +115,23 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
     item = selectors.product_get_by_slug_for(actor=request.user, slug=slug)
     user = request.user
     favourite = bool(selectors.favourite_product_ids(actor=user, product_ids=[item.pk]))
+    can_edit = can_edit_product(user, item)
+    variants = list(selectors.variant_list(product=item))
+    images = list(selectors.image_list(product=item))
     return render(
         request,
         "market/product.html",
         {
             "product": item,
+            "variants": variants,
+            "images": images,
+            "variant_form": (
+                VariantForm(attributes=selectors.attributes_for(category=item.category))
+                if can_edit
+                else None
+            ),
             "reviews": selectors.review_list(product=item)[:50],
-            "can_edit": can_edit_product(user, item),
+            "can_edit": can_edit,
             "can_moderate": can_moderate_product(user, item)
             and item.status == ProductStatus.PENDING_REVIEW,
             "can_review": user.is_authenticated and item.seller_id != user.pk,
@@ -215,16 +230,36 @@ def product_action(request: HttpRequest, slug: str, action: str) -> HttpResponse
 
 
 @require_POST
-@web_view
+@_not_found_as_404
 def cart_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Into the buyer's cart; a visitor's goes into the session until they sign in."""
     item = selectors.product_get_by_slug_for(actor=request.user, slug=slug)
     form = QuantityForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a quantity between 1 and 999."))
         return redirect("market-web:product", slug=slug)
+    if not request.user.is_authenticated:
+        variant = _variant_of(item, form.cleaned_data.get("variant"))
+        if item.status != ProductStatus.ACTIVE or (
+            variant is None and selectors.variant_list(product=item).exists()
+        ):
+            messages.error(request, _("Choose a variant."))
+            return redirect("market-web:product", slug=slug)
+        session_cart.set_line(
+            request,
+            item.pk,
+            variant.pk if variant else None,
+            form.cleaned_data["quantity"],
+            add=True,
+        )
+        messages.success(request, _("Added to the cart."))
+        return redirect("market-web:cart")
     try:
         cart_services.cart_add_item(
-            actor=request.user, product=item, quantity=form.cleaned_data["quantity"]
+            actor=request.user,
+            product=item,
+            quantity=form.cleaned_data["quantity"],
+            variant=_variant_of(item, form.cleaned_data.get("variant")),
         )
     except DomainError as exc:
         _refused(request, exc)
@@ -278,19 +313,131 @@ def review_answer(request: HttpRequest, slug: str, review_id: int) -> HttpRespon
     return redirect("market-web:product", slug=slug)
 
 
+def _variant_of(product: Any, variant_id: int | None) -> Any:
+    return (
+        None
+        if variant_id is None
+        else selectors.variant_get(product=product, variant_id=variant_id)
+    )
+
+
+@require_POST
 @web_view
+def variant_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """The seller adds a variant on the product page."""
+    item = selectors.product_get_by_slug_for(actor=request.user, slug=slug)
+    form = VariantForm(request.POST, attributes=selectors.attributes_for(category=item.category))
+    if not form.is_valid():
+        messages.error(request, _("Check the variant's price and stock."))
+        return redirect("market-web:product", slug=slug)
+    try:
+        variant_services.variant_create(
+            actor=request.user,
+            product=item,
+            attributes=form.attribute_values(),
+            price=form.cleaned_data["price"],
+            stock=form.cleaned_data["stock"],
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Variant added."))
+    return redirect("market-web:product", slug=slug)
+
+
+@require_POST
+@web_view
+def variant_update(request: HttpRequest, slug: str, variant_id: int) -> HttpResponse:
+    item = selectors.product_get_by_slug_for(actor=request.user, slug=slug)
+    found = selectors.variant_get(product=item, variant_id=variant_id)
+    form = VariantStockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the variant's price and stock."))
+        return redirect("market-web:product", slug=slug)
+    try:
+        variant_services.variant_update(actor=request.user, variant=found, **form.cleaned_data)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("market-web:product", slug=slug)
+
+
+@_not_found_as_404
+def image(request: HttpRequest, image_id: Any) -> Any:
+    """A product image for whoever may open the product (anyone, for products on sale)."""
+    found = selectors.image_get_for(actor=request.user, image_id=image_id)
+    handle = files.file_download(actor=request.user, file=found.file, request=request)
+    response = FileResponse(handle, content_type=found.file.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+@web_view
+def image_add(request: HttpRequest, slug: str) -> HttpResponse:
+    item = selectors.product_get_by_slug_for(actor=request.user, slug=slug)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose an image."))
+        return redirect("market-web:product", slug=slug)
+    try:
+        image_services.image_add(actor=request.user, product=item, uploaded_file=upload)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Image added."))
+    return redirect("market-web:product", slug=slug)
+
+
+@require_POST
+@web_view
+def image_action(request: HttpRequest, slug: str, image_id: Any, action: str) -> HttpResponse:
+    item = selectors.product_get_by_slug_for(actor=request.user, slug=slug)
+    found = selectors.image_get_for(actor=request.user, image_id=image_id)
+    if found.product_id != item.pk or action not in ("primary", "remove"):
+        raise Http404
+    try:
+        if action == "primary":
+            image_services.image_make_primary(actor=request.user, image=found)
+        else:
+            image_services.image_remove(actor=request.user, image=found)
+    except DomainError as exc:
+        _refused(request, exc)
+    return redirect("market-web:product", slug=slug)
+
+
+@_not_found_as_404
 def cart(request: HttpRequest) -> HttpResponse:
-    items = selectors.cart_items(cart=selectors.cart_for(buyer=request.user))
-    lines = [(i, i.product.price * i.quantity) for i in items]
+    items: list[Any]
+    if request.user.is_authenticated:
+        items = selectors.cart_items(cart=selectors.cart_for(buyer=request.user))
+    else:
+        items = session_cart.visitor_lines(request)
+    lines = [(i, i.unit_price * i.quantity) for i in items]
     total = sum((amount for _i, amount in lines), Decimal("0.00"))
     return render(request, "market/cart.html", {"lines": lines, "total": total, **_nav(request)})
 
 
 @require_POST
-@web_view
+@_not_found_as_404
 def cart_update(request: HttpRequest, product_id: Any) -> HttpResponse:
+    raw_variant = request.POST.get("variant", "")
+    variant_id = int(raw_variant) if raw_variant.isdigit() else None
+    if not request.user.is_authenticated:
+        form = QuantityForm(request.POST)
+        if request.POST.get("remove"):
+            session_cart.remove_line(request, product_id, variant_id)
+        elif form.is_valid():
+            session_cart.set_line(
+                request, product_id, variant_id, form.cleaned_data["quantity"], add=False
+            )
+        return redirect("market-web:cart")
     if request.POST.get("remove"):
-        cart_services.cart_remove_item(actor=request.user, product_id=product_id)
+        cart_services.cart_remove_item(
+            actor=request.user, product_id=product_id, variant_id=variant_id
+        )
         return redirect("market-web:cart")
     form = QuantityForm(request.POST)
     item = selectors.product_get_for(actor=request.user, product_id=product_id)
@@ -299,7 +446,10 @@ def cart_update(request: HttpRequest, product_id: Any) -> HttpResponse:
         return redirect("market-web:cart")
     try:
         cart_services.cart_set_item(
-            actor=request.user, product=item, quantity=form.cleaned_data["quantity"]
+            actor=request.user,
+            product=item,
+            quantity=form.cleaned_data["quantity"],
+            variant=_variant_of(item, variant_id),
         )
     except DomainError as exc:
         _refused(request, exc)
