@@ -187,9 +187,11 @@ def _bare_view() -> Any:
                 "team__car__plate",
             )[:50]
         )
-        for row in rows:
-            row["waiting_seconds"] = int((now - row["received_at"]).total_seconds())
-        return JsonResponse({"count": len(rows), "results": rows})
+        results = [
+            {**row, "waiting_seconds": int((now - row["received_at"]).total_seconds())}
+            for row in rows
+        ]
+        return JsonResponse({"count": len(results), "results": results})
 
     return bare
 
