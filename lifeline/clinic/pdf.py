@@ -16,7 +16,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -155,10 +154,10 @@ def _render(doc: ConclusionDocument) -> bytes:
 
     facts = [(_("Patient"), doc.patient_name)]
     if doc.patient_birth_date:
-        facts.append((_("Date of birth"), date_format(doc.patient_birth_date, "SHORT_DATE_FORMAT")))
+        facts.append((_("Date of birth"), doc.patient_birth_date.strftime("%d.%m.%Y")))
     if doc.diagnosis:
         facts.append((_("Diagnosis"), doc.diagnosis))
-    facts.append((_("Date"), date_format(doc.issued_on, "SHORT_DATE_FORMAT")))
+    facts.append((_("Date"), doc.issued_on.strftime("%d.%m.%Y")))
     for label, value in facts:
         story.append(Paragraph(f"<b>{_text(label)}:</b> {_text(value)}", styles["base"]))
 
