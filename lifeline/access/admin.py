@@ -18,12 +18,20 @@ from django.utils.translation import gettext_lazy as _
 from lifeline.access import services
 from lifeline.access.models import Membership, Organization
 from lifeline.access.permissions import can_grant_role, is_platform_admin
+from lifeline.core.admin_labels import column
 from lifeline.core.exceptions import DomainError
 
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "slug", "is_active", "is_demo", "created_at")
+    list_display = (
+        "name",
+        "kind",
+        "slug",
+        "is_active",
+        "is_demo",
+        column("created_at", _("created")),
+    )
     list_filter = ("kind", "is_active", "is_demo")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

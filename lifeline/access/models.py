@@ -36,9 +36,17 @@ class Membership(TimestampedModel):
     active, revoked (inactive with `revoked_at`). Rows are never deleted by the services.
     """
 
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)

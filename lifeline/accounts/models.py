@@ -180,15 +180,19 @@ class LoginResult(models.TextChoices):
 class LoginEvent(models.Model):
     """One login attempt on a known account (unknown identifiers are not stored)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_events")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=512, blank=True)
-    device_type = models.CharField(max_length=32, blank=True)
-    channel = models.CharField(max_length=16, default="api")  # api | web
-    result = models.CharField(max_length=16, choices=LoginResult.choices)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="login_events", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
+    device_type = models.CharField(_("device type"), max_length=32, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, default="api")  # api | web
+    result = models.CharField(_("result"), max_length=16, choices=LoginResult.choices)
 
     class Meta:
+        verbose_name = _("sign-in attempt")
+        verbose_name_plural = _("sign-in attempts")
         indexes: ClassVar[list[Any]] = [models.Index(fields=["user", "-created_at"])]
 
     def __str__(self) -> str:
@@ -199,18 +203,22 @@ class UserSession(models.Model):
     """A signed-in session: a web session or a JWT refresh-token family. Revocable by the user."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
-    kind = models.CharField(max_length=8, default="api")  # api | web
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=8, default="api")  # api | web
     session_key = models.CharField(max_length=64, blank=True, db_index=True)
     refresh_jti = models.CharField(max_length=255, blank=True, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=512, blank=True)
-    device_type = models.CharField(max_length=32, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_seen_at = models.DateTimeField(default=timezone.now)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
+    device_type = models.CharField(_("device type"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
         indexes: ClassVar[list[Any]] = [models.Index(fields=["user", "revoked_at"])]
 
     def __str__(self) -> str:

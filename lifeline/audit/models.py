@@ -60,18 +60,20 @@ class AuditEvent(models.Model):
     Actor and organization are stored as plain ids so the trail survives their deletion.
     """
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor_id = models.CharField(max_length=64, blank=True, db_index=True)
-    actor_label = models.CharField(max_length=300, blank=True)
-    action = models.CharField(max_length=100, db_index=True)
-    target_type = models.CharField(max_length=100, blank=True)
-    target_id = models.CharField(max_length=64, blank=True)
-    organization_id = models.CharField(max_length=64, blank=True, db_index=True)
-    result = models.CharField(
-        max_length=16, choices=AuditResult.choices, default=AuditResult.SUCCESS
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor_id = models.CharField(_("actor ID"), max_length=64, blank=True, db_index=True)
+    actor_label = models.CharField(_("actor"), max_length=300, blank=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=100, blank=True)
+    target_id = models.CharField(_("object ID"), max_length=64, blank=True)
+    organization_id = models.CharField(
+        _("organization ID"), max_length=64, blank=True, db_index=True
     )
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=512, blank=True)
+    result = models.CharField(
+        _("result"), max_length=16, choices=AuditResult.choices, default=AuditResult.SUCCESS
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     metadata = models.JSONField(default=dict, blank=True)

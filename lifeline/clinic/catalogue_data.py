@@ -1,7 +1,9 @@
 """Seed data: the drug and therapy catalogue (spec §C.11 drug card, T-rules) and protocol
 templates (F-1). Codes are stable: rules, conclusions and exports refer to them.
 
-Doses are reference values from the spec (verify against ГРЛС labels before release).
+Doses are reference values from the spec (verify against ГРЛС labels before release). They
+are stored in English as the spec writes them and marked for translation: a page shows them
+through the catalogue (`clinic_labels.catalogue_text`), "10 mg nocte" as "10 мг на ночь".
 `catalogue_seed()` is idempotent: it creates missing rows and updates seeded fields, and
 never touches doctors' notes. It takes the model classes so a data migration can use it.
 """
@@ -10,15 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 DRUGS: list[dict[str, Any]] = [
     {
         "code": "amitriptyline",
         "name_en": "Amitriptyline",
         "name_ru": "Амитриптилин",
         "drug_class": "TCA",
-        "start_dose": "10 mg nocte (5–10 mg elderly)",
-        "titration": "+10 mg/week",
-        "usual_max_dose": "25–75 mg (NeuPSIG range 25–150)",
+        "start_dose": gettext_noop("10 mg nocte (5–10 mg elderly)"),
+        "titration": gettext_noop("+10 mg/week"),
+        "usual_max_dose": gettext_noop("25–75 mg (NeuPSIG range 25–150)"),
         "default_scheme_en": "10 mg at night, increase by 10 mg weekly to 25–75 mg/day",
         "default_scheme_ru": "10 мг на ночь, увеличивать на 10 мг в неделю до 25–75 мг/сут",
         "rule_ids": ["T-1a", "T-5"],
@@ -30,9 +34,9 @@ DRUGS: list[dict[str, Any]] = [
         "name_en": "Nortriptyline",
         "name_ru": "Нортриптилин",
         "drug_class": "TCA",
-        "start_dose": "10–25 mg nocte",
-        "titration": "+10–25 mg every 5–7 days",
-        "usual_max_dose": "≤100 mg",
+        "start_dose": gettext_noop("10–25 mg nocte"),
+        "titration": gettext_noop("+10–25 mg every 5–7 days"),
+        "usual_max_dose": gettext_noop("≤100 mg"),
         "default_scheme_en": (
             "10–25 mg at night, increase by 10–25 mg every 5–7 days, max 100 mg/day"
         ),
@@ -48,9 +52,9 @@ DRUGS: list[dict[str, Any]] = [
         "name_en": "Pregabalin",
         "name_ru": "Прегабалин",
         "drug_class": "Gabapentinoid",
-        "start_dose": "75 mg nocte or bid",
-        "titration": "+75 mg every 3–7 days",
-        "usual_max_dose": "300–600 mg in 2 doses",
+        "start_dose": gettext_noop("75 mg nocte or bid"),
+        "titration": gettext_noop("+75 mg every 3–7 days"),
+        "usual_max_dose": gettext_noop("300–600 mg in 2 doses"),
         "default_scheme_en": (
             "75 mg twice daily, increase by 75 mg every 3–7 days to 300–600 mg/day"
         ),
@@ -66,9 +70,9 @@ DRUGS: list[dict[str, Any]] = [
         "name_en": "Gabapentin",
         "name_ru": "Габапентин",
         "drug_class": "Gabapentinoid",
-        "start_dose": "100–300 mg nocte",
-        "titration": "+100–300 mg every 1–7 days",
-        "usual_max_dose": "1200–3600 mg in 3 doses",
+        "start_dose": gettext_noop("100–300 mg nocte"),
+        "titration": gettext_noop("+100–300 mg every 1–7 days"),
+        "usual_max_dose": gettext_noop("1200–3600 mg in 3 doses"),
         "default_scheme_en": "300 mg at night, increase slowly to 1200–3600 mg/day in 3 doses",
         "default_scheme_ru": "300 мг на ночь, медленно увеличивать до 1200–3600 мг/сут в 3 приёма",
         "rule_ids": ["T-1b"],
@@ -80,9 +84,9 @@ DRUGS: list[dict[str, Any]] = [
         "name_en": "Duloxetine",
         "name_ru": "Дулоксетин",
         "drug_class": "SNRI",
-        "start_dose": "30 mg (with food)",
-        "titration": "→ 60 mg after 1 week",
-        "usual_max_dose": "60–120 mg",
+        "start_dose": gettext_noop("30 mg (with food)"),
+        "titration": gettext_noop("→ 60 mg after 1 week"),
+        "usual_max_dose": gettext_noop("60–120 mg"),
         "default_scheme_en": "30 mg once daily with food, 60 mg after 1 week",
         "default_scheme_ru": "30 мг 1 раз в день во время еды, через 1 неделю 60 мг",
         "rule_ids": ["T-1c", "T-5"],
@@ -94,9 +98,9 @@ DRUGS: list[dict[str, Any]] = [
         "name_en": "Venlafaxine ER",
         "name_ru": "Венлафаксин пролонгированный",
         "drug_class": "SNRI",
-        "start_dose": "37.5 mg",
-        "titration": "+37.5 mg/week",
-        "usual_max_dose": "150–225 mg",
+        "start_dose": gettext_noop("37.5 mg"),
+        "titration": gettext_noop("+37.5 mg/week"),
+        "usual_max_dose": gettext_noop("150–225 mg"),
         "default_scheme_en": "37.5 mg once daily, increase by 37.5 mg weekly to 150–225 mg/day",
         "default_scheme_ru": (
             "37,5 мг 1 раз в день, увеличивать на 37,5 мг в неделю до 150–225 мг/сут"
@@ -110,9 +114,9 @@ DRUGS: list[dict[str, Any]] = [
         "name_en": "Lamotrigine",
         "name_ru": "Ламотриджин",
         "drug_class": "Antiepileptic",
-        "start_dose": "25 mg",
-        "titration": "per label (about 2-week steps)",
-        "usual_max_dose": "about 200 mg",
+        "start_dose": gettext_noop("25 mg"),
+        "titration": gettext_noop("per label (about 2-week steps)"),
+        "usual_max_dose": gettext_noop("about 200 mg"),
         "default_scheme_en": "25 mg daily, titrate per label in 2-week steps to about 200 mg/day",
         "default_scheme_ru": (
             "25 мг в сутки, титровать по инструкции шагами по 2 недели до ~200 мг/сут"
@@ -126,9 +130,9 @@ DRUGS: list[dict[str, Any]] = [
         "name_en": "Tramadol (third line, specialist only)",
         "name_ru": "Трамадол (третья линия, только специалист)",
         "drug_class": "Opioid",
-        "start_dose": "per label",
+        "start_dose": gettext_noop("per label"),
         "titration": "—",
-        "usual_max_dose": "200–400 mg",
+        "usual_max_dose": gettext_noop("200–400 mg"),
         "default_scheme_en": "Per label; specialist decision with dependence-risk assessment",
         "default_scheme_ru": "По инструкции; решение специалиста с оценкой риска зависимости",
         "rule_ids": ["T-1f"],

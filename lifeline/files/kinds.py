@@ -54,6 +54,23 @@ EXTENSIONS = {
     M4A: "m4a",
 }
 
+# What a person reads for each type ("JPEG, PNG, PDF"), in this order, never a MIME code.
+TYPE_NAMES = {
+    JPEG: "JPEG",
+    PNG: "PNG",
+    WEBP: "WebP",
+    PDF: "PDF",
+    DOCX: "Word (DOCX)",
+    XLSX: "Excel (XLSX)",
+    ODT: "ODT",
+    ODS: "ODS",
+    OGG: "OGG",
+    WEBM: "WebM",
+    MP3: "MP3",
+    WAV: "WAV",
+    M4A: "M4A",
+}
+
 
 @dataclass(frozen=True)
 class KindPolicy:
@@ -74,6 +91,12 @@ DEFAULT_MAX_IMAGE_PIXELS = 50_000_000
 
 def allowed_types(kind: str) -> frozenset[str]:
     return POLICIES[kind].content_types
+
+
+def allowed_type_names(kind: str) -> str:
+    """The types a kind accepts as a person names them: "JPEG, PNG, WebP, PDF"."""
+    allowed = allowed_types(kind)
+    return ", ".join(name for content_type, name in TYPE_NAMES.items() if content_type in allowed)
 
 
 def max_bytes(kind: str) -> int:

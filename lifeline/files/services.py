@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
@@ -13,6 +13,8 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from lifeline.audit import services as audit
 from lifeline.core.exceptions import NotFound
@@ -64,7 +66,19 @@ def file_upload(
 
     content_type = detect_content_type(uploaded_file)
     if content_type is None or content_type not in kinds.allowed_types(kind):
-        raise FileTypeNotAllowed()
+        raise FileTypeNotAllowed(
+            # Lazy: the response is rendered in the request's language.
+            detail=cast(
+                str,
+                format_lazy(
+                    "{title}. {allowed}",
+                    title=gettext_lazy(FileTypeNotAllowed.title),
+                    allowed=format_lazy(
+                        gettext_lazy("Allowed: {types}."), types=kinds.allowed_type_names(kind)
+                    ),
+                ),
+            )
+        )
     content: File = uploaded_file
     if content_type in kinds.IMAGE_TYPES:
         content = ContentFile(image_reencode(uploaded_file, content_type=content_type))

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from lifeline.core.admin_labels import column
 from lifeline.notifications.models import Delivery, Notification, PushDevice
 
 
@@ -13,7 +15,8 @@ class DeliveryInline(admin.TabularInline):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("topic", "recipient", "critical", "created_at", "read_at")
+    list_display = ("topic", "recipient", "critical", column("created_at", _("created")), "read_at")
+    list_select_related = ("recipient",)
     list_filter = ("topic", "critical")
     raw_id_fields = ("recipient",)
     inlines = (DeliveryInline,)
@@ -23,7 +26,14 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("notification", "channel", "status", "attempts", "sent_at", "created_at")
+    list_display = (
+        "notification",
+        "channel",
+        "status",
+        "attempts",
+        "sent_at",
+        column("created_at", _("created")),
+    )
     list_filter = ("channel", "status")
     raw_id_fields = ("notification", "device")
     readonly_fields = ("provider_response",)
@@ -31,7 +41,13 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(PushDevice)
 class PushDeviceAdmin(admin.ModelAdmin):
-    list_display = ("user", "kind", "user_agent", "last_used_at", "created_at")
+    list_display = (
+        "user",
+        "kind",
+        "user_agent",
+        "last_used_at",
+        column("created_at", _("created")),
+    )
     list_filter = ("kind",)
     raw_id_fields = ("user",)
     exclude = ("token", "p256dh", "auth")

@@ -28,7 +28,10 @@ class Notification(UUIDModel):
     """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     topic = models.CharField(_("topic"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
@@ -113,7 +116,10 @@ class PushDevice(UUIDModel):
     """A place push notifications go: an FCM registration token or a Web Push subscription."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_devices"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="push_devices",
+        verbose_name=_("user"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=DeviceKind.choices)
     token = models.CharField(_("FCM token"), max_length=1024, blank=True)
@@ -161,7 +167,10 @@ class Delivery(TimestampedModel):
     """
 
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries"
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("notification"),
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     device = models.ForeignKey(
@@ -176,7 +185,7 @@ class Delivery(TimestampedModel):
     provider_message_id = models.CharField(max_length=255, blank=True)
     provider_response = models.JSONField(default=dict, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from lifeline.core.admin_labels import column
 from lifeline.sos.models import (
     Device,
     EmergencyContact,
@@ -25,14 +27,21 @@ class DeviceAdmin(admin.ModelAdmin):
 
 @admin.register(SosEvent)
 class SosEventAdmin(admin.ModelAdmin):
-    list_display = ("id", "status", "detected_type", "severity", "organization", "created_at")
+    list_display = (
+        column("id", _("ID")),
+        "status",
+        "detected_type",
+        "severity",
+        "organization",
+        column("created_at", _("created")),
+    )
     list_filter = ("status", "detected_type")
     raw_id_fields = ("user", "device", "accepted_by", "resolved_by", "cancelled_by")
 
 
 @admin.register(HelperAlert)
 class HelperAlertAdmin(admin.ModelAdmin):
-    list_display = ("event", "helper", "status", "distance_m", "created_at")
+    list_display = ("event", "helper", "status", "distance_m", column("created_at", _("created")))
     raw_id_fields = ("event", "helper")
 
 

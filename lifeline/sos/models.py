@@ -32,7 +32,10 @@ class OrganizationSosSettings(TimestampedModel):
     """Per-organization tuning of the helper search and escalation (defaults: `conf.py`)."""
 
     organization = models.OneToOneField(
-        "access.Organization", on_delete=models.CASCADE, related_name="sos_settings"
+        "access.Organization",
+        on_delete=models.CASCADE,
+        related_name="sos_settings",
+        verbose_name=_("organization"),
     )
     radius_steps_m = models.JSONField(_("search radii (m)"), default=_default_steps)
     helper_cap = models.PositiveIntegerField(
@@ -54,13 +57,19 @@ class OrganizationSosSettings(TimestampedModel):
 class Device(UUIDModel):
     """A wearable (watch) or phone. Belongs to its owner; `uuid` in the API is `id`."""
 
-    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="sos_devices")
+    owner = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="sos_devices",
+        verbose_name=_("owner"),
+    )
     organization = models.ForeignKey(
         "access.Organization",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="sos_devices",
+        verbose_name=_("organization"),
     )
     device_uid = models.CharField(_("device id"), max_length=128, unique=True)
     model = models.CharField(_("model"), max_length=128, blank=True)
@@ -150,13 +159,13 @@ class HelperProfile(TimestampedModel):
     """A volunteer's opt-in, duty toggle and last known location."""
 
     user = models.OneToOneField(
-        "accounts.User", on_delete=models.CASCADE, related_name="sos_helper"
+        "accounts.User", on_delete=models.CASCADE, related_name="sos_helper", verbose_name=_("user")
     )
     opted_in = models.BooleanField(_("opted in"), default=False)
     on_duty = models.BooleanField(_("on duty"), default=False)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
-    location_at = models.DateTimeField(null=True, blank=True)
+    location_at = models.DateTimeField(_("location shared at"), null=True, blank=True)
     last_alerted_at = models.DateTimeField(null=True, blank=True)
     # geo.grid_cell(lat, lon), kept by save(): the index of the nearest-helper prefilter.
     grid_cell = models.IntegerField(null=True, blank=True, editable=False)
@@ -205,6 +214,7 @@ class SosEvent(UUIDModel):
         null=True,
         blank=True,
         related_name="sos_events",
+        verbose_name=_("organization"),
     )
     device = models.ForeignKey(
         Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
@@ -213,9 +223,11 @@ class SosEvent(UUIDModel):
     lat = models.FloatField()
     lon = models.FloatField()
     altitude = models.FloatField(null=True, blank=True)
-    detected_type = models.CharField(max_length=32, choices=DetectedType.choices)
+    detected_type = models.CharField(
+        _("what was detected"), max_length=32, choices=DetectedType.choices
+    )
     severity = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("severity"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     timestamp = models.DateTimeField(_("client timestamp"))
     last_trigger_at = models.DateTimeField(default=timezone.now)
@@ -224,7 +236,11 @@ class SosEvent(UUIDModel):
     source = models.CharField(max_length=16, choices=TriggerSource.choices)
     idempotency_key = models.CharField(max_length=128, null=True, blank=True)
     status = models.CharField(
-        max_length=16, choices=EventStatus.choices, default=EventStatus.NEW, db_index=True
+        _("status"),
+        max_length=16,
+        choices=EventStatus.choices,
+        default=EventStatus.NEW,
+        db_index=True,
     )
     radius_m = models.PositiveIntegerField(default=0)
     radius_step = models.PositiveSmallIntegerField(default=0)
@@ -308,14 +324,25 @@ class SosEvent(UUIDModel):
 class HelperAlert(TimestampedModel):
     """An alert sent to one helper about one event: at most one per person per event."""
 
-    event = models.ForeignKey(SosEvent, on_delete=models.CASCADE, related_name="alerts")
-    helper = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="sos_alerts")
-    status = models.CharField(max_length=16, choices=AlertStatus.choices, default=AlertStatus.SENT)
-    distance_m = models.PositiveIntegerField()
+    event = models.ForeignKey(
+        SosEvent, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("SOS event")
+    )
+    helper = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="sos_alerts",
+        verbose_name=_("helper"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.SENT
+    )
+    distance_m = models.PositiveIntegerField(_("distance (m)"))
     radius_m = models.PositiveIntegerField()
     responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("helper alert")
+        verbose_name_plural = _("helper alerts")
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["event", "helper"], name="sos_alert_one_per_helper"),
         ]
@@ -348,7 +375,10 @@ class EmergencyContact(TimestampedModel):
     """Someone a wearer wants told when they trigger an SOS (not necessarily a user)."""
 
     owner = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="sos_contacts"
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="sos_contacts",
+        verbose_name=_("whose contact"),
     )
     name = models.CharField(_("name"), max_length=200)
     phone_number = models.CharField(_("phone number"), max_length=32)

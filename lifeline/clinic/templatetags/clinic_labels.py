@@ -12,8 +12,10 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.clinic.selectors.analytics import hads_subscale
 from lifeline.clinic.services.clinical import BODY_REGION_LABELS
 from lifeline.clinic.services.conclusions import INSTRUMENT_NAMES, display_band
 
@@ -80,6 +82,34 @@ def mechanism_label(code: Any) -> str:
 @register.filter
 def change_flag(code: Any) -> str:
     return str(CHANGE_FLAG_NAMES.get(str(code), code))
+
+
+@register.filter
+def catalogue_text(value: Any) -> str:
+    """A seeded dose or titration of the drug catalogue ("10 mg nocte") in the reader's
+    language ("10 мг на ночь"); text a person typed is shown as typed."""
+    return gettext(str(value)) if value else ""
+
+
+@register.filter
+def scores_brief(scores: Iterable[Any]) -> str:
+    """An assessment's scores in one line: "HADS-A 12, HADS-D 9, VAS 40" (numbers in the
+    locale's format); HADS, whose total is its two subscales, never shows an empty value."""
+    parts = []
+    for score in scores:
+        code = str(score.instrument)
+        if code == "hads":
+            halves = [
+                f"{short} {_number(value)}"
+                for which, short in (("anxiety", "HADS-A"), ("depression", "HADS-D"))
+                if (value := hads_subscale(score.subscores, which)[0]) is not None
+            ]
+            if halves:
+                parts += halves
+                continue
+        name = code.upper()
+        parts.append(f"{name} {_number(score.value)}" if score.value is not None else name)
+    return ", ".join(parts)
 
 
 @register.filter

@@ -340,3 +340,34 @@ def test_doctor_registration_page(client, mailoutbox, django_capture_on_commit_c
     user = User.objects.get(email="doc@example.org")
     assert Membership.objects.get(user=user).is_active is False
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "CSI 45, DN4 4, HADS-A 12, HADS-D 9, VAS 72,5"),
+        ("en", "CSI 45, DN4 4, HADS-A 12, HADS-D 9, VAS 72.5"),
+    ],
+)
+def test_the_card_lists_an_assessments_scores_with_no_gap_before_a_comma(
+    team, client, language, expected
+):
+    from lifeline.clinic.services import assessments
+    from lifeline.clinic.tests.engine.helpers import csi, dn4_total, hads
+
+    _clinic, patient, doctor = team
+    assessment, _created = assessments.assessment_start(actor=patient.user, patient=patient)
+    answers = {"vas": {"vas": 72}, "dn4": dn4_total(4, None), "csi": csi(45), "hads": hads(12, 9)}
+    assessments.assessment_autosave(actor=patient.user, assessment=assessment, answers=answers)
+    assessments.assessment_submit(actor=patient.user, assessment=assessment)
+    # HADS has no total of its own (its two subscales are its scores); VAS with a fraction.
+    assert assessment.scores.get(instrument="hads").value is None
+    assessment.scores.filter(instrument="vas").update(value=72.5)
+    client.force_login(doctor)
+    client.cookies["django_language"] = language
+
+    card = client.get(reverse("clinic-web:patient-card", kwargs={"patient_id": patient.pk}))
+
+    text = " ".join(card.content.decode().split())
+    assert f"<td>{expected}</td>" in text
+    assert " ," not in text

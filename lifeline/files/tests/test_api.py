@@ -368,3 +368,51 @@ def test_upload_spooled_to_a_temporary_file_is_accepted(api_client):
     assert response.status_code == 201
     assert response.json()["content_type"] == "audio/wav"
     assert response.json()["size_bytes"] == len(recording)
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "expected"),
+    [
+        (
+            "ru",
+            FileKind.IMAGE,
+            ("Этот тип файлов здесь не допускается", "Можно загрузить: JPEG, PNG, WebP."),
+        ),
+        (
+            "en",
+            FileKind.IMAGE,
+            ("This type of file is not allowed here", "Allowed: JPEG, PNG, WebP."),
+        ),
+        (
+            "ru",
+            FileKind.ATTACHMENT,
+            ("Этот тип файлов здесь не допускается", "Можно загрузить: JPEG, PNG, WebP, PDF."),
+        ),
+        (
+            "en",
+            FileKind.DOCUMENT,
+            (
+                "This type of file is not allowed here",
+                "Allowed: PDF, Word (DOCX), Excel (XLSX), ODT, ODS.",
+            ),
+        ),
+    ],
+)
+def test_a_refused_type_names_the_allowed_types_in_the_readers_language(
+    api_client, stored_blobs, language, kind, expected
+):
+    api_client.force_authenticate(UserFactory(language=language))
+
+    response = api_client.post(
+        UPLOAD_URL,
+        {"file": SimpleUploadedFile("photo.jpg", samples.EXE), "kind": kind},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    body = response.json()
+    assert response.status_code == 400
+    assert (body["code"], body["title"]) == ("files.type_not_allowed", expected[0])
+    assert body["detail"] == f"{expected[0]}. {expected[1]}"
+    assert StoredFile.objects.count() == 0
+    assert stored_blobs() == []

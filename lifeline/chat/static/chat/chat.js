@@ -84,10 +84,12 @@
 
   function formatTime(iso) {
     if (!iso) return "";
+    // The pages' short date-time (Django's SHORT_DATETIME_FORMAT): "07.12.2026 12:21" in
+    // Russian, date and time joined by a space, with the year, as on every other page.
     var date = new Date(iso);
-    return date.toLocaleString(document.documentElement.lang || undefined, {
-      day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit"
-    });
+    var lang = document.documentElement.lang || undefined;
+    return date.toLocaleDateString(lang, { day: "2-digit", month: "2-digit", year: "numeric" }) +
+      " " + date.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
   }
 
   // A duration in the page's language ("5 мин", "5 min"); under a minute counts as one.

@@ -205,3 +205,36 @@ def test_demo_seeder_is_idempotent():
 
     assert Article.objects.filter(title=DEMO_ARTICLE_TITLE, status="published").count() == 1
     assert CatalogueItem.objects.count() == len(DRUGS) + len(THERAPIES)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "absent"),
+    [
+        (
+            "ru",
+            [
+                "10 мг на ночь (пожилым 5–10 мг)",
+                "+10 мг в неделю",
+                "75 мг на ночь или 2 раза в день",
+                "+37,5 мг в неделю",
+                "по инструкции (шагами примерно по 2 недели)",
+            ],
+            ["nocte", " mg", "per label"],
+        ),
+        ("en", ["10 mg nocte (5–10 mg elderly)", "+10 mg/week", "75 mg nocte or bid"], [" мг"]),
+    ],
+)
+def test_the_catalogue_page_shows_doses_in_the_readers_language(client, language, shown, absent):
+    client.force_login(user_with_role(Role.DOCTOR))
+    client.cookies["django_language"] = language
+
+    page = client.get(reverse("clinic-web:catalogue"))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert [text for text in shown if text not in html] == []
+    assert [text for text in absent if text in html] == []
+    # The stored data stays as the spec writes it; only the page translates.
+    assert CatalogueItem.objects.get(code="amitriptyline").start_dose == (
+        "10 mg nocte (5–10 mg elderly)"
+    )
