@@ -44,8 +44,8 @@ def _span(value: Span | None) -> dt.timedelta | None:
 
 def _label(moment: dt.date) -> str:
     if isinstance(moment, dt.datetime):
-        return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-    return date_format(moment, "DATE_FORMAT")
+        return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    return date_format(moment, "SHORT_DATE_FORMAT")
 
 
 @deconstructible

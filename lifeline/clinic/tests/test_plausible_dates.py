@@ -17,7 +17,7 @@ from lifeline.clinic.tests.factories import PatientFactory, care_team, doctor_in
 
 pytestmark = pytest.mark.django_db
 
-TOO_EARLY = "Enter a date on or after Jan. 1, 1900."
+TOO_EARLY = "Enter a date on or after 01/01/1900."
 IN_FUTURE = "The date cannot be in the future."
 
 
