@@ -17,7 +17,7 @@ THREAD = [
     (0, Role.SELLER, "Я продаю такие уже три года: берите модель с двумя аккумуляторами."),
     (1, Role.BUYER, "А сколько держит один аккумулятор в мороз?"),
     (2, Role.SELLER, "При минус десяти — около четырёх часов."),
-    (0, Role.BUYER, "Thanks, ordered one from the marketplace."),
+    (0, Role.BUYER, "Спасибо, заказал такой здесь же, в магазине."),
 ]
 
 
@@ -46,7 +46,7 @@ def seed(ctx: DemoContext) -> None:
         slug="demo-otzyvy",
         defaults={
             "name": "Отзывы покупателей",
-            "description": "Buyers and sellers talk about products of the marketplace.",
+            "description": "Покупатели и продавцы обсуждают товары магазина.",
             "organization": organization,
             "member_count": 3,
         },
@@ -54,8 +54,8 @@ def seed(ctx: DemoContext) -> None:
     private, _ = Channel.objects.get_or_create(
         slug="demo-sellers-lounge",
         defaults={
-            "name": "Sellers' lounge",
-            "description": "A private channel of the demo sellers.",
+            "name": "Комната продавцов",
+            "description": "Закрытый канал демо-продавцов.",
             "visibility": Visibility.PRIVATE,
             "organization": organization,
             "member_count": 1,
@@ -93,7 +93,7 @@ def seed(ctx: DemoContext) -> None:
     Post.objects.create(
         channel=private,
         author=seller,
-        title="Delivery times in December",
-        body="<p>Couriers are slower before the holidays: warn your buyers.</p>",
+        title="Сроки доставки в декабре",
+        body="<p>Перед праздниками курьеры не успевают: предупредите покупателей.</p>",
     )
     ctx.write("content: 2 demo channels, a thread 3 levels deep")
