@@ -70,6 +70,8 @@ class CarStatusChange(TimestampedModel):
     )
 
     class Meta:
+        verbose_name = _("car status change")
+        verbose_name_plural = _("car status changes")
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
 
 
@@ -122,6 +124,8 @@ class TeamMember(TimestampedModel):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
         ordering: ClassVar[list[str]] = ["id"]
         constraints: ClassVar[list[Any]] = [
             # A person is in at most one active team.

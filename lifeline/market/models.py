@@ -128,6 +128,8 @@ class Attribute(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("attribute")
+        verbose_name_plural = _("attributes")
         ordering = ("position", "code")
         constraints = [
             models.UniqueConstraint(fields=["category", "code"], name="market_attribute_once"),
@@ -154,6 +156,8 @@ class Variant(TimestampedModel):
     stock = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
         ordering = ("price", "id")
         constraints = [
             models.UniqueConstraint(fields=["product", "name"], name="market_variant_once"),
@@ -176,6 +180,8 @@ class ProductImage(UUIDModel):
     is_primary = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
         ordering = ("-is_primary", "position", "id")
         constraints = [
             models.UniqueConstraint(
@@ -191,6 +197,10 @@ class Cart(TimestampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="market_cart"
     )
 
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+
 
 class CartItem(TimestampedModel):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
@@ -201,6 +211,8 @@ class CartItem(TimestampedModel):
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
 
     class Meta:
+        verbose_name = _("cart item")
+        verbose_name_plural = _("cart items")
         ordering = ("created_at", "id")
         constraints = [
             models.UniqueConstraint(
@@ -233,6 +245,10 @@ class Checkout(UUIDModel):
     )
     total = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
+
+    class Meta:
+        verbose_name = _("checkout")
+        verbose_name_plural = _("checkouts")
 
 
 class Order(UUIDModel):
@@ -293,6 +309,8 @@ class OrderLine(models.Model):
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         ordering = ("id",)
 
     def __str__(self) -> str:
@@ -363,6 +381,8 @@ class Favourite(TimestampedModel):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="favourites")
 
     class Meta:
+        verbose_name = _("favourite")
+        verbose_name_plural = _("favourites")
         ordering = ("-created_at", "-id")
         constraints = [
             models.UniqueConstraint(fields=["user", "product"], name="market_favourite_once"),
@@ -381,6 +401,8 @@ class WishList(UUIDModel):
     share_token = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
+        verbose_name = _("wish list")
+        verbose_name_plural = _("wish lists")
         ordering = ("-created_at", "-id")
 
     def __str__(self) -> str:
@@ -392,6 +414,8 @@ class WishListItem(TimestampedModel):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("wish list item")
+        verbose_name_plural = _("wish list items")
         ordering = ("-created_at", "-id")
         constraints = [
             models.UniqueConstraint(fields=["wish_list", "product"], name="market_wish_once"),

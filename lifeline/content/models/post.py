@@ -57,6 +57,8 @@ class PostLike(TimestampedModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("post like")
+        verbose_name_plural = _("post likes")
         constraints = [
             models.UniqueConstraint(fields=["post", "user"], name="content_post_like_unique")
         ]
