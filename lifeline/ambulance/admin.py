@@ -5,6 +5,7 @@
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from lifeline.ambulance.models import (
     Call,
@@ -15,16 +16,27 @@ from lifeline.ambulance.models import (
     SosLink,
     Team,
 )
+from lifeline.core.admin_labels import column
 
 
 @admin.register(SosLink)
 class SosLinkAdmin(admin.ModelAdmin):
-    list_display = ("sos_service", "station", "created_at")
+    list_display = (
+        "sos_service",
+        "station",
+        column("created_at", _("created")),
+    )
 
 
 @admin.register(ServiceArea)
 class ServiceAreaAdmin(admin.ModelAdmin):
-    list_display = ("station", "center_lat", "center_lon", "radius_km", "updated_at")
+    list_display = (
+        "station",
+        "center_lat",
+        "center_lon",
+        "radius_km",
+        column("updated_at", _("updated")),
+    )
     raw_id_fields = ("station",)
 
 
@@ -52,7 +64,13 @@ class CallAdmin(admin.ModelAdmin):
 
 @admin.register(CallTransition)
 class CallTransitionAdmin(admin.ModelAdmin):
-    list_display = ("call", "from_status", "to_status", "actor", "created_at")
+    list_display = (
+        "call",
+        "from_status",
+        "to_status",
+        "actor",
+        column("created_at", _("created")),
+    )
     raw_id_fields = ("call", "actor", "team")
 
 

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.ambulance.enums import (
     CallSource,
@@ -28,7 +29,10 @@ class Car(UUIDModel):
     """An ambulance of a station. Soft-deleted (`deleted_at`) so its history stays."""
 
     organization = models.ForeignKey(
-        "access.Organization", on_delete=models.PROTECT, related_name="ambulance_cars"
+        "access.Organization",
+        on_delete=models.PROTECT,
+        related_name="ambulance_cars",
+        verbose_name=_("organization"),
     )
     plate = models.CharField(_("plate"), max_length=12)
     model = models.CharField(_("model"), max_length=100, blank=True)
@@ -66,6 +70,8 @@ class CarStatusChange(TimestampedModel):
     )
 
     class Meta:
+        verbose_name = _("car status change")
+        verbose_name_plural = _("car status changes")
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
 
 
@@ -73,10 +79,15 @@ class Team(UUIDModel):
     """Three crew members on one car, one of them the senior. Dissolved, never deleted."""
 
     organization = models.ForeignKey(
-        "access.Organization", on_delete=models.PROTECT, related_name="ambulance_teams"
+        "access.Organization",
+        on_delete=models.PROTECT,
+        related_name="ambulance_teams",
+        verbose_name=_("organization"),
     )
     name = models.CharField(_("name"), max_length=100)
-    car = models.ForeignKey(Car, on_delete=models.PROTECT, related_name="teams")
+    car = models.ForeignKey(
+        Car, on_delete=models.PROTECT, related_name="teams", verbose_name=_("car")
+    )
     lead = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="ambulance_teams_led"
     )
@@ -84,7 +95,7 @@ class Team(UUIDModel):
     lat = models.FloatField(null=True, blank=True, validators=LAT)
     lon = models.FloatField(null=True, blank=True, validators=LON)
     position_at = models.DateTimeField(null=True, blank=True)
-    dissolved_at = models.DateTimeField(null=True, blank=True)
+    dissolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("dissolved at"))
 
     class Meta:
         verbose_name = _("team")
@@ -113,6 +124,8 @@ class TeamMember(TimestampedModel):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
         ordering: ClassVar[list[str]] = ["id"]
         constraints: ClassVar[list[Any]] = [
             # A person is in at most one active team.
@@ -129,7 +142,10 @@ class Call(UUIDModel):
     """A request for an ambulance, from intake to completion (times per NEMSIS eTimes)."""
 
     organization = models.ForeignKey(
-        "access.Organization", on_delete=models.PROTECT, related_name="ambulance_calls"
+        "access.Organization",
+        on_delete=models.PROTECT,
+        related_name="ambulance_calls",
+        verbose_name=_("organization"),
     )
     number = models.PositiveIntegerField(_("number"))
     status = models.CharField(
@@ -141,7 +157,7 @@ class Call(UUIDModel):
     # A call given back by a crew in trouble goes to the head of its criticality.
     requeued = models.BooleanField(default=False)
     determinant_code = models.CharField(_("MPDS determinant"), max_length=16, blank=True)
-    source = models.CharField(max_length=16, choices=CallSource.choices)
+    source = models.CharField(max_length=16, choices=CallSource.choices, verbose_name=_("source"))
     caller_phone = models.CharField(_("caller phone"), max_length=32, blank=True)
     patient_name = models.CharField(_("patient name"), max_length=200, blank=True)
     patient_sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
@@ -167,7 +183,7 @@ class Call(UUIDModel):
     sos_event_id = models.UUIDField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, blank=True)
     # eTimes: received = created_at.
-    received_at = models.DateTimeField()
+    received_at = models.DateTimeField(verbose_name=_("received at"))
     assigned_at = models.DateTimeField(null=True, blank=True)
     en_route_at = models.DateTimeField(null=True, blank=True)
     on_scene_at = models.DateTimeField(null=True, blank=True)
@@ -214,11 +230,22 @@ class Call(UUIDModel):
 class CallTransition(TimestampedModel):
     """One step of a call's life: from, to, who, when, why (append-only)."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, choices=CallStatus.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=CallStatus.choices)
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("call")
+    )
+    from_status = models.CharField(
+        max_length=16, choices=CallStatus.choices, blank=True, verbose_name=_("from status")
+    )
+    to_status = models.CharField(
+        max_length=16, choices=CallStatus.choices, verbose_name=_("to status")
+    )
     actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -227,6 +254,8 @@ class CallTransition(TimestampedModel):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("call transition")
+        verbose_name_plural = _("call transitions")
         ordering: ClassVar[list[str]] = ["created_at", "id"]
 
 
@@ -237,13 +266,20 @@ class IntakeKey(TimestampedModel):
     """
 
     organization = models.ForeignKey(
-        "access.Organization", on_delete=models.CASCADE, related_name="ambulance_intake_keys"
+        "access.Organization",
+        on_delete=models.CASCADE,
+        related_name="ambulance_intake_keys",
+        verbose_name=_("organization"),
     )
     name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(max_length=12)
+    prefix = models.CharField(max_length=12, verbose_name=_("prefix"))
     digest = models.CharField(max_length=64, unique=True)
-    is_active = models.BooleanField(default=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True, verbose_name=pgettext_lazy("ambulance", "active"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
+
+    class Meta:
+        verbose_name = _("intake key")
+        verbose_name_plural = _("intake keys")
 
     @staticmethod
     def digest_of(raw_key: str) -> str:
@@ -257,9 +293,18 @@ class SosLink(TimestampedModel):
     """Which ambulance station takes the escalated SOS events of an SOS service."""
 
     sos_service = models.OneToOneField(
-        "access.Organization", on_delete=models.CASCADE, related_name="ambulance_sos_link"
+        "access.Organization",
+        on_delete=models.CASCADE,
+        related_name="ambulance_sos_link",
+        verbose_name=_("SOS service"),
     )
-    station = models.ForeignKey("access.Organization", on_delete=models.CASCADE, related_name="+")
+    station = models.ForeignKey(
+        "access.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("station")
+    )
+
+    class Meta:
+        verbose_name = _("SOS link")
+        verbose_name_plural = _("SOS links")
 
     def __str__(self) -> str:
         return f"{self.sos_service_id} -> {self.station_id}"
@@ -274,7 +319,10 @@ class ServiceArea(TimestampedModel):
     """
 
     station = models.OneToOneField(
-        "access.Organization", on_delete=models.CASCADE, related_name="ambulance_service_area"
+        "access.Organization",
+        on_delete=models.CASCADE,
+        related_name="ambulance_service_area",
+        verbose_name=_("station"),
     )
     center_lat = models.FloatField(_("centre latitude"), null=True, blank=True, validators=LAT)
     center_lon = models.FloatField(_("centre longitude"), null=True, blank=True, validators=LON)

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from lifeline.content.models import Channel, ChannelMembership, Flag, Post
+from lifeline.core.admin_labels import column
 
 
 @admin.register(Channel)
@@ -23,5 +25,11 @@ class PostAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Flag)
 class FlagAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("channel", "reason", "status", "weight", "created_at")
+    list_display = (
+        "channel",
+        "reason",
+        "status",
+        "weight",
+        column("created_at", _("created")),
+    )
     list_filter = ("status", "reason")

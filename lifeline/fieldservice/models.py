@@ -40,6 +40,8 @@ class CompanySettings(TimestampedModel):
     callback_sla_minutes = models.PositiveIntegerField(_("callback SLA, minutes"), default=15)
 
     class Meta:
+        verbose_name = _("company settings")
+        verbose_name_plural = _("company settings")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(company_share__gte=0) & models.Q(company_share__lte=1),
@@ -77,6 +79,8 @@ class RequestType(_Reference):
     code = models.CharField(_("code"), max_length=20, choices=RequestTypeCode.choices, blank=True)
 
     class Meta(_Reference.Meta):
+        verbose_name = _("request type")
+        verbose_name_plural = _("request types")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name"], name="fs_requesttype_unique_name"
@@ -93,6 +97,8 @@ class Direction(_Reference):
     """A kind of work (washing machines, plumbing…)."""
 
     class Meta(_Reference.Meta):
+        verbose_name = _("direction")
+        verbose_name_plural = _("directions")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name"], name="fs_direction_unique_name"
@@ -111,6 +117,8 @@ class Campaign(_Reference):
     )
 
     class Meta(_Reference.Meta):
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "city", "name"], name="fs_campaign_unique_name"
@@ -125,6 +133,8 @@ class TransactionType(_Reference):
     is_request_income = models.BooleanField(default=False)
 
     class Meta(_Reference.Meta):
+        verbose_name = _("transaction type")
+        verbose_name_plural = _("transaction types")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "name"], name="fs_transactiontype_unique_name"
@@ -153,6 +163,8 @@ class StaffProfile(TimestampedModel):
     extension = models.CharField(_("PBX extension"), max_length=20, blank=True)
 
     class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
         constraints = [
             models.UniqueConstraint(fields=["organization", "user"], name="fs_staff_unique_user")
         ]
@@ -215,6 +227,8 @@ class ServiceRequest(UUIDModel):
     )
 
     class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
         indexes = [
             models.Index(fields=["organization", "-created_at", "-id"], name="fs_req_org_created"),
             models.Index(fields=["organization", "client_phone"], name="fs_req_org_phone"),
@@ -247,6 +261,8 @@ class RequestChange(TimestampedModel):
     fields = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("request change")
+        verbose_name_plural = _("request changes")
         ordering = ("created_at", "id")
 
 
@@ -269,6 +285,8 @@ class RequestFile(TimestampedModel):
     )
 
     class Meta:
+        verbose_name = _("request file")
+        verbose_name_plural = _("request files")
         ordering = ("created_at", "id")
 
 
@@ -308,6 +326,8 @@ class Transaction(UUIDModel):
     )
 
     class Meta:
+        verbose_name = _("transaction")
+        verbose_name_plural = _("transactions")
         indexes = [
             models.Index(fields=["organization", "-created_at", "-id"], name="fs_tx_org_created")
         ]
@@ -328,6 +348,8 @@ class MangoEvent(TimestampedModel):
     attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("telephony event")
+        verbose_name_plural = _("telephony events")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "entry_id", "seq"],
@@ -374,6 +396,8 @@ class Call(UUIDModel):
     )
 
     class Meta:
+        verbose_name = _("phone call")
+        verbose_name_plural = _("phone calls")
         indexes = [models.Index(fields=["organization", "-created_at"], name="fs_call_org_created")]
 
 
@@ -396,6 +420,8 @@ class CallRecording(UUIDModel):
     )
 
     class Meta:
+        verbose_name = _("call recording")
+        verbose_name_plural = _("call recordings")
         indexes = [
             models.Index(
                 fields=["next_attempt_at"],
@@ -424,6 +450,8 @@ class CallbackTask(UUIDModel):
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("callback task")
+        verbose_name_plural = _("callback tasks")
         indexes = [
             models.Index(
                 fields=["due_at"],
@@ -445,6 +473,8 @@ class AlertRule(TimestampedModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        verbose_name = _("alert rule")
+        verbose_name_plural = _("alert rules")
         ordering = ("id",)
         constraints = [
             models.UniqueConstraint(
@@ -466,6 +496,8 @@ class Alert(TimestampedModel):
     resolved_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
         ordering = ("created_at", "id")
         constraints = [
             models.UniqueConstraint(

@@ -80,6 +80,8 @@ class Gig(UUIDModel):
     favourites_count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("gig")
+        verbose_name_plural = _("gigs")
         ordering = ("-created_at", "-id")
         indexes = [models.Index(fields=["status", "category"])]
 
@@ -109,6 +111,8 @@ class GigPackage(models.Model):
     features = models.JSONField(default=list, blank=True)
 
     class Meta:
+        verbose_name = _("gig package")
+        verbose_name_plural = _("gig packages")
         constraints = [
             models.UniqueConstraint(fields=["gig", "tier"], name="freelance_package_tier_unique"),
             models.CheckConstraint(condition=Q(price__gt=0), name="freelance_package_price_pos"),
@@ -186,6 +190,8 @@ class Order(UUIDModel):
     cleared_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ("-created_at", "-id")
         indexes = [models.Index(fields=["status", "due_at"], name="freelance_order_due")]
         constraints = [
@@ -224,6 +230,8 @@ class OrderEvent(TimestampedModel):
     message = models.TextField(max_length=5000, blank=True)
 
     class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
         ordering = ("created_at", "id")
 
 
@@ -237,6 +245,8 @@ class Review(UUIDModel):
     comment = models.TextField(max_length=2000, blank=True)
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ("-created_at", "-id")
         constraints = [
             models.CheckConstraint(
@@ -263,6 +273,8 @@ class LedgerEntry(TimestampedModel):
     currency = models.CharField(max_length=3, default="USD")
 
     class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         ordering = ("-created_at", "-id")
         indexes = [models.Index(fields=["holder", "account"], name="freelance_ledger_holder")]
         constraints = [
@@ -284,6 +296,8 @@ class SellerBalance(models.Model):
     cleared = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
 
     class Meta:
+        verbose_name = _("seller balance")
+        verbose_name_plural = _("seller balances")
         constraints = [
             models.UniqueConstraint(fields=["seller", "currency"], name="freelance_balance_unique")
         ]
@@ -317,6 +331,8 @@ class Dispute(UUIDModel):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
         ordering = ("-created_at", "-id")
 
     def __str__(self) -> str:
@@ -332,6 +348,8 @@ class Favourite(TimestampedModel):
     gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="favourites")
 
     class Meta:
+        verbose_name = _("favourite")
+        verbose_name_plural = _("favourites")
         ordering = ("-created_at", "-id")
         constraints = [
             models.UniqueConstraint(fields=["user", "gig"], name="freelance_favourite_unique")
@@ -351,6 +369,8 @@ class PortfolioItem(UUIDModel):
     )
 
     class Meta:
+        verbose_name = _("portfolio item")
+        verbose_name_plural = _("portfolio items")
         ordering = ("-created_at", "-id")
 
 
@@ -363,6 +383,8 @@ class DisputeMessage(TimestampedModel):
     from_moderator = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("dispute message")
+        verbose_name_plural = _("dispute messages")
         ordering = ("created_at", "id")
 
 
@@ -398,6 +420,8 @@ class CustomOffer(UUIDModel):
     )
 
     class Meta:
+        verbose_name = _("custom offer")
+        verbose_name_plural = _("custom offers")
         ordering = ("-created_at", "-id")
         constraints = [
             models.UniqueConstraint(
@@ -429,4 +453,6 @@ class PortfolioImage(TimestampedModel):
     file = models.OneToOneField("files.StoredFile", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("portfolio image")
+        verbose_name_plural = _("portfolio images")
         ordering = ("created_at", "id")

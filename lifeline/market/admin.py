@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from lifeline.core.admin_labels import column
 from lifeline.market.models import Category, Order, OrderLine, Product, Review, SellerBalance
 
 
@@ -10,7 +12,15 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "status", "price", "stock", "seller", "created_at")
+    list_display = (
+        "title",
+        "slug",
+        "status",
+        "price",
+        "stock",
+        "seller",
+        column("created_at", _("created")),
+    )
     list_filter = ("status", "condition")
     search_fields = ("title", "slug")
     raw_id_fields = ("seller", "approved_by", "organization")
@@ -27,7 +37,15 @@ class OrderLineInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("id", "status", "subtotal", "fee", "seller", "buyer", "created_at")
+    list_display = (
+        column("id", _("ID")),
+        "status",
+        "subtotal",
+        "fee",
+        "seller",
+        "buyer",
+        column("created_at", _("created")),
+    )
     list_filter = ("status",)
     raw_id_fields = ("buyer", "seller", "checkout", "organization")
     readonly_fields = ("status", "subtotal", "fee", "seller_amount", "currency")
@@ -43,5 +61,11 @@ class SellerBalanceAdmin(admin.ModelAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    list_display = ("product", "author", "rating", "verified_purchase", "created_at")
+    list_display = (
+        "product",
+        "author",
+        "rating",
+        "verified_purchase",
+        column("created_at", _("created")),
+    )
     raw_id_fields = ("product", "author")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import TimestampedModel, UUIDModel
@@ -20,12 +20,19 @@ class Category(models.Model):
     """A node of the category tree, with its name in each language (seeded by a migration)."""
 
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent category"),
     )
-    slug = models.SlugField(max_length=80, unique=True)
-    name_en = models.CharField(max_length=120)
-    name_ru = models.CharField(max_length=120)
-    position = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    name_en = models.CharField(max_length=120, verbose_name=_("name in English"))
+    name_ru = models.CharField(max_length=120, verbose_name=_("name in Russian"))
+    position = models.PositiveSmallIntegerField(
+        default=0, verbose_name=pgettext_lazy("market", "position")
+    )
 
     class Meta:
         ordering = ("position", "slug")
@@ -45,19 +52,28 @@ class Product(UUIDModel):
         "access.Organization", on_delete=models.PROTECT, related_name="market_products"
     )
     seller = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="market_products"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="market_products",
+        verbose_name=_("seller"),
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200, verbose_name=pgettext_lazy("market", "title"))
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
     description = models.TextField(max_length=5000, blank=True)
-    price = models.DecimalField(max_digits=12, decimal_places=2)
+    price = models.DecimalField(max_digits=12, decimal_places=2, verbose_name=_("price"))
     old_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    condition = models.CharField(max_length=16, choices=Condition.choices, default=Condition.NEW)
+    condition = models.CharField(
+        max_length=16, choices=Condition.choices, default=Condition.NEW, verbose_name=_("condition")
+    )
     city = models.CharField(max_length=100, blank=True)
-    stock = models.PositiveIntegerField(default=0)
+    stock = models.PositiveIntegerField(default=0, verbose_name=_("stock"))
     status = models.CharField(
-        max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT, db_index=True
+        max_length=16,
+        choices=ProductStatus.choices,
+        default=ProductStatus.DRAFT,
+        db_index=True,
+        verbose_name=_("status"),
     )
     # Set when a moderator approved it (not for sellers in good standing, whose products go
     # live at once).
@@ -75,6 +91,8 @@ class Product(UUIDModel):
     rating_sum = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ("-created_at", "-id")
         indexes = [
             models.Index(fields=["status", "category", "price"]),
@@ -110,6 +128,8 @@ class Attribute(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("attribute")
+        verbose_name_plural = _("attributes")
         ordering = ("position", "code")
         constraints = [
             models.UniqueConstraint(fields=["category", "code"], name="market_attribute_once"),
@@ -136,6 +156,8 @@ class Variant(TimestampedModel):
     stock = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
         ordering = ("price", "id")
         constraints = [
             models.UniqueConstraint(fields=["product", "name"], name="market_variant_once"),
@@ -158,6 +180,8 @@ class ProductImage(UUIDModel):
     is_primary = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
         ordering = ("-is_primary", "position", "id")
         constraints = [
             models.UniqueConstraint(
@@ -173,6 +197,10 @@ class Cart(TimestampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="market_cart"
     )
 
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+
 
 class CartItem(TimestampedModel):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
@@ -183,6 +211,8 @@ class CartItem(TimestampedModel):
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
 
     class Meta:
+        verbose_name = _("cart item")
+        verbose_name_plural = _("cart items")
         ordering = ("created_at", "id")
         constraints = [
             models.UniqueConstraint(
@@ -216,6 +246,10 @@ class Checkout(UUIDModel):
     total = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
 
+    class Meta:
+        verbose_name = _("checkout")
+        verbose_name_plural = _("checkouts")
+
 
 class Order(UUIDModel):
     """One seller's part of a checkout: that seller sees and fulfils only this."""
@@ -225,21 +259,33 @@ class Order(UUIDModel):
         "access.Organization", on_delete=models.PROTECT, related_name="market_orders"
     )
     buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="market_orders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="market_orders",
+        verbose_name=_("buyer"),
     )
     seller = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="market_sales"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="market_sales",
+        verbose_name=_("seller"),
     )
     status = models.CharField(
-        max_length=16, choices=OrderStatus.choices, default=OrderStatus.NEW, db_index=True
+        max_length=16,
+        choices=OrderStatus.choices,
+        default=OrderStatus.NEW,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
-    fee = models.DecimalField(max_digits=12, decimal_places=2)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2, verbose_name=_("subtotal"))
+    fee = models.DecimalField(max_digits=12, decimal_places=2, verbose_name=_("fee"))
     seller_amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     cancel_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ("-created_at", "-id")
         indexes = [models.Index(fields=["seller", "-created_at"])]
         constraints = [
@@ -263,6 +309,8 @@ class OrderLine(models.Model):
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         ordering = ("id",)
 
     def __str__(self) -> str:
@@ -274,29 +322,47 @@ class SellerBalance(TimestampedModel):
     once delivered. Changed only in the database (F expressions) by the order services."""
 
     seller = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="market_balance"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="market_balance",
+        verbose_name=_("seller"),
     )
-    pending = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
-    available = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
-    currency = models.CharField(max_length=3)
+    pending = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0.00"), verbose_name=_("pending")
+    )
+    available = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0.00"), verbose_name=_("available")
+    )
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+
+    class Meta:
+        verbose_name = _("seller balance")
+        verbose_name_plural = _("seller balances")
 
 
 class Review(TimestampedModel):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("product")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="market_reviews"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="market_reviews",
+        verbose_name=_("author"),
     )
     rating = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)]
+        validators=[MinValueValidator(1), MaxValueValidator(5)], verbose_name=_("rating")
     )
     text = models.TextField(max_length=3000, blank=True)
     pros = models.CharField(max_length=1000, blank=True)
     cons = models.CharField(max_length=1000, blank=True)
-    verified_purchase = models.BooleanField(default=False)
+    verified_purchase = models.BooleanField(default=False, verbose_name=_("verified purchase"))
     seller_answer = models.TextField(max_length=3000, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ("-created_at", "-id")
         constraints = [
             models.UniqueConstraint(fields=["product", "author"], name="market_review_once"),
@@ -315,6 +381,8 @@ class Favourite(TimestampedModel):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="favourites")
 
     class Meta:
+        verbose_name = _("favourite")
+        verbose_name_plural = _("favourites")
         ordering = ("-created_at", "-id")
         constraints = [
             models.UniqueConstraint(fields=["user", "product"], name="market_favourite_once"),
@@ -333,6 +401,8 @@ class WishList(UUIDModel):
     share_token = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
+        verbose_name = _("wish list")
+        verbose_name_plural = _("wish lists")
         ordering = ("-created_at", "-id")
 
     def __str__(self) -> str:
@@ -344,6 +414,8 @@ class WishListItem(TimestampedModel):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("wish list item")
+        verbose_name_plural = _("wish list items")
         ordering = ("-created_at", "-id")
         constraints = [
             models.UniqueConstraint(fields=["wish_list", "product"], name="market_wish_once"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.content.enums import ChannelRole, MembershipStatus, Visibility
 from lifeline.core.models import TimestampedModel, UUIDModel
@@ -25,15 +26,20 @@ class Channel(UUIDModel):
         on_delete=models.PROTECT,
         related_name="content_channels",
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, verbose_name=pgettext_lazy("content", "name"))
     # Made once from the name (transliterated), so links survive a rename.
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
     description = models.TextField(max_length=2000, blank=True)
     visibility = models.CharField(
-        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        verbose_name=_("visibility"),
     )
-    deleted_at = models.DateTimeField(null=True, blank=True)
-    member_count = models.PositiveIntegerField(default=0)
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=pgettext_lazy("content", "deleted at")
+    )
+    member_count = models.PositiveIntegerField(default=0, verbose_name=_("members"))
 
     class Meta:
         ordering = ("name", "id")
@@ -52,15 +58,28 @@ class ChannelMembership(TimestampedModel):
     """A user's place in a channel: an active member with a role, a request to join a
     private channel, or an invitation to it."""
 
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="memberships")
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("channel")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="content_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="content_memberships",
+        verbose_name=_("user"),
     )
-    role = models.CharField(max_length=16, choices=ChannelRole.choices, default=ChannelRole.MEMBER)
+    role = models.CharField(
+        max_length=16,
+        choices=ChannelRole.choices,
+        default=ChannelRole.MEMBER,
+        verbose_name=_("role"),
+    )
     status = models.CharField(
-        max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+        max_length=16,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.ACTIVE,
+        verbose_name=_("status"),
     )
-    muted_until = models.DateTimeField(null=True, blank=True)
+    muted_until = models.DateTimeField(null=True, blank=True, verbose_name=_("muted until"))
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -70,6 +89,8 @@ class ChannelMembership(TimestampedModel):
     )
 
     class Meta:
+        verbose_name = _("channel membership")
+        verbose_name_plural = _("channel memberships")
         ordering = ("created_at", "id")
         constraints = [
             models.UniqueConstraint(fields=["channel", "user"], name="content_membership_unique"),

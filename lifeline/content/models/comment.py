@@ -69,6 +69,8 @@ class CommentLike(TimestampedModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("comment like")
+        verbose_name_plural = _("comment likes")
         constraints = [
             models.UniqueConstraint(fields=["comment", "user"], name="content_comment_like_unique")
         ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.content.enums import FlagReason, FlagStatus
 from lifeline.content.models.channel import Channel
@@ -18,7 +19,9 @@ class Flag(TimestampedModel):
     """One member's flag on a post or a comment (exactly one of the two), with the weight
     it carried (trusted members' flags weigh more)."""
 
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="flags")
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="flags", verbose_name=_("channel")
+    )
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
     )
@@ -28,10 +31,14 @@ class Flag(TimestampedModel):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="content_flags"
     )
-    reason = models.CharField(max_length=16, choices=FlagReason.choices)
+    reason = models.CharField(
+        max_length=16, choices=FlagReason.choices, verbose_name=pgettext_lazy("content", "reason")
+    )
     note = models.CharField(max_length=500, blank=True)
-    weight = models.PositiveSmallIntegerField(default=1)
-    status = models.CharField(max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    weight = models.PositiveSmallIntegerField(default=1, verbose_name=_("weight"))
+    status = models.CharField(
+        max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN, verbose_name=_("status")
+    )
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

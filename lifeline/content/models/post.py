@@ -18,21 +18,26 @@ class Post(UUIDModel):
     rebuilt with `manage.py content_rebuild_counters`.
     """
 
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="posts")
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="posts", verbose_name=_("channel")
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="content_posts"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
     body = models.TextField(max_length=40000)
     is_pinned = models.BooleanField(default=False)
     status = models.CharField(
-        max_length=16, choices=ContentStatus.choices, default=ContentStatus.VISIBLE
+        max_length=16,
+        choices=ContentStatus.choices,
+        default=ContentStatus.VISIBLE,
+        verbose_name=_("status"),
     )
     edited_at = models.DateTimeField(null=True, blank=True)
-    like_count = models.PositiveIntegerField(default=0)
-    comment_count = models.PositiveIntegerField(default=0)
+    like_count = models.PositiveIntegerField(default=0, verbose_name=_("likes"))
+    comment_count = models.PositiveIntegerField(default=0, verbose_name=_("comments"))
     # Sum of the weights of the open flags on it.
-    flag_score = models.PositiveIntegerField(default=0)
+    flag_score = models.PositiveIntegerField(default=0, verbose_name=_("flag score"))
 
     class Meta:
         ordering = ("-is_pinned", "-created_at", "-id")
@@ -52,6 +57,8 @@ class PostLike(TimestampedModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("post like")
+        verbose_name_plural = _("post likes")
         constraints = [
             models.UniqueConstraint(fields=["post", "user"], name="content_post_like_unique")
         ]
