@@ -1,8 +1,11 @@
 """Slugs that work for Cyrillic text: transliterated (ISO 9-style, Russian and Uzbek letters),
 then Django's `slugify`. Django's own `slugify` drops Cyrillic letters and leaves an empty
-slug for a Russian title."""
+slug for a Russian title. `unique_slug` adds a short random suffix, for slugs made once at
+creation (market products) so titles need not be unique and URLs stay stable."""
 
 from __future__ import annotations
+
+import secrets
 
 from django.utils.text import slugify
 
@@ -32,3 +35,9 @@ def slug_base(text: str, *, max_length: int = 60, fallback: str = "item") -> str
     """The readable part of a slug: ASCII, lower case; `fallback` when nothing is left."""
     base = slugify(transliterate(text))[:max_length].strip("-")
     return base or fallback
+
+
+def unique_slug(text: str) -> str:
+    """`slug_base(text)` plus a random 6-character suffix (unique in practice; the column's
+    unique constraint is the guarantee)."""
+    return f"{slug_base(text)}-{secrets.token_hex(3)}"

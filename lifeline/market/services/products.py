@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from lifeline.access.enums import Role
 from lifeline.audit.services import record
 from lifeline.core.exceptions import InvalidInput
+from lifeline.core.slugs import unique_slug
 from lifeline.market import conf, events
 from lifeline.market.enums import Condition, ProductStatus
 from lifeline.market.exceptions import (
@@ -31,7 +32,6 @@ from lifeline.market.permissions import (
     can_moderate_product,
     marketplace_organization_ids,
 )
-from lifeline.market.slugs import unique_slug
 from lifeline.notifications.services import notify_many
 from lifeline.realtime.events import publish_on_commit
 

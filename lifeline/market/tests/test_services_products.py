@@ -8,6 +8,7 @@ from django.test import override_settings
 
 from lifeline.audit.models import AuditEvent
 from lifeline.core.exceptions import InvalidInput
+from lifeline.core.slugs import slug_base
 from lifeline.market.enums import ProductStatus
 from lifeline.market.exceptions import InvalidPrice, InvalidTransition, MarketForbidden, NotASeller
 from lifeline.market.models import Product
@@ -21,7 +22,6 @@ from lifeline.market.services.products import (
     product_submit,
     product_update,
 )
-from lifeline.market.slugs import slug_base
 from lifeline.market.tests.factories import ProductFactory, category
 
 pytestmark = pytest.mark.django_db
