@@ -11,7 +11,6 @@ ends at once.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,32 +21,13 @@ from django.utils.translation import gettext as _
 from lifeline.accounts.enums import UserStatus
 from lifeline.accounts.exceptions import field_errors
 from lifeline.accounts.models import User
-from lifeline.accounts.services.passwords import password_validate
+from lifeline.accounts.services.passwords import password_generate
 from lifeline.accounts.services.registration import Names
 from lifeline.accounts.services.sessions import session_revoke_all
 from lifeline.audit import services as audit
 
 NAME_FIELDS = ("first_name", "middle_name", "last_name")
 IDENTITY_FIELDS = (*NAME_FIELDS, "email", "phone_number")
-# No look-alikes (0/O, 1/l/I) so the password can be read aloud or copied from paper.
-_LETTERS_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-_LETTERS_LOWER = "abcdefghijkmnpqrstuvwxyz"
-_DIGITS = "23456789"
-_SPECIAL = "-"
-
-
-def initial_password() -> str:
-    """A random password of four groups of four (~90 bits) that meets the password policy."""
-    alphabet = _LETTERS_UPPER + _LETTERS_LOWER + _DIGITS
-    while True:
-        groups = ["".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4)]
-        password = _SPECIAL.join(groups)
-        if (
-            any(c in _LETTERS_UPPER for c in password)
-            and any(c in _LETTERS_LOWER for c in password)
-            and any(c in _DIGITS for c in password)
-        ):
-            return password
 
 
 def _state(user: User) -> dict[str, Any]:
@@ -106,8 +86,7 @@ def user_create_with_initial_password(
     )
     if language:
         user.language = language
-    password = initial_password()
-    password_validate(password=password, user=user)
+    password = password_generate(user=user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
     try:

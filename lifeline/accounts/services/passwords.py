@@ -103,31 +103,33 @@ def password_reset_confirm(*, identifier: str, code: str, new_password: str) -> 
     return user
 
 
-_INITIAL_SPECIALS = "!#%+-.=@"
+_GENERATED_SPECIALS = "!#%+-.=@"
 
 
-def password_generate(length: int = 16) -> str:
-    """A random password with upper, lower, digit and special characters (the policy)."""
+def password_generate(*, user: User | None = None, length: int = 16) -> str:
+    """A random password (upper, lower, digit and special characters) that passes the
+    password policy for `user`: the one generator of one-time and demo passwords."""
     rng = secrets.SystemRandom()
-    classes = [string.ascii_uppercase, string.ascii_lowercase, string.digits, _INITIAL_SPECIALS]
-    chars = [rng.choice(c) for c in classes]
+    classes = [string.ascii_uppercase, string.ascii_lowercase, string.digits, _GENERATED_SPECIALS]
     alphabet = "".join(classes)
-    chars += [rng.choice(alphabet) for _ in range(length - len(chars))]
-    rng.shuffle(chars)
-    return "".join(chars)
+    for _attempt in range(20):
+        chars = [rng.choice(c) for c in classes]
+        chars += [rng.choice(alphabet) for _ in range(length - len(chars))]
+        rng.shuffle(chars)
+        password = "".join(chars)
+        try:
+            validate_password(password, user=user)
+        except ValidationError:
+            continue
+        return password
+    raise RuntimeError("No generated password satisfies the password policy.")
 
 
 def password_issue_initial(*, user: User, actor: object = None) -> str:
     """Give `user` a new random password that they must change at the next sign-in
     (`must_change_password`), end their sessions, and return it: the caller shows it once
     and never stores it. Used when staff create an account or reset one."""
-    for _attempt in range(5):
-        password = password_generate()
-        try:
-            validate_password(password, user=user)
-        except ValidationError:
-            continue
-        break
+    password = password_generate(user=user)
     with transaction.atomic():
         _password_set(user=user, password=password)
         user.must_change_password = True

@@ -12,14 +12,10 @@ from __future__ import annotations
 import base64
 import json
 import os
-import secrets
-import string
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lifeline.access.enums import ROLE_KIND, OrganizationKind, Role
 from lifeline.access.models import Membership, Organization
 from lifeline.accounts.models import User
+from lifeline.accounts.services.passwords import password_generate
 from lifeline.core.demo import DemoContext, seeders
 
 DEMO_EMAIL_DOMAIN = "demo.lifeline.local"
@@ -44,8 +41,6 @@ DEMO_ORGANIZATION_NAMES: dict[str, str] = {
     OrganizationKind.PLATFORM: "Demo platform",
 }
 
-_SPECIALS = "!#%+-.=@"
-
 
 def credentials_path() -> Path:
     return Path(settings.VAR_DIR) / CREDENTIALS_FILE_NAME
@@ -53,17 +48,6 @@ def credentials_path() -> Path:
 
 def demo_email(role: str) -> str:
     return f"{role.replace('_', '-')}@{DEMO_EMAIL_DOMAIN}"
-
-
-def generate_password(length: int = 18) -> str:
-    """A random password with upper, lower, digit and special characters (the policy)."""
-    rng = secrets.SystemRandom()
-    classes = [string.ascii_uppercase, string.ascii_lowercase, string.digits, _SPECIALS]
-    chars = [rng.choice(c) for c in classes]
-    alphabet = "".join(classes)
-    chars += [rng.choice(alphabet) for _ in range(length - len(chars))]
-    rng.shuffle(chars)
-    return "".join(chars)
 
 
 def _load_credentials(path: Path) -> dict[str, dict[str, Any]]:
@@ -161,14 +145,10 @@ class Command(BaseCommand):
         return entry
 
     def _new_password(self, user: User) -> str:
-        for _attempt in range(20):
-            password = generate_password()
-            try:
-                validate_password(password, user)
-            except ValidationError:
-                continue
-            return password
-        raise CommandError("Could not generate a password that satisfies the password policy.")
+        try:
+            return password_generate(user=user, length=18)
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
 
     def _totp_secret(self, user: User, known_secret: str | None) -> str:
         device = TOTPDevice.objects.filter(user=user, name=DEMO_TOTP_DEVICE_NAME).first()
