@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 
 from lifeline.core.selectors import get_or_not_found
 from lifeline.notifications.enums import Channel
+from lifeline.notifications.integrations import webpush
 from lifeline.notifications.models import (
     Notification,
     NotificationPreference,
@@ -116,3 +117,8 @@ def device_list_for(*, actor: User) -> QuerySet[PushDevice]:
 
 def device_get_for(*, actor: User, device_id: UUID | str) -> PushDevice:
     return get_or_not_found(PushDevice.objects.filter(user=actor), pk=device_id)
+
+
+def webpush_public_key() -> str:
+    """The VAPID public key browsers subscribe with ("" when Web Push is not configured)."""
+    return webpush.public_key()

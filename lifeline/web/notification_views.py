@@ -177,5 +177,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "channels": list(Channel),
         "quiet_form": quiet_form,
+        # Public; rendered so the page never asks the API (a 404 there when push is off).
+        "push_public_key": selectors.webpush_public_key(),
     }
     return render(request, "web/preferences.html", context, status=status)

@@ -25,7 +25,6 @@ from lifeline.notifications.api.serializers import (
     VapidPublicKeyOutput,
 )
 from lifeline.notifications.exceptions import WebPushNotConfigured
-from lifeline.notifications.integrations import webpush
 
 if TYPE_CHECKING:
     from lifeline.accounts.models import User
@@ -185,7 +184,7 @@ class WebPushVapidPublicKeyApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        public_key = webpush.public_key()
+        public_key = selectors.webpush_public_key()
         if not public_key:
             raise WebPushNotConfigured()
         return Response({"public_key": public_key})

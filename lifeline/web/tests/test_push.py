@@ -62,11 +62,31 @@ def test_preferences_page_has_the_push_section(
     assert f'<button type="button" data-push-on>{button}</button>' in html
     assert "data-push-off hidden>" in html
     assert 'data-sw-url="/sw.js"' in html
-    assert 'data-vapid-url="/api/v1/notifications/webpush/vapid-public-key/"' in html
+    assert 'data-vapid-key=""' in html  # push is off in the test settings
     assert 'data-devices-url="/api/v1/notifications/devices/"' in html
     assert 'data-csrf="' in html
     nonce = response.wsgi_request.csp_nonce  # type: ignore[attr-defined]
     assert f'<script src="/static/web/push.js" nonce="{nonce}" defer></script>' in html
+
+
+def test_preferences_page_carries_the_vapid_key_so_the_script_never_asks_the_api(
+    client: Client, settings
+):
+    settings.NOTIFICATIONS = {
+        **settings.NOTIFICATIONS,
+        "WEBPUSH": {
+            **settings.NOTIFICATIONS["WEBPUSH"],
+            "ENABLED": True,
+            "VAPID_PRIVATE_KEY": "private-key",
+            "VAPID_PUBLIC_KEY": "BPublicKey_1",
+        },
+    }
+    client.force_login(UserFactory())
+
+    html = client.get(PAGE).content.decode()
+
+    assert 'data-vapid-key="BPublicKey_1"' in html
+    assert "vapid-public-key" not in html
 
 
 def test_preferences_page_sends_anonymous_visitors_to_sign_in(client: Client):

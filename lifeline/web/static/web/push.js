@@ -62,17 +62,8 @@
   }
 
   function vapidKey() {
-    return api("GET", root.getAttribute("data-vapid-url")).then(function (response) {
-      if (response.status === 404) {
-        return null;
-      }
-      if (!response.ok) {
-        throw new Error("vapid " + response.status);
-      }
-      return response.json().then(function (body) {
-        return body.public_key || null;
-      });
-    });
+    // Rendered by the server ("" when Web Push is not configured there).
+    return Promise.resolve(root.getAttribute("data-vapid-key") || null);
   }
 
   function currentSubscription() {
