@@ -61,6 +61,26 @@ def test_console_is_translated(station: Any, dispatcher: Any) -> None:
     assert "Пульт диспетчера" in body
 
 
+@pytest.mark.parametrize(
+    ("role", "path"), [(Role.DISPATCHER, "/ambulance/console/"), (Role.CREW, "/ambulance/crew/")]
+)
+def test_the_maps_have_a_translated_legend_of_their_colours(
+    station: Any, role: str, path: str
+) -> None:
+    """Issue 14 item 6: the markers must read without map tiles; colours match map.js."""
+    body = _client(user_with_role(role, station), "ru").get(path).content.decode()
+    legend = body[body.index('class="amb-map-legend"') :]
+    for swatch, label in [
+        ("critical", "Вызов: экстренный"),
+        ("important", "Вызов: срочный"),
+        ("common", "Вызов: неотложный"),
+        ("free", "Бригада: свободна"),
+        ("busy", "Бригада: на вызове"),
+        ("off", "Бригада: не на смене"),
+    ]:
+        assert f'amb-swatch--{swatch}" aria-hidden="true"></span>{label}</li>' in legend
+
+
 def test_dispatcher_files_and_assigns_a_call_through_the_pages(
     station: Any, dispatcher: Any
 ) -> None:
