@@ -7,12 +7,14 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.content.enums import ChannelRole, FlagReason, NotificationLevel, Visibility
 
 
 class ChannelForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    # "Name" alone is a person's full name in another catalogue (read "ФИО" here).
+    name = forms.CharField(label=pgettext_lazy("channel", "Name"), max_length=100)
     description = forms.CharField(
         label=_("Description"),
         max_length=2000,
