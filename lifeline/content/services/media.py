@@ -21,7 +21,6 @@ from lifeline.content.permissions import can_manage_channel
 from lifeline.content.trust import trust_of
 from lifeline.files import services as files
 from lifeline.files.enums import FileKind
-from lifeline.files.models import StoredFile
 
 MAX_IMAGES = 4
 
@@ -35,10 +34,10 @@ def check_images(*, actor: Any, channel: Channel, images: Sequence[File]) -> Non
         raise ImagesNotAllowed()
 
 
-def store_uploads(*, actor: Any, channel: Channel, images: Sequence[File]) -> list[StoredFile]:
+def store_uploads(*, actor: Any, channel: Channel, images: Sequence[File]) -> list[Any]:
     """Store the uploads (outside the post's transaction: the files service cleans up blobs of
     refused uploads itself); if one is refused, the ones stored before it are deleted."""
-    stored: list[StoredFile] = []
+    stored: list[Any] = []  # files-service rows (StoredFile)
     try:
         for upload in images:
             stored.append(
@@ -55,12 +54,12 @@ def store_uploads(*, actor: Any, channel: Channel, images: Sequence[File]) -> li
     return stored
 
 
-def discard_uploads(*, actor: Any, stored: Sequence[StoredFile]) -> None:
+def discard_uploads(*, actor: Any, stored: Sequence[Any]) -> None:
     for file in stored:
         files.file_delete(actor=actor, file=file)
 
 
-def attach_images(*, post: Post, stored: Sequence[StoredFile]) -> list[PostImage]:
+def attach_images(*, post: Post, stored: Sequence[Any]) -> list[PostImage]:
     images = []
     for position, file in enumerate(stored):
         image = PostImage.objects.create(post=post, file=file, position=position)
