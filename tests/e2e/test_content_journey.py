@@ -40,6 +40,7 @@ def test_create_join_post_reply_like_flag_hide(
     buyer = user_with_role(Role.BUYER, market, full_name="Bea Buyer")
     seller = user_with_role(Role.SELLER, market, full_name="Sam Seller")
     moderator = user_with_role(Role.MODERATOR, market, full_name="Mo Moderator")
+    visitor = user_with_role(Role.BUYER, market, full_name="Rita Reader")
 
     # The buyer creates a channel from the channel list.
     owner = Person(browser, base, buyer, language, width)
@@ -105,11 +106,13 @@ def test_create_join_post_reply_like_flag_hide(
     assert Flag.objects.get().comment_id == spam.pk
     owner.assert_clean("liked and flagged")
 
-    # The owner keeps the post open; the site moderator hides the spam from the queue.
-    owner.visit(f"/channels/posts/{post.pk}/")
-    expect(owner.page.locator(f"#comment-{spam.pk}")).to_be_visible()
-    owner.page.evaluate("() => { window.__sameDocument = true; }")
-    owner.page.wait_for_timeout(500)  # the socket connects
+    # A reader (not a member: the channel is public) keeps the post open; the site moderator
+    # hides the spam from the queue. (Channel staff would still see it, marked hidden.)
+    reader = Person(browser, base, visitor, language, width)
+    reader.visit(f"/channels/posts/{post.pk}/")
+    expect(reader.page.locator(f"#comment-{spam.pk}")).to_be_visible()
+    reader.page.evaluate("() => { window.__sameDocument = true; }")
+    reader.page.wait_for_timeout(500)  # the socket connects
     mod = Person(browser, base, moderator, language, width)
     mod.visit("/channels/moderation/")
     expect(mod.page.get_by_test_id("queue")).to_contain_text("мормышку со скидкой")
@@ -117,8 +120,8 @@ def test_create_join_post_reply_like_flag_hide(
     mod.page.wait_for_load_state()
     mod.assert_clean("moderation queue")
     assert Comment.objects.get(pk=spam.pk).status == ContentStatus.HIDDEN
-    expect(owner.page.locator(f"#comment-{spam.pk}")).to_have_count(0)
-    assert owner.page.evaluate("() => window.__sameDocument") is True
-    owner.assert_clean("hidden live")
-    for person in (owner, member, mod):
+    expect(reader.page.locator(f"#comment-{spam.pk}")).to_have_count(0)
+    assert reader.page.evaluate("() => window.__sameDocument") is True
+    reader.assert_clean("hidden live")
+    for person in (owner, member, mod, reader):
         person.context.close()
