@@ -1,4 +1,8 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,3 +26,41 @@ class ContentConfig(AppConfig):
             roles=list(Role),
         )
         register(seed)
+        self._register_notifications()
+        self._register_file_rules()
+
+    def _register_notifications(self) -> None:
+        from lifeline.content.services.notices import TOPIC_MENTION, TOPIC_POST, TOPIC_REPLY
+        from lifeline.notifications.enums import Channel
+        from lifeline.notifications.topics import register_topic
+
+        normal = [Channel.IN_APP, Channel.PUSH]
+        register_topic(
+            TOPIC_POST,
+            link=post_page,
+            title=_("New post in a channel you watch"),
+            default_channels=[Channel.IN_APP],
+        )
+        register_topic(
+            TOPIC_REPLY, link=post_page, title=_("Replies in channels"), default_channels=normal
+        )
+        register_topic(
+            TOPIC_MENTION,
+            link=post_page,
+            title=_("Mentions in channels"),
+            default_channels=normal,
+        )
+
+    def _register_file_rules(self) -> None:
+        from lifeline.content.permissions import can_read_channel
+        from lifeline.files.permissions import register_access_rule
+
+        # Pictures of a channel and its posts: whoever may read the channel.
+        register_access_rule("content.channel", can_read_channel)
+        register_access_rule(
+            "content.postimage", lambda user, image: can_read_channel(user, image.post.channel)
+        )
+
+
+def post_page(data: Mapping[str, Any]) -> str:
+    return reverse("content-web:post", kwargs={"post_id": data["post_id"]})

@@ -18,3 +18,33 @@ def trusted_flag_weight() -> int:
 def trusted_likes_received() -> int:
     """Likes received on one's posts and comments that make a member trusted."""
     return int(getattr(settings, "CONTENT_TRUSTED_LIKES_RECEIVED", 10))
+
+
+def view_window_seconds() -> int:
+    """A user (or, signed out, an IP address) adds one view to a post per this window."""
+    return int(getattr(settings, "CONTENT_VIEW_WINDOW_SECONDS", 6 * 3600))
+
+
+def trust_basic_posts_read() -> int:
+    """Posts read that make trust level 1 (links allowed)."""
+    return int(getattr(settings, "CONTENT_TRUST_BASIC_POSTS_READ", 5))
+
+
+def trust_member_posts_read() -> int:
+    """Posts read needed for trust level 2 (images allowed)."""
+    return int(getattr(settings, "CONTENT_TRUST_MEMBER_POSTS_READ", 20))
+
+
+def trust_member_written() -> int:
+    """Visible posts and comments written needed for trust level 2."""
+    return int(getattr(settings, "CONTENT_TRUST_MEMBER_WRITTEN", 3))
+
+
+def trust_member_likes_received() -> int:
+    """Likes received needed for trust level 2."""
+    return int(getattr(settings, "CONTENT_TRUST_MEMBER_LIKES_RECEIVED", 1))
+
+
+def max_mentions() -> int:
+    """@mentions that notify, per post or comment (the rest are plain text)."""
+    return int(getattr(settings, "CONTENT_MAX_MENTIONS", 10))

@@ -4,12 +4,17 @@ demo moderator moderates the public one as a site moderator."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
+
 from lifeline.access.enums import OrganizationKind, Role
-from lifeline.content.enums import ChannelRole, Visibility
+from lifeline.content.enums import ChannelRole, NotificationLevel, Visibility
 from lifeline.content.models import Channel, ChannelMembership, Comment, Post
 from lifeline.content.models.comment import path_segment
+from lifeline.content.services import media
 from lifeline.core.demo import DemoContext
 
 THREAD = [
@@ -96,4 +101,29 @@ def seed(ctx: DemoContext) -> None:
         title="Сроки доставки в декабре",
         body="<p>Перед праздниками курьеры не успевают: предупредите покупателей.</p>",
     )
-    ctx.write("content: 2 demo channels, a thread 3 levels deep")
+    _pictures(owner, public, post)
+    ChannelMembership.objects.filter(channel=public, user=seller).update(
+        notification_level=NotificationLevel.WATCHING
+    )
+    ctx.write("content: 2 demo channels, a thread 3 levels deep, an avatar and a picture")
+
+
+def _png(colour: tuple[int, int, int], size: tuple[int, int]) -> SimpleUploadedFile:
+    """A plain picture made here (no binary file in the repository)."""
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, colour)
+    ImageDraw.Draw(image).ellipse(
+        (size[0] // 4, size[1] // 4, size[0] * 3 // 4, size[1] * 3 // 4), fill=(255, 255, 255)
+    )
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile("demo.png", buffer.getvalue(), content_type="image/png")
+
+
+def _pictures(owner: Any, channel: Channel, post: Post) -> None:
+    """The public channel's avatar and a picture under its pinned post, through the files
+    service like any upload."""
+    media.avatar_set(actor=owner, channel=channel, upload=_png((11, 92, 173), (128, 128)))
+    stored = media.store_uploads(
+        actor=owner, channel=channel, images=[_png((40, 120, 60), (640, 360))]
+    )
+    media.attach_images(post=post, stored=stored)

@@ -42,6 +42,22 @@ class FlagStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+class NotificationLevel(models.TextChoices):
+    """What a member hears from a channel (Discourse's levels, without "tracking")."""
+
+    MUTED = "muted", _("Muted: nothing from this channel")
+    NORMAL = "normal", _("Normal: replies to me and mentions")
+    WATCHING = "watching", _("Watching: every new post and comment")
+
+
+class TrustLevel(models.IntegerChoices):
+    """Earned by activity (conf.py has the thresholds); unlocks links and images."""
+
+    NEW = 0, _("New member")
+    BASIC = 1, _("Basic member: may post links")
+    MEMBER = 2, _("Member: may post links and images")
+
+
 class CommentSort(models.TextChoices):
     BEST = "best", _("Best")
     NEWEST = "newest", _("Newest")

@@ -7,9 +7,11 @@ the page refetches its thread (which applies the reader's scope).
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from lifeline.content.models import Comment, Post
 from lifeline.realtime import groups
-from lifeline.realtime.events import Event
+from lifeline.realtime.events import Event, publish_on_commit
 
 COMMENT_KINDS = frozenset({"created", "hidden", "restored", "removed"})
 
@@ -30,3 +32,18 @@ def comment_event(comment: Comment, kind: str) -> Event:
 def post_group(post: Post | Comment) -> str:
     post_id = post.post_id if isinstance(post, Comment) else post.pk
     return groups.subject("content", "post", post_id)
+
+
+def channel_group(channel_id: UUID | str) -> str:
+    return groups.subject("content", "channel", channel_id)
+
+
+def publish_post_created(post: Post) -> None:
+    """Readers of the channel page refetch its post list (ids only in the event)."""
+    publish_on_commit(
+        Event(
+            type="content.post_created",
+            data={"channel_id": str(post.channel_id), "post_id": str(post.pk)},
+        ),
+        groups=[channel_group(post.channel_id)],
+    )

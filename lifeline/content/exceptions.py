@@ -66,3 +66,18 @@ class InvalidRole(InvalidInput):
 class EmptyBody(InvalidInput):
     code = "content.empty_body"
     title = _("The text is empty once unsafe markup is removed")
+
+
+class LinksNotAllowed(InvalidInput):
+    code = "content.links_not_allowed"
+    title = _("New members cannot post links yet: read a few more posts first")
+
+
+class ImagesNotAllowed(ContentForbidden):
+    code = "content.images_not_allowed"
+    title = _("Images unlock at trust level 2: read, write and get a like first")
+
+
+class TooManyImages(InvalidInput):
+    code = "content.too_many_images"
+    title = _("Too many images")

@@ -35,3 +35,8 @@ def sanitize(html: str) -> str:
 def plain_text(html: str) -> str:
     """The text of sanitised HTML, for checking it is not empty and for excerpts."""
     return nh3.clean(html, tags=set()).strip()
+
+
+def has_links(html: str) -> bool:
+    """Whether sanitised HTML contains a link (what new members may not post)."""
+    return "<a " in html or "<a>" in html

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
-from lifeline.content.enums import ChannelRole, CommentSort, FlagReason, Visibility
+from lifeline.content.enums import (
+    ChannelRole,
+    CommentSort,
+    FlagReason,
+    NotificationLevel,
+    Visibility,
+)
 from lifeline.content.models import Channel, ChannelMembership, Comment, Flag, Post
 from lifeline.content.richtext import plain_text
 
@@ -18,6 +25,9 @@ def _author_name(user: Any) -> str:
 class ContentChannelOutput(serializers.ModelSerializer[Channel]):
     my_role = serializers.SerializerMethodField()
     my_status = serializers.SerializerMethodField()
+    my_notification_level = serializers.SerializerMethodField()
+    my_handle = serializers.SerializerMethodField()
+    avatar_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Channel
@@ -30,6 +40,9 @@ class ContentChannelOutput(serializers.ModelSerializer[Channel]):
             "member_count",
             "my_role",
             "my_status",
+            "my_notification_level",
+            "my_handle",
+            "avatar_url",
             "created_at",
         )
 
@@ -44,6 +57,20 @@ class ContentChannelOutput(serializers.ModelSerializer[Channel]):
     def get_my_status(self, channel: Channel) -> str | None:
         membership = self._membership(channel)
         return membership.status if membership else None
+
+    def get_my_notification_level(self, channel: Channel) -> str | None:
+        membership = self._membership(channel)
+        return membership.notification_level if membership else None
+
+    def get_my_handle(self, channel: Channel) -> str | None:
+        """The name others @mention me by in this channel."""
+        membership = self._membership(channel)
+        return membership.handle if membership else None
+
+    def get_avatar_url(self, channel: Channel) -> str | None:
+        if channel.avatar_id is None:
+            return None
+        return reverse("content-web:avatar", kwargs={"slug": channel.slug})
 
 
 class ContentChannelCreateInput(serializers.Serializer[Any]):
@@ -64,7 +91,7 @@ class ContentMemberOutput(serializers.ModelSerializer[ChannelMembership]):
 
     class Meta:
         model = ChannelMembership
-        fields = ("user_id", "name", "role", "status", "muted_until", "created_at")
+        fields = ("user_id", "name", "handle", "role", "status", "muted_until", "created_at")
 
     def get_name(self, membership: ChannelMembership) -> str:
         return _author_name(membership.user)
@@ -88,6 +115,7 @@ class ContentPostOutput(serializers.ModelSerializer[Post]):
     author_id = serializers.UUIDField(read_only=True)
     author_name = serializers.SerializerMethodField()
     liked = serializers.SerializerMethodField()
+    image_urls = serializers.SerializerMethodField()
 
     class Meta:
         model = Post
@@ -102,13 +130,22 @@ class ContentPostOutput(serializers.ModelSerializer[Post]):
             "status",
             "like_count",
             "comment_count",
+            "view_count",
             "liked",
+            "image_urls",
             "created_at",
             "edited_at",
         )
 
     def get_author_name(self, post: Post) -> str:
         return _author_name(post.author)
+
+    def get_image_urls(self, post: Post) -> list[str]:
+        """Served to whoever may read the post (prefetched by the selectors)."""
+        return [
+            reverse("content-web:image", kwargs={"image_id": image.pk})
+            for image in post.images.all()
+        ]
 
     def get_liked(self, post: Post) -> bool:
         return post.pk in self.context.get("liked", set())
@@ -117,6 +154,27 @@ class ContentPostOutput(serializers.ModelSerializer[Post]):
 class ContentPostCreateInput(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=40000)
+    # multipart/form-data only; trust level 2; at most 4 (content.too_many_images).
+    images = serializers.ListField(
+        child=serializers.FileField(), required=False, allow_empty=True, max_length=4
+    )
+
+
+class ContentAvatarInput(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
+class ContentNotificationLevelInput(serializers.Serializer[Any]):
+    level = serializers.ChoiceField(choices=NotificationLevel.choices)
+
+
+class ContentTrustOutput(serializers.Serializer[Any]):
+    level = serializers.IntegerField()
+    posts_read = serializers.IntegerField()
+    written = serializers.IntegerField()
+    likes_received = serializers.IntegerField()
+    may_link = serializers.BooleanField()
+    may_post_images = serializers.BooleanField()
 
 
 class ContentPostUpdateInput(serializers.Serializer[Any]):

@@ -9,6 +9,15 @@ urlpatterns = [
     path("channels/<slug:slug>/", v.ChannelDetailApi.as_view(), name="content-channel"),
     path("channels/<slug:slug>/join/", v.ChannelJoinApi.as_view(), name="content-channel-join"),
     path(
+        "channels/<slug:slug>/avatar/", v.ChannelAvatarApi.as_view(), name="content-channel-avatar"
+    ),
+    path(
+        "channels/<slug:slug>/notifications/",
+        v.ChannelNotificationLevelApi.as_view(),
+        name="content-channel-notifications",
+    ),
+    path("channels/<slug:slug>/trust/", v.ChannelTrustApi.as_view(), name="content-channel-trust"),
+    path(
         "channels/<slug:slug>/members/",
         v.MemberListInviteApi.as_view(),
         name="content-channel-members",

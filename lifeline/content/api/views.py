@@ -28,7 +28,10 @@ from lifeline.content.selectors import posts as post_selectors
 from lifeline.content.services import channels as channel_services
 from lifeline.content.services import comments as comment_services
 from lifeline.content.services import flags as flag_services
+from lifeline.content.services import media as media_services
 from lifeline.content.services import posts as post_services
+from lifeline.content.services import views as view_services
+from lifeline.content.trust import trust_of
 from lifeline.core.api.pagination import (
     CreatedCursorPagination,
     TableLimitOffsetPagination,
@@ -36,6 +39,7 @@ from lifeline.core.api.pagination import (
     paginator_for,
 )
 from lifeline.core.exceptions import NotFound
+from lifeline.core.http import client_address
 
 TAGS_CHANNELS = ["content: channels"]
 TAGS_POSTS = ["content: posts"]
@@ -116,6 +120,76 @@ class ChannelDetailApi(_ReadOpenWriteSignedIn):
         channel = channel_selectors.channel_get_for(actor=request.user, slug=slug)
         channel_services.channel_delete(actor=request.user, channel=channel)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ChannelAvatarApi(APIView):
+    """The channel's picture (admins and the owner): multipart `file`, JPEG/PNG/WebP, stored
+    and re-encoded by the files service. It is served at `avatar_url`."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS_CHANNELS,
+        request={"multipart/form-data": s.ContentAvatarInput},
+        responses={200: s.ContentChannelOutput},
+    )
+    def put(self, request: Request, slug: str) -> Response:
+        channel = channel_selectors.channel_get_for(actor=request.user, slug=slug)
+        data = s.ContentAvatarInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        media_services.avatar_set(
+            actor=request.user, channel=channel, upload=data.validated_data["file"]
+        )
+        return _channel_response(channel, request)
+
+    @extend_schema(tags=TAGS_CHANNELS, request=None, responses={204: None})
+    def delete(self, request: Request, slug: str) -> Response:
+        channel = channel_selectors.channel_get_for(actor=request.user, slug=slug)
+        media_services.avatar_set(actor=request.user, channel=channel, upload=None)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ChannelNotificationLevelApi(APIView):
+    """What I hear from this channel: muted, normal (replies and mentions) or watching."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS_CHANNELS,
+        request=s.ContentNotificationLevelInput,
+        responses={200: s.ContentChannelOutput},
+    )
+    def put(self, request: Request, slug: str) -> Response:
+        channel = channel_selectors.channel_get_for(actor=request.user, slug=slug)
+        data = s.ContentNotificationLevelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        channel_services.notification_level_set(
+            actor=request.user, channel=channel, level=data.validated_data["level"]
+        )
+        return _channel_response(channel, request)
+
+
+class ChannelTrustApi(APIView):
+    """My trust level in this channel and what it unlocks (links at 1, images at 2)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS_CHANNELS, responses={200: s.ContentTrustOutput})
+    def get(self, request: Request, slug: str) -> Response:
+        channel = channel_selectors.channel_get_for(actor=request.user, slug=slug)
+        trust = trust_of(request.user, channel)
+        return Response(
+            s.ContentTrustOutput(
+                {
+                    "level": trust.level,
+                    "posts_read": trust.posts_read,
+                    "written": trust.written,
+                    "likes_received": trust.likes_received,
+                    "may_link": trust.may_link,
+                    "may_post_images": trust.may_post_images,
+                }
+            ).data
+        )
 
 
 class ChannelJoinApi(APIView):
@@ -281,14 +355,22 @@ class PostListCreateApi(_ReadOpenWriteSignedIn):
             raise NotFound()
         data = s.ContentPostCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        post = post_services.post_create(actor=request.user, channel=channel, **data.validated_data)
+        post = post_services.post_create(
+            actor=request.user,
+            channel=channel,
+            title=data.validated_data["title"],
+            body=data.validated_data["body"],
+            images=data.validated_data.get("images", []),
+        )
         return _post_response(post, request, status.HTTP_201_CREATED)
 
 
 class PostDetailApi(_ReadOpenWriteSignedIn):
     @extend_schema(tags=TAGS_POSTS, responses={200: s.ContentPostOutput})
     def get(self, request: Request, post_id: UUID) -> Response:
+        """Counts a view (once per reader and window)."""
         post = post_selectors.post_get_for(actor=request.user, post_id=post_id)
+        view_services.post_view(post=post, user=request.user, ip=client_address(request))
         return _post_response(post, request)
 
     @extend_schema(

@@ -1,7 +1,7 @@
 from lifeline.content.models.channel import Channel, ChannelMembership
 from lifeline.content.models.comment import Comment, CommentLike
 from lifeline.content.models.flag import Flag
-from lifeline.content.models.post import Post, PostLike
+from lifeline.content.models.post import Post, PostImage, PostLike, Reader
 
 __all__ = [
     "Channel",
@@ -10,5 +10,7 @@ __all__ = [
     "CommentLike",
     "Flag",
     "Post",
+    "PostImage",
     "PostLike",
+    "Reader",
 ]

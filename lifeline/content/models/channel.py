@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lifeline.content.enums import ChannelRole, MembershipStatus, Visibility
+from lifeline.content.enums import ChannelRole, MembershipStatus, NotificationLevel, Visibility
 from lifeline.core.models import TimestampedModel, UUIDModel
+from lifeline.core.slugs import slug_base
 
 
 class Channel(UUIDModel):
@@ -40,6 +43,16 @@ class Channel(UUIDModel):
         null=True, blank=True, verbose_name=pgettext_lazy("content", "deleted at")
     )
     member_count = models.PositiveIntegerField(default=0, verbose_name=_("members"))
+    # A picture from the files service (re-encoded on upload), served by the channel's own
+    # view, so it is as private as the channel.
+    avatar = models.ForeignKey(
+        "files.StoredFile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("avatar"),
+    )
 
     class Meta:
         ordering = ("name", "id")
@@ -87,6 +100,15 @@ class ChannelMembership(TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    notification_level = models.CharField(
+        max_length=16,
+        choices=NotificationLevel.choices,
+        default=NotificationLevel.NORMAL,
+        verbose_name=_("notifications"),
+    )
+    # The name others @mention in this channel: made from the display name at joining,
+    # unique in the channel (`-2`, `-3` on clashes).
+    handle = models.SlugField(max_length=64, blank=True, verbose_name=_("handle"))
 
     class Meta:
         verbose_name = _("channel membership")
@@ -104,6 +126,28 @@ class ChannelMembership(TimestampedModel):
                 name="content_membership_staff_active",
             ),
         ]
+        indexes = [models.Index(fields=["channel", "handle"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.handle:
+            self.handle = membership_handle(self.channel_id, self.user)
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.channel_id} ({self.role})"
+
+
+def membership_handle(channel_id: Any, user: Any) -> str:
+    """A free `@handle` in the channel for `user`: the slug of their name, then `-2`, `-3`."""
+    # Never made from the e-mail or phone number: handles are shown to other members.
+    base = slug_base(user.composed_full_name, max_length=40, fallback="member")
+    taken = set(
+        ChannelMembership.objects.filter(channel_id=channel_id, handle__startswith=base)
+        .exclude(user=user)
+        .values_list("handle", flat=True)
+    )
+    handle, n = base, 1
+    while handle in taken:
+        n += 1
+        handle = f"{base}-{n}"
+    return handle

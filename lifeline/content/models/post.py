@@ -36,6 +36,8 @@ class Post(UUIDModel):
     edited_at = models.DateTimeField(null=True, blank=True)
     like_count = models.PositiveIntegerField(default=0, verbose_name=_("likes"))
     comment_count = models.PositiveIntegerField(default=0, verbose_name=_("comments"))
+    # Views de-duplicated per user (or IP) and window in the cache: no row per view.
+    view_count = models.PositiveBigIntegerField(default=0, verbose_name=_("views"))
     # Sum of the weights of the open flags on it.
     flag_score = models.PositiveIntegerField(default=0, verbose_name=_("flag score"))
 
@@ -62,3 +64,31 @@ class PostLike(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["post", "user"], name="content_post_like_unique")
         ]
+
+
+class PostImage(UUIDModel):
+    """A picture of a post: a files-service upload (re-encoded, metadata stripped), served by
+    the content image view to whoever may read the post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "created_at")
+        verbose_name = _("post image")
+        verbose_name_plural = _("post images")
+
+
+class Reader(TimestampedModel):
+    """What a user has read across channels (one row per user, not per view): the
+    activity part of their trust level."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="content_reader"
+    )
+    posts_read = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reader")
+        verbose_name_plural = _("readers")

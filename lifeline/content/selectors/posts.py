@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Sqrt
 
 from lifeline.content.enums import CommentSort, ContentStatus
-from lifeline.content.models import Comment, CommentLike, Post, PostLike
+from lifeline.content.models import Comment, CommentLike, Post, PostImage, PostLike
 from lifeline.content.permissions import can_moderate, can_read_channel
 from lifeline.core.exceptions import NotFound
 
@@ -77,6 +77,7 @@ def post_list_for(*, actor: Any, channel: Any) -> QuerySet[Post]:
     return (
         Post.objects.filter(channel=channel, status__in=_visible_statuses(actor, channel))
         .select_related("author", "channel")
+        .prefetch_related("images")
         .order_by("-is_pinned", "-created_at", "-id")
     )
 
@@ -191,3 +192,12 @@ def liked_comment_ids(*, actor: Any, comment_ids: Sequence[int]) -> set[int]:
             "comment_id", flat=True
         )
     )
+
+
+def image_get_for(*, actor: Any, image_id: Any) -> PostImage:
+    """A post's picture, for whoever may read the post (404 otherwise)."""
+    image = PostImage.objects.filter(pk=image_id).select_related("file").first()
+    if image is None or image.file.is_deleted:
+        raise NotFound()
+    post_get_for(actor=actor, post_id=image.post_id)
+    return image

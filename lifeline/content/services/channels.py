@@ -23,6 +23,7 @@ from lifeline.content.exceptions import (
     AlreadyMember,
     ContentForbidden,
     InvalidRole,
+    NotAMember,
     OwnerCannotLeave,
 )
 from lifeline.content.models import Channel, ChannelMembership
@@ -352,3 +353,13 @@ def ownership_transfer(*, actor: Any, channel: Channel, user_id: Any) -> Channel
         metadata={"user_id": str(user_id)},
     )
     return target
+
+
+def notification_level_set(*, actor: Any, channel: Channel, level: str) -> ChannelMembership:
+    """An active member chooses what they hear from the channel."""
+    membership = membership_of(actor, channel)
+    if membership is None or membership.status != MembershipStatus.ACTIVE:
+        raise NotAMember()
+    ChannelMembership.objects.filter(pk=membership.pk).update(notification_level=level)
+    membership.notification_level = level
+    return membership

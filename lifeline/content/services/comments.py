@@ -16,6 +16,7 @@ from lifeline.content.exceptions import ContentForbidden, InvalidParent, Invalid
 from lifeline.content.models import Comment, CommentLike, Flag, Post
 from lifeline.content.models.comment import path_segment
 from lifeline.content.permissions import can_delete_comment, can_edit_comment, can_moderate
+from lifeline.content.services import notices
 from lifeline.content.services.posts import check_can_write, clean_body
 from lifeline.realtime.events import publish_on_commit
 
@@ -38,13 +39,14 @@ def comment_create(*, actor: Any, post: Post, body: str, parent: Comment | None 
         parent=parent,
         root_id=parent.root_id if parent else None,
         depth=parent.depth + 1 if parent else 0,
-        body=clean_body(body),
+        body=clean_body(body, actor=actor, channel=post.channel),
     )
     comment.path = (parent.path if parent else "") + path_segment(comment.pk)
     if parent is None:
         comment.root_id = comment.pk
     comment.save(update_fields=["path", "root"])
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    notices.comment_created(comment)
     _publish(comment, "created")
     return comment
 
@@ -53,7 +55,7 @@ def comment_create(*, actor: Any, post: Post, body: str, parent: Comment | None 
 def comment_update(*, actor: Any, comment: Comment, body: str) -> Comment:
     if not can_edit_comment(actor, comment):
         raise ContentForbidden()
-    comment.body = clean_body(body)
+    comment.body = clean_body(body, actor=actor, channel=comment.post.channel)
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "edited_at", "updated_at"])
     return comment

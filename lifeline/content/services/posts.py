@@ -6,18 +6,22 @@ likes leave them exact.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from lifeline.audit.services import record
+from lifeline.content import events
 from lifeline.content.enums import ContentStatus, FlagStatus
 from lifeline.content.exceptions import (
     ContentForbidden,
     EmptyBody,
     InvalidTransition,
+    LinksNotAllowed,
     MemberMuted,
     NotAMember,
 )
@@ -29,13 +33,20 @@ from lifeline.content.permissions import (
     can_moderate,
     can_post,
 )
-from lifeline.content.richtext import plain_text, sanitize
+from lifeline.content.richtext import has_links, plain_text, sanitize
+from lifeline.content.services import media, notices
+from lifeline.content.trust import trust_of
 
 
-def clean_body(body: str, *, field: str = "body") -> str:
+def clean_body(body: str, *, actor: Any, channel: Channel, field: str = "body") -> str:
+    """The sanitised body; refused when empty, or with links from a member below trust 1."""
     safe = sanitize(body)
     if not plain_text(safe):
         raise EmptyBody(errors={field: ["The text is empty once unsafe markup is removed."]})
+    if has_links(safe) and not trust_of(actor, channel).may_link:
+        raise LinksNotAllowed(
+            errors={field: ["Links unlock at trust level 1: read a few more posts first."]}
+        )
     return safe
 
 
@@ -47,15 +58,37 @@ def check_can_write(actor: Any, channel: Channel) -> None:
     raise NotAMember()
 
 
-@transaction.atomic
-def post_create(*, actor: Any, channel: Channel, title: str, body: str) -> Post:
+def post_create(
+    *,
+    actor: Any,
+    channel: Channel,
+    title: str,
+    body: str,
+    images: Sequence[File] = (),
+) -> Post:
+    """A post with up to `MAX_IMAGES` images (trust level 2); members watching the channel and
+    the @mentioned are notified in the same transaction."""
     check_can_write(actor, channel)
-    post = Post.objects.create(
-        channel=channel, author=actor, title=title.strip(), body=clean_body(body)
-    )
-    record(
-        actor=actor, action="content.post_created", target=post, organization=channel.organization
-    )
+    safe = clean_body(body, actor=actor, channel=channel)
+    media.check_images(actor=actor, channel=channel, images=images)
+    stored = media.store_uploads(actor=actor, channel=channel, images=images)
+    try:
+        with transaction.atomic():
+            post = Post.objects.create(
+                channel=channel, author=actor, title=title.strip(), body=safe
+            )
+            media.attach_images(post=post, stored=stored)
+            record(
+                actor=actor,
+                action="content.post_created",
+                target=post,
+                organization=channel.organization,
+            )
+            notices.post_created(post)
+    except BaseException:
+        media.discard_uploads(actor=actor, stored=stored)
+        raise
+    events.publish_post_created(post)
     return post
 
 
@@ -70,7 +103,7 @@ def post_update(
         post.title = title.strip()
         fields.append("title")
     if body is not None:
-        post.body = clean_body(body)
+        post.body = clean_body(body, actor=actor, channel=post.channel)
         fields.append("body")
     post.edited_at = timezone.now()
     post.save(update_fields=fields)

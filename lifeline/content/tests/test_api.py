@@ -330,14 +330,14 @@ def test_the_post_list_and_the_flag_queue_take_a_constant_number_of_queries(
 
     grow(2)
     reader_client, owner_client = client_for(reader), client_for(owner)
-    # channel, membership, site-moderator check, page, likes
-    with django_assert_num_queries(5):
+    # channel, membership, site-moderator check, page, images of the page, likes
+    with django_assert_num_queries(6):
         small = reader_client.get(f"{API}/channels/{channel.slug}/posts/").json()
     # platform-admin check, marketplace moderator orgs, count, page (channels: a subquery)
     with django_assert_num_queries(4):
         queue_small = owner_client.get(f"{API}/flags/").json()
     grow(8)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         big = reader_client.get(f"{API}/channels/{channel.slug}/posts/").json()
     with django_assert_num_queries(4):
         queue_big = owner_client.get(f"{API}/flags/").json()

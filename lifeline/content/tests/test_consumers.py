@@ -69,3 +69,29 @@ async def test_a_stranger_cannot_listen_to_a_private_post() -> None:
     socket = await _socket(data["stranger"], data["secret_post"])
     await socket.connect()
     assert await close_code(socket) == 4403
+
+
+async def _channel_socket(user: Any, slug: str) -> Any:
+    token = await sync_to_async(access_token)(user)
+    return communicator(
+        path=f"/ws/content/channels/{slug}/",
+        headers=[(b"authorization", f"Bearer {token}".encode())],
+    )
+
+
+async def test_channel_readers_hear_of_a_new_post_and_outsiders_cannot_listen() -> None:
+    data = await sync_to_async(_setup)()
+    socket = await _channel_socket(data["reader"], data["channel"].slug)
+    assert (await socket.connect())[0] is True
+    post = await sync_to_async(post_create)(
+        actor=data["owner"], channel=data["channel"], title="New", body="b"
+    )
+    frame = await socket.receive_json_from(timeout=2)
+    assert (frame["type"], frame["data"]) == (
+        "content.post_created",
+        {"channel_id": str(data["channel"].pk), "post_id": str(post.pk)},
+    )
+    await socket.disconnect()
+    outsider = await _channel_socket(data["stranger"], "hidden")
+    await outsider.connect()
+    assert await close_code(outsider) == 4403

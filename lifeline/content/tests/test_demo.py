@@ -35,7 +35,9 @@ def test_demo_has_channels_a_thread_three_levels_deep_and_a_moderator() -> None:
     }
     assert can_moderate(users[Role.MODERATOR], public)
     post = Post.objects.get(channel=public)
-    assert (post.comment_count, post.is_pinned) == (4, True)
+    assert (post.comment_count, post.is_pinned, post.images.count()) == (4, True, 1)
+    assert public.avatar is not None
+    assert public.avatar.content_type == "image/png"
     assert sorted(Comment.objects.filter(post=post).values_list("depth", flat=True)) == [0, 0, 1, 2]
     deepest = Comment.objects.get(depth=2)
     assert deepest.path.startswith(deepest.root.path)

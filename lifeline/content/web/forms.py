@@ -3,14 +3,18 @@ result."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from lifeline.content.enums import ChannelRole, FlagReason, Visibility
+from lifeline.content.enums import ChannelRole, FlagReason, NotificationLevel, Visibility
 
 
 class ChannelForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    # "Name" alone is a person's full name in another catalogue (read "ФИО" here).
+    name = forms.CharField(label=pgettext_lazy("channel", "Name"), max_length=100)
     description = forms.CharField(
         label=_("Description"),
         max_length=2000,
@@ -35,6 +39,46 @@ class PostForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Simple HTML is kept: paragraphs, bold, italics, lists, quotes and links."),
     )
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files in one field (Django's documented pattern); each is checked by the
+    files service (type from the content, size, re-encoding)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class PostCreateForm(PostForm):
+    images = MultipleImageField(
+        label=_("Images"),
+        required=False,
+        help_text=_("Up to 4 pictures: JPEG, PNG or WebP."),
+    )
+
+
+class AvatarForm(forms.Form):
+    file = forms.FileField(
+        label=_("Picture"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+
+class NotificationLevelForm(forms.Form):
+    level = forms.ChoiceField(label=_("Notifications"), choices=NotificationLevel.choices)
 
 
 class CommentForm(forms.Form):

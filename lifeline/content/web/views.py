@@ -17,7 +17,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,16 +44,24 @@ from lifeline.content.selectors.posts import COLLAPSE_DEPTH
 from lifeline.content.services import channels as channel_services
 from lifeline.content.services import comments as comment_services
 from lifeline.content.services import flags as flag_services
+from lifeline.content.services import media as media_services
 from lifeline.content.services import posts as post_services
+from lifeline.content.services import views as view_services
+from lifeline.content.trust import trust_of
 from lifeline.content.web.forms import (
+    AvatarForm,
     ChannelForm,
     CommentForm,
     FlagForm,
     MuteForm,
+    NotificationLevelForm,
+    PostCreateForm,
     PostForm,
     RoleForm,
 )
 from lifeline.core.exceptions import DomainError, NotFound
+from lifeline.core.http import client_address
+from lifeline.files import services as files
 
 PAGE_SIZE = 20
 THREADS_PER_PAGE = 20
@@ -142,9 +150,78 @@ def channel(request: HttpRequest, slug: str) -> HttpResponse:
             "can_post": can_post(user, item),
             "can_manage": can_manage_channel(user, item),
             "can_moderate": can_moderate(user, item),
+            "trust": trust_of(user, item) if membership is not None else None,
+            "level_form": NotificationLevelForm(
+                initial={"level": membership.notification_level} if membership else None
+            ),
+            "live_url": f"/ws/content/channels/{item.slug}/" if readable else "",
             **_nav(request),
         },
     )
+
+
+def _picture(request: HttpRequest, file: Any) -> Any:
+    handle = files.file_download(actor=request.user, file=file, request=request)
+    response = FileResponse(handle, content_type=file.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@_not_found_as_404
+def avatar(request: HttpRequest, slug: str) -> Any:
+    """The channel's picture, for whoever may see the channel."""
+    item = channel_selectors.channel_get_for(actor=request.user, slug=slug)
+    if item.avatar is None or item.avatar.is_deleted:
+        raise Http404
+    return _picture(request, item.avatar)
+
+
+@_not_found_as_404
+def image(request: HttpRequest, image_id: UUID) -> Any:
+    """A post's picture, for whoever may read the post (404 for a private channel's outsiders)."""
+    found = post_selectors.image_get_for(actor=request.user, image_id=image_id)
+    return _picture(request, found.file)
+
+
+@require_POST
+@web_view
+def avatar_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    item = channel_selectors.channel_get_for(actor=request.user, slug=slug)
+    if not can_manage_channel(request.user, item):
+        raise Http404
+    upload = None
+    if "remove" not in request.POST:
+        form = AvatarForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Choose a picture."))
+            return redirect("content-web:settings", slug=item.slug)
+        upload = form.cleaned_data["file"]
+    try:
+        media_services.avatar_set(actor=request.user, channel=item, upload=upload)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("content-web:settings", slug=item.slug)
+
+
+@require_POST
+@web_view
+def notification_level(request: HttpRequest, slug: str) -> HttpResponse:
+    item = channel_selectors.channel_get_for(actor=request.user, slug=slug)
+    form = NotificationLevelForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        channel_services.notification_level_set(
+            actor=request.user, channel=item, level=form.cleaned_data["level"]
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("content-web:channel", slug=item.slug)
 
 
 @require_POST
@@ -203,6 +280,7 @@ def channel_settings(request: HttpRequest, slug: str) -> HttpResponse:
             )[:200],
             "role_form": RoleForm(),
             "mute_form": MuteForm(initial={"hours": 24}),
+            "avatar_form": AvatarForm(),
             "can_own": can_own_channel(request.user, item),
         },
         status=422 if form.is_bound else 200,
@@ -261,6 +339,9 @@ def channel_delete(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _post_form_page(request: HttpRequest, form: PostForm, **context: Any) -> HttpResponse:
+    channel = context.get("channel")
+    if channel is not None:
+        context["trust"] = trust_of(request.user, channel)
     status = 422 if form.is_bound else 200
     return render(request, "content/post_form.html", {"form": form, **context}, status=status)
 
@@ -270,10 +351,16 @@ def post_new(request: HttpRequest, slug: str) -> HttpResponse:
     item = channel_selectors.channel_get_for(actor=request.user, slug=slug)
     if not can_read_channel(request.user, item):
         raise Http404
-    form = PostForm(request.POST or None)
+    form = PostCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            post = post_services.post_create(actor=request.user, channel=item, **form.cleaned_data)
+            post = post_services.post_create(
+                actor=request.user,
+                channel=item,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                images=form.cleaned_data.get("images") or [],
+            )
         except DomainError as exc:
             _refused(request, exc)
         else:
@@ -332,6 +419,8 @@ def _thread_rows(comments: list[Any]) -> list[dict[str, Any]]:
 def post(request: HttpRequest, post_id: UUID) -> HttpResponse:
     user = request.user
     item = post_selectors.post_get_for(actor=user, post_id=post_id)
+    if request.headers.get("X-Requested-With") != "live":  # live refetches are not views
+        view_services.post_view(post=item, user=user, ip=client_address(request))
     sort = request.GET.get("sort", CommentSort.BEST)
     if sort not in CommentSort.values:
         sort = CommentSort.BEST
@@ -348,6 +437,7 @@ def post(request: HttpRequest, post_id: UUID) -> HttpResponse:
         {
             "post": item,
             "channel": item.channel,
+            "images": list(item.images.all()),
             "rows": _thread_rows(thread),
             "page": page,
             "sort": sort,

@@ -1,6 +1,6 @@
-/* A post's thread refreshes live over /ws/content/posts/<id>/ (session cookie auth): on a
-   content.comment_* event (new, hidden, removed, restored) the thread is refetched from this
-   page, which applies the reader's scope. Events carry ids only. No inline handlers (CSP).
+/* A post's thread refreshes live over /ws/content/posts/<id>/ and a channel's post list over
+   /ws/content/channels/<slug>/ (session cookie auth): on a content.* event (new post; new,
+   hidden, removed, restored comment) the live part is refetched from this page, which applies the reader's scope. Events carry ids only. No inline handlers (CSP).
    Anonymous readers get close code 4401 and simply do not reconnect. */
 (function () {
   "use strict";
@@ -11,7 +11,7 @@
 
   function refresh() {
     pending = null;
-    fetch(location.href, { credentials: "same-origin" })
+    fetch(location.href, { credentials: "same-origin", headers: { "X-Requested-With": "live" } })
       .then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (html) {
         if (!html) return;
@@ -29,7 +29,7 @@
     socket.addEventListener("message", function (message) {
       var frame;
       try { frame = JSON.parse(message.data); } catch (e) { return; }
-      if (frame && typeof frame.type === "string" && frame.type.indexOf("content.comment_") === 0 && !pending) {
+      if (frame && typeof frame.type === "string" && frame.type.indexOf("content.") === 0 && !pending) {
         pending = setTimeout(refresh, 200); /* a burst of events is one refetch */
       }
     });
