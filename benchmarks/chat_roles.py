@@ -783,7 +783,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         prepared = subprocess.run(
             [sys.executable, __file__, "--prepare", "--conversations", str(args.conversations),
              "--doctors", str(args.doctors)],
-            env=env, check=True, capture_output=True, timeout=900, cwd=ROOT,
+            env=env, check=True, capture_output=True, timeout=1800, cwd=ROOT,
         )  # fmt: skip
         rows = json.loads(prepared.stdout.decode().strip().splitlines()[-1])["rows"]
         http_port, ws_port = _free_port(), _free_port()
