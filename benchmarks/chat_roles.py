@@ -38,6 +38,13 @@ PostgreSQL backends of this database, redis-server, this client, and the whole m
 
     uv run python benchmarks/chat_roles.py            # full: 20 s at 60/s, 4 rounds x 3 s
     uv run python benchmarks/chat_roles.py --quick    # smoke: 5 s, 2 rounds x 2 s
+    uv run python benchmarks/chat_roles.py --database lifeline_h13 --redis-db 9 --broker-db 10
+
+`--database`, `--redis-db`, `--broker-db` keep parallel runs on one machine apart. A request
+that gets no answer (status 0) is printed with its error, how many answers its keep-alive
+connection had given and how long it had been idle; `--max-idle` (20 s) reopens connections
+idle longer than granian's 30 s HTTP/1 header read timeout, after which granian closes them
+(`--max-idle 0` shows it).
 
 Exit status 0 when both targets are met, nothing was lost and every answer was 201.
 """
@@ -81,6 +88,15 @@ TARGET_P95_MS = 100.0
 TARGET_RATIO = 0.5
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 REAL, BARE = "real", "bare"
+
+
+def _use_stores(database: str, redis_db: int, broker_db: int) -> None:
+    """Another database / Redis DBs than the defaults (parallel runs on one machine)."""
+    global PG_DATABASE, DATABASE_URL, REDIS_URL, BROKER_URL  # noqa: PLW0603
+    PG_DATABASE = database
+    DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{database}"
+    REDIS_URL = f"redis://127.0.0.1:6379/{redis_db}"
+    BROKER_URL = f"redis://127.0.0.1:6379/{broker_db}"
 
 
 # --- setup (child process, Django configured) ----------------------------------------------
@@ -318,6 +334,8 @@ class Http:
         self.port = port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.served = 0  # answers received on this connection
+        self.last_used = time.perf_counter()
 
     async def request(self, raw: bytes) -> tuple[int, bytes]:
         if self.writer is None:
@@ -332,6 +350,8 @@ class Http:
             if name.strip().lower() == b"content-length":
                 length = int(value)
         body = await self.reader.readexactly(length) if length else b""
+        self.served += 1
+        self.last_used = time.perf_counter()
         return status, body
 
     def close(self) -> None:
@@ -361,6 +381,9 @@ class Phase:
     answered_ms: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     lag_ms: list[float] = field(default_factory=list)
+    # Why a request got no answer (status 0): the error, how many answers its connection had
+    # given before, how long it had been idle, how long the request waited.
+    failures: list[str] = field(default_factory=list)
     window: tuple[float, float] = (0.0, 0.0)
     seconds: float = 0.0
     cpu: dict[str, float] = field(default_factory=dict)
@@ -437,13 +460,26 @@ class Bench:
         key = f"{phase.case}-{n}"
         raw = self.request_for(phase.case, key, n)
         conn = self.idle.pop() if self.idle else Http(self.port)
+        if self.args.max_idle and time.perf_counter() - conn.last_used > self.args.max_idle:
+            # What keep-alive pools do (aiohttp, urllib3): granian closes a connection that
+            # sent no request for 30 s (its HTTP/1 header read timeout) and a request written
+            # to it gets no answer (status 0); the sustained phases leave most of the
+            # saturation's connections idle that long.
+            conn.close()
+            conn = Http(self.port)
         start = time.perf_counter()
         phase.sent[key] = scheduled if scheduled is not None else start
+        idle_ms = (start - conn.last_used) * 1000
         try:
             status, _ = await conn.request(raw)
-        except (OSError, asyncio.IncompleteReadError):
+        except (OSError, asyncio.IncompleteReadError) as exc:
             conn.close()
             status = 0
+            phase.failures.append(
+                f"{type(exc).__name__}({exc}) after {conn.served} answers on the connection,"
+                f" idle {idle_ms:.0f} ms before, waited {(time.perf_counter() - start) * 1000:.0f}"
+                " ms"
+            )
         else:
             self.idle.append(conn)
         phase.answered_ms.append((time.perf_counter() - phase.sent[key]) * 1000)
@@ -636,6 +672,7 @@ async def _measure(args: argparse.Namespace, bench: Bench, ws: str) -> dict[str,
             "client_lag_ms_p99": round(_percentile(phase.lag_ms, 99), 1),
             "lost": bench.lost(phase),
             "statuses": phase.statuses,
+            "no_answer": phase.failures[:20],
             "cpu_ms_per_message": _cpu_per_message([phase], bench),
         }
 
@@ -651,6 +688,7 @@ async def _measure(args: argparse.Namespace, bench: Bench, ws: str) -> dict[str,
             "delivery_ms": _stats([x for p in phases for x in bench.latencies(p)]),
             "lost": sum(bench.lost(p) for p in phases),
             "statuses": statuses,
+            "no_answer": [f for p in phases for f in p.failures][:20],
             "cpu_ms_per_message": _cpu_per_message(phases, bench),
         }
 
@@ -745,7 +783,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         prepared = subprocess.run(
             [sys.executable, __file__, "--prepare", "--conversations", str(args.conversations),
              "--doctors", str(args.doctors)],
-            env=env, check=True, capture_output=True, timeout=900, cwd=ROOT,
+            env=env, check=True, capture_output=True, timeout=1800, cwd=ROOT,
         )  # fmt: skip
         rows = json.loads(prepared.stdout.decode().strip().splitlines()[-1])["rows"]
         http_port, ws_port = _free_port(), _free_port()
@@ -783,6 +821,9 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         return result
     finally:
         stop_all(procs)
+        if args.keep_log:
+            with contextlib.suppress(OSError):
+                shutil.copy(tmp / "servers.log", args.keep_log)
         shutil.rmtree(tmp, ignore_errors=True)
         with contextlib.suppress(Exception):
             _drop_database()
@@ -817,6 +858,8 @@ def _print_report(result: dict[str, Any]) -> bool:
               f"lost {fig['lost']}, statuses {fig['statuses']}")  # fmt: skip
         print("  " + line("send -> recipient socket", fig["delivery_ms"]))
         print(f"  CPU ms per message: {fig['cpu_ms_per_message']}")
+        for failure in fig["no_answer"]:
+            print(f"  no answer: {failure}")
     print(f"ratio real / bare = {sat['ratio']:.2f} (per round {sat['ratio_per_round']})")
     print(
         f"CPU-cost ratio (bare CPU per message / real CPU per message, diagnostic) = "
@@ -856,6 +899,14 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--json", default=None, help="also write the figures here")
     parser.add_argument(
+        "--max-idle",
+        type=float,
+        default=20.0,
+        help="reopen a keep-alive connection idle this long (s; 0: never, which shows granian"
+        " closing idle connections as answers with status 0)",
+    )
+    parser.add_argument("--keep-log", default=None, help="copy the roles' log here at the end")
+    parser.add_argument(
         "--channel-capacity",
         type=int,
         default=0,
@@ -873,7 +924,13 @@ def main() -> int:
         "--profile-dir", default=str(Path(tempfile.gettempdir()) / "lifeline-chat-roles-profile")
     )
     parser.add_argument("--profile-child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--database", default=PG_DATABASE, help="PostgreSQL database (created, then dropped)"
+    )
+    parser.add_argument("--redis-db", type=int, default=11, help="cache, channel layer, presence")
+    parser.add_argument("--broker-db", type=int, default=12, help="Celery broker")
     args = parser.parse_args()
+    _use_stores(args.database, args.redis_db, args.broker_db)
     if args.prepare:
         prepare(args.conversations, args.doctors)
         return 0

@@ -6,14 +6,16 @@ stores nothing and broadcasts nothing (events and notifications are sent after c
 
 from __future__ import annotations
 
+import functools
 import logging
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -285,7 +287,7 @@ def _message_send(
             request=request,
         )
     try:
-        with transaction.atomic():
+        with _write_scope(single_statement=stored is None):
             message = _message_store(
                 actor=actor,
                 conversation=conversation,
@@ -350,30 +352,33 @@ def _message_store(
         reply_to=reply_to,
         client_id=client_id,
     )
-    message.save(force_insert=True)
-    if stored is not None:
-        files.file_attach(file=stored, obj=message)
     recipient_ids = [p.user_id for p in conversation.others(actor)]
-    MessageReceipt.objects.bulk_create(
-        [
-            MessageReceipt(message=message, recipient_id=rid, conversation=conversation)
-            for rid in recipient_ids
-        ]
-    )
     # One UPDATE, no read-then-write: the first unanswered message keeps its time even when
     # two such messages race; a responder's message clears the wait.
-    sent_at = message.created_at
     responders = _responder_roles(conversation)
-    awaiting: Any
-    if not responders or conversation.role_of(actor) in responders:
-        awaiting = None
+    clears_wait = not responders or conversation.role_of(actor) in responders
+    if stored is None and _single_statement_writes():
+        _message_store_one_statement(message, recipient_ids, clears_wait=clears_wait)
+        sent_at = message.created_at
+    else:
+        message.save(force_insert=True)
+        if stored is not None:
+            files.file_attach(file=stored, obj=message)
+        MessageReceipt.objects.bulk_create(
+            [
+                MessageReceipt(message=message, recipient_id=rid, conversation=conversation)
+                for rid in recipient_ids
+            ]
+        )
+        sent_at = message.created_at
+        awaiting: Any = None if clears_wait else Coalesce("awaiting_reply_since", Value(sent_at))
+        Conversation.objects.filter(pk=conversation.pk).update(
+            last_message_at=sent_at, awaiting_reply_since=awaiting, updated_at=sent_at
+        )
+    if clears_wait:
         conversation.awaiting_reply_since = None
     else:
-        awaiting = Coalesce("awaiting_reply_since", Value(sent_at))
         conversation.awaiting_reply_since = conversation.awaiting_reply_since or sent_at
-    Conversation.objects.filter(pk=conversation.pk).update(
-        last_message_at=sent_at, awaiting_reply_since=awaiting, updated_at=sent_at
-    )
     conversation.last_message_at = sent_at
     event = events.message_created(message)
     # The sender's response is the same shape (a new message: `sent`, no edit history).
@@ -385,6 +390,97 @@ def _message_store(
             robust=True,
         )
     return message
+
+
+def _single_statement_writes() -> bool:
+    """PostgreSQL runs the three writes of a send as one statement (data-modifying CTEs);
+    other engines (SQLite) through the ORM."""
+    return bool(transaction.get_connection(router.db_for_write(Message)).vendor == "postgresql")
+
+
+def _write_scope(*, single_statement: bool) -> Any:
+    """The transaction of a send. One statement is atomic by itself: in autocommit it needs
+    no BEGIN/COMMIT (two round trips and most of the Python of a send's transaction); inside
+    an outer transaction it gets its savepoint as before (a refused INSERT must not break
+    the outer transaction)."""
+    connection = transaction.get_connection(router.db_for_write(Message))
+    if single_statement and _single_statement_writes() and not connection.in_atomic_block:
+        return nullcontext()
+    return transaction.atomic(using=connection.alias)
+
+
+class _SendStatement(NamedTuple):
+    sql: str
+    message_fields: list[Any]
+    receipt_fields: list[Any]
+
+
+@functools.cache
+def _send_statement(alias: str, recipients: int, clears_wait: bool) -> _SendStatement:
+    """INSERT the message, INSERT one receipt per recipient, UPDATE the conversation: one
+    statement (built once per process and shape), so one round trip and no transaction.
+    The receipts' foreign key to the message is checked at the end of the statement (Django
+    makes PostgreSQL foreign keys DEFERRABLE INITIALLY DEFERRED)."""
+    quote = connections[alias].ops.quote_name
+    message_fields = list(Message._meta.concrete_fields)
+    receipt_fields = [f for f in MessageReceipt._meta.concrete_fields if not f.primary_key]
+
+    def insert(model: Any, fields: list[Any], rows: int) -> str:
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        columns = ", ".join(quote(f.column) for f in fields)
+        # Names from the models' metadata, values all bound: nothing from a request.
+        table = quote(model._meta.db_table)
+        return f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608
+
+    awaiting = quote("awaiting_reply_since")
+    wait = "NULL" if clears_wait else f"COALESCE({awaiting}, %s)"
+    table = quote(Conversation._meta.db_table)
+    update = (
+        f"UPDATE {table} SET {quote('last_message_at')} = %s, {awaiting} = {wait}, "  # noqa: S608
+        f"{quote('updated_at')} = %s WHERE {quote('id')} = %s"
+    )
+    parts = [f"m AS ({insert(Message, message_fields, 1)})"]
+    if recipients:
+        parts.append(f"r AS ({insert(MessageReceipt, receipt_fields, recipients)})")
+    return _SendStatement(
+        sql=f"WITH {', '.join(parts)} {update}",
+        message_fields=message_fields,
+        receipt_fields=receipt_fields,
+    )
+
+
+def _message_store_one_statement(
+    message: Message, recipient_ids: list[Any], *, clears_wait: bool
+) -> None:
+    """What `message.save(force_insert=True)`, the receipts' `bulk_create` and the
+    conversation's `update()` write, in one statement (`_send_statement`)."""
+    alias = router.db_for_write(Message)
+    connection = transaction.get_connection(alias)
+    statement = _send_statement(alias, len(recipient_ids), clears_wait)
+    params: list[Any] = [
+        f.get_db_prep_save(f.pre_save(message, True), connection) for f in statement.message_fields
+    ]
+    sent_at = message.created_at
+    values = {
+        "message_id": message.pk,
+        "conversation_id": message.conversation_id,
+        "delivered_at": None,
+        "read_at": None,
+    }
+    for recipient_id in recipient_ids:
+        values["recipient_id"] = recipient_id
+        params += [
+            f.get_db_prep_save(values[f.attname], connection) for f in statement.receipt_fields
+        ]
+    at = Conversation._meta.get_field("last_message_at").get_db_prep_save(sent_at, connection)
+    params.append(at)
+    if not clears_wait:
+        params.append(at)
+    params += [at, Conversation._meta.pk.get_db_prep_save(message.conversation_id, connection)]  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+    message._state.adding = False
+    message._state.db = alias
 
 
 def _notify_if_offline(*, message_id: UUID, recipient_id: Any) -> None:

@@ -6,15 +6,19 @@ Counted inside the test transaction, so `transaction.atomic()` shows as SAVEPOIN
 
 from __future__ import annotations
 
+import uuid
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from lifeline.audit.models import AuditEvent
 from lifeline.chat import services
 from lifeline.chat.models import Conversation, Message, MessageReceipt
+from lifeline.chat.tests.policy import KIND
 from lifeline.realtime import presence
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +27,11 @@ BASE = "/api/v1/chat"
 
 # The conversation by id, for the doctor the care-team check (one statement), then
 # SAVEPOINT, INSERT message, INSERT receipt, UPDATE conversation, RELEASE. The patient is
-# decided from the row itself: one query fewer.
+# decided from the row itself: one query fewer. On PostgreSQL the three writes are one
+# statement (`services._send_statement`): two fewer (and outside a test's transaction no
+# SAVEPOINT/RELEASE either: 3 and 2).
 SEND_QUERIES = {"doctor": 7, "patient_user": 6}
+ONE_STATEMENT_WRITES = 2
 # The conversation (+ both receipt settings), the care-team check, the audit INSERT, the page.
 PAGE_QUERIES = 4
 
@@ -51,7 +58,10 @@ def test_send_queries_and_response_equal_the_event_and_the_history(
     client = client_for(actor)
     with (
         django_capture_on_commit_callbacks(execute=True),
-        django_assert_num_queries(SEND_QUERIES[sender]),
+        django_assert_num_queries(
+            SEND_QUERIES[sender]
+            - (ONE_STATEMENT_WRITES if connection.vendor == "postgresql" else 0)
+        ),
     ):
         response = client.post(url, {"text": "Hello"}, format="json")
     assert response.status_code == 201
@@ -132,3 +142,68 @@ def test_history_page_queries_are_constant(
         edited = doctor.get(url).json()["results"]
     shown = next(r for r in edited if r["id"] == str(newest.pk))
     assert (shown["text"], [r["text"] for r in shown["revisions"]]) == ("changed", ["n69"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("sender", ["doctor", "patient_user"])
+def test_postgresql_send_writes_in_one_statement_without_a_transaction(
+    team: SimpleNamespace, published: list, sender: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In autocommit the three writes are one statement: no BEGIN/COMMIT, the event goes out
+    after it, and the rows are those the ORM path writes."""
+    conversation, _created = services.conversation_open(
+        actor=team.doctor, kind=KIND, subject_id=team.patient.pk
+    )
+    published.clear()  # the conversation_created event (sent at once in autocommit)
+    actor = getattr(team, sender)
+    other = team.patient_user if sender == "doctor" else team.doctor
+    presence.mark_online(other.pk, "socket-1")
+    with CaptureQueriesContext(connection) as queries:
+        message, created = services.message_send(
+            actor=actor, conversation=conversation, text="One statement"
+        )
+    assert created is True
+    assert [q["sql"].split(" ", 1)[0] for q in queries.captured_queries] == ["WITH"]
+    stored = Message.objects.get()
+    assert (stored.pk, stored.sender_id, stored.text, stored.kind) == (
+        message.pk,
+        actor.pk,
+        "One statement",
+        "text",
+    )
+    assert stored.created_at == message.created_at
+    receipt = MessageReceipt.objects.get()
+    assert (receipt.message_id, receipt.recipient_id, receipt.conversation_id) == (
+        message.pk,
+        other.pk,
+        conversation.pk,
+    )
+    assert (receipt.delivered_at, receipt.read_at) == (None, None)
+    conversation.refresh_from_db()
+    assert conversation.last_message_at == message.created_at
+    assert conversation.updated_at == message.created_at
+    expected_wait = message.created_at if sender == "patient_user" else None
+    assert conversation.awaiting_reply_since == expected_wait
+    assert [(t, d) for t, d, _g in published] == [("chat.message_created", message.payload)]
+    # Two concurrent retries with one client_id: the second one's statement is refused by the
+    # unique constraint (its pre-check saw nothing yet), which leaves the connection usable
+    # (no transaction to roll back), and the first message is returned.
+    key = uuid.uuid4()
+    first, _ = services.message_send(
+        actor=actor, conversation=conversation, text="a", client_id=key
+    )
+    lookup = services._message_by_client_id
+    calls: list[int] = []
+
+    def not_seen_first(*args: Any) -> Any:
+        calls.append(1)
+        return None if len(calls) == 1 else lookup(*args)
+
+    monkeypatch.setattr(services, "_message_by_client_id", not_seen_first)
+    again, created_again = services.message_send(
+        actor=actor, conversation=conversation, text="a", client_id=key
+    )
+    assert len(calls) == 2
+    assert (again.pk, created_again) == (first.pk, False)
+    assert Message.objects.count() == 2
