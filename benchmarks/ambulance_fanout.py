@@ -221,7 +221,7 @@ class Sockets:
                 if frame.get("type") != "team_moved":
                     self.other_frames += 1
                     continue
-                key = (payload.get("team_id"), round(payload.get("lon") or 0.0, 6))
+                key = (str(payload.get("team_id")), round(float(payload.get("lon") or 0.0), 6))
                 self.arrivals.setdefault(key, []).append(now)
 
     async def close(self) -> None:

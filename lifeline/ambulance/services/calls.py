@@ -456,7 +456,7 @@ def call_advance(*, actor: Any, call: Call, status: str) -> Call:
 
 
 # A crew step that starts or ends a drive (the crew socket's `move_started`/`move_finished`).
-_MOVEMENT = {
+_MOVEMENT: dict[str, str] = {
     CallStatus.EN_ROUTE: events.TEAM_MOVE_STARTED,
     CallStatus.TRANSPORTING: events.TEAM_MOVE_STARTED,
     CallStatus.ON_SCENE: events.TEAM_MOVE_FINISHED,
