@@ -196,10 +196,31 @@ def _bare_view() -> Any:
     return bare
 
 
+def _profile(case: str, one: Any, suggest: Any, queries: dict[str, int]) -> None:
+    """Where the time of `case` goes: cProfile over 10 runs, top functions."""
+    import cProfile  # noqa: PLC0415
+    import pstats  # noqa: PLC0415
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(10):
+        one(case) if one is not None else suggest()
+    profiler.disable()
+    print(f"{case}: {queries[case]} queries; cProfile over 10 runs:", flush=True)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+    sys.stdout.flush()
+
+
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short run (smoke check)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON only")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile 10 runs of each case after the warm-up; print the top functions, exit",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
@@ -266,6 +287,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
             with CaptureQueriesContext(connection) as ctx:
                 suggest()
             queries["suggestion"] = len(ctx.captured_queries)
+            if args.profile:
+                for case in ("console", "suggestion", "queue_api"):
+                    _profile(case, one if case in cases else None, suggest, queries)
+                return 0
             samples: dict[str, list[float]] = {case: [] for case in [*cases, "suggestion"]}
             for _ in range(rounds):
                 for case in cases:

@@ -1,7 +1,10 @@
-"""Demo data for `serve --demo`: a station with cars, two teams of three and a few calls.
+"""Demo data for `serve --demo`: a station with an admin, two dispatchers, four teams of three
+on their cars (and a spare car), and a few calls (issue 16, "Done when").
 
 The demo crew account (`crew@…`, in var/demo-credentials.json) leads team 1; the other crew
-members are demo accounts without a usable password. Idempotent: stable keys everywhere.
+members and the second dispatcher are demo accounts without a usable password (the
+credentials file has one account per role; teams 2-4 are the demo tick's "robot" teams).
+Idempotent: stable keys everywhere, and a missing team is added to an older demo.
 """
 
 from __future__ import annotations
@@ -23,11 +26,17 @@ from lifeline.core.demo import DemoContext
 # Around the centre of Saint Petersburg (the reference's city), nothing hard-coded elsewhere.
 CENTRE = (59.9343, 30.3351)
 
+TEAMS = 4
+# One car per team, then a spare (free for the "Form a team" form).
 CARS = [
     ("А101ВС78", "ГАЗель Next", EquipmentClass.B),
     ("В202МН78", "Ford Transit", EquipmentClass.C),
     ("Е303ОР78", "ГАЗель Next", EquipmentClass.B),
+    ("К404МР78", "Mercedes-Benz Sprinter", EquipmentClass.C),
+    ("Н505ТУ78", "ГАЗель Next", EquipmentClass.A),
 ]
+# Where each team stands at the start (offsets from the centre, degrees).
+TEAM_POSITIONS = [(0.01, 0.0), (0.02, -0.015), (-0.012, 0.02), (-0.018, -0.025)]
 
 CALLS = [
     ("Боль в груди, 58 лет", "Невский пр., 28", 0.004, 0.006, Criticality.CRITICAL, "10-D-1", 14),
@@ -37,14 +46,26 @@ CALLS = [
 ]
 
 
-def _crew_member(n: int) -> User:
-    email = f"crew-{n}@demo.lifeline.local"
+def _demo_person(email: str, full_name: str) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, full_name=f"Фельдшер {n}", is_demo=True, language="ru")
+        user = User(email=email, full_name=full_name, is_demo=True, language="ru")
         user.set_unusable_password()
         user.save()
     return user
+
+
+def _crew_member(n: int) -> User:
+    return _demo_person(f"crew-{n}@demo.lifeline.local", f"Фельдшер {n}")
+
+
+def _member_of(user: User, station: object, role: str) -> None:
+    Membership.objects.get_or_create(
+        user=user,
+        organization=station,
+        role=role,
+        defaults={"is_active": True, "approved_at": timezone.now()},
+    )
 
 
 def seed(ctx: DemoContext) -> None:
@@ -55,8 +76,9 @@ def seed(ctx: DemoContext) -> None:
     if station is None or admin is None or dispatcher is None or crew_user is None:
         return
     keep_demo_moving()
-    if Team.objects.filter(organization=station).exists():
-        return  # seeded before
+    _member_of(
+        _demo_person("dispatcher-2@demo.lifeline.local", "Диспетчер 2"), station, Role.DISPATCHER
+    )
     cars = {c.plate: c for c in Car.objects.filter(organization=station, deleted_at__isnull=True)}
     for plate, model, equipment in CARS:
         if plate not in cars:
@@ -67,30 +89,32 @@ def seed(ctx: DemoContext) -> None:
                 model=model,
                 equipment_class=equipment,
             )
-    crews = [crew_user] + [_crew_member(n) for n in range(2, 7)]
+    crews = [crew_user] + [_crew_member(n) for n in range(2, TEAMS * 3 + 1)]
     for user in crews:
-        Membership.objects.get_or_create(
-            user=user,
-            organization=station,
-            role=Role.CREW,
-            defaults={"is_active": True, "approved_at": timezone.now()},
-        )
+        _member_of(user, station, Role.CREW)
     plates = [plate for plate, _model, _eq in CARS]
-    for index in range(2):
+    existing = set(
+        Team.objects.filter(organization=station, dissolved_at__isnull=True).values_list(
+            "name", flat=True
+        )
+    )
+    for index in range(TEAMS):
+        name = f"Бригада {index + 1}"
+        if name in existing:
+            continue
         members = crews[index * 3 : index * 3 + 3]
         team = team_create(
             actor=admin,
             organization=station,
-            name=f"Бригада {index + 1}",
+            name=name,
             car=cars[plates[index]],
             member_ids=[m.pk for m in members],
             lead_id=members[0].pk,
             on_shift=True,
         )
+        dlat, dlon = TEAM_POSITIONS[index]
         Team.objects.filter(pk=team.pk).update(
-            lat=CENTRE[0] + 0.01 * (index + 1),
-            lon=CENTRE[1] - 0.015 * index,
-            position_at=timezone.now(),
+            lat=CENTRE[0] + dlat, lon=CENTRE[1] + dlon, position_at=timezone.now()
         )
     if not Call.objects.filter(organization=station).exists():
         now = timezone.now()
@@ -111,7 +135,10 @@ def seed(ctx: DemoContext) -> None:
                     patient_sex=Sex.UNKNOWN,
                 ),
             )
-    ctx.write("ambulance: station with 3 cars, 2 teams and 4 calls")
+    ctx.write(
+        f"ambulance: station with 2 dispatchers, {len(CARS)} cars, {TEAMS} teams"
+        f" and {len(CALLS)} calls"
+    )
 
 
 # The console should be alive on first look: while `serve --demo` runs, its embedded beat runs

@@ -22,6 +22,10 @@ CALL_TROUBLE_REPORTED = "ambulance.call_trouble_reported"
 TEAM_FREED = "ambulance.team_freed"
 TEAM_MOVED = "ambulance.team_moved"
 TEAM_UPDATED = "ambulance.team_updated"
+# The crew's own socket: the team starts driving (EN_ROUTE, TRANSPORTING) or arrives
+# (ON_SCENE, AT_HOSPITAL): the seed's `move_started` / `move_finished`.
+TEAM_MOVE_STARTED = "ambulance.team_move_started"
+TEAM_MOVE_FINISHED = "ambulance.team_move_finished"
 
 # Seed event names per socket endpoint (`/ws/dispatch/`, `/ws/crew/`).
 DISPATCH_NAMES = {
@@ -41,6 +45,8 @@ CREW_NAMES = {
     CALL_COMPLETED: "completed_call",
     CALL_TROUBLE_REPORTED: "trouble_call",
     TEAM_MOVED: "move_team",
+    TEAM_MOVE_STARTED: "move_started",
+    TEAM_MOVE_FINISHED: "move_finished",
 }
 
 

@@ -178,6 +178,10 @@ CSV_HEADER = [
     "on_scene_at",
     "completed_at",
     "closed_at",
+    # The dispatcher chose another team than the suggested one (issue 16: "the override
+    # and its reason are kept and reported"); empty when the suggested team went.
+    "suggested_team",
+    "override_reason",
 ]
 
 
@@ -186,7 +190,9 @@ def _iso(moment: datetime | None) -> str:
 
 
 def _call_rows(calls: QuerySet[Call]) -> Iterator[list[Any]]:
-    for call in calls.select_related("team", "team__car").order_by("received_at", "number"):
+    for call in calls.select_related("team", "team__car", "suggested_team").order_by(
+        "received_at", "number"
+    ):
         patient = ", ".join(
             part
             for part in (
@@ -211,6 +217,10 @@ def _call_rows(calls: QuerySet[Call]) -> Iterator[list[Any]]:
                 _iso(call.on_scene_at),
                 _iso(call.completed_at),
                 _iso(call.closed_at),
+                call.suggested_team.name
+                if call.suggested_team is not None and call.suggested_team_id != call.team_id
+                else "",
+                call.override_reason,
             ]
         )
 

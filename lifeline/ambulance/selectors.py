@@ -16,7 +16,7 @@ from lifeline.accounts.models import User
 from lifeline.ambulance import conf, geo
 from lifeline.ambulance.enums import IN_PROGRESS_STATUSES, OPEN_STATUSES, CallStatus
 from lifeline.ambulance.integrations import osrm
-from lifeline.ambulance.models import Call, Car, SosLink, Team, TeamMember
+from lifeline.ambulance.models import Call, Car, ServiceArea, SosLink, Team, TeamMember
 from lifeline.ambulance.permissions import CALL_READERS, FLEET_READERS, stations_of
 from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
@@ -242,6 +242,45 @@ def team_get_for(*, actor: Any, team_id: UUID | str) -> Team:
     return get_or_not_found(team_list_for(actor=actor), pk=team_id)
 
 
+# What the console's team list and map read of a team (no members, no lead: 500 teams would
+# load 1,500 members and their accounts for nothing).
+_BOARD_FIELDS = (
+    "id",
+    "organization_id",
+    "name",
+    "on_shift",
+    "lat",
+    "lon",
+    "position_at",
+    "car_id",
+    "car__plate",
+    "car__is_serviceable",
+)
+
+
+def team_board_for(*, actor: Any) -> QuerySet[Team]:
+    """`team_list_for` for the dispatcher console: busy flag and car, nothing else."""
+    return (
+        team_list_for(actor=actor)
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("car")
+        .only(*_BOARD_FIELDS)
+    )
+
+
+def team_brief_get_for(*, actor: Any, team_id: UUID | str) -> Team:
+    """One team in the actor's scope (404 outside it) without members: a position report
+    needs only its id, station, name and shift."""
+    return get_or_not_found(
+        team_list_for(actor=actor)
+        .prefetch_related(None)
+        .select_related(None)
+        .only("id", "organization_id", "name", "on_shift", "lat", "lon", "position_at"),
+        pk=team_id,
+    )
+
+
 def team_current_for_crew(*, actor: Any) -> Team | None:
     return team_list_for(actor=actor).filter(pk__in=_crew_team_ids(actor)).first()
 
@@ -291,7 +330,13 @@ def call_suggestions(*, call: Call) -> list[Suggestion]:
     speed = conf.get("ETA_SPEED_KMH")
     located: list[Suggestion] = []
     unknown: list[Suggestion] = []
-    for team in team_free_list(organization_id=call.organization_id):
+    teams = (
+        team_free_list(organization_id=call.organization_id)
+        .select_related(None)
+        .select_related("car")
+        .only("id", "organization_id", "name", "lat", "lon", "car_id", "car__plate")
+    )
+    for team in teams:
         if team.lat is None or team.lon is None:
             unknown.append(Suggestion(team=team, distance_m=None, eta_seconds=None))
             continue
@@ -412,6 +457,11 @@ def crew_candidates(*, organization_id: Any) -> QuerySet[Any]:
         .distinct()
         .order_by("last_name", "first_name", "id")
     )
+
+
+def service_area_of(*, station_id: Any) -> ServiceArea | None:
+    """The station's service area, or None (intake from any valid point)."""
+    return ServiceArea.objects.filter(station_id=station_id).first()
 
 
 def station_for_sos_service(*, sos_service_id: Any) -> Any:

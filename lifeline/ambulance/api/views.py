@@ -357,7 +357,7 @@ class TeamPositionApi(APIView):
     @extend_schema(tags=TAGS_TEAMS, request=s.PositionInput, responses={204: None})
     def post(self, request: Request, team_id: str) -> Response:
         """The crew's phone reports the team's position."""
-        team = selectors.team_get_for(actor=_user(request), team_id=team_id)
+        team = selectors.team_brief_get_for(actor=_user(request), team_id=team_id)
         if not permissions.can_update_team_position(request.user, team):
             raise PermissionDenied()
         data = s.PositionInput(data=request.data)

@@ -447,7 +447,21 @@ def call_advance(*, actor: Any, call: Call, status: str) -> Call:
         publish_on_commit(
             events.call_event(events.CALL_UPDATED, call), groups=events.call_audience(call)
         )
+    movement = _MOVEMENT.get(status)
+    if movement is not None and call.team_id is not None:
+        publish_on_commit(
+            events.call_event(movement, call), groups=[events.team_group(call.team_id)]
+        )
     return call
+
+
+# A crew step that starts or ends a drive (the crew socket's `move_started`/`move_finished`).
+_MOVEMENT: dict[str, str] = {
+    CallStatus.EN_ROUTE: events.TEAM_MOVE_STARTED,
+    CallStatus.TRANSPORTING: events.TEAM_MOVE_STARTED,
+    CallStatus.ON_SCENE: events.TEAM_MOVE_FINISHED,
+    CallStatus.AT_HOSPITAL: events.TEAM_MOVE_FINISHED,
+}
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from lifeline.realtime.tests.conftest import (  # noqa: F401 - fixture
     access_token,
     close_code,
     communicator,
+    session_cookie,
 )
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -87,3 +88,51 @@ async def test_anonymous_is_refused() -> None:
     await comm.connect()
     assert await close_code(comm) == 4401
     await comm.disconnect()
+
+
+async def test_crew_hears_move_started_and_move_finished_with_its_steps() -> None:
+    from lifeline.ambulance.services.calls import call_advance
+
+    data = await sync_to_async(_setup)()
+    call = await sync_to_async(call_create)(
+        actor=data["dispatcher"], organization=data["station"], intake=INTAKE
+    )
+    await sync_to_async(call_assign)(actor=data["dispatcher"], call=call, team=data["team"])
+    crew = await _connect(data["team"].lead, "/ws/crew/")
+    console = await _connect(data["dispatcher"], "/ws/dispatch/")
+    seen = []
+    for step in ("EN_ROUTE", "ON_SCENE", "TRANSPORTING", "AT_HOSPITAL"):
+        await sync_to_async(call_advance)(actor=data["team"].lead, call=call, status=step)
+        first = await crew.receive_json_from(timeout=2)
+        second = await crew.receive_json_from(timeout=2)
+        seen.append((first["type"], first["payload"]["status"], second["type"]))
+        assert (await console.receive_json_from(timeout=2))["type"] == "call_updated"
+    assert seen == [
+        ("call_updated", "EN_ROUTE", "move_started"),
+        ("call_updated", "ON_SCENE", "move_finished"),
+        ("call_updated", "TRANSPORTING", "move_started"),
+        ("call_updated", "AT_HOSPITAL", "move_finished"),
+    ]
+    assert await console.receive_nothing(timeout=0.3) is True  # the crew's frames only
+    for comm in (crew, console):
+        await comm.disconnect()
+
+
+async def test_a_foreign_origin_is_refused_on_both_sockets() -> None:
+    """Cross-site WebSocket hijacking (spec 4.7): the browser's session cookie from another
+    site's page is refused at the handshake; the same cookie from our origin connects."""
+    data = await sync_to_async(_setup)()
+    for path, user in (("/ws/dispatch/", data["dispatcher"]), ("/ws/crew/", data["team"].lead)):
+        cookie = await sync_to_async(session_cookie)(user)
+        foreign = communicator(
+            path=path, headers=[(b"origin", b"https://evil.example"), (b"cookie", cookie)]
+        )
+        connected, _ = await foreign.connect()
+        assert connected is False, path
+        await foreign.disconnect()
+        own = communicator(
+            path=path, headers=[(b"origin", b"http://testserver"), (b"cookie", cookie)]
+        )
+        connected, _ = await own.connect()
+        assert connected is True, path
+        await own.disconnect()

@@ -98,3 +98,23 @@ def test_another_stations_team_is_404(station: Any, admin: Any) -> None:
 
     other = TeamFactory(organization=StationFactory())
     assert client_for(admin).get(f"{API}/intervals/?team={other.pk}").status_code == 404
+
+
+def test_csv_reports_the_override_of_the_suggested_team(station: Any, admin: Any) -> None:
+    from lifeline.ambulance.tests.factories import TeamFactory
+
+    near = TeamFactory(organization=station, name="Near")
+    far = TeamFactory(organization=station, name="Far")
+    overridden = _done(station, 12)
+    overridden.team, overridden.suggested_team = far, near
+    overridden.override_reason = "Near team has no defibrillator"
+    overridden.save()
+    followed = _done(station, 14)
+    followed.team = followed.suggested_team = near
+    followed.save()
+    lines = client_for(admin).get(f"{API}/calls.csv").content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[-2:] == ["suggested_team", "override_reason"]
+    rows = {line.split(";")[0]: line.split(";") for line in lines[1:]}
+    first, second = rows[str(overridden.number)], rows[str(followed.number)]
+    assert (first[7], first[-2:]) == ("Far", ["Near", "Near team has no defibrillator"])
+    assert (second[7], second[-2:]) == ("Near", ["", ""])

@@ -56,13 +56,21 @@ class AssignForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=RejectReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=RejectReason.choices,
+        widget=forms.Select(attrs={"data-shortcut": "r"}),
+    )
     note = forms.CharField(label=_("Comment"), max_length=300, required=False)
     duplicate_of = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
 class CancelForm(forms.Form):
-    note = forms.CharField(label=_("Reason for cancelling"), max_length=300)
+    note = forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"data-shortcut": "x"}),
+    )
 
 
 class TroubleForm(forms.Form):
@@ -99,3 +107,70 @@ class TeamForm(forms.Form):
 class PositionForm(forms.Form):
     lat = forms.FloatField(min_value=-90, max_value=90)
     lon = forms.FloatField(min_value=-180, max_value=180)
+
+
+class ServiceAreaForm(forms.Form):
+    """A circle (centre and radius) or a polygon, one `latitude, longitude` point a line."""
+
+    KIND_NONE, KIND_CIRCLE, KIND_POLYGON = "none", "circle", "polygon"
+    kind = forms.ChoiceField(
+        label=_("Area"),
+        choices=[
+            (KIND_NONE, _("No area: calls from any point")),
+            (KIND_CIRCLE, _("A circle: centre and radius")),
+            (KIND_POLYGON, _("A polygon")),
+        ],
+        widget=forms.RadioSelect,
+        initial=KIND_NONE,
+    )
+    center_lat = forms.FloatField(
+        label=_("Centre latitude"), min_value=-90, max_value=90, required=False
+    )
+    center_lon = forms.FloatField(
+        label=_("Centre longitude"), min_value=-180, max_value=180, required=False
+    )
+    radius_km = forms.FloatField(
+        label=_("Radius, km"), min_value=0.1, max_value=2000, required=False
+    )
+    polygon = forms.CharField(
+        label=_("Polygon points"),
+        help_text=_("One point a line: latitude, longitude (at least three; the ring closes)."),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(
+            attrs={"rows": 6, "placeholder": "59.90, 30.25\n59.90, 30.40\n59.97, 30.40"}
+        ),
+    )
+
+    def clean_polygon(self) -> list[list[float]]:
+        points: list[list[float]] = []
+        for number, line in enumerate(self.cleaned_data.get("polygon", "").splitlines(), 1):
+            text = line.strip().strip("[]()").strip()
+            if not text:
+                continue
+            parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+            try:
+                lat, lon = (float(v) for v in parts)
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Line %(line)d: write a latitude and a longitude, e.g. 59.93, 30.33.")
+                    % {"line": number}
+                ) from None
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise forms.ValidationError(
+                    _("Line %(line)d: latitude is -90..90 and longitude -180..180.")
+                    % {"line": number}
+                )
+            points.append([lat, lon])
+        return points
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == self.KIND_POLYGON and not self.errors and len(data.get("polygon") or []) < 3:
+            self.add_error("polygon", _("Give at least three points."))
+        if kind == self.KIND_CIRCLE:
+            for name in ("center_lat", "center_lon", "radius_km"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Required for a circle."))
+        return data

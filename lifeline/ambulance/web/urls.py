@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lifeline.ambulance.web import reports, staff, views
+from lifeline.ambulance.web import area, reports, staff, views
 
 app_name = "ambulance-web"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("fleet/cars/<uuid:car_id>/<slug:action>/", views.car_action, name="car-action"),
     path("fleet/teams/", views.team_add, name="team-add"),
     path("fleet/teams/<uuid:team_id>/<slug:action>/", views.team_action, name="team-action"),
+    path("fleet/area/", area.service_area, name="service-area"),
     path("staff/", staff.staff_list, name="staff"),
     path("staff/new/", staff.staff_add, name="staff-add"),
     path("staff/<uuid:user_id>/", staff.staff_edit, name="staff-edit"),

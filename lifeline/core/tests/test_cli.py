@@ -141,7 +141,7 @@ def test_serve_with_demo_loads_the_demo_data(fake_server, settings, capsys):
     # crews' and staff's further members that the modules' seeders add (no login printed).
     accounts = json.loads((settings.VAR_DIR / "demo-credentials.json").read_text())["accounts"]
     assert len(accounts) == 18
-    assert User.objects.filter(is_demo=True).count() == User.objects.count() == 23
+    assert User.objects.filter(is_demo=True).count() == User.objects.count() == 30
     out = capsys.readouterr().out
     assert "Demo accounts" in out
     assert "Lifeline on http://127.0.0.1:8000/" in out

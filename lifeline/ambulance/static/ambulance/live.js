@@ -72,17 +72,29 @@
 
   document.querySelectorAll("[data-ambulance-live]").forEach(connect);
 
-  // "N" opens and focuses the new-call form on the console.
+  // Keyboard: "N" opens and focuses the new-call form on the console; any other letter
+  // goes to the page's element marked data-shortcut="<letter>" (a link or button is
+  // pressed, a field focused): O opens the first call of the queue, A assigns the chosen
+  // team, R and X go to the reject and cancel reasons on the call card.
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "n" && event.key !== "N") return;
     var tag = (event.target && event.target.tagName) || "";
     if (/INPUT|TEXTAREA|SELECT/.test(tag) || event.ctrlKey || event.metaKey || event.altKey) return;
-    var intake = document.getElementById("amb-intake");
-    if (!intake) return;
+    var key = (event.key || "").toLowerCase();
+    if (!/^[a-z]$/.test(key)) return;
+    if (key === "n") {
+      var intake = document.getElementById("amb-intake");
+      if (!intake) return;
+      event.preventDefault();
+      intake.open = true;
+      var first = intake.querySelector("input, select, textarea");
+      if (first) first.focus();
+      return;
+    }
+    var target = document.querySelector('[data-shortcut="' + key + '"]');
+    if (!target) return;
     event.preventDefault();
-    intake.open = true;
-    var first = intake.querySelector("input, select, textarea");
-    if (first) first.focus();
+    if (target.tagName === "A" || target.tagName === "BUTTON") target.click();
+    else target.focus();
   });
 
   var share = document.querySelector("[data-share-position]");
