@@ -102,12 +102,12 @@ def test_longer_period_and_months(figures: dict[str, Any], seller: Any) -> None:
 def test_queries_are_constant(
     django_assert_num_queries: Any, figures: dict[str, Any], seller: Any, buyer: Any, market: Any
 ) -> None:
-    with django_assert_num_queries(4):  # totals, per gig, ratings per gig, revenue series
+    with django_assert_num_queries(5):  # totals, per gig, ratings, traffic, revenue series
         selectors.seller_analytics(actor=seller, days=30)
     for i in range(4):
         gig = gig_factory(seller=seller, organization=market, title=f"More gigs {i}")
         _order(gig, buyer, "basic", 1, completed=0)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         result = selectors.seller_analytics(actor=seller, days=30)
     assert (len(result.gigs), result.completed, result.revenue) == (6, 5, Decimal("150.00"))
 
