@@ -543,17 +543,17 @@ def seller_analytics(
         )
         .values("gig_id")
         .annotate(
-            impressions=Sum("impressions", filter=current_days),
-            clicks=Sum("clicks", filter=current_days),
-            impressions_before=Sum("impressions", filter=previous_days),
-            clicks_before=Sum("clicks", filter=previous_days),
+            shown=Sum("impressions", filter=current_days),
+            opened=Sum("clicks", filter=current_days),
+            shown_before=Sum("impressions", filter=previous_days),
+            opened_before=Sum("clicks", filter=previous_days),
         )
         .order_by()
     ):
-        traffic[row["gig_id"]] = (row["impressions"] or 0, row["clicks"] or 0)
+        traffic[row["gig_id"]] = (row["shown"] or 0, row["opened"] or 0)
         traffic_previous = (
-            traffic_previous[0] + (row["impressions_before"] or 0),
-            traffic_previous[1] + (row["clicks_before"] or 0),
+            traffic_previous[0] + (row["shown_before"] or 0),
+            traffic_previous[1] + (row["opened_before"] or 0),
         )
     trunc = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}[group]
     buckets: dict[date, tuple[int, Decimal]] = {}
