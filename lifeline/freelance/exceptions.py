@@ -151,3 +151,8 @@ class TooManyOrderFiles(InvalidInput):
 class InquiryNotAllowed(FreelanceForbidden):
     code = "freelance.inquiry_not_allowed"
     title = _("Only a buyer of the marketplace can ask the seller about an active gig")
+
+
+class ReviewWindowClosed(Conflict):
+    code = "freelance.review_window_closed"
+    title = _("Reviews are accepted within 30 days of completion")

@@ -64,6 +64,7 @@ from lifeline.freelance.exceptions import (
     PortfolioImagesFull,
     PortfolioOrderNotCompleted,
     ReasonRequired,
+    ReviewWindowClosed,
     TooManyOrderFiles,
     UnknownBuyer,
     UnknownPackage,
@@ -1101,6 +1102,8 @@ def review_create(*, actor: User, order: Order, rating: int, comment: str = "") 
     _expect(order, OrderStatus.COMPLETED)
     if Review.objects.filter(order=order).exists():
         raise AlreadyReviewed()
+    if not can_review_now(order):
+        raise ReviewWindowClosed()
     review = Review.objects.create(
         order=order, gig_id=order.gig_id, buyer=actor, rating=rating, comment=comment
     )
@@ -1115,6 +1118,12 @@ def review_create(*, actor: User, order: Order, rating: int, comment: str = "") 
         after={"rating": rating},
     )
     return review
+
+
+def can_review_now(order: Order) -> bool:
+    """Within `FREELANCE_REVIEW_WINDOW_DAYS` (30) of the order's completion."""
+    window = timedelta(days=conf.review_window_days())
+    return order.completed_at is None or order.completed_at + window >= timezone.now()
 
 
 # --- favourites -----------------------------------------------------------------------------

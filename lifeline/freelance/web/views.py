@@ -523,7 +523,8 @@ def order(request: HttpRequest, order_id: UUID) -> HttpResponse:
         "can_consent": party == "buyer" and status == OrderStatus.COMPLETED,
         "can_review": party == "buyer"
         and status == OrderStatus.COMPLETED
-        and not hasattr(found, "review"),
+        and not hasattr(found, "review")
+        and services.can_review_now(found),
     }
     return render(request, "freelance/order.html", context)
 
