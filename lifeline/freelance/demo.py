@@ -113,7 +113,7 @@ def seed(ctx: DemoContext) -> None:
                 services.gig_approve(actor=moderator, gig=gig)
             else:
                 Gig.objects.filter(pk=gig.pk).update(status=GigStatus.ACTIVE)
-        gigs.append(gig)
+        gigs.append(Gig.objects.get(pk=gig.pk))  # as approved (the services moved a copy)
     title, slug, description, tags = PENDING_GIG
     if not Gig.objects.filter(seller=seller, title=title).exists():
         pending = services.gig_create(
