@@ -3,6 +3,7 @@ shown in the seller's analytics (page, API, CSV, XLSX) with the conversion per g
 
 from __future__ import annotations
 
+import csv
 from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -100,10 +101,9 @@ def test_analytics_show_impressions_clicks_and_conversion(
     assert 'data-testid="analytics-impressions">150<' in html
     assert 'data-testid="analytics-clicks">20<' in html
     csv_text = _web(seller).get("/freelance/my/analytics.csv", {"days": 7}).content.decode()
-    lines = csv_text.splitlines()
-    assert lines[0].split(",")[2:5] == ["Impressions", "Clicks", "Conversion, %"]
-    gig_line = next(line for line in lines if line.startswith(gig.title))
-    assert gig_line.split(",")[2:6] == ["150", "20", "5.00", "1"]
+    lines = list(csv.reader(csv_text.splitlines()))
+    assert lines[0][2:5] == ["Impressions", "Clicks", "Conversion, %"]
+    assert next(line for line in lines if line[0] == gig.title)[2:6] == ["150", "20", "5.00", "1"]
     xlsx = _web(seller).get("/freelance/my/analytics.xlsx", {"days": 7})
     sheet = load_workbook(BytesIO(xlsx.content))["gigs"]
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
