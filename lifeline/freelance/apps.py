@@ -29,6 +29,7 @@ class FreelanceConfig(AppConfig):
         from lifeline.core.home import register_home_tile
         from lifeline.files.permissions import register_access_rule
         from lifeline.freelance.demo import seed
+        from lifeline.freelance.permissions import can_view_order_files
         from lifeline.notifications.enums import Channel
         from lifeline.notifications.topics import register_topic
 
@@ -79,6 +80,8 @@ class FreelanceConfig(AppConfig):
         # Portfolio images are public (the profile shows them): any signed-in user may download
         # them through the files API; anonymous visitors get them from the profile's image view.
         register_access_rule("freelance.portfolioitem", lambda user, item: True)
+        # Requirement and delivery files: the order's parties, a moderator once it is disputed.
+        register_access_rule("freelance.order", can_view_order_files)
         register(seed)
         from lifeline.freelance import chat_policy
 

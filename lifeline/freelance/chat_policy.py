@@ -10,6 +10,15 @@ Registered in `FreelanceConfig.ready()` as kind "freelance.order" about a "freel
   organization, which would show moderators orders that are not in dispute. A dispute has its
   own thread with the moderator (`DisputeMessage`);
 * beside the conversation: the order's title, status and price, and a link to the order.
+
+And kind "freelance.gig" about a "freelance.gig": the pre-order conversation.
+
+* a buyer of the gig's marketplace opens it about an active gig (the gig page's "Ask the
+  seller", which also records a `GigInquiry`); the buyer and the gig's seller take part;
+* the seller cannot start one: opening it as the seller needs the buyer as counterpart and a
+  recorded inquiry of that buyer about that gig (so it only finds the buyer's conversation);
+* beside it: the gig, its price range, the custom offers of this seller to this buyer on
+  this gig (pending ones with a link to answer them), and for the seller a link to send one.
 """
 
 from __future__ import annotations
@@ -26,15 +35,19 @@ from django.utils.translation import gettext_lazy as _
 from lifeline.chat.policies import (
     ConversationPolicy,
     OpenPlan,
+    PanelSection,
     Seat,
     SidePanel,
     register_conversation_policy,
 )
-from lifeline.core.exceptions import InvalidInput
+from lifeline.core.exceptions import InvalidInput, NotFound
 from lifeline.core.selectors import get_or_not_found
-from lifeline.freelance.models import Order
+from lifeline.freelance import permissions
+from lifeline.freelance.enums import GigStatus
+from lifeline.freelance.models import CustomOffer, Gig, GigInquiry, Order
 
 KIND = "freelance.order"
+GIG_KIND = "freelance.gig"
 
 
 class OrderRole(_TextChoices):
@@ -105,6 +118,96 @@ class OrderConversationPolicy(ConversationPolicy):
 ORDER_CONVERSATION_POLICY = OrderConversationPolicy()
 
 
+class GigConversationPolicy(ConversationPolicy):
+    """A buyer's questions about a gig before ordering."""
+
+    subject_type = "freelance.gig"
+    subject_roles = frozenset({OrderRole.BUYER.value, OrderRole.SELLER.value})
+    responder_roles = frozenset({OrderRole.SELLER.value})
+
+    def plan_open(
+        self, *, actor: Any, subject_id: UUID | None, counterpart_id: Any | None
+    ) -> OpenPlan:
+        if subject_id is None:
+            raise InvalidInput(
+                code="chat.subject_required",
+                errors={"subject_id": [gettext("Name the gig this conversation is about.")]},
+            )
+        if not getattr(actor, "is_authenticated", False):
+            raise NotFound()
+        gig = get_or_not_found(Gig.objects.filter(status=GigStatus.ACTIVE), pk=subject_id)
+        if gig.seller_id == actor.pk:
+            # The seller only finds a conversation the buyer started.
+            if (
+                counterpart_id is None
+                or not GigInquiry.objects.filter(gig_id=gig.pk, buyer_id=counterpart_id).exists()
+            ):
+                raise NotFound()
+            buyer_id = counterpart_id
+        elif permissions.can_order_gig(actor, gig):
+            buyer_id = actor.pk
+        else:
+            raise NotFound()
+        return OpenPlan(
+            subject_id=gig.pk,
+            organization_id=gig.organization_id,
+            seats=(
+                Seat(buyer_id, OrderRole.BUYER.value),
+                Seat(gig.seller_id, OrderRole.SELLER.value),
+            ),
+        )
+
+    def subject_title_expression(self) -> Subquery:
+        return Subquery(Gig.objects.filter(pk=OuterRef("subject_id")).values("title")[:1])
+
+    def side_panel(self, *, conversation: Any, viewer: Any) -> SidePanel | None:
+        gig = Gig.objects.filter(pk=conversation.subject_id).prefetch_related("packages").first()
+        if gig is None or not getattr(viewer, "is_authenticated", False):
+            return None
+        prices = sorted(p.price for p in gig.packages.all())
+        is_seller = gig.seller_id == viewer.pk
+        offers = CustomOffer.objects.filter(gig_id=gig.pk).order_by("-created_at")
+        offers = (
+            offers.filter(seller_id=viewer.pk, buyer_id__in=_other_seats(conversation, viewer))
+            if is_seller
+            else offers.filter(buyer_id=viewer.pk)
+        )
+        rows = [
+            (
+                f"{offer.price:.2f} · {offer.delivery_days} d",
+                str(offer.get_status_display()),
+            )
+            for offer in offers[:5]
+        ]
+        links = [
+            (gettext("Open the gig"), reverse("freelance-web:gig", kwargs={"gig_id": gig.pk})),
+            (
+                gettext("Send a custom offer") if is_seller else gettext("Custom offers"),
+                reverse("freelance-web:offers"),
+            ),
+        ]
+        return SidePanel(
+            title=gig.title,
+            facts=[f"{prices[0]:.2f}–{prices[-1]:.2f} USD"] if prices else [],
+            sections=[
+                PanelSection(
+                    heading=gettext("Custom offers"),
+                    rows=rows,
+                    empty_text=gettext("No custom offers yet."),
+                )
+            ],
+            links=links,
+        )
+
+
+def _other_seats(conversation: Any, viewer: Any) -> list[Any]:
+    return [user_id for user_id in conversation.participant_ids if user_id != viewer.pk]
+
+
+GIG_CONVERSATION_POLICY = GigConversationPolicy()
+
+
 def register() -> None:
     """Called from `FreelanceConfig.ready()`."""
     register_conversation_policy(KIND, ORDER_CONVERSATION_POLICY)
+    register_conversation_policy(GIG_KIND, GIG_CONVERSATION_POLICY)

@@ -35,3 +35,8 @@ def clearance_days() -> int:
 def offer_expiry_days() -> int:
     """Days a custom offer stays open for the buyer."""
     return int(getattr(settings, "FREELANCE_OFFER_EXPIRY_DAYS", 7))
+
+
+def review_window_days() -> int:
+    """Days after completion during which the buyer may review the order."""
+    return int(getattr(settings, "FREELANCE_REVIEW_WINDOW_DAYS", 30))

@@ -125,7 +125,7 @@ class OfferExpired(Conflict):
 
 class UnknownBuyer(InvalidInput):
     code = "freelance.unknown_buyer"
-    title = _("Choose a buyer of this marketplace other than yourself")
+    title = _("Choose a buyer who has written to you or ordered from you")
 
 
 class PortfolioConsentMissing(Conflict):
@@ -141,3 +141,18 @@ class PortfolioOrderNotCompleted(Conflict):
 class PortfolioImagesFull(Conflict):
     code = "freelance.portfolio_images_full"
     title = _("A portfolio item holds at most 6 images")
+
+
+class TooManyOrderFiles(InvalidInput):
+    code = "freelance.too_many_files"
+    title = _("At most 10 files at a time")
+
+
+class InquiryNotAllowed(FreelanceForbidden):
+    code = "freelance.inquiry_not_allowed"
+    title = _("Only a buyer of the marketplace can ask the seller about an active gig")
+
+
+class ReviewWindowClosed(Conflict):
+    code = "freelance.review_window_closed"
+    title = _("Reviews are accepted within 30 days of completion")

@@ -456,3 +456,60 @@ class PortfolioImage(TimestampedModel):
         verbose_name = _("portfolio image")
         verbose_name_plural = _("portfolio images")
         ordering = ("created_at", "id")
+
+
+class OrderFile(TimestampedModel):
+    """A file of an order: given with the requirements (buyer) or with a delivery (seller).
+
+    The stored file (files service: type from the bytes, images re-encoded) is attached to the
+    order, so the files access rule for "freelance.order" decides who downloads it: the buyer,
+    the seller, and a moderator of the marketplace once the order is disputed.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="files")
+    event = models.ForeignKey(OrderEvent, on_delete=models.CASCADE, related_name="files")
+    file = models.OneToOneField("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("order file")
+        verbose_name_plural = _("order files")
+        ordering = ("created_at", "id")
+
+
+class GigDailyStat(models.Model):
+    """Impressions (the gig shown in the catalogue or search) and clicks (its page opened) of a
+    gig on one day: one row per gig and day, moved by F expressions, never a row per view."""
+
+    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="daily_stats")
+    day = models.DateField()
+    impressions = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("gig daily statistics")
+        verbose_name_plural = _("gig daily statistics")
+        constraints = [
+            models.UniqueConstraint(fields=["gig", "day"], name="freelance_gig_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gig_id} {self.day}: {self.impressions}/{self.clicks}"
+
+
+class GigInquiry(TimestampedModel):
+    """A buyer asked the seller about a gig before ordering (opened the gig's conversation in
+    the messenger through this module). It is what lets the seller answer with a custom offer:
+    a seller cannot approach a buyer who never wrote to them."""
+
+    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="inquiries")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="freelance_inquiries"
+    )
+
+    class Meta:
+        verbose_name = _("gig inquiry")
+        verbose_name_plural = _("gig inquiries")
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.UniqueConstraint(fields=["gig", "buyer"], name="freelance_inquiry_unique")
+        ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from lifeline.access.enums import Role
 from lifeline.access.permissions import is_platform_admin, memberships_of
-from lifeline.freelance.models import Gig, Order
+from lifeline.freelance.models import Dispute, Gig, Order
 
 SELLER_ROLES = (Role.SELLER, Role.FREELANCER)
 
@@ -91,3 +91,13 @@ def moderators_of(organization_id: Any) -> Any:
         memberships__role=Role.MODERATOR,
         memberships__is_active=True,
     ).distinct()
+
+
+def can_view_order_files(user: Any, order: Order) -> bool:
+    """The files of an order (requirements, deliveries): its buyer and seller, and a moderator
+    of its marketplace once it is disputed (the moderator decides from them). Nobody else."""
+    if party_of(user, order) is not None:
+        return True
+    if not is_moderator(user, order.organization_id):
+        return False
+    return Dispute.objects.filter(order_id=order.pk).exists()

@@ -25,10 +25,12 @@ from lifeline.freelance.models import (
     DisputeMessage,
     Favourite,
     Gig,
+    GigDailyStat,
     GigPackage,
     LedgerEntry,
     Order,
     OrderEvent,
+    OrderFile,
     PortfolioImage,
     PortfolioItem,
     Review,
@@ -181,9 +183,27 @@ def order_get_for(*, actor: Any, order_id: Any) -> Order:
     return get_or_not_found(
         _orders()
         .filter(scope)
-        .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))),
+        .prefetch_related(
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
+            Prefetch("events__files", queryset=OrderFile.objects.select_related("file")),
+        ),
         pk=order_id,
     )
+
+
+def order_file_get_for(*, actor: Any, order_id: Any, file_id: Any) -> OrderFile:
+    """A live file of an order `actor` may open (a party, or a moderator of its dispute): the
+    order is looked up in the actor's scope first, so anyone else gets 404."""
+    order = order_get_for(actor=actor, order_id=order_id)
+    found = get_or_not_found(
+        OrderFile.objects.select_related("file").filter(
+            order_id=order.pk, file__deleted_at__isnull=True
+        ),
+        file_id=file_id,
+    )
+    if not permissions.can_view_order_files(actor, order):
+        raise NotFound()
+    return found
 
 
 def dispute_list_for(*, actor: Any, status: str = "") -> QuerySet[Dispute]:
@@ -248,13 +268,17 @@ def offer_get_for(*, actor: Any, offer_id: Any) -> CustomOffer:
 
 
 def offer_buyer_choices(*, actor: Any) -> list[Any]:
-    """Buyers the seller has dealt with (an order with them): whom the offer form lists."""
+    """Buyers who wrote to the seller (asked about a gig) or ordered from them: whom the offer
+    form lists (nobody else can receive an offer)."""
     from lifeline.accounts.models import User
 
     if not getattr(actor, "is_authenticated", False):
         return []
     return list(
-        User.objects.filter(freelance_purchases__seller_id=actor.pk)
+        User.objects.filter(
+            Q(freelance_purchases__seller_id=actor.pk)
+            | Q(freelance_inquiries__gig__seller_id=actor.pk)
+        )
         .distinct()
         .order_by("full_name", "id")[:200]
     )
@@ -394,6 +418,16 @@ class GigFigures:
     revenue: Decimal
     rating_average: Decimal | None
     reviews_count: int
+    impressions: int = 0
+    clicks: int = 0
+    conversion: Decimal | None = None  # orders placed per 100 clicks (page views)
+
+
+def conversion_rate(orders: int, clicks: int) -> Decimal | None:
+    """Orders per 100 clicks, one decimal; None without clicks."""
+    if not clicks:
+        return None
+    return (Decimal(orders) * 100 / Decimal(clicks)).quantize(Decimal("0.1"))
 
 
 @dataclass(frozen=True)
@@ -421,6 +455,11 @@ class SellerAnalytics:
     reviews_count: int
     gigs: list[GigFigures]
     series: list[RevenuePoint]
+    impressions: int = 0
+    impressions_previous: int = 0
+    clicks: int = 0
+    clicks_previous: int = 0
+    conversion: Decimal | None = None
 
 
 def _between(prefix: str, start: datetime, end: datetime) -> Q:
@@ -451,7 +490,9 @@ def seller_analytics(
     Orders are counted when placed, completions and cancellations when they happened, revenue
     is the price of the orders completed in the period, the completion rate is completed /
     (completed + cancelled) in the period, ratings are the reviews written in the period.
-    Four queries whatever the number of gigs or orders (the test counts them).
+    Impressions and clicks come from the daily counters (`GigDailyStat`) of the local days
+    the period touches. Five queries whatever the number of gigs or orders (the test counts
+    them).
     """
     days = days if days in ANALYTICS_PERIODS else 30
     group = group if group in ANALYTICS_GROUPS else "day"
@@ -490,6 +531,30 @@ def seller_analytics(
         .annotate(total=Sum("rating"), count=Count("id"))
         .order_by()
     }
+    day_start, day_end = timezone.localdate(start), timezone.localdate(end)
+    day_previous = timezone.localdate(previous)
+    current_days = Q(day__gt=day_start, day__lte=day_end)
+    previous_days = Q(day__gt=day_previous, day__lte=day_start)
+    traffic: dict[Any, tuple[int, int]] = {}
+    traffic_previous = (0, 0)
+    for row in (
+        GigDailyStat.objects.filter(
+            gig__seller_id=seller_id, day__gt=day_previous, day__lte=day_end
+        )
+        .values("gig_id")
+        .annotate(
+            shown=Sum("impressions", filter=current_days),
+            opened=Sum("clicks", filter=current_days),
+            shown_before=Sum("impressions", filter=previous_days),
+            opened_before=Sum("clicks", filter=previous_days),
+        )
+        .order_by()
+    ):
+        traffic[row["gig_id"]] = (row["shown"] or 0, row["opened"] or 0)
+        traffic_previous = (
+            traffic_previous[0] + (row["shown_before"] or 0),
+            traffic_previous[1] + (row["opened_before"] or 0),
+        )
     trunc = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}[group]
     buckets: dict[date, tuple[int, Decimal]] = {}
     for row in (
@@ -508,6 +573,7 @@ def seller_analytics(
         if gig.status == GigStatus.ARCHIVED and not gig.n_orders and not gig.n_completed:
             continue
         total, count = ratings.get(gig.pk, (0, 0))
+        impressions, clicks = traffic.get(gig.pk, (0, 0))
         gigs.append(
             GigFigures(
                 gig=gig,
@@ -517,6 +583,9 @@ def seller_analytics(
                 revenue=gig.n_revenue or Decimal("0.00"),
                 rating_average=exact_average(total, count),
                 reviews_count=count,
+                impressions=impressions,
+                clicks=clicks,
+                conversion=conversion_rate(gig.n_orders, clicks),
             )
         )
     series: list[RevenuePoint] = []
@@ -550,4 +619,9 @@ def seller_analytics(
         reviews_count=review_count,
         gigs=gigs,
         series=series,
+        impressions=sum(i for i, _ in traffic.values()),
+        impressions_previous=traffic_previous[0],
+        clicks=sum(c for _, c in traffic.values()),
+        clicks_previous=traffic_previous[1],
+        conversion=conversion_rate(totals["orders"], sum(c for _, c in traffic.values())),
     )

@@ -7,7 +7,7 @@ other party (notification) and both parties' sockets (event), after commit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -21,6 +21,8 @@ from lifeline.accounts.models import User
 from lifeline.audit.services import record
 from lifeline.core.exceptions import InvalidInput
 from lifeline.core.jobs import claim_due
+from lifeline.files import kinds as file_kinds
+from lifeline.files.detection import detect_content_type
 from lifeline.files.enums import FileKind
 from lifeline.files.services import file_delete, file_upload
 from lifeline.freelance import conf, events, permissions
@@ -44,6 +46,7 @@ from lifeline.freelance.exceptions import (
     GigNotEditable,
     GigNotOrderable,
     GigTransitionRefused,
+    InquiryNotAllowed,
     InvalidPackages,
     InvalidRefund,
     NoRevisionsLeft,
@@ -61,6 +64,8 @@ from lifeline.freelance.exceptions import (
     PortfolioImagesFull,
     PortfolioOrderNotCompleted,
     ReasonRequired,
+    ReviewWindowClosed,
+    TooManyOrderFiles,
     UnknownBuyer,
     UnknownPackage,
     WrongParty,
@@ -72,10 +77,13 @@ from lifeline.freelance.models import (
     DisputeMessage,
     Favourite,
     Gig,
+    GigDailyStat,
+    GigInquiry,
     GigPackage,
     LedgerEntry,
     Order,
     OrderEvent,
+    OrderFile,
     PortfolioImage,
     PortfolioItem,
     Review,
@@ -367,14 +375,90 @@ def order_place(*, actor: User, gig: Gig, tier: str) -> Order:
     return order
 
 
-@transaction.atomic
-def order_submit_requirements(*, actor: User, order: Order, text: str) -> Order:
-    order = _locked_order(order)
-    _party(actor, order, "buyer")
-    _expect(order, OrderStatus.AWAITING_REQUIREMENTS)
+MAX_ORDER_FILES = 10
+
+
+def _upload_kind(uploaded: File) -> str:
+    """Office documents go in as documents; images and PDFs (and anything else, which the files
+    service then refuses with the allowed types named) as attachments."""
+    return (
+        FileKind.DOCUMENT
+        if detect_content_type(uploaded) in file_kinds.OFFICE_TYPES
+        else FileKind.ATTACHMENT
+    )
+
+
+def _with_files(
+    actor: User,
+    order: Order,
+    uploads: Sequence[File],
+    request: Any,
+    transition: Callable[[list[Any]], Order],
+) -> Order:
+    """Store `uploads` through the files service (attached to the order, whose access rule lets
+    the parties and a dispute's moderators download them), then run `transition` with them.
+    If an upload or the transition is refused, the files stored so far are deleted again."""
+    if len(uploads) > MAX_ORDER_FILES:
+        raise TooManyOrderFiles(errors={"files": [TooManyOrderFiles.title]})
+    stored: list[Any] = []
+    try:
+        for uploaded in uploads:
+            stored.append(
+                file_upload(
+                    actor=actor,
+                    uploaded_file=uploaded,
+                    kind=_upload_kind(uploaded),
+                    organization=order.organization,
+                    attach_to=order,
+                    request=request,
+                )
+            )
+        return transition(stored)
+    except BaseException:
+        for file in stored:
+            file_delete(actor=actor, file=file)
+        raise
+
+
+def _precheck(actor: User, order: Order, wanted: str, *statuses: str) -> None:
+    """Refuse the wrong party or status before any upload is stored (the transition checks
+    again under the row lock)."""
+    current = Order.objects.only("status", "buyer_id", "seller_id").get(pk=order.pk)
+    _party(actor, current, wanted)
+    _expect(current, *statuses)
+
+
+def _keep_files(order: Order, event: OrderEvent, stored: Sequence[Any]) -> None:
+    OrderFile.objects.bulk_create([OrderFile(order=order, event=event, file=f) for f in stored])
+
+
+def order_submit_requirements(
+    *,
+    actor: User,
+    order: Order,
+    text: str,
+    files: Sequence[File] = (),
+    request: Any = None,
+) -> Order:
+    """The buyer's requirements (text and files); the order starts."""
+    _precheck(actor, order, "buyer", OrderStatus.AWAITING_REQUIREMENTS)
     text = (text or "").strip()
     if not text:
         raise ReasonRequired(errors={"requirements": [ReasonRequired.title]})
+    return _with_files(
+        actor,
+        order,
+        files,
+        request,
+        lambda stored: _submit_requirements(actor=actor, order=order, text=text, stored=stored),
+    )
+
+
+@transaction.atomic
+def _submit_requirements(*, actor: User, order: Order, text: str, stored: Sequence[Any]) -> Order:
+    order = _locked_order(order)
+    _party(actor, order, "buyer")
+    _expect(order, OrderStatus.AWAITING_REQUIREMENTS)
     before = _order_state(order)
     now = timezone.now()
     order.requirements = text
@@ -382,13 +466,39 @@ def order_submit_requirements(*, actor: User, order: Order, text: str) -> Order:
     order.started_at = now
     _set_due(order, now)
     order.save()
-    OrderEvent.objects.create(order=order, kind=OrderEventKind.REQUIREMENTS, actor=actor)
-    _announce(order, actor=actor, kind=OrderEventKind.REQUIREMENTS, before=before)
+    event = OrderEvent.objects.create(order=order, kind=OrderEventKind.REQUIREMENTS, actor=actor)
+    _keep_files(order, event, stored)
+    _announce(
+        order,
+        actor=actor,
+        kind=OrderEventKind.REQUIREMENTS,
+        before=before,
+        metadata={"files": len(stored)} if stored else None,
+    )
     return order
 
 
+def order_deliver(
+    *,
+    actor: User,
+    order: Order,
+    message: str,
+    files: Sequence[File] = (),
+    request: Any = None,
+) -> Order:
+    """The seller's delivery (a message of at least 10 characters and files)."""
+    _precheck(actor, order, "seller", OrderStatus.IN_PROGRESS)
+    return _with_files(
+        actor,
+        order,
+        files,
+        request,
+        lambda stored: _deliver(actor=actor, order=order, message=message, stored=stored),
+    )
+
+
 @transaction.atomic
-def order_deliver(*, actor: User, order: Order, message: str) -> Order:
+def _deliver(*, actor: User, order: Order, message: str, stored: Sequence[Any]) -> Order:
     order = _locked_order(order)
     _party(actor, order, "seller")
     _expect(order, OrderStatus.IN_PROGRESS)
@@ -402,10 +512,17 @@ def order_deliver(*, actor: User, order: Order, message: str) -> Order:
     order.remind_at = complete_at - timedelta(hours=conf.reminder_before_hours())
     order.remind_claimed_at = None
     order.save()
-    OrderEvent.objects.create(
+    event = OrderEvent.objects.create(
         order=order, kind=OrderEventKind.DELIVERED, actor=actor, message=message
     )
-    _announce(order, actor=actor, kind=OrderEventKind.DELIVERED, before=before)
+    _keep_files(order, event, stored)
+    _announce(
+        order,
+        actor=actor,
+        kind=OrderEventKind.DELIVERED,
+        before=before,
+        metadata={"files": len(stored)} if stored else None,
+    )
     return order
 
 
@@ -578,6 +695,7 @@ def offer_create(
         buyer is None
         or buyer.pk == actor.pk
         or not permissions.is_buyer_in(buyer, gig.organization_id)
+        or not _has_written(seller=actor, buyer=buyer)
     ):
         raise UnknownBuyer(errors={"buyer": [UnknownBuyer.title]})
     pending = CustomOffer.objects.filter(gig=gig, buyer=buyer, status=OfferStatus.PENDING)
@@ -604,6 +722,27 @@ def offer_create(
         [{"offer_id": str(offer.pk), "title": gig.title, "price": money(offer.price)}],
     )
     return offer
+
+
+def _has_written(*, seller: User, buyer: User) -> bool:
+    """The buyer asked the seller about one of their gigs, or ordered from them: a seller
+    cannot approach a buyer who never wrote to them."""
+    return (
+        GigInquiry.objects.filter(gig__seller_id=seller.pk, buyer_id=buyer.pk).exists()
+        or Order.objects.filter(seller_id=seller.pk, buyer_id=buyer.pk).exists()
+    )
+
+
+def gig_inquiry_record(*, actor: User, gig: Gig) -> GigInquiry:
+    """A buyer asks the seller about an active gig before ordering (the gig's conversation in
+    the messenger follows). Recorded once per buyer and gig; the seller may then answer with
+    a custom offer."""
+    if not permissions.can_order_gig(actor, gig) or gig.status != GigStatus.ACTIVE:
+        raise InquiryNotAllowed()
+    inquiry, created = GigInquiry.objects.get_or_create(gig=gig, buyer=actor)
+    if created:
+        record(actor=actor, action="freelance.gig_inquiry", target=gig)
+    return inquiry
 
 
 def _locked_offer(offer: CustomOffer) -> CustomOffer:
@@ -963,6 +1102,8 @@ def review_create(*, actor: User, order: Order, rating: int, comment: str = "") 
     _expect(order, OrderStatus.COMPLETED)
     if Review.objects.filter(order=order).exists():
         raise AlreadyReviewed()
+    if not can_review_now(order):
+        raise ReviewWindowClosed()
     review = Review.objects.create(
         order=order, gig_id=order.gig_id, buyer=actor, rating=rating, comment=comment
     )
@@ -977,6 +1118,12 @@ def review_create(*, actor: User, order: Order, rating: int, comment: str = "") 
         after={"rating": rating},
     )
     return review
+
+
+def can_review_now(order: Order) -> bool:
+    """Within `FREELANCE_REVIEW_WINDOW_DAYS` (30) of the order's completion."""
+    window = timedelta(days=conf.review_window_days())
+    return order.completed_at is None or order.completed_at + window >= timezone.now()
 
 
 # --- favourites -----------------------------------------------------------------------------
@@ -1248,3 +1395,32 @@ def balance_rebuild(*, seller: User, currency: str = "USD") -> SellerBalance:
     balance.cleared = sums.get(LedgerAccount.SELLER_CLEARED) or Decimal("0")
     balance.save()
     return balance
+
+
+# --- impressions and clicks -------------------------------------------------------------------
+def _bump(gig_ids: Sequence[Any], field: str) -> None:
+    """Add one to `field` of today's counter row of each gig: two queries whatever the number
+    of gigs (create the missing rows, then one UPDATE with an F expression), exact under
+    concurrent views (the unique (gig, day) row absorbs the race of two first views)."""
+    ids = list(dict.fromkeys(gig_ids))
+    if not ids:
+        return
+    today = timezone.localdate()
+    GigDailyStat.objects.bulk_create(
+        [GigDailyStat(gig_id=gig_id, day=today) for gig_id in ids], ignore_conflicts=True
+    )
+    GigDailyStat.objects.filter(gig_id__in=ids, day=today).update(**{field: F(field) + 1})
+
+
+def gigs_record_impressions(*, viewer: Any, shown: Sequence[tuple[Any, Any]]) -> None:
+    """The gigs shown on a catalogue or search page, as (gig id, seller id) pairs (the
+    viewer's own gigs do not count)."""
+    viewer_id = getattr(viewer, "pk", None)
+    own = str(viewer_id)
+    _bump([gig_id for gig_id, seller_id in shown if str(seller_id) != own], "impressions")
+
+
+def gig_record_click(*, viewer: Any, gig: Gig) -> None:
+    """A gig's page opened by anyone but its seller (counted only while it is active)."""
+    if gig.seller_id != getattr(viewer, "pk", None) and gig.status == GigStatus.ACTIVE:
+        _bump([gig.pk], "clicks")

@@ -25,6 +25,7 @@ from lifeline.freelance.models import (
     LedgerEntry,
     Order,
     OrderEvent,
+    OrderFile,
     PortfolioImage,
     PortfolioItem,
     Review,
@@ -89,14 +90,37 @@ class FreelanceGigOutput(ModelOutput[Gig]):
         return names.public_name(obj.seller)  # public: never the e-mail or phone
 
 
+class FreelanceOrderFileOutput(ModelOutput[OrderFile]):
+    id = serializers.UUIDField(
+        source="file_id",
+        read_only=True,
+        help_text="The stored file: GET /api/v1/files/{id}/download/ (parties and a dispute's "
+        "moderators only).",
+    )
+    name = serializers.CharField(source="file.original_name", read_only=True)
+    content_type = serializers.CharField(source="file.content_type", read_only=True)
+    size_bytes = serializers.IntegerField(source="file.size_bytes", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrderFile
+        fields = ("id", "name", "content_type", "size_bytes", "url")
+
+    def get_url(self, obj: OrderFile) -> str:
+        return reverse(
+            "freelance-web:order-file", kwargs={"order_id": obj.order_id, "file_id": obj.file_id}
+        )
+
+
 class FreelanceOrderEventOutput(ModelOutput[OrderEvent]):
     actor_name = serializers.CharField(
         source="actor.display_name", read_only=True, default=None, allow_null=True
     )
+    files = FreelanceOrderFileOutput(many=True, read_only=True)
 
     class Meta:
         model = OrderEvent
-        fields = ("kind", "actor_name", "message", "created_at")
+        fields = ("kind", "actor_name", "message", "files", "created_at")
 
 
 class FreelanceDisputeMessageOutput(ModelOutput[DisputeMessage]):
@@ -365,6 +389,14 @@ class FreelanceAnalyticsGigOutput(serializers.Serializer[Any]):
     revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
     rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
     reviews_count = serializers.IntegerField()
+    impressions = serializers.IntegerField(help_text="Times the gig was shown in the catalogue.")
+    clicks = serializers.IntegerField(help_text="Times the gig's page was opened.")
+    conversion = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=1,
+        allow_null=True,
+        help_text="Orders placed per 100 clicks in the period, percent; null without clicks.",
+    )
 
 
 class FreelanceRevenuePointOutput(serializers.Serializer[Any]):
@@ -391,6 +423,16 @@ class FreelanceAnalyticsOutput(serializers.Serializer[Any]):
     )
     rating_average = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
     reviews_count = serializers.IntegerField()
+    impressions = serializers.IntegerField()
+    impressions_previous = serializers.IntegerField()
+    clicks = serializers.IntegerField()
+    clicks_previous = serializers.IntegerField()
+    conversion = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=1,
+        allow_null=True,
+        help_text="Orders placed per 100 clicks in the period, percent; null without clicks.",
+    )
     gigs = FreelanceAnalyticsGigOutput(many=True)
     series = FreelanceRevenuePointOutput(many=True)
 
@@ -459,12 +501,24 @@ class FreelanceOrderCreateInput(serializers.Serializer[Any]):
     tier = serializers.ChoiceField(choices=PackageTier.choices)
 
 
+ORDER_FILES_HELP = (
+    "Up to 10 files (multipart/form-data): JPEG, PNG, WebP, PDF or office documents, the type "
+    "read from the bytes, images re-encoded without metadata."
+)
+
+
 class FreelanceRequirementsInput(serializers.Serializer[Any]):
     requirements = serializers.CharField(min_length=1, max_length=5000)
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, help_text=ORDER_FILES_HELP
+    )
 
 
 class FreelanceDeliverInput(serializers.Serializer[Any]):
     message = serializers.CharField(min_length=10, max_length=5000)
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, help_text=ORDER_FILES_HELP
+    )
 
 
 class FreelanceMessageInput(serializers.Serializer[Any]):
@@ -525,6 +579,18 @@ class FreelancePortfolioItemInput(serializers.Serializer[Any]):
 
 class FreelancePortfolioImageInput(serializers.Serializer[Any]):
     file = serializers.FileField()
+
+
+class FreelanceInquiryOutput(serializers.Serializer[Any]):
+    gig = serializers.UUIDField(source="gig_id")
+    created_at = serializers.DateTimeField()
+    conversation_kind = serializers.SerializerMethodField(
+        help_text="Open the conversation with POST /api/v1/chat/conversations/ "
+        "{kind, subject_id: the gig}."
+    )
+
+    def get_conversation_kind(self, obj: Any) -> str:
+        return "freelance.gig"
 
 
 class FreelancePortfolioConsentInput(serializers.Serializer[Any]):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("gigs/moderation/", views.ModerationQueueApi.as_view()),
     path("gigs/<uuid:gig_id>/", views.GigDetailApi.as_view()),
     path("gigs/<uuid:gig_id>/favourite/", views.GigFavouriteApi.as_view()),
+    path("gigs/<uuid:gig_id>/inquiry/", views.GigInquiryApi.as_view()),
     path("gigs/<uuid:gig_id>/status/", views.GigStatusApi.as_view()),
     path("gigs/<uuid:gig_id>/approve/", views.GigApproveApi.as_view()),
     path("gigs/<uuid:gig_id>/reject/", views.GigRejectApi.as_view()),

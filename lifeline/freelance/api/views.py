@@ -8,7 +8,7 @@ from uuid import UUID
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,6 +57,15 @@ def _gig_input(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | N
     return fields, data.get("packages")
 
 
+def _shown(request: Request, response: Response) -> Response:
+    """Count an impression for each gig of a public list page (two queries)."""
+    rows = (response.data or {}).get("results", [])
+    services.gigs_record_impressions(
+        viewer=request.user, shown=[(row["id"], row["seller"]) for row in rows]
+    )
+    return response
+
+
 class GigListApi(PublicReadApi):
     pagination_class = CreatedCursorPagination
 
@@ -67,8 +76,11 @@ class GigListApi(PublicReadApi):
     )
     def get(self, request: Request) -> Response:
         gigs = selectors.gig_search(category_slug=request.query_params.get("category", ""))
-        return paginate(
-            queryset=gigs, serializer_class=s.FreelanceGigOutput, request=request, view=self
+        return _shown(
+            request,
+            paginate(
+                queryset=gigs, serializer_class=s.FreelanceGigOutput, request=request, view=self
+            ),
         )
 
     @extend_schema(
@@ -96,8 +108,11 @@ class GigSearchApi(PublicReadApi):
             q=request.query_params.get("q", "")[:200],
             category_slug=request.query_params.get("category", ""),
         )
-        return paginate(
-            queryset=gigs, serializer_class=s.FreelanceGigOutput, request=request, view=self
+        return _shown(
+            request,
+            paginate(
+                queryset=gigs, serializer_class=s.FreelanceGigOutput, request=request, view=self
+            ),
         )
 
 
@@ -127,6 +142,7 @@ class GigDetailApi(PublicReadApi):
     @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceGigOutput})
     def get(self, request: Request, gig_id: UUID) -> Response:
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+        services.gig_record_click(viewer=request.user, gig=gig)
         return Response(s.FreelanceGigOutput(gig).data)
 
     @extend_schema(
@@ -179,6 +195,22 @@ class GigRejectApi(APIView):
         services.gig_reject(actor=_user(request), gig=gig, reason=data.validated_data["reason"])
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
         return Response(s.FreelanceGigOutput(gig).data)
+
+
+class GigInquiryApi(APIView):
+    @extend_schema(
+        tags=TAGS_GIGS,
+        request=None,
+        responses={200: s.FreelanceInquiryOutput},
+        description="A buyer asks the seller about an active gig before ordering (once per "
+        "buyer and gig; repeating it returns the same inquiry). The conversation itself is the "
+        "messenger's, kind `freelance.gig` about the gig; the seller cannot start one, and may "
+        "send custom offers only to buyers who asked or ordered.",
+    )
+    def post(self, request: Request, gig_id: UUID) -> Response:
+        gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+        inquiry = services.gig_inquiry_record(actor=_user(request), gig=gig)
+        return Response(s.FreelanceInquiryOutput(inquiry).data)
 
 
 class SellerProfileApi(PublicReadApi):
@@ -298,13 +330,24 @@ def _order_action(
     call: Callable[[User, Order, dict[str, Any]], Any],
     doc: str,
     name: str,
+    *,
+    with_files: bool = False,
 ) -> type[APIView]:
-    """One APIView per order transition: load within scope, validate, call one service."""
+    """One APIView per order transition: load within scope, validate, call one service.
+    `with_files`: JSON or multipart (the input's `files`); the request rides along in the
+    values as `_request` (for the files service's audit)."""
 
     class OrderActionApi(APIView):
+        if with_files:
+            parser_classes = [JSONParser, MultiPartParser]
+
         @extend_schema(
             tags=TAGS_ORDERS,
-            request=input_class,
+            request=(
+                {"application/json": input_class, "multipart/form-data": input_class}
+                if with_files
+                else input_class
+            ),
             responses={200: s.FreelanceOrderDetailOutput},
             description=doc,
         )
@@ -315,6 +358,7 @@ def _order_action(
                 data = input_class(data=request.data)
                 data.is_valid(raise_exception=True)
                 values = dict(data.validated_data)
+            values["_request"] = request._request
             call(_user(request), order, values)
             order = selectors.order_get_for(actor=request.user, order_id=order_id)
             return Response(s.FreelanceOrderDetailOutput(order).data)
@@ -325,15 +369,23 @@ def _order_action(
 
 OrderRequirementsApi = _order_action(
     s.FreelanceRequirementsInput,
-    lambda u, o, v: services.order_submit_requirements(actor=u, order=o, text=v["requirements"]),
-    "The buyer submits the requirements; the order starts (awaiting requirements -> in progress).",
+    lambda u, o, v: services.order_submit_requirements(
+        actor=u, order=o, text=v["requirements"], files=v["files"], request=v["_request"]
+    ),
+    "The buyer submits the requirements (text and files); the order starts "
+    "(awaiting requirements -> in progress).",
     "OrderRequirementsApi",
+    with_files=True,
 )
 OrderDeliverApi = _order_action(
     s.FreelanceDeliverInput,
-    lambda u, o, v: services.order_deliver(actor=u, order=o, message=v["message"]),
-    "The seller delivers (in progress -> delivered); auto-completion is scheduled.",
+    lambda u, o, v: services.order_deliver(
+        actor=u, order=o, message=v["message"], files=v["files"], request=v["_request"]
+    ),
+    "The seller delivers a message and files (in progress -> delivered); auto-completion is "
+    "scheduled.",
     "OrderDeliverApi",
+    with_files=True,
 )
 OrderRevisionApi = _order_action(
     s.FreelanceMessageInput,

@@ -75,6 +75,11 @@ def test_figures_are_exact(figures: dict[str, Any], seller: Any) -> None:
         "completion_rate": "50.0",
         "rating_average": "4.00",
         "reviews_count": 1,
+        "impressions": 0,
+        "impressions_previous": 0,
+        "clicks": 0,
+        "clicks_previous": 0,
+        "conversion": None,
     }
     assert [
         (g["title"], g["orders"], g["completed"], g["cancelled"], g["revenue"], g["rating_average"])
@@ -102,12 +107,12 @@ def test_longer_period_and_months(figures: dict[str, Any], seller: Any) -> None:
 def test_queries_are_constant(
     django_assert_num_queries: Any, figures: dict[str, Any], seller: Any, buyer: Any, market: Any
 ) -> None:
-    with django_assert_num_queries(4):  # totals, per gig, ratings per gig, revenue series
+    with django_assert_num_queries(5):  # totals, per gig, ratings, traffic, revenue series
         selectors.seller_analytics(actor=seller, days=30)
     for i in range(4):
         gig = gig_factory(seller=seller, organization=market, title=f"More gigs {i}")
         _order(gig, buyer, "basic", 1, completed=0)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         result = selectors.seller_analytics(actor=seller, days=30)
     assert (len(result.gigs), result.completed, result.revenue) == (6, 5, Decimal("150.00"))
 
@@ -138,14 +143,16 @@ def test_page_and_downloads(figures: dict[str, Any], seller: Any) -> None:
     assert "<meter" in page
     csv_text = client.get("/freelance/my/analytics.csv?days=30").content.decode()
     assert csv_text.splitlines() == [
-        'Gig,Status,Orders,Completed,Cancelled,"Revenue, USD",Rating,Reviews',
-        "A clean logo design,Active,2,1,1,50.00,4.00,1",
-        "Business cards,Active,1,0,0,0.00,,0",
+        'Gig,Status,Impressions,Clicks,"Conversion, %",Orders,Completed,Cancelled,'
+        '"Revenue, USD",Rating,Reviews',
+        "A clean logo design,Active,0,0,,2,1,1,50.00,4.00,1",
+        "Business cards,Active,0,0,,1,0,0,0.00,,0",
     ]
     xlsx = client.get("/freelance/my/analytics.xlsx?days=30")
     workbook = load_workbook(io.BytesIO(xlsx.content))
     rows = list(workbook["gigs"].iter_rows(values_only=True))
-    assert rows[1] == ("A clean logo design", "Active", 2, 1, 1, 50.0, 4.0, 1)
+    assert rows[1][:4] == ("A clean logo design", "Active", 0, 0)
+    assert rows[1][5:] == (2, 1, 1, 50.0, 4.0, 1)
     assert client.get("/freelance/my/analytics.pdf").status_code == 404
 
 

@@ -38,6 +38,7 @@ TERMS = {
 
 
 def _offer(gig: Any, seller: Any, buyer: Any) -> CustomOffer:
+    services.gig_inquiry_record(actor=buyer, gig=gig)  # the buyer wrote first
     return services.offer_create(actor=seller, gig=gig, buyer_id=buyer.pk, **TERMS)
 
 
@@ -107,6 +108,7 @@ def test_offer_api_permissions_and_bad_input(
     moderator: Any,
     django_assert_num_queries: Any,
 ) -> None:
+    services.gig_inquiry_record(actor=buyer, gig=gig)  # the buyer wrote first
     body = {**TERMS, "price": "75.00", "gig": str(gig.pk), "buyer": str(buyer.pk)}
     for field, value in (("price", "0"), ("delivery_days", 91), ("revisions", 11)):
         response = client_for(seller).post(f"{API}/offers/", {**body, field: value})

@@ -11,6 +11,7 @@ urlpatterns = [
     path("gigs/<uuid:gig_id>/", views.gig, name="gig"),
     path("gigs/<uuid:gig_id>/order/", views.order_place, name="order-place"),
     path("gigs/<uuid:gig_id>/favourite/", views.gig_favourite, name="gig-favourite"),
+    path("gigs/<uuid:gig_id>/conversation/", views.gig_conversation, name="gig-conversation"),
     path("sellers/<uuid:seller_id>/", views.seller, name="seller"),
     path("portfolio/images/<int:image_id>/", views.portfolio_image, name="portfolio-image"),
     path("my/portfolio/", views.my_portfolio, name="my-portfolio"),
@@ -40,6 +41,11 @@ urlpatterns = [
         "orders/<uuid:order_id>/conversation/",
         views.order_conversation,
         name="order-conversation",
+    ),
+    path(
+        "orders/<uuid:order_id>/files/<uuid:file_id>/",
+        views.order_file,
+        name="order-file",
     ),
     path("orders/<uuid:order_id>/<slug:action>/", views.order_action, name="order-action"),
 ]

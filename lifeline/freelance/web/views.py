@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,9 +40,11 @@ from lifeline.freelance.web.forms import GigForm, PortfolioItemForm
 PAGE_SIZE = 20
 
 
-def _not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _not_found_as_404(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except NotFound as exc:
@@ -50,7 +53,7 @@ def _not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapper
 
 
-def web_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def web_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     return login_required(_not_found_as_404(view))
 
 
@@ -67,6 +70,9 @@ def home(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     user = request.user
+    services.gigs_record_impressions(
+        viewer=user, shown=[(g.pk, g.seller_id) for g in page.object_list]
+    )
     context: dict[str, Any] = {
         "q": q,
         "category": category,
@@ -83,6 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def gig(request: HttpRequest, gig_id: UUID) -> HttpResponse:
     found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
     can_order = request.user.is_authenticated and permissions.can_order_gig(request.user, found)
+    services.gig_record_click(viewer=request.user, gig=found)
     return render(
         request,
         "freelance/gig.html",
@@ -90,6 +97,7 @@ def gig(request: HttpRequest, gig_id: UUID) -> HttpResponse:
             "gig": found,
             "can_order": can_order,
             "can_favourite": can_order and found.status == "active",
+            "can_ask": can_order and found.status == "active",
             "is_favourite": bool(
                 selectors.favourite_gig_ids(actor=request.user, gig_ids=[found.pk])
             ),
@@ -243,6 +251,9 @@ def analytics_export(request: HttpRequest, kind: str) -> HttpResponse:
     header = [
         _("Gig"),
         _("Status"),
+        _("Impressions"),
+        _("Clicks"),
+        _("Conversion, %"),
         _("Orders"),
         _("Completed"),
         _("Cancelled"),
@@ -254,6 +265,9 @@ def analytics_export(request: HttpRequest, kind: str) -> HttpResponse:
         [
             _cell(g.gig.title),
             str(g.gig.get_status_display()),
+            g.impressions,
+            g.clicks,
+            g.conversion,
             g.orders,
             g.completed,
             g.cancelled,
@@ -509,9 +523,30 @@ def order(request: HttpRequest, order_id: UUID) -> HttpResponse:
         "can_consent": party == "buyer" and status == OrderStatus.COMPLETED,
         "can_review": party == "buyer"
         and status == OrderStatus.COMPLETED
-        and not hasattr(found, "review"),
+        and not hasattr(found, "review")
+        and services.can_review_now(found),
     }
     return render(request, "freelance/order.html", context)
+
+
+@require_POST
+@web_view
+def gig_conversation(request: HttpRequest, gig_id: UUID) -> HttpResponse:
+    """A buyer asks the seller about a gig before ordering: the gig's conversation in the
+    messenger (opened, or the existing one returned)."""
+    from lifeline.chat import services as chat_services
+    from lifeline.freelance.chat_policy import GIG_KIND
+
+    found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
+    try:
+        services.gig_inquiry_record(actor=_user(request), gig=found)
+    except DomainError as exc:
+        messages.error(request, _(exc.title))
+        return redirect("freelance-web:gig", gig_id=found.pk)
+    conversation, _created = chat_services.conversation_open(
+        actor=request.user, kind=GIG_KIND, subject_id=found.pk
+    )
+    return redirect(f"{reverse('chat-web:home')}?c={conversation.pk}")
 
 
 @require_POST
@@ -530,13 +565,24 @@ def order_conversation(request: HttpRequest, order_id: UUID) -> HttpResponse:
     return redirect(f"{reverse('chat-web:home')}?c={conversation.pk}")
 
 
+FILE_ACTIONS: dict[str, Callable[[User, Any, HttpRequest], Any]] = {
+    "requirements": lambda u, o, r: services.order_submit_requirements(
+        actor=u,
+        order=o,
+        text=r.POST.get("text", ""),
+        files=r.FILES.getlist("files"),
+        request=r,
+    ),
+    "deliver": lambda u, o, r: services.order_deliver(
+        actor=u,
+        order=o,
+        message=_checked_message(r.POST.get("text", "")),
+        files=r.FILES.getlist("files"),
+        request=r,
+    ),
+}
+
 ORDER_ACTIONS: dict[str, Callable[[User, Any, Any], Any]] = {
-    "requirements": lambda u, o, p: services.order_submit_requirements(
-        actor=u, order=o, text=p.get("text", "")
-    ),
-    "deliver": lambda u, o, p: services.order_deliver(
-        actor=u, order=o, message=_checked_message(p.get("text", ""))
-    ),
     "revision": lambda u, o, p: services.order_request_revision(
         actor=u, order=o, message=p.get("text", "")[:2000]
     ),
@@ -600,11 +646,34 @@ def _rating(value: Any) -> int:
 @web_view
 def order_action(request: HttpRequest, order_id: UUID, action: str) -> HttpResponse:
     found = selectors.order_get_for(actor=request.user, order_id=order_id)
+    file_call = FILE_ACTIONS.get(action)
     call = ORDER_ACTIONS.get(action)
-    if call is None:
+    if call is None and file_call is None:
         raise Http404
     try:
-        call(_user(request), found, request.POST)
+        if file_call is not None:
+            file_call(_user(request), found, request)
+        elif call is not None:
+            call(_user(request), found, request.POST)
     except DomainError as exc:
         messages.error(request, _(exc.title))
+        if str(exc.detail) != _(exc.title):  # e.g. the file types a refused upload allows
+            messages.error(request, str(exc.detail))
     return redirect("freelance-web:order", order_id=found.pk)
+
+
+@web_view
+def order_file(request: HttpRequest, order_id: UUID, file_id: UUID) -> HttpResponseBase:
+    """A requirement or delivery file, for the order's parties (and a moderator of its
+    dispute) only; always a download, never sniffed. Anyone else: 404."""
+    found = selectors.order_file_get_for(actor=request.user, order_id=order_id, file_id=file_id)
+    handle = file_download(actor=request.user, file=found.file, request=request)
+    response = FileResponse(
+        handle,
+        content_type=found.file.content_type,
+        as_attachment=True,
+        filename=found.file.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
