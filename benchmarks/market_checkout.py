@@ -62,7 +62,7 @@ def _race(market: Any, seller: Any, buyers: list[Any], units: int, limit: int) -
     from lifeline.market.services.orders import checkout_place  # noqa: PLC0415
     from lifeline.market.tests.factories import ProductFactory  # noqa: PLC0415
 
-    product = ProductFactory(
+    product: Any = ProductFactory(
         seller=seller, organization=market, stock=units, price=Decimal("10.00")
     )
     for buyer in buyers:
@@ -157,7 +157,7 @@ def run_engine(engine: str, buyers: int, units: int, rounds: int, limit: int) ->
         seller = user_with_role(Role.SELLER, market)
         people = [user_with_role(Role.BUYER, market) for _ in range(buyers)]
         # Baseline: the same checkout, one buyer at a time (no contention).
-        calm = ProductFactory(seller=seller, organization=market, stock=10_000)
+        calm: Any = ProductFactory(seller=seller, organization=market, stock=10_000)
         alone: list[float] = []
         for buyer in people[:40]:
             cart_set_item(actor=buyer, product=calm, quantity=1)
