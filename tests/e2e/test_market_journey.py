@@ -119,7 +119,8 @@ def test_search_cart_sign_in_checkout_ship(
         seller=cases,
         organization=market,
         category=category("phones"),
-        title="Чехол для смартфона",
+        title="Чехол-книжка",  # the query's word only in the description: ranked second
+        description="Для смартфона Xiaomi Redmi Note.",
         slug="chekhol",
         price=Decimal("40.00"),
         stock=10,
