@@ -44,6 +44,9 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
     "chat_roles": (["--quick"], []),
     # Issue 16's dispatcher queue and suggestion targets (PostgreSQL test_lifeline_bench_ambulance).
     "ambulance_queue": (["--quick"], []),
+    # Issue 19's market targets (PostgreSQL test_lifeline_bench_market / _checkout, and SQLite).
+    "market_search": (["--quick", "--products", "5000"], []),
+    "market_checkout": (["--buyers", "40", "--units", "10", "--rounds", "1"], []),
 }
 
 

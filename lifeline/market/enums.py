@@ -1,28 +1,31 @@
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# Contexts: "Active", "New", "Draft"… are common words other catalogues translate for other
+# things ("Активен" for an account); the context keeps the market's own Russian.
 
 
 class ProductStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PENDING_REVIEW = "pending_review", _("Pending review")
-    ACTIVE = "active", _("Active")
-    PAUSED = "paused", _("Paused")
-    SOLD_OUT = "sold_out", _("Sold out")
-    ARCHIVED = "archived", _("Archived")
+    DRAFT = "draft", pgettext_lazy("product status", "Draft")
+    PENDING_REVIEW = "pending_review", pgettext_lazy("product status", "Pending review")
+    ACTIVE = "active", pgettext_lazy("product status", "Active")
+    PAUSED = "paused", pgettext_lazy("product status", "Paused")
+    SOLD_OUT = "sold_out", pgettext_lazy("product status", "Sold out")
+    ARCHIVED = "archived", pgettext_lazy("product status", "Archived")
 
 
 class Condition(models.TextChoices):
-    NEW = "new", _("New")
-    USED = "used", _("Used")
-    REFURBISHED = "refurbished", _("Refurbished")
+    NEW = "new", pgettext_lazy("condition", "New")
+    USED = "used", pgettext_lazy("condition", "Used")
+    REFURBISHED = "refurbished", pgettext_lazy("condition", "Refurbished")
 
 
 class OrderStatus(models.TextChoices):
-    NEW = "new", _("New")
-    CONFIRMED = "confirmed", _("Confirmed")
-    SHIPPED = "shipped", _("Shipped")
-    DELIVERED = "delivered", _("Delivered")
-    CANCELLED = "cancelled", _("Cancelled")
+    NEW = "new", pgettext_lazy("order status", "New")
+    CONFIRMED = "confirmed", pgettext_lazy("order status", "Confirmed")
+    SHIPPED = "shipped", pgettext_lazy("order status", "Shipped")
+    DELIVERED = "delivered", pgettext_lazy("order status", "Delivered")
+    CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
 
 
 # Statuses a buyer can find in the catalogue and put in a cart.

@@ -11,6 +11,10 @@ SQLite (the embedded default): an FTS5 table `market_product_fts` (product id, t
 description; `unicode61` folds case in every script) kept in sync by triggers on
 `market_product`. Each query word is matched as a prefix of a crude stem (the last letters cut
 off long words), so `ноутбуки` finds `ноутбук` and `phones` finds `phone`; `ё` is read as `е`.
+Typos: a word whose stem starts no indexed word is also matched by the closest indexed words
+(`difflib` ratio ≥ 0.75 over the words that share its first letter and are about as long),
+read from the index's own vocabulary (an `fts5vocab` table, `market_product_fts_vocab`): so
+`смартфаны` finds `смартфон` and `hedphones` finds `headphones`.
 
 Neither column nor table is a Django field: the migration `0005_search` creates them (by
 vendor), and `ensure_search_index()` re-creates the SQLite triggers after every `migrate`
@@ -22,7 +26,9 @@ vendor), and `ensure_search_index()` re-creates the SQLite triggers after every 
 # ruff: noqa: S608, S611
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
 from typing import Any
 
 from django.db import connection
@@ -70,6 +76,10 @@ SQLITE_TABLE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS market_product_fts USING fts5("
     "product_id UNINDEXED, title, description, tokenize = 'unicode61 remove_diacritics 2')"
 )
+SQLITE_VOCABULARY = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS market_product_fts_vocab "
+    "USING fts5vocab(market_product_fts, 'row')"
+)
 SQLITE_TRIGGERS = [
     "CREATE TRIGGER IF NOT EXISTS market_product_fts_insert AFTER INSERT ON market_product "
     f"BEGIN {_SQLITE_INSERT} END",
@@ -81,6 +91,7 @@ SQLITE_TRIGGERS = [
     "BEGIN DELETE FROM market_product_fts WHERE product_id = old.id; END",
 ]
 SQLITE_BACKWARD = [
+    "DROP TABLE IF EXISTS market_product_fts_vocab",
     "DROP TRIGGER IF EXISTS market_product_fts_insert",
     "DROP TRIGGER IF EXISTS market_product_fts_update",
     "DROP TRIGGER IF EXISTS market_product_fts_delete",
@@ -101,6 +112,7 @@ def create_search_index(conn: BaseDatabaseWrapper, *, rebuild: bool = True) -> N
                 cursor.execute(sql)
         elif conn.vendor == "sqlite":
             cursor.execute(SQLITE_TABLE)
+            cursor.execute(SQLITE_VOCABULARY)
             for sql in SQLITE_TRIGGERS:
                 cursor.execute(sql)
             if rebuild:
@@ -133,6 +145,8 @@ def ensure_search_index(using: str = "default", **_kwargs: Any) -> None:
             "AND name LIKE 'market_product_fts_%'"
         )
         missing = cursor.fetchone()[0] < len(SQLITE_TRIGGERS)
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'market_product_fts_vocab'")
+        missing = missing or not cursor.fetchone()[0]
     if missing:
         create_search_index(conn, rebuild=True)
 
@@ -154,18 +168,106 @@ def _stem(word: str) -> str:
     return word
 
 
-def fts5_expression(q: str, *, title_only: bool = False) -> str:
+# Typo tolerance on SQLite: how close an indexed word must be (difflib's ratio), how many
+# close words a query word may stand for, and how much longer or shorter they may be.
+FUZZY_CUTOFF = 0.75
+FUZZY_MATCHES = 3
+FUZZY_LENGTH_SLACK = 2
+FUZZY_MIN_LENGTH = 4
+_TOP = "\U0010ffff"  # sorts after every other character: `prefix <= term < prefix + _TOP`
+
+
+def _index_form(word: str) -> str:
+    """The word as the FTS5 `unicode61 remove_diacritics 2` tokenizer stores it: lower case,
+    diacritics dropped from Latin letters (Cyrillic `й` stays)."""
+    out = []
+    for char in word.lower():
+        if ord(char) < 0x250:
+            char = "".join(
+                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+            )
+        out.append(char)
+    return "".join(out)
+
+
+def close_words(words: list[str], cursor: Any) -> dict[str, list[str]]:
+    """For each query word whose stem starts no indexed word (a typo, or a word not on
+    sale), the indexed words closest to it; words that match as they are get none. One query
+    tells which stems are known (a range read of the FTS5 vocabulary's term index per word);
+    each unknown word then costs one more range read of the words that share its first
+    letter and are about as long, ranked by `difflib`."""
+    forms = {word: _index_form(word) for word in words}
+    checked = [w for w in words if len(forms[w]) >= FUZZY_MIN_LENGTH]
+    if not checked:
+        return {}
+    probe = " UNION ALL ".join(
+        [
+            "SELECT %s WHERE EXISTS (SELECT 1 FROM market_product_fts_vocab "
+            "WHERE term >= %s AND term < %s)"
+        ]
+        * len(checked)
+    )
+    params: list[Any] = []
+    for position, word in enumerate(checked):
+        stem = _stem(forms[word])
+        params += [position, stem, stem + _TOP]
+    cursor.execute(probe, params)
+    known = {checked[row[0]] for row in cursor.fetchall()}
+    result: dict[str, list[str]] = {}
+    for word in checked:
+        if word in known:
+            continue
+        form = forms[word]
+        cursor.execute(
+            "SELECT term FROM market_product_fts_vocab WHERE term >= %s AND term < %s "
+            "AND length(term) BETWEEN %s AND %s",
+            (
+                form[0],
+                form[0] + _TOP,
+                len(form) - FUZZY_LENGTH_SLACK,
+                len(form) + FUZZY_LENGTH_SLACK,
+            ),
+        )
+        candidates = [row[0] for row in cursor.fetchall()]
+        result[word] = difflib.get_close_matches(
+            form, candidates, n=FUZZY_MATCHES, cutoff=FUZZY_CUTOFF
+        )
+    return result
+
+
+def fts5_expression(
+    q: str, *, title_only: bool = False, alternatives: dict[str, list[str]] | None = None
+) -> str:
     """An FTS5 MATCH expression: every word (quoted, so no operator gets through) as a
-    prefix; empty when the query has no word."""
-    terms = " ".join(f'"{_stem(w)}"*' for w in _words(q))
+    prefix, or'ed with the indexed words `alternatives` gives for it (typos); empty when the
+    query has no word."""
+    alternatives = alternatives or {}
+    parts = []
+    for word in _words(q):
+        options = [f'"{_stem(word)}"*'] + [f'"{w}"' for w in alternatives.get(word, [])]
+        parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
+    terms = " AND ".join(parts)  # explicit: FTS5 refuses an implicit AND before a group
     if not terms:
         return ""
     return "{title} : (" + terms + ")" if title_only else terms
 
 
-def apply(products: QuerySet[Any], q: str) -> QuerySet[Any]:
+def typo_alternatives(q: str) -> dict[str, list[str]]:
+    """SQLite: the indexed words close to each unknown word of `q` (see `close_words`), to
+    share between several `apply` calls of one request (the facets); empty elsewhere."""
+    words = _words(q)
+    if connection.vendor != "sqlite" or not words:
+        return {}
+    with connection.cursor() as cursor:
+        return close_words(words, cursor)
+
+
+def apply(
+    products: QuerySet[Any], q: str, *, alternatives: dict[str, list[str]] | None = None
+) -> QuerySet[Any]:
     """Products matching `q`, annotated with `title_match` (1 when the title matches) and
-    `search_rank` (higher is better) for the ordering."""
+    `search_rank` (higher is better) for the ordering. `alternatives`: the result of
+    `typo_alternatives(q)` when the caller has it already."""
     words = _words(q)
     if not words:
         return products.annotate(
@@ -204,11 +306,14 @@ def apply(products: QuerySet[Any], q: str) -> QuerySet[Any]:
                 output_field=FloatField(),
             ),
         )
+    if alternatives is None:
+        alternatives = typo_alternatives(q)
     select = "SELECT product_id FROM market_product_fts WHERE market_product_fts MATCH %s"
-    return products.filter(id__in=RawSQL(select, (fts5_expression(text),))).annotate(
+    everywhere = fts5_expression(text, alternatives=alternatives)
+    in_title = fts5_expression(text, title_only=True, alternatives=alternatives)
+    return products.filter(id__in=RawSQL(select, (everywhere,))).annotate(
         title_match=RawSQL(
-            f"CASE WHEN market_product.id IN ({select}) THEN 1 ELSE 0 END",
-            (fts5_expression(text, title_only=True),),
+            f"CASE WHEN market_product.id IN ({select}) THEN 1 ELSE 0 END", (in_title,)
         ),
         search_rank=RawSQL("0.0", (), output_field=FloatField()),
     )

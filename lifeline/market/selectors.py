@@ -107,7 +107,10 @@ def _with_relations(products: QuerySet[Product]) -> QuerySet[Product]:
 
 
 def _catalogue(
-    filters: ProductFilters, *, category_ids: list[int] | None = None
+    filters: ProductFilters,
+    *,
+    category_ids: list[int] | None = None,
+    typos: dict[str, list[str]] | None = None,
 ) -> QuerySet[Product]:
     """Listed products matching the filters and the query (not ordered)."""
     products = Product.objects.filter(status__in=list(LISTED_STATUSES))
@@ -130,7 +133,7 @@ def _catalogue(
             rating_count__gt=0, rating_sum__gte=F("rating_count") * filters.min_rating
         )
     if filters.q:
-        products = search.apply(products, filters.q)
+        products = search.apply(products, filters.q, alternatives=typos)
     return products
 
 
@@ -152,28 +155,29 @@ RATING_STEPS = (4, 3, 2, 1)
 
 def product_facets(*, filters: ProductFilters) -> dict[str, list[dict[str, Any]]]:
     """Counts of the filtered catalogue by category, by condition and by rating (the
-    category tree and three queries); each facet ignores its own filter, so a shopper sees
-    what choosing another value would give."""
+    category tree, the typo check on SQLite and three queries); each facet ignores its own
+    filter, so a shopper sees what choosing another value would give."""
     category_ids = category_descendant_ids(slug=filters.category) if filters.category else None
     without_category = replace(filters, category="", sort="")
     without_condition = replace(filters, condition="", sort="")
     without_rating = replace(filters, min_rating=None, sort="")
+    typos = search.typo_alternatives(filters.q) if filters.q else {}
     by_category = (
-        _catalogue(without_category)
+        _catalogue(without_category, typos=typos)
         .order_by()
         .values("category__slug")
         .annotate(count=Count("id"))
         .order_by("category__slug")
     )
     by_condition = (
-        _catalogue(without_condition, category_ids=category_ids)
+        _catalogue(without_condition, category_ids=category_ids, typos=typos)
         .order_by()
         .values("condition")
         .annotate(count=Count("id"))
         .order_by("condition")
     )
     by_rating = (
-        _catalogue(without_rating, category_ids=category_ids)
+        _catalogue(without_rating, category_ids=category_ids, typos=typos)
         .order_by()
         .aggregate(
             **{

@@ -364,3 +364,42 @@ def test_facets_count_what_each_other_choice_would_give(
             {"value": "1", "count": 1},
         ],
     }
+
+
+def test_the_category_tree_is_seeded_and_translated(django_assert_num_queries: Any) -> None:
+    anon = client_for(None)
+    with django_assert_num_queries(1):
+        english = {c["slug"]: c for c in anon.get(f"{API}/categories/").json()}
+    russian = {
+        c["slug"]: c for c in anon.get(f"{API}/categories/", HTTP_ACCEPT_LANGUAGE="ru").json()
+    }
+    assert (english["electronics"]["name"], english["electronics"]["parent_slug"]) == (
+        "Electronics",
+        None,
+    )
+    assert (english["phones"]["name"], english["phones"]["parent_slug"]) == (
+        "Phones",
+        "electronics",
+    )
+    assert (russian["electronics"]["name"], russian["phones"]["name"]) == (
+        "Электроника",
+        "Телефоны",
+    )
+
+
+def test_in_stock_filter_leaves_out_sold_out_products(seller: Any, market: Any) -> None:
+    ProductFactory(seller=seller, organization=market, title="Left", stock=2)
+    ProductFactory(
+        seller=seller,
+        organization=market,
+        title="Gone",
+        stock=0,
+        status=ProductStatus.SOLD_OUT,
+    )
+    anon = client_for(None)
+    every = [p["title"] for p in anon.get(f"{API}/products/").json()["results"]]
+    in_stock = [
+        p["title"] for p in anon.get(f"{API}/products/", {"in_stock": "true"}).json()["results"]
+    ]
+    assert sorted(every) == ["Gone", "Left"]
+    assert in_stock == ["Left"]

@@ -137,3 +137,30 @@ def test_the_catalogue_sorts_by_price(buyer: Any, seller: Any, market: Any) -> N
     ProductFactory(seller=seller, organization=market, title="Alpha", price=Decimal("9.00"))
     page = _client(buyer).get("/market/?sort=price_desc").content.decode()
     assert page.index("Alpha") < page.index("Zeta")
+
+
+XSS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">x</a>',
+    "<svg onload=alert(1)>",
+]
+
+
+def test_text_from_sellers_and_buyers_is_escaped_on_the_pages(
+    seller: Any, buyer: Any, market: Any
+) -> None:
+    """Descriptions, titles and reviews are plain text: every tag is shown, not run."""
+    from lifeline.market.services.reviews import review_create
+
+    payload = " ".join(XSS)
+    product = ProductFactory(seller=seller, organization=market, title=XSS[0], description=payload)
+    review_create(actor=buyer, product=product, rating=3, text=payload, pros=XSS[1])
+    for page in (
+        _client(None).get(f"/market/products/{product.slug}/").content.decode(),
+        _client(None).get("/market/", {"q": "alert"}).content.decode(),
+    ):
+        for bad in ("<script>alert", "<img src=x", 'href="javascript:', "<svg onload"):
+            assert bad not in page
+    page = _client(None).get(f"/market/products/{product.slug}/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -51,6 +51,8 @@ class CatalogueFilterForm(forms.Form):
         label=_("Sort"),
         required=False,
         choices=[
+            # Empty: by relevance with a query (title matches first), else newest first.
+            ("", _("Best match")),
             ("newest", _("Newest first")),
             ("price_asc", _("Cheapest first")),
             ("price_desc", _("Most expensive first")),

@@ -1,0 +1,271 @@
+"""Benchmark: product search over a large catalogue, with filters and facets (issue 19).
+
+Target (issue 19, Performance): over 1,000,000 products, p95 ≤ 100 ms for a two-word query
+with category and price filters and facets, on PostgreSQL and on SQLite, and ≥ 20 × faster
+than the reference's substring filter over the same rows in the same run.
+
+Cases, measured side by side in alternating rounds (machine noise hits all alike), server
+time through Django's test client in-process (full middleware stack, anonymous):
+
+  search        GET /api/v1/market/search/?q=…&category=electronics&price_min&price_max
+                (count + the first page of 20, relevance order: title matches first)
+  facets        GET /api/v1/market/search/facets/ with the same parameters (3 counts)
+  search+facets both requests, one after the other: what a shopper's search costs (judged)
+  typo          the search with a typo in the first word (SQLite: the vocabulary fallback;
+                PostgreSQL: trigram similarity)
+  reference     a plain Django view doing what the reference does: active products, the same
+                category and price filters, `title__icontains=q OR description__icontains=q`,
+                title matches first, then newest; count + the first 20 (the reference returns
+                every row, no paging: this baseline is kinder to it than it is)
+
+Data: one marketplace, 20 sellers, N products (default 100,000) in the 10 leaf categories,
+titles "<noun> <brand> <model>" from 24 nouns (Russian and English) and 16 brands, a
+two-sentence description; 1 product in 24 × 16 has the searched noun + brand. A fresh test
+database per engine (`test_lifeline_bench_market` on 127.0.0.1:5432 for PostgreSQL, user
+postgres; for SQLite the test settings' file in /tmp, in WAL as the embedded default runs),
+dropped at the end.
+
+    uv run python benchmarks/market_search.py [--engine sqlite|postgresql|both]
+        [--products N] [--quick] [--json]
+
+Exit status 1 when the judged p95 exceeds the target, the ratio is under 20, or a response
+is not 200. With fewer than 1,000,000 products the target is judged on the measured size;
+the README gives the measured scaling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+NAME = "market_search"
+TARGET_P95_MS = 100.0
+TARGET_RATIO = 20.0
+QUERY = "смартфон samsung"
+TYPO = "смортфон samsung"
+FILTERS = {"category": "electronics", "price_min": "100", "price_max": "900", "limit": "20"}
+NOUNS = [
+    "смартфон", "ноутбук", "наушники", "планшет", "телевизор", "куртка", "кроссовки",
+    "диван", "чайник", "велосипед", "книга", "колонка", "phone", "laptop", "headphones",
+    "tablet", "jacket", "sneakers", "sofa", "kettle", "bicycle", "book", "speaker", "monitor",
+]  # fmt: skip
+BRANDS = [
+    "samsung", "xiaomi", "apple", "lenovo", "sony", "asus", "huawei", "philips", "bosch",
+    "nike", "adidas", "ikea", "canon", "lg", "honor", "realme",
+]  # fmt: skip
+LEAVES = ["phones", "laptops", "audio", "clothing", "shoes", "furniture", "kitchen", "sport",
+          "books"]  # fmt: skip
+urlpatterns: list[Any] = []
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def _summary(samples: list[float]) -> dict[str, float]:
+    return {
+        "n": len(samples),
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(_percentile(samples, 95), 2),
+        "mean_ms": round(statistics.fmean(samples), 2),
+    }
+
+
+def _seed(count: int) -> dict[str, Any]:
+    from django.db import connection  # noqa: PLC0415
+
+    from lifeline.access.enums import OrganizationKind, Role  # noqa: PLC0415
+    from lifeline.access.tests.factories import (  # noqa: PLC0415
+        OrganizationFactory,
+        user_with_role,
+    )
+    from lifeline.market.models import Category, Product  # noqa: PLC0415
+
+    market: Any = OrganizationFactory(kind=OrganizationKind.MARKETPLACE)
+    sellers = [user_with_role(Role.SELLER, market) for _ in range(20)]
+    categories = {c.slug: c.pk for c in Category.objects.filter(slug__in=LEAVES)}
+    rng = random.Random(19)
+    batch: list[Any] = []
+    for i in range(count):
+        noun, brand = rng.choice(NOUNS), rng.choice(BRANDS)
+        batch.append(
+            Product(
+                organization=market,
+                seller=sellers[i % len(sellers)],
+                category_id=categories[LEAVES[i % len(LEAVES)]],
+                title=f"{noun.capitalize()} {brand.capitalize()} {rng.randint(1, 999)}",
+                slug=f"p-{i}",
+                description=(
+                    f"{noun} {brand} в хорошем состоянии, модель {rng.randint(1000, 9999)}. "
+                    f"Доставка по городу, гарантия {rng.randint(1, 24)} мес."
+                ),
+                price=Decimal(rng.randint(10, 2000)),
+                condition=rng.choice(["new", "used", "refurbished"]),
+                city=rng.choice(["Москва", "Казань", "Ташкент"]),
+                stock=rng.randint(0, 20),
+                status="active",
+                rating_count=(rc := rng.randint(0, 5)),
+                rating_sum=rc * rng.randint(1, 5),
+            )
+        )
+        if len(batch) == 5000:
+            Product.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Product.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"market": market}
+
+
+def _reference_view(request: Any) -> Any:
+    """The reference's search (spec 5.7): substring in title or description, active only,
+    title matches first, then newest; here with a count and the first 20."""
+    from django.db.models import Case, IntegerField, Q, Value, When  # noqa: PLC0415
+    from django.http import JsonResponse  # noqa: PLC0415
+
+    from lifeline.market.models import Category, Product  # noqa: PLC0415
+
+    q = request.GET.get("q", "")
+    parent = Category.objects.get(slug=request.GET["category"])
+    ids = [parent.pk, *Category.objects.filter(parent=parent).values_list("pk", flat=True)]
+    products = (
+        Product.objects.filter(status="active", category_id__in=ids)
+        .filter(price__gte=request.GET["price_min"], price__lte=request.GET["price_max"])
+        .filter(Q(title__icontains=q) | Q(description__icontains=q))
+        .annotate(
+            title_match=Case(
+                When(title__icontains=q, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-title_match", "-created_at")
+    )
+    rows = list(products.values("id", "title", "price")[:20])
+    return JsonResponse({"count": products.count(), "results": rows}, safe=False)
+
+
+def run_engine(engine: str, count: int, quick: bool) -> dict[str, Any]:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    if engine == "postgresql":
+        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/lifeline_bench_market"
+    else:
+        os.environ["DATABASE_URL"] = "sqlite:////tmp/lifeline_bench_market.sqlite3"
+    import django  # noqa: PLC0415
+
+    django.setup()
+    from django.db import connection  # noqa: PLC0415
+    from django.test import Client  # noqa: PLC0415
+    from django.test.utils import override_settings, setup_test_environment  # noqa: PLC0415
+    from django.urls import path  # noqa: PLC0415
+
+    from config.urls import urlpatterns as project_urlpatterns  # noqa: PLC0415
+
+    urlpatterns[:] = [path("bench/reference/", _reference_view), *project_urlpatterns]
+    setup_test_environment()
+    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    rounds, per_round = (2, 5) if quick else (6, 20)
+    try:
+        with override_settings(ROOT_URLCONF=__name__, REST_FRAMEWORK_THROTTLE=None):
+            started = time.perf_counter()
+            _seed(count)
+            seed_seconds = time.perf_counter() - started
+            client = Client()
+            base = "/api/v1/market/search/"
+            cases: dict[str, list[str]] = {
+                "search": [f"{base}?q={QUERY}"],
+                "facets": [f"{base}facets/?q={QUERY}"],
+                "search+facets": [f"{base}?q={QUERY}", f"{base}facets/?q={QUERY}"],
+                "typo": [f"{base}?q={TYPO}"],
+                "reference": [f"/bench/reference/?q={QUERY}"],
+            }
+            extra = "&" + "&".join(f"{k}={v}" for k, v in FILTERS.items())
+            samples: dict[str, list[float]] = {name: [] for name in cases}
+            found: dict[str, int] = {}
+            bad: list[str] = []
+            for name, urls in cases.items():  # warm up; record what each finds
+                for url in urls:
+                    response = client.get(url + extra)
+                    if response.status_code != 200:
+                        bad.append(f"{name} {response.status_code}")
+                    elif "count" in response.json():
+                        found[name] = response.json()["count"]
+            for r in range(rounds):
+                order = list(cases) if r % 2 == 0 else list(reversed(cases))
+                for name in order:
+                    for _ in range(per_round):
+                        t0 = time.perf_counter()
+                        for url in cases[name]:
+                            response = client.get(url + extra)
+                            if response.status_code != 200:
+                                bad.append(f"{name} {response.status_code}")
+                        samples[name].append((time.perf_counter() - t0) * 1000)
+    finally:
+        connection.creation.destroy_test_db(test_db, verbosity=0)
+    summary = {name: _summary(values) for name, values in samples.items()}
+    judged = summary["search+facets"]["p95_ms"]
+    ratio = round(summary["reference"]["p95_ms"] / summary["search"]["p95_ms"], 1)
+    return {
+        "engine": engine,
+        "products": count,
+        "seed_seconds": round(seed_seconds, 1),
+        "found": found,
+        "cases": summary,
+        "ratio_reference_over_search_p95": ratio,
+        "bad_responses": bad[:10],
+        "ok": judged <= TARGET_P95_MS and ratio >= TARGET_RATIO and not bad,
+    }
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="short run (smoke check)")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON only")
+    args = parser.parse_args(argv)
+    if args.engine == "both":  # one process per engine: Django is set up once per process
+        results = []
+        for engine in ("sqlite", "postgresql"):
+            command = [sys.executable, __file__, "--engine", engine, "--json"]
+            command += ["--products", str(args.products)] + (["--quick"] if args.quick else [])
+            out = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+            if out.returncode not in (0, 1) or not out.stdout.strip():
+                print(out.stderr[-3000:], file=sys.stderr)
+                return 1
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    else:
+        before = _load()
+        result = run_engine(args.engine, args.products, args.quick)
+        result["load_average_before_after"] = [before, _load()]
+        results = [result]
+    if args.json:
+        print(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False))
+    else:
+        for result in results:
+            print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
