@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Field
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
@@ -31,7 +32,9 @@ class _CatalogueText(serializers.CharField):
 
 
 def _verbose(name: str) -> Any:
-    return capfirst(CatalogueItem._meta.get_field(name).verbose_name)
+    field = CatalogueItem._meta.get_field(name)
+    assert isinstance(field, Field)  # noqa: S101 - the model's own char fields
+    return capfirst(field.verbose_name)
 
 
 _IN_REQUEST_LANGUAGE = "In the request's language (Accept-Language), as the pages show it."
