@@ -3,7 +3,8 @@ templates (F-1). Codes are stable: rules, conclusions and exports refer to them.
 
 Doses are reference values from the spec (verify against ГРЛС labels before release). They
 are stored in English as the spec writes them and marked for translation: a page shows them
-through the catalogue (`clinic_labels.catalogue_text`), "10 mg nocte" as "10 мг на ночь".
+through the catalogue (`catalogue_text`, the page's `clinic_labels.catalogue_text` filter and
+the API's catalogue fields), "10 mg nocte" as "10 мг на ночь".
 `catalogue_seed()` is idempotent: it creates missing rows and updates seeded fields, and
 never touches doctors' notes. It takes the model classes so a data migration can use it.
 """
@@ -12,7 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
+
+
+def catalogue_text(value: Any) -> str:
+    """A seeded dose or titration ("10 mg nocte") in the active language ("10 мг на ночь");
+    text a person typed (no catalogue entry) comes back as typed."""
+    return gettext(str(value)) if value else ""
+
 
 DRUGS: list[dict[str, Any]] = [
     {

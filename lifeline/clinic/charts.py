@@ -4,7 +4,8 @@ Pure: takes plain data and returns SVG text. Cut-off bands are shaded behind the
 treatment events are vertical markers, points with a change flag (spec §C.8) are ringed.
 Text stays text in the SVG (`svg.fonttype = none`), so it is small, accessible and testable.
 Colours are SVG attributes, not inline CSS, so the chart keeps them under the site's strict
-Content-Security-Policy (`lifeline.core.svg`).
+Content-Security-Policy (`lifeline.core.svg`). Dates on the axis are in the locale's short date
+format, like every page ("07.12.2026" / "12/07/2026").
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lifeline.core.svg import without_inline_styles
+from django.utils import timezone
+from django.utils.formats import get_format
+
+from lifeline.core.svg import date_axis, without_inline_styles
+
+
+def _short_date_format() -> str:
+    return str(get_format("SHORT_DATE_FORMAT"))
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,10 @@ class ChartSpec:
     # A second series on the same axis (HADS: depression next to anxiety).
     extra_points: list[ChartPoint] = field(default_factory=list)
     extra_label: str = ""
+    # How the date axis reads (a Django format and a time zone): the active locale's short
+    # date, as on every page, unless given. Part of the spec, so a cached chart keys on it.
+    date_format: str = field(default_factory=_short_date_format)
+    time_zone: str = field(default_factory=timezone.get_current_timezone_name)
 
 
 GREEN, YELLOW, ORANGE, RED, DARK_RED = "#d8f0d8", "#fff4c2", "#ffe0b3", "#ffc9c9", "#f5a3a3"
@@ -168,7 +180,7 @@ def render_chart_svg(spec: ChartSpec, *, width: float = 7.0, height: float = 3.2
                 )
             if len(xs) == 1:
                 axes.set_xlim(xs[0] - SINGLE_POINT_PAD_DAYS, xs[0] + SINGLE_POINT_PAD_DAYS)
-            axes.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m.%y"))
+            date_axis(axes, date_format=spec.date_format, time_zone=spec.time_zone)
             figure.autofmt_xdate()
         else:
             axes.text(0.5, 0.5, "—", transform=axes.transAxes, ha="center", va="center")

@@ -71,7 +71,7 @@ def dynamics_chart_svg(dynamics: Dynamics) -> str:
     )
     # A render costs a few hundred ms; the same data gives the same picture, so cache it by
     # content (no patient id in the key; the key reveals nothing).
-    key = "clinic.chart.v2." + hashlib.sha256(repr(spec).encode()).hexdigest()
+    key = "clinic.chart.v3." + hashlib.sha256(repr(spec).encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
         svg = charts.render_chart_svg(spec)

@@ -42,7 +42,10 @@ def _span(value: Span | None) -> dt.timedelta | None:
     return value() if callable(value) else value
 
 
-def _label(moment: dt.date) -> str:
+def date_label(moment: dt.date) -> str:
+    """A date or an aware date-time as a person reads it: the active locale's one short date
+    ("07.12.2026" / "12/07/2026") or short date-time ("07.12.2026 12:21" / "12/07/2026
+    12:21 p.m."), the formats every page, message and chart uses."""
     if isinstance(moment, dt.datetime):
         return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
     return date_format(moment, "SHORT_DATE_FORMAT")
@@ -74,7 +77,7 @@ class PlausibleDateTime:
         if too_early and earliest is not None:
             raise ValidationError(
                 _("This time is too far in the past (earliest %(earliest)s).")
-                % {"earliest": _label(earliest)},
+                % {"earliest": date_label(earliest)},
                 code="too_early",
             )
         if too_late:
@@ -111,7 +114,7 @@ class PlausibleDate:
             earliest = max(earliest, relative) if earliest is not None else relative
         if earliest is not None and value < earliest:
             raise ValidationError(
-                _("Enter a date on or after %(earliest)s.") % {"earliest": _label(earliest)},
+                _("Enter a date on or after %(earliest)s.") % {"earliest": date_label(earliest)},
                 code="too_early",
             )
         if self.future is not None:
@@ -122,7 +125,7 @@ class PlausibleDate:
             if value > latest:
                 if self.future:
                     raise ValidationError(
-                        _("Enter a date on or before %(latest)s.") % {"latest": _label(latest)},
+                        _("Enter a date on or before %(latest)s.") % {"latest": date_label(latest)},
                         code="too_late",
                     )
                 raise ValidationError(_("The date cannot be in the future."), code="in_future")

@@ -12,9 +12,9 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lifeline.clinic import catalogue_data
 from lifeline.clinic.selectors.analytics import hads_subscale
 from lifeline.clinic.services.clinical import BODY_REGION_LABELS
 from lifeline.clinic.services.conclusions import INSTRUMENT_NAMES, display_band
@@ -88,7 +88,7 @@ def change_flag(code: Any) -> str:
 def catalogue_text(value: Any) -> str:
     """A seeded dose or titration of the drug catalogue ("10 mg nocte") in the reader's
     language ("10 мг на ночь"); text a person typed is shown as typed."""
-    return gettext(str(value)) if value else ""
+    return catalogue_data.catalogue_text(value)
 
 
 @register.filter

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from lifeline.accounts.models import User
 from lifeline.audit import services as audit
 from lifeline.clinic import permissions
+from lifeline.clinic.engine.rules import get_ruleset
 from lifeline.clinic.enums import DecisionAction, LabelAction
 from lifeline.clinic.models import Evaluation
 from lifeline.clinic.selectors import assessments as assessments_selectors
@@ -119,16 +120,40 @@ def _label_decision_post(request: HttpRequest, user: User, evaluation: Evaluatio
     return redirect(_review_url(evaluation, f"#l-{code}"))
 
 
+# The engine's safety levels (engine/safety.py) as a clinician reads them.
+SAFETY_LEVEL_TEXT = {
+    "BLOCK": gettext_lazy("Contraindicated"),
+    "WARN": gettext_lazy("Caution"),
+    "INFO": gettext_lazy("Note"),
+    "SAFETY_UNCHECKED": gettext_lazy("Not checked: data missing"),
+}
+
+
 def _safety_view(entries: list[Any]) -> list[dict[str, Any]]:
-    return [
-        {
+    """Safety findings with their level in words; the same finding once (the evaluation's
+    list repeats a general check, X-GEN-2, for every option it applies to)."""
+    rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for entry in entries or []:
+        if not isinstance(entry, dict):
+            continue
+        level = str(entry.get("level", ""))
+        row = {
             "rule_id": entry.get("rule_id") or entry.get("x_rule_id", ""),
-            "level": entry.get("level", ""),
+            "level": level,
+            "level_text": str(SAFETY_LEVEL_TEXT.get(level, level)),
             "message": label(entry.get("message") or entry.get("title")),
         }
-        for entry in entries or []
-        if isinstance(entry, dict)
-    ]
+        rows.setdefault((row["rule_id"], level, row["message"]), row)
+    return list(rows.values())
+
+
+def _citations_view(evaluation: Evaluation, keys: list[Any]) -> list[dict[str, str]]:
+    """A suggestion's sources as references ("NICE NG193: Chronic pain …"), not their keys."""
+    try:
+        known = get_ruleset(evaluation.ruleset_version).CITATIONS
+    except LookupError:  # a version this build does not carry: keys are stable across sets
+        known = get_ruleset().CITATIONS
+    return [{"key": str(key), "text": str(known.get(key, key))} for key in keys]
 
 
 def _labels_view(evaluation: Evaluation, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
@@ -172,7 +197,7 @@ def _suggestions_view(
                 "line": suggestion.get("line", ""),
                 "evidence_tag": suggestion.get("evidence_tag", ""),
                 "source_grade": suggestion.get("source_grade", ""),
-                "citations": suggestion.get("citation_ids", []),
+                "citations": _citations_view(evaluation, suggestion.get("citation_ids", [])),
                 "safety": _safety_view(suggestion.get("safety", [])),
                 "displayed": suggestion.get("displayed", True),
                 "reason_if_collapsed": label(suggestion.get("reason_if_collapsed")),

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lifeline.sos import charts
 from lifeline.sos.enums import EventStatus
@@ -143,3 +143,56 @@ def test_live_map_labels_statuses_and_types_in_the_readers_language(sos_admin: A
         "ESCALATED": "Эскалировано",
     }
     assert data["type_labels"]["FALL_DETECTED"] == "Обнаружено падение"
+
+
+def _axis_dates(svg: str) -> list[str]:
+    return [
+        (element.text or "").strip()
+        for element in _parse(svg).iter("{http://www.w3.org/2000/svg}text")
+        if re.fullmatch(r"\s*\d{1,2}[./-]\d{1,2}([./-]\d{2,4})?\s*", element.text or "")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "dates"),
+    [
+        ("ru", ["01.03.2026", "03.03.2026", "05.03.2026", "07.03.2026", "09.03.2026"]),
+        ("en", ["03/01/2026", "03/03/2026", "03/05/2026", "03/07/2026", "03/09/2026"]),
+    ],
+)
+def test_events_per_day_reads_dates_in_the_locales_short_date(language: str, dates: list[str]):
+    """Issue 14 item 8: the axis wrote ISO "03-01" beside pages that write "01.03.2026"."""
+    with translation.override(language):
+        svg = str(charts.events_per_day({"2026-03-01": 3, "2026-03-02": 1, "2026-03-09": 2}))
+
+    assert _axis_dates(svg) == dates
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "absent"),
+    [
+        ("ru", "07.03.2026 09:05", "09:05:07"),
+        ("en", "03/07/2026 9:05 a.m.", "09:05:07"),
+    ],
+)
+def test_event_timeline_and_live_map_show_the_short_date_time(
+    device: Any, sos_admin: Any, language: str, shown: str, absent: str, time_machine: Any
+):
+    """The timeline showed "09:05:07" and the live map "09:05": clocks without their day,
+    beside the page's "07.03.2026 09:05"."""
+    at = timezone.make_aware(timezone.datetime(2026, 3, 7, 9, 5, 7))
+    time_machine.move_to(at, tick=False)
+    event = SosEventFactory(device=device)
+    event.timeline.create(kind="created", at=at)
+    time_machine.move_to(at + timezone.timedelta(minutes=1), tick=False)
+    client = browser(sos_admin)
+    client.cookies["django_language"] = language
+
+    event_page = client.get(f"/sos/events/{event.pk}/").content.decode()
+    map_page = client.get("/sos/admin/map/").content.decode()
+
+    timeline = event_page[event_page.index('<ol class="sos-timeline"') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    assert f'<time datetime="2026-03-07T09:05:07+00:00">{shown}</time>' in timeline
+    assert f">{absent}<" not in event_page
+    assert f">{shown}</time>" in map_page

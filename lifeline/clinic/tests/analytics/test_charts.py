@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory
@@ -100,3 +100,63 @@ def test_dynamics_page_inlines_a_chart_without_inline_css() -> None:
     assert {"#d8f0d8", "#fff4c2", "#ffe0b3", "#ffc9c9"} <= _paint(chart, "fill")
     policy = response["Content-Security-Policy"]
     assert "'unsafe-inline'" not in policy
+
+
+def _axis_dates(svg: str) -> list[str]:
+    """The chart's date labels, in order: text elements that read as a date."""
+    return [
+        text.strip()
+        for text in (element.text or "" for element in _parse(svg).iter(f"{SVG}text"))
+        if re.fullmatch(r"\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}\s*", text)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "dates"),
+    [
+        ("ru", ["08.01.2025", "15.01.2025", "22.01.2025", "01.02.2025"]),
+        ("en", ["01/08/2025", "01/15/2025", "01/22/2025", "02/01/2025"]),
+    ],
+)
+def test_chart_dates_read_in_the_locales_short_date_like_every_page(
+    language: str, dates: list[str]
+) -> None:
+    """Issue 14 item 8: the axis wrote "08.01.25" in both languages beside pages that write
+    "08.01.2025" / "01/08/2025"."""
+    with translation.override(language):
+        svg = charts.render_chart_svg(_spec("nrs"))
+
+    assert _axis_dates(svg) == dates
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "pattern"), [("ru", r"\d{2}\.\d{2}\.\d{4}"), ("en", r"\d{2}/\d{2}/\d{4}")]
+)
+def test_dynamics_page_chart_follows_the_readers_date_format(language: str, pattern: str) -> None:
+    clinic = OrganizationFactory(kind=OrganizationKind.CLINIC)
+    patient, doctor = care_team(organization=clinic)
+    for days_ago, value in ((40, 8), (2, 5)):
+        assessment = AssessmentFactory(patient=patient, instruments=["nrs"], status="submitted")
+        ScoreFactory(
+            assessment=assessment,
+            instrument="nrs",
+            value=value,
+            band="moderate",
+            measured_at=timezone.now() - timedelta(days=days_ago),
+        )
+    client = Client()
+    client.force_login(doctor)
+    client.cookies["django_language"] = language
+
+    response = client.get(
+        reverse("clinic-web:patient-dynamics", kwargs={"patient_id": patient.pk}),
+        {"instrument": "nrs"},
+    )
+
+    page = response.content.decode()
+    chart = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
+    dates = _axis_dates(chart)
+    assert response.status_code == 200
+    assert len(dates) >= 2
+    assert [d for d in dates if not re.fullmatch(pattern, d)] == []

@@ -238,3 +238,54 @@ def test_the_catalogue_page_shows_doses_in_the_readers_language(client, language
     assert CatalogueItem.objects.get(code="amitriptyline").start_dose == (
         "10 mg nocte (5–10 mg elderly)"
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "ru",
+            {
+                "code": "amitriptyline",
+                "name": "Амитриптилин",
+                "start_dose": "10 мг на ночь (пожилым 5–10 мг)",
+                "titration": "+10 мг в неделю",
+                "default_scheme": "10 мг на ночь, увеличивать на 10 мг в неделю до 25–75 мг/сут",
+            },
+        ),
+        (
+            "en",
+            {
+                "code": "amitriptyline",
+                "name": "Amitriptyline",
+                "start_dose": "10 mg nocte (5–10 mg elderly)",
+                "titration": "+10 mg/week",
+                "default_scheme": "10 mg at night, increase by 10 mg weekly to 25–75 mg/day",
+            },
+        ),
+    ],
+)
+def test_the_catalogue_api_follows_the_request_language_like_the_page(
+    client_for, language, expected
+):
+    """Issue 14 item 8: the API returned the stored "10 mg nocte" to a Russian reader while the
+    page showed "10 мг на ночь"; `code` and the `_en`/`_ru` fields stay stable."""
+    client = client_for(user_with_role(Role.DOCTOR))
+    url = reverse("clinic:catalogue-detail", kwargs={"code": "amitriptyline"})
+
+    detail = client.get(url, HTTP_ACCEPT_LANGUAGE=language).json()
+    listed = client.get(
+        reverse("clinic:catalogue-list"), {"q": "amitriptyline"}, HTTP_ACCEPT_LANGUAGE=language
+    ).json()
+
+    assert {key: detail[key] for key in expected} == expected
+    assert [{key: item[key] for key in expected} for item in listed] == [expected]
+    assert (detail["name_en"], detail["name_ru"]) == ("Amitriptyline", "Амитриптилин")
+    pregabalin = client.get(
+        reverse("clinic:catalogue-detail", kwargs={"code": "pregabalin"}),
+        HTTP_ACCEPT_LANGUAGE=language,
+    ).json()
+    assert (" мг" in pregabalin["start_dose"]) is (language == "ru")
+    assert CatalogueItem.objects.get(code="amitriptyline").start_dose == (
+        "10 mg nocte (5–10 mg elderly)"
+    )
