@@ -18,4 +18,6 @@ urlpatterns = [
     path("calls/<uuid:call_id>/card/", views.caller_card, name="caller-card"),
     path("report/", views.report_page, name="report"),
     path("reference/<slug:kind>/", views.reference_page, name="reference"),
+    path("alerts/", views.alert_rules_page, name="alert-rules"),
+    path("alerts/<int:rule_id>/", views.alert_rule_edit, name="alert-rule"),
 ]
