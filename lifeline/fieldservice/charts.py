@@ -49,7 +49,7 @@ def requests_and_done(rows: Sequence[dict[str, Any]], *, title: str) -> SafeStri
     _integer_axis(axes.xaxis)
     axes.set_title(title)
     if shown:
-        axes.legend(loc="lower right", fontsize=8, frameon=False)
+        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     return chart_inline_svg(figure, title)
 
 

@@ -28,7 +28,7 @@ from lifeline.fieldservice.models import (
     Transaction,
     TransactionType,
 )
-from lifeline.fieldservice.permissions import MANAGER_ROLES, company_roles
+from lifeline.fieldservice.permissions import MANAGER_ROLES, STAFF_ROLES, company_roles, roles_in
 
 M = TypeVar("M", bound=Model)
 
@@ -385,4 +385,18 @@ def alert_rules_with_state_for(*, actor: Any, organization_id: Any) -> list[Aler
                 to_attr="open_alerts",
             )
         )
+    )
+
+
+def can_click_to_call(*, actor: Any, organization_id: Any) -> bool:
+    """Whether the card offers «Call the client»: Mango is configured and the actor, staff of
+    the company, has a PBX extension to ring first."""
+    from lifeline.fieldservice import conf
+
+    if not conf.mango_enabled() or not (roles_in(actor, organization_id) & STAFF_ROLES):
+        return False
+    return (
+        StaffProfile.objects.filter(organization_id=organization_id, user=actor)
+        .exclude(extension="")
+        .exists()
     )

@@ -189,3 +189,30 @@ def test_the_report_page_filters_by_city_of_the_company(world: Any) -> None:
     # another company's city is not a choice: the filter is refused, the whole company shown
     page = client.get(f"/fieldservice/report/?city={world.other_city.pk}").content.decode()
     assert 'data-testid="revenue">1700.00<' in page
+
+
+def test_click_to_call_from_the_card_rings_the_operators_extension(
+    world: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from lifeline.fieldservice.integrations import mango
+    from lifeline.fieldservice.integrations.fake import FakeTelephony
+
+    row = ServiceRequestFactory(city=world.moscow, client_phone="+79161234567", master=world.master)
+    url = f"/fieldservice/requests/{row.pk}/"
+    # not configured: no button, and the action is 404
+    assert 'data-testid="click-to-call"' not in _client(world.operator).get(url).content.decode()
+    assert _client(world.operator).post(f"{url}call/").status_code == 404
+    settings.FIELDSERVICE_MANGO_API_KEY = "key"
+    settings.FIELDSERVICE_MANGO_API_SALT = "salt"
+    fake = FakeTelephony()
+    monkeypatch.setattr(mango, "client", lambda: fake)
+    operator = _client(world.operator)
+    assert 'data-testid="click-to-call"' in operator.get(url).content.decode()
+    assert operator.post(f"{url}call/").status_code == 302
+    assert [(c["from"], c["to"]) for c in fake.commands] == [("101", "+79161234567")]
+    # the master (no extension, not call centre) neither sees nor uses it
+    master = _client(world.master)
+    assert 'data-testid="click-to-call"' not in master.get(url).content.decode()
+    assert master.post(f"{url}call/").status_code == 404
+    assert _client(world.other_operator).post(f"{url}call/").status_code == 404
+    assert len(fake.commands) == 1

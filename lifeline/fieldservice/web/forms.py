@@ -103,7 +103,9 @@ class ReportForm(forms.Form):
     date_to = forms.DateField(
         required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    city = forms.ModelChoiceField(queryset=City.objects.none(), required=False, label=_("City"))
+    city = forms.ModelChoiceField(
+        queryset=City.objects.none(), required=False, label=_("City"), empty_label=_("All cities")
+    )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

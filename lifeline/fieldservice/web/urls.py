@@ -12,6 +12,7 @@ urlpatterns = [
     path("requests/<uuid:request_id>/", views.request_card, name="request"),
     path("requests/<uuid:request_id>/status/", views.request_status, name="request-status"),
     path("requests/<uuid:request_id>/files/", views.request_file_upload, name="request-files"),
+    path("requests/<uuid:request_id>/call/", views.request_call, name="request-call"),
     path("callbacks/<uuid:callback_id>/take/", views.callback_take, name="callback-take"),
     path("staff/", views.staff_page, name="staff"),
     path("staff/<int:staff_id>/", views.staff_edit, name="staff-edit"),

@@ -245,6 +245,7 @@ def request_card(request: HttpRequest, request_id: str) -> HttpResponse:
         "history": selectors.request_history_for(actor=user, request=obj),
         "files": selectors.request_files_for(actor=user, request=obj),
         "client_requests": selectors.client_history_for(actor=user, request=obj)[:20],
+        "can_call": selectors.can_click_to_call(actor=user, organization_id=obj.organization_id),
     }
     return render(request, "fieldservice/request.html", context)
 
@@ -262,6 +263,24 @@ def request_status(request: HttpRequest, request_id: str) -> HttpResponse:
     target = request.POST.get("next") or ""
     if target == "home":
         return redirect("fieldservice-web:home")
+    return redirect("fieldservice-web:request", request_id=obj.pk)
+
+
+@web_view
+@require_POST
+def request_call(request: HttpRequest, request_id: str) -> HttpResponse:
+    """Click-to-call (Mango `commands/callback`): the person's extension rings, then the client."""
+    obj = selectors.request_get_for(actor=request.user, request_id=request_id)
+    if not selectors.can_click_to_call(actor=request.user, organization_id=obj.organization_id):
+        raise Http404
+    try:
+        telephony.request_call_client(actor=request.user, request=obj)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request, _("Your phone rings first; pick up to be connected to the client.")
+        )
     return redirect("fieldservice-web:request", request_id=obj.pk)
 
 
