@@ -84,6 +84,12 @@ app.conf.beat_schedule["fieldservice.run_due"] = {
     "schedule": 15.0,
     "options": {"queue": "realtime", "expires": 15},
 }
+# Field service: call recordings mailed by the PBX (IMAP, off unless FIELDSERVICE_IMAP_* set).
+app.conf.beat_schedule["fieldservice.poll_mailbox"] = {
+    "task": "fieldservice.poll_mailbox",
+    "schedule": 300.0,
+    "options": {"expires": 300},
+}
 app.conf.task_routes = {
     "fieldservice.process_mango_event": {"queue": "realtime"},
     "fieldservice.run_due": {"queue": "realtime"},

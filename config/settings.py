@@ -743,3 +743,13 @@ FIELDSERVICE_TELEGRAM_API_URL = env.str(
 )
 FIELDSERVICE_ALERT_REPEAT_MINUTES = env.int("FIELDSERVICE_ALERT_REPEAT_MINUTES", default=240)
 FIELDSERVICE_ALERTS_MAX_PER_RUN = env.int("FIELDSERVICE_ALERTS_MAX_PER_RUN", default=20)
+# Call recordings the PBX mails to an IMAP mailbox (services/mail_recordings.py), read by
+# the periodic `fieldservice.poll_mailbox` (read-only). Unset host/user/password: off.
+FIELDSERVICE_IMAP_HOST = env.str("FIELDSERVICE_IMAP_HOST", default="")
+FIELDSERVICE_IMAP_PORT = env.int("FIELDSERVICE_IMAP_PORT", default=993)
+FIELDSERVICE_IMAP_SSL = env.bool("FIELDSERVICE_IMAP_SSL", default=True)
+FIELDSERVICE_IMAP_USER = env.str("FIELDSERVICE_IMAP_USER", default="")
+FIELDSERVICE_IMAP_PASSWORD = env.str("FIELDSERVICE_IMAP_PASSWORD", default="")
+FIELDSERVICE_IMAP_FOLDER = env.str("FIELDSERVICE_IMAP_FOLDER", default="INBOX")
+FIELDSERVICE_IMAP_DAYS_BACK = env.int("FIELDSERVICE_IMAP_DAYS_BACK", default=3)
+FIELDSERVICE_IMAP_TIMEZONE = env.str("FIELDSERVICE_IMAP_TIMEZONE", default="Europe/Moscow")

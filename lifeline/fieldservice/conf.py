@@ -52,3 +52,48 @@ def alerts_max_per_run() -> int:
 
 
 TELEGRAM_TIMEOUT_SECONDS = (3.05, 10.0)
+
+
+# --- recordings from e-mail (IMAP) --------------------------------------------------------
+def imap_host() -> str:
+    return str(getattr(settings, "FIELDSERVICE_IMAP_HOST", ""))
+
+
+def imap_port() -> int:
+    return int(getattr(settings, "FIELDSERVICE_IMAP_PORT", 993))
+
+
+def imap_ssl() -> bool:
+    return bool(getattr(settings, "FIELDSERVICE_IMAP_SSL", True))
+
+
+def imap_user() -> str:
+    return str(getattr(settings, "FIELDSERVICE_IMAP_USER", ""))
+
+
+def imap_password() -> str:
+    return str(getattr(settings, "FIELDSERVICE_IMAP_PASSWORD", ""))
+
+
+def imap_folder() -> str:
+    return str(getattr(settings, "FIELDSERVICE_IMAP_FOLDER", "INBOX"))
+
+
+def imap_days_back() -> int:
+    return int(getattr(settings, "FIELDSERVICE_IMAP_DAYS_BACK", 3))
+
+
+def imap_timezone() -> str:
+    """The zone the PBX writes the time of a call in the file name (Rambler: Moscow)."""
+    return str(getattr(settings, "FIELDSERVICE_IMAP_TIMEZONE", "Europe/Moscow"))
+
+
+def imap_enabled() -> bool:
+    return bool(imap_host() and imap_user() and imap_password())
+
+
+IMAP_TIMEOUT_SECONDS = 30.0
+# New messages read per poll (the rest wait for the next one).
+IMAP_MESSAGES_PER_POLL = 50
+# A recording is linked to the request from its phone created within this window.
+MAIL_RECORDING_WINDOW_MINUTES = 30

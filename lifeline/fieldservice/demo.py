@@ -15,8 +15,15 @@ from lifeline.core.demo import DemoContext
 
 
 def seed(ctx: DemoContext) -> None:
-    from lifeline.fieldservice.enums import RequestStatus
-    from lifeline.fieldservice.models import Campaign, City, Direction, ServiceRequest, StaffProfile
+    from lifeline.fieldservice.enums import AlertKind, RequestStatus
+    from lifeline.fieldservice.models import (
+        AlertRule,
+        Campaign,
+        City,
+        Direction,
+        ServiceRequest,
+        StaffProfile,
+    )
     from lifeline.fieldservice.services.reference import company_defaults_ensure
     from lifeline.fieldservice.services.requests import money_compute
 
@@ -81,8 +88,23 @@ def seed(ctx: DemoContext) -> None:
                 "ats_number": campaign.phone_number,
             },
         )
+    # Alert rules the sweep watches (the alerts page lists them; Telegram is off in the demo).
+    AlertRule.objects.get_or_create(
+        organization=company,
+        kind=AlertKind.CALLBACKS_OVERDUE,
+        status="",
+        defaults={"threshold_minutes": 15},
+    )
+    AlertRule.objects.get_or_create(
+        organization=company,
+        kind=AlertKind.REQUESTS_STUCK,
+        status=RequestStatus.NEW,
+        defaults={"threshold_minutes": 60},
+    )
     demo_mango_credentials()
-    ctx.write("fieldservice: company with 2 cities, 2 campaigns, a request in every status")
+    ctx.write(
+        "fieldservice: company with 2 cities, 2 campaigns, a request in every status, 2 alert rules"
+    )
 
 
 def _write_private(path: Path, data: dict[str, Any]) -> None:

@@ -32,6 +32,15 @@ REQUEST_STATUS_CHANGES = Counter(
     "Requests entering a status.",
     labelnames=["status"],
 )
+MAIL_RECORDINGS = Counter(
+    "lifeline_fieldservice_mail_recordings_total",
+    "Call recordings read from the IMAP mailbox, by outcome.",
+    labelnames=["outcome"],
+)
+MAILBOX_POLL_FAILURES = Counter(
+    "lifeline_fieldservice_mailbox_poll_failures_total",
+    "IMAP mailbox polls that failed (server down, login refused, a message not stored).",
+)
 
 for _kind in MangoEventKind.values:
     WEBHOOKS_RECEIVED.labels(kind=_kind)
@@ -41,3 +50,5 @@ for _outcome in (CallOutcome.ANSWERED, CallOutcome.MISSED):
     CALLS.labels(outcome=_outcome)
 for _status in RequestStatus.values:
     REQUEST_STATUS_CHANGES.labels(status=_status)
+for _mail_outcome in ("stored", "duplicate", "no_line", "rejected"):
+    MAIL_RECORDINGS.labels(outcome=_mail_outcome)

@@ -506,3 +506,76 @@ class Alert(TimestampedModel):
                 name="fs_alert_one_open_per_rule",
             )
         ]
+
+
+class MailboxPoll(TimestampedModel):
+    """The state of the IMAP mailbox poll (`services/mail_recordings.py`), one row per
+    mailbox: `claimed_at` is held while a poll runs, so however many workers and beats
+    there are, one poll reads the mailbox at a time (a dead poll's claim expires)."""
+
+    mailbox = models.CharField(max_length=64, unique=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    # The exception type of the last failure (never the message: it may hold the login).
+    last_error = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("mailbox poll")
+        verbose_name_plural = _("mailbox polls")
+
+
+class MailMessage(TimestampedModel):
+    """A message read from the recordings mailbox, stored once its attachments are: a
+    message whose `message_id` is here is never read again; one that failed half-way is
+    not here and is read again by the next poll."""
+
+    message_id = models.CharField(max_length=255, unique=True)
+    attachments = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("recordings e-mail")
+        verbose_name_plural = _("recordings e-mails")
+
+
+class MailRecording(UUIDModel):
+    """A call recording that came by e-mail (Rambler-style name `YYYY.MM.DD__HH-MM-SS__from__to…`),
+    stored once by content hash through the files service and linked to the request from
+    `from_number` created within ±30 minutes of `recorded_at`."""
+
+    class Outcome(models.TextChoices):
+        STORED = "stored", _("Stored")
+        NO_LINE = "no_line", _("Unknown line")
+        REJECTED = "rejected", _("Not a recording")
+
+    message = models.ForeignKey(MailMessage, on_delete=models.CASCADE, related_name="recordings")
+    sha256 = models.CharField(max_length=64, unique=True)
+    file_name = models.CharField(max_length=200)
+    from_number = models.CharField(max_length=20)
+    to_number = models.CharField(max_length=20)
+    recorded_at = models.DateTimeField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    organization = models.ForeignKey(
+        "access.Organization", on_delete=models.CASCADE, null=True, blank=True
+    )
+    request = models.ForeignKey(
+        ServiceRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mail_recordings",
+    )
+    file = models.OneToOneField(
+        "files.StoredFile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("e-mailed call recording")
+        verbose_name_plural = _("e-mailed call recordings")
+        indexes = [
+            models.Index(
+                fields=["recorded_at"],
+                condition=models.Q(request__isnull=True, file__isnull=False),
+                name="fs_mailrec_unlinked",
+            )
+        ]

@@ -28,7 +28,7 @@ from lifeline.fieldservice.models import (
     Transaction,
     TransactionType,
 )
-from lifeline.fieldservice.permissions import MANAGER_ROLES, company_roles
+from lifeline.fieldservice.permissions import MANAGER_ROLES, STAFF_ROLES, company_roles, roles_in
 
 M = TypeVar("M", bound=Model)
 
@@ -368,3 +368,35 @@ def alert_rule_list_for(*, actor: Any, organization_id: Any = None) -> QuerySet[
 
 def alert_rule_get_for(*, actor: Any, pk: Any) -> AlertRule:
     return get_or_not_found(alert_rule_list_for(actor=actor), pk=pk)
+
+
+def alert_rules_with_state_for(*, actor: Any, organization_id: Any) -> list[AlertRule]:
+    """The rules of a company the actor manages, each with `open_alerts` (the firing one,
+    if any): two queries whatever the number of rules."""
+    from django.db.models import Prefetch
+
+    from lifeline.fieldservice.models import Alert
+
+    return list(
+        alert_rule_list_for(actor=actor, organization_id=organization_id).prefetch_related(
+            Prefetch(
+                "alerts",
+                queryset=Alert.objects.filter(resolved_at__isnull=True),
+                to_attr="open_alerts",
+            )
+        )
+    )
+
+
+def can_click_to_call(*, actor: Any, organization_id: Any) -> bool:
+    """Whether the card offers «Call the client»: Mango is configured and the actor, staff of
+    the company, has a PBX extension to ring first."""
+    from lifeline.fieldservice import conf
+
+    if not conf.mango_enabled() or not (roles_in(actor, organization_id) & STAFF_ROLES):
+        return False
+    return (
+        StaffProfile.objects.filter(organization_id=organization_id, user=actor)
+        .exclude(extension="")
+        .exists()
+    )

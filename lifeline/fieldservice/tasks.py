@@ -29,3 +29,12 @@ def run_due() -> None:
     if conf.mango_enabled():
         recordings_fetch_due()
     alerts_evaluate()
+
+
+@shared_task(name="fieldservice.poll_mailbox")
+def poll_mailbox() -> None:
+    """Call recordings mailed by the PBX (IMAP): one poll at a time per deployment (the
+    service claims the mailbox); does nothing unless FIELDSERVICE_IMAP_* are set."""
+    from lifeline.fieldservice.services.mail_recordings import mail_recordings_poll
+
+    mail_recordings_poll()

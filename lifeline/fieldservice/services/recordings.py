@@ -46,23 +46,29 @@ def recording_register(*, payload: dict[str, Any]) -> CallRecording | None:
     return recording
 
 
-def _owner_of(call: Call | None) -> Any:
-    """Whom the stored file belongs to: the operator who answered, else a director."""
+def company_file_owner(organization_id: Any) -> Any:
+    """Who owns a company's recordings in the files service: its first director (None
+    when it has none: then nobody may see the file, and it is not kept)."""
     from lifeline.accounts.models import User
 
-    if call is None or call.organization_id is None:
-        return None
-    if call.operator_id:
-        return call.operator
     return (
         User.objects.filter(
-            memberships__organization_id=call.organization_id,
+            memberships__organization_id=organization_id,
             memberships__role=Role.DIRECTOR,
             memberships__is_active=True,
         )
         .order_by("date_joined")
         .first()
     )
+
+
+def _owner_of(call: Call | None) -> Any:
+    """Whom the stored file belongs to: the operator who answered, else a director."""
+    if call is None or call.organization_id is None:
+        return None
+    if call.operator_id:
+        return call.operator
+    return company_file_owner(call.organization_id)
 
 
 def recordings_fetch_due(

@@ -30,6 +30,12 @@ def test_demo_has_two_cities_campaigns_staff_and_a_request_in_every_status() -> 
     statuses = sorted(ServiceRequest.objects.values_list("status", flat=True))
     assert len(statuses) == 12
     assert len(set(statuses)) == 12
+    from lifeline.fieldservice.models import AlertRule
+
+    assert sorted(AlertRule.objects.values_list("kind", "status", "threshold_minutes")) == [
+        ("callbacks_overdue", "", 15),
+        ("requests_stuck", "new", 60),
+    ]
 
 
 def test_demo_credentials_carry_the_mango_key_and_salt(tmp_path: Any) -> None:

@@ -134,3 +134,85 @@ def test_report_page_and_downloads_are_for_managers(world: Any) -> None:
     book = load_workbook(BytesIO(client.get("/fieldservice/report/?export=xlsx").content))
     sheet = book["callcentre"]
     assert [c.value for c in sheet[2]] == ["Авито", 1, 1, 2000.0, None]
+
+
+def test_report_page_draws_charts_and_exports_the_masters_table(world: Any) -> None:
+    from decimal import Decimal
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    world.master.full_name = "Пётр Мастер"
+    world.master.save()
+    for status in (RequestStatus.DONE, RequestStatus.IN_PROGRESS):
+        ServiceRequestFactory(
+            city=world.moscow,
+            campaign=world.campaign,
+            master=world.master,
+            status=status,
+            master_handover=Decimal("1500.00") if status == RequestStatus.DONE else None,
+        )
+    client = _client(world.manager)
+    page = client.get("/fieldservice/report/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count('<figure class="fs-chart"><svg role="img"') == 2
+    assert 'aria-label="Requests and done by campaign"' in page
+    assert 'aria-label="Requests and done by master"' in page
+    assert "style=" not in page.split('<figure class="fs-chart">')[1]  # CSP: no inline CSS
+    assert "<td>50 %</td>" in page
+    csv_body = client.get("/fieldservice/report/?table=masters&export=csv").content.decode()
+    assert csv_body.splitlines()[1:] == ["Пётр Мастер,2,1,0.5,1500.00,0.00"]
+    response = client.get("/fieldservice/report/?table=masters&export=xlsx")
+    assert response["Content-Disposition"] == 'attachment; filename="masters.xlsx"'
+    sheet = load_workbook(BytesIO(response.content))["masters"]
+    assert [c.value for c in sheet[2]] == ["Пётр Мастер", 2, 1, 0.5, 1500.0, 0.0]
+    assert (
+        _client(world.master).get("/fieldservice/report/?table=masters&export=csv").status_code
+        == 404
+    )
+
+
+def test_an_empty_report_has_no_charts(world: Any) -> None:
+    page = _client(world.director).get("/fieldservice/report/").content.decode()
+    assert "fs-chart" not in page
+
+
+def test_the_report_page_filters_by_city_of_the_company(world: Any) -> None:
+    from decimal import Decimal
+
+    for city, amount in ((world.moscow, "1000.00"), (world.kazan, "700.00")):
+        ServiceRequestFactory(city=city, status=RequestStatus.DONE, master_handover=Decimal(amount))
+    client = _client(world.manager)
+    page = client.get(f"/fieldservice/report/?city={world.kazan.pk}").content.decode()
+    assert 'data-testid="revenue">700.00<' in page
+    page = client.get("/fieldservice/report/").content.decode()
+    assert 'data-testid="revenue">1700.00<' in page
+    # another company's city is not a choice: the filter is refused, the whole company shown
+    page = client.get(f"/fieldservice/report/?city={world.other_city.pk}").content.decode()
+    assert 'data-testid="revenue">1700.00<' in page
+
+
+def test_click_to_call_from_the_card_rings_the_operators_extension(
+    world: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from lifeline.fieldservice.integrations import mango
+    from lifeline.fieldservice.integrations.fake import FakeTelephony
+
+    row = ServiceRequestFactory(city=world.moscow, client_phone="+79161234567", master=world.master)
+    url = f"/fieldservice/requests/{row.pk}/"
+    # not configured: no button, and the action is 404
+    assert 'data-testid="click-to-call"' not in _client(world.operator).get(url).content.decode()
+    assert _client(world.operator).post(f"{url}call/").status_code == 404
+    settings.FIELDSERVICE_MANGO_API_KEY = "key"
+    settings.FIELDSERVICE_MANGO_API_SALT = "salt"
+    fake = FakeTelephony()
+    monkeypatch.setattr(mango, "client", lambda: fake)
+    operator = _client(world.operator)
+    assert 'data-testid="click-to-call"' in operator.get(url).content.decode()
+    assert operator.post(f"{url}call/").status_code == 302
+    assert [(c["from"], c["to"]) for c in fake.commands] == [("101", "+79161234567")]
+    # the master (no extension, not call centre) neither sees nor uses it
+    master = _client(world.master)
+    assert 'data-testid="click-to-call"' not in master.get(url).content.decode()
+    assert master.post(f"{url}call/").status_code == 404
+    assert _client(world.other_operator).post(f"{url}call/").status_code == 404
+    assert len(fake.commands) == 1

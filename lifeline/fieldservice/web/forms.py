@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lifeline.access.enums import Role
 from lifeline.accounts.models import User
 from lifeline.fieldservice import selectors
-from lifeline.fieldservice.enums import StaffStatus
+from lifeline.fieldservice.enums import AlertKind, RequestStatus, StaffStatus
 from lifeline.fieldservice.models import Campaign, City, Direction, RequestType
 from lifeline.fieldservice.phones import to_e164
 
@@ -103,6 +103,14 @@ class ReportForm(forms.Form):
     date_to = forms.DateField(
         required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    city = forms.ModelChoiceField(
+        queryset=City.objects.none(), required=False, label=_("City"), empty_label=_("All cities")
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["city"].queryset = selectors.reference_list_for(actor=actor, model=City)
 
 
 class StaffEditForm(forms.Form):
@@ -143,3 +151,36 @@ class StaffCreateForm(StaffEditForm):
 
 
 STAFF_ROLE_ORDER = ("operator", "master", "manager")
+
+
+MAX_ALERT_MINUTES = 7 * 24 * 60
+
+
+class AlertRuleForm(forms.Form):
+    """A new alert rule: what to watch, the status (stuck requests only), after how long."""
+
+    kind = forms.ChoiceField(choices=AlertKind.choices, label=_("Watch"))
+    status = forms.ChoiceField(
+        choices=[("", "—"), *RequestStatus.choices],
+        required=False,
+        label=_("Status"),
+        help_text=_("For stuck requests: the status they are stuck in."),
+    )
+    threshold_minutes = forms.IntegerField(
+        min_value=0, max_value=MAX_ALERT_MINUTES, initial=30, label=_("After, minutes")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == AlertKind.REQUESTS_STUCK and not data.get("status"):
+            self.add_error("status", _("Choose the status to watch."))
+        if data.get("kind") == AlertKind.CALLBACKS_OVERDUE:
+            data["status"] = ""
+        return data
+
+
+class AlertRuleEditForm(forms.Form):
+    threshold_minutes = forms.IntegerField(
+        min_value=0, max_value=MAX_ALERT_MINUTES, label=_("After, minutes")
+    )
+    is_active = forms.BooleanField(required=False, label=_("Active"))

@@ -23,8 +23,9 @@ from openpyxl import Workbook
 
 from lifeline.access.enums import Role
 from lifeline.core.exceptions import DomainError, NotFound
-from lifeline.fieldservice import selectors
+from lifeline.fieldservice import charts, selectors
 from lifeline.fieldservice.enums import OPEN_STATUSES, RequestStatus
+from lifeline.fieldservice.exceptions import DuplicateReference
 from lifeline.fieldservice.models import Campaign, City, Direction
 from lifeline.fieldservice.permissions import (
     MANAGER_ROLES,
@@ -34,12 +35,14 @@ from lifeline.fieldservice.permissions import (
     roles_in,
 )
 from lifeline.fieldservice.reports import Period, callcentre_report, masters_report
+from lifeline.fieldservice.services import alerts, reference, telephony
 from lifeline.fieldservice.services import files as request_files
-from lifeline.fieldservice.services import reference, telephony
 from lifeline.fieldservice.services import requests as request_services
 from lifeline.fieldservice.services import staff as staff_services
 from lifeline.fieldservice.transitions import allowed_targets
 from lifeline.fieldservice.web.forms import (
+    AlertRuleEditForm,
+    AlertRuleForm,
     CampaignForm,
     MasterReportForm,
     NameForm,
@@ -242,6 +245,7 @@ def request_card(request: HttpRequest, request_id: str) -> HttpResponse:
         "history": selectors.request_history_for(actor=user, request=obj),
         "files": selectors.request_files_for(actor=user, request=obj),
         "client_requests": selectors.client_history_for(actor=user, request=obj)[:20],
+        "can_call": selectors.can_click_to_call(actor=user, organization_id=obj.organization_id),
     }
     return render(request, "fieldservice/request.html", context)
 
@@ -259,6 +263,24 @@ def request_status(request: HttpRequest, request_id: str) -> HttpResponse:
     target = request.POST.get("next") or ""
     if target == "home":
         return redirect("fieldservice-web:home")
+    return redirect("fieldservice-web:request", request_id=obj.pk)
+
+
+@web_view
+@require_POST
+def request_call(request: HttpRequest, request_id: str) -> HttpResponse:
+    """Click-to-call (Mango `commands/callback`): the person's extension rings, then the client."""
+    obj = selectors.request_get_for(actor=request.user, request_id=request_id)
+    if not selectors.can_click_to_call(actor=request.user, organization_id=obj.organization_id):
+        raise Http404
+    try:
+        telephony.request_call_client(actor=request.user, request=obj)
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request, _("Your phone rings first; pick up to be connected to the client.")
+        )
     return redirect("fieldservice-web:request", request_id=obj.pk)
 
 
@@ -359,6 +381,67 @@ def reference_page(request: HttpRequest, kind: str = "cities") -> HttpResponse:
     )
 
 
+# --- alert rules (managers and directors) -------------------------------------------------
+@web_view
+def alert_rules_page(request: HttpRequest) -> HttpResponse:
+    """The company's alert rules (each with whether it is firing) and a form to add one."""
+    if not _held(request) & MANAGER_ROLES:
+        raise Http404
+    user = request.user
+    organization_id = selectors.company_id_for(actor=user, roles=frozenset(MANAGER_ROLES))
+    form = AlertRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            alerts.alert_rule_create(
+                actor=user, organization_id=organization_id, data=dict(form.cleaned_data)
+            )
+        except DuplicateReference:
+            form.add_error(None, _("This rule already exists: change it in the list."))
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("fieldservice-web:alert-rules")
+    rules = selectors.alert_rules_with_state_for(actor=user, organization_id=organization_id)
+    return render(
+        request,
+        "fieldservice/alert_rules.html",
+        {"rules": rules, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@web_view
+def alert_rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
+    """Change a rule's threshold, or switch it off and on (another company's rule: 404)."""
+    rule = selectors.alert_rule_get_for(actor=request.user, pk=rule_id)
+    if request.method == "POST" and request.POST.get("toggle"):
+        data: dict[str, Any] = {"is_active": not rule.is_active}
+        form = AlertRuleEditForm(
+            initial={"threshold_minutes": rule.threshold_minutes, "is_active": rule.is_active}
+        )
+    else:
+        form = AlertRuleEditForm(
+            request.POST or None,
+            initial={"threshold_minutes": rule.threshold_minutes, "is_active": rule.is_active},
+        )
+        data = dict(form.cleaned_data) if request.method == "POST" and form.is_valid() else {}
+    if data:
+        try:
+            alerts.alert_rule_update(actor=request.user, rule=rule, data=data)
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("fieldservice-web:alert-rules")
+    return render(
+        request,
+        "fieldservice/alert_rule_edit.html",
+        {"rule": rule, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
 REPORT_COLUMNS = ("name", "requests", "done", "revenue", "cost_per_lead")
 
 
@@ -368,37 +451,71 @@ def report_page(request: HttpRequest) -> HttpResponse:
     if not _held(request) & MANAGER_ROLES:
         raise Http404
     organization_id = selectors.company_id_for(actor=request.user, roles=frozenset(MANAGER_ROLES))
-    form = ReportForm(request.GET or None)
+    form = ReportForm(request.GET or None, actor=request.user)
     period = Period(organization_id=organization_id)
     if form.is_valid():
+        city = form.cleaned_data["city"]
         period = Period(
             organization_id=organization_id,
             date_from=form.cleaned_data["date_from"],
             date_to=form.cleaned_data["date_to"],
+            city_id=city.pk if city else None,
         )
     report = callcentre_report(period)
     masters = masters_report(period)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
+        if request.GET.get("table") == "masters":
+            header = [
+                _("Master"),
+                _("Requests"),
+                _("Done"),
+                _("Completion rate"),
+                _("Handover due"),
+                _("Handed over"),
+            ]
+            rows = [[row[key] for key in MASTER_COLUMNS] for row in masters]
+            return _export(export, header, rows, name="masters")
         header = [_("Campaign"), _("Requests"), _("Done"), _("Revenue"), _("Cost of a lead")]
         rows = [[row[key] for key in REPORT_COLUMNS] for row in report["campaigns"]]
         return _export(export, header, rows)
-    return render(
-        request, "fieldservice/report.html", {"form": form, "report": report, "masters": masters}
-    )
+    context = {
+        "form": form,
+        "report": report,
+        "masters": masters,
+        "query": request.GET.urlencode(),
+        "charts": [
+            draw(rows)
+            for draw, rows in ((charts.campaigns, report["campaigns"]), (charts.masters, masters))
+            if rows
+        ],
+    }
+    return render(request, "fieldservice/report.html", context)
 
 
-def _export(kind: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+MASTER_COLUMNS = (
+    "name",
+    "requests",
+    "done",
+    "completion_rate",
+    "handover_due",
+    "handover_received",
+)
+
+
+def _export(
+    kind: str, header: list[str], rows: list[list[Any]], *, name: str = "callcentre"
+) -> HttpResponse:
     if kind == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(header)
         writer.writerows(["" if v is None else v for v in row] for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="callcentre.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     workbook = Workbook()
-    sheet = workbook.create_sheet(title="callcentre", index=0)
+    sheet = workbook.create_sheet(title=name, index=0)
     sheet.append(header)
     for row in rows:
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
@@ -408,7 +525,7 @@ def _export(kind: str, header: list[str], rows: list[list[Any]]) -> HttpResponse
         out.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = 'attachment; filename="callcentre.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
 
