@@ -130,6 +130,19 @@ def _isolated_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the settings' language (English in tests). A request through
+    LocaleMiddleware, or a bare `translation.activate`, leaves its language active in the
+    thread afterwards; with pytest-randomly's order, a later test then read Russian
+    messages where it asserts English ones (seen in core/tests/test_dates.py)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
