@@ -26,6 +26,7 @@ from lifeline.clinic.models import Evaluation
 from lifeline.clinic.selectors import assessments as assessments_selectors
 from lifeline.clinic.services import assessments as assessment_services
 from lifeline.clinic.services import labels as label_services
+from lifeline.clinic.source_grades import source_grade_label
 from lifeline.clinic.web import forms
 from lifeline.clinic.web.common import error_lines, label, user_of
 from lifeline.core.exceptions import DomainError, NotFound
@@ -196,7 +197,7 @@ def _suggestions_view(
                 "text": label(suggestion.get("text")),
                 "line": suggestion.get("line", ""),
                 "evidence_tag": suggestion.get("evidence_tag", ""),
-                "source_grade": suggestion.get("source_grade", ""),
+                "source_grade": source_grade_label(suggestion.get("source_grade", "")),
                 "citations": _citations_view(evaluation, suggestion.get("citation_ids", [])),
                 "safety": _safety_view(suggestion.get("safety", [])),
                 "displayed": suggestion.get("displayed", True),
