@@ -16,7 +16,7 @@ from django.utils.translation import pgettext
 
 from lifeline.ambulance.enums import CallStatus, Criticality
 from lifeline.ambulance.reports import IntervalRow, TeamLoadRow
-from lifeline.core.svg import chart_figure, chart_inline_svg
+from lifeline.core.svg import chart_figure, chart_inline_svg, number_axis
 
 CRITICALITY_COLOURS = {"critical": "#b00020", "important": "#e65100", "common": "#1565c0"}
 P50_COLOUR = "#90caf9"
@@ -65,6 +65,7 @@ def response_times(rows: Sequence[IntervalRow], interval: str = "call_to_on_scen
             target_labelled = True
     axes.set_xticks(range(len(order)), [str(Criticality(c).label) for c in order])
     axes.set_ylabel(_("Minutes"))
+    number_axis(axes.yaxis)
     axes.set_title(title)
     if order:
         axes.legend(loc="upper right", fontsize=8, frameon=False)

@@ -181,5 +181,23 @@ def date_axis(axes: Any, *, date_format: str, time_zone: str, max_ticks: int = 8
     if high - low < MIN_DATE_SPAN_DAYS:
         middle = (low + high) / 2
         axes.set_xlim(middle - MIN_DATE_SPAN_DAYS / 2, middle + MIN_DATE_SPAN_DAYS / 2)
-    axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=max_ticks, tz=zone))
+    # interval_multiples=False: ticks every N days from the first one, evenly spaced, where
+    # the default restarts at each month's first day (17, 21, 25, 29 Nov, 1 Dec).
+    axes.xaxis.set_major_locator(
+        mdates.AutoDateLocator(minticks=2, maxticks=max_ticks, tz=zone, interval_multiples=False)
+    )
     axes.xaxis.set_major_formatter(FuncFormatter(label))
+
+
+def number_axis(axis: Any) -> None:
+    """Label `axis` (matplotlib's `axes.xaxis` or `axes.yaxis`) in the active locale's number
+    format, as every page writes numbers: "1,5" in Russian, "1.5" in English (matplotlib
+    writes "1.50" whatever the language)."""
+    from django.utils.formats import number_format
+    from matplotlib.ticker import FuncFormatter
+
+    def label(value: float, _position: int | None = None) -> str:
+        rounded = round(value, 2)
+        return str(number_format(int(rounded) if rounded == int(rounded) else rounded))
+
+    axis.set_major_formatter(FuncFormatter(label))

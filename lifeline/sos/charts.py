@@ -15,7 +15,7 @@ from django.utils.formats import get_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from lifeline.core.svg import chart_figure, chart_inline_svg, date_axis
+from lifeline.core.svg import chart_figure, chart_inline_svg, date_axis, number_axis
 
 
 def _count_axis(axes: Any) -> None:
@@ -67,6 +67,8 @@ def durations(seconds: list[float], title: str) -> SafeString:
     minutes = [s / 60 for s in seconds]
     if minutes:
         axes.hist(minutes, bins=min(20, max(5, len(minutes))), color="#1565c0", edgecolor="#ffffff")
+        number_axis(axes.xaxis)
+        axes.set_xlabel(_("Minutes"))
     else:
         axes.text(0.5, 0.5, _("No data yet"), ha="center", va="center", transform=axes.transAxes)
     axes.set_title(title)

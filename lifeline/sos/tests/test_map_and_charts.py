@@ -156,8 +156,9 @@ def _axis_dates(svg: str) -> list[str]:
 @pytest.mark.parametrize(
     ("language", "dates"),
     [
-        ("ru", ["01.03.2026", "03.03.2026", "05.03.2026", "07.03.2026", "09.03.2026"]),
-        ("en", ["03/01/2026", "03/03/2026", "03/05/2026", "03/07/2026", "03/09/2026"]),
+        # Evenly every second day (not restarting on the 1st of a month).
+        ("ru", ["02.03.2026", "04.03.2026", "06.03.2026", "08.03.2026"]),
+        ("en", ["03/02/2026", "03/04/2026", "03/06/2026", "03/08/2026"]),
     ],
 )
 def test_events_per_day_reads_dates_in_the_locales_short_date(language: str, dates: list[str]):
@@ -196,3 +197,21 @@ def test_event_timeline_and_live_map_show_the_short_date_time(
     assert f'<time datetime="2026-03-07T09:05:07+00:00">{shown}</time>' in timeline
     assert f">{absent}<" not in event_page
     assert f">{shown}</time>" in map_page
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "absent"), [("ru", "1,5", "1.5"), ("en", "1.5", "1,5")]
+)
+def test_duration_chart_writes_minutes_in_the_locales_number_format(
+    language: str, shown: str, absent: str
+) -> None:
+    """Issue 14 item 8: the duration axis read "1.10" on Russian pages."""
+    with translation.override(language):
+        svg = str(charts.durations([60, 75, 90, 105, 120, 150, 170], "Time to accept"))
+    ticks = [
+        (element.text or "").strip()
+        for element in _parse(svg).iter("{http://www.w3.org/2000/svg}text")
+    ]
+    assert shown in ticks
+    assert absent not in ticks
+    assert not any(re.fullmatch(r"\d+[.,]\d*0", tick) for tick in ticks)  # no "1.50"
