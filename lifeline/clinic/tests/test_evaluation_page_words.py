@@ -81,7 +81,7 @@ def test_safety_levels_and_sources_are_words(
     assert ">BLOCK</span>" not in page
     assert f'clinic-level--safety_unchecked">{unchecked}</span>' in page
     assert f'clinic-level--block">{blocked}</span>' in page
-    assert f'<li data-citation="nice_ng193">{nice}</li>' in page
+    assert f'<li data-citation="nice_ng193" lang="en">{nice}</li>' in page
     assert "nice_ng193, local" not in page
     safety_card = page[page.index('<span class="tag clinic-level') :]
     safety_card = safety_card[: safety_card.index("</ul>")]

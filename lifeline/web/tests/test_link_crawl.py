@@ -137,7 +137,11 @@ CRAWLED_ROLES = tuple(MUST_REACH)
 
 # --- reading pages ------------------------------------------------------------------------
 class _Page(HTMLParser):
-    """The links and the visible text of an HTML page (no scripts, styles or attributes)."""
+    """The links and the visible text of an HTML page (no scripts, styles or attributes).
+
+    A passage marked with another `lang` than the page's (an English bibliographic reference
+    on a Russian page: `<li lang="en">`) is declared foreign on purpose, for screen readers
+    too, so its words are not the page's UI text and are left out."""
 
     HIDDEN = {"script", "style", "template", "noscript", "svg"}
 
@@ -146,10 +150,17 @@ class _Page(HTMLParser):
         self.links: list[str] = []
         self.text: list[str] = []
         self._hidden = 0
+        self._foreign: list[str] = []  # open tags in another language than the page's
+        self._page_lang = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.HIDDEN:
             self._hidden += 1
+        lang = dict(attrs).get("lang") or ""
+        if tag == "html":
+            self._page_lang = lang
+        elif lang and lang != self._page_lang:
+            self._foreign.append(tag)
         if tag == "a":
             href = dict(attrs).get("href")
             if href:
@@ -158,9 +169,11 @@ class _Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in self.HIDDEN and self._hidden:
             self._hidden -= 1
+        if self._foreign and self._foreign[-1] == tag:
+            self._foreign.pop()
 
     def handle_data(self, data: str) -> None:
-        if not self._hidden:
+        if not self._hidden and not self._foreign:
             self.text.append(data)
 
 
