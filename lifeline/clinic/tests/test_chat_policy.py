@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from lifeline.access.enums import OrganizationKind, Role
@@ -253,7 +254,9 @@ def test_send_queries(
     url = f"{BASE}/conversations/{conversation.pk}/messages/"
     with (
         django_capture_on_commit_callbacks(execute=True),
-        django_assert_num_queries(queries),
+        # On PostgreSQL the message, receipt and conversation writes are one statement
+        # (chat.services._send_statement): two fewer.
+        django_assert_num_queries(queries - (2 if connection.vendor == "postgresql" else 0)),
     ):
         response = client_for(actor).post(url, {"text": "Hello"}, format="json")
     assert response.status_code == 201
