@@ -112,3 +112,15 @@ def test_russian_page(gig: Any, buyer: Any) -> None:
     )
     assert "Графика" not in page  # the subcategory only
     assert "Дизайн логотипов" in page
+
+
+@pytest.mark.parametrize(("status", "has_actions"), [("cancelled", False), ("in_progress", True)])
+def test_the_order_page_shows_the_actions_card_only_when_an_action_is_open(
+    gig: Any, buyer: Any, status: str, has_actions: bool
+) -> None:
+    """A cancelled order showed an empty actions card to its buyer (seen at 390 px)."""
+    from lifeline.freelance.tests.factories import order_factory
+
+    order = order_factory(gig=gig, buyer=buyer, status=status)
+    page = _client(buyer).get(f"/freelance/orders/{order.pk}/").content.decode()
+    assert ('class="card fl-actions" aria-label="Actions"' in page) is has_actions
