@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from playwright.sync_api import Browser, expect
 
 from lifeline.access.enums import OrganizationKind, Role
@@ -137,7 +138,12 @@ def test_search_cart_sign_in_checkout_ship(
     visitor.page.get_by_role("button", name=text["show"]).click()
     visitor.page.wait_for_load_state()
     results = visitor.page.get_by_test_id("products").locator("h2")
-    expect(results).to_have_text([phone.title, case.title])
+    # PostgreSQL corrects a typo by trigram similarity to titles; the embedded SQLite search
+    # by close words of the whole index, so it also finds the case by its description.
+    if connection.vendor == "postgresql":
+        expect(results).to_have_text([phone.title])
+    else:
+        expect(results).to_have_text([phone.title, case.title])
     visitor.assert_clean("search")
 
     # Two phones and a case into the visitor's cart (kept in the session).
