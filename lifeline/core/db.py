@@ -8,13 +8,31 @@ would miss «иванов» in «Иванов» on the embedded default. On SQLi
     patients.annotate(name_folded=CaseFold("full_name")).filter(
         name_folded__contains=term.casefold()
     )
+
+`atomic_retrying(func)`: `transaction.atomic`, and on SQLite a transaction that could not
+take the write lock within the busy timeout (`database is locked`) is run again, up to
+`attempts` times in all. With the settings' IMMEDIATE transactions the lock is taken at
+BEGIN, so a refused attempt wrote nothing and running it again is safe. Once the transaction
+has committed, any error raised by a later on-commit callback (a notification enqueue that met
+the same lock) is logged and the committed result returned: the caller must never be told that
+work failed when it was stored. Inside an outer transaction it is a plain savepoint (no
+retry: only the outermost transaction can be run again).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
+from django.db import OperationalError, connection, transaction
 from django.db.models import CharField, Func
+
+logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SQLITE_FUNCTION = "lifeline_casefold"
 
@@ -35,3 +53,53 @@ def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> No
     """`connection_created` receiver: add `lifeline_casefold()` to SQLite connections."""
     if connection.vendor == "sqlite":
         connection.connection.create_function(SQLITE_FUNCTION, 1, _casefold, deterministic=True)
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    return connection.vendor == "sqlite" and "database is locked" in str(exc)
+
+
+def atomic_retrying(func: Callable[P, R] | None = None, *, attempts: int = 4) -> Any:
+    """Decorator: see the module docstring. `@atomic_retrying` or `@atomic_retrying(attempts=…)`."""
+
+    def decorate(inner: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(inner)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            if connection.in_atomic_block:
+                with transaction.atomic():
+                    return inner(*args, **kwargs)
+            for attempt in range(1, attempts + 1):
+                committed = False
+
+                def mark_committed() -> None:
+                    nonlocal committed
+                    committed = True
+
+                try:
+                    with transaction.atomic():
+                        # The first on-commit callback: it runs right after COMMIT, before any
+                        # callback the work registers.
+                        transaction.on_commit(mark_committed)
+                        result = inner(*args, **kwargs)
+                except Exception as exc:
+                    if committed:
+                        logger.exception("An on-commit step of %s failed", inner.__qualname__)
+                        return result
+                    locked = isinstance(exc, OperationalError) and _is_locked(exc)
+                    if not locked or attempt == attempts:
+                        raise
+                    logger.warning(
+                        "%s: database is locked, attempt %d of %d",
+                        inner.__qualname__,
+                        attempt,
+                        attempts,
+                    )
+                    continue
+                return result
+            raise AssertionError("unreachable")
+
+        return wrapper
+
+    if func is not None:
+        return decorate(func)
+    return decorate

@@ -3,7 +3,8 @@
 Checkout locks the cart's products (`select_for_update`, in id order so two checkouts never
 deadlock), refuses the whole checkout if any line is short (nothing stored), takes the stock,
 and splits the cart into one order per seller with the platform's fee and the seller's
-amount. On SQLite the IMMEDIATE transactions of the settings serialise checkouts the same way.
+amount. On SQLite the IMMEDIATE transactions of the settings serialise checkouts the same way,
+and a checkout that waited past the busy timeout runs again (`core.db.atomic_retrying`).
 
 Order: new -> confirmed -> shipped -> delivered; new/confirmed -> cancelled (stock returned).
 The seller's balance: `pending` at checkout, moved to `available` at delivery, taken back at
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 
 from lifeline.audit.services import record
+from lifeline.core.db import atomic_retrying
 from lifeline.market import conf, events
 from lifeline.market.enums import OrderStatus, ProductStatus
 from lifeline.market.exceptions import (
@@ -58,7 +60,7 @@ def order_number(order: Order) -> str:
     return str(order.pk).split("-")[0].upper()
 
 
-@transaction.atomic
+@atomic_retrying
 def checkout_place(*, actor: Any) -> Checkout:
     """Turn the buyer's cart into orders, one per seller, or refuse and store nothing."""
     if not is_buyer(actor):
@@ -173,7 +175,9 @@ def checkout_place(*, actor: Any) -> Checkout:
         }
         for o in orders
     ]
-    transaction.on_commit(lambda: notify_many(sellers, "market.order_placed", contexts))
+    # In the transaction: the notices are stored with the orders or not at all, and nothing
+    # after COMMIT can fail a checkout that was placed.
+    notify_many(sellers, "market.order_placed", contexts)
     for o in orders:
         publish_on_commit(events.order_event(o, "placed"), events.order_audience(o))
     return checkout
@@ -196,7 +200,7 @@ def _locked(order: Order) -> Order:
 
 def _tell_buyer(order: Order) -> None:
     context = {"order_id": str(order.pk), "number": order_number(order)}
-    transaction.on_commit(lambda: notify_many([order.buyer], "market.order_updated", [context]))
+    notify_many([order.buyer], "market.order_updated", [context])
 
 
 @transaction.atomic
@@ -274,8 +278,6 @@ def order_cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
         _tell_buyer(order)
     else:
         context = {"order_id": str(order.pk), "number": order_number(order)}
-        transaction.on_commit(
-            lambda: notify_many([order.seller], "market.order_updated", [context])
-        )
+        notify_many([order.seller], "market.order_updated", [context])
     publish_on_commit(events.order_event(order, "cancelled"), events.order_audience(order))
     return order
