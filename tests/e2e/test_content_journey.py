@@ -15,7 +15,7 @@ from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.content.enums import ChannelRole, ContentStatus
 from lifeline.content.models import Channel, ChannelMembership, Comment, CommentLike, Flag, Post
-from tests.e2e.test_freelance_journey import Person
+from tests.e2e.people import Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

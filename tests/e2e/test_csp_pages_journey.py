@@ -7,7 +7,6 @@ Set LIFELINE_E2E_SCREENSHOTS=<dir> to keep a full-page screenshot of every page 
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -26,18 +25,9 @@ from lifeline.sos.enums import EventStatus
 from lifeline.sos.models import SosEvent
 from lifeline.sos.tests.factories import TASHKENT, DeviceFactory, SosEventFactory, helper_at
 from lifeline.sos.tests.factories import offset as moved
+from tests.e2e.people import SHOTS, WATCH, WIDTHS
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-SHOTS = os.environ.get("LIFELINE_E2E_SCREENSHOTS")
-# Records what the browser refused or failed, from before the page's own scripts run.
-WATCH = """
-window.__problems = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__problems.push("CSP " + e.violatedDirective + " " + e.blockedURI);
-});
-"""
 
 
 class Watched:

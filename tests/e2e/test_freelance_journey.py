@@ -16,64 +16,9 @@ from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.freelance import services
 from lifeline.freelance.models import Gig, Order, Review
 from lifeline.freelance.tests.factories import PACKAGES, logo_category
-from tests.e2e.test_sos_journey import WATCH, WIDTHS
+from tests.e2e.people import Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Person:
-    """A signed-in (or anonymous) browser context in `language` that records problems."""
-
-    def __init__(
-        self, browser: Browser, base: str, user: Any | None, language: str, width: str
-    ) -> None:
-        from django.test import Client
-
-        self.context = browser.new_context(
-            locale={"ru": "ru-RU", "en": "en-US"}[language],
-            timezone_id="UTC",
-            viewport=dict(zip(("width", "height"), WIDTHS[width], strict=True)),
-        )
-        cookies = [{"name": "django_language", "value": language, "url": base}]
-        if user is not None:
-            client = Client()
-            client.force_login(user, backend="lifeline.accounts.backends.EmailOrPhoneBackend")
-            cookies.append(
-                {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}
-            )
-        self.context.add_cookies(cookies)  # type: ignore[arg-type]
-        self.context.add_init_script(WATCH)
-        self.page = self.context.new_page()
-        self.base = base
-        self.problems: list[str] = []
-        self.page.on(
-            "console",
-            lambda m: self.problems.append(f"console {m.text}") if m.type == "error" else None,
-        )
-        self.page.on("pageerror", lambda error: self.problems.append(f"pageerror {error}"))
-        self.page.on(
-            "response",
-            lambda r: self.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-
-    def visit(self, path: str) -> None:
-        self.problems.clear()
-        self.page.goto(f"{self.base}{path}")
-
-    def submit(self, action: str, **fields: str) -> None:
-        """Fill and submit the order page's form whose action ends with `action`."""
-        form = self.page.locator(f'form[action$="/{action}/"]')
-        for name, value in fields.items():
-            form.locator(f'[name="{name}"]').fill(value)
-        form.locator("button[type=submit]").click()
-        self.page.wait_for_load_state()
-
-    def assert_clean(self, where: str) -> None:
-        assert self.problems + self.page.evaluate("() => window.__problems") == [], where
-        overflow = self.page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 1, (where, "scrolls sideways")
 
 
 TEXT = {

@@ -20,72 +20,12 @@ from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.accounts.tests.factories import DEFAULT_PASSWORD
 from lifeline.market.models import Attribute, Cart, CartItem, Order, Product
 from lifeline.market.tests.factories import ProductFactory, category
-from tests.e2e.conftest import AXE_RUNNER, AXE_SOURCE_PATH, PageProblems
-from tests.e2e.test_sos_journey import WATCH, WIDTHS
+from tests.e2e.conftest import PageProblems
+from tests.e2e.people import Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 IDENTIFIER = "input[autocomplete='username'], input[name='username'], input[name='identifier']"
-
-
-class Person:
-    """A browser context in `language` (signed in when `user` is given) that records
-    problems: console errors, CSP violations, responses ≥ 400, axe violations."""
-
-    def __init__(
-        self,
-        browser: Browser,
-        base: str,
-        user: Any | None,
-        language: str,
-        width: str,
-        axe: PageProblems,
-    ) -> None:
-        from django.test import Client
-
-        self.context = browser.new_context(
-            locale={"ru": "ru-RU", "en": "en-US"}[language],
-            timezone_id="UTC",
-            viewport=dict(zip(("width", "height"), WIDTHS[width], strict=True)),
-        )
-        cookies = [{"name": "django_language", "value": language, "url": base}]
-        if user is not None:
-            client = Client()
-            client.force_login(user, backend="lifeline.accounts.backends.EmailOrPhoneBackend")
-            cookies.append(
-                {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}
-            )
-        self.context.add_cookies(cookies)  # type: ignore[arg-type]
-        self.context.add_init_script(WATCH)
-        self.context.add_init_script(path=str(AXE_SOURCE_PATH))
-        self.context.add_init_script(script=AXE_RUNNER)
-        self.context.expose_binding(
-            "__lifelineAxeReport",
-            lambda _source, url, violations: axe.report_axe(url, violations),
-        )
-        self.page = self.context.new_page()
-        self.base = base
-        self.problems: list[str] = []
-        self.page.on(
-            "console",
-            lambda m: self.problems.append(f"console {m.text}") if m.type == "error" else None,
-        )
-        self.page.on("pageerror", lambda error: self.problems.append(f"pageerror {error}"))
-        self.page.on(
-            "response",
-            lambda r: self.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-
-    def visit(self, path: str) -> None:
-        self.problems.clear()
-        self.page.goto(f"{self.base}{path}")
-
-    def assert_clean(self, where: str) -> None:
-        assert self.problems + self.page.evaluate("() => window.__problems") == [], where
-        overflow = self.page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 1, (where, "scrolls sideways")
 
 
 TEXT = {

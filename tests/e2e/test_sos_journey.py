@@ -3,9 +3,7 @@ accepts it from their page; the wearer's page shows it without a reload."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +16,7 @@ from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.accounts.tests.factories import DEFAULT_PASSWORD
 from lifeline.sos.models import HelperProfile, SosEvent
 from lifeline.sos.tests.factories import DeviceFactory
+from tests.e2e.people import WIDTHS, Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -113,76 +112,6 @@ def test_sos_from_the_api_reaches_the_map_a_helper_accepts_the_wearer_sees_it(
 
 
 # --- the wearer's page is live; the helper's stale location, and the way to the SOS ----------
-SHOTS = os.environ.get("LIFELINE_E2E_SCREENSHOTS")
-WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-WATCH = """
-window.__problems = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__problems.push("CSP " + e.violatedDirective + " " + e.blockedURI);
-});
-"""
-
-
-class Person:
-    """A signed-in browser context in `language` that records console errors, page errors,
-    CSP violations and failed requests."""
-
-    def __init__(
-        self, browser: Browser, base: str, user: Any, language: str, width: str, **context: Any
-    ) -> None:
-        from django.test import Client
-
-        client = Client()
-        client.force_login(user, backend="lifeline.accounts.backends.EmailOrPhoneBackend")
-        self.context = browser.new_context(
-            locale={"ru": "ru-RU", "en": "en-US"}[language],
-            timezone_id="UTC",
-            viewport=dict(zip(("width", "height"), WIDTHS[width], strict=True)),
-            **context,
-        )
-        self.context.add_cookies(
-            [
-                {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base},
-                {"name": "django_language", "value": language, "url": base},
-            ]
-        )
-        self.context.add_init_script(WATCH)
-        self.page = self.context.new_page()
-        self.problems: list[str] = []
-        self.page.on(
-            "console",
-            lambda m: self.problems.append(f"console {m.text}") if m.type == "error" else None,
-        )
-        self.page.on("pageerror", lambda error: self.problems.append(f"pageerror {error}"))
-        self.page.on("requestfailed", self._failed)
-        self.page.on(
-            "response",
-            lambda r: self.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-        self.name = f"{language}-{width}"
-
-    def _failed(self, request: Any) -> None:
-        # A request cut short by the next navigation (a favicon, a live refetch) is aborted,
-        # not failed; anything refused (CSP) or unreachable is.
-        if request.failure != "net::ERR_ABORTED":
-            self.problems.append(f"failed {request.url} {request.failure}")
-
-    def visit(self, url: str) -> None:
-        """Open `url`; what the previous page left unfinished (a live refetch cut short by
-        the navigation) is not this page's problem."""
-        self.problems.clear()
-        self.page.goto(url)
-
-    def assert_clean(self, shot: str) -> None:
-        if SHOTS:
-            Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=f"{SHOTS}/{shot}-{self.name}.png", full_page=True)
-        assert self.problems + self.page.evaluate("() => window.__problems") == [], shot
-        overflow = self.page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 1, (shot, self.name, "scrolls sideways")
-
 
 TEXT = {
     "en": {"new": "New", "stale": "too old for you to be alerted", "share": "Share my location now",
