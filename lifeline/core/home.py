@@ -11,7 +11,7 @@ the tile (platform administrators see every tile):
                 "sos-web:home",
                 title=_("SOS"),
                 description=_("Wearable alarms, helpers nearby and the dispatcher console."),
-                roles=[Role.DEVICE_OWNER, Role.HELPER, Role.SOS_ADMIN, Role.DISPATCHER],
+                roles=[Role.DEVICE_OWNER, Role.HELPER, Role.SOS_ADMIN],
             )
 
 Tiles are shown in registration order, that is INSTALLED_APPS order. A tile whose page is not

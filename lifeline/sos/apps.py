@@ -29,7 +29,7 @@ class SosConfig(AppConfig):
             "sos-web:home",
             title=_("SOS"),
             description=_("Wearable alarms, helpers nearby and the dispatcher console."),
-            roles=[Role.DEVICE_OWNER, Role.HELPER, Role.SOS_ADMIN, Role.DISPATCHER],
+            roles=[Role.DEVICE_OWNER, Role.HELPER, Role.SOS_ADMIN],
         )
         urgent = [Channel.IN_APP, Channel.PUSH, Channel.SMS]
         register_topic(

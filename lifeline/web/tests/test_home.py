@@ -43,7 +43,9 @@ def _links(client: Client) -> list[str]:
         (Role.DEVICE_OWNER, ["/sos/", "/channels/"]),
         (Role.HELPER, ["/sos/", "/channels/"]),
         (Role.BUYER, ["/freelance/", "/market/", "/channels/"]),
-        (Role.DISPATCHER, ["/sos/", "/ambulance/", "/channels/"]),
+        # An ambulance dispatcher has nothing to do on the wearer's SOS page (it offered them
+        # "Add device"); escalated SOS events reach them as ambulance calls.
+        (Role.DISPATCHER, ["/ambulance/", "/channels/"]),
         (Role.CREW, ["/ambulance/", "/channels/"]),
         (Role.OPERATOR, ["/fieldservice/", "/channels/"]),
         (Role.MASTER, ["/fieldservice/", "/channels/"]),
