@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from lifeline.access.enums import Role
 from lifeline.accounts.models import User
-from lifeline.ambulance import conf, permissions, selectors
+from lifeline.ambulance import conf, permissions, selectors, sos_hooks
 from lifeline.ambulance.enums import CREW_TRANSITIONS, OPEN_STATUSES, CallStatus
 from lifeline.ambulance.models import Call, IntakeKey
 from lifeline.ambulance.services import calls, cars, intake, teams
@@ -255,6 +255,7 @@ def call_card(request: HttpRequest, call_id: str) -> HttpResponse:
             "suggestions": selectors.call_suggestions(call=call) if is_new else [],
             "duplicates": selectors.call_possible_duplicates(call=call) if is_new else [],
             "transitions": list(call.transitions.select_related("actor", "team")),
+            "sos_timeline": sos_hooks.sos_timeline(call=call),
             "reject_form": f.RejectForm(),
             "cancel_form": f.CancelForm(),
             "is_open": call.status in OPEN_STATUSES,
