@@ -134,6 +134,7 @@ class CallOutput(CallListItemOutput):
             "assigned_at",
             "en_route_at",
             "on_scene_at",
+            "at_patient_at",
             "transporting_at",
             "at_hospital_at",
             "completed_at",

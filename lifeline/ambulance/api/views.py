@@ -253,6 +253,17 @@ class CallAdvanceApi(APIView):
         return Response(s.CallOutput(call).data)
 
 
+class CallAtPatientApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(tags=TAGS_CALLS, request=None, responses={200: s.CallOutput})
+    def post(self, request: Request, call_id: str) -> Response:
+        """A member of the assigned team records reaching the patient (NEMSIS eTimes.07)."""
+        call = _crew_call(request, call_id)
+        call = calls.call_mark_at_patient(actor=request.user, call=call)
+        return Response(s.CallOutput(call).data)
+
+
 class CallTroubleApi(APIView):
     permission_classes = (IsAuthenticated,)
 

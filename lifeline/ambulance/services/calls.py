@@ -470,6 +470,25 @@ def call_advance(*, actor: Any, call: Call, status: str) -> Call:
     return call
 
 
+@transaction.atomic
+def call_mark_at_patient(*, actor: Any, call: Call) -> Call:
+    """Stamp NEMSIS "arrived at patient" (eTimes.07) on a call ON_SCENE, once: the status
+    does not change (the crew then transports or completes). Outside ON_SCENE, or a second
+    time, 409 `ambulance.call_state_conflict` and nothing changes."""
+    call = _locked(call)
+    if call.status != CallStatus.ON_SCENE:
+        raise CallStateConflict(_("The crew reaches the patient once on scene."))
+    if call.at_patient_at is not None:
+        raise CallStateConflict(_("The time at the patient is already recorded."))
+    call.at_patient_at = timezone.now()
+    call.save(update_fields=["at_patient_at", "updated_at"])
+    record(actor=actor, action="ambulance.call_at_patient", target=call)
+    publish_on_commit(
+        events.call_event(events.CALL_UPDATED, call), groups=events.call_audience(call)
+    )
+    return call
+
+
 # A crew step that starts or ends a drive (the crew socket's `move_started`/`move_finished`).
 _MOVEMENT: dict[str, str] = {
     CallStatus.EN_ROUTE: events.TEAM_MOVE_STARTED,

@@ -269,13 +269,15 @@ def call_action(request: HttpRequest, call_id: str, action: str) -> HttpResponse
     call = selectors.call_get_for(actor=request.user, call_id=call_id)
     user = _user(request)
     back = redirect("ambulance-web:call", call_id=call.pk)
-    if action in {"advance", "trouble"}:
+    if action in {"advance", "at-patient", "trouble"}:
         if not permissions.can_advance_call(user, call):
             raise PermissionDenied
         back = redirect("ambulance-web:crew")
         if action == "advance":
             status = request.POST.get("status", "")
             _run(request, lambda: calls.call_advance(actor=user, call=call, status=status))
+        elif action == "at-patient":
+            _run(request, lambda: calls.call_mark_at_patient(actor=user, call=call))
         else:
             trouble = f.TroubleForm(request.POST)
             if not trouble.is_valid():
