@@ -24,6 +24,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import Throttled
 
 from lifeline.access.enums import Role
 from lifeline.accounts.models import User
@@ -31,6 +32,7 @@ from lifeline.ambulance import conf, permissions, selectors, sos_hooks
 from lifeline.ambulance.enums import CREW_TRANSITIONS, OPEN_STATUSES, CallStatus
 from lifeline.ambulance.models import Call, IntakeKey
 from lifeline.ambulance.services import calls, cars, intake, teams
+from lifeline.ambulance.throttling import team_position_throttle
 from lifeline.ambulance.web import forms as f
 from lifeline.audit.services import record_access
 from lifeline.core.exceptions import DomainError, NotFound
@@ -398,6 +400,12 @@ def crew_position(request: HttpRequest) -> HttpResponse:
     team = selectors.team_current_for_crew(actor=request.user)
     if team is None or not permissions.can_update_team_position(request.user, team):
         raise Http404
+    try:
+        team_position_throttle(request, team_id=team.pk)
+    except Throttled as exc:
+        response = JsonResponse({"code": "throttled"}, status=429)
+        response["Retry-After"] = str(int(getattr(exc, "wait", None) or 1))
+        return response
     form = f.PositionForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
