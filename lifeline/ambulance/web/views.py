@@ -144,6 +144,8 @@ def _waiting_label(minutes: int, language: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _position_label(minutes: int, language: str) -> str:
+    if minutes < 1:
+        return _("position just now")  # not "0 minutes ago"
     now = timezone.now()
     age = timesince(now - timedelta(minutes=minutes), now)
     return _("position %(age)s ago") % {"age": age}
