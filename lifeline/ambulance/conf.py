@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
         "STEP_M": 120.0,
     },
     "TARGET_MINUTES": {"critical": {"call_to_on_scene": 20}},
+    # Position reports per team (all its phones together): the card shares every >= 15 s
+    # and the fan-out benchmark posts every 5 s (12/min); more is a runaway client.
+    "POSITION_THROTTLE_RATE": "20/min",
 }
 
 

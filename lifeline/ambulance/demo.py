@@ -1,9 +1,10 @@
 """Demo data for `serve --demo`: a station with an admin, two dispatchers, four teams of three
 on their cars (and a spare car), and a few calls (issue 16, "Done when").
 
-The demo crew account (`crew@…`, in var/demo-credentials.json) leads team 1; the other crew
-members and the second dispatcher are demo accounts without a usable password (the
-credentials file has one account per role; teams 2-4 are the demo tick's "robot" teams).
+The demo crew account (`crew@…`, in var/demo-credentials.json) leads team 1; the second
+dispatcher (`dispatcher-2@…`) is in the same file under `more_accounts` (with its TOTP
+secret). The other crew members are demo accounts without a usable password: teams 2-4 are
+the demo tick's "robot" teams (a team whose senior has no usable password is driven by it).
 Idempotent: stable keys everywhere, and a missing team is added to an older demo.
 """
 
@@ -76,8 +77,10 @@ def seed(ctx: DemoContext) -> None:
     if station is None or admin is None or dispatcher is None or crew_user is None:
         return
     keep_demo_moving()
-    _member_of(
-        _demo_person("dispatcher-2@demo.lifeline.local", "Диспетчер 2"), station, Role.DISPATCHER
+    second = _demo_person("dispatcher-2@demo.lifeline.local", "Диспетчер 2")
+    _member_of(second, station, Role.DISPATCHER)
+    ctx.add_person(
+        user=second, role=Role.DISPATCHER, organization=station, note="second dispatcher"
     )
     cars = {c.plate: c for c in Car.objects.filter(organization=station, deleted_at__isnull=True)}
     for plate, model, equipment in CARS:

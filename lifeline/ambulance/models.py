@@ -187,6 +187,9 @@ class Call(UUIDModel):
     assigned_at = models.DateTimeField(null=True, blank=True)
     en_route_at = models.DateTimeField(null=True, blank=True)
     on_scene_at = models.DateTimeField(null=True, blank=True)
+    # NEMSIS eTimes.07 "arrived at patient": stamped by the crew's "At patient" while ON_SCENE
+    # (reaching the patient can take minutes after the car stops: stairs, a locked door).
+    at_patient_at = models.DateTimeField(null=True, blank=True)
     transporting_at = models.DateTimeField(null=True, blank=True)
     at_hospital_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

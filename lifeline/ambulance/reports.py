@@ -176,6 +176,7 @@ CSV_HEADER = [
     "car",
     "assigned_at",
     "on_scene_at",
+    "at_patient_at",
     "completed_at",
     "closed_at",
     # The dispatcher chose another team than the suggested one (issue 16: "the override
@@ -215,6 +216,7 @@ def _call_rows(calls: QuerySet[Call]) -> Iterator[list[Any]]:
                 call.team.car.plate if call.team else "",
                 _iso(call.assigned_at),
                 _iso(call.on_scene_at),
+                _iso(call.at_patient_at),
                 _iso(call.completed_at),
                 _iso(call.closed_at),
                 call.suggested_team.name

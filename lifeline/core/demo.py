@@ -29,17 +29,36 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+@dataclass(frozen=True)
+class DemoPerson:
+    """A further demo account a seeder wants people to sign in as (a second dispatcher)."""
+
+    user: Any
+    role: str
+    organization: Any
+    note: str = ""
+
+
 @dataclass
 class DemoContext:
     """What the core demo data created: organizations by kind and users by role.
 
     The values are `access.Organization` and `accounts.User` rows, typed `Any` because
-    `core` imports no other app.
+    `core` imports no other app. `people`: further accounts the seeders add with
+    `add_person`; after every seeder ran, `seed_demo` gives each a password (and a TOTP
+    secret where the role needs 2FA) and lists it in `var/demo-credentials.json` under
+    `more_accounts` (`accounts` keeps exactly one account per role).
     """
 
     organizations: dict[str, Any] = field(default_factory=dict)
     users: dict[str, Any] = field(default_factory=dict)
     write: Callable[[str], Any] = print
+    people: list[DemoPerson] = field(default_factory=list)
+
+    def add_person(self, *, user: Any, role: str, organization: Any, note: str = "") -> None:
+        """Give `user` (a demo account holding `role` in `organization`) credentials."""
+        if all(p.user.pk != user.pk for p in self.people):
+            self.people.append(DemoPerson(user, role, organization, note))
 
 
 DemoSeeder = Callable[[DemoContext], None]

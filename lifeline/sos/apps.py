@@ -24,6 +24,7 @@ class SosConfig(AppConfig):
         from lifeline.notifications.topics import register_topic
         from lifeline.sos.demo import seed
         from lifeline.sos.selectors import event_awaits_helper, event_escalated
+        from lifeline.sos.services.flows import register_dispatch_hooks
 
         register_home_tile(
             "sos-web:home",
@@ -77,3 +78,4 @@ class SosConfig(AppConfig):
             is_current=event_escalated,
         )
         register(seed)
+        register_dispatch_hooks()  # ambulance's questions about escalated events

@@ -58,3 +58,20 @@ class TimelineKind(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
     ESCALATED = "escalated", _("Escalated")
     CONTACTS_TOLD = "contacts_told", _("Emergency contacts told")
+    # Written back by ambulance dispatch (sos.services.flows) for an escalated event.
+    DISPATCH_CALL = "dispatch_call", _("Ambulance call filed")
+    DISPATCH_ASSIGNED = "dispatch_assigned", _("Ambulance team assigned")
+    DISPATCH_REQUEUED = "dispatch_requeued", _("Ambulance call back in the queue")
+    DISPATCH_COMPLETED = "dispatch_completed", _("Ambulance call completed")
+    DISPATCH_REJECTED = "dispatch_rejected", _("Ambulance call rejected")
+    DISPATCH_CANCELLED = "dispatch_cancelled", _("Ambulance call cancelled")
+
+
+DISPATCH_KINDS = (
+    TimelineKind.DISPATCH_CALL,
+    TimelineKind.DISPATCH_ASSIGNED,
+    TimelineKind.DISPATCH_REQUEUED,
+    TimelineKind.DISPATCH_COMPLETED,
+    TimelineKind.DISPATCH_REJECTED,
+    TimelineKind.DISPATCH_CANCELLED,
+)

@@ -13,7 +13,8 @@ from lifeline.realtime import groups
 from lifeline.realtime.events import Event
 from lifeline.sos.models import SosEvent
 
-KINDS = ("created", "accepted", "reopened", "cancelled", "resolved", "escalated")
+# "dispatched": the ambulance call of an escalated event moved (filed, assigned, completed, …).
+KINDS = ("created", "accepted", "reopened", "cancelled", "resolved", "escalated", "dispatched")
 
 
 def _iso(value: Any) -> str | None:

@@ -18,7 +18,7 @@ from lifeline.access.permissions import is_platform_admin
 from lifeline.access.selectors import memberships_of, user_ids_with_role
 from lifeline.core.selectors import get_or_not_found
 from lifeline.sos import conf, geo, nearest
-from lifeline.sos.enums import OPEN_STATUSES, EventStatus
+from lifeline.sos.enums import DISPATCH_KINDS, OPEN_STATUSES, EventStatus
 from lifeline.sos.models import (
     Device,
     EmergencyContact,
@@ -26,6 +26,7 @@ from lifeline.sos.models import (
     HelperProfile,
     OrganizationSosSettings,
     SosEvent,
+    TimelineEntry,
 )
 from lifeline.sos.permissions import sos_admin_organization_ids
 
@@ -138,6 +139,26 @@ def map_event_list_for(*, actor: Any) -> QuerySet[SosEvent]:
 def timeline_list_for(*, event: SosEvent) -> QuerySet[Any]:
     """The timeline of an event already loaded through `event_get_for`."""
     return event.timeline.select_related("actor").order_by("at", "id")
+
+
+def dispatch_timeline_list(*, event_id: Any) -> QuerySet[TimelineEntry]:
+    """The timeline of an event handed to ambulance dispatch, for the dispatcher's call card.
+
+    Unscoped by design: the caller is ambulance (through `flows`), which loaded the call of
+    this event through its own scoped selector; no actors are read (no helpers' names)."""
+    return TimelineEntry.objects.filter(event_id=event_id).order_by("at", "id")
+
+
+def dispatch_status_of(*, events: list[SosEvent]) -> dict[Any, TimelineEntry]:
+    """The latest ambulance step of each of `events` (already loaded by a scoped selector),
+    by event id, in one query: the wearer's "My SOS" card says what the ambulance does."""
+    latest: dict[Any, TimelineEntry] = {}
+    entries = TimelineEntry.objects.filter(
+        event__in=[e.pk for e in events], kind__in=DISPATCH_KINDS
+    ).order_by("at", "id")
+    for entry in entries:
+        latest[entry.event_id] = entry
+    return latest
 
 
 # --- helper alerts and profiles ------------------------------------------------------------

@@ -22,7 +22,7 @@ from lifeline.ambulance.enums import (
 from lifeline.ambulance.models import Call, Car, Team
 from lifeline.ambulance.services.calls import CallIntake
 from lifeline.core.api.serializers import ModelOutput
-from lifeline.core.dates import historical_date
+from lifeline.core.dates import device_timestamp, historical_date
 
 
 # --- calls --------------------------------------------------------------------------------
@@ -134,6 +134,7 @@ class CallOutput(CallListItemOutput):
             "assigned_at",
             "en_route_at",
             "on_scene_at",
+            "at_patient_at",
             "transporting_at",
             "at_hospital_at",
             "completed_at",
@@ -225,9 +226,20 @@ class TeamShiftInput(serializers.Serializer[Any]):
     on_shift = serializers.BooleanField()
 
 
+# A phone's clock reading: at most a year old, at most 30 s ahead (as SOS locations).
+POSITION_TIMESTAMP = device_timestamp(future=timedelta(seconds=30))
+
+
 class PositionInput(serializers.Serializer[Any]):
+    """As an SOS location: coordinates in range, an optional accuracy (m) and the phone's
+    time of the fix (plausible; an older fix than the stored one is not applied)."""
+
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lon = serializers.FloatField(min_value=-180, max_value=180)
+    accuracy = serializers.FloatField(min_value=0, required=False, allow_null=True)
+    timestamp = serializers.DateTimeField(
+        required=False, allow_null=True, validators=[POSITION_TIMESTAMP]
+    )
 
 
 # --- cars ---------------------------------------------------------------------------------

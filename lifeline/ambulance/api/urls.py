@@ -19,6 +19,11 @@ urlpatterns = [
     path("calls/<uuid:call_id>/reject/", views.CallRejectApi.as_view(), name="call-reject"),
     path("calls/<uuid:call_id>/cancel/", views.CallCancelApi.as_view(), name="call-cancel"),
     path("calls/<uuid:call_id>/advance/", views.CallAdvanceApi.as_view(), name="call-advance"),
+    path(
+        "calls/<uuid:call_id>/at-patient/",
+        views.CallAtPatientApi.as_view(),
+        name="call-at-patient",
+    ),
     path("calls/<uuid:call_id>/trouble/", views.CallTroubleApi.as_view(), name="call-trouble"),
     path("teams/", views.TeamListApi.as_view(), name="team-list"),
     path("teams/<uuid:team_id>/", views.TeamDetailApi.as_view(), name="team-detail"),

@@ -1,10 +1,12 @@
 """The ambulance API (`/api/v1/ambulance/`): calls, intake, teams, cars.
 
 Error codes: `ambulance.call_state_conflict` (409: the call is no longer in a state that
-allows the step), `ambulance.team_not_available` (409: busy, off shift, car out of service,
-another station), `ambulance.team_busy` (409: dissolving or off shift with a call in
-progress), `ambulance.car_in_active_team` (409), `ambulance.team_invalid` (400, with the
-field), `ambulance.station_required` (400: choose among several stations), `invalid` (400).
+allows the step), `throttled` (429: a team's position reports over
+`AMBULANCE_POSITION_THROTTLE_RATE`), `ambulance.team_not_available` (409: busy, off shift,
+car out of service, another station), `ambulance.team_busy` (409: dissolving or off shift
+with a call in progress), `ambulance.car_in_active_team` (409), `ambulance.team_invalid`
+(400, with the field), `ambulance.station_required` (400: choose among several stations),
+`invalid` (400).
 Objects outside the caller's station (or, for crew, team) are 404.
 """
 
@@ -33,6 +35,7 @@ from lifeline.ambulance.enums import CallSource
 from lifeline.ambulance.exceptions import StationRequired
 from lifeline.ambulance.models import Call, IntakeKey
 from lifeline.ambulance.services import calls, cars, teams
+from lifeline.ambulance.throttling import team_position_throttle
 from lifeline.audit.services import record, record_access
 from lifeline.core.api.pagination import TableLimitOffsetPagination, paginate
 from lifeline.core.selectors import get_or_not_found
@@ -253,6 +256,17 @@ class CallAdvanceApi(APIView):
         return Response(s.CallOutput(call).data)
 
 
+class CallAtPatientApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(tags=TAGS_CALLS, request=None, responses={200: s.CallOutput})
+    def post(self, request: Request, call_id: str) -> Response:
+        """A member of the assigned team records reaching the patient (NEMSIS eTimes.07)."""
+        call = _crew_call(request, call_id)
+        call = calls.call_mark_at_patient(actor=request.user, call=call)
+        return Response(s.CallOutput(call).data)
+
+
 class CallTroubleApi(APIView):
     permission_classes = (IsAuthenticated,)
 
@@ -360,9 +374,16 @@ class TeamPositionApi(APIView):
         team = selectors.team_brief_get_for(actor=_user(request), team_id=team_id)
         if not permissions.can_update_team_position(request.user, team):
             raise PermissionDenied()
+        team_position_throttle(request, team_id=team.pk)
         data = s.PositionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        teams.team_update_position(actor=request.user, team=team, **data.validated_data)
+        teams.team_update_position(
+            actor=request.user,
+            team=team,
+            lat=data.validated_data["lat"],
+            lon=data.validated_data["lon"],
+            recorded_at=data.validated_data.get("timestamp"),
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -23,7 +23,7 @@ from lifeline.access.enums import Role
 from lifeline.access.selectors import member_user_ids
 from lifeline.access.services import organization_lock
 from lifeline.accounts.models import User
-from lifeline.ambulance import events
+from lifeline.ambulance import events, sos_hooks
 from lifeline.ambulance.enums import (
     CREW_TRANSITIONS,
     CRITICALITY_RANK,
@@ -321,6 +321,7 @@ def call_assign(*, actor: Any, call: Call, team: Team, reason: str = "") -> Call
         team=team,
         note=call.override_reason,
     )
+    sos_hooks.call_changed(call=call, status=CallStatus.ASSIGNED, at=now, team_name=team.name)
     record(
         actor=actor,
         action="ambulance.call_assigned",
@@ -375,6 +376,7 @@ def call_reject(
         ]
     )
     _log(call, from_status=previous, to_status=CallStatus.REJECTED, actor=actor, note=reason)
+    sos_hooks.call_changed(call=call, status=CallStatus.REJECTED, at=call.closed_at)
     record(actor=actor, action="ambulance.call_rejected", target=call, metadata={"reason": reason})
     publish_on_commit(
         events.call_event(events.CALL_REJECTED, call), groups=events.call_audience(call)
@@ -403,6 +405,12 @@ def call_cancel(*, actor: Any, call: Call, note: str) -> Call:
         team=team,
         note=note,
     )
+    sos_hooks.call_changed(
+        call=call,
+        status=CallStatus.CANCELLED,
+        at=call.closed_at,
+        team_name=team.name if team else "",
+    )
     record(actor=actor, action="ambulance.call_cancelled", target=call)
     publish_on_commit(
         events.call_event(events.CALL_UPDATED, call), groups=events.call_audience(call)
@@ -428,6 +436,13 @@ def call_advance(*, actor: Any, call: Call, status: str) -> Call:
     previous = _transition(call, status, actor=actor, now=timezone.now())
     call.save(update_fields=["status", _ETIME[status], "updated_at"])
     _log(call, from_status=previous, to_status=status, actor=actor, team=call.team)
+    if status == CallStatus.COMPLETED:
+        sos_hooks.call_changed(
+            call=call,
+            status=status,
+            at=call.completed_at,
+            team_name=call.team.name if call.team else "",
+        )
     record(
         actor=actor,
         action="ambulance.call_advanced",
@@ -452,6 +467,25 @@ def call_advance(*, actor: Any, call: Call, status: str) -> Call:
         publish_on_commit(
             events.call_event(movement, call), groups=[events.team_group(call.team_id)]
         )
+    return call
+
+
+@transaction.atomic
+def call_mark_at_patient(*, actor: Any, call: Call) -> Call:
+    """Stamp NEMSIS "arrived at patient" (eTimes.07) on a call ON_SCENE, once: the status
+    does not change (the crew then transports or completes). Outside ON_SCENE, or a second
+    time, 409 `ambulance.call_state_conflict` and nothing changes."""
+    call = _locked(call)
+    if call.status != CallStatus.ON_SCENE:
+        raise CallStateConflict(_("The crew reaches the patient once on scene."))
+    if call.at_patient_at is not None:
+        raise CallStateConflict(_("The time at the patient is already recorded."))
+    call.at_patient_at = timezone.now()
+    call.save(update_fields=["at_patient_at", "updated_at"])
+    record(actor=actor, action="ambulance.call_at_patient", target=call)
+    publish_on_commit(
+        events.call_event(events.CALL_UPDATED, call), groups=events.call_audience(call)
+    )
     return call
 
 
@@ -494,6 +528,12 @@ def call_report_trouble(*, actor: Any, call: Call, kind: str, note: str = "") ->
         note=note,
     )
     _log(call, from_status=CallStatus.TROUBLE, to_status=CallStatus.NEW, actor=actor)
+    sos_hooks.call_changed(
+        call=call,
+        status=CallStatus.TROUBLE,
+        at=timezone.now(),
+        team_name=team.name if team else "",
+    )
     record(
         actor=actor,
         action="ambulance.call_trouble_reported",

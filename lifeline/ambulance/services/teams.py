@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,13 +151,25 @@ def team_dissolve(*, actor: Any, team: Team) -> Team:
     return team
 
 
-def team_update_position(*, actor: Any, team: Team, lat: float, lon: float) -> Team:
-    """Store the team's latest position (from the crew's phone) and tell the station."""
+def team_update_position(
+    *, actor: Any, team: Team, lat: float, lon: float, recorded_at: datetime | None = None
+) -> Team:
+    """Store the team's latest position (from the crew's phone) and tell the station.
+
+    `recorded_at`: the phone's time of the fix (now if not given). A fix older than the one
+    stored (a delayed report of another phone of the crew) changes nothing."""
     if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
         raise InvalidInput(errors={"lat": [_("Coordinates are out of range.")]})
     now = timezone.now()
-    Team.objects.filter(pk=team.pk).update(lat=lat, lon=lon, position_at=now, updated_at=now)
-    team.lat, team.lon, team.position_at = lat, lon, now
+    at = min(recorded_at, now) if recorded_at is not None else now
+    updated = (
+        Team.objects.filter(pk=team.pk)
+        .filter(Q(position_at__isnull=True) | Q(position_at__lte=at))
+        .update(lat=lat, lon=lon, position_at=at, updated_at=now)
+    )
+    if not updated:
+        return team
+    team.lat, team.lon, team.position_at = lat, lon, at
     publish_on_commit(
         events.team_event(events.TEAM_MOVED, team),
         groups=[events.station_group(team.organization_id), events.team_group(team.pk)],

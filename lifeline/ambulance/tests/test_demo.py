@@ -87,6 +87,16 @@ def test_seeding_twice_adds_nothing(ctx: Any) -> None:
     assert _shape(station) == EXPECTED
 
 
+def test_the_second_dispatcher_is_given_credentials(ctx: Any) -> None:
+    station = ctx.organizations["ambulance_station"]
+    demo.seed(ctx)
+    demo.seed(ctx)
+
+    assert [(p.user.email, p.role, p.organization, p.note) for p in ctx.people] == [
+        ("dispatcher-2@demo.lifeline.local", "dispatcher", station, "second dispatcher")
+    ]
+
+
 def test_an_older_two_team_demo_gets_the_other_teams(ctx: Any, monkeypatch: Any) -> None:
     station = ctx.organizations["ambulance_station"]
     monkeypatch.setattr(demo, "TEAMS", 2)

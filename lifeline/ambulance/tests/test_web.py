@@ -1,3 +1,7 @@
+import math
+import re
+from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,6 +83,77 @@ def test_the_maps_have_a_translated_legend_of_their_colours(
         ("off", "Бригада: не на смене"),
     ]:
         assert f'amb-swatch--{swatch}" aria-hidden="true"></span>{label}</li>' in legend
+
+
+STATIC = Path(__file__).resolve().parents[1] / "static" / "ambulance"
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB hex colour."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    xyz = (
+        (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047,
+        0.2126 * r + 0.7152 * g + 0.0722 * b,
+        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883,
+    )
+    fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def _contrast_with_white(colour: str) -> float:
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def test_map_colours_match_the_legend_and_are_told_apart() -> None:
+    css = (STATIC / "ambulance.css").read_text()
+    script = (STATIC / "map.js").read_text()
+    swatches = dict(re.findall(r"\.amb-swatch--(\w+) \{ background: (#[0-9a-f]{6}); \}", css))
+    calls = dict(re.findall(r"(\w+): \"(#[0-9a-f]{6})\"", script.split("var CALL = ", 1)[1][:120]))
+    team = re.search(r'!t\.on_shift \? "(#\w{6})" : \(t\.busy \? "(#\w{6})" : "(#\w{6})"\)', script)
+    assert team is not None
+    assert swatches == {
+        "critical": "#b00020",
+        "important": "#e65100",
+        "common": "#1565c0",
+        "free": "#2e7d32",
+        "busy": "#263238",
+        "off": "#757575",
+    }
+    assert calls == {k: swatches[k] for k in ("critical", "important", "common")}
+    assert team.groups() == (swatches["off"], swatches["busy"], swatches["free"])
+    # Every marker stands out on a light map (WCAG 1.4.11: 3:1 for graphics) ...
+    assert all(_contrast_with_white(c) >= 3 for c in swatches.values())
+    # ... and no two are near each other ("Call: important" and "Team: on a call" were
+    # #e65100 and #ef6c00, a CIE76 distance of 12).
+    for a, b in combinations(swatches, 2):
+        distance = math.dist(_lab(swatches[a]), _lab(swatches[b]))
+        assert distance > 25, (a, b, round(distance))
+
+
+def test_a_fresh_position_reads_just_now(station: Any, dispatcher: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    TeamFactory(organization=station, name="Fresh", position_at=timezone.now())
+    TeamFactory(
+        organization=station, name="Older", position_at=timezone.now() - timedelta(minutes=5)
+    )
+    english = _client(dispatcher).get("/ambulance/console/").content.decode()
+    russian = _client(dispatcher, "ru").get("/ambulance/console/").content.decode()
+
+    assert '<span class="muted">position just now</span>' in english
+    assert '<span class="muted">position 5\xa0minutes ago</span>' in english
+    assert "0\xa0minutes ago" not in english
+    assert '<span class="muted">позиция только что</span>' in russian
 
 
 def test_dispatcher_files_and_assigns_a_call_through_the_pages(

@@ -24,13 +24,15 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import Throttled
 
 from lifeline.access.enums import Role
 from lifeline.accounts.models import User
-from lifeline.ambulance import conf, permissions, selectors
+from lifeline.ambulance import conf, permissions, selectors, sos_hooks
 from lifeline.ambulance.enums import CREW_TRANSITIONS, OPEN_STATUSES, CallStatus
 from lifeline.ambulance.models import Call, IntakeKey
 from lifeline.ambulance.services import calls, cars, intake, teams
+from lifeline.ambulance.throttling import team_position_throttle
 from lifeline.ambulance.web import forms as f
 from lifeline.audit.services import record_access
 from lifeline.core.exceptions import DomainError, NotFound
@@ -142,6 +144,8 @@ def _waiting_label(minutes: int, language: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _position_label(minutes: int, language: str) -> str:
+    if minutes < 1:
+        return _("position just now")  # not "0 minutes ago"
     now = timezone.now()
     age = timesince(now - timedelta(minutes=minutes), now)
     return _("position %(age)s ago") % {"age": age}
@@ -255,6 +259,7 @@ def call_card(request: HttpRequest, call_id: str) -> HttpResponse:
             "suggestions": selectors.call_suggestions(call=call) if is_new else [],
             "duplicates": selectors.call_possible_duplicates(call=call) if is_new else [],
             "transitions": list(call.transitions.select_related("actor", "team")),
+            "sos_timeline": sos_hooks.sos_timeline(call=call),
             "reject_form": f.RejectForm(),
             "cancel_form": f.CancelForm(),
             "is_open": call.status in OPEN_STATUSES,
@@ -268,13 +273,15 @@ def call_action(request: HttpRequest, call_id: str, action: str) -> HttpResponse
     call = selectors.call_get_for(actor=request.user, call_id=call_id)
     user = _user(request)
     back = redirect("ambulance-web:call", call_id=call.pk)
-    if action in {"advance", "trouble"}:
+    if action in {"advance", "at-patient", "trouble"}:
         if not permissions.can_advance_call(user, call):
             raise PermissionDenied
         back = redirect("ambulance-web:crew")
         if action == "advance":
             status = request.POST.get("status", "")
             _run(request, lambda: calls.call_advance(actor=user, call=call, status=status))
+        elif action == "at-patient":
+            _run(request, lambda: calls.call_mark_at_patient(actor=user, call=call))
         else:
             trouble = f.TroubleForm(request.POST)
             if not trouble.is_valid():
@@ -395,6 +402,12 @@ def crew_position(request: HttpRequest) -> HttpResponse:
     team = selectors.team_current_for_crew(actor=request.user)
     if team is None or not permissions.can_update_team_position(request.user, team):
         raise Http404
+    try:
+        team_position_throttle(request, team_id=team.pk)
+    except Throttled as exc:
+        response = JsonResponse({"code": "throttled"}, status=429)
+        response["Retry-After"] = str(int(getattr(exc, "wait", None) or 1))
+        return response
     form = f.PositionForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)

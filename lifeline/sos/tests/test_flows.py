@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+from django.test import Client
 
+from lifeline.access.enums import Role
+from lifeline.access.tests.factories import user_with_role
 from lifeline.ambulance.models import Call
-from lifeline.ambulance.tests.factories import SosLinkFactory
+from lifeline.ambulance.services.calls import (
+    call_advance,
+    call_assign,
+    call_cancel,
+    call_reject,
+    call_report_trouble,
+)
+from lifeline.ambulance.tests.factories import SosLinkFactory, TeamFactory
+from lifeline.sos import events as sos_events
 from lifeline.sos.models import SosEvent
+from lifeline.sos.services.escalation import event_escalate
 from lifeline.sos.services.flows import event_hand_over_to_dispatch
+from lifeline.sos.services.timeline import timeline_add
 from lifeline.sos.tests.factories import SosEventFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +54,161 @@ def test_hand_over_makes_one_critical_call_of_the_linked_station(event: SosEvent
         event.pk,
     )
     assert (call.lat, call.lon, call.received_at) == (event.lat, event.lon, event.created_at)
+
+
+def test_hand_over_twice_writes_one_dispatch_entry(event: SosEvent) -> None:
+    SosLinkFactory(sos_service=event.organization)
+
+    event_hand_over_to_dispatch(event=event)
+    event_hand_over_to_dispatch(event=event)
+
+    call = Call.objects.get()
+    entries = list(event.timeline.values_list("kind", "data"))
+    assert entries == [("dispatch_call", {"call_id": str(call.pk), "call_number": call.number})]
+
+
+def test_the_call_carries_what_the_wearer_profile_holds(event: SosEvent) -> None:
+    SosLinkFactory(sos_service=event.organization)
+    event.user.first_name, event.user.last_name = "Анна", "Петрова"
+    event.user.save()
+
+    event_hand_over_to_dispatch(event=event)
+
+    call = Call.objects.get()
+    # No age, birth date or medical notes exist on the wearer's profile: none are invented.
+    assert (call.patient_name, call.caller_phone, call.patient_age, call.patient_birth_date) == (
+        event.user.composed_full_name,
+        "+998901234567",
+        None,
+        None,
+    )
+    assert call.notes == "Fall detected · 4"
+
+
+@pytest.fixture
+def handed_over(event: SosEvent) -> tuple[SosEvent, Call, Any]:
+    link = SosLinkFactory(sos_service=event.organization)
+    timeline_add(event, "helpers_alerted", data={"count": 3, "radius_m": 500})
+    event_escalate(event_id=event.pk)
+    return SosEvent.objects.get(pk=event.pk), Call.objects.get(), link.station
+
+
+def _dispatch_entries(event: SosEvent) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (kind, data)
+        for kind, data in event.timeline.values_list("kind", "data")
+        if kind.startswith("dispatch_")
+    ]
+
+
+def test_assignment_and_completion_are_written_to_the_sos_timeline(
+    handed_over: tuple[SosEvent, Call, Any],
+) -> None:
+    event, call, station = handed_over
+    team = TeamFactory(organization=station, name="Бригада 7")
+    dispatcher = user_with_role(Role.DISPATCHER, station)
+
+    call_assign(actor=dispatcher, call=call, team=team)
+    for step in ("EN_ROUTE", "ON_SCENE", "COMPLETED"):
+        call_advance(actor=team.lead, call=call, status=step)
+
+    ids = {"call_id": str(call.pk), "call_number": call.number}
+    assert _dispatch_entries(event) == [
+        ("dispatch_call", ids),
+        ("dispatch_assigned", {**ids, "team": "Бригада 7"}),
+        ("dispatch_completed", {**ids, "team": "Бригада 7"}),
+    ]
+    call.refresh_from_db()
+    assert event.timeline.get(kind="dispatch_assigned").at == call.assigned_at
+    assert event.timeline.get(kind="dispatch_completed").at == call.completed_at
+    event.refresh_from_db()
+    assert event.status == "ESCALATED"  # the SOS service closes its event itself
+
+
+def test_rejection_is_written_to_the_sos_timeline(
+    handed_over: tuple[SosEvent, Call, Any],
+) -> None:
+    event, call, station = handed_over
+
+    call_reject(actor=user_with_role(Role.DISPATCHER, station), call=call, reason="false_call")
+
+    assert [kind for kind, _ in _dispatch_entries(event)] == ["dispatch_call", "dispatch_rejected"]
+
+
+def test_cancellation_and_trouble_are_written_to_the_sos_timeline(
+    handed_over: tuple[SosEvent, Call, Any],
+) -> None:
+    event, call, station = handed_over
+    team = TeamFactory(organization=station, name="Бригада 2")
+    dispatcher = user_with_role(Role.DISPATCHER, station)
+    call_assign(actor=dispatcher, call=call, team=team)
+    call_report_trouble(actor=team.lead, call=call, kind="crew")
+
+    call_cancel(actor=dispatcher, call=call, note="Taken by a private ambulance")
+
+    assert [kind for kind, _ in _dispatch_entries(event)] == [
+        "dispatch_call",
+        "dispatch_assigned",
+        "dispatch_requeued",
+        "dispatch_cancelled",
+    ]
+
+
+def test_a_call_step_publishes_to_the_sos_events_audience(
+    handed_over: tuple[SosEvent, Call, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    event, call, station = handed_over
+    sent: list[tuple[str, list[str]]] = []
+    with patch(
+        "lifeline.sos.services.events.publish_on_commit",
+        lambda ev, groups: sent.append((ev.type, groups)),
+    ):
+        call_assign(
+            actor=user_with_role(Role.DISPATCHER, station),
+            call=call,
+            team=TeamFactory(organization=station),
+        )
+
+    assert sent == [("sos.event_dispatched", sos_events.audience(event))]
+
+
+def test_the_wearers_pages_say_what_the_ambulance_does(
+    handed_over: tuple[SosEvent, Call, Any],
+) -> None:
+    event, call, station = handed_over
+    call_assign(
+        actor=user_with_role(Role.DISPATCHER, station),
+        call=call,
+        team=TeamFactory(organization=station, name="Бригада 3"),
+    )
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    client.force_login(event.user)
+
+    home = client.get("/sos/").content.decode()
+    page = client.get(f"/sos/events/{event.pk}/").content.decode()
+
+    assert "· Назначена бригада скорой помощи: Бригада 3</span>" in home
+    assert f"Назначена бригада скорой помощи · вызов №{call.number} · Бригада 3</li>" in page
+
+
+def test_the_dispatchers_card_shows_the_sos_timeline(
+    handed_over: tuple[SosEvent, Call, Any],
+) -> None:
+    event, call, station = handed_over
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user_with_role(Role.DISPATCHER, station))
+
+    body = client.get(f"/ambulance/calls/{call.pk}/").content.decode()
+
+    card = body[body.index('data-testid="from-sos"') :]
+    card = card[: card.index("</div>")]
+    labels = [
+        line.split("</time> · ", 1)[1].removesuffix("</li>")
+        for line in card.splitlines()
+        if "</time>" in line
+    ]
+    assert labels == [
+        "Helpers alerted · 3",
+        "Escalated",
+        f"Ambulance call filed · call #{call.number}",
+    ]

@@ -74,6 +74,10 @@ def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     devices = list(selectors.owned_device_list_for(actor=user))
     open_events = list(selectors.own_open_event_list_for(actor=user))
+    # What the ambulance does about an escalated SOS (written back by dispatch).
+    steps = selectors.dispatch_status_of(events=open_events)
+    for open_event in open_events:
+        open_event.dispatch_step = steps.get(open_event.pk)  # type: ignore[attr-defined]
     # The live page refetches only its "My SOS" card when the socket tells of a change.
     template = "sos/home.html#my-sos" if request.GET.get("partial") == "my-sos" else "sos/home.html"
     return render(

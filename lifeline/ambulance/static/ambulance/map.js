@@ -1,5 +1,6 @@
 /* The map of the console and the crew card: calls coloured by criticality, teams (green free,
-   orange busy, grey off shift), and on the crew card the route from the team to the call
+   near-black on a call, grey off shift: a busy team once was an orange hardly told from an
+   important call), and on the crew card the route from the team to the call
    (OSRM's road line when configured, else a dashed straight line). Redrawn from the board's
    JSON after every live refresh. */
 (function () {
@@ -32,7 +33,7 @@
       bounds.push([c.lat, c.lon]);
     });
     d.teams.forEach(function (t) {
-      var colour = !t.on_shift ? "#757575" : (t.busy ? "#ef6c00" : "#2e7d32");
+      var colour = !t.on_shift ? "#757575" : (t.busy ? "#263238" : "#2e7d32");
       var m = L.circleMarker([t.lat, t.lon], dot(colour, 8)).addTo(layer);
       m.bindTooltip(t.name);
       var el = m.getElement();

@@ -53,6 +53,7 @@
     fetch(location.href, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
       swapFrom(html, "[data-status-of]");
       swapFrom(html, "[data-helper-of]");
+      swapFrom(html, "[data-timeline-of]");
     });
   }
 

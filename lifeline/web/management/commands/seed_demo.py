@@ -3,8 +3,9 @@
 One organization per organization kind and one account per role, all marked `is_demo`, then
 every seeder registered in `lifeline.core.demo`. Passwords are generated on the first run and
 kept in `var/demo-credentials.json` (mode 0600) with the TOTP secret of the roles that must
-use 2FA, so people and scripts can sign in; later runs reuse them. Nothing is stored in the
-repository.
+use 2FA, so people and scripts can sign in; later runs reuse them. `accounts` holds one account
+per role; `more_accounts` the further people the seeders added (`DemoContext.add_person`: the
+second dispatcher). Nothing is stored in the repository.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from lifeline.access.enums import ROLE_KIND, OrganizationKind, Role
 from lifeline.access.models import Membership, Organization
 from lifeline.accounts.models import User
 from lifeline.accounts.services.passwords import password_generate
-from lifeline.core.demo import DemoContext, seeders
+from lifeline.core.demo import DemoContext, DemoPerson, seeders
 
 DEMO_EMAIL_DOMAIN = "demo.lifeline.local"
 DEMO_TOTP_DEVICE_NAME = "Demo authenticator"
@@ -50,23 +51,44 @@ def demo_email(role: str) -> str:
     return f"{role.replace('_', '-')}@{DEMO_EMAIL_DOMAIN}"
 
 
-def _load_credentials(path: Path) -> dict[str, dict[str, Any]]:
+def _read_file(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _load_credentials(path: Path) -> dict[str, dict[str, Any]]:
+    data = _read_file(path)
     return {a["role"]: a for a in data.get("accounts", []) if isinstance(a, dict) and "role" in a}
 
 
-def _write_credentials(path: Path, accounts: list[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "note": "Demo accounts created by `lifeline serve --demo`. Demo data only.",
-        "login_url": "/login/",
-        "accounts": accounts,
+def _load_more_credentials(path: Path) -> dict[str, dict[str, Any]]:
+    """The further people's entries of an earlier run, by login."""
+    data = _read_file(path)
+    return {
+        a["login"]: a for a in data.get("more_accounts", []) if isinstance(a, dict) and "login" in a
     }
+
+
+def _write_credentials(
+    path: Path, accounts: list[dict[str, Any]], more: list[dict[str, Any]] | None = None
+) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Keys the seeders added (fieldservice's "mango") stay.
+    payload = _read_file(path)
+    payload.update(
+        {
+            "note": "Demo accounts created by `lifeline serve --demo`. Demo data only.",
+            "login_url": "/login/",
+            "accounts": accounts,
+        }
+    )
+    if more is not None:
+        payload["more_accounts"] = more
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
@@ -82,6 +104,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = credentials_path()
         known = _load_credentials(path)
+        known_more = _load_more_credentials(path)
         ctx = DemoContext(write=self.stdout.write)
         with transaction.atomic():
             for kind in OrganizationKind.values:
@@ -91,8 +114,13 @@ class Command(BaseCommand):
         for seeder in seeders():
             with transaction.atomic():
                 seeder(ctx)
+        with transaction.atomic():
+            more = [
+                self._person(person, known_more.get(person.user.email)) for person in ctx.people
+            ]
+        _write_credentials(path, accounts, more)
         if options["verbosity"] > 0:
-            self._print_table(accounts, path)
+            self._print_table(accounts + more, path)
 
     def _organization(self, kind: str) -> Organization:
         org, _ = Organization.objects.get_or_create(
@@ -141,6 +169,36 @@ class Command(BaseCommand):
             "password": password,
         }
         if role in settings.LIFELINE_2FA_REQUIRED_ROLES:
+            entry["totp_secret"] = self._totp_secret(user, (known or {}).get("totp_secret"))
+        return entry
+
+    def _person(self, person: DemoPerson, known: dict[str, Any] | None) -> dict[str, Any]:
+        """Credentials for a further demo person a seeder added (reused on later runs)."""
+        user: User = person.user
+        if not user.is_demo or not user.email:
+            raise CommandError(f"{user.pk} is not a demo account with an e-mail; refusing.")
+        password = (known or {}).get("password") or ""
+        changed = []
+        if not password or not user.check_password(password):
+            password = password or self._new_password(user)
+            user.set_password(password)
+            user.password_changed_at = timezone.now()
+            changed += ["password", "password_changed_at"]
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+            changed.append("email_verified_at")
+        if changed:
+            user.save(update_fields=[*changed, "updated_at"])
+        entry: dict[str, Any] = {
+            "role": person.role,
+            "organization": person.organization.name,
+            "organization_kind": person.organization.kind,
+            "login": user.email,
+            "password": password,
+        }
+        if person.note:
+            entry["note"] = person.note
+        if person.role in settings.LIFELINE_2FA_REQUIRED_ROLES:
             entry["totp_secret"] = self._totp_secret(user, (known or {}).get("totp_secret"))
         return entry
 
