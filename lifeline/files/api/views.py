@@ -175,6 +175,8 @@ class UploadDetailApi(APIView):
     @extend_schema(
         operation_id="files_upload_retrieve",
         responses={200: UploadOutput, 404: UPLOAD_ERRORS[404]},
+        description="The upload and where it stands. HEAD on the same address answers only "
+        "the headers `Upload-Offset` and `Upload-Length`: a client resumes from that offset.",
     )
     def get(self, request: Request, upload_id: UUID) -> Response:
         upload = selectors.upload_get_for(actor=request.user, upload_id=upload_id)

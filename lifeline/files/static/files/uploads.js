@@ -169,7 +169,7 @@
             onProgress: function (sent) {
               if (bar) bar.value = done + sent;
               say(message("uploading", {
-                name: file.name, percent: String(Math.floor(100 * (done + sent) / (total || 1)))
+                name: file.name, percent: Math.floor(100 * (done + sent) / (total || 1)) + "%"
               }));
             }
           }).then(function (finished) {
