@@ -38,6 +38,11 @@ app.conf.beat_schedule["notifications.send_due"] = {
     "schedule": 5.0,
     "options": {"expires": 5},
 }
+# Deletes resumable uploads past their expiry and their staging files (lifeline.files).
+app.conf.beat_schedule["files.purge_expired_uploads"] = {
+    "task": "files.purge_expired_uploads",
+    "schedule": 3600.0,
+}
 # Deletes archived clinic patients whose scheduled deletion date has passed.
 app.conf.beat_schedule["clinic.purge_archived_patients"] = {
     "task": "clinic.purge_archived_patients",

@@ -540,13 +540,27 @@ if LIFELINE_S3_BUCKET:
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
 
 # Uploads: per-kind limits (bytes) override the defaults in lifeline/files/kinds.py through
-# LIFELINE_UPLOAD_MAX_BYTES_<KIND> (IMAGE, DOCUMENT, ATTACHMENT, VOICE, CALL_RECORDING).
-# The reverse proxy's body limit (nginx client_max_body_size) must be at least the largest.
+# LIFELINE_UPLOAD_MAX_BYTES_<KIND> (IMAGE, DOCUMENT, ATTACHMENT, VOICE, CALL_RECORDING,
+# DELIVERABLE). The reverse proxy's body limit (nginx client_max_body_size) must be at least
+# the largest, and at least LIFELINE_UPLOAD_CHUNK_MAX_BYTES.
 LIFELINE_UPLOAD_MAX_BYTES = {
     _kind: env.int(f"LIFELINE_UPLOAD_MAX_BYTES_{_kind.upper()}")
-    for _kind in ("image", "document", "attachment", "voice", "call_recording")
+    for _kind in ("image", "document", "attachment", "voice", "call_recording", "deliverable")
     if env.str(f"LIFELINE_UPLOAD_MAX_BYTES_{_kind.upper()}", default="")
 }
+# Resumable uploads (sent in parts; lifeline/files/conf.py): the largest file of a kind that
+# takes them (LIFELINE_UPLOAD_RESUMABLE_MAX_BYTES_DELIVERABLE, default 1 GiB), the largest part,
+# hours a session lives after its last part, unfinished uploads per person, and the local
+# directory (shared by every web process) where parts wait: default MEDIA_ROOT/partial-uploads.
+LIFELINE_UPLOAD_RESUMABLE_MAX_BYTES = {
+    _kind: env.int(f"LIFELINE_UPLOAD_RESUMABLE_MAX_BYTES_{_kind.upper()}")
+    for _kind in ("deliverable",)
+    if env.str(f"LIFELINE_UPLOAD_RESUMABLE_MAX_BYTES_{_kind.upper()}", default="")
+}
+LIFELINE_UPLOAD_CHUNK_MAX_BYTES = env.int("LIFELINE_UPLOAD_CHUNK_MAX_BYTES", default=8 * 1024**2)
+LIFELINE_UPLOAD_SESSION_HOURS = env.int("LIFELINE_UPLOAD_SESSION_HOURS", default=24)
+LIFELINE_UPLOAD_MAX_OPEN_SESSIONS = env.int("LIFELINE_UPLOAD_MAX_OPEN_SESSIONS", default=10)
+LIFELINE_UPLOAD_STAGING_DIR = env.str("LIFELINE_UPLOAD_STAGING_DIR", default="")
 LIFELINE_UPLOAD_MAX_IMAGE_PIXELS = env.int("LIFELINE_UPLOAD_MAX_IMAGE_PIXELS", default=50_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads spool to a temporary file
 FILE_UPLOAD_PERMISSIONS = 0o600  # medical data: readable by the service account only

@@ -49,7 +49,9 @@ def detect_content_type(fileobj: IO[bytes]) -> str | None:
 
 
 def _zip_document_type(fileobj: IO[bytes]) -> str | None:
-    """Identify OOXML (docx/xlsx) and OpenDocument (odt/ods) archives; None for anything else."""
+    """Identify OOXML (docx/xlsx) and OpenDocument (odt/ods) archives; any other readable zip
+    is a plain archive (ZIP). An office-looking archive that fails the office checks (macros,
+    missing members) is None, not ZIP: it must not slip in as an archive."""
     try:
         with zipfile.ZipFile(fileobj) as archive:
             return _office_type(archive)
@@ -81,4 +83,4 @@ def _office_type(archive: zipfile.ZipFile) -> str | None:
             return None
         declared = archive.read("mimetype").decode("ascii", "replace").strip()
         return declared if declared in (kinds.ODT, kinds.ODS) else None
-    return None
+    return kinds.ZIP

@@ -10,3 +10,12 @@ class FileKind(models.TextChoices):
     ATTACHMENT = "attachment", _("Attachment (image or PDF)")
     VOICE = "voice", _("Voice message")
     CALL_RECORDING = "call_recording", _("Call recording")
+    DELIVERABLE = "deliverable", _("Work file (archive, document, image or audio)")
+
+
+class UploadStatus(models.TextChoices):
+    """Where a resumable upload stands: receiving chunks, stored as a file, or refused."""
+
+    OPEN = "open", _("Receiving")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")

@@ -1,7 +1,9 @@
 """What each kind of upload may contain and how large it may be.
 
 Content types here are the canonical types `detection.detect_content_type` returns. Size limits
-can be overridden per kind with `LIFELINE_UPLOAD_MAX_BYTES_<KIND>` (see config/settings.py).
+can be overridden per kind with `LIFELINE_UPLOAD_MAX_BYTES_<KIND>` (one request) and
+`LIFELINE_UPLOAD_RESUMABLE_MAX_BYTES_<KIND>` (resumable, chunked uploads; only kinds with a
+resumable limit accept them), see config/settings.py.
 Legacy binary Office formats (.doc/.xls) are deliberately absent: they cannot be told apart
 reliably by content and commonly carry macros.
 """
@@ -29,6 +31,7 @@ WEBM = "audio/webm"
 MP3 = "audio/mpeg"
 WAV = "audio/wav"
 M4A = "audio/mp4"
+ZIP = "application/zip"
 
 IMAGE_TYPES = frozenset({JPEG, PNG, WEBP})
 OFFICE_TYPES = frozenset({DOCX, XLSX, ODT, ODS})
@@ -52,6 +55,7 @@ EXTENSIONS = {
     MP3: "mp3",
     WAV: "wav",
     M4A: "m4a",
+    ZIP: "zip",
 }
 
 # What a person reads for each type ("JPEG, PNG, PDF"), in this order, never a MIME code.
@@ -69,6 +73,7 @@ TYPE_NAMES = {
     MP3: "MP3",
     WAV: "WAV",
     M4A: "M4A",
+    ZIP: "ZIP",
 }
 
 
@@ -76,6 +81,8 @@ TYPE_NAMES = {
 class KindPolicy:
     content_types: frozenset[str]
     default_max_bytes: int
+    # None: this kind is uploaded in one request only (no resumable upload sessions).
+    default_resumable_max_bytes: int | None = None
 
 
 POLICIES: dict[str, KindPolicy] = {
@@ -84,6 +91,11 @@ POLICIES: dict[str, KindPolicy] = {
     FileKind.ATTACHMENT: KindPolicy(IMAGE_TYPES | {PDF}, 20 * MB),
     FileKind.VOICE: KindPolicy(AUDIO_TYPES, 20 * MB),
     FileKind.CALL_RECORDING: KindPolicy(AUDIO_TYPES, 100 * MB),
+    # Work handed over between people (a freelance delivery): archives and large files, sent
+    # in chunks through a resumable upload session.
+    FileKind.DELIVERABLE: KindPolicy(
+        IMAGE_TYPES | OFFICE_TYPES | AUDIO_TYPES | {PDF, ZIP}, 20 * MB, 1024 * MB
+    ),
 }
 
 DEFAULT_MAX_IMAGE_PIXELS = 50_000_000
@@ -102,6 +114,15 @@ def allowed_type_names(kind: str) -> str:
 def max_bytes(kind: str) -> int:
     overrides: dict[str, int] = getattr(settings, "LIFELINE_UPLOAD_MAX_BYTES", {})
     return int(overrides.get(kind, POLICIES[kind].default_max_bytes))
+
+
+def resumable_max_bytes(kind: str) -> int | None:
+    """The largest resumable upload of `kind`, or None when the kind does not take them."""
+    default = POLICIES[kind].default_resumable_max_bytes
+    if default is None:
+        return None
+    overrides: dict[str, int] = getattr(settings, "LIFELINE_UPLOAD_RESUMABLE_MAX_BYTES", {})
+    return int(overrides.get(kind, default))
 
 
 def max_image_pixels() -> int:

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.core.models import UUIDModel
-from lifeline.files.enums import FileKind
+from lifeline.files.enums import FileKind, UploadStatus
 
 
 class StoredFile(UUIDModel):
@@ -86,3 +86,51 @@ class StoredFile(UUIDModel):
             return ""
         content_type = ContentType.objects.get_for_id(self.attached_type_id)  # cached
         return f"{content_type.app_label}.{content_type.model}"
+
+
+class UploadSession(UUIDModel):
+    """A resumable upload: a file sent in chunks, each appended at the offset received so far.
+
+    The bytes wait in a staging file (`files.uploads.staging_path`) until the last one arrives;
+    then the whole file is checked like a one-request upload and becomes a `StoredFile`
+    (`file`), or is refused (`REJECTED`, `error_code`) and its bytes deleted. `writing_until`
+    is a short lease taken by the request that is appending, so two requests never write the
+    same session at once; a lease left by a crashed process simply runs out. Sessions past
+    `expires_at` (extended by every chunk) are purged with their staging files.
+    """
+
+    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=32, choices=FileKind.choices)
+    filename = models.CharField(_("file name"), max_length=255)
+    size_bytes = models.PositiveBigIntegerField(_("declared size in bytes"))
+    sha256 = models.CharField(_("declared SHA-256"), max_length=64, blank=True, default="")
+    offset = models.PositiveBigIntegerField(_("bytes received"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=UploadStatus.choices, default=UploadStatus.OPEN
+    )
+    error_code = models.CharField(_("error code"), max_length=64, blank=True, default="")
+    expires_at = models.DateTimeField(_("expires at"))
+    writing_until = models.DateTimeField(null=True, blank=True)
+    file = models.OneToOneField(
+        StoredFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("upload session")
+        verbose_name_plural = _("upload sessions")
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["expires_at"]),
+            models.Index(fields=["owner", "status"]),
+        ]
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=models.Q(offset__lte=models.F("size_bytes")),
+                name="uploadsession_offset_within_size",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=FileKind.values), name="uploadsession_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"upload {self.pk} {self.offset}/{self.size_bytes}"

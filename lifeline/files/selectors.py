@@ -7,7 +7,7 @@ from uuid import UUID
 
 from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
-from lifeline.files.models import StoredFile
+from lifeline.files.models import StoredFile, UploadSession
 from lifeline.files.permissions import can_view_file
 
 
@@ -17,3 +17,10 @@ def file_get_for(*, actor: Any, file_id: UUID | str) -> StoredFile:
     if not can_view_file(actor, file):
         raise NotFound()
     return file
+
+
+def upload_get_for(*, actor: Any, upload_id: UUID | str) -> UploadSession:
+    """Return the actor's own upload session; anyone else's is NotFound (uploads are private
+    until they become files)."""
+    uploads = UploadSession.objects.filter(owner_id=getattr(actor, "pk", None))
+    return get_or_not_found(uploads.select_related("file"), pk=upload_id)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,20 +20,30 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from lifeline.audit import services as audit
-from lifeline.core.exceptions import NotFound
-from lifeline.files import kinds
+from lifeline.core.exceptions import DomainError, NotFound
+from lifeline.files import conf, kinds, staging
 from lifeline.files.detection import detect_content_type
-from lifeline.files.enums import FileKind
+from lifeline.files.enums import FileKind, UploadStatus
 from lifeline.files.exceptions import (
     FileAlreadyAttached,
     FileDeleteForbidden,
     FileEmpty,
+    FileKindNotResumable,
     FileKindUnknown,
+    FilesNotAvailable,
     FileTooLarge,
     FileTypeNotAllowed,
+    UploadBusy,
+    UploadChecksumMismatch,
+    UploadChunkTooLarge,
+    UploadExceedsSize,
+    UploadExpired,
+    UploadNotOpen,
+    UploadOffsetMismatch,
+    UploadTooMany,
 )
 from lifeline.files.images import image_reencode
-from lifeline.files.models import StoredFile
+from lifeline.files.models import StoredFile, UploadSession
 from lifeline.files.names import display_name, storage_name_for
 from lifeline.files.permissions import can_delete_file, is_medical
 
@@ -64,7 +77,34 @@ def file_upload(
     if size > limit:
         raise FileTooLarge(extra={"max_bytes": limit})
 
-    content_type = detect_content_type(uploaded_file)
+    return _store_checked(
+        actor=actor,
+        content=uploaded_file,
+        kind=kind,
+        organization=organization,
+        attach_to=attach_to,
+        request=request,
+    )
+
+
+def _store_checked(
+    *,
+    actor: Any,
+    content: File,
+    kind: str,
+    organization: Any | None = None,
+    attach_to: models.Model | None = None,
+    request: HttpRequest | None = None,
+    known_digest: tuple[str, int] | None = None,
+    in_transaction: Callable[[StoredFile], None] | None = None,
+) -> StoredFile:
+    """The checks and the storing every upload goes through, one request or resumable.
+
+    `known_digest` (SHA-256, size) of `content` spares a second read of a large file;
+    `in_transaction(file)` runs inside the transaction that creates the row, so a caller's own
+    bookkeeping commits with it or the blob is deleted again.
+    """
+    content_type = detect_content_type(content)
     if content_type is None or content_type not in kinds.allowed_types(kind):
         raise FileTypeNotAllowed(
             # Lazy: the response is rendered in the request's language.
@@ -79,11 +119,11 @@ def file_upload(
                 ),
             )
         )
-    content: File = uploaded_file
+    original_name = display_name(content.name, content_type=content_type)
     if content_type in kinds.IMAGE_TYPES:
-        content = ContentFile(image_reencode(uploaded_file, content_type=content_type))
-    sha256, size = _digest(content)
-    original_name = display_name(uploaded_file.name, content_type=content_type)
+        content = ContentFile(image_reencode(content, content_type=content_type))
+        known_digest = None
+    sha256, size = known_digest or _digest(content)
 
     stored_name = default_storage.save(storage_name_for(kind=kind, now=timezone.now()), content)
     try:
@@ -109,6 +149,8 @@ def file_upload(
                 request=request,
                 metadata={"kind": kind, "content_type": content_type, "size_bytes": size},
             )
+            if in_transaction is not None:
+                in_transaction(file)
     except BaseException:
         default_storage.delete(stored_name)
         raise
@@ -132,6 +174,49 @@ def file_attach(*, file: StoredFile, obj: models.Model) -> StoredFile:
     _set_attachment(file, obj)
     file.save(update_fields=["attached_type", "attached_id", "updated_at"])
     return file
+
+
+def file_attach_owned(
+    *,
+    actor: Any,
+    file_ids: Iterable[Any],
+    obj: models.Model,
+    allowed_kinds: Iterable[str] | None = None,
+    organization: Any | None = None,
+) -> list[StoredFile]:
+    """Attach files the actor uploaded earlier (e.g. by resumable upload) to `obj`.
+
+    Each id must name a live file the actor owns (of `allowed_kinds`, when given), else
+    FilesNotAvailable (400, field `file_ids`) and nothing is attached; a file attached to
+    another object is FileAlreadyAttached (409). The rows are locked, so two requests cannot
+    both take a file: the caller must hold a transaction (the one that records `obj`'s change).
+    Files without an organization get `organization`, like files uploaded for `obj`.
+    """
+    wanted: list[uuid.UUID] = []
+    for raw in file_ids:
+        try:
+            file_id = raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
+        except ValueError:
+            raise FilesNotAvailable(errors={"file_ids": [FilesNotAvailable.title]}) from None
+        if file_id not in wanted:
+            wanted.append(file_id)
+    if not wanted:
+        return []
+    found = StoredFile.objects.select_for_update().filter(
+        pk__in=wanted, owner=actor, deleted_at__isnull=True
+    )
+    if allowed_kinds is not None:
+        found = found.filter(kind__in=list(allowed_kinds))
+    files = list(found.order_by("pk"))
+    if len(files) != len(wanted):
+        raise FilesNotAvailable(errors={"file_ids": [FilesNotAvailable.title]})
+    for file in files:
+        file_attach(file=file, obj=obj)
+        if organization is not None and file.organization_id is None:
+            file.organization = organization
+            file.save(update_fields=["organization", "updated_at"])
+    by_id = {file.pk: file for file in files}
+    return [by_id[file_id] for file_id in wanted]
 
 
 @transaction.atomic
@@ -188,3 +273,198 @@ def _digest(content: File) -> tuple[str, int]:
         size += len(chunk)
     content.seek(0)
     return digest.hexdigest(), size
+
+
+# --- resumable uploads ----------------------------------------------------------------------
+
+
+def upload_create(
+    *,
+    actor: Any,
+    kind: str,
+    filename: str,
+    size_bytes: int,
+    sha256: str = "",
+    now: datetime | None = None,
+) -> UploadSession:
+    """Open a resumable upload of `size_bytes` bytes; parts follow with `upload_append`.
+
+    Only kinds with a resumable limit take them (FileKindNotResumable); the declared size is
+    checked against that limit now (FileTooLarge, 413), so nothing larger is ever received.
+    One person has at most `conf.max_open_sessions()` unfinished uploads (UploadTooMany).
+    """
+    if kind not in FileKind.values:
+        raise FileKindUnknown()
+    limit = kinds.resumable_max_bytes(kind)
+    if limit is None:
+        raise FileKindNotResumable(errors={"kind": [FileKindNotResumable.title]})
+    if size_bytes <= 0:
+        raise FileEmpty()
+    if size_bytes > limit:
+        raise FileTooLarge(extra={"max_bytes": limit})
+    now = now or timezone.now()
+    with transaction.atomic():
+        unfinished = UploadSession.objects.filter(
+            owner=actor, status=UploadStatus.OPEN, expires_at__gt=now
+        ).count()
+        if unfinished >= conf.max_open_sessions():
+            raise UploadTooMany()
+        upload = UploadSession.objects.create(
+            owner=actor,
+            kind=kind,
+            filename=display_name(filename, content_type=""),
+            size_bytes=size_bytes,
+            sha256=sha256.lower(),
+            expires_at=now + conf.session_lifetime(),
+        )
+    logger.info("files.upload_created", extra={"upload_id": str(upload.pk), "kind": kind})
+    return upload
+
+
+def upload_append(
+    *,
+    actor: Any,
+    upload: UploadSession,
+    offset: int,
+    stream: staging.Readable,
+    length: int,
+    request: HttpRequest | None = None,
+) -> UploadSession:
+    """Write the next part (`length` bytes of `stream`) at `offset`; return the session.
+
+    `offset` must be where the upload stands (UploadOffsetMismatch, 409, says where) and the
+    part must end within the declared size (UploadExceedsSize, 400) and within the part limit
+    (UploadChunkTooLarge, 413). The part is streamed to the staging file under a lease, with
+    no transaction open, so a slow client holds no lock. If the stream breaks off, the bytes
+    received are kept and counted. With the last byte the file is checked like a one-request
+    upload (type from the content, the declared SHA-256) and becomes a StoredFile owned by
+    `actor` (status COMPLETED), or is refused (REJECTED, its bytes deleted, the error raised).
+    """
+    limit = conf.chunk_max_bytes()
+    if length > limit:
+        raise UploadChunkTooLarge(extra={"max_bytes": limit})
+    now = timezone.now()
+    _check_appendable(upload, offset=offset, length=length, now=now)
+    leased = (
+        UploadSession.objects.filter(pk=upload.pk, status=UploadStatus.OPEN, offset=offset)
+        .filter(models.Q(writing_until__isnull=True) | models.Q(writing_until__lt=now))
+        .update(writing_until=now + conf.WRITE_LEASE, updated_at=now)
+    )
+    if not leased:
+        upload.refresh_from_db()
+        _check_appendable(upload, offset=offset, length=length, now=now)
+        raise UploadBusy()
+    path = staging.staging_path(upload.pk)
+    try:
+        received = path.stat().st_size if path.exists() else 0
+        if received < offset:
+            # The staging bytes were lost (a purge, another disk): start again from what is
+            # really there rather than leave a hole of zeros in the file.
+            _release(upload, offset=received)
+            raise UploadOffsetMismatch(extra={"offset": received})
+        written = staging.write_at(path, offset=offset, stream=stream, length=length)
+    except BaseException:
+        _release(upload)
+        raise
+    upload.offset = offset + written
+    if upload.offset < upload.size_bytes:
+        _release(upload, offset=upload.offset)
+        return upload
+    return _upload_finish(actor=actor, upload=upload, request=request)
+
+
+def _check_appendable(upload: UploadSession, *, offset: int, length: int, now: datetime) -> None:
+    if upload.status != UploadStatus.OPEN:
+        raise UploadNotOpen()
+    if upload.expires_at <= now:
+        raise UploadExpired()
+    if offset != upload.offset:
+        raise UploadOffsetMismatch(extra={"offset": upload.offset})
+    if offset + length > upload.size_bytes:
+        raise UploadExceedsSize(extra={"offset": upload.offset, "size_bytes": upload.size_bytes})
+
+
+def _release(upload: UploadSession, *, offset: int | None = None, **fields: Any) -> None:
+    """End the write lease; with `offset`, record the bytes received (and extend the life)."""
+    now = timezone.now()
+    values: dict[str, Any] = {"writing_until": None, "updated_at": now, **fields}
+    if offset is not None:
+        values["offset"] = offset
+        values["expires_at"] = now + conf.session_lifetime()
+    UploadSession.objects.filter(pk=upload.pk).update(**values)
+    for name, value in values.items():
+        setattr(upload, name, value)
+
+
+def _upload_finish(
+    *, actor: Any, upload: UploadSession, request: HttpRequest | None
+) -> UploadSession:
+    path = staging.staging_path(upload.pk)
+    try:
+        staged = staging.StagedFile(path, name=upload.filename)
+        try:
+            digest = _digest(staged)
+            if upload.sha256 and digest[0] != upload.sha256:
+                raise UploadChecksumMismatch()
+
+            def complete(file: StoredFile) -> None:
+                _release(upload, offset=upload.size_bytes, status=UploadStatus.COMPLETED, file=file)
+
+            _store_checked(
+                actor=actor,
+                content=staged,
+                kind=upload.kind,
+                request=request,
+                known_digest=digest,
+                in_transaction=complete,
+            )
+        finally:
+            staged.close()
+    except DomainError as exc:
+        staging.remove(path)
+        _release(
+            upload, offset=upload.size_bytes, status=UploadStatus.REJECTED, error_code=exc.code
+        )
+        logger.info("files.upload_rejected", extra={"upload_id": str(upload.pk), "code": exc.code})
+        raise
+    except BaseException:
+        # Not the file's fault (storage, database): the last part is not counted, so the
+        # client sends it again and the check runs again.
+        _release(upload)
+        raise
+    staging.remove(path)  # left behind when the storage copied instead of moving it
+    return upload
+
+
+def upload_abort(*, actor: Any, upload: UploadSession) -> None:
+    """Cancel an upload: the session and its received bytes go (a completed upload's file
+    stays). Refused while a part is being received (UploadBusy)."""
+    now = timezone.now()
+    deleted, _ = (
+        UploadSession.objects.filter(pk=upload.pk)
+        .filter(models.Q(writing_until__isnull=True) | models.Q(writing_until__lt=now))
+        .delete()
+    )
+    if not deleted:
+        raise UploadBusy()
+    staging.remove(staging.staging_path(upload.pk))
+
+
+def upload_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete sessions past their expiry and their staging files; return how many.
+
+    Completed sessions only lose their row (the file is a StoredFile by then). A session
+    being written to is left for the next sweep.
+    """
+    now = now or timezone.now()
+    expired = UploadSession.objects.filter(expires_at__lte=now).filter(
+        models.Q(writing_until__isnull=True) | models.Q(writing_until__lt=now)
+    )
+    ids = list(expired.values_list("pk", flat=True))
+    count, _ = expired.filter(pk__in=ids).delete()
+    for upload_id in ids:
+        if not UploadSession.objects.filter(pk=upload_id).exists():
+            staging.remove(staging.staging_path(upload_id))
+    if count:
+        logger.info("files.uploads_purged", extra={"count": count})
+    return count

@@ -69,6 +69,7 @@ _DESCRIPTIONS = {
     "403": "Authenticated but not allowed.",
     "404": "Not found, or outside the caller's scope.",
     "409": "The resource's current state refuses the request.",
+    "410": "Gone: the resource expired.",
     "413": "The request body is too large.",
     "415": "Unsupported media type.",
     "429": "Too many requests; retry after `Retry-After` seconds.",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 import factory
 from django.core.files.base import ContentFile
@@ -56,3 +57,16 @@ class StoredFileFactory(factory.django.DjangoModelFactory):
     def blob(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object
         if create:
             default_storage.save(obj.storage_name, ContentFile(extracted or samples.PDF))
+
+
+class UploadSessionFactory(factory.django.DjangoModelFactory):
+    """An open resumable upload of a deliverable with nothing received yet."""
+
+    class Meta:
+        model = "files.UploadSession"
+
+    owner = factory.SubFactory(UserFactory)
+    kind = FileKind.DELIVERABLE
+    filename = "work.pdf"
+    size_bytes = 1024
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=24))

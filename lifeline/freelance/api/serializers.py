@@ -505,6 +505,11 @@ ORDER_FILES_HELP = (
     "Up to 10 files (multipart/form-data): JPEG, PNG, WebP, PDF or office documents, the type "
     "read from the bytes, images re-encoded without metadata."
 )
+ORDER_FILE_IDS_HELP = (
+    "Ids of files the caller already uploaded and that are attached to nothing yet: large "
+    "files (archives too, up to the `deliverable` limit) sent in parts through "
+    "POST /api/v1/files/uploads/. Together with `files`, at most 10."
+)
 
 
 class FreelanceRequirementsInput(serializers.Serializer[Any]):
@@ -512,12 +517,26 @@ class FreelanceRequirementsInput(serializers.Serializer[Any]):
     files = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text=ORDER_FILES_HELP
     )
+    file_ids = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        default=list,
+        max_length=10,
+        help_text=ORDER_FILE_IDS_HELP,
+    )
 
 
 class FreelanceDeliverInput(serializers.Serializer[Any]):
     message = serializers.CharField(min_length=10, max_length=5000)
     files = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text=ORDER_FILES_HELP
+    )
+    file_ids = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        default=list,
+        max_length=10,
+        help_text=ORDER_FILE_IDS_HELP,
     )
 
 

@@ -370,7 +370,12 @@ def _order_action(
 OrderRequirementsApi = _order_action(
     s.FreelanceRequirementsInput,
     lambda u, o, v: services.order_submit_requirements(
-        actor=u, order=o, text=v["requirements"], files=v["files"], request=v["_request"]
+        actor=u,
+        order=o,
+        text=v["requirements"],
+        files=v["files"],
+        file_ids=v["file_ids"],
+        request=v["_request"],
     ),
     "The buyer submits the requirements (text and files); the order starts "
     "(awaiting requirements -> in progress).",
@@ -380,7 +385,12 @@ OrderRequirementsApi = _order_action(
 OrderDeliverApi = _order_action(
     s.FreelanceDeliverInput,
     lambda u, o, v: services.order_deliver(
-        actor=u, order=o, message=v["message"], files=v["files"], request=v["_request"]
+        actor=u,
+        order=o,
+        message=v["message"],
+        files=v["files"],
+        file_ids=v["file_ids"],
+        request=v["_request"],
     ),
     "The seller delivers a message and files (in progress -> delivered); auto-completion is "
     "scheduled.",

@@ -14,7 +14,7 @@ from lifeline.accounts.models import User
 from lifeline.files import kinds as file_kinds
 from lifeline.files.detection import detect_content_type
 from lifeline.files.enums import FileKind
-from lifeline.files.services import file_delete, file_upload
+from lifeline.files.services import file_attach_owned, file_delete, file_upload
 from lifeline.freelance import conf
 from lifeline.freelance.enums import (
     OrderEventKind,
@@ -41,6 +41,8 @@ from lifeline.freelance.services.orders import (
 )
 
 MAX_ORDER_FILES = 10
+# Files uploaded beforehand (resumable uploads) that a requirement or delivery may take.
+ORDER_FILE_KINDS = (FileKind.DELIVERABLE, FileKind.DOCUMENT, FileKind.ATTACHMENT)
 
 
 def _upload_kind(uploaded: File) -> str:
@@ -59,11 +61,13 @@ def _with_files(
     uploads: Sequence[File],
     request: Any,
     transition: Callable[[list[Any]], Order],
+    file_ids: Sequence[Any] = (),
 ) -> Order:
     """Store `uploads` through the files service (attached to the order, whose access rule lets
     the parties and a dispute's moderators download them), then run `transition` with them.
-    If an upload or the transition is refused, the files stored so far are deleted again."""
-    if len(uploads) > MAX_ORDER_FILES:
+    If an upload or the transition is refused, the files stored so far are deleted again.
+    `file_ids` (files uploaded beforehand) count towards the limit; `_keep_files` takes them."""
+    if len(uploads) + len(file_ids) > MAX_ORDER_FILES:
         raise TooManyOrderFiles(errors={"files": [TooManyOrderFiles.title]})
     stored: list[Any] = []
     try:
@@ -93,8 +97,27 @@ def _precheck(actor: User, order: Order, wanted: str, *statuses: str) -> None:
     _expect(current, *statuses)
 
 
-def _keep_files(order: Order, event: OrderEvent, stored: Sequence[Any]) -> None:
-    OrderFile.objects.bulk_create([OrderFile(order=order, event=event, file=f) for f in stored])
+def _keep_files(
+    order: Order,
+    event: OrderEvent,
+    stored: Sequence[Any],
+    *,
+    actor: User,
+    file_ids: Sequence[Any] = (),
+) -> list[Any]:
+    """Keep the files with the event: those just stored, and the actor's own earlier uploads
+    named by `file_ids` (attached to the order here, under the caller's transaction, so a
+    refused transition leaves them free for another try)."""
+    claimed = file_attach_owned(
+        actor=actor,
+        file_ids=file_ids,
+        obj=order,
+        allowed_kinds=ORDER_FILE_KINDS,
+        organization=order.organization,
+    )
+    kept = [*stored, *claimed]
+    OrderFile.objects.bulk_create([OrderFile(order=order, event=event, file=f) for f in kept])
+    return kept
 
 
 def order_submit_requirements(
@@ -103,9 +126,11 @@ def order_submit_requirements(
     order: Order,
     text: str,
     files: Sequence[File] = (),
+    file_ids: Sequence[Any] = (),
     request: Any = None,
 ) -> Order:
-    """The buyer's requirements (text and files); the order starts."""
+    """The buyer's requirements (text and files, uploaded now or beforehand: `file_ids`);
+    the order starts."""
     _precheck(actor, order, "buyer", OrderStatus.AWAITING_REQUIREMENTS)
     text = (text or "").strip()
     if not text:
@@ -115,12 +140,17 @@ def order_submit_requirements(
         order,
         files,
         request,
-        lambda stored: _submit_requirements(actor=actor, order=order, text=text, stored=stored),
+        lambda stored: _submit_requirements(
+            actor=actor, order=order, text=text, stored=stored, file_ids=file_ids
+        ),
+        file_ids,
     )
 
 
 @transaction.atomic
-def _submit_requirements(*, actor: User, order: Order, text: str, stored: Sequence[Any]) -> Order:
+def _submit_requirements(
+    *, actor: User, order: Order, text: str, stored: Sequence[Any], file_ids: Sequence[Any]
+) -> Order:
     order = _locked_order(order)
     _party(actor, order, "buyer")
     _expect(order, OrderStatus.AWAITING_REQUIREMENTS)
@@ -132,7 +162,7 @@ def _submit_requirements(*, actor: User, order: Order, text: str, stored: Sequen
     _set_due(order, now)
     order.save()
     event = OrderEvent.objects.create(order=order, kind=OrderEventKind.REQUIREMENTS, actor=actor)
-    _keep_files(order, event, stored)
+    stored = _keep_files(order, event, stored, actor=actor, file_ids=file_ids)
     _announce(
         order,
         actor=actor,
@@ -149,21 +179,28 @@ def order_deliver(
     order: Order,
     message: str,
     files: Sequence[File] = (),
+    file_ids: Sequence[Any] = (),
     request: Any = None,
 ) -> Order:
-    """The seller's delivery (a message of at least 10 characters and files)."""
+    """The seller's delivery (a message of at least 10 characters and files, uploaded now or
+    beforehand: `file_ids`, e.g. large files sent in parts)."""
     _precheck(actor, order, "seller", OrderStatus.IN_PROGRESS)
     return _with_files(
         actor,
         order,
         files,
         request,
-        lambda stored: _deliver(actor=actor, order=order, message=message, stored=stored),
+        lambda stored: _deliver(
+            actor=actor, order=order, message=message, stored=stored, file_ids=file_ids
+        ),
+        file_ids,
     )
 
 
 @transaction.atomic
-def _deliver(*, actor: User, order: Order, message: str, stored: Sequence[Any]) -> Order:
+def _deliver(
+    *, actor: User, order: Order, message: str, stored: Sequence[Any], file_ids: Sequence[Any]
+) -> Order:
     order = _locked_order(order)
     _party(actor, order, "seller")
     _expect(order, OrderStatus.IN_PROGRESS)
@@ -180,7 +217,7 @@ def _deliver(*, actor: User, order: Order, message: str, stored: Sequence[Any]) 
     event = OrderEvent.objects.create(
         order=order, kind=OrderEventKind.DELIVERED, actor=actor, message=message
     )
-    _keep_files(order, event, stored)
+    stored = _keep_files(order, event, stored, actor=actor, file_ids=file_ids)
     _announce(
         order,
         actor=actor,

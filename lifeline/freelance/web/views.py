@@ -26,6 +26,8 @@ from django.views.decorators.http import require_POST
 
 from lifeline.accounts.models import User
 from lifeline.core.exceptions import DomainError, NotFound
+from lifeline.files import kinds as file_kinds
+from lifeline.files.enums import FileKind
 from lifeline.files.services import file_download
 from lifeline.freelance import permissions, selectors, services
 from lifeline.freelance.enums import (
@@ -525,6 +527,8 @@ def order(request: HttpRequest, order_id: UUID) -> HttpResponse:
         and status == OrderStatus.COMPLETED
         and not hasattr(found, "review")
         and services.can_review_now(found),
+        # Files go up in parts (files/uploads.js), each up to the deliverable limit.
+        "upload_max_bytes": file_kinds.resumable_max_bytes(FileKind.DELIVERABLE),
     }
     return render(request, "freelance/order.html", context)
 
@@ -571,6 +575,7 @@ FILE_ACTIONS: dict[str, Callable[[User, Any, HttpRequest], Any]] = {
         order=o,
         text=r.POST.get("text", ""),
         files=r.FILES.getlist("files"),
+        file_ids=r.POST.getlist("file_ids"),
         request=r,
     ),
     "deliver": lambda u, o, r: services.order_deliver(
@@ -578,6 +583,7 @@ FILE_ACTIONS: dict[str, Callable[[User, Any, HttpRequest], Any]] = {
         order=o,
         message=_checked_message(r.POST.get("text", "")),
         files=r.FILES.getlist("files"),
+        file_ids=r.POST.getlist("file_ids"),
         request=r,
     ),
 }
