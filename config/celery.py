@@ -70,7 +70,7 @@ app.conf.beat_schedule["sos.run_due"] = {
     "options": {"queue": "realtime", "expires": 2},
 }
 # Freelance orders: reminders a day before auto-completion, then auto-completion N days after
-# a delivery (lifeline/freelance/services.py); the deadlines are columns on the orders.
+# a delivery (lifeline/freelance/services/deadlines.py); the deadlines are columns on the orders.
 app.conf.beat_schedule["freelance.run_due"] = {
     "task": "freelance.run_due",
     "schedule": 60.0,

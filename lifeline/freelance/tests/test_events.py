@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_order_event_goes_to_both_parties(gig: Any, buyer: Any, seller: Any) -> None:
-    with mock.patch("lifeline.freelance.services.publish_on_commit") as publish:
+    with mock.patch("lifeline.freelance.services.orders.publish_on_commit") as publish:
         order = services.order_place(actor=buyer, gig=gig, tier="basic")
     event, audience = publish.call_args.args
     assert_envelope(
