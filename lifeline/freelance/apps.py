@@ -86,3 +86,10 @@ class FreelanceConfig(AppConfig):
         from lifeline.freelance import chat_policy
 
         chat_policy.register()  # the messenger's "freelance.order" conversations
+
+        from django.db.models.signals import post_migrate
+
+        from lifeline.freelance.search import GIGS
+
+        # SQLite drops the search index's triggers when a migration rebuilds the gig table.
+        post_migrate.connect(GIGS.ensure, sender=self, dispatch_uid="freelance-search-index")

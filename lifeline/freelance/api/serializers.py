@@ -13,6 +13,7 @@ from rest_framework import serializers
 from lifeline.core.api.serializers import ModelOutput
 from lifeline.freelance import names
 from lifeline.freelance.enums import TIERS, DisputeOutcome, PackageTier
+from lifeline.freelance.levels import SellerLevel
 from lifeline.freelance.models import (
     MAX_PRICE,
     MIN_PRICE,
@@ -30,6 +31,7 @@ from lifeline.freelance.models import (
     PortfolioItem,
     Review,
 )
+from lifeline.freelance.selectors import GIG_SORT_CHOICES
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -595,3 +597,32 @@ class FreelanceInquiryOutput(serializers.Serializer[Any]):
 
 class FreelancePortfolioConsentInput(serializers.Serializer[Any]):
     allowed = serializers.BooleanField()
+
+
+class FreelanceGigSearchInput(serializers.Serializer[Any]):
+    """The query string of `GET search/` (bad values are 400s naming the parameter)."""
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, trim_whitespace=True
+    )
+    category = serializers.SlugField(required=False, allow_blank=True, max_length=64)
+    price_min = serializers.DecimalField(
+        required=False, max_digits=10, decimal_places=2, min_value=Decimal("0")
+    )
+    price_max = serializers.DecimalField(
+        required=False, max_digits=10, decimal_places=2, min_value=Decimal("0")
+    )
+    delivery_days = serializers.IntegerField(required=False, min_value=1, max_value=90)
+    min_rating = serializers.DecimalField(
+        required=False,
+        max_digits=3,
+        decimal_places=2,
+        min_value=Decimal("1"),
+        max_value=Decimal("5"),
+    )
+    seller_level = serializers.ChoiceField(
+        required=False, allow_blank=True, choices=SellerLevel.choices
+    )
+    sort = serializers.ChoiceField(
+        required=False, allow_blank=True, choices=[(c, c) for c in GIG_SORT_CHOICES]
+    )

@@ -24,6 +24,7 @@ from lifeline.freelance import conf, permissions, selectors, services
 from lifeline.freelance.api import serializers as s
 from lifeline.freelance.enums import OrderStatus
 from lifeline.freelance.exceptions import NotASeller
+from lifeline.freelance.levels import SellerLevel
 from lifeline.freelance.models import Order
 
 TAGS_GIGS = ["freelance: gigs"]
@@ -95,19 +96,48 @@ class GigListApi(PublicReadApi):
         return Response(s.FreelanceGigOutput(gig).data, status=status.HTTP_201_CREATED)
 
 
+SEARCH_PARAMETERS = [
+    OpenApiParameter(
+        "q", str, description="Words to find in the title, tags or description (typos too)."
+    ),
+    CATEGORY_PARAM,
+    OpenApiParameter("price_min", str, description="Decimal: starting price at least."),
+    OpenApiParameter("price_max", str, description="Decimal: starting price at most."),
+    OpenApiParameter("delivery_days", int, description="A package delivers within 1–90 days."),
+    OpenApiParameter("min_rating", str, description="Decimal 1–5: average rating at least."),
+    OpenApiParameter("seller_level", str, enum=list(SellerLevel.values)),
+    OpenApiParameter(
+        "sort",
+        str,
+        enum=list(selectors.GIG_SORT_CHOICES),
+        description="relevance (the default with a query): title matches first, then the "
+        "rank, then newest; newest is the default without one.",
+    ),
+]
+
+
+def _search_filters(request: Request) -> selectors.GigFilters:
+    data = s.FreelanceGigSearchInput(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    values = dict(data.validated_data)
+    if values.get("sort") == "relevance":
+        values["sort"] = ""
+    return selectors.GigFilters(**values)
+
+
 class GigSearchApi(PublicReadApi):
+    """Full text (PostgreSQL tsvector ru + en with trigram similarity for typos; SQLite FTS5
+    with close words for typos) over active gigs, with filters and sorts; limit/offset pages."""
+
     pagination_class = TableLimitOffsetPagination
 
     @extend_schema(
         tags=TAGS_GIGS,
-        parameters=[Q_PARAM, CATEGORY_PARAM],
+        parameters=SEARCH_PARAMETERS,
         responses={200: s.FreelanceGigOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
-        gigs = selectors.gig_search(
-            q=request.query_params.get("q", "")[:200],
-            category_slug=request.query_params.get("category", ""),
-        )
+        gigs = selectors.gig_list_public(filters=_search_filters(request))
         return _shown(
             request,
             paginate(

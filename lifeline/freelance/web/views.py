@@ -35,7 +35,7 @@ from lifeline.freelance.enums import (
     DisputeStatus,
     OrderStatus,
 )
-from lifeline.freelance.web.forms import GigForm, PortfolioItemForm
+from lifeline.freelance.web.forms import GigForm, GigSearchForm, PortfolioItemForm
 
 PAGE_SIZE = 20
 
@@ -64,20 +64,23 @@ def _user(request: HttpRequest) -> User:
 # --- public: catalogue, search, gig page ------------------------------------------------------
 @_not_found_as_404
 def home(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")[:200]
-    category = request.GET.get("category", "")[:64]
-    page = Paginator(selectors.gig_search(q=q, category_slug=category), PAGE_SIZE).get_page(
+    search = GigSearchForm(request.GET)
+    filters = selectors.GigFilters(**search.filters())
+    page = Paginator(selectors.gig_list_public(filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    kept = request.GET.copy()  # the pages' links keep the query and filters
+    kept.pop("page", None)
     user = request.user
     services.gigs_record_impressions(
         viewer=user, shown=[(g.pk, g.seller_id) for g in page.object_list]
     )
     context: dict[str, Any] = {
-        "q": q,
-        "category": category,
-        "categories": [c for c in selectors.category_list() if c.parent_id is None],
+        "q": filters.q,
+        "search": search,
+        "filtered": any(v for k, v in search.filters().items() if k not in ("q", "sort")),
         "page": page,
+        "page_query": kept.urlencode(),
         "is_seller": permissions.is_seller(user),
         "is_moderator": permissions.is_moderator(user),
         "orders": list(selectors.order_list_for(actor=user)[:10]) if user.is_authenticated else [],
