@@ -40,6 +40,7 @@ from lifeline.freelance.models import (
     Favourite,
     Gig,
     GigDailyStat,
+    GigImage,
     GigPackage,
     LedgerEntry,
     Order,
@@ -56,8 +57,14 @@ def category_list() -> QuerySet[Category]:
     return Category.objects.select_related("parent").order_by("position", "slug")
 
 
+def _with_primary_image(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
+    """`primary_image_id`: the gig's primary image for cards (no query of its own)."""
+    primary = GigImage.objects.filter(gig=OuterRef("pk"), is_primary=True)
+    return gigs.annotate(primary_image_id=Subquery(primary.values("id")[:1]))
+
+
 def _gigs() -> QuerySet[Gig]:
-    return (
+    return _with_primary_image(
         Gig.objects.select_related("category", "seller")
         .prefetch_related(Prefetch("packages", queryset=GigPackage.objects.order_by("price")))
         .annotate(price_from=Min("packages__price"))
@@ -137,7 +144,7 @@ def gig_list_public(*, filters: GigFilters) -> QuerySet[Gig]:
     `delivery_days`: a package delivers within that many days; `min_rating`: the exact
     average is at least that; `seller_level`: the seller's level now (see `levels`)."""
     cheapest = GigPackage.objects.filter(gig=OuterRef("pk")).order_by("price", "id")
-    gigs = (
+    gigs = _with_primary_image(
         Gig.objects.filter(status=GigStatus.ACTIVE)
         .select_related("category", "seller")
         .prefetch_related(Prefetch("packages", queryset=GigPackage.objects.order_by("price")))
@@ -192,6 +199,34 @@ def _gig_scope(actor: Any) -> Q:
 def gig_get_for(*, actor: Any, gig_id: Any) -> Gig:
     """An active gig for anyone; any status for its seller and its marketplace's moderators."""
     return get_or_not_found(_gigs().filter(_gig_scope(actor)), pk=gig_id)
+
+
+# --- images -----------------------------------------------------------------------------------
+def gig_get_for_seller(*, actor: Any, gig_id: Any) -> Gig:
+    """The actor's own gig (any status but archived); anyone else's is 404."""
+    return get_or_not_found(gig_list_for_seller(actor=actor), pk=gig_id)
+
+
+def gig_images(*, gig: Gig) -> list[GigImage]:
+    """The gig's images, the primary first, then by position (one query)."""
+    return list(GigImage.objects.filter(gig=gig).order_by("-is_primary", "position", "id"))
+
+
+def gig_image_get_for_seller(*, actor: Any, gig_id: Any, image_id: Any) -> GigImage:
+    """An image of the actor's own gig; another seller's is 404."""
+    images = GigImage.objects.select_related("gig", "file").filter(
+        gig_id=gig_id, gig__seller_id=getattr(actor, "pk", None)
+    )
+    return get_or_not_found(images, pk=image_id)
+
+
+def gig_image_get_for(*, actor: Any, image_id: Any) -> GigImage:
+    """An image of a gig the actor may see (anyone, for an active gig)."""
+    visible = Gig.objects.filter(_gig_scope(actor)).values("pk")
+    images = GigImage.objects.select_related("file").filter(
+        gig_id__in=visible, file__deleted_at__isnull=True
+    )
+    return get_or_not_found(images, pk=image_id)
 
 
 # --- favourites -------------------------------------------------------------------------------

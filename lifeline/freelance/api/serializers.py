@@ -22,6 +22,7 @@ from lifeline.freelance.models import (
     Dispute,
     DisputeMessage,
     Gig,
+    GigImage,
     GigPackage,
     LedgerEntry,
     Order,
@@ -63,6 +64,9 @@ class FreelanceGigOutput(ModelOutput[Gig]):
         max_digits=3, decimal_places=2, read_only=True, allow_null=True
     )
     currency = serializers.SerializerMethodField()
+    primary_image = serializers.SerializerMethodField(
+        help_text="URL of the primary image (shown on cards), or null."
+    )
 
     class Meta:
         model = Gig
@@ -77,6 +81,7 @@ class FreelanceGigOutput(ModelOutput[Gig]):
             "seller",
             "seller_name",
             "packages",
+            "primary_image",
             "currency",
             "rating_average",
             "reviews_count",
@@ -90,6 +95,40 @@ class FreelanceGigOutput(ModelOutput[Gig]):
 
     def get_seller_name(self, obj: Gig) -> str:
         return names.public_name(obj.seller)  # public: never the e-mail or phone
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_primary_image(self, obj: Gig) -> str | None:
+        image_id = getattr(obj, "primary_image_id", None)
+        return gig_image_url(image_id) if image_id else None
+
+
+def gig_image_url(image_id: Any) -> str:
+    return reverse("freelance-web:gig-image", kwargs={"image_id": image_id})
+
+
+class FreelanceGigImageOutput(ModelOutput[GigImage]):
+    url = serializers.SerializerMethodField()
+    content_type = serializers.CharField(source="file.content_type", read_only=True)
+
+    class Meta:
+        model = GigImage
+        fields = ("id", "url", "content_type", "position", "is_primary")
+
+    def get_url(self, obj: GigImage) -> str:
+        return gig_image_url(obj.pk)
+
+
+class FreelanceGigDetailOutput(FreelanceGigOutput):
+    images = serializers.SerializerMethodField()
+
+    class Meta(FreelanceGigOutput.Meta):
+        fields = (*FreelanceGigOutput.Meta.fields, "images")
+
+    @extend_schema_field(FreelanceGigImageOutput(many=True))
+    def get_images(self, obj: Gig) -> list[dict[str, Any]]:
+        from lifeline.freelance.selectors import gig_images
+
+        return list(FreelanceGigImageOutput(gig_images(gig=obj), many=True).data)
 
 
 class FreelanceOrderFileOutput(ModelOutput[OrderFile]):
@@ -626,3 +665,11 @@ class FreelanceGigSearchInput(serializers.Serializer[Any]):
     sort = serializers.ChoiceField(
         required=False, allow_blank=True, choices=[(c, c) for c in GIG_SORT_CHOICES]
     )
+
+
+class FreelanceGigImageInput(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
+class FreelanceGigImageOrderInput(serializers.Serializer[Any]):
+    images = serializers.ListField(child=serializers.UUIDField(), max_length=20)

@@ -26,6 +26,7 @@ from lifeline.freelance.enums import OrderStatus
 from lifeline.freelance.exceptions import NotASeller
 from lifeline.freelance.levels import SellerLevel
 from lifeline.freelance.models import Order
+from lifeline.freelance.services import images as image_services
 
 TAGS_GIGS = ["freelance: gigs"]
 TAGS_ORDERS = ["freelance: orders"]
@@ -169,11 +170,11 @@ class ModerationQueueApi(APIView):
 
 
 class GigDetailApi(PublicReadApi):
-    @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceGigOutput})
+    @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceGigDetailOutput})
     def get(self, request: Request, gig_id: UUID) -> Response:
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
         services.gig_record_click(viewer=request.user, gig=gig)
-        return Response(s.FreelanceGigOutput(gig).data)
+        return Response(s.FreelanceGigDetailOutput(gig).data)
 
     @extend_schema(
         tags=TAGS_GIGS, request=s.FreelanceGigUpdateInput, responses={200: s.FreelanceGigOutput}
@@ -744,3 +745,64 @@ class OfferWithdrawApi(APIView):
         services.offer_withdraw(actor=_user(request), offer=offer)
         offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
         return Response(s.FreelanceOfferOutput(offer).data)
+
+
+# --- gig images -------------------------------------------------------------------------------
+class GigImageListApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        tags=TAGS_GIGS,
+        request={"multipart/form-data": s.FreelanceGigImageInput},
+        responses={201: s.FreelanceGigImageOutput},
+        description="Add an image (JPEG, PNG or WebP; re-encoded by the files service) to the "
+        "caller's own gig; at most 10. Another seller's gig is 404.",
+    )
+    def post(self, request: Request, gig_id: UUID) -> Response:
+        gig = selectors.gig_get_for_seller(actor=request.user, gig_id=gig_id)
+        data = s.FreelanceGigImageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        image = image_services.gig_image_add(
+            actor=_user(request),
+            gig=gig,
+            uploaded_file=data.validated_data["file"],
+            request=request._request,
+        )
+        return Response(s.FreelanceGigImageOutput(image).data, status=status.HTTP_201_CREATED)
+
+
+class GigImageOrderApi(APIView):
+    @extend_schema(
+        tags=TAGS_GIGS,
+        request=s.FreelanceGigImageOrderInput,
+        responses={200: s.FreelanceGigImageOutput(many=True)},
+        description="Put the gig's images in this order (every image exactly once).",
+    )
+    def put(self, request: Request, gig_id: UUID) -> Response:
+        gig = selectors.gig_get_for_seller(actor=request.user, gig_id=gig_id)
+        data = s.FreelanceGigImageOrderInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        images = image_services.gig_images_reorder(
+            actor=_user(request), gig=gig, image_ids=data.validated_data["images"]
+        )
+        return Response(s.FreelanceGigImageOutput(images, many=True).data)
+
+
+class GigImageDetailApi(APIView):
+    @extend_schema(tags=TAGS_GIGS, request=None, responses={204: None})
+    def delete(self, request: Request, gig_id: UUID, image_id: UUID) -> Response:
+        image = selectors.gig_image_get_for_seller(
+            actor=request.user, gig_id=gig_id, image_id=image_id
+        )
+        image_services.gig_image_remove(actor=_user(request), image=image)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GigImagePrimaryApi(APIView):
+    @extend_schema(tags=TAGS_GIGS, request=None, responses={200: s.FreelanceGigImageOutput})
+    def post(self, request: Request, gig_id: UUID, image_id: UUID) -> Response:
+        image = selectors.gig_image_get_for_seller(
+            actor=request.user, gig_id=gig_id, image_id=image_id
+        )
+        image = image_services.gig_image_make_primary(actor=_user(request), image=image)
+        return Response(s.FreelanceGigImageOutput(image).data)

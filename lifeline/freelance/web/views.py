@@ -98,6 +98,7 @@ def gig(request: HttpRequest, gig_id: UUID) -> HttpResponse:
         "freelance/gig.html",
         {
             "gig": found,
+            "images": selectors.gig_images(gig=found),
             "can_order": can_order,
             "can_favourite": can_order and found.status == "active",
             "can_ask": can_order and found.status == "active",
@@ -108,6 +109,20 @@ def gig(request: HttpRequest, gig_id: UUID) -> HttpResponse:
             "can_moderate": permissions.can_moderate_gig(request.user, found),
         },
     )
+
+
+def gig_image(request: HttpRequest, image_id: UUID) -> FileResponse:
+    """A gig's image for whoever may open the gig (anyone, for an active gig), inline."""
+    try:
+        image = selectors.gig_image_get_for(actor=request.user, image_id=image_id)
+        handle = file_download(actor=request.user, file=image.file, request=request)
+    except NotFound as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=image.file.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @require_POST
