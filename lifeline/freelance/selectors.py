@@ -153,9 +153,9 @@ def gig_list_public(*, filters: GigFilters) -> QuerySet[Gig]:
     if filters.category:
         gigs = gigs.filter(category_id__in=category_descendant_ids(slug=filters.category))
     if filters.price_min is not None:
-        gigs = gigs.filter(price_from__gte=filters.price_min)
+        gigs = gigs.filter(**{"price_from__gte": filters.price_min})  # the annotation
     if filters.price_max is not None:
-        gigs = gigs.filter(price_from__lte=filters.price_max)
+        gigs = gigs.filter(**{"price_from__lte": filters.price_max})
     if filters.delivery_days is not None:
         gigs = gigs.filter(
             Exists(

@@ -70,7 +70,7 @@ class FreelanceGigOutput(ModelOutput[Gig]):
 
     class Meta:
         model = Gig
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "title",
             "description",
