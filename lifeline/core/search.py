@@ -129,6 +129,10 @@ class SearchIndex:
     columns: tuple[SearchColumn, ...]
     title: str = "title"
     pk: str = "id"
+    # Typos on PostgreSQL: `strict_word_similarity` compares a query word with whole words of
+    # the title; plain `word_similarity` also with any stretch of it, which lets a short word
+    # match by shared letters across two words ("flyer" in "Banner for a lab").
+    strict_typos: bool = False
 
     # --- names -------------------------------------------------------------------------
     @property
@@ -367,9 +371,10 @@ class SearchIndex:
             "websearch_to_tsquery('english'::regconfig, %s))"
         )
         title = f'"{self.table}"."{self.title}"'
+        similarity = "strict_word_similarity" if self.strict_typos else "word_similarity"
         document = f'"{self.table}"."search_document"'
         # A typo: every word is similar enough to a part of the title.
-        similar_words = " AND ".join([f"word_similarity(%s, {title}) >= %s"] * len(query_words))
+        similar_words = " AND ".join([f"{similarity}(%s, {title}) >= %s"] * len(query_words))
         similar_params: tuple[Any, ...] = tuple(
             value for word in query_words for value in (word, TRIGRAM_THRESHOLD)
         )
@@ -388,7 +393,7 @@ class SearchIndex:
                 (text, text, *similar_params),
             ),
             search_rank=RawSQL(
-                f"ts_rank({document}, {tsquery}) + word_similarity(%s, {title})",
+                f"ts_rank({document}, {tsquery}) + {similarity}(%s, {title})",
                 (text, text, text),
                 output_field=FloatField(),
             ),

@@ -31,4 +31,5 @@ GIGS = SearchIndex(
         ),
         SearchColumn("description", weight="C"),
     ),
+    strict_typos=True,
 )
