@@ -35,12 +35,7 @@ the README gives the measured scaling.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import random
-import statistics
-import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -50,6 +45,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks import _common  # noqa: E402
 
 NAME = "market_search"
 TARGET_P95_MS = 100.0
@@ -69,21 +66,6 @@ BRANDS = [
 LEAVES = ["phones", "laptops", "audio", "clothing", "shoes", "furniture", "kitchen", "sport",
           "books"]  # fmt: skip
 urlpatterns: list[Any] = []
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
-def _summary(samples: list[float]) -> dict[str, float]:
-    return {
-        "n": len(samples),
-        "p50_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(_percentile(samples, 95), 2),
-        "mean_ms": round(statistics.fmean(samples), 2),
-    }
 
 
 def _seed(count: int) -> dict[str, Any]:
@@ -162,63 +144,27 @@ def _reference_view(request: Any) -> Any:
 
 
 def run_engine(engine: str, count: int, quick: bool) -> dict[str, Any]:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-    if engine == "postgresql":
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/lifeline_bench_market"
-    else:
-        os.environ["DATABASE_URL"] = "sqlite:////tmp/lifeline_bench_market.sqlite3"
-    import django  # noqa: PLC0415
-
-    django.setup()
-    from django.db import connection  # noqa: PLC0415
-    from django.test import Client  # noqa: PLC0415
-    from django.test.utils import override_settings, setup_test_environment  # noqa: PLC0415
     from django.urls import path  # noqa: PLC0415
 
-    from config.urls import urlpatterns as project_urlpatterns  # noqa: PLC0415
-
-    urlpatterns[:] = [path("bench/reference/", _reference_view), *project_urlpatterns]
-    setup_test_environment()
-    test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     rounds, per_round = (2, 5) if quick else (6, 20)
-    try:
-        with override_settings(ROOT_URLCONF=__name__, REST_FRAMEWORK_THROTTLE=None):
-            started = time.perf_counter()
-            _seed(count)
-            seed_seconds = time.perf_counter() - started
-            client = Client()
-            base = "/api/v1/market/search/"
-            cases: dict[str, list[str]] = {
-                "search": [f"{base}?q={QUERY}"],
-                "facets": [f"{base}facets/?q={QUERY}"],
-                "search+facets": [f"{base}?q={QUERY}", f"{base}facets/?q={QUERY}"],
-                "typo": [f"{base}?q={TYPO}"],
-                "reference": [f"/bench/reference/?q={QUERY}"],
-            }
-            extra = "&" + "&".join(f"{k}={v}" for k, v in FILTERS.items())
-            samples: dict[str, list[float]] = {name: [] for name in cases}
-            found: dict[str, int] = {}
-            bad: list[str] = []
-            for name, urls in cases.items():  # warm up; record what each finds
-                for url in urls:
-                    response = client.get(url + extra)
-                    if response.status_code != 200:
-                        bad.append(f"{name} {response.status_code}")
-                    elif "count" in response.json():
-                        found[name] = response.json()["count"]
-            for r in range(rounds):
-                order = list(cases) if r % 2 == 0 else list(reversed(cases))
-                for name in order:
-                    for _ in range(per_round):
-                        t0 = time.perf_counter()
-                        for url in cases[name]:
-                            response = client.get(url + extra)
-                            if response.status_code != 200:
-                                bad.append(f"{name} {response.status_code}")
-                        samples[name].append((time.perf_counter() - t0) * 1000)
-    finally:
-        connection.creation.destroy_test_db(test_db, verbosity=0)
-    summary = {name: _summary(values) for name, values in samples.items()}
+    extra_urls = [path("bench/reference/", _reference_view)]
+    with _common.bench_database(engine, "lifeline_bench_market", __name__, extra_urls):
+        started = time.perf_counter()
+        _seed(count)
+        seed_seconds = time.perf_counter() - started
+        base = "/api/v1/market/search/"
+        cases: dict[str, list[str]] = {
+            "search": [f"{base}?q={QUERY}"],
+            "facets": [f"{base}facets/?q={QUERY}"],
+            "search+facets": [f"{base}?q={QUERY}", f"{base}facets/?q={QUERY}"],
+            "typo": [f"{base}?q={TYPO}"],
+            "reference": [f"/bench/reference/?q={QUERY}"],
+        }
+        extra = "&" + "&".join(f"{k}={v}" for k, v in FILTERS.items())
+        samples, found, bad = _common.measure(
+            cases, extra=extra, rounds=rounds, per_round=per_round
+        )
+    summary = {name: _common.summary(values) for name, values in samples.items()}
     judged = summary["search+facets"]["p95_ms"]
     ratio = round(summary["reference"]["p95_ms"] / summary["search"]["p95_ms"], 1)
     return {
@@ -233,38 +179,15 @@ def run_engine(engine: str, count: int, quick: bool) -> dict[str, Any]:
     }
 
 
-def _load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--products", type=int, default=100_000)
-    parser.add_argument("--quick", action="store_true", help="short run (smoke check)")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON only")
-    args = parser.parse_args(argv)
-    if args.engine == "both":  # one process per engine: Django is set up once per process
-        results = []
-        for engine in ("sqlite", "postgresql"):
-            command = [sys.executable, __file__, "--engine", engine, "--json"]
-            command += ["--products", str(args.products)] + (["--quick"] if args.quick else [])
-            out = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
-            if out.returncode not in (0, 1) or not out.stdout.strip():
-                print(out.stderr[-3000:], file=sys.stderr)
-                return 1
-            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    else:
-        before = _load()
-        result = run_engine(args.engine, args.products, args.quick)
-        result["load_average_before_after"] = [before, _load()]
-        results = [result]
-    if args.json:
-        print(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False))
-    else:
-        for result in results:
-            print(json.dumps(result, ensure_ascii=False, indent=2))
-    return 0 if all(r["ok"] for r in results) else 1
+    return _common.main(
+        argv,
+        script=__file__,
+        description=__doc__.splitlines()[0],
+        size_flag="products",
+        default_size=100_000,
+        run_engine=run_engine,
+    )
 
 
 if __name__ == "__main__":

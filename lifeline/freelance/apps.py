@@ -29,7 +29,7 @@ class FreelanceConfig(AppConfig):
         from lifeline.core.home import register_home_tile
         from lifeline.files.permissions import register_access_rule
         from lifeline.freelance.demo import seed
-        from lifeline.freelance.permissions import can_view_order_files
+        from lifeline.freelance.permissions import can_view_gig_image, can_view_order_files
         from lifeline.notifications.enums import Channel
         from lifeline.notifications.topics import register_topic
 
@@ -82,7 +82,16 @@ class FreelanceConfig(AppConfig):
         register_access_rule("freelance.portfolioitem", lambda user, item: True)
         # Requirement and delivery files: the order's parties, a moderator once it is disputed.
         register_access_rule("freelance.order", can_view_order_files)
+        # Gig images: whoever may open the gig (anyone, for an active gig).
+        register_access_rule("freelance.gigimage", can_view_gig_image)
         register(seed)
         from lifeline.freelance import chat_policy
 
         chat_policy.register()  # the messenger's "freelance.order" conversations
+
+        from django.db.models.signals import post_migrate
+
+        from lifeline.freelance.search import GIGS
+
+        # SQLite drops the search index's triggers when a migration rebuilds the gig table.
+        post_migrate.connect(GIGS.ensure, sender=self, dispatch_uid="freelance-search-index")

@@ -156,3 +156,13 @@ class InquiryNotAllowed(FreelanceForbidden):
 class ReviewWindowClosed(Conflict):
     code = "freelance.review_window_closed"
     title = _("Reviews are accepted within 30 days of completion")
+
+
+class GigImagesFull(Conflict):
+    code = "freelance.gig_images_full"
+    title = _("A gig holds at most 10 images")
+
+
+class GigImageOrderMismatch(InvalidInput):
+    code = "freelance.image_order_mismatch"
+    title = _("List every image of the gig exactly once")

@@ -513,3 +513,26 @@ class GigInquiry(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["gig", "buyer"], name="freelance_inquiry_unique")
         ]
+
+
+class GigImage(UUIDModel):
+    """A picture of a gig, stored by the files service (re-encoded without metadata, served
+    only through the access-checked views); one is the primary (shown on cards), the others
+    follow `position`."""
+
+    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="images")
+    file = models.OneToOneField(
+        "files.StoredFile", on_delete=models.PROTECT, related_name="freelance_gig_image"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("gig image")
+        verbose_name_plural = _("gig images")
+        ordering = ("-is_primary", "position", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gig"], condition=Q(is_primary=True), name="freelance_gig_image_one_primary"
+            ),
+        ]

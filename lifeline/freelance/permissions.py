@@ -6,6 +6,7 @@ from typing import Any
 
 from lifeline.access.enums import Role
 from lifeline.access.permissions import is_platform_admin, memberships_of
+from lifeline.freelance.enums import GigStatus
 from lifeline.freelance.models import Dispute, Gig, Order
 
 SELLER_ROLES = (Role.SELLER, Role.FREELANCER)
@@ -101,3 +102,14 @@ def can_view_order_files(user: Any, order: Order) -> bool:
     if not is_moderator(user, order.organization_id):
         return False
     return Dispute.objects.filter(order_id=order.pk).exists()
+
+
+def can_view_gig_image(user: Any, image: Any) -> bool:
+    """The files service's access rule for gig images: whoever may open the gig (anyone, for
+    an active gig; its seller and its marketplace's moderators otherwise)."""
+    gig = image.gig
+    if gig.status == GigStatus.ACTIVE:
+        return True
+    return _authenticated(user) and (
+        gig.seller_id == user.pk or is_moderator(user, gig.organization_id)
+    )

@@ -8,15 +8,29 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Cast, NullIf, TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from lifeline.accounts.models import User
 from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
-from lifeline.freelance import permissions
+from lifeline.freelance import levels, permissions, search
 from lifeline.freelance.enums import DisputeStatus, GigStatus, LedgerAccount, OrderStatus
 from lifeline.freelance.models import (
     Category,
@@ -26,6 +40,7 @@ from lifeline.freelance.models import (
     Favourite,
     Gig,
     GigDailyStat,
+    GigImage,
     GigPackage,
     LedgerEntry,
     Order,
@@ -37,15 +52,19 @@ from lifeline.freelance.models import (
     SellerBalance,
 )
 
-MAX_QUERY_WORDS = 8
-
 
 def category_list() -> QuerySet[Category]:
     return Category.objects.select_related("parent").order_by("position", "slug")
 
 
+def _with_primary_image(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
+    """`primary_image_id`: the gig's primary image for cards (no query of its own)."""
+    primary = GigImage.objects.filter(gig=OuterRef("pk"), is_primary=True)
+    return gigs.annotate(primary_image_id=Subquery(primary.values("id")[:1]))
+
+
 def _gigs() -> QuerySet[Gig]:
-    return (
+    return _with_primary_image(
         Gig.objects.select_related("category", "seller")
         .prefetch_related(Prefetch("packages", queryset=GigPackage.objects.order_by("price")))
         .annotate(price_from=Min("packages__price"))
@@ -54,36 +73,115 @@ def _gigs() -> QuerySet[Gig]:
     )
 
 
-def _search(gigs: QuerySet[Gig], q: str) -> QuerySet[Gig]:
-    q = " ".join(q.split()[:MAX_QUERY_WORDS])
-    if not q:
-        return gigs
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+# --- search -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GigFilters:
+    q: str = ""
+    category: str = ""
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    delivery_days: int | None = None
+    min_rating: Decimal | None = None
+    seller_level: str = ""
+    sort: str = ""
 
-        vector = SearchVector("title", weight="A", config="simple") + SearchVector(
-            "description", weight="B", config="simple"
+
+# Every ordering ends with the id, so pages are stable. `relevance` (the default with a query):
+# title matches first, then the rank, then newest; without a query the default is newest.
+GIG_SORTS: dict[str, tuple[Any, ...]] = {
+    "newest": ("-created_at", "-id"),
+    "best_selling": ("-orders_completed", "-created_at", "-id"),
+    "price_asc": ("price_from", "id"),
+    "price_desc": ("-price_from", "-id"),
+    "rating": (
+        OrderBy(
+            # Real division (an integer one would tie 4.5 with 4.0 on SQLite).
+            ExpressionWrapper(
+                Cast("rating_sum", FloatField()) / NullIf(F("reviews_count"), 0),
+                output_field=FloatField(),
+            ),
+            descending=True,
+            nulls_last=True,
+        ),
+        "-id",
+    ),
+}
+GIG_SORT_CHOICES = ("relevance", *GIG_SORTS)
+
+
+def category_descendant_ids(*, slug: str) -> list[int]:
+    """The category `slug` and its subcategories (one query: the tree is small)."""
+    rows = list(Category.objects.values_list("id", "parent_id", "slug"))
+    root = next((pk for pk, _parent, s in rows if s == slug), None)
+    if root is None:
+        return []
+    children: dict[int | None, list[int]] = {}
+    for pk, parent, _slug in rows:
+        children.setdefault(parent, []).append(pk)
+    found, stack = [], [root]
+    while stack:
+        pk = stack.pop()
+        found.append(pk)
+        stack.extend(children.get(pk, []))
+    return found
+
+
+def sellers_of_level(level: str) -> QuerySet[Any]:
+    """The ids of the sellers whose level (`levels.seller_level_case`) is `level`."""
+    return (
+        Gig.objects.order_by()
+        .values("seller_id")
+        .annotate(**levels.seller_totals())
+        .annotate(level=levels.seller_level_case())
+        .filter(level=level)
+        .values("seller_id")
+    )
+
+
+def gig_list_public(*, filters: GigFilters) -> QuerySet[Gig]:
+    """Active gigs (anyone may read them) matching the query and the filters, in the asked
+    order. The price filters and sorts use the gig's starting price (its cheapest package);
+    `delivery_days`: a package delivers within that many days; `min_rating`: the exact
+    average is at least that; `seller_level`: the seller's level now (see `levels`)."""
+    cheapest = GigPackage.objects.filter(gig=OuterRef("pk")).order_by("price", "id")
+    gigs = _with_primary_image(
+        Gig.objects.filter(status=GigStatus.ACTIVE)
+        .select_related("category", "seller")
+        .prefetch_related(Prefetch("packages", queryset=GigPackage.objects.order_by("price")))
+        .annotate(price_from=Subquery(cheapest.values("price")[:1]))
+    )
+    if filters.category:
+        gigs = gigs.filter(category_id__in=category_descendant_ids(slug=filters.category))
+    if filters.price_min is not None:
+        gigs = gigs.filter(**{"price_from__gte": filters.price_min})  # the annotation
+    if filters.price_max is not None:
+        gigs = gigs.filter(**{"price_from__lte": filters.price_max})
+    if filters.delivery_days is not None:
+        gigs = gigs.filter(
+            Exists(
+                GigPackage.objects.filter(
+                    gig=OuterRef("pk"), delivery_days__lte=filters.delivery_days
+                )
+            )
         )
-        query = SearchQuery(q, search_type="websearch", config="simple")
-        return (
-            gigs.annotate(rank=SearchRank(vector, query))
-            .filter(rank__gt=0)
-            .order_by("-rank", "-created_at", "-id")
+    if filters.min_rating is not None:
+        gigs = gigs.filter(
+            reviews_count__gt=0, rating_sum__gte=F("reviews_count") * filters.min_rating
         )
-    # The embedded default (SQLite): every word in the title or the description.
-    for word in q.split():
-        gigs = gigs.filter(Q(title__icontains=word) | Q(description__icontains=word))
-    return gigs
+    if filters.seller_level:
+        gigs = gigs.filter(seller_id__in=sellers_of_level(filters.seller_level))
+    if filters.q:
+        gigs = search.GIGS.apply(gigs, filters.q)
+    if filters.sort in GIG_SORTS:
+        return gigs.order_by(*GIG_SORTS[filters.sort])
+    if filters.q:
+        return gigs.order_by("-title_match", "-search_rank", *GIG_SORTS["newest"])
+    return gigs.order_by(*GIG_SORTS["newest"])
 
 
 def gig_search(*, q: str = "", category_slug: str = "") -> QuerySet[Gig]:
-    """Active gigs (anyone may read them), optionally matching `q` and in a category."""
-    gigs = _gigs().filter(status=GigStatus.ACTIVE)
-    if category_slug:
-        gigs = gigs.filter(
-            Q(category__slug=category_slug) | Q(category__parent__slug=category_slug)
-        )
-    return _search(gigs, q)
+    """Active gigs, optionally matching `q` and in a category (or one of its subcategories)."""
+    return gig_list_public(filters=GigFilters(q=q, category=category_slug))
 
 
 def _gig_scope(actor: Any) -> Q:
@@ -101,6 +199,34 @@ def _gig_scope(actor: Any) -> Q:
 def gig_get_for(*, actor: Any, gig_id: Any) -> Gig:
     """An active gig for anyone; any status for its seller and its marketplace's moderators."""
     return get_or_not_found(_gigs().filter(_gig_scope(actor)), pk=gig_id)
+
+
+# --- images -----------------------------------------------------------------------------------
+def gig_get_for_seller(*, actor: Any, gig_id: Any) -> Gig:
+    """The actor's own gig (any status but archived); anyone else's is 404."""
+    return get_or_not_found(gig_list_for_seller(actor=actor), pk=gig_id)
+
+
+def gig_images(*, gig: Gig) -> list[GigImage]:
+    """The gig's images, the primary first, then by position (one query)."""
+    return list(GigImage.objects.filter(gig=gig).order_by("-is_primary", "position", "id"))
+
+
+def gig_image_get_for_seller(*, actor: Any, gig_id: Any, image_id: Any) -> GigImage:
+    """An image of the actor's own gig; another seller's is 404."""
+    images = GigImage.objects.select_related("gig", "file").filter(
+        gig_id=gig_id, gig__seller_id=getattr(actor, "pk", None)
+    )
+    return get_or_not_found(images, pk=image_id)
+
+
+def gig_image_get_for(*, actor: Any, image_id: Any) -> GigImage:
+    """An image of a gig the actor may see (anyone, for an active gig)."""
+    visible = Gig.objects.filter(_gig_scope(actor)).values("pk")
+    images = GigImage.objects.select_related("file").filter(
+        gig_id__in=visible, file__deleted_at__isnull=True
+    )
+    return get_or_not_found(images, pk=image_id)
 
 
 # --- favourites -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from lifeline.core.api.serializers import ModelOutput
 from lifeline.freelance import names
 from lifeline.freelance.enums import TIERS, DisputeOutcome, PackageTier
+from lifeline.freelance.levels import SellerLevel
 from lifeline.freelance.models import (
     MAX_PRICE,
     MIN_PRICE,
@@ -21,6 +22,7 @@ from lifeline.freelance.models import (
     Dispute,
     DisputeMessage,
     Gig,
+    GigImage,
     GigPackage,
     LedgerEntry,
     Order,
@@ -30,6 +32,7 @@ from lifeline.freelance.models import (
     PortfolioItem,
     Review,
 )
+from lifeline.freelance.selectors import GIG_SORT_CHOICES
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -61,10 +64,13 @@ class FreelanceGigOutput(ModelOutput[Gig]):
         max_digits=3, decimal_places=2, read_only=True, allow_null=True
     )
     currency = serializers.SerializerMethodField()
+    primary_image = serializers.SerializerMethodField(
+        help_text="URL of the primary image (shown on cards), or null."
+    )
 
     class Meta:
         model = Gig
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "title",
             "description",
@@ -75,6 +81,7 @@ class FreelanceGigOutput(ModelOutput[Gig]):
             "seller",
             "seller_name",
             "packages",
+            "primary_image",
             "currency",
             "rating_average",
             "reviews_count",
@@ -88,6 +95,40 @@ class FreelanceGigOutput(ModelOutput[Gig]):
 
     def get_seller_name(self, obj: Gig) -> str:
         return names.public_name(obj.seller)  # public: never the e-mail or phone
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_primary_image(self, obj: Gig) -> str | None:
+        image_id = getattr(obj, "primary_image_id", None)
+        return gig_image_url(image_id) if image_id else None
+
+
+def gig_image_url(image_id: Any) -> str:
+    return reverse("freelance-web:gig-image", kwargs={"image_id": image_id})
+
+
+class FreelanceGigImageOutput(ModelOutput[GigImage]):
+    url = serializers.SerializerMethodField()
+    content_type = serializers.CharField(source="file.content_type", read_only=True)
+
+    class Meta:
+        model = GigImage
+        fields = ("id", "url", "content_type", "position", "is_primary")
+
+    def get_url(self, obj: GigImage) -> str:
+        return gig_image_url(obj.pk)
+
+
+class FreelanceGigDetailOutput(FreelanceGigOutput):
+    images = serializers.SerializerMethodField()
+
+    class Meta(FreelanceGigOutput.Meta):
+        fields = (*FreelanceGigOutput.Meta.fields, "images")
+
+    @extend_schema_field(FreelanceGigImageOutput(many=True))
+    def get_images(self, obj: Gig) -> list[dict[str, Any]]:
+        from lifeline.freelance.selectors import gig_images
+
+        return list(FreelanceGigImageOutput(gig_images(gig=obj), many=True).data)
 
 
 class FreelanceOrderFileOutput(ModelOutput[OrderFile]):
@@ -614,3 +655,40 @@ class FreelanceInquiryOutput(serializers.Serializer[Any]):
 
 class FreelancePortfolioConsentInput(serializers.Serializer[Any]):
     allowed = serializers.BooleanField()
+
+
+class FreelanceGigSearchInput(serializers.Serializer[Any]):
+    """The query string of `GET search/` (bad values are 400s naming the parameter)."""
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, trim_whitespace=True
+    )
+    category = serializers.SlugField(required=False, allow_blank=True, max_length=64)
+    price_min = serializers.DecimalField(
+        required=False, max_digits=10, decimal_places=2, min_value=Decimal("0")
+    )
+    price_max = serializers.DecimalField(
+        required=False, max_digits=10, decimal_places=2, min_value=Decimal("0")
+    )
+    delivery_days = serializers.IntegerField(required=False, min_value=1, max_value=90)
+    min_rating = serializers.DecimalField(
+        required=False,
+        max_digits=3,
+        decimal_places=2,
+        min_value=Decimal("1"),
+        max_value=Decimal("5"),
+    )
+    seller_level = serializers.ChoiceField(
+        required=False, allow_blank=True, choices=SellerLevel.choices
+    )
+    sort = serializers.ChoiceField(
+        required=False, allow_blank=True, choices=[(c, c) for c in GIG_SORT_CHOICES]
+    )
+
+
+class FreelanceGigImageInput(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
+class FreelanceGigImageOrderInput(serializers.Serializer[Any]):
+    images = serializers.ListField(child=serializers.UUIDField(), max_length=20)

@@ -24,7 +24,9 @@ from lifeline.freelance import conf, permissions, selectors, services
 from lifeline.freelance.api import serializers as s
 from lifeline.freelance.enums import OrderStatus
 from lifeline.freelance.exceptions import NotASeller
+from lifeline.freelance.levels import SellerLevel
 from lifeline.freelance.models import Order
+from lifeline.freelance.services import images as image_services
 
 TAGS_GIGS = ["freelance: gigs"]
 TAGS_ORDERS = ["freelance: orders"]
@@ -95,19 +97,48 @@ class GigListApi(PublicReadApi):
         return Response(s.FreelanceGigOutput(gig).data, status=status.HTTP_201_CREATED)
 
 
+SEARCH_PARAMETERS = [
+    OpenApiParameter(
+        "q", str, description="Words to find in the title, tags or description (typos too)."
+    ),
+    CATEGORY_PARAM,
+    OpenApiParameter("price_min", str, description="Decimal: starting price at least."),
+    OpenApiParameter("price_max", str, description="Decimal: starting price at most."),
+    OpenApiParameter("delivery_days", int, description="A package delivers within 1–90 days."),
+    OpenApiParameter("min_rating", str, description="Decimal 1–5: average rating at least."),
+    OpenApiParameter("seller_level", str, enum=list(SellerLevel.values)),
+    OpenApiParameter(
+        "sort",
+        str,
+        enum=list(selectors.GIG_SORT_CHOICES),
+        description="relevance (the default with a query): title matches first, then the "
+        "rank, then newest; newest is the default without one.",
+    ),
+]
+
+
+def _search_filters(request: Request) -> selectors.GigFilters:
+    data = s.FreelanceGigSearchInput(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    values = dict(data.validated_data)
+    if values.get("sort") == "relevance":
+        values["sort"] = ""
+    return selectors.GigFilters(**values)
+
+
 class GigSearchApi(PublicReadApi):
+    """Full text (PostgreSQL tsvector ru + en with trigram similarity for typos; SQLite FTS5
+    with close words for typos) over active gigs, with filters and sorts; limit/offset pages."""
+
     pagination_class = TableLimitOffsetPagination
 
     @extend_schema(
         tags=TAGS_GIGS,
-        parameters=[Q_PARAM, CATEGORY_PARAM],
+        parameters=SEARCH_PARAMETERS,
         responses={200: s.FreelanceGigOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
-        gigs = selectors.gig_search(
-            q=request.query_params.get("q", "")[:200],
-            category_slug=request.query_params.get("category", ""),
-        )
+        gigs = selectors.gig_list_public(filters=_search_filters(request))
         return _shown(
             request,
             paginate(
@@ -139,11 +170,11 @@ class ModerationQueueApi(APIView):
 
 
 class GigDetailApi(PublicReadApi):
-    @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceGigOutput})
+    @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceGigDetailOutput})
     def get(self, request: Request, gig_id: UUID) -> Response:
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
         services.gig_record_click(viewer=request.user, gig=gig)
-        return Response(s.FreelanceGigOutput(gig).data)
+        return Response(s.FreelanceGigDetailOutput(gig).data)
 
     @extend_schema(
         tags=TAGS_GIGS, request=s.FreelanceGigUpdateInput, responses={200: s.FreelanceGigOutput}
@@ -724,3 +755,64 @@ class OfferWithdrawApi(APIView):
         services.offer_withdraw(actor=_user(request), offer=offer)
         offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
         return Response(s.FreelanceOfferOutput(offer).data)
+
+
+# --- gig images -------------------------------------------------------------------------------
+class GigImageListApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        tags=TAGS_GIGS,
+        request={"multipart/form-data": s.FreelanceGigImageInput},
+        responses={201: s.FreelanceGigImageOutput},
+        description="Add an image (JPEG, PNG or WebP; re-encoded by the files service) to the "
+        "caller's own gig; at most 10. Another seller's gig is 404.",
+    )
+    def post(self, request: Request, gig_id: UUID) -> Response:
+        gig = selectors.gig_get_for_seller(actor=request.user, gig_id=gig_id)
+        data = s.FreelanceGigImageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        image = image_services.gig_image_add(
+            actor=_user(request),
+            gig=gig,
+            uploaded_file=data.validated_data["file"],
+            request=request._request,
+        )
+        return Response(s.FreelanceGigImageOutput(image).data, status=status.HTTP_201_CREATED)
+
+
+class GigImageOrderApi(APIView):
+    @extend_schema(
+        tags=TAGS_GIGS,
+        request=s.FreelanceGigImageOrderInput,
+        responses={200: s.FreelanceGigImageOutput(many=True)},
+        description="Put the gig's images in this order (every image exactly once).",
+    )
+    def put(self, request: Request, gig_id: UUID) -> Response:
+        gig = selectors.gig_get_for_seller(actor=request.user, gig_id=gig_id)
+        data = s.FreelanceGigImageOrderInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        images = image_services.gig_images_reorder(
+            actor=_user(request), gig=gig, image_ids=data.validated_data["images"]
+        )
+        return Response(s.FreelanceGigImageOutput(images, many=True).data)
+
+
+class GigImageDetailApi(APIView):
+    @extend_schema(tags=TAGS_GIGS, request=None, responses={204: None})
+    def delete(self, request: Request, gig_id: UUID, image_id: UUID) -> Response:
+        image = selectors.gig_image_get_for_seller(
+            actor=request.user, gig_id=gig_id, image_id=image_id
+        )
+        image_services.gig_image_remove(actor=_user(request), image=image)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GigImagePrimaryApi(APIView):
+    @extend_schema(tags=TAGS_GIGS, request=None, responses={200: s.FreelanceGigImageOutput})
+    def post(self, request: Request, gig_id: UUID, image_id: UUID) -> Response:
+        image = selectors.gig_image_get_for_seller(
+            actor=request.user, gig_id=gig_id, image_id=image_id
+        )
+        image = image_services.gig_image_make_primary(actor=_user(request), image=image)
+        return Response(s.FreelanceGigImageOutput(image).data)

@@ -55,17 +55,27 @@ def gig_factory(
     organization: Any,
     status: str = GigStatus.ACTIVE,
     title: str = "A clean logo design",
+    category: Category | None = None,
+    description: str = "Vector logo with three concepts and source files.",
+    tags: list[str] | None = None,
+    packages: dict[str, dict[str, Any]] | None = None,
+    **fields: Any,
 ) -> Gig:
+    """`packages`: per tier, the fields that differ from `PACKAGES`."""
     gig = Gig.objects.create(
         organization=organization,
         seller=seller,
-        category=logo_category(),
+        category=category or logo_category(),
         title=title,
-        description="Vector logo with three concepts and source files.",
-        tags=["logo"],
+        description=description,
+        tags=["logo"] if tags is None else tags,
         status=status,
+        **fields,
     )
-    GigPackage.objects.bulk_create([GigPackage(gig=gig, tier=t, **p) for t, p in PACKAGES.items()])
+    changed = packages or {}
+    GigPackage.objects.bulk_create(
+        [GigPackage(gig=gig, tier=t, **{**p, **changed.get(t, {})}) for t, p in PACKAGES.items()]
+    )
     return gig
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lifeline.freelance.enums import TIERS, PackageTier
+from lifeline.freelance.levels import SellerLevel
 from lifeline.freelance.models import MAX_PRICE, MIN_PRICE, Category, Gig
 
 
@@ -150,3 +152,69 @@ class PortfolioItemForm(forms.Form):
             )
             for o in orders
         ]
+
+
+def _search_category_choices() -> list[tuple[str, str]]:
+    categories = list(Category.objects.select_related("parent").order_by("position", "slug"))
+    choices: list[tuple[str, str]] = [("", str(_("All categories")))]
+    for top in (c for c in categories if c.parent_id is None):
+        choices.append((top.slug, str(top)))
+        choices += [(c.slug, f"— {c}") for c in categories if c.parent_id == top.pk]
+    return choices
+
+
+class GigSearchForm(forms.Form):
+    """The catalogue's search box and filters (the same limits as `GET search/`)."""
+
+    q = forms.CharField(label=_("Search services"), required=False, max_length=200)
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=_search_category_choices
+    )
+    price_min = forms.DecimalField(
+        label=_("Price from, USD"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    price_max = forms.DecimalField(
+        label=_("Price up to, USD"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    delivery_days = forms.TypedChoiceField(
+        label=_("Delivery"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("Any time")),
+            ("1", _("Within 24 hours")),
+            ("3", _("Up to 3 days")),
+            ("7", _("Up to 7 days")),
+        ],
+    )
+    min_rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        required=False,
+        coerce=Decimal,
+        empty_value=None,
+        choices=[("", _("Any rating")), ("4.5", "4.5+"), ("4", "4+"), ("3", "3+")],
+    )
+    seller_level = forms.ChoiceField(
+        label=_("Seller level"),
+        required=False,
+        choices=[("", _("Any level")), *SellerLevel.choices],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("", _("Relevance")),
+            ("best_selling", _("Best selling")),
+            ("newest", _("Newest")),
+            ("price_asc", _("Price: low to high")),
+            ("price_desc", _("Price: high to low")),
+            ("rating", _("Rating")),
+        ],
+    )
+
+    def filters(self) -> dict[str, Any]:
+        """The valid fields' values (a wrong one is shown with its error and left out)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: value for name, value in data.items() if value not in (None, "")}

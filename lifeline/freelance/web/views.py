@@ -37,7 +37,7 @@ from lifeline.freelance.enums import (
     DisputeStatus,
     OrderStatus,
 )
-from lifeline.freelance.web.forms import GigForm, PortfolioItemForm
+from lifeline.freelance.web.forms import GigForm, GigSearchForm, PortfolioItemForm
 
 PAGE_SIZE = 20
 
@@ -66,20 +66,23 @@ def _user(request: HttpRequest) -> User:
 # --- public: catalogue, search, gig page ------------------------------------------------------
 @_not_found_as_404
 def home(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")[:200]
-    category = request.GET.get("category", "")[:64]
-    page = Paginator(selectors.gig_search(q=q, category_slug=category), PAGE_SIZE).get_page(
+    search = GigSearchForm(request.GET)
+    filters = selectors.GigFilters(**search.filters())
+    page = Paginator(selectors.gig_list_public(filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    kept = request.GET.copy()  # the pages' links keep the query and filters
+    kept.pop("page", None)
     user = request.user
     services.gigs_record_impressions(
         viewer=user, shown=[(g.pk, g.seller_id) for g in page.object_list]
     )
     context: dict[str, Any] = {
-        "q": q,
-        "category": category,
-        "categories": [c for c in selectors.category_list() if c.parent_id is None],
+        "q": filters.q,
+        "search": search,
+        "filtered": any(v for k, v in search.filters().items() if k not in ("q", "sort")),
         "page": page,
+        "page_query": kept.urlencode(),
         "is_seller": permissions.is_seller(user),
         "is_moderator": permissions.is_moderator(user),
         "orders": list(selectors.order_list_for(actor=user)[:10]) if user.is_authenticated else [],
@@ -97,6 +100,7 @@ def gig(request: HttpRequest, gig_id: UUID) -> HttpResponse:
         "freelance/gig.html",
         {
             "gig": found,
+            "images": selectors.gig_images(gig=found),
             "can_order": can_order,
             "can_favourite": can_order and found.status == "active",
             "can_ask": can_order and found.status == "active",
@@ -107,6 +111,20 @@ def gig(request: HttpRequest, gig_id: UUID) -> HttpResponse:
             "can_moderate": permissions.can_moderate_gig(request.user, found),
         },
     )
+
+
+def gig_image(request: HttpRequest, image_id: UUID) -> FileResponse:
+    """A gig's image for whoever may open the gig (anyone, for an active gig), inline."""
+    try:
+        image = selectors.gig_image_get_for(actor=request.user, image_id=image_id)
+        handle = file_download(actor=request.user, file=image.file, request=request)
+    except NotFound as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=image.file.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @require_POST
