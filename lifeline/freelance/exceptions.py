@@ -156,3 +156,18 @@ class InquiryNotAllowed(FreelanceForbidden):
 class ReviewWindowClosed(Conflict):
     code = "freelance.review_window_closed"
     title = _("Reviews are accepted within 30 days of completion")
+
+
+class AlreadyReplied(Conflict):
+    code = "freelance.already_replied"
+    title = _("The seller has already replied to this review")
+
+
+class NotTheGigSeller(FreelanceForbidden):
+    code = "freelance.not_the_gig_seller"
+    title = _("Only the seller of this gig may reply to its reviews")
+
+
+class OwnReviewVote(FreelanceForbidden):
+    code = "freelance.own_review_vote"
+    title = _("You cannot mark your own review as helpful")
