@@ -7,7 +7,7 @@ from typing import cast
 from uuid import UUID
 
 from django.utils.translation import gettext_noop
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -60,7 +60,10 @@ class ReviewListApi(APIView):
     @extend_schema(
         tags=TAGS_REVIEWS,
         parameters=LIST_PARAMS,
-        responses={200: s.FreelanceReviewListOutput(many=True)},
+        responses={
+            200: s.FreelanceReviewListOutput(many=True),
+            404: OpenApiResponse(description="The gig or the seller is not public."),
+        },
     )
     def get(self, request: Request) -> Response:
         """Reviews of one gig (`gig=`) or of one seller (`seller=`)."""
