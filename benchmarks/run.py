@@ -47,6 +47,8 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
     # Issue 19's market targets (PostgreSQL test_lifeline_bench_market / _checkout, and SQLite).
     "market_search": (["--quick", "--products", "5000"], []),
     "market_checkout": (["--buyers", "40", "--units", "10", "--rounds", "1"], []),
+    # Issue 18's order-transition target (PostgreSQL test_lifeline_bench_freelance).
+    "freelance_orders": (["--quick"], []),
 }
 
 
