@@ -49,6 +49,8 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
     "market_checkout": (["--buyers", "40", "--units", "10", "--rounds", "1"], []),
     # Issue 18's search target (PostgreSQL test_lifeline_bench_freelance, and SQLite).
     "freelance_search": (["--quick", "--gigs", "5000"], []),
+    # Issue 18's order-transition target (PostgreSQL test_lifeline_bench_freelance).
+    "freelance_orders": (["--quick"], []),
 }
 
 

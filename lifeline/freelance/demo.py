@@ -201,9 +201,16 @@ def _seed_orders(gigs: list[Any], *, seller: Any, buyer: Any, moderator: Any) ->
         files=[_png((30, 120, 190)), _pdf("гайдлайн.pdf")],
     )
     done = services.order_complete(actor=buyer, order=done)
-    services.review_create(
-        actor=buyer, order=done, rating=5, comment="Быстро и аккуратно, рекомендую."
+    review = services.review_create(
+        actor=buyer,
+        order=done,
+        rating=5,
+        communication=5,
+        as_described=4,
+        would_recommend=True,
+        comment="Быстро и аккуратно, рекомендую.",
     )
+    services.review_reply(actor=seller, review=review, text="Спасибо, было приятно работать!")
     services.order_set_portfolio_consent(actor=buyer, order=done, allowed=True)
     item = services.portfolio_item_create(
         actor=seller,

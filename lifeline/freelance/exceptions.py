@@ -166,3 +166,18 @@ class GigImagesFull(Conflict):
 class GigImageOrderMismatch(InvalidInput):
     code = "freelance.image_order_mismatch"
     title = _("List every image of the gig exactly once")
+
+
+class AlreadyReplied(Conflict):
+    code = "freelance.already_replied"
+    title = _("The seller has already replied to this review")
+
+
+class NotTheGigSeller(FreelanceForbidden):
+    code = "freelance.not_the_gig_seller"
+    title = _("Only the seller of this gig may reply to its reviews")
+
+
+class OwnReviewVote(FreelanceForbidden):
+    code = "freelance.own_review_vote"
+    title = _("You cannot mark your own review as helpful")

@@ -74,6 +74,9 @@ class Gig(UUIDModel):
     # Exact averages: the sum and the count change together in one UPDATE (F expressions).
     rating_sum = models.PositiveIntegerField(default=0)
     reviews_count = models.PositiveIntegerField(default=0)
+    communication_sum = models.PositiveIntegerField(default=0)
+    as_described_sum = models.PositiveIntegerField(default=0)
+    recommend_count = models.PositiveIntegerField(default=0)
     orders_completed = models.PositiveIntegerField(default=0)
     # Moves with the Favourite rows in the same transaction, only when a row is really
     # inserted or deleted (F expressions), so it stays equal to COUNT(favourites).
@@ -88,11 +91,28 @@ class Gig(UUIDModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def rating_average(self) -> Decimal | None:
+    def _per_review(self, total: int) -> Decimal | None:
         if not self.reviews_count:
             return None
-        return (Decimal(self.rating_sum) / Decimal(self.reviews_count)).quantize(Decimal("0.01"))
+        return (Decimal(total) / Decimal(self.reviews_count)).quantize(Decimal("0.01"))
+
+    @property
+    def rating_average(self) -> Decimal | None:
+        return self._per_review(self.rating_sum)
+
+    @property
+    def communication_average(self) -> Decimal | None:
+        return self._per_review(self.communication_sum)
+
+    @property
+    def as_described_average(self) -> Decimal | None:
+        return self._per_review(self.as_described_sum)
+
+    @property
+    def recommend_percent(self) -> int | None:
+        if not self.reviews_count:
+            return None
+        return round(100 * self.recommend_count / self.reviews_count)
 
 
 class GigPackage(models.Model):
@@ -242,17 +262,57 @@ class Review(UUIDModel):
     rating = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+    communication = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    as_described = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    would_recommend = models.BooleanField()
     comment = models.TextField(max_length=2000, blank=True)
+    # The gig's seller answers once; the answer is not edited afterwards.
+    reply = models.TextField(max_length=2000, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    # Moves with the ReviewHelpfulVote rows in the same transaction (F expressions), only
+    # when a vote row is really inserted or deleted, so it stays equal to COUNT(votes).
+    helpful_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["gig", "-helpful_count", "-created_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating__gte=1, rating__lte=5), name="freelance_review_rating_range"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(communication__gte=1, communication__lte=5),
+                name="freelance_review_communication_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(as_described__gte=1, as_described__lte=5),
+                name="freelance_review_as_described_range",
+            ),
         ]
+
+
+class ReviewHelpfulVote(models.Model):
+    """One "helpful" vote per user and review: voting twice changes nothing."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="helpful_votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("helpful vote")
+        verbose_name_plural = _("helpful votes")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user"], name="freelance_helpful_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} -> {self.review_id}"
 
 
 class LedgerEntry(TimestampedModel):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -22,6 +23,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
 )
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Cast, NullIf, TruncDate, TruncMonth, TruncWeek
@@ -49,6 +51,7 @@ from lifeline.freelance.models import (
     PortfolioImage,
     PortfolioItem,
     Review,
+    ReviewHelpfulVote,
     SellerBalance,
 )
 
@@ -751,3 +754,38 @@ def seller_analytics(
         clicks_previous=traffic_previous[1],
         conversion=conversion_rate(totals["orders"], sum(c for _, c in traffic.values())),
     )
+
+
+# --- reviews ----------------------------------------------------------------------------------
+REVIEW_SORTS = {
+    "recent": ("-created_at", "-id"),
+    "helpful": ("-helpful_count", "-created_at", "-id"),
+}
+
+
+def review_list(
+    *, actor: Any, gig_id: Any = None, seller_id: Any = None, sort: str = "recent"
+) -> QuerySet[Review]:
+    """A gig's reviews (the gig visible to the actor, else 404) or a seller's (an active
+    seller, else 404), most recent or most helpful first, each with `helpful_by_me`.
+    One query per page whatever the number of reviews (buyer and gig joined)."""
+    reviews = Review.objects.select_related("buyer", "gig")
+    if gig_id is not None:
+        gig = get_or_not_found(Gig.objects.filter(_gig_scope(actor)).only("pk"), pk=gig_id)
+        reviews = reviews.filter(gig_id=gig.pk)
+    else:
+        seller = get_or_not_found(User.objects.all(), pk=seller_id)
+        if not seller.is_active or not permissions.is_seller(seller):
+            raise NotFound()
+        reviews = reviews.filter(gig__seller_id=seller.pk)
+    if getattr(actor, "is_authenticated", False):
+        mine = ReviewHelpfulVote.objects.filter(review_id=OuterRef("pk"), user_id=actor.pk)
+        reviews = reviews.annotate(helpful_by_me=Exists(mine))
+    else:
+        reviews = reviews.annotate(helpful_by_me=Value(False, output_field=BooleanField()))
+    return reviews.order_by(*REVIEW_SORTS.get(sort, REVIEW_SORTS["recent"]))
+
+
+def review_get(*, review_id: Any) -> Review:
+    """Any review: reviews are public, as on the seller's profile."""
+    return get_or_not_found(Review.objects.select_related("gig"), pk=review_id)

@@ -280,7 +280,18 @@ class FreelanceOrderDetailOutput(FreelanceOrderOutput):
 class FreelanceReviewOutput(ModelOutput[Review]):
     class Meta:
         model = Review
-        fields = ("id", "rating", "comment", "created_at")
+        fields = (
+            "id",
+            "rating",
+            "communication",
+            "as_described",
+            "would_recommend",
+            "comment",
+            "reply",
+            "replied_at",
+            "helpful_count",
+            "created_at",
+        )
 
 
 class FreelanceLedgerEntryOutput(ModelOutput[LedgerEntry]):
@@ -359,7 +370,21 @@ class FreelancePublicReviewOutput(ModelOutput[Review]):
 
     class Meta:
         model = Review
-        fields = ("id", "gig", "gig_title", "rating", "comment", "reviewer_name", "created_at")
+        fields = (
+            "id",
+            "gig",
+            "gig_title",
+            "rating",
+            "communication",
+            "as_described",
+            "would_recommend",
+            "comment",
+            "reviewer_name",
+            "reply",
+            "replied_at",
+            "helpful_count",
+            "created_at",
+        )
 
     def get_reviewer_name(self, obj: Review) -> str:
         return names.reviewer_name(obj.buyer)
@@ -610,6 +635,9 @@ class FreelanceDisputeResolveInput(serializers.Serializer[Any]):
 
 class FreelanceReviewInput(serializers.Serializer[Any]):
     rating = serializers.IntegerField(min_value=1, max_value=5)
+    communication = serializers.IntegerField(min_value=1, max_value=5)
+    as_described = serializers.IntegerField(min_value=1, max_value=5)
+    would_recommend = serializers.BooleanField()
     comment = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
@@ -692,3 +720,25 @@ class FreelanceGigImageInput(serializers.Serializer[Any]):
 
 class FreelanceGigImageOrderInput(serializers.Serializer[Any]):
     images = serializers.ListField(child=serializers.UUIDField(), max_length=20)
+
+
+# --- reviews ----------------------------------------------------------------------------------
+class FreelanceReviewListOutput(FreelancePublicReviewOutput):
+    helpful_by_me = serializers.BooleanField(read_only=True)
+
+    class Meta(FreelancePublicReviewOutput.Meta):
+        fields = (*FreelancePublicReviewOutput.Meta.fields, "helpful_by_me")  # type: ignore[assignment]
+
+
+class FreelanceReviewCreateInput(FreelanceReviewInput):
+    order = serializers.UUIDField()
+
+
+class FreelanceReviewReplyInput(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=2000)
+
+
+class FreelanceReviewHelpfulOutput(serializers.Serializer[Any]):
+    review = serializers.UUIDField()
+    helpful = serializers.BooleanField()
+    helpful_count = serializers.IntegerField()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lifeline.freelance.api import views
+from lifeline.freelance.api import reviews, views
 
 urlpatterns = [
     path("categories/", views.CategoryListApi.as_view()),
@@ -33,6 +33,9 @@ urlpatterns = [
     path("orders/<uuid:order_id>/cancel/withdraw/", views.OrderCancelWithdrawApi.as_view()),
     path("orders/<uuid:order_id>/cancel-late/", views.OrderCancelLateApi.as_view()),
     path("orders/<uuid:order_id>/review/", views.OrderReviewApi.as_view()),
+    path("reviews/", reviews.ReviewListApi.as_view()),
+    path("reviews/<uuid:review_id>/reply/", reviews.ReviewReplyApi.as_view()),
+    path("reviews/<uuid:review_id>/helpful/", reviews.ReviewHelpfulApi.as_view()),
     path("orders/<uuid:order_id>/dispute/", views.OrderDisputeApi.as_view()),
     path("orders/<uuid:order_id>/dispute/messages/", views.DisputeMessageApi.as_view()),
     path("orders/<uuid:order_id>/dispute/resolve/", views.DisputeResolveApi.as_view()),

@@ -76,7 +76,12 @@ from lifeline.freelance.services.portfolio import (
     portfolio_item_create,
     portfolio_item_delete,
 )
-from lifeline.freelance.services.reviews import can_review_now, review_create
+from lifeline.freelance.services.reviews import (
+    can_review_now,
+    review_create,
+    review_mark_helpful,
+    review_reply,
+)
 
 __all__ = [
     "CENT",
@@ -132,5 +137,7 @@ __all__ = [
     "post_payment",
     "post_refund",
     "review_create",
+    "review_mark_helpful",
+    "review_reply",
     "split",
 ]

@@ -53,7 +53,15 @@ def figures(seller: Any, buyer: Any, market: Any) -> dict[str, Any]:
     _order(logo, buyer, "basic", 3, cancelled=1)
     _order(cards, buyer, "premium", 40, completed=35)  # 120.00 in the previous period
     _order(cards, buyer, "basic", 10)  # in progress
-    Review.objects.create(order=done, gig=logo, buyer=buyer, rating=4)
+    Review.objects.create(
+        order=done,
+        gig=logo,
+        buyer=buyer,
+        rating=4,
+        communication=4,
+        as_described=4,
+        would_recommend=True,
+    )
     rival = user_with_role(Role.SELLER, market)
     _order(gig_factory(seller=rival, organization=market), buyer, "premium", 2, completed=1)
     return {"logo": logo, "cards": cards, "done": done}

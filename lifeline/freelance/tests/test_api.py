@@ -177,13 +177,16 @@ def test_order_flow_over_the_api(gig: Any, seller: Any, buyer: Any) -> None:
         "delivered",
         "completed",
     ]
-    response = client_for(seller).post(f"{order_url}review/", {"rating": 5})
+    scores = {"communication": 4, "as_described": 4, "would_recommend": True}
+    response = client_for(seller).post(f"{order_url}review/", scores | {"rating": 5})
     assert response.status_code == 403
-    response = client_for(buyer).post(f"{order_url}review/", {"rating": 6})
+    response = client_for(buyer).post(f"{order_url}review/", scores | {"rating": 6})
     assert response.status_code == 400
-    response = client_for(buyer).post(f"{order_url}review/", {"rating": 4, "comment": "Good"})
+    response = client_for(buyer).post(
+        f"{order_url}review/", scores | {"rating": 4, "comment": "Good"}
+    )
     assert response.status_code == 201
-    response = client_for(buyer).post(f"{order_url}review/", {"rating": 5})
+    response = client_for(buyer).post(f"{order_url}review/", scores | {"rating": 5})
     assert (response.status_code, response.json()["code"]) == (409, "freelance.already_reviewed")
     gig_data = client_for(None).get(f"{API}/gigs/{gig.pk}/").json()
     assert (gig_data["rating_average"], gig_data["reviews_count"]) == ("4.00", 1)

@@ -15,6 +15,7 @@ from lifeline.freelance.tests.factories import order_factory
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/freelance"
+SCORES = {"communication": 5, "as_described": 5, "would_recommend": True}
 
 
 def test_review_window_is_thirty_days(gig: Any, buyer: Any) -> None:
@@ -23,7 +24,7 @@ def test_review_window_is_thirty_days(gig: Any, buyer: Any) -> None:
         completed_at=timezone.now() - timedelta(days=30, minutes=1)
     )
     response = client_for(buyer).post(
-        f"{API}/orders/{late.pk}/review/", {"rating": 5}, format="json"
+        f"{API}/orders/{late.pk}/review/", SCORES | {"rating": 5}, format="json"
     )
     assert (response.status_code, response.json()["code"]) == (
         409,
@@ -41,7 +42,7 @@ def test_review_window_is_thirty_days(gig: Any, buyer: Any) -> None:
         completed_at=timezone.now() - timedelta(days=29, hours=23)
     )
     response = client_for(buyer).post(
-        f"{API}/orders/{recent.pk}/review/", {"rating": 4}, format="json"
+        f"{API}/orders/{recent.pk}/review/", SCORES | {"rating": 4}, format="json"
     )
     assert response.status_code == 201
     assert list(Review.objects.values_list("order_id", "rating")) == [(recent.pk, 4)]

@@ -24,7 +24,16 @@ API = "/api/v1/freelance"
 def _completed(gig: Any, buyer: Any, rating: int | None, comment: str = "") -> Order:
     order = order_factory(gig=gig, buyer=buyer, status=OrderStatus.COMPLETED)
     if rating is not None:
-        Review.objects.create(order=order, gig=gig, buyer=buyer, rating=rating, comment=comment)
+        Review.objects.create(
+            order=order,
+            gig=gig,
+            buyer=buyer,
+            rating=rating,
+            communication=rating,
+            as_described=rating,
+            would_recommend=True,
+            comment=comment,
+        )
     return order
 
 

@@ -184,6 +184,13 @@ def test_review_keeps_an_exact_average(gig: Any, buyer: Any, other_buyer: Any, s
             actor=seller, order=_started(gig, who), message="Done, see it"
         )
         order = services.order_complete(actor=who, order=order)
-        services.review_create(actor=who, order=order, rating=rating)
+        services.review_create(
+            actor=who,
+            order=order,
+            rating=rating,
+            communication=rating,
+            as_described=rating,
+            would_recommend=True,
+        )
     gig.refresh_from_db()
     assert (gig.reviews_count, gig.rating_sum, gig.rating_average) == (2, 9, Decimal("4.50"))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("gigs/<uuid:gig_id>/conversation/", views.gig_conversation, name="gig-conversation"),
     path("sellers/<uuid:seller_id>/", views.seller, name="seller"),
     path("gig-images/<uuid:image_id>/", views.gig_image, name="gig-image"),
+    path("reviews/<uuid:review_id>/<slug:action>/", views.review_action, name="review-action"),
     path("portfolio/images/<int:image_id>/", views.portfolio_image, name="portfolio-image"),
     path("my/portfolio/", views.my_portfolio, name="my-portfolio"),
     path(

@@ -95,12 +95,21 @@ def gig(request: HttpRequest, gig_id: UUID) -> HttpResponse:
     found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
     can_order = request.user.is_authenticated and permissions.can_order_gig(request.user, found)
     services.gig_record_click(viewer=request.user, gig=found)
+    sort = request.GET.get("sort", "recent")
+    if sort not in selectors.REVIEW_SORTS:
+        sort = "recent"
+    reviews = Paginator(
+        selectors.review_list(actor=request.user, gig_id=found.pk, sort=sort), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "freelance/gig.html",
         {
             "gig": found,
             "images": selectors.gig_images(gig=found),
+            "reviews": reviews,
+            "sort": sort,
+            "is_gig_seller": found.seller_id == getattr(request.user, "pk", None),
             "can_order": can_order,
             "can_favourite": can_order and found.status == "active",
             "can_ask": can_order and found.status == "active",
@@ -501,6 +510,32 @@ def offer_action(request: HttpRequest, offer_id: UUID, action: str) -> HttpRespo
     return redirect("freelance-web:offers")
 
 
+# --- reviews ----------------------------------------------------------------------------------
+@require_POST
+@web_view
+def review_action(request: HttpRequest, review_id: UUID, action: str) -> HttpResponse:
+    """`helpful` (with `on` = 1 or 0, idempotent) by any signed-in user but the reviewer;
+    `reply` once by the gig's seller. Back to the gig page, keeping its sort."""
+    found = selectors.review_get(review_id=review_id)
+    try:
+        if action == "helpful":
+            services.review_mark_helpful(
+                actor=_user(request), review=found, on=request.POST.get("on") == "1"
+            )
+        elif action == "reply":
+            services.review_reply(
+                actor=_user(request), review=found, text=request.POST.get("text", "")
+            )
+            messages.success(request, _("Your reply is published."))
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, _(exc.title))
+    sort = "helpful" if request.POST.get("sort") == "helpful" else "recent"
+    url = reverse("freelance-web:gig", kwargs={"gig_id": found.gig_id})
+    return redirect(f"{url}?sort={sort}#reviews")
+
+
 # --- moderator --------------------------------------------------------------------------------
 @web_view
 def moderation(request: HttpRequest) -> HttpResponse:
@@ -633,7 +668,13 @@ ORDER_ACTIONS: dict[str, Callable[[User, Any, Any], Any]] = {
         actor=u, order=o, allowed=p.get("allowed") == "1"
     ),
     "review": lambda u, o, p: services.review_create(
-        actor=u, order=o, rating=_rating(p.get("rating")), comment=p.get("text", "")[:2000]
+        actor=u,
+        order=o,
+        rating=_rating(p.get("rating")),
+        communication=_rating(p.get("communication")),
+        as_described=_rating(p.get("as_described")),
+        would_recommend=p.get("would_recommend") == "1",
+        comment=p.get("text", "")[:2000],
     ),
 }
 
