@@ -48,3 +48,13 @@ def trust_member_likes_received() -> int:
 def max_mentions() -> int:
     """@mentions that notify, per post or comment (the rest are plain text)."""
     return int(getattr(settings, "CONTENT_MAX_MENTIONS", 10))
+
+
+def trust_basic_read_minutes() -> int:
+    """Minutes spent reading (the page visible) needed for trust level 1."""
+    return int(getattr(settings, "CONTENT_TRUST_BASIC_READ_MINUTES", 5))
+
+
+def trust_member_read_minutes() -> int:
+    """Minutes spent reading needed for trust level 2."""
+    return int(getattr(settings, "CONTENT_TRUST_MEMBER_READ_MINUTES", 30))

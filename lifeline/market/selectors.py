@@ -229,6 +229,12 @@ def product_list_for_seller(*, actor: Any) -> QuerySet[Product]:
     return _with_relations(Product.objects.filter(seller_id=actor.pk))
 
 
+def product_get_own(*, actor: Any, product_id: UUID | str) -> Product:
+    """One of the actor's own products (any status); anyone else's is NotFound, even on sale:
+    for writes that only the seller may make."""
+    return get_or_not_found(Product.objects.filter(seller_id=actor.pk), pk=product_id)
+
+
 def product_moderation_queue(*, actor: Any) -> QuerySet[Product]:
     """Products waiting for review in the actor's marketplaces, oldest first."""
     pending = Product.objects.filter(status=ProductStatus.PENDING_REVIEW)
@@ -366,6 +372,13 @@ def wishlist_list_for(*, actor: Any) -> QuerySet[WishList]:
     return WishList.objects.filter(owner_id=actor.pk).prefetch_related(_listed_items())
 
 
+def wishlist_choices_for(*, actor: Any) -> list[WishList]:
+    """The actor's lists without their items (the product page's "add to a list" choice)."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    return list(WishList.objects.filter(owner_id=actor.pk).only("id", "name")[:100])
+
+
 def wishlist_get_for(*, actor: Any, wishlist_id: Any) -> WishList:
     """The actor's own list; anyone else's is NotFound."""
     return get_or_not_found(wishlist_list_for(actor=actor), pk=wishlist_id)
@@ -373,7 +386,11 @@ def wishlist_get_for(*, actor: Any, wishlist_id: Any) -> WishList:
 
 def wishlist_get_shared(*, token: str) -> WishList:
     """A shared list by its private link; an empty or revoked token is NotFound."""
-    shared = WishList.objects.exclude(share_token="").prefetch_related(_listed_items())
+    shared = (
+        WishList.objects.exclude(share_token="")
+        .select_related("owner")
+        .prefetch_related(_listed_items())
+    )
     return get_or_not_found(shared, share_token=token)
 
 
@@ -383,5 +400,12 @@ def _listed_items() -> Prefetch:
         "items",
         queryset=WishListItem.objects.filter(product__status__in=list(PUBLIC_STATUSES))
         .select_related("product", "product__category", "product__seller")
+        .prefetch_related(
+            Prefetch(
+                "product__images",
+                queryset=ProductImage.objects.filter(is_primary=True),
+                to_attr="primary_images",
+            )
+        )
         .order_by("-created_at", "-id"),
     )

@@ -171,10 +171,21 @@ class ContentNotificationLevelInput(serializers.Serializer[Any]):
 class ContentTrustOutput(serializers.Serializer[Any]):
     level = serializers.IntegerField()
     posts_read = serializers.IntegerField()
+    read_minutes = serializers.IntegerField(help_text="Minutes spent reading, all channels.")
     written = serializers.IntegerField()
     likes_received = serializers.IntegerField()
     may_link = serializers.BooleanField()
     may_post_images = serializers.BooleanField()
+
+
+class ContentReadingInput(serializers.Serializer[Any]):
+    seconds = serializers.IntegerField(
+        min_value=1, max_value=60, help_text="Seconds the page was visible since the last report."
+    )
+
+
+class ContentReadingOutput(serializers.Serializer[Any]):
+    counted = serializers.IntegerField(help_text="Seconds added (none faster than real time).")
 
 
 class ContentPostUpdateInput(serializers.Serializer[Any]):

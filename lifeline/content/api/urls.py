@@ -45,6 +45,7 @@ urlpatterns = [
     path("channels/<slug:slug>/posts/", v.PostListCreateApi.as_view(), name="content-posts"),
     path("posts/<uuid:post_id>/", v.PostDetailApi.as_view(), name="content-post"),
     path("posts/<uuid:post_id>/like/", v.PostLikeApi.as_view(), name="content-post-like"),
+    path("posts/<uuid:post_id>/reading/", v.PostReadingApi.as_view(), name="content-post-reading"),
     path("posts/<uuid:post_id>/pin/", v.PostPinApi.as_view(), name="content-post-pin"),
     *[
         path(

@@ -183,6 +183,7 @@ class ChannelTrustApi(APIView):
                 {
                     "level": trust.level,
                     "posts_read": trust.posts_read,
+                    "read_minutes": trust.read_minutes,
                     "written": trust.written,
                     "likes_received": trust.likes_received,
                     "may_link": trust.may_link,
@@ -440,6 +441,25 @@ class PostLikeApi(APIView):
         post = post_selectors.post_get_for(actor=request.user, post_id=post_id)
         post_services.post_unlike(actor=request.user, post=post)
         return self._answer(post, False)
+
+
+class PostReadingApi(APIView):
+    """The thread page's report of reading time (seconds it was visible): summed per user,
+    channel and day, counting no more than the time since the user's last report."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS_POSTS, request=s.ContentReadingInput, responses={200: s.ContentReadingOutput}
+    )
+    def post(self, request: Request, post_id: UUID) -> Response:
+        post = post_selectors.post_get_for(actor=request.user, post_id=post_id)
+        data = s.ContentReadingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        counted = view_services.reading_record(
+            post=post, user=request.user, seconds=data.validated_data["seconds"]
+        )
+        return Response(s.ContentReadingOutput({"counted": counted}).data)
 
 
 class CommentListCreateApi(_ReadOpenWriteSignedIn):

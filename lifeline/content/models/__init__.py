@@ -1,7 +1,7 @@
 from lifeline.content.models.channel import Channel, ChannelMembership
 from lifeline.content.models.comment import Comment, CommentLike
 from lifeline.content.models.flag import Flag
-from lifeline.content.models.post import Post, PostImage, PostLike, Reader
+from lifeline.content.models.post import Post, PostImage, PostLike, Reader, ReadingDay
 
 __all__ = [
     "Channel",
@@ -13,4 +13,5 @@ __all__ = [
     "PostImage",
     "PostLike",
     "Reader",
+    "ReadingDay",
 ]

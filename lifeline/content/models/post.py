@@ -92,3 +92,28 @@ class Reader(TimestampedModel):
     class Meta:
         verbose_name = _("reader")
         verbose_name_plural = _("readers")
+
+
+class ReadingDay(TimestampedModel):
+    """Seconds a user spent reading one channel's posts on one day: one row per user,
+    channel and day however often the page reports (every 30 s while visible), the
+    reading-time part of trust levels."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="content_reading_days"
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="reading_days")
+    day = models.DateField()
+    seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reading day")
+        verbose_name_plural = _("reading days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "channel", "day"], name="content_reading_day_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.seconds} s"

@@ -4,6 +4,7 @@ service, trust levels that unlock links and images, per-channel notification lev
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from lifeline.accounts.tests.factories import UserFactory
-from lifeline.content.enums import NotificationLevel
-from lifeline.content.models import ChannelMembership, Post, PostImage, Reader
+from lifeline.content.enums import NotificationLevel, Visibility
+from lifeline.content.models import ChannelMembership, Post, PostImage, Reader, ReadingDay
 from lifeline.content.services import media
 from lifeline.content.services import views as view_services
 from lifeline.content.services.channels import (
@@ -25,7 +26,7 @@ from lifeline.content.services.channels import (
 from lifeline.content.services.comments import comment_create, comment_like
 from lifeline.content.services.posts import post_create
 from lifeline.content.tests.conftest import client_for
-from lifeline.content.tests.factories import member
+from lifeline.content.tests.factories import ChannelFactory, member
 from lifeline.content.trust import trust_of
 from lifeline.core.exceptions import DomainError
 from lifeline.files.models import StoredFile
@@ -57,8 +58,15 @@ def _blobs(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file())
 
 
-def _read(user: Any, n: int) -> None:
+def _read(user: Any, n: int, minutes: int | None = None) -> None:
+    """`n` posts read, and (unless given) two minutes of reading per post, in one channel."""
     Reader.objects.update_or_create(user=user, defaults={"posts_read": n})
+    ReadingDay.objects.update_or_create(
+        user=user,
+        channel=ChannelFactory(),
+        day=date(2026, 1, 1),
+        defaults={"seconds": 60 * (2 * n if minutes is None else minutes)},
+    )
 
 
 def _notified(topic: str) -> list[Any]:
@@ -316,6 +324,7 @@ def test_the_trust_endpoint_tells_what_is_unlocked(channel: Any, reader: Any) ->
     assert body == {
         "level": 1,
         "posts_read": 6,
+        "read_minutes": 12,
         "written": 0,
         "likes_received": 0,
         "may_link": True,
@@ -365,3 +374,46 @@ def test_liking_a_comment_counts_toward_trust(owner: Any, channel: Any, reader: 
     comment = comment_create(actor=reader, post=post, body="c")
     comment_like(actor=owner, comment=comment)
     assert trust_of(reader, channel).likes_received == 1
+
+
+# --- reading time --------------------------------------------------------------------------
+
+
+def test_reading_time_is_one_row_per_day_and_never_faster_than_the_clock(
+    owner: Any, channel: Any, reader: Any, time_machine: Any
+) -> None:
+    post = post_create(actor=owner, channel=channel, title="T", body="b")
+    other = post_create(actor=owner, channel=channel, title="U", body="c")
+    url = f"{API}/posts/{post.pk}/reading/"
+    client = client_for(reader)
+    time_machine.move_to("2026-03-02T10:00:00Z", tick=False)
+    assert client.post(url, {"seconds": 30}, format="json").json() == {"counted": 30}
+    # A second report at once (another tab, a replay) adds only the slack.
+    assert client.post(url, {"seconds": 30}, format="json").json() == {"counted": 2}
+    time_machine.move_to("2026-03-02T10:00:30Z", tick=False)
+    again = client.post(f"{API}/posts/{other.pk}/reading/", {"seconds": 30}, format="json")
+    assert again.json() == {"counted": 30}
+    assert list(ReadingDay.objects.values_list("user_id", "channel_id", "day", "seconds")) == [
+        (reader.pk, channel.pk, date(2026, 3, 2), 62)
+    ]
+
+
+def test_a_reading_report_out_of_range_or_outside_the_readers_scope_stores_nothing(
+    owner: Any, reader: Any, stranger: Any
+) -> None:
+    private = channel_create(actor=owner, name="Closed", visibility=Visibility.PRIVATE)
+    hidden = post_create(actor=owner, channel=private, title="T", body="b")
+    url = f"{API}/posts/{hidden.pk}/reading/"
+    assert client_for(stranger).post(url, {"seconds": 30}, format="json").status_code == 404
+    assert client_for(None).post(url, {"seconds": 30}, format="json").status_code == 401
+    for seconds in (0, 61, "x"):
+        bad = client_for(owner).post(url, {"seconds": seconds}, format="json")
+        assert (bad.status_code, list(bad.json()["errors"])) == (400, ["seconds"])
+    assert ReadingDay.objects.count() == 0
+
+
+def test_reading_time_is_needed_for_each_trust_level(channel: Any, reader: Any) -> None:
+    _read(reader, 5, minutes=4)
+    assert trust_of(reader, channel).level == 0
+    ReadingDay.objects.filter(user=reader).update(seconds=5 * 60)
+    assert (trust_of(reader, channel).level, trust_of(reader, channel).read_minutes) == (1, 5)

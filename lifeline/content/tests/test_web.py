@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from lifeline.access.enums import Role
 from lifeline.access.tests.factories import user_with_role
@@ -145,3 +148,78 @@ def test_pages_render_in_russian(channel: Any, owner: Any) -> None:
     page = client.get("/channels/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Каналы" in page
     assert Channel.objects.get(pk=channel.pk).visibility == Visibility.PUBLIC
+
+
+def _thread_of(post: Any, author: Any, replies: int) -> Comment:
+    root = comment_create(actor=author, post=post, body="root")
+    parent = root
+    for n in range(replies):
+        parent = comment_create(actor=author, post=post, body=f"reply {n}", parent=parent)
+    return root
+
+
+def test_the_thread_page_takes_the_same_queries_for_a_long_thread(
+    channel: Any, owner: Any, reader: Any
+) -> None:
+    # given two posts, one with 3 comments, one with 40 (in 4 threads, replies 9 deep)
+    small = post_create(actor=owner, channel=channel, title="Small", body="b")
+    big = post_create(actor=owner, channel=channel, title="Big", body="b")
+    _thread_of(small, reader, 2)
+    for _ in range(4):
+        _thread_of(big, reader, 9)
+    moderator = _client(owner)  # the owner moderates: every action is on the page
+    member_page = _client(reader)
+    for client in (moderator, member_page):  # the first views count (writes)
+        for post in (small, big):
+            client.get(f"/channels/posts/{post.pk}/")
+    # when
+    counts = []
+    for client in (moderator, member_page):
+        for post in (small, big):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(f"/channels/posts/{post.pk}/")
+            assert response.status_code == 200
+            # The content module's reads (the shell's session and role reads vary by page).
+            counts.append(
+                sum(
+                    q["sql"].startswith("SELECT") and '"content_' in q["sql"]
+                    for q in captured.captured_queries
+                )
+            )
+    # then: the post, its images, the page of threads and its count, their replies, the
+    # liked ids, the membership
+    assert counts[0] == counts[1]
+    assert counts[2] == counts[3]
+    assert counts[0] <= 10
+
+
+def test_each_comment_gets_its_actions_as_plain_forms(
+    channel: Any, owner: Any, reader: Any
+) -> None:
+    post = post_create(actor=owner, channel=channel, title="T", body="b")
+    root = comment_create(actor=reader, post=post, body="mine")
+    other = comment_create(actor=owner, post=post, body="theirs", parent=root)
+    page = _client(reader).get(f"/channels/posts/{post.pk}/")
+    body = page.content.decode()
+    token = page.context["csrf_value"]
+    for action in ("like", "delete"):
+        assert f'action="/channels/comments/{root.pk}/{action}/"' in body
+    assert f'action="/channels/comments/{other.pk}/like/"' in body
+    assert f'action="/channels/comments/{other.pk}/delete/"' not in body  # not the reader's
+    assert f'action="/channels/comments/{root.pk}/hide/"' not in body  # not a moderator
+    assert f'action="/channels/flag/comment/{other.pk}/"' in body
+    assert f'action="/channels/flag/comment/{root.pk}/"' not in body  # one's own
+    tokens = re.findall(
+        r'action="/channels/(?:comments/\d+/\w+|flag/comment/\d+)/">'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"',
+        body,
+    )
+    assert tokens == [token] * 4  # like + delete of one's own, like + flag of the other
+    assert 'id="id_reason"' not in body  # one flag form per comment, no repeated ids
+    # The plain forms still work: the reader deletes their comment, flags the other.
+    client = _client(reader)
+    assert client.post(f"/channels/flag/comment/{other.pk}/", {"reason": "spam"}).status_code == 302
+    assert Flag.objects.get().comment_id == other.pk
+    client.post(f"/channels/comments/{root.pk}/delete/")
+    root.refresh_from_db()
+    assert root.status == ContentStatus.DELETED

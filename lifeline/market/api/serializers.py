@@ -334,5 +334,17 @@ class MarketImageOutput(serializers.ModelSerializer[ProductImage]):
         return reverse("market-web:image", kwargs={"image_id": image.pk})
 
 
+class MarketImageOrderInput(serializers.Serializer[Any]):
+    images = serializers.ListField(
+        child=serializers.UUIDField(),
+        min_length=1,
+        max_length=10,
+        help_text="Every image of the product, each once, in the new order.",
+    )
+    primary = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Make this image the primary."
+    )
+
+
 class MarketImageInput(serializers.Serializer[Any]):
     file = serializers.FileField(help_text="JPEG, PNG or WebP; re-encoded without metadata.")

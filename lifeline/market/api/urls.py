@@ -53,6 +53,11 @@ urlpatterns = [
         name="market-product-images",
     ),
     path(
+        "products/<uuid:product_id>/images/order/",
+        v.ImageOrderApi.as_view(),
+        name="market-product-image-order",
+    ),
+    path(
         "products/<uuid:product_id>/images/<uuid:image_id>/",
         v.ImageDetailApi.as_view(),
         name="market-product-image",

@@ -495,6 +495,27 @@ class ImagePrimaryApi(APIView):
         return Response(s.MarketImageOutput(image).data)
 
 
+class ImageOrderApi(APIView):
+    @extend_schema(
+        tags=TAGS_SELLING,
+        request=s.MarketImageOrderInput,
+        responses={200: s.MarketImageOutput(many=True)},
+        description="Reorder the seller's own product's images (and choose the primary); "
+        "another seller's product is 404.",
+    )
+    def put(self, request: Request, product_id: UUID) -> Response:
+        product = selectors.product_get_own(actor=request.user, product_id=product_id)
+        data = s.MarketImageOrderInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        images = image_services.image_reorder(
+            actor=request.user,
+            product=product,
+            image_ids=data.validated_data["images"],
+            primary_id=data.validated_data.get("primary"),
+        )
+        return Response(s.MarketImageOutput(images, many=True).data)
+
+
 def _image_of(request: Request, product_id: UUID, image_id: UUID) -> Any:
     image = selectors.image_get_for(actor=request.user, image_id=image_id)
     if image.product_id != product_id:
@@ -619,6 +640,16 @@ class WishListListCreateApi(APIView):
 class WishListDetailApi(APIView):
     @extend_schema(tags=TAGS_WISHLISTS, responses={200: s.MarketWishListOutput})
     def get(self, request: Request, wishlist_id: UUID) -> Response:
+        return _wishlist(selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id))
+
+    @extend_schema(
+        tags=TAGS_WISHLISTS, request=s.MarketWishListInput, responses={200: s.MarketWishListOutput}
+    )
+    def patch(self, request: Request, wishlist_id: UUID) -> Response:
+        wish_list = selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id)
+        data = s.MarketWishListInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        wishlist_services.wishlist_rename(wish_list=wish_list, name=data.validated_data["name"])
         return _wishlist(selectors.wishlist_get_for(actor=request.user, wishlist_id=wishlist_id))
 
     @extend_schema(tags=TAGS_WISHLISTS, responses={204: None})

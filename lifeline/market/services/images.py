@@ -4,6 +4,7 @@ primary makes the next one primary."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.files import File
@@ -92,3 +93,60 @@ def image_remove(*, actor: Any, image: ProductImage) -> None:
         target=image.product,
         metadata={"file": str(stored.pk)},
     )
+
+
+@transaction.atomic
+def image_reorder(
+    *, actor: Any, product: Product, image_ids: Sequence[Any], primary_id: Any = None
+) -> list[ProductImage]:
+    """Put the product's images in the order of `image_ids` (every image of the product, each
+    once) and, with `primary_id`, make that one the primary. Returns them in gallery order
+    (the primary first, then by position). Refused with nothing changed otherwise."""
+    _check(actor, product)
+    Product.objects.select_for_update().filter(pk=product.pk).first()
+    images = {image.pk: image for image in ProductImage.objects.filter(product=product)}
+    wanted = [str(pk) for pk in image_ids]
+    if len(set(wanted)) != len(wanted) or set(wanted) != {str(pk) for pk in images}:
+        raise InvalidInput(
+            errors={"images": [gettext_noop("List every image of the product exactly once.")]}
+        )
+    if primary_id is not None and str(primary_id) not in wanted:
+        raise InvalidInput(errors={"primary": [gettext_noop("Not an image of this product.")]})
+    by_str = {str(pk): image for pk, image in images.items()}
+    ordered = [by_str[pk] for pk in wanted]
+    for position, image in enumerate(ordered):
+        image.position = position
+    ProductImage.objects.bulk_update(ordered, ["position", "updated_at"])
+    if primary_id is not None:
+        ProductImage.objects.filter(product=product, is_primary=True).exclude(
+            pk=by_str[str(primary_id)].pk
+        ).update(is_primary=False)
+        ProductImage.objects.filter(pk=by_str[str(primary_id)].pk).update(is_primary=True)
+        for image in ordered:
+            image.is_primary = str(image.pk) == str(primary_id)
+    record(
+        actor=actor,
+        action="market.images_reordered",
+        target=product,
+        metadata={"images": wanted, "primary": str(primary_id) if primary_id else None},
+    )
+    return sorted(ordered, key=lambda image: (not image.is_primary, image.position))
+
+
+@transaction.atomic
+def image_move(*, actor: Any, image: ProductImage, step: int) -> list[ProductImage]:
+    """Move a picture one place earlier (`step` -1) or later (+1) among the pictures after the
+    primary (the primary is always shown first); at either end nothing moves."""
+    _check(actor, image.product)
+    Product.objects.select_for_update().filter(pk=image.product_id).first()
+    current = list(
+        ProductImage.objects.filter(product_id=image.product_id).order_by("position", "id")
+    )
+    primary = [other.pk for other in current if other.is_primary]
+    ids = [other.pk for other in current if not other.is_primary]
+    if image.pk in ids:
+        index = ids.index(image.pk)
+        target = index + step
+        if 0 <= target < len(ids):
+            ids[index], ids[target] = ids[target], ids[index]
+    return image_reorder(actor=actor, product=image.product, image_ids=primary + ids)

@@ -25,6 +25,16 @@ def wishlist_create(*, actor: Any, name: str) -> WishList:
 
 
 @transaction.atomic
+def wishlist_rename(*, wish_list: WishList, name: str) -> WishList:
+    name = name.strip()
+    if not name:
+        raise InvalidInput(errors={"name": [gettext_noop("Give the list a name.")]})
+    wish_list.name = name[:100]
+    wish_list.save(update_fields=["name", "updated_at"])
+    return wish_list
+
+
+@transaction.atomic
 def wishlist_delete(*, wish_list: WishList) -> None:
     wish_list.delete()
 

@@ -10,7 +10,7 @@ from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory
 from lifeline.accounts.tests.factories import UserFactory
 from lifeline.market.enums import ProductStatus
-from lifeline.market.models import Category, Product, Review
+from lifeline.market.models import Category, Product, Review, WishList, WishListItem
 
 
 def category(slug: str = "phones") -> Category:
@@ -44,3 +44,19 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     author = factory.SubFactory(UserFactory)
     rating = 5
+
+
+class WishListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WishList
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"List {n}")
+
+
+class WishListItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WishListItem
+
+    wish_list = factory.SubFactory(WishListFactory)
+    product = factory.SubFactory(ProductFactory)

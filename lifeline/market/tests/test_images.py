@@ -113,3 +113,94 @@ def test_a_file_that_is_not_an_image_is_refused_and_nothing_stored(
     assert response.status_code in (400, 415)
     assert ProductImage.objects.count() == 0
     assert StoredFile.objects.count() == 0
+
+
+def _gallery(product: Any) -> list[tuple[Any, bool]]:
+    return list(
+        ProductImage.objects.filter(product=product)
+        .order_by("-is_primary", "position", "id")
+        .values_list("pk", "is_primary")
+    )
+
+
+def test_the_seller_reorders_images_and_picks_the_primary_through_the_api(
+    seller: Any, product: Any
+) -> None:
+    a, b, c = (image_add(actor=seller, product=product, uploaded_file=_upload()) for _ in "abc")
+    response = client_for(seller).put(
+        f"{API}/products/{product.pk}/images/order/",
+        {"images": [str(c.pk), str(a.pk), str(b.pk)], "primary": str(c.pk)},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert [(i["id"], i["is_primary"], i["position"]) for i in response.json()] == [
+        (str(c.pk), True, 0),
+        (str(a.pk), False, 1),
+        (str(b.pk), False, 2),
+    ]
+    assert _gallery(product) == [(c.pk, True), (a.pk, False), (b.pk, False)]
+
+
+def test_an_order_missing_or_repeating_an_image_is_refused_with_nothing_changed(
+    seller: Any, product: Any, market: Any
+) -> None:
+    a, b = (image_add(actor=seller, product=product, uploaded_file=_upload()) for _ in "ab")
+    foreign = image_add(
+        actor=seller,
+        product=ProductFactory(seller=seller, organization=market),
+        uploaded_file=_upload(),
+    )
+    url = f"{API}/products/{product.pk}/images/order/"
+    shop = client_for(seller)
+    for body in (
+        {"images": [str(b.pk)]},
+        {"images": [str(b.pk), str(b.pk)]},
+        {"images": [str(b.pk), str(a.pk), str(foreign.pk)]},
+        {"images": ["not-a-uuid"]},
+    ):
+        response = shop.put(url, body, format="json")
+        assert (response.status_code, list(response.json()["errors"])) == (400, ["images"])
+    primary = shop.put(
+        url, {"images": [str(b.pk), str(a.pk)], "primary": str(foreign.pk)}, format="json"
+    )
+    assert (primary.status_code, list(primary.json()["errors"])) == (400, ["primary"])
+    assert _gallery(product) == [(a.pk, True), (b.pk, False)]
+    assert list(
+        ProductImage.objects.filter(product=product).values_list("position", flat=True)
+    ) == [0, 1]
+
+
+def test_another_seller_cannot_reorder_and_nothing_changes(
+    seller: Any, other_seller: Any, buyer: Any, product: Any
+) -> None:
+    a, b = (image_add(actor=seller, product=product, uploaded_file=_upload()) for _ in "ab")
+    body = {"images": [str(b.pk), str(a.pk)], "primary": str(b.pk)}
+    url = f"{API}/products/{product.pk}/images/order/"
+    for user, code in ((other_seller, 404), (buyer, 404), (None, 401)):
+        assert client_for(user).put(url, body, format="json").status_code == code
+    page = Client()
+    page.force_login(other_seller)
+    assert page.get(f"/market/products/{product.slug}/edit/").status_code == 404
+    for action in ("up", "down"):
+        moved = page.post(f"/market/products/{product.slug}/images/{b.pk}/{action}/")
+        assert moved.status_code == 404
+    assert _gallery(product) == [(a.pk, True), (b.pk, False)]
+
+
+def test_the_edit_page_moves_images_with_buttons(seller: Any, product: Any) -> None:
+    a, b, c = (image_add(actor=seller, product=product, uploaded_file=_upload()) for _ in "abc")
+    page = Client()
+    page.force_login(seller)
+    edit = page.get(f"/market/products/{product.slug}/edit/").content.decode()
+    assert f"/market/products/{product.slug}/images/{c.pk}/up/" in edit
+    assert (
+        f"/market/products/{product.slug}/images/{b.pk}/up/" not in edit
+    )  # first after the primary
+    assert f"/market/products/{product.slug}/images/{c.pk}/down/" not in edit  # the last
+    moved = page.post(f"/market/products/{product.slug}/images/{c.pk}/up/", {"back": "edit"})
+    assert moved["Location"] == f"/market/products/{product.slug}/edit/#images"
+    assert _gallery(product) == [(a.pk, True), (c.pk, False), (b.pk, False)]
+    page.post(f"/market/products/{product.slug}/images/{c.pk}/up/", {"back": "edit"})
+    assert _gallery(product) == [(a.pk, True), (c.pk, False), (b.pk, False)]  # at the top
+    page.post(f"/market/products/{product.slug}/images/{b.pk}/primary/", {"back": "edit"})
+    assert _gallery(product) == [(b.pk, True), (a.pk, False), (c.pk, False)]

@@ -7,7 +7,7 @@ import pytest
 from lifeline.market.enums import ProductStatus
 from lifeline.market.models import WishList
 from lifeline.market.tests.conftest import client_for
-from lifeline.market.tests.factories import ProductFactory
+from lifeline.market.tests.factories import ProductFactory, WishListFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +48,19 @@ def test_a_list_needs_a_name_and_nothing_is_stored_without(buyer: Any) -> None:
     assert WishList.objects.count() == 0
     assert client_for(None).get(f"{API}/shared/x/").status_code == 404
     assert client_for(None).get(f"{API}/").status_code == 401
+
+
+def test_only_the_owner_renames_a_list(buyer: Any, other_buyer: Any) -> None:
+    wish_list = WishListFactory(owner=buyer, name="Old")
+    refused = client_for(other_buyer).patch(
+        f"{API}/{wish_list.pk}/", {"name": "Mine now"}, format="json"
+    )
+    assert refused.status_code == 404
+    blank = client_for(buyer).patch(f"{API}/{wish_list.pk}/", {"name": " "}, format="json")
+    assert (blank.status_code, list(blank.json()["errors"])) == (400, ["name"])
+    wish_list.refresh_from_db()
+    assert wish_list.name == "Old"
+    renamed = client_for(buyer).patch(f"{API}/{wish_list.pk}/", {"name": "New"}, format="json")
+    assert (renamed.status_code, renamed.json()["name"]) == (200, "New")
+    wish_list.refresh_from_db()
+    assert wish_list.name == "New"

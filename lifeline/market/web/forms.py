@@ -127,6 +127,17 @@ class VariantStockForm(forms.Form):
     stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=1_000_000)
 
 
+class WishListNameForm(forms.Form):
+    name = forms.CharField(label=_("List name"), max_length=100)
+
+
+class WishListChoiceForm(forms.Form):
+    """Add a product to one of the buyer's lists, or to a new list named here."""
+
+    wishlist = forms.UUIDField(required=False)
+    name = forms.CharField(label=_("New list"), max_length=100, required=False)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 

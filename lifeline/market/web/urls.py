@@ -3,7 +3,7 @@ namespace `market-web`)."""
 
 from django.urls import path
 
-from lifeline.market.web import views
+from lifeline.market.web import views, wishlists
 
 app_name = "market-web"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("products/<slug:slug>/edit/", views.product_edit, name="product-edit"),
     path("products/<slug:slug>/cart/", views.cart_add, name="cart-add"),
     path("products/<slug:slug>/favourite/", views.favourite, name="favourite"),
+    path("products/<slug:slug>/wishlist/", wishlists.wishlist_add, name="wishlist-add"),
     path("products/<slug:slug>/review/", views.review, name="review"),
     path(
         "products/<slug:slug>/reviews/<int:review_id>/answer/",
@@ -44,4 +45,17 @@ urlpatterns = [
     path("orders/<uuid:order_id>/<slug:action>/", views.order_action, name="order-action"),
     path("moderation/", views.moderation, name="moderation"),
     path("favourites/", views.favourites, name="favourites"),
+    path("wishlists/", wishlists.wishlists, name="wishlists"),
+    path("wishlists/<uuid:wishlist_id>/", wishlists.wishlist, name="wishlist"),
+    path(
+        "wishlists/<uuid:wishlist_id>/items/<uuid:product_id>/remove/",
+        wishlists.wishlist_item_remove,
+        name="wishlist-item-remove",
+    ),
+    path(
+        "wishlists/<uuid:wishlist_id>/<slug:action>/",
+        wishlists.wishlist_action,
+        name="wishlist-action",
+    ),
+    path("shared/<str:token>/", wishlists.wishlist_shared, name="wishlist-shared"),
 ]

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -136,6 +137,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             and item.status == ProductStatus.PENDING_REVIEW,
             "can_review": user.is_authenticated and item.seller_id != user.pk,
             "favourite": favourite,
+            "wish_lists": selectors.wishlist_choices_for(actor=user),
             "quantity_form": QuantityForm(initial={"quantity": 1}),
             "review_form": ReviewForm(),
             "reason_form": ReasonForm(),
@@ -146,9 +148,20 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _product_form_page(request: HttpRequest, form: ProductForm, item: Any = None) -> HttpResponse:
     status = 422 if form.is_bound else 200
+    images = list(selectors.image_list(product=item)) if item is not None else []
     return render(
-        request, "market/product_form.html", {"form": form, "product": item}, status=status
+        request,
+        "market/product_form.html",
+        {"form": form, "product": item, "images": images, "last": len(images)},
+        status=status,
     )
+
+
+def _back_to(request: HttpRequest, slug: str) -> HttpResponse:
+    """Image forms live on the product page and on its edit page; go back to the one used."""
+    if request.POST.get("back") == "edit":
+        return redirect(reverse("market-web:product-edit", args=[slug]) + "#images")
+    return redirect("market-web:product", slug=slug)
 
 
 @web_view
@@ -381,14 +394,17 @@ def image_add(request: HttpRequest, slug: str) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose an image."))
-        return redirect("market-web:product", slug=slug)
+        return _back_to(request, slug)
     try:
         image_services.image_add(actor=request.user, product=item, uploaded_file=upload)
     except DomainError as exc:
         _refused(request, exc)
     else:
         messages.success(request, _("Image added."))
-    return redirect("market-web:product", slug=slug)
+    return _back_to(request, slug)
+
+
+IMAGE_MOVES = {"up": -1, "down": 1}
 
 
 @require_POST
@@ -396,16 +412,20 @@ def image_add(request: HttpRequest, slug: str) -> HttpResponse:
 def image_action(request: HttpRequest, slug: str, image_id: Any, action: str) -> HttpResponse:
     item = selectors.product_get_by_slug_for(actor=request.user, slug=slug)
     found = selectors.image_get_for(actor=request.user, image_id=image_id)
-    if found.product_id != item.pk or action not in ("primary", "remove"):
+    if found.product_id != item.pk or action not in ("primary", "remove", *IMAGE_MOVES):
         raise Http404
+    if action in IMAGE_MOVES and not can_edit_product(request.user, item):
+        raise Http404  # like the edit page the buttons are on
     try:
         if action == "primary":
             image_services.image_make_primary(actor=request.user, image=found)
-        else:
+        elif action == "remove":
             image_services.image_remove(actor=request.user, image=found)
+        else:
+            image_services.image_move(actor=request.user, image=found, step=IMAGE_MOVES[action])
     except DomainError as exc:
         _refused(request, exc)
-    return redirect("market-web:product", slug=slug)
+    return _back_to(request, slug)
 
 
 @_not_found_as_404
