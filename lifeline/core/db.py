@@ -119,17 +119,28 @@ _ONLY_ON_REQUEST = 2**62
 
 
 @functools.cache
-def _prepared_cursor_class() -> type:
+def _prepared_cursor_classes() -> tuple[type, type]:
+    """(psycopg cursor that prepares, Django debug wrapper that logs its statements)."""
     from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # noqa: PLC0415
+        CursorDebugWrapper,
         ServerBindingCursor,
     )
+    from django.db.backends.utils import CursorWrapper  # noqa: PLC0415
 
     class PreparedCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
             kwargs["prepare"] = True
             return super().execute(query, params, **kwargs)
 
-    return PreparedCursor
+    class PreparedDebugWrapper(CursorDebugWrapper):  # type: ignore[misc, valid-type]
+        """Logs the statement with its values, as Django's own cursors do (psycopg keeps no
+        text of a prepared execution for `last_executed_query` to read)."""
+
+        def execute(self, sql: Any, params: Any = None) -> Any:
+            with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+                return CursorWrapper.execute(self, sql, params)
+
+    return PreparedCursor, PreparedDebugWrapper
 
 
 @contextmanager
@@ -140,8 +151,8 @@ def prepared_cursor(db: Any) -> Iterator[Any]:
     Write the SQL with `%s` or `%(name)s` placeholders, as for Django's cursors. Values are
     sent apart from the statement, typed by psycopg (an uuid as uuid, a str left for
     PostgreSQL to infer), so a placeholder must stand where a value may (not an `IN %s`
-    list or a name). The cursor goes through Django's wrapper: queries are logged and
-    counted (`execute_wrapper`, `CaptureQueriesContext`) as usual.
+    list or a name). The cursor goes through Django's wrapper: queries are logged (with
+    their values) and counted (`execute_wrapper`, `CaptureQueriesContext`) as usual.
     """
     if db.vendor != "postgresql":
         with db.cursor() as cursor:
@@ -154,8 +165,9 @@ def prepared_cursor(db: Any) -> Iterator[Any]:
     pg = db.connection
     if pg.prepare_threshold is None:
         pg.prepare_threshold = _ONLY_ON_REQUEST
+    cursor_class, debug_wrapper = _prepared_cursor_classes()
     with db.wrap_database_errors:
-        raw = _prepared_cursor_class()(pg)
-    cursor = db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
+        raw = cursor_class(pg)
+    cursor = debug_wrapper(raw, db) if db.queries_logged else db.make_cursor(raw)
     with cursor:
         yield cursor
