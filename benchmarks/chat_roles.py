@@ -150,6 +150,7 @@ def profile_child(rows_file: str, n: int, out: str) -> None:
     the CPU per message, once under pyinstrument (if installed) for where it goes."""
     import cProfile  # noqa: PLC0415
     import io  # noqa: PLC0415
+    import pstats  # noqa: PLC0415
 
     import django  # noqa: PLC0415
 
@@ -208,13 +209,21 @@ def profile_child(rows_file: str, n: int, out: str) -> None:
 
         with connection.execute_wrapper(record):
             call(case, f"prof-queries-{case}", 0)
+        pg_before = _backend_cpu(connection)
         cpu, wall = time.process_time(), time.perf_counter()
         statuses = [call(case, f"prof-{case}-{i}", i) for i in range(n)]
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        pg_after = _backend_cpu(connection)
         result[case] = {
             "statuses": sorted(set(statuses)),
             "cpu_ms_per_message": round(cpu * 1000 / n, 2),
             "wall_ms_per_message": round(wall * 1000 / n, 2),
+            # This process's PostgreSQL backend; None if the connection was replaced meanwhile.
+            "postgres_cpu_ms_per_message": (
+                round((pg_after[1] - pg_before[1]) * 1000 / n, 2)
+                if pg_before[0] == pg_after[0]
+                else None
+            ),
             "queries": queries,
         }
         # CPU, not wall time (a loaded machine makes a wall-clock profile mostly waiting):
@@ -225,6 +234,9 @@ def profile_child(rows_file: str, n: int, out: str) -> None:
             call(case, f"prof-c-{case}-{i}", i)
         cpu_profile.disable()
         cpu_profile.dump_stats(str(Path(out, f"{case}.pstats")))
+        # Python function calls per send: deterministic, unlike times on a shared machine.
+        calls = sum(row[1] for row in pstats.Stats(cpu_profile).stats.values())  # type: ignore[attr-defined]
+        result[case]["python_calls_per_message"] = round(calls / n)
         if Profiler is not None:
             profiler = Profiler(interval=0.0005)
             profiler.start()
@@ -235,6 +247,14 @@ def profile_child(rows_file: str, n: int, out: str) -> None:
             Path(out, f"{case}.txt").write_text(text)
             Path(out, f"{case}.html").write_text(profiler.output_html())
     print(json.dumps(result))
+
+
+def _backend_cpu(connection: Any) -> tuple[int, float]:
+    """(pid, CPU seconds) of the PostgreSQL backend serving `connection`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = int(cursor.fetchone()[0])
+    return pid, _proc_cpu(pid)
 
 
 # --- CPU accounting from /proc ---------------------------------------------------------------

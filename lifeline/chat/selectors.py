@@ -35,7 +35,7 @@ from lifeline.chat.models import (
     MessageRevision,
     Participant,
 )
-from lifeline.core.db import CaseFold
+from lifeline.core.db import CaseFold, prepared_cursor
 from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
 
@@ -215,7 +215,7 @@ def _participants_with_conversation(conversation_id: UUID | str) -> list[Partici
     connection = connections[alias]
     pk = Conversation._meta.get_field("id")
     param = pk.get_db_prep_value(pk.to_python(conversation_id), connection)
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(statement.sql, [param])
         fetched = cursor.fetchall()
     split = len(statement.participant_names)

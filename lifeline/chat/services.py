@@ -48,6 +48,7 @@ from lifeline.chat.models import (
     MessageRevision,
     Participant,
 )
+from lifeline.core.db import prepared_cursor
 from lifeline.core.exceptions import DomainError, InvalidInput
 from lifeline.core.tasks import enqueue_on_commit
 from lifeline.files import services as files
@@ -477,7 +478,7 @@ def _message_store_one_statement(
     if not clears_wait:
         params.append(at)
     params += [at, Conversation._meta.pk.get_db_prep_save(message.conversation_id, connection)]  # type: ignore[union-attr]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(statement.sql, params)
     message._state.adding = False
     message._state.db = alias

@@ -30,6 +30,7 @@ from django.db import connections, router
 
 from lifeline.access.enums import Role
 from lifeline.access.selectors import active_member_exists_sql, organization_pk_db_value
+from lifeline.core.db import prepared_cursor
 from lifeline.sos import geo
 from lifeline.sos.models import HelperProfile
 
@@ -111,39 +112,9 @@ def candidates(
 
 
 def _fetch_postgresql(connection: Any, sql: str, params: list[Any]) -> list[Any]:
-    """Run `sql` as a prepared statement with server-side binding: PostgreSQL plans it once
-    per connection instead of on every call (planning cost about as much as executing it).
-
-    Django leaves psycopg's `prepare_threshold` at None, which disables preparation even
-    when a query asks for it; it is set here to "only on request" (a count never reached),
-    which changes nothing for Django's own client-side-binding cursors (they never prepare).
-    The cursor goes through Django's wrapper: queries are logged and counted as usual."""
-    connection.ensure_connection()
-    pg = connection.connection
-    if pg.prepare_threshold is None:
-        pg.prepare_threshold = _ONLY_ON_REQUEST
-    raw = _prepared_cursor_class()(pg)
-    if connection.queries_logged:
-        cursor = connection.make_debug_cursor(raw)
-    else:
-        cursor = connection.make_cursor(raw)
-    with cursor:
+    """Run `sql` as a prepared statement with server-side binding (`core.db.prepared_cursor`):
+    PostgreSQL plans it once per connection instead of on every call (planning cost about as
+    much as executing it)."""
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
-
-
-_ONLY_ON_REQUEST = 2**62
-
-
-@functools.cache
-def _prepared_cursor_class() -> type:
-    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
-        ServerBindingCursor,
-    )
-
-    class PreparedCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
-        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            kwargs["prepare"] = True
-            return super().execute(query, params, **kwargs)
-
-    return PreparedCursor

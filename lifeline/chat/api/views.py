@@ -242,9 +242,7 @@ class MessageListApi(APIView):
         conversation = selectors.conversation_for_messages(
             actor=request.user, conversation_id=conversation_id, with_users=False
         )
-        serializer = MessageSendInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = MessageSendInput.validated(request.data)
         message, created = services.message_send(
             actor=request.user,
             conversation=conversation,

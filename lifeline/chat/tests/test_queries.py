@@ -207,3 +207,35 @@ def test_postgresql_send_writes_in_one_statement_without_a_transaction(
     assert len(calls) == 2
     assert (again.pk, created_again) == (first.pk, False)
     assert Message.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_send_statements_are_prepared_once_per_connection(
+    team: SimpleNamespace, published: list
+) -> None:
+    """The participants statement and the one-statement write are planned once per
+    connection (`core.db.prepared_cursor`), however many messages follow."""
+    conversation, _created = services.conversation_open(
+        actor=team.doctor, kind=KIND, subject_id=team.patient.pk
+    )
+    presence.mark_online(team.patient_user.pk, "socket-1")
+    url = f"{BASE}/conversations/{conversation.pk}/messages/"
+    client = client_for(team.doctor)
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    before = prepared()
+    statuses = [client.post(url, {"text": f"m{i}"}, format="json").status_code for i in range(3)]
+
+    assert statuses == [201, 201, 201]
+    assert Message.objects.count() == 3
+    added = sorted(
+        s.split(" ", 1)[0] + (" chat_participant" if "chat_participant" in s else "")
+        for s in prepared()
+        if s not in before
+    )
+    assert added == ["SELECT chat_participant", "WITH"]

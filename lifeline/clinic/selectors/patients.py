@@ -32,7 +32,7 @@ from lifeline.clinic.models.assessments import Assessment
 from lifeline.clinic.models.conclusions import Conclusion
 from lifeline.clinic.models.patients import CareTeamMember, Patient
 from lifeline.clinic.permissions import admin_organization_ids, doctor_organization_ids
-from lifeline.core.db import CaseFold
+from lifeline.core.db import CaseFold, prepared_cursor
 from lifeline.core.exceptions import NotFound
 from lifeline.core.selectors import get_or_not_found
 
@@ -84,6 +84,8 @@ def doctor_may_see_patient(doctor: User, patient_id: Any) -> bool:
     every message sent and every history page: the ORM took ~2.5 ms of CPU to build and
     compile the nested `Exists` for a query that runs in 0.1 ms. A test holds the two
     equal over every case of the rule (`test_doctor_may_see_patient_matches_the_scope`).
+    On PostgreSQL it is a prepared statement (planned once per connection: planning it took
+    ~0.3 ms of the server's CPU, running it 0.05 ms).
     """
     if not doctor.is_authenticated or patient_id is None:
         return False
@@ -93,7 +95,7 @@ def doctor_may_see_patient(doctor: User, patient_id: Any) -> bool:
         "role": Role.DOCTOR.value,
         "kind": OrganizationKind.CLINIC.value,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(_doctor_may_see_sql(), params)
         return cursor.fetchone() is not None
 
