@@ -32,6 +32,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
@@ -58,6 +59,8 @@ CHECKS = [
 ]
 # Operations left out: logging out ends the session whose token the rest of the run uses.
 SKIPPED = {("POST", "/api/v1/auth/logout/")}
+# A part of a resumable upload is raw bytes (tus's media type): generate raw bytes for it.
+schemathesis.openapi.media_type("application/offset+octet-stream", st.binary(max_size=256))
 CLIENT = ClientInfo(
     ip_address="127.0.0.1", user_agent="schemathesis", device_type="app", family="", system=""
 )
