@@ -319,7 +319,39 @@ class TransactionListApi(APIView):
         row = money.transaction_create(
             actor=_user(request), organization_id=organization_id, data=values
         )
+        row = selectors.transaction_get_for(actor=_user(request), transaction_id=row.pk)
         return Response(s.TransactionOutput(row).data, status=status.HTTP_201_CREATED)
+
+
+class TransactionFileListApi(APIView):
+    """Receipts of a transaction: who sees the transaction lists and downloads them (through
+    the files API); managers and directors upload (multipart `file`, image or PDF)."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(tags=TAGS_MONEY, responses={200: s.TransactionFileOutput(many=True)})
+    def get(self, request: Request, transaction_id: str) -> Response:
+        row = selectors.transaction_get_for(actor=_user(request), transaction_id=transaction_id)
+        receipts = getattr(row, "receipts", [])  # prefetched by the selector
+        return Response(s.TransactionFileOutput(receipts, many=True).data)
+
+    @extend_schema(
+        tags=TAGS_MONEY,
+        request={"multipart/form-data": s.TransactionFileInput},
+        responses={201: s.TransactionFileOutput},
+    )
+    def post(self, request: Request, transaction_id: str) -> Response:
+        row = selectors.transaction_get_for(actor=_user(request), transaction_id=transaction_id)
+        data = s.TransactionFileInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        receipt = money.transaction_file_add(
+            actor=_user(request),
+            transaction=row,
+            uploaded_file=data.validated_data["file"],
+            http_request=request,
+        )
+        return Response(s.TransactionFileOutput(receipt).data, status=status.HTTP_201_CREATED)
 
 
 # --- callbacks -------------------------------------------------------------------------------
