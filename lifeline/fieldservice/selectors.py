@@ -187,12 +187,25 @@ def reference_get_for(*, actor: Any, model: type[M], pk: Any) -> M:
 
 
 def masters_of(*, organization_id: Any) -> QuerySet[StaffProfile]:
+    return staff_with_role(organization_id=organization_id, role=Role.MASTER)
+
+
+def operators_of(*, organization_id: Any) -> QuerySet[StaffProfile]:
+    """Operators of the company, former ones too (the report covers past periods)."""
+    return staff_with_role(organization_id=organization_id, role=Role.OPERATOR, active_only=False)
+
+
+def staff_with_role(
+    *, organization_id: Any, role: str, active_only: bool = True
+) -> QuerySet[StaffProfile]:
+    """Staff of the company holding `role` (active memberships only, unless told), by name."""
+    active = Q(user__memberships__is_active=True) if active_only else Q()
     return (
         StaffProfile.objects.filter(
+            active,
             organization_id=organization_id,
             user__memberships__organization_id=organization_id,
-            user__memberships__role=Role.MASTER,
-            user__memberships__is_active=True,
+            user__memberships__role=role,
         )
         .select_related("user")
         .prefetch_related("cities")

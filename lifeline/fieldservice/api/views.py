@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from typing import Any, cast
+from uuid import UUID
 
 from django.db.models import Model
+from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf
 from rest_framework import status
@@ -403,9 +406,37 @@ REPORT_PARAMS = [
     OpenApiParameter("city", int),
     OpenApiParameter("organization", str),
 ]
+CALLCENTRE_REPORT_PARAMS = [
+    *REPORT_PARAMS,
+    OpenApiParameter(
+        "operator",
+        OpenApiTypes.UUID,
+        description="User id of an operator of the company: the calls they answered, the "
+        "callbacks they took, the requests they took",
+    ),
+]
 
 
-def _period(request: Request) -> Period:
+def _operator_id(organization_id: Any, value: Any) -> Any:
+    """The operator filter of the call-centre report: an operator (current or former) of
+    the company, else a 400 naming the field."""
+    if not value:
+        return None
+    try:
+        operator_id = UUID(str(value))
+    except ValueError:
+        operator_id = None
+    if (
+        operator_id is None
+        or not selectors.operators_of(organization_id=organization_id)
+        .filter(user_id=operator_id)
+        .exists()
+    ):
+        raise drf.ValidationError({"operator": [gettext("Choose an operator of the company.")]})
+    return operator_id
+
+
+def _period(request: Request, *, with_operator: bool = False) -> Period:
     params = request.query_params
     organization_id = selectors.company_id_for(
         actor=_user(request), organization_id=params.get("organization"), roles=MANAGER_ROLES
@@ -415,6 +446,9 @@ def _period(request: Request) -> Period:
         date_from=_date(params.get("date_from")),
         date_to=_date(params.get("date_to")),
         city_id=_int(params.get("city")),
+        operator_id=_operator_id(organization_id, params.get("operator"))
+        if with_operator
+        else None,
     )
 
 
@@ -428,11 +462,12 @@ class CallCentreReportApi(APIView):
 
     @extend_schema(
         tags=TAGS_REPORTS,
-        parameters=REPORT_PARAMS,
+        parameters=CALLCENTRE_REPORT_PARAMS,
         responses={200: s.CallCentreReportOutput, 404: _NOT_IN_A_COMPANY},
     )
     def get(self, request: Request) -> Response:
-        return Response(s.CallCentreReportOutput(callcentre_report(_period(request))).data)
+        period = _period(request, with_operator=True)
+        return Response(s.CallCentreReportOutput(callcentre_report(period)).data)
 
 
 class MastersReportApi(APIView):

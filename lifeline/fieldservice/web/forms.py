@@ -134,11 +134,22 @@ class ReportForm(forms.Form):
     city = forms.ModelChoiceField(
         queryset=City.objects.none(), required=False, label=_("City"), empty_label=_("All cities")
     )
+    operator = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Operator"),
+        empty_label=_("All operators"),
+    )
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, organization_id: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["city"].queryset = selectors.reference_list_for(actor=actor, model=City)
+        operator_ids = selectors.operators_of(organization_id=organization_id).values("user_id")
+        fields["operator"].queryset = User.objects.filter(pk__in=operator_ids).order_by(
+            "full_name", "id"
+        )
+        fields["operator"].label_from_instance = lambda user: user.display_name
 
 
 class StaffEditForm(forms.Form):
