@@ -47,6 +47,10 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
     # Issue 19's market targets (PostgreSQL test_lifeline_bench_market / _checkout, and SQLite).
     "market_search": (["--quick", "--products", "5000"], []),
     "market_checkout": (["--buyers", "40", "--units", "10", "--rounds", "1"], []),
+    # Issue 17's field-service targets (PostgreSQL lifeline_bench_fs_webhooks and
+    # test_lifeline_bench_fs_list; Redis DBs 15 and 10 for the webhooks' roles).
+    "fieldservice_webhooks": (["--quick"], []),
+    "fieldservice_list": (["--quick"], []),
 }
 
 
