@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
@@ -26,6 +27,8 @@ from lifeline.accounts.models import User
 from lifeline.accounts.services.sessions import SESSION_CLAIM
 from lifeline.core.api.serializers import ModelOutput
 from lifeline.core.selectors import get_or_not_found
+from lifeline.fieldservice import conf as fieldservice_conf
+from lifeline.fieldservice.integrations.signing import mango_verify
 
 
 class BenchOrganizationOutput(ModelOutput[Organization]):
@@ -85,6 +88,22 @@ class PreviousJWTAuthentication(JWTAuthentication):
         return user
 
 
+@csrf_exempt
+def bare_mango_ack(request: HttpRequest) -> JsonResponse:
+    """The floor of a Mango webhook (fieldservice_webhooks.py): parse the form, verify the
+    same signature, answer 200; nothing stored."""
+    form = request.POST
+    if not mango_verify(
+        api_key=form.get("vpbx_api_key", ""),
+        payload=form.get("json", ""),
+        sign=form.get("sign", ""),
+        expected_key=fieldservice_conf.mango_api_key(),
+        api_salt=fieldservice_conf.mango_api_salt(),
+    ):
+        return JsonResponse({"result": 403}, status=403)
+    return JsonResponse({"result": 200})
+
+
 urlpatterns = [
     path("api/v1/bench/organizations/<slug:slug>/", BenchOrganizationGetApi.as_view()),
     # Diagnostic only: the user lookup as it was before the auth cache.
@@ -107,6 +126,8 @@ urlpatterns = [
     path("bench/organizations/<slug:slug>/", bare_organization_get),
     # The bare chat pipeline of chat_roles.py (benchmarks/bench_chat.py).
     path("bench/chat/<uuid:conversation_id>/messages/", bare_message_send),
+    # The bare Mango ack of fieldservice_webhooks.py.
+    path("bench/mango/", bare_mango_ack),
     *project_urlpatterns,
 ]
 

@@ -51,6 +51,10 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
     "freelance_search": (["--quick", "--gigs", "5000"], []),
     # Issue 18's order-transition target (PostgreSQL test_lifeline_bench_freelance).
     "freelance_orders": (["--quick"], []),
+    # Issue 17's field-service targets (PostgreSQL lifeline_bench_fs_webhooks and
+    # test_lifeline_bench_fs_list; Redis DBs 15 and 10 for the webhooks' roles).
+    "fieldservice_webhooks": (["--quick"], []),
+    "fieldservice_list": (["--quick"], []),
 }
 
 

@@ -20,7 +20,10 @@ class FieldServiceConfig(AppConfig):
         from lifeline.core.demo import register
         from lifeline.core.home import register_home_tile
         from lifeline.fieldservice.demo import seed
-        from lifeline.fieldservice.selectors import can_view_request_file
+        from lifeline.fieldservice.selectors import (
+            can_view_request_file,
+            can_view_transaction_file,
+        )
         from lifeline.files.permissions import register_access_rule
         from lifeline.notifications.enums import Channel
         from lifeline.notifications.topics import register_topic
@@ -39,4 +42,5 @@ class FieldServiceConfig(AppConfig):
             default_channels=[Channel.IN_APP, Channel.PUSH],
         )
         register_access_rule("fieldservice.servicerequest", can_view_request_file)
+        register_access_rule("fieldservice.transaction", can_view_transaction_file)
         register(seed)

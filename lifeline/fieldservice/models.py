@@ -336,6 +336,23 @@ class Transaction(UUIDModel):
         ]
 
 
+class TransactionFile(TimestampedModel):
+    """A receipt of a transaction (photo or PDF), stored by the files app: downloads go
+    through its access check (`can_view_transaction_file`: whoever sees the transaction),
+    never a public media URL."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="files")
+    file = models.OneToOneField("files.StoredFile", on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("transaction receipt")
+        verbose_name_plural = _("transaction receipts")
+        ordering = ("created_at", "id")
+
+
 class MangoEvent(TimestampedModel):
     """One webhook from Mango, stored once: a retried or replayed webhook changes nothing."""
 

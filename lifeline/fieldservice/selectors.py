@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import F, Model, Prefetch, Q, QuerySet
 
 from lifeline.access.enums import Role
 from lifeline.core.exceptions import NotFound
@@ -26,6 +26,7 @@ from lifeline.fieldservice.models import (
     ServiceRequest,
     StaffProfile,
     Transaction,
+    TransactionFile,
     TransactionType,
 )
 from lifeline.fieldservice.permissions import MANAGER_ROLES, STAFF_ROLES, company_roles, roles_in
@@ -186,12 +187,25 @@ def reference_get_for(*, actor: Any, model: type[M], pk: Any) -> M:
 
 
 def masters_of(*, organization_id: Any) -> QuerySet[StaffProfile]:
+    return staff_with_role(organization_id=organization_id, role=Role.MASTER)
+
+
+def operators_of(*, organization_id: Any) -> QuerySet[StaffProfile]:
+    """Operators of the company, former ones too (the report covers past periods)."""
+    return staff_with_role(organization_id=organization_id, role=Role.OPERATOR, active_only=False)
+
+
+def staff_with_role(
+    *, organization_id: Any, role: str, active_only: bool = True
+) -> QuerySet[StaffProfile]:
+    """Staff of the company holding `role` (active memberships only, unless told), by name."""
+    active = Q(user__memberships__is_active=True) if active_only else Q()
     return (
         StaffProfile.objects.filter(
+            active,
             organization_id=organization_id,
             user__memberships__organization_id=organization_id,
-            user__memberships__role=Role.MASTER,
-            user__memberships__is_active=True,
+            user__memberships__role=role,
         )
         .select_related("user")
         .prefetch_related("cities")
@@ -200,20 +214,46 @@ def masters_of(*, organization_id: Any) -> QuerySet[StaffProfile]:
     )
 
 
-def transaction_list_for(*, actor: Any) -> QuerySet[Transaction]:
+def transaction_scope(*, actor: Any) -> Q:
     """Managers and directors: the company's transactions; a master: their own handovers."""
-    roles = company_roles(actor)
     scope = Q(pk__in=[])
-    for org_id, held in roles.items():
+    for org_id, held in company_roles(actor).items():
         if held & MANAGER_ROLES:
             scope |= Q(organization_id=org_id)
         elif Role.MASTER in held:
             scope |= Q(organization_id=org_id, master_id=actor.pk)
+    return scope
+
+
+def transaction_list_for(*, actor: Any) -> QuerySet[Transaction]:
+    """The transactions the actor sees (`transaction_scope`), newest first, with receipts."""
     return (
-        Transaction.objects.filter(scope)
+        Transaction.objects.filter(transaction_scope(actor=actor))
         .select_related("city", "transaction_type", "request", "master")
+        .prefetch_related(
+            Prefetch(
+                "files",
+                queryset=TransactionFile.objects.filter(file__deleted_at__isnull=True)
+                .select_related("file")
+                .order_by("created_at", "id"),
+                to_attr="receipts",
+            )
+        )
         .order_by("-created_at", "-id")
     )
+
+
+def transaction_get_for(*, actor: Any, transaction_id: UUID | str) -> Transaction:
+    """A transaction the actor may see (managers: their company; a master: their own
+    handovers); otherwise NotFound."""
+    return get_or_not_found(transaction_list_for(actor=actor), pk=transaction_id)
+
+
+def can_view_transaction_file(user: Any, transaction: Transaction) -> bool:
+    """The files rule for transactions (registered in apps.py): whoever sees the transaction."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Transaction.objects.filter(transaction_scope(actor=user), pk=transaction.pk).exists()
 
 
 def callback_list_for(*, actor: Any, open_only: bool = True) -> QuerySet[CallbackTask]:

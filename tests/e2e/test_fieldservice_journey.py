@@ -1,8 +1,10 @@
-"""Field-service journey: Mango posts a signed webhook for a call ringing on an operator's
-extension; the caller's card pops up on the operator's board without a reload; the
-operator creates the request from it and hands it to a master; the master, on a 390 px
-phone, accepts it, goes, works, enters the result and expenses and marks it done; the
-manager sees the money the server computed. In Russian and in English."""
+"""Field-service journey: a missed call (signed Mango webhooks) appears on the operators'
+board live as a callback task and the operator takes it; Mango posts a signed webhook for
+a call ringing on an operator's extension; the caller's card pops up on the operator's
+board without a reload; the operator creates the request from it and hands it to a master;
+the master, on a 390 px phone, accepts it, goes, works, enters the result and expenses,
+photographs the BSO and marks it done; the manager sees the money the server computed, the
+income transaction and the report's revenue. In Russian and in English."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from lifeline.access.enums import Role
 from lifeline.fieldservice.integrations.signing import mango_sign
-from lifeline.fieldservice.models import ServiceRequest, Transaction
+from lifeline.fieldservice.models import CallbackTask, RequestFile, ServiceRequest, Transaction
 from lifeline.fieldservice.services.reference import company_defaults_ensure
 from lifeline.fieldservice.tests.factories import (
     CampaignFactory,
@@ -24,6 +26,7 @@ from lifeline.fieldservice.tests.factories import (
     CompanyFactory,
     staff,
 )
+from lifeline.files.tests.samples import png
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,9 +34,9 @@ KEY, SALT = "journey-key", "journey-salt"
 
 TEXT = {
     "en": {"incoming": "Incoming call", "done": "Done", "new": "New request",
-           "awaiting": "Awaiting acceptance"},
+           "awaiting": "Awaiting acceptance", "taken": "Taken by"},
     "ru": {"incoming": "Входящий звонок", "done": "Готово", "new": "Новая заявка",
-           "awaiting": "Ожидает принятия"},
+           "awaiting": "Ожидает принятия", "taken": "Взял(а)"},
 }  # fmt: skip
 
 
@@ -62,6 +65,20 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+def _mango(page: Page, base: str, path: str, event: dict[str, Any]) -> None:
+    """POST one webhook signed as Mango signs it (sha256 of key + json + salt)."""
+    payload = json.dumps(event, separators=(",", ":"))
+    response = page.request.post(
+        f"{base}/api/v1/fieldservice/mango/{path}",
+        form={
+            "vpbx_api_key": KEY,
+            "sign": mango_sign(api_key=KEY, payload=payload, api_salt=SALT),
+            "json": payload,
+        },
+    )
+    assert response.status == 200
+
+
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_a_ringing_call_becomes_a_request_a_master_completes(
     browser: Browser, asgi_live_server: Any, settings: Any, language: str
@@ -80,6 +97,32 @@ def test_a_ringing_call_becomes_a_request_a_master_completes(
 
     board = person(browser, base, operator, language)
     board.goto(f"{base}/fieldservice/")
+    expect(board.locator("body")).to_have_attribute("data-fs-connected", "1")
+
+    # A call nobody answered: the callback task appears on the board live; the operator
+    # takes it.
+    now = int(timezone.now().timestamp())
+    _mango(board, base, "events/call", {
+        "entry_id": "journey-missed", "call_id": "journey-missed-leg", "timestamp": now,
+        "seq": 1, "call_state": "Appeared", "location": "abonent",
+        "from": {"number": "79167654321"},
+        "to": {"number": "74950000001", "line_number": "74950000001"},
+    })  # fmt: skip
+    _mango(board, base, "events/summary", {
+        "entry_id": "journey-missed", "call_direction": 1, "from": {"number": "79167654321"},
+        "to": {"number": "74950000001"}, "line_number": "74950000001", "create_time": now,
+        "forward_time": now + 1, "talk_time": 0, "end_time": now + 30, "entry_result": 0,
+        "disconnect_reason": 1110,
+    })  # fmt: skip
+    missed = board.locator("[data-testid=callbacks] li", has_text="+79167654321")
+    expect(missed).to_have_count(1)
+    missed.locator("button[type=submit]").click()
+    board.wait_for_url(f"{base}/fieldservice/")
+    missed = board.locator("[data-testid=callbacks] li", has_text="+79167654321")
+    expect(missed).to_contain_text(text["taken"])
+    expect(missed.locator("button")).to_have_count(0)
+    callback = CallbackTask.objects.get(phone="+79167654321")
+    assert (callback.status, callback.taken_by_id) == ("taken", operator.pk)
     expect(board.locator("body")).to_have_attribute("data-fs-connected", "1")
 
     # Mango: the call rings on the operator's extension (signed as Mango signs it).
@@ -135,6 +178,19 @@ def test_a_ringing_call_becomes_a_request_a_master_completes(
     phone.locator("#id_expenses").fill("1000")
     phone.locator("form:has(input[name=form][value=report]) button[type=submit]").click()
     expect(phone.locator("[data-testid=net]")).to_contain_text("4")
+    # The BSO, photographed with the phone's camera (the input asks for it).
+    phone.locator("#fs-purpose").select_option("bso")
+    phone.locator("#fs-file").set_input_files(
+        files=[{"name": "bso.png", "mimeType": "image/png", "buffer": png()}]
+    )
+    phone.locator("form:has(#fs-file) button[type=submit]").click()
+    expect(phone.locator("[data-testid=files] a")).to_have_count(1)
+    bso = RequestFile.objects.get(request=request)
+    assert (bso.purpose, bso.file.content_type, bso.uploaded_by_id) == (
+        "bso",
+        "image/png",
+        master.pk,
+    )
     phone.locator("button[name=status][value=done]").click()
     expect(phone.locator("[data-testid=status]")).to_have_text(text["done"])
     overflow = phone.evaluate(
@@ -156,5 +212,15 @@ def test_a_ringing_call_becomes_a_request_a_master_completes(
     )
     income = Transaction.objects.get(request=request)
     assert str(income.amount) == "2000.00"
+    # The income transaction and the report, reached from the manager's home.
+    office.goto(f"{base}/fieldservice/")
+    office.locator("a[href='/fieldservice/transactions/']").click()
+    row = office.locator("[data-testid=transaction]")
+    expect(row).to_have_count(1)
+    assert _digits(row.locator("[data-testid=amount]").inner_text()) == "200000"
+    office.goto(f"{base}/fieldservice/")
+    office.locator("a[href='/fieldservice/report/']").click()
+    assert _digits(office.locator("[data-testid=revenue]").inner_text()) == "200000"
+    expect(office.locator("[data-testid=report-totals]")).to_be_visible()
     for page in (board, phone, office):
         assert page.errors == []  # type: ignore[attr-defined]

@@ -213,7 +213,27 @@ class RequestStatusInput(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=RequestStatus.choices)
 
 
+class TransactionFileOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="file.id")
+    content_type = serializers.CharField(source="file.content_type")
+    size_bytes = serializers.IntegerField(source="file.size_bytes")
+    original_name = serializers.CharField(source="file.original_name")
+    created_at = serializers.DateTimeField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, obj: Any) -> str:
+        from django.urls import reverse
+
+        return reverse("files:file-download", kwargs={"file_id": obj.file_id})
+
+
+class TransactionFileInput(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
 class TransactionOutput(serializers.ModelSerializer[Transaction]):
+    receipts = TransactionFileOutput(many=True, read_only=True)
+
     class Meta:
         model = Transaction
         fields = (
@@ -226,6 +246,7 @@ class TransactionOutput(serializers.ModelSerializer[Transaction]):
             "notes",
             "request",
             "master",
+            "receipts",
             "created_at",
         )
 

@@ -37,6 +37,11 @@ urlpatterns = [
         name="transactiontype-detail",
     ),
     path("transactions/", views.TransactionListApi.as_view(), name="transaction-list"),
+    path(
+        "transactions/<uuid:transaction_id>/files/",
+        views.TransactionFileListApi.as_view(),
+        name="transaction-files",
+    ),
     path("callbacks/", views.CallbackListApi.as_view(), name="callback-list"),
     path(
         "callbacks/<uuid:callback_id>/take/", views.CallbackTakeApi.as_view(), name="callback-take"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from typing import Any, cast
+from uuid import UUID
 
 from django.db.models import Model
+from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf
 from rest_framework import status
@@ -319,7 +322,39 @@ class TransactionListApi(APIView):
         row = money.transaction_create(
             actor=_user(request), organization_id=organization_id, data=values
         )
+        row = selectors.transaction_get_for(actor=_user(request), transaction_id=row.pk)
         return Response(s.TransactionOutput(row).data, status=status.HTTP_201_CREATED)
+
+
+class TransactionFileListApi(APIView):
+    """Receipts of a transaction: who sees the transaction lists and downloads them (through
+    the files API); managers and directors upload (multipart `file`, image or PDF)."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(tags=TAGS_MONEY, responses={200: s.TransactionFileOutput(many=True)})
+    def get(self, request: Request, transaction_id: str) -> Response:
+        row = selectors.transaction_get_for(actor=_user(request), transaction_id=transaction_id)
+        receipts = getattr(row, "receipts", [])  # prefetched by the selector
+        return Response(s.TransactionFileOutput(receipts, many=True).data)
+
+    @extend_schema(
+        tags=TAGS_MONEY,
+        request={"multipart/form-data": s.TransactionFileInput},
+        responses={201: s.TransactionFileOutput},
+    )
+    def post(self, request: Request, transaction_id: str) -> Response:
+        row = selectors.transaction_get_for(actor=_user(request), transaction_id=transaction_id)
+        data = s.TransactionFileInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        receipt = money.transaction_file_add(
+            actor=_user(request),
+            transaction=row,
+            uploaded_file=data.validated_data["file"],
+            http_request=request,
+        )
+        return Response(s.TransactionFileOutput(receipt).data, status=status.HTTP_201_CREATED)
 
 
 # --- callbacks -------------------------------------------------------------------------------
@@ -371,9 +406,37 @@ REPORT_PARAMS = [
     OpenApiParameter("city", int),
     OpenApiParameter("organization", str),
 ]
+CALLCENTRE_REPORT_PARAMS = [
+    *REPORT_PARAMS,
+    OpenApiParameter(
+        "operator",
+        OpenApiTypes.UUID,
+        description="User id of an operator of the company: the calls they answered, the "
+        "callbacks they took, the requests they took",
+    ),
+]
 
 
-def _period(request: Request) -> Period:
+def _operator_id(organization_id: Any, value: Any) -> Any:
+    """The operator filter of the call-centre report: an operator (current or former) of
+    the company, else a 400 naming the field."""
+    if not value:
+        return None
+    try:
+        operator_id = UUID(str(value))
+    except ValueError:
+        operator_id = None
+    if (
+        operator_id is None
+        or not selectors.operators_of(organization_id=organization_id)
+        .filter(user_id=operator_id)
+        .exists()
+    ):
+        raise drf.ValidationError({"operator": [gettext("Choose an operator of the company.")]})
+    return operator_id
+
+
+def _period(request: Request, *, with_operator: bool = False) -> Period:
     params = request.query_params
     organization_id = selectors.company_id_for(
         actor=_user(request), organization_id=params.get("organization"), roles=MANAGER_ROLES
@@ -383,6 +446,9 @@ def _period(request: Request) -> Period:
         date_from=_date(params.get("date_from")),
         date_to=_date(params.get("date_to")),
         city_id=_int(params.get("city")),
+        operator_id=_operator_id(organization_id, params.get("operator"))
+        if with_operator
+        else None,
     )
 
 
@@ -396,11 +462,12 @@ class CallCentreReportApi(APIView):
 
     @extend_schema(
         tags=TAGS_REPORTS,
-        parameters=REPORT_PARAMS,
+        parameters=CALLCENTRE_REPORT_PARAMS,
         responses={200: s.CallCentreReportOutput, 404: _NOT_IN_A_COMPANY},
     )
     def get(self, request: Request) -> Response:
-        return Response(s.CallCentreReportOutput(callcentre_report(_period(request))).data)
+        period = _period(request, with_operator=True)
+        return Response(s.CallCentreReportOutput(callcentre_report(period)).data)
 
 
 class MastersReportApi(APIView):

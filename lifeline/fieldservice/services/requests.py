@@ -133,7 +133,11 @@ def request_create(
     _check_master(organization_id, data.get("master"), data["city"])
     company_defaults_ensure(organization_id=organization_id)
     status = RequestStatus.AWAITING_ACCEPTANCE if data.get("master") else RequestStatus.NEW
-    request = ServiceRequest.objects.create(organization_id=organization_id, status=status, **data)
+    # The person who took the order (the call-centre report counts it for them); the
+    # telephony sets the operator who answered the call instead.
+    request = ServiceRequest.objects.create(
+        organization_id=organization_id, status=status, operator=actor, **data
+    )
     _log(request, actor=actor, from_status="", fields={"source": source, **data})
     record(
         actor=actor,

@@ -9,6 +9,7 @@ import factory
 from lifeline.access.enums import OrganizationKind
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.fieldservice.models import (
+    Call,
     CallbackTask,
     Campaign,
     City,
@@ -104,6 +105,14 @@ class TransactionFactory(factory.django.DjangoModelFactory):
     )
     amount = "100.00"
     specified_date = factory.Faker("date_object")
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Call
+
+    entry_id = factory.Sequence(lambda n: f"entry-{n}")
+    from_number = factory.Sequence(lambda n: f"+7903{n:07d}")
 
 
 class CallbackTaskFactory(factory.django.DjangoModelFactory):

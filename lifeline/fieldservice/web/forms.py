@@ -11,7 +11,7 @@ from lifeline.access.enums import Role
 from lifeline.accounts.models import User
 from lifeline.fieldservice import selectors
 from lifeline.fieldservice.enums import AlertKind, RequestStatus, StaffStatus
-from lifeline.fieldservice.models import Campaign, City, Direction, RequestType
+from lifeline.fieldservice.models import Campaign, City, Direction, RequestType, TransactionType
 from lifeline.fieldservice.phones import to_e164
 
 
@@ -96,6 +96,34 @@ class CampaignForm(forms.Form):
         return phone
 
 
+class TransactionForm(forms.Form):
+    transaction_type = forms.ModelChoiceField(
+        queryset=TransactionType.objects.none(), label=_("Transaction type")
+    )
+    amount = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2, label=_("Amount, ₽"))
+    city = forms.ModelChoiceField(queryset=City.objects.none(), label=_("City"))
+    specified_date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    payment_reason = forms.CharField(max_length=300, required=False, label=_("Reason"))
+    notes = forms.CharField(
+        max_length=4000, required=False, label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    receipt = forms.FileField(
+        required=False,
+        label=_("Receipt (photo or PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["transaction_type"].queryset = selectors.reference_list_for(
+            actor=actor, model=TransactionType
+        )
+        fields["city"].queryset = selectors.reference_list_for(actor=actor, model=City)
+
+
 class ReportForm(forms.Form):
     date_from = forms.DateField(
         required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
@@ -106,11 +134,22 @@ class ReportForm(forms.Form):
     city = forms.ModelChoiceField(
         queryset=City.objects.none(), required=False, label=_("City"), empty_label=_("All cities")
     )
+    operator = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Operator"),
+        empty_label=_("All operators"),
+    )
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, organization_id: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["city"].queryset = selectors.reference_list_for(actor=actor, model=City)
+        operator_ids = selectors.operators_of(organization_id=organization_id).values("user_id")
+        fields["operator"].queryset = User.objects.filter(pk__in=operator_ids).order_by(
+            "full_name", "id"
+        )
+        fields["operator"].label_from_instance = lambda user: user.display_name
 
 
 class StaffEditForm(forms.Form):

@@ -18,6 +18,12 @@ urlpatterns = [
     path("staff/<int:staff_id>/", views.staff_edit, name="staff-edit"),
     path("calls/<uuid:call_id>/card/", views.caller_card, name="caller-card"),
     path("report/", views.report_page, name="report"),
+    path("transactions/", views.transactions_page, name="transactions"),
+    path(
+        "transactions/<uuid:transaction_id>/files/",
+        views.transaction_file_upload,
+        name="transaction-files",
+    ),
     path("reference/<slug:kind>/", views.reference_page, name="reference"),
     path("alerts/", views.alert_rules_page, name="alert-rules"),
     path("alerts/<int:rule_id>/", views.alert_rule_edit, name="alert-rule"),

@@ -35,7 +35,7 @@ from lifeline.fieldservice.permissions import (
     roles_in,
 )
 from lifeline.fieldservice.reports import Period, callcentre_report, masters_report
-from lifeline.fieldservice.services import alerts, reference, telephony
+from lifeline.fieldservice.services import alerts, money, reference, telephony
 from lifeline.fieldservice.services import files as request_files
 from lifeline.fieldservice.services import requests as request_services
 from lifeline.fieldservice.services import staff as staff_services
@@ -50,6 +50,7 @@ from lifeline.fieldservice.web.forms import (
     RequestForm,
     StaffCreateForm,
     StaffEditForm,
+    TransactionForm,
 )
 
 
@@ -442,6 +443,70 @@ def alert_rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
     )
 
 
+# --- money (managers create; a master sees their own handovers) -----------------------------
+@web_view
+def transactions_page(request: HttpRequest) -> HttpResponse:
+    """The transactions the person sees, newest first, with their receipts; managers and
+    directors add one (with a receipt photo or PDF) and attach receipts to existing ones."""
+    user = request.user
+    held = _held(request)
+    can_manage = bool(held & MANAGER_ROLES)
+    if not can_manage and Role.MASTER not in held:
+        raise Http404
+    form = TransactionForm(request.POST or None, request.FILES or None, actor=user)
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            receipt = values.pop("receipt", None)
+            try:
+                organization_id = selectors.company_id_for(
+                    actor=user, roles=frozenset(MANAGER_ROLES)
+                )
+                money.transaction_create(
+                    actor=user,
+                    organization_id=organization_id,
+                    data=values,
+                    receipt=receipt,
+                    http_request=request,
+                )
+            except DomainError as exc:
+                form.add_error("receipt" if receipt is not None else None, _(exc.title))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("fieldservice-web:transactions")
+    page = Paginator(selectors.transaction_list_for(actor=user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "fieldservice/transactions.html",
+        {"page": page, "form": form if can_manage else None},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@web_view
+@require_POST
+def transaction_file_upload(request: HttpRequest, transaction_id: str) -> HttpResponse:
+    """Attach a receipt to a transaction (managers and directors)."""
+    row = selectors.transaction_get_for(actor=request.user, transaction_id=transaction_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a photo or a PDF."))
+        return redirect("fieldservice-web:transactions")
+    try:
+        money.transaction_file_add(
+            actor=request.user, transaction=row, uploaded_file=upload, http_request=request
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("File uploaded."))
+    return redirect("fieldservice-web:transactions")
+
+
 REPORT_COLUMNS = ("name", "requests", "done", "revenue", "cost_per_lead")
 
 
@@ -451,18 +516,20 @@ def report_page(request: HttpRequest) -> HttpResponse:
     if not _held(request) & MANAGER_ROLES:
         raise Http404
     organization_id = selectors.company_id_for(actor=request.user, roles=frozenset(MANAGER_ROLES))
-    form = ReportForm(request.GET or None, actor=request.user)
+    form = ReportForm(request.GET or None, actor=request.user, organization_id=organization_id)
     period = Period(organization_id=organization_id)
     if form.is_valid():
         city = form.cleaned_data["city"]
+        operator = form.cleaned_data["operator"]
         period = Period(
             organization_id=organization_id,
             date_from=form.cleaned_data["date_from"],
             date_to=form.cleaned_data["date_to"],
             city_id=city.pk if city else None,
+            operator_id=operator.pk if operator else None,
         )
     report = callcentre_report(period)
-    masters = masters_report(period)
+    masters = masters_report(period)  # per master: the operator filter does not apply
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         if request.GET.get("table") == "masters":

@@ -115,13 +115,15 @@ MUST_REACH: dict[str, set[str]] = {
     Role.MODERATOR: ACCOUNT_PAGES | {"freelance-web:home", "freelance-web:moderation"},
     Role.OPERATOR: ACCOUNT_PAGES
     | {"fieldservice-web:home", "fieldservice-web:request", "fieldservice-web:request-new"},
-    Role.MASTER: ACCOUNT_PAGES | {"fieldservice-web:home", "fieldservice-web:request"},
+    Role.MASTER: ACCOUNT_PAGES
+    | {"fieldservice-web:home", "fieldservice-web:request", "fieldservice-web:transactions"},
     Role.MANAGER: ACCOUNT_PAGES
     | {
         "fieldservice-web:home",
         "fieldservice-web:request",
         "fieldservice-web:reference",
         "fieldservice-web:report",
+        "fieldservice-web:transactions",
     },
     Role.PLATFORM_ADMIN: ACCOUNT_PAGES
     | {
