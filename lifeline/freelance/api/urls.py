@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lifeline.freelance.api import reviews, views
+from lifeline.freelance.api import gig_images, offers, reviews, views
 
 urlpatterns = [
     path("categories/", views.CategoryListApi.as_view()),
@@ -11,10 +11,13 @@ urlpatterns = [
     path("gigs/moderation/", views.ModerationQueueApi.as_view()),
     path("gigs/<uuid:gig_id>/", views.GigDetailApi.as_view()),
     path("gigs/<uuid:gig_id>/favourite/", views.GigFavouriteApi.as_view()),
-    path("gigs/<uuid:gig_id>/images/", views.GigImageListApi.as_view()),
-    path("gigs/<uuid:gig_id>/images/order/", views.GigImageOrderApi.as_view()),
-    path("gigs/<uuid:gig_id>/images/<uuid:image_id>/", views.GigImageDetailApi.as_view()),
-    path("gigs/<uuid:gig_id>/images/<uuid:image_id>/primary/", views.GigImagePrimaryApi.as_view()),
+    path("gigs/<uuid:gig_id>/images/", gig_images.GigImageListApi.as_view()),
+    path("gigs/<uuid:gig_id>/images/order/", gig_images.GigImageOrderApi.as_view()),
+    path("gigs/<uuid:gig_id>/images/<uuid:image_id>/", gig_images.GigImageDetailApi.as_view()),
+    path(
+        "gigs/<uuid:gig_id>/images/<uuid:image_id>/primary/",
+        gig_images.GigImagePrimaryApi.as_view(),
+    ),
     path("gigs/<uuid:gig_id>/inquiry/", views.GigInquiryApi.as_view()),
     path("gigs/<uuid:gig_id>/status/", views.GigStatusApi.as_view()),
     path("gigs/<uuid:gig_id>/approve/", views.GigApproveApi.as_view()),
@@ -40,11 +43,11 @@ urlpatterns = [
     path("orders/<uuid:order_id>/dispute/messages/", views.DisputeMessageApi.as_view()),
     path("orders/<uuid:order_id>/dispute/resolve/", views.DisputeResolveApi.as_view()),
     path("disputes/", views.DisputeListApi.as_view()),
-    path("offers/", views.OfferListApi.as_view()),
-    path("offers/<uuid:offer_id>/", views.OfferDetailApi.as_view()),
-    path("offers/<uuid:offer_id>/accept/", views.OfferAcceptApi.as_view()),
-    path("offers/<uuid:offer_id>/decline/", views.OfferDeclineApi.as_view()),
-    path("offers/<uuid:offer_id>/withdraw/", views.OfferWithdrawApi.as_view()),
+    path("offers/", offers.OfferListApi.as_view()),
+    path("offers/<uuid:offer_id>/", offers.OfferDetailApi.as_view()),
+    path("offers/<uuid:offer_id>/accept/", offers.OfferAcceptApi.as_view()),
+    path("offers/<uuid:offer_id>/decline/", offers.OfferDeclineApi.as_view()),
+    path("offers/<uuid:offer_id>/withdraw/", offers.OfferWithdrawApi.as_view()),
     path("balance/", views.BalanceApi.as_view()),
     path("balance/entries/", views.LedgerListApi.as_view()),
     path("orders/<uuid:order_id>/portfolio-consent/", views.OrderPortfolioConsentApi.as_view()),
