@@ -77,7 +77,7 @@ def seed(ctx: DemoContext) -> None:
                 "campaign": campaign,
                 "direction": repair,
                 "client_name": f"Клиент {index + 1}",
-                "address": f"Москва, ул. Ленина, {index + 1}",
+                "address": f"ул. Ленина, {index + 1}",  # the city is its own field
                 "problem": "Не сливает воду",
                 "status": status,
                 "master": master if with_master else None,
