@@ -25,6 +25,7 @@ def seed(ctx: DemoContext) -> None:
         StaffProfile,
     )
     from lifeline.fieldservice.services.reference import company_defaults_ensure
+    from lifeline.fieldservice.services.requests import _sync_income as income_sync
     from lifeline.fieldservice.services.requests import money_compute
 
     company = ctx.organizations.get(OrganizationKind.SERVICE_COMPANY)
@@ -88,6 +89,9 @@ def seed(ctx: DemoContext) -> None:
                 "ats_number": campaign.phone_number,
             },
         )
+        if created and status == RequestStatus.DONE:
+            # A «Готово» request has its income transaction, as the status service makes it.
+            income_sync(request, actor=master)
     # Alert rules the sweep watches (the alerts page lists them; Telegram is off in the demo).
     AlertRule.objects.get_or_create(
         organization=company,

@@ -30,6 +30,18 @@ def test_demo_has_two_cities_campaigns_staff_and_a_request_in_every_status() -> 
     statuses = sorted(ServiceRequest.objects.values_list("status", flat=True))
     assert len(statuses) == 12
     assert len(set(statuses)) == 12
+    # The «Готово» request has its one income transaction (the handover), as the status
+    # service would have made it; the two seed runs did not make two.
+    from decimal import Decimal
+
+    from lifeline.fieldservice.enums import RequestStatus
+    from lifeline.fieldservice.models import Transaction
+
+    done = ServiceRequest.objects.get(status=RequestStatus.DONE)
+    assert list(Transaction.objects.values_list("request_id", "amount", "master_id")) == [
+        (done.pk, done.master_handover, users[Role.MASTER].pk)
+    ]
+    assert done.master_handover is not None and done.master_handover > Decimal("0")
     from lifeline.fieldservice.models import AlertRule
 
     assert sorted(AlertRule.objects.values_list("kind", "status", "threshold_minutes")) == [
