@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FileKind(models.TextChoices):
@@ -16,6 +17,9 @@ class FileKind(models.TextChoices):
 class UploadStatus(models.TextChoices):
     """Where a resumable upload stands: receiving chunks, stored as a file, or refused."""
 
-    OPEN = "open", _("Receiving")
-    COMPLETED = "completed", _("Completed")
-    REJECTED = "rejected", _("Rejected")
+    # With a context: the project-wide catalogue is searched before every app's, so a bare
+    # "Completed" here would replace the word on every page (a freelance order showed the
+    # upload's «Завершено»).
+    OPEN = "open", pgettext_lazy("upload status", "Receiving")
+    COMPLETED = "completed", pgettext_lazy("upload status", "Completed")
+    REJECTED = "rejected", pgettext_lazy("upload status", "Rejected")

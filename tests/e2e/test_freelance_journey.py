@@ -60,7 +60,7 @@ def test_gig_to_review(browser: Browser, asgi_live_server: Any, language: str, w
     shopper.visit("/freelance/")
     expect(shopper.page.locator("h1")).to_have_text(text["services"])
     shopper.page.locator("#fl-q").fill("vector logo")
-    shopper.page.locator("form.fl-search button[type=submit]").click()
+    shopper.page.locator('form.fl-search [data-testid="search"]').click()
     shopper.page.get_by_test_id("gig-list").get_by_role("link", name=gig.title).click()
     shopper.page.wait_for_url(f"{base}/freelance/gigs/{gig.pk}/")
     shopper.assert_clean("gig page")

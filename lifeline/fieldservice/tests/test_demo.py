@@ -41,7 +41,8 @@ def test_demo_has_two_cities_campaigns_staff_and_a_request_in_every_status() -> 
     assert list(Transaction.objects.values_list("request_id", "amount", "master_id")) == [
         (done.pk, done.master_handover, users[Role.MASTER].pk)
     ]
-    assert done.master_handover is not None and done.master_handover > Decimal("0")
+    assert done.master_handover is not None
+    assert done.master_handover > Decimal("0")
     from lifeline.fieldservice.models import AlertRule
 
     assert sorted(AlertRule.objects.values_list("kind", "status", "threshold_minutes")) == [
