@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from lifeline.accounts.models import User
 from lifeline.core.exceptions import NotFound
-from lifeline.core.selectors import get_or_not_found
+from lifeline.core.selectors import get_or_not_found, tree_descendant_ids
 from lifeline.freelance import levels, permissions, search
 from lifeline.freelance.enums import DisputeStatus, GigStatus, LedgerAccount, OrderStatus
 from lifeline.freelance.models import (
@@ -114,19 +114,7 @@ GIG_SORT_CHOICES = ("relevance", *GIG_SORTS)
 
 def category_descendant_ids(*, slug: str) -> list[int]:
     """The category `slug` and its subcategories (one query: the tree is small)."""
-    rows = list(Category.objects.values_list("id", "parent_id", "slug"))
-    root = next((pk for pk, _parent, s in rows if s == slug), None)
-    if root is None:
-        return []
-    children: dict[int | None, list[int]] = {}
-    for pk, parent, _slug in rows:
-        children.setdefault(parent, []).append(pk)
-    found, stack = [], [root]
-    while stack:
-        pk = stack.pop()
-        found.append(pk)
-        stack.extend(children.get(pk, []))
-    return found
+    return tree_descendant_ids(Category.objects.all(), slug=slug)
 
 
 def sellers_of_level(level: str) -> QuerySet[Any]:

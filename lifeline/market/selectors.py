@@ -20,7 +20,7 @@ from django.db.models.expressions import OrderBy
 from django.db.models.functions import Cast, NullIf
 
 from lifeline.access.enums import Role
-from lifeline.core.selectors import get_or_not_found
+from lifeline.core.selectors import get_or_not_found, tree_descendant_ids
 from lifeline.market import search
 from lifeline.market.enums import (
     LISTED_STATUSES,
@@ -54,19 +54,7 @@ def category_list() -> QuerySet[Category]:
 
 def category_descendant_ids(*, slug: str) -> list[int]:
     """The category `slug` and all its subcategories (one query: the tree is small)."""
-    rows = list(Category.objects.values_list("id", "parent_id", "slug"))
-    root = next((pk for pk, _parent, s in rows if s == slug), None)
-    if root is None:
-        return []
-    children: dict[int | None, list[int]] = {}
-    for pk, parent, _slug in rows:
-        children.setdefault(parent, []).append(pk)
-    found, stack = [], [root]
-    while stack:
-        pk = stack.pop()
-        found.append(pk)
-        stack.extend(children.get(pk, []))
-    return found
+    return tree_descendant_ids(Category.objects.all(), slug=slug)
 
 
 @dataclass(frozen=True)
