@@ -58,7 +58,7 @@ SELECT
     %(org)s,
     CASE WHEN n %% 2 = 0 THEN %(city_a)s ELSE %(city_b)s END,
     %(campaign)s,
-    '+7916' || lpad(((n * 7919) %% 10000000)::text, 7, '0'),
+    '+7916' || lpad(((n::bigint * 7919) %% 10000000)::text, 7, '0'),
     'Клиент ' || n,
     'ул. Ленина, ' || (n %% 300),
     '',
