@@ -32,6 +32,10 @@ DEFAULTS: dict[str, Any] = {
         "ROBOT_ASSIGN_AFTER_MINUTES": 3,
         "STEP_M": 120.0,
     },
+    # The console lists this many waiting calls (most critical, oldest first) and says how
+    # many wait in all; "show the whole queue" lists up to CONSOLE_QUEUE_MAX.
+    "CONSOLE_QUEUE_ROWS": 50,
+    "CONSOLE_QUEUE_MAX": 1000,
     "TARGET_MINUTES": {"critical": {"call_to_on_scene": 20}},
     # Position reports per team (all its phones together): the card shares every >= 15 s
     # and the fan-out benchmark posts every 5 s (12/min); more is a runaway client.

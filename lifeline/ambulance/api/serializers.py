@@ -148,8 +148,14 @@ class IntakeCallOutput(ModelOutput[Call]):
         fields = ("id", "number", "status", "criticality", "received_at")
 
 
+class SuggestedTeamOutput(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    car_plate = serializers.CharField()
+
+
 class CallSuggestionOutput(serializers.Serializer[Any]):
-    team = TeamBriefOutput()
+    team = SuggestedTeamOutput()
     distance_m = serializers.IntegerField(allow_null=True)
     eta_seconds = serializers.IntegerField(allow_null=True)
     eta_source = serializers.ChoiceField(

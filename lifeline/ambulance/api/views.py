@@ -371,9 +371,11 @@ class TeamPositionApi(APIView):
     @extend_schema(tags=TAGS_TEAMS, request=s.PositionInput, responses={204: None})
     def post(self, request: Request, team_id: str) -> Response:
         """The crew's phone reports the team's position."""
-        team = selectors.team_brief_get_for(actor=_user(request), team_id=team_id)
-        if not permissions.can_update_team_position(request.user, team):
-            raise PermissionDenied()
+        team = selectors.team_reporting_position(actor=_user(request), team_id=team_id)
+        if team is None:  # not its crew: 404 outside the caller's scope, else 403
+            team = selectors.team_brief_get_for(actor=_user(request), team_id=team_id)
+            if not permissions.can_update_team_position(request.user, team):
+                raise PermissionDenied()
         team_position_throttle(request, team_id=team.pk)
         data = s.PositionInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -300,7 +300,7 @@ def call_assign(*, actor: Any, call: Call, team: Team, reason: str = "") -> Call
     previous = _transition(call, CallStatus.ASSIGNED, actor=actor, now=now)
     call.team = team
     call.requeued = False
-    call.suggested_team = best
+    call.suggested_team_id = best.pk if best is not None else None
     call.override_reason = reason.strip()[:300] if best is not None and best.pk != team.pk else ""
     call.save(
         update_fields=[

@@ -48,7 +48,7 @@ def test_suggestion_reads_the_teams_in_one_query(station: Any) -> None:
     call = CallFactory(organization=station)
     with CaptureQueriesContext(connection) as ctx:
         ranked = call_suggestions(call=call)
-        plates = [s.team.car.plate for s in ranked]  # what the card shows: no lazy loads
+        plates = [s.team.car_plate for s in ranked]  # what the card shows: no lazy loads
     assert len(plates) == 3
     assert len(ctx.captured_queries) == 1
 
@@ -64,5 +64,5 @@ def test_position_report_queries_do_not_depend_on_the_team(station: Any) -> None
             response = client.post(url, {"lat": 59.91, "lon": 30.31}, format="json")
         assert response.status_code == 204
         counts.append(len(ctx.captured_queries))
-    # The team in scope (no members prefetch), the membership check, the UPDATE.
-    assert counts == [3, 3]
+    # The crew's own team (scope and membership in one statement), the UPDATE.
+    assert counts == [2, 2]

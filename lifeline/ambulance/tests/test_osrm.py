@@ -63,10 +63,10 @@ def test_without_osrm_url_suggestions_are_great_circle_and_nothing_is_requested(
     near, middle, far = _teams(station)
     call = CallFactory(organization=station, lat=59.9343, lon=30.3351)
     ranked = selectors.call_suggestions(call=call)
-    assert [(s.team, s.eta_source) for s in ranked] == [
-        (near, "great_circle"),
-        (middle, "great_circle"),
-        (far, "great_circle"),
+    assert [(s.team.pk, s.eta_source) for s in ranked] == [
+        (near.pk, "great_circle"),
+        (middle.pk, "great_circle"),
+        (far.pk, "great_circle"),
     ]
     assert (ranked[0].distance_m, ranked[0].eta_seconds) == (93, 8)  # 93 m at 40 km/h
     assert len(http.calls) == 0
@@ -95,10 +95,10 @@ def test_osrm_table_request_is_exact_and_road_etas_rank_the_teams(
         "destinations": ["0"],
         "annotations": ["duration,distance"],
     }
-    assert [(s.team, s.eta_seconds, s.distance_m, s.eta_source) for s in ranked] == [
-        (middle, 96, 800, "road"),
-        (near, 420, 2100, "road"),
-        (far, 1300, 14000, "road"),
+    assert [(s.team.pk, s.eta_seconds, s.distance_m, s.eta_source) for s in ranked] == [
+        (middle.pk, 96, 800, "road"),
+        (near.pk, 420, 2100, "road"),
+        (far.pk, 1300, 14000, "road"),
     ]
 
 
@@ -117,11 +117,11 @@ def test_only_the_nearest_candidates_get_road_etas(
     assert parse_qs(urlsplit(http.calls[0].request.url).query)["sources"] == ["1;2"]
     # Middle by road; Near unreachable by road keeps its straight estimate; Far was not asked;
     # a team without a position comes last.
-    assert [(s.team, s.eta_seconds, s.eta_source) for s in ranked] == [
-        (middle, 300, "road"),
-        (near, 8, "great_circle"),
-        (far, ranked[2].eta_seconds, "great_circle"),
-        (unplaced, None, ""),
+    assert [(s.team.pk, s.eta_seconds, s.eta_source) for s in ranked] == [
+        (middle.pk, 300, "road"),
+        (near.pk, 8, "great_circle"),
+        (far.pk, ranked[2].eta_seconds, "great_circle"),
+        (unplaced.pk, None, ""),
     ]
 
 
@@ -155,10 +155,10 @@ def test_osrm_failures_fall_back_to_great_circle_and_are_logged(
     )
     with caplog.at_level(logging.WARNING, logger="lifeline.ambulance.integrations.osrm"):
         ranked = selectors.call_suggestions(call=call)
-    assert [(s.team, s.eta_source) for s in ranked] == [
-        (near, "great_circle"),
-        (middle, "great_circle"),
-        (far, "great_circle"),
+    assert [(s.team.pk, s.eta_source) for s in ranked] == [
+        (near.pk, "great_circle"),
+        (middle.pk, "great_circle"),
+        (far.pk, "great_circle"),
     ]
     assert [r.getMessage() for r in caplog.records][0].startswith("ambulance.osrm_")
 

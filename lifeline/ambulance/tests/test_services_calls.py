@@ -206,7 +206,7 @@ def test_assigning_another_than_the_nearest_keeps_the_override_reason(
     near = TeamFactory(organization=station, name="Near", lat=59.9344, lon=30.3352)
     far = TeamFactory(organization=station, name="Far", lat=60.1, lon=30.6)
     call = CallFactory(organization=station, lat=59.9343, lon=30.3351)
-    assert [s.team for s in selectors.call_suggestions(call=call)] == [near, far]
+    assert [s.team.pk for s in selectors.call_suggestions(call=call)] == [near.pk, far.pk]
     call = call_assign(
         actor=dispatcher, call=call, team=far, reason="Near team has no defibrillator"
     )

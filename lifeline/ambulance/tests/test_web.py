@@ -58,6 +58,52 @@ def test_console_shows_the_queue_oldest_first_and_the_teams(station: Any, dispat
     assert f'data-team-id="{team.pk}"' in body
 
 
+def test_console_lists_the_head_of_a_long_queue_and_says_how_many_wait(
+    station: Any, dispatcher: Any, settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.AMBULANCE_CONSOLE_QUEUE_ROWS = 3
+    now = timezone.now()
+    calls = [
+        CallFactory(
+            organization=station, criticality="common", received_at=now - timedelta(minutes=m)
+        )
+        for m in (5, 4, 3, 2, 1)
+    ]
+    body = _client(dispatcher).get("/ambulance/console/").content.decode()
+    listed = re.findall(r'<li data-call-id="([0-9a-f-]+)">', body)
+    assert listed == [str(c.pk) for c in calls[:3]]  # oldest first, the first three
+    assert "(5)" in body
+    assert "The first 3 calls of 5 waiting are listed." in body
+    assert f'href="/ambulance/calls/{calls[0].pk}/"' in body
+    whole = _client(dispatcher).get("/ambulance/console/?queue=all").content.decode()
+    assert re.findall(r'<li data-call-id="([0-9a-f-]+)">', whole) == [str(c.pk) for c in calls]
+    assert "data-queue-more" not in whole
+
+
+def test_console_team_states_are_translated_labels(station: Any, dispatcher: Any) -> None:
+    free = TeamFactory(organization=station, name="Free one")
+    off = TeamFactory(organization=station, name="Off one", on_shift=False)
+    broken = TeamFactory(organization=station, name="Broken one")
+    broken.car.is_serviceable = False
+    broken.car.save(update_fields=["is_serviceable"])
+    busy = TeamFactory(organization=station, name="Busy one")
+    CallFactory(organization=station, status=CallStatus.EN_ROUTE, team=busy)
+    body = _client(dispatcher, "ru").get("/ambulance/console/").content.decode()
+
+    def state(team: Any) -> str:
+        row = body[body.index(f'data-team-id="{team.pk}"') :]
+        return row[: row.index("</li>")]
+
+    assert '<span class="amb-team--free">свободна</span>' in state(free)
+    assert '<span class="muted">не на смене</span>' in state(off)
+    assert '<span class="amb-ageing">машина неисправна</span>' in state(broken)
+    assert '<span class="amb-team--busy">занята</span>' in state(busy)
+
+
 def test_console_is_translated(station: Any, dispatcher: Any) -> None:
     dispatcher.language = "ru"
     dispatcher.save()

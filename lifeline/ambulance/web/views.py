@@ -19,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import get_language, ngettext
@@ -151,16 +152,23 @@ def _position_label(minutes: int, language: str) -> str:
     return _("position %(age)s ago") % {"age": age}
 
 
-def _queue_rows(request: HttpRequest) -> list[dict[str, Any]]:
+_URL_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+
+def _queue_rows(request: HttpRequest, limit: int) -> list[dict[str, Any]]:
     now = timezone.now()
     warn_after = conf.get("AGE_WARNING_MINUTES")
     language = get_language()
+    # One reverse for every row's link: a {% url %} per row was a visible share of the
+    # console's render with a long queue.
+    url_template = reverse("ambulance-web:call", args=[_URL_PLACEHOLDER])
     rows = []
-    for call in selectors.call_queue_for(actor=request.user)[:200]:
+    for call in selectors.call_queue_for(actor=request.user)[:limit]:
         waiting = int((now - call.received_at).total_seconds() // 60)
         rows.append(
             {
                 "call": call,
+                "url": url_template.replace(_URL_PLACEHOLDER, str(call.pk)),
                 "waiting_minutes": waiting,
                 "waiting_label": _waiting_label(waiting, language),
                 "ageing": waiting >= int(warn_after.get(call.criticality, 10)),
@@ -170,14 +178,29 @@ def _queue_rows(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def _label_positions(team_list: list[Any]) -> None:
+    """Each team's position age and state, translated once per distinct value (not a
+    {% translate %} per row: 500 teams on one console)."""
     now = timezone.now()
     language = get_language()
+    states = {
+        "off": ("muted", _("off shift")),
+        "out": ("amb-ageing", _("car out of service")),
+        "busy": ("amb-team--busy", _("busy")),
+        "free": ("amb-team--free", _("free")),
+    }
     for team in team_list:
         team.position_label = (
             _position_label(max(0, int((now - team.position_at).total_seconds() // 60)), language)
             if team.position_at
             else ""
         )
+        if not team.on_shift:
+            state = "off"
+        elif not team.car.is_serviceable:
+            state = "out"
+        else:
+            state = "busy" if getattr(team, "is_busy", False) else "free"
+        team.state_class, team.state_label = states[state]
 
 
 @web_view
@@ -188,8 +211,19 @@ def console(request: HttpRequest) -> HttpResponse:
     can_dispatch = bool(_stations(request, (Role.DISPATCHER,)))
     team_list = list(selectors.team_board_for(actor=request.user))
     _label_positions(team_list)
-    queue = _queue_rows(request)
+    whole_queue = request.GET.get("queue") == "all"
+    queue = _queue_rows(
+        request, conf.get("CONSOLE_QUEUE_MAX" if whole_queue else "CONSOLE_QUEUE_ROWS")
+    )
+    waiting = (
+        len(queue)
+        if len(queue) < conf.get("CONSOLE_QUEUE_ROWS")
+        else selectors.call_queue_for(actor=request.user).count()
+    )
     active = list(selectors.call_active_for(actor=request.user)[:200])
+    url_template = reverse("ambulance-web:call", args=[_URL_PLACEHOLDER])
+    for call in active:
+        call.card_url = url_template.replace(_URL_PLACEHOLDER, str(call.pk))
     template = "ambulance/console.html"
     if request.GET.get("partial") == "board":
         template += "#board"
@@ -198,6 +232,8 @@ def console(request: HttpRequest) -> HttpResponse:
         template,
         {
             "queue": queue,
+            "waiting": waiting,
+            "whole_queue": whole_queue,
             "active": active,
             "teams": team_list,
             "map_data": _map_data([row["call"] for row in queue] + active, team_list),
