@@ -220,7 +220,7 @@ def console(request: HttpRequest) -> HttpResponse:
         if len(queue) < conf.get("CONSOLE_QUEUE_ROWS")
         else selectors.call_queue_for(actor=request.user).count()
     )
-    active = list(selectors.call_active_for(actor=request.user)[:200])
+    active: list[Any] = list(selectors.call_active_for(actor=request.user)[:200])
     url_template = reverse("ambulance-web:call", args=[_URL_PLACEHOLDER])
     for call in active:
         call.card_url = url_template.replace(_URL_PLACEHOLDER, str(call.pk))
