@@ -41,6 +41,7 @@ from lifeline.freelance.services import deliveries as delivery_services
 from lifeline.freelance.services import disputes as dispute_services
 from lifeline.freelance.services import favourites as favourite_services
 from lifeline.freelance.services import gigs as gig_services
+from lifeline.freelance.services import images as image_services
 from lifeline.freelance.services import offers as offer_services
 from lifeline.freelance.services import orders as order_services
 from lifeline.freelance.services import portfolio as portfolio_services
@@ -419,7 +420,15 @@ def gig_edit(request: HttpRequest, gig_id: UUID) -> HttpResponse:
             messages.success(request, _("Gig saved."))
             return redirect("freelance-web:gig-edit", gig_id=found.pk)
     status = 422 if request.method == "POST" else 200
-    return render(request, "freelance/gig_form.html", {"form": form, "gig": found}, status=status)
+    images = selectors.gig_images(gig=found)
+    context = {
+        "form": form,
+        "gig": found,
+        "images": images,
+        "last": len(images),
+        "max_images": image_services.MAX_GIG_IMAGES,
+    }
+    return render(request, "freelance/gig_form.html", context, status=status)
 
 
 @require_POST
