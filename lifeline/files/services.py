@@ -480,18 +480,17 @@ def _references() -> list[tuple[type[models.Model], str]]:
     bookkeeping and do not count."""
     found: list[tuple[type[models.Model], str]] = []
     for relation in StoredFile._meta.get_fields(include_hidden=True):
-        if not (relation.auto_created and not relation.concrete):
+        if not isinstance(relation, models.ForeignObjectRel):
             continue  # StoredFile's own fields
-        model = cast(type[models.Model], relation.related_model)
-        if model is UploadSession:
-            continue
-        if relation.many_to_many:
-            through = cast(Any, relation).through
-            for field in through._meta.get_fields():
-                if getattr(field, "related_model", None) is StoredFile:
-                    found.append((through, field.attname))
-        else:
-            found.append((model, cast(Any, relation).field.attname))
+        if isinstance(relation, models.ManyToManyRel):
+            through = cast(type[models.Model], relation.through)
+            found += [
+                (through, field.attname)
+                for field in through._meta.concrete_fields
+                if field.related_model is StoredFile
+            ]
+        elif relation.related_model is not UploadSession:
+            found.append((cast(type[models.Model], relation.related_model), relation.field.attname))
     return found
 
 
