@@ -30,13 +30,26 @@ def _aged(file: StoredFile, hours: float) -> StoredFile:
     return file
 
 
+@pytest.fixture
+def purge(django_capture_on_commit_callbacks: Any) -> Any:
+    """The purge with its after-commit work (removing the bytes) run, as in production."""
+
+    def _run(**kwargs: Any) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return file_purge_unattached(**kwargs)
+
+    return _run
+
+
 def _gig() -> Any:
     market = OrganizationFactory(kind=OrganizationKind.MARKETPLACE)
     return gig_factory(seller=user_with_role(Role.SELLER, market), organization=market)
 
 
 @pytest.mark.django_db
-def test_only_old_unattached_files_are_purged_with_their_bytes(stored_blobs: Any) -> None:
+def test_only_old_unattached_files_are_purged_with_their_bytes(
+    stored_blobs: Any, purge: Any
+) -> None:
     old = _aged(StoredFileFactory(), 25)
     young = _aged(StoredFileFactory(), 23)
     attached = _aged(StoredFileFactory(), 48)
@@ -48,7 +61,7 @@ def test_only_old_unattached_files_are_purged_with_their_bytes(stored_blobs: Any
     StoredFile.objects.filter(pk=deleted.pk).update(deleted_at=timezone.now())
     before = len(stored_blobs())
 
-    assert file_purge_unattached() == 1
+    assert purge() == 1
 
     assert set(StoredFile.objects.values_list("pk", flat=True)) == {
         young.pk,
@@ -72,7 +85,7 @@ def test_only_old_unattached_files_are_purged_with_their_bytes(stored_blobs: Any
         "age_hours": 25,
     }
     assert "report.pdf" not in str(event.metadata)  # no name the user typed
-    assert file_purge_unattached() == 0  # nothing left to do
+    assert purge() == 0  # nothing left to do
 
 
 @pytest.mark.django_db
@@ -85,29 +98,33 @@ def test_the_age_is_a_setting(settings: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_a_completed_resumable_upload_never_attached_is_purged(stored_blobs: Any) -> None:
+def test_a_completed_resumable_upload_never_attached_is_purged(
+    stored_blobs: Any, purge: Any
+) -> None:
     file = _aged(StoredFileFactory(), 30)
     upload = UploadSessionFactory(status=UploadStatus.COMPLETED, file=file, offset=1024)
-    assert file_purge_unattached() == 1
+    assert purge() == 1
     assert StoredFile.objects.count() == 0
     assert stored_blobs() == []
     assert UploadSession.objects.get(pk=upload.pk).file is None  # the session goes at its expiry
 
 
 @pytest.mark.django_db
-def test_many_files_go_in_batches(stored_blobs: Any) -> None:
+def test_many_files_go_in_batches(stored_blobs: Any, purge: Any) -> None:
     for _ in range(5):
         _aged(StoredFileFactory(), 30)
     kept = _aged(StoredFileFactory(), 30)
     file_attach(file=kept, obj=_gig())
-    assert file_purge_unattached(batch=2) == 5
+    assert purge(batch=2) == 5
     assert list(StoredFile.objects.values_list("pk", flat=True)) == [kept.pk]
     assert len(stored_blobs()) == 1
     assert AuditEvent.objects.filter(action="files.file_purged").count() == 5
 
 
 @pytest.mark.django_db
-def test_a_file_attached_after_it_was_listed_is_kept(monkeypatch: Any, stored_blobs: Any) -> None:
+def test_a_file_attached_after_it_was_listed_is_kept(
+    monkeypatch: Any, stored_blobs: Any, purge: Any
+) -> None:
     """The batch checks its files again under the lock: one attached between the listing and
     the lock stays (the attach won the race)."""
     file = _aged(StoredFileFactory(), 30)
@@ -120,7 +137,7 @@ def test_a_file_attached_after_it_was_listed_is_kept(monkeypatch: Any, stored_bl
         return original(*args, **kwargs)
 
     monkeypatch.setattr(services, "_purge_unattached_batch", attach_first)
-    assert file_purge_unattached() == 1
+    assert purge() == 1
     assert list(StoredFile.objects.values_list("pk", flat=True)) == [file.pk]
     assert not StoredFile.objects.filter(pk=other.pk).exists()
     assert len(stored_blobs()) == 1
