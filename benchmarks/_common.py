@@ -98,6 +98,69 @@ def measure(
     return samples, found, bad
 
 
+def seed_marketplace(sellers: int = 20) -> tuple[Any, list[Any]]:
+    """One marketplace organization with `sellers` sellers, the owners of the seeded rows."""
+    from lifeline.access.enums import OrganizationKind, Role  # noqa: PLC0415
+    from lifeline.access.tests.factories import (  # noqa: PLC0415
+        OrganizationFactory,
+        user_with_role,
+    )
+
+    market: Any = OrganizationFactory(kind=OrganizationKind.MARKETPLACE)
+    return market, [user_with_role(Role.SELLER, market) for _ in range(sellers)]
+
+
+def analyze() -> None:
+    """Fresh planner statistics after bulk seeding (both engines know ANALYZE)."""
+    from django.db import connection  # noqa: PLC0415
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def run_search(
+    *,
+    engine: str,
+    database: str,
+    urlconf: str,
+    seed: Callable[[int], Any],
+    size_name: str,
+    size: int,
+    quick: bool,
+    reference_view: Callable[..., Any],
+    cases: dict[str, list[str]],
+    extra: str,
+    judged: str,
+    target_p95_ms: float,
+    target_ratio: float,
+) -> dict[str, Any]:
+    """One engine's run of a search benchmark: seed `size` rows into a fresh database, measure
+    `cases` (the reference's search served at /bench/reference/ by `reference_view`) and judge
+    the p95 of case `judged` against `target_p95_ms` and the reference's p95 over the "search"
+    case's against `target_ratio`."""
+    from django.urls import path  # noqa: PLC0415
+
+    rounds, per_round = (2, 5) if quick else (6, 20)
+    extra_urls = [path("bench/reference/", reference_view)]
+    with bench_database(engine, database, urlconf, extra_urls):
+        started = time.perf_counter()
+        seed(size)
+        seed_seconds = time.perf_counter() - started
+        samples, found, bad = measure(cases, extra=extra, rounds=rounds, per_round=per_round)
+    summaries = {name: summary(values) for name, values in samples.items()}
+    ratio = round(summaries["reference"]["p95_ms"] / summaries["search"]["p95_ms"], 1)
+    return {
+        "engine": engine,
+        size_name: size,
+        "seed_seconds": round(seed_seconds, 1),
+        "found": found,
+        "cases": summaries,
+        "ratio_reference_over_search_p95": ratio,
+        "bad_responses": bad[:10],
+        "ok": summaries[judged]["p95_ms"] <= target_p95_ms and ratio >= target_ratio and not bad,
+    }
+
+
 def main(
     argv: list[str] | None,
     *,

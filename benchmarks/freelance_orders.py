@@ -85,31 +85,34 @@ class Tally:
 
 
 def _step(kind: str, order: Any, *, buyer: Any, seller: Any) -> Any:
-    from lifeline.freelance import services  # noqa: PLC0415
+    from lifeline.freelance.services import deliveries as delivery_services  # noqa: PLC0415
+    from lifeline.freelance.services import orders as order_services  # noqa: PLC0415
 
     if kind == "requirements":
-        return services.order_submit_requirements(
+        return delivery_services.order_submit_requirements(
             actor=buyer, order=order, text="Blue and white, please"
         )
     if kind == "delivered":
-        return services.order_deliver(actor=seller, order=order, message="Here is a version")
+        return delivery_services.order_deliver(
+            actor=seller, order=order, message="Here is a version"
+        )
     if kind == "revision":
-        return services.order_request_revision(actor=buyer, order=order, message="Larger")
-    return services.order_complete(actor=buyer, order=order)
+        return delivery_services.order_request_revision(actor=buyer, order=order, message="Larger")
+    return order_services.order_complete(actor=buyer, order=order)
 
 
 def _buyer_loop(buyer: Any, gigs: list[Any], deadline: float, gate: Any, tally: Tally) -> None:
     from django.db import connection  # noqa: PLC0415
 
-    from lifeline.freelance import services  # noqa: PLC0415
     from lifeline.freelance.exceptions import NoRevisionsLeft, OrderTransitionRefused  # noqa: PLC0415
+    from lifeline.freelance.services import orders as order_services  # noqa: PLC0415
 
     rng = random.Random(str(buyer.pk))  # noqa: S311 - a workload, not a secret
     while time.monotonic() < deadline:
         with gate:  # one order's whole path per turn, then the connection goes back
             try:
                 gig = rng.choice(gigs)
-                order = services.order_place(
+                order = order_services.order_place(
                     actor=buyer, gig=gig, tier=rng.choice(["basic", "standard", "premium"])
                 )
                 tally.ok("placed")
@@ -135,9 +138,10 @@ def _buyer_loop(buyer: Any, gigs: list[Any], deadline: float, gate: Any, tally: 
 def _meddler_loop(stop: threading.Event, gate: Any, tally: Tally, seed: int) -> None:
     from django.db import connection  # noqa: PLC0415
 
-    from lifeline.freelance import services  # noqa: PLC0415
     from lifeline.freelance.exceptions import NoRevisionsLeft, OrderTransitionRefused  # noqa: PLC0415
     from lifeline.freelance.models import Order  # noqa: PLC0415
+    from lifeline.freelance.services import deliveries as delivery_services  # noqa: PLC0415
+    from lifeline.freelance.services import orders as order_services  # noqa: PLC0415
 
     rng = random.Random(seed)  # noqa: S311
     with gate:  # a meddler keeps its connection for the whole run
@@ -153,9 +157,9 @@ def _meddler_loop(stop: threading.Event, gate: Any, tally: Tally, seed: int) -> 
                 kind = rng.choice(["completed", "revision"])
                 try:
                     if kind == "completed":
-                        services.order_complete(actor=buyer, order=order)
+                        order_services.order_complete(actor=buyer, order=order)
                     else:
-                        services.order_request_revision(
+                        delivery_services.order_request_revision(
                             actor=buyer, order=order, message="One more change"
                         )
                     tally.ok(kind)

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import random
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -65,17 +64,9 @@ urlpatterns: list[Any] = []
 
 
 def _seed(count: int) -> None:
-    from django.db import connection  # noqa: PLC0415
-
-    from lifeline.access.enums import OrganizationKind, Role  # noqa: PLC0415
-    from lifeline.access.tests.factories import (  # noqa: PLC0415
-        OrganizationFactory,
-        user_with_role,
-    )
     from lifeline.freelance.models import Category, Gig, GigPackage  # noqa: PLC0415
 
-    market: Any = OrganizationFactory(kind=OrganizationKind.MARKETPLACE)
-    sellers = [user_with_role(Role.SELLER, market) for _ in range(20)]
+    market, sellers = _common.seed_marketplace()
     leaves = list(Category.objects.filter(parent__isnull=False).values_list("pk", flat=True))
     rng = random.Random(18)
     gigs: list[Any] = []
@@ -115,8 +106,7 @@ def _seed(count: int) -> None:
                 ]
             )
             gigs = []
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    _common.analyze()
 
 
 def _reference_view(request: Any) -> Any:
@@ -140,37 +130,27 @@ def _reference_view(request: Any) -> Any:
 
 
 def run_engine(engine: str, count: int, quick: bool) -> dict[str, Any]:
-    from django.urls import path  # noqa: PLC0415
-
-    rounds, per_round = (2, 5) if quick else (6, 20)
-    extra_urls = [path("bench/reference/", _reference_view)]
-    with _common.bench_database(engine, "lifeline_bench_freelance", __name__, extra_urls):
-        started = time.perf_counter()
-        _seed(count)
-        seed_seconds = time.perf_counter() - started
-        base = "/api/v1/freelance/search/"
-        cases: dict[str, list[str]] = {
+    base = "/api/v1/freelance/search/"
+    return _common.run_search(
+        engine=engine,
+        database="lifeline_bench_freelance",
+        urlconf=__name__,
+        seed=_seed,
+        size_name="gigs",
+        size=count,
+        quick=quick,
+        reference_view=_reference_view,
+        cases={
             "search": [f"{base}?q={QUERY}"],
             "filtered": [f"{base}?q={QUERY}&price_max=300&delivery_days=7&sort=best_selling"],
             "typo": [f"{base}?q={TYPO}"],
             "reference": [f"/bench/reference/?q={QUERY}"],
-        }
-        samples, found, bad = _common.measure(
-            cases, extra=f"&category={CATEGORY}&limit=20", rounds=rounds, per_round=per_round
-        )
-    summary = {name: _common.summary(values) for name, values in samples.items()}
-    judged = summary["search"]["p95_ms"]
-    ratio = round(summary["reference"]["p95_ms"] / judged, 1)
-    return {
-        "engine": engine,
-        "gigs": count,
-        "seed_seconds": round(seed_seconds, 1),
-        "found": found,
-        "cases": summary,
-        "ratio_reference_over_search_p95": ratio,
-        "bad_responses": bad[:10],
-        "ok": judged <= TARGET_P95_MS and ratio >= TARGET_RATIO and not bad,
-    }
+        },
+        extra=f"&category={CATEGORY}&limit=20",
+        judged="search",
+        target_p95_ms=TARGET_P95_MS,
+        target_ratio=TARGET_RATIO,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

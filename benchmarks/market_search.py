@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import random
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -69,17 +68,9 @@ urlpatterns: list[Any] = []
 
 
 def _seed(count: int) -> dict[str, Any]:
-    from django.db import connection  # noqa: PLC0415
-
-    from lifeline.access.enums import OrganizationKind, Role  # noqa: PLC0415
-    from lifeline.access.tests.factories import (  # noqa: PLC0415
-        OrganizationFactory,
-        user_with_role,
-    )
     from lifeline.market.models import Category, Product  # noqa: PLC0415
 
-    market: Any = OrganizationFactory(kind=OrganizationKind.MARKETPLACE)
-    sellers = [user_with_role(Role.SELLER, market) for _ in range(20)]
+    market, sellers = _common.seed_marketplace()
     categories = {c.slug: c.pk for c in Category.objects.filter(slug__in=LEAVES)}
     rng = random.Random(19)
     batch: list[Any] = []
@@ -110,8 +101,7 @@ def _seed(count: int) -> dict[str, Any]:
             batch = []
     if batch:
         Product.objects.bulk_create(batch)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    _common.analyze()
     return {"market": market}
 
 
@@ -144,39 +134,28 @@ def _reference_view(request: Any) -> Any:
 
 
 def run_engine(engine: str, count: int, quick: bool) -> dict[str, Any]:
-    from django.urls import path  # noqa: PLC0415
-
-    rounds, per_round = (2, 5) if quick else (6, 20)
-    extra_urls = [path("bench/reference/", _reference_view)]
-    with _common.bench_database(engine, "lifeline_bench_market", __name__, extra_urls):
-        started = time.perf_counter()
-        _seed(count)
-        seed_seconds = time.perf_counter() - started
-        base = "/api/v1/market/search/"
-        cases: dict[str, list[str]] = {
+    base = "/api/v1/market/search/"
+    return _common.run_search(
+        engine=engine,
+        database="lifeline_bench_market",
+        urlconf=__name__,
+        seed=_seed,
+        size_name="products",
+        size=count,
+        quick=quick,
+        reference_view=_reference_view,
+        cases={
             "search": [f"{base}?q={QUERY}"],
             "facets": [f"{base}facets/?q={QUERY}"],
             "search+facets": [f"{base}?q={QUERY}", f"{base}facets/?q={QUERY}"],
             "typo": [f"{base}?q={TYPO}"],
             "reference": [f"/bench/reference/?q={QUERY}"],
-        }
-        extra = "&" + "&".join(f"{k}={v}" for k, v in FILTERS.items())
-        samples, found, bad = _common.measure(
-            cases, extra=extra, rounds=rounds, per_round=per_round
-        )
-    summary = {name: _common.summary(values) for name, values in samples.items()}
-    judged = summary["search+facets"]["p95_ms"]
-    ratio = round(summary["reference"]["p95_ms"] / summary["search"]["p95_ms"], 1)
-    return {
-        "engine": engine,
-        "products": count,
-        "seed_seconds": round(seed_seconds, 1),
-        "found": found,
-        "cases": summary,
-        "ratio_reference_over_search_p95": ratio,
-        "bad_responses": bad[:10],
-        "ok": judged <= TARGET_P95_MS and ratio >= TARGET_RATIO and not bad,
-    }
+        },
+        extra="&" + "&".join(f"{k}={v}" for k, v in FILTERS.items()),
+        judged="search+facets",
+        target_p95_ms=TARGET_P95_MS,
+        target_ratio=TARGET_RATIO,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,6 +43,11 @@ app.conf.beat_schedule["files.purge_expired_uploads"] = {
     "task": "files.purge_expired_uploads",
     "schedule": 3600.0,
 }
+# Deletes stored files nobody attached within LIFELINE_UPLOAD_UNATTACHED_HOURS (lifeline.files).
+app.conf.beat_schedule["files.purge_unattached"] = {
+    "task": "files.purge_unattached",
+    "schedule": 3600.0,
+}
 # Deletes archived clinic patients whose scheduled deletion date has passed.
 app.conf.beat_schedule["clinic.purge_archived_patients"] = {
     "task": "clinic.purge_archived_patients",

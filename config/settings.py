@@ -559,6 +559,9 @@ LIFELINE_UPLOAD_RESUMABLE_MAX_BYTES = {
 }
 LIFELINE_UPLOAD_CHUNK_MAX_BYTES = env.int("LIFELINE_UPLOAD_CHUNK_MAX_BYTES", default=8 * 1024**2)
 LIFELINE_UPLOAD_SESSION_HOURS = env.int("LIFELINE_UPLOAD_SESSION_HOURS", default=24)
+# Files uploaded but attached to nothing (a delivery, a gig image, a message…) are deleted with
+# their bytes this many hours after the upload (files.purge_unattached, hourly).
+LIFELINE_UPLOAD_UNATTACHED_HOURS = env.int("LIFELINE_UPLOAD_UNATTACHED_HOURS", default=24)
 LIFELINE_UPLOAD_MAX_OPEN_SESSIONS = env.int("LIFELINE_UPLOAD_MAX_OPEN_SESSIONS", default=10)
 LIFELINE_UPLOAD_STAGING_DIR = env.str("LIFELINE_UPLOAD_STAGING_DIR", default="")
 LIFELINE_UPLOAD_MAX_IMAGE_PIXELS = env.int("LIFELINE_UPLOAD_MAX_IMAGE_PIXELS", default=50_000_000)

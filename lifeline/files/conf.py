@@ -19,6 +19,12 @@ def session_lifetime() -> timedelta:
     return timedelta(hours=int(getattr(settings, "LIFELINE_UPLOAD_SESSION_HOURS", 24)))
 
 
+def unattached_lifetime() -> timedelta:
+    """How long a stored file may wait to be attached to something (a delivery, a gig image, a
+    message…) before the hourly purge deletes it with its bytes."""
+    return timedelta(hours=int(getattr(settings, "LIFELINE_UPLOAD_UNATTACHED_HOURS", 24)))
+
+
 def max_open_sessions() -> int:
     """Unfinished uploads one person may have at once (each holds staging disk space)."""
     return int(getattr(settings, "LIFELINE_UPLOAD_MAX_OPEN_SESSIONS", 10))

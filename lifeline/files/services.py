@@ -468,3 +468,112 @@ def upload_purge_expired(*, now: datetime | None = None) -> int:
     if count:
         logger.info("files.uploads_purged", extra={"count": count})
     return count
+
+
+# --- files never attached -------------------------------------------------------------------
+
+
+def _references() -> list[tuple[type[models.Model], str]]:
+    """Every (model, column) of any module that points at a stored file: a file one of them
+    points at is in use even when it is not `attached_to` anything (e.g. a mailed call
+    recording waiting for its service request). Upload sessions are the upload's own
+    bookkeeping and do not count."""
+    found: list[tuple[type[models.Model], str]] = []
+    for relation in StoredFile._meta.get_fields(include_hidden=True):
+        if not isinstance(relation, models.ForeignObjectRel):
+            continue  # StoredFile's own fields
+        if isinstance(relation, models.ManyToManyRel):
+            through = cast(type[models.Model], relation.through)
+            found += [
+                (through, field.attname)
+                for field in through._meta.concrete_fields
+                if field.related_model is StoredFile
+            ]
+        elif relation.related_model is not UploadSession:
+            found.append((cast(type[models.Model], relation.related_model), relation.field.attname))
+    return found
+
+
+def file_purge_unattached(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Delete files uploaded more than `conf.unattached_lifetime()` ago (24 h by default) that
+    are attached to nothing and that no module's row points at; rows and bytes. Returns how
+    many.
+
+    Each batch runs in one transaction that first locks its rows (skipping rows another
+    transaction holds: an attach in progress), checks them again under the lock, then deletes
+    them; bytes are removed after commit. A file attached, or pointed at, in the meantime is
+    therefore never deleted: an attach waits for the lock and then finds the file gone
+    (FilesNotAvailable), and the database refuses a reference to a deleted row. Each file is
+    audited (`files.file_purged`: kind, type, size, no name) by the system.
+    """
+    now = now or timezone.now()
+    cutoff = now - conf.unattached_lifetime()
+    candidates = StoredFile.objects.filter(
+        attached_type__isnull=True, deleted_at__isnull=True, created_at__lt=cutoff
+    )
+    references = _references()
+    purged = 0
+    after: tuple[datetime, Any] | None = None
+    while True:
+        page = candidates.order_by("created_at", "pk")
+        if after is not None:
+            page = page.filter(
+                models.Q(created_at__gt=after[0]) | models.Q(created_at=after[0], pk__gt=after[1])
+            )
+        keys = list(page.values_list("created_at", "pk")[:batch])
+        if not keys:
+            break
+        after = keys[-1]
+        purged += _purge_unattached_batch(
+            candidates.filter(pk__in=[pk for _created, pk in keys]), references, now=now
+        )
+        if len(keys) < batch:
+            break
+    if purged:
+        logger.info("files.unattached_purged", extra={"count": purged})
+    return purged
+
+
+def _purge_unattached_batch(
+    batch: models.QuerySet[StoredFile],
+    references: list[tuple[type[models.Model], str]],
+    *,
+    now: datetime,
+) -> int:
+    with transaction.atomic():
+        files = list(batch.select_for_update(skip_locked=True).order_by("pk"))
+        used: set[Any] = set()
+        for model, column in references:
+            used.update(
+                model._base_manager.filter(**{f"{column}__in": [f.pk for f in files]})
+                .values_list(column, flat=True)
+                .distinct()
+            )
+        files = [f for f in files if f.pk not in used]
+        if not files:
+            return 0
+        for file in files:
+            audit.record(
+                actor=None,
+                action="files.file_purged",
+                target=file,
+                metadata={
+                    "reason": "unattached",
+                    "kind": file.kind,
+                    "content_type": file.content_type,
+                    "size_bytes": file.size_bytes,
+                    "age_hours": int((now - file.created_at).total_seconds() // 3600),
+                },
+            )
+        StoredFile.objects.filter(pk__in=[f.pk for f in files]).delete()
+        names = [f.storage_name for f in files]
+        transaction.on_commit(lambda: _delete_blobs(names))
+    return len(files)
+
+
+def _delete_blobs(names: Iterable[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # the row is gone; a blob left behind is only disk space
+            logger.warning("files.blob_delete_failed", extra={"storage_name": name})

@@ -85,9 +85,9 @@ def _pdf(name: str) -> Any:
 
 
 def seed(ctx: DemoContext) -> None:
-    from lifeline.freelance import services
     from lifeline.freelance.enums import GigStatus
     from lifeline.freelance.models import Category, Gig, Order
+    from lifeline.freelance.services import gigs as gig_services
 
     seller = ctx.users.get(Role.SELLER)
     buyer = ctx.users.get(Role.BUYER)
@@ -99,7 +99,7 @@ def seed(ctx: DemoContext) -> None:
     for index, (title, slug, description, tags) in enumerate(DEMO_GIGS):
         gig = Gig.objects.filter(seller=seller, title=title).first()
         if gig is None:
-            gig = services.gig_create(
+            gig = gig_services.gig_create(
                 actor=seller,
                 organization_id=organization.pk,
                 category=Category.objects.get(slug=slug),
@@ -108,15 +108,15 @@ def seed(ctx: DemoContext) -> None:
                 tags=tags,
                 packages=_packages(20 + 30 * index),
             )
-            services.gig_submit(actor=seller, gig=gig)
+            gig_services.gig_submit(actor=seller, gig=gig)
             if moderator is not None:
-                services.gig_approve(actor=moderator, gig=gig)
+                gig_services.gig_approve(actor=moderator, gig=gig)
             else:
                 Gig.objects.filter(pk=gig.pk).update(status=GigStatus.ACTIVE)
         gigs.append(Gig.objects.get(pk=gig.pk))  # as approved (the services moved a copy)
     title, slug, description, tags = PENDING_GIG
     if not Gig.objects.filter(seller=seller, title=title).exists():
-        pending = services.gig_create(
+        pending = gig_services.gig_create(
             actor=seller,
             organization_id=organization.pk,
             category=Category.objects.get(slug=slug),
@@ -125,7 +125,7 @@ def seed(ctx: DemoContext) -> None:
             tags=tags,
             packages=_packages(40),
         )
-        services.gig_submit(actor=seller, gig=pending)  # waits in the moderation queue
+        gig_services.gig_submit(actor=seller, gig=pending)  # waits in the moderation queue
     _seed_traffic(gigs)
     if buyer is not None and not Order.objects.filter(buyer=buyer).exists():
         _seed_orders(gigs, seller=seller, buyer=buyer, moderator=moderator)
@@ -161,14 +161,19 @@ def _seed_traffic(gigs: list[Any]) -> None:
 def _seed_orders(gigs: list[Any], *, seller: Any, buyer: Any, moderator: Any) -> None:
     from django.utils import timezone
 
-    from lifeline.freelance import services
     from lifeline.freelance.models import Order
+    from lifeline.freelance.services import deliveries as delivery_services
+    from lifeline.freelance.services import disputes as dispute_services
+    from lifeline.freelance.services import offers as offer_services
+    from lifeline.freelance.services import orders as order_services
+    from lifeline.freelance.services import portfolio as portfolio_services
+    from lifeline.freelance.services import reviews as review_services
 
     logo, translation = gigs[0], gigs[1]
 
     def started(gig: Any, tier: str, text: str, files: list[Any] | None = None) -> Any:
-        order = services.order_place(actor=buyer, gig=gig, tier=tier)
-        return services.order_submit_requirements(
+        order = order_services.order_place(actor=buyer, gig=gig, tier=tier)
+        return delivery_services.order_submit_requirements(
             actor=buyer, order=order, text=text, files=files or []
         )
 
@@ -180,10 +185,10 @@ def _seed_orders(gigs: list[Any], *, seller: Any, buyer: Any, moderator: Any) ->
         [_pdf("бриф-центра.pdf")],
     )
     # Awaiting the requirements.
-    services.order_place(actor=buyer, gig=translation, tier="basic")
+    order_services.order_place(actor=buyer, gig=translation, tier="basic")
     # Delivered, with the delivery's files.
     delivered = started(translation, "standard", "Памятка для пациентов перед анализами.")
-    services.order_deliver(
+    delivery_services.order_deliver(
         actor=seller,
         order=delivered,
         message="Перевод готов: памятка на английском во вложении.",
@@ -194,14 +199,14 @@ def _seed_orders(gigs: list[Any], *, seller: Any, buyer: Any, moderator: Any) ->
     Order.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(days=2))
     # Completed, reviewed, shown in the portfolio with the buyer's consent.
     done = started(logo, "premium", "Логотип для детского отделения.", [_png((40, 90, 200))])
-    done = services.order_deliver(
+    done = delivery_services.order_deliver(
         actor=seller,
         order=done,
         message="Три концепции логотипа и исходные файлы.",
         files=[_png((30, 120, 190)), _pdf("гайдлайн.pdf")],
     )
-    done = services.order_complete(actor=buyer, order=done)
-    review = services.review_create(
+    done = order_services.order_complete(actor=buyer, order=done)
+    review = review_services.review_create(
         actor=buyer,
         order=done,
         rating=5,
@@ -210,38 +215,42 @@ def _seed_orders(gigs: list[Any], *, seller: Any, buyer: Any, moderator: Any) ->
         would_recommend=True,
         comment="Быстро и аккуратно, рекомендую.",
     )
-    services.review_reply(actor=seller, review=review, text="Спасибо, было приятно работать!")
-    services.order_set_portfolio_consent(actor=buyer, order=done, allowed=True)
-    item = services.portfolio_item_create(
+    review_services.review_reply(
+        actor=seller, review=review, text="Спасибо, было приятно работать!"
+    )
+    portfolio_services.order_set_portfolio_consent(actor=buyer, order=done, allowed=True)
+    item = portfolio_services.portfolio_item_create(
         actor=seller,
         title="Логотип детского отделения",
         description="Три концепции, выбран синий вариант.",
         order=done,
     )
-    services.portfolio_image_add(actor=seller, item=item, uploaded_file=_png((30, 120, 190)))
+    portfolio_services.portfolio_image_add(
+        actor=seller, item=item, uploaded_file=_png((30, 120, 190))
+    )
     # Disputed after a delivery, with a line in the thread.
     disputed = started(logo, "basic", "Нужен знак без текста.")
-    disputed = services.order_deliver(
+    disputed = delivery_services.order_deliver(
         actor=seller,
         order=disputed,
         message="Знак без текста, вариант в PDF.",
         files=[_pdf("знак.pdf")],
     )
-    services.dispute_open(
+    dispute_services.dispute_open(
         actor=buyer,
         order=disputed,
         reason="Доставленный знак не совпадает с описанием пакета.",
     )
-    services.dispute_post_message(
+    dispute_services.dispute_post_message(
         actor=seller, order=disputed, text="Готов доработать знак в рамках заказа."
     )
     # Cancelled by mutual agreement.
-    cancelled = services.order_place(actor=buyer, gig=logo, tier="basic")
-    services.order_cancel(actor=buyer, order=cancelled, reason="Передумали.")
-    services.order_cancel(actor=seller, order=cancelled, reason="Согласен.")
+    cancelled = order_services.order_place(actor=buyer, gig=logo, tier="basic")
+    order_services.order_cancel(actor=buyer, order=cancelled, reason="Передумали.")
+    order_services.order_cancel(actor=seller, order=cancelled, reason="Согласен.")
     # A pending custom offer after the buyer's question about the translation gig.
-    services.gig_inquiry_record(actor=buyer, gig=translation)
-    services.offer_create(
+    offer_services.gig_inquiry_record(actor=buyer, gig=translation)
+    offer_services.offer_create(
         actor=seller,
         gig=translation,
         buyer_id=buyer.pk,

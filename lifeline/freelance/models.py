@@ -346,7 +346,7 @@ class LedgerEntry(TimestampedModel):
 
 class SellerBalance(models.Model):
     """A seller's balance per currency, moved in the same transaction as its ledger entries
-    (F expressions) and rebuildable from them (`services.balance_rebuild`)."""
+    (F expressions) and rebuildable from them (`services.money.balance_rebuild`)."""
 
     seller = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="freelance_balances"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from lifeline.freelance.services import orders_run_due
+from lifeline.freelance.services.deadlines import orders_run_due
 
 
 @shared_task(name="freelance.run_due", soft_time_limit=50, time_limit=60)

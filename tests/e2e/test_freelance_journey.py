@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, expect
 
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
-from lifeline.freelance import services
 from lifeline.freelance.models import Gig, Order, Review
+from lifeline.freelance.services import gigs as gig_services
 from lifeline.freelance.tests.factories import PACKAGES, logo_category
 from tests.e2e.people import Person
 
@@ -37,7 +37,7 @@ def test_gig_to_review(browser: Browser, asgi_live_server: Any, language: str, w
     seller = user_with_role(Role.SELLER, market, full_name="Sam Seller")
     buyer = user_with_role(Role.BUYER, market, full_name="Bea Buyer")
     moderator = user_with_role(Role.MODERATOR, market, full_name="Mo Moderator")
-    gig = services.gig_create(
+    gig = gig_services.gig_create(
         actor=seller,
         category=logo_category(),
         title="A clean vector logo for a clinic",
@@ -45,7 +45,7 @@ def test_gig_to_review(browser: Browser, asgi_live_server: Any, language: str, w
         tags=["logo"],
         packages=PACKAGES,
     )
-    services.gig_submit(actor=seller, gig=gig)
+    gig_services.gig_submit(actor=seller, gig=gig)
 
     # The moderator approves the gig from the queue.
     mod = Person(browser, base, moderator, language, width)

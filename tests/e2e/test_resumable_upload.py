@@ -16,9 +16,11 @@ from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.files.models import StoredFile
 from lifeline.files.tests import samples
-from lifeline.freelance import services
 from lifeline.freelance.enums import OrderStatus
 from lifeline.freelance.models import Order
+from lifeline.freelance.services import deliveries as delivery_services
+from lifeline.freelance.services import gigs as gig_services
+from lifeline.freelance.services import orders as order_services
 from lifeline.freelance.tests.factories import PACKAGES, logo_category
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,7 +36,7 @@ def test_a_delivery_file_goes_up_in_parts_and_resumes_after_a_reset(
     market = OrganizationFactory(kind=OrganizationKind.MARKETPLACE)
     seller = user_with_role(Role.SELLER, market)
     buyer = user_with_role(Role.BUYER, market)
-    gig = services.gig_create(
+    gig = gig_services.gig_create(
         actor=seller,
         title="A clean vector logo for a clinic",
         description="Three concepts, two revisions and the source files in SVG.",
@@ -42,10 +44,10 @@ def test_a_delivery_file_goes_up_in_parts_and_resumes_after_a_reset(
         tags=["logo"],
         packages=PACKAGES,
     )
-    services.gig_submit(actor=seller, gig=gig)
-    services.gig_approve(actor=user_with_role(Role.MODERATOR, market), gig=gig)
-    order = services.order_place(actor=buyer, gig=gig, tier="basic")
-    services.order_submit_requirements(actor=buyer, order=order, text="Blue and white")
+    gig_services.gig_submit(actor=seller, gig=gig)
+    gig_services.gig_approve(actor=user_with_role(Role.MODERATOR, market), gig=gig)
+    order = order_services.order_place(actor=buyer, gig=gig, tier="basic")
+    delivery_services.order_submit_requirements(actor=buyer, order=order, text="Blue and white")
     content = samples.PDF + os.urandom(2 * MB + 4321 - len(samples.PDF))
     source = tmp_path / "final logo.pdf"
     source.write_bytes(content)

@@ -33,7 +33,8 @@ class GigImageListApi(APIView):
         request={"multipart/form-data": s.FreelanceGigImageInput},
         responses={201: s.FreelanceGigImageOutput},
         description="Add an image (JPEG, PNG or WebP; re-encoded by the files service) to the "
-        "caller's own gig; at most 10. Another seller's gig is 404.",
+        "caller's own gig; at most 10. Another seller's gig is 404. An active or paused gig "
+        "goes back to approval (a moderator sees every picture buyers will see).",
     )
     def post(self, request: Request, gig_id: UUID) -> Response:
         gig = selectors.gig_get_for_seller(actor=request.user, gig_id=gig_id)
@@ -66,7 +67,13 @@ class GigImageOrderApi(APIView):
 
 
 class GigImageDetailApi(APIView):
-    @extend_schema(tags=TAGS_GIGS, request=None, responses={204: None})
+    @extend_schema(
+        tags=TAGS_GIGS,
+        request=None,
+        responses={204: None},
+        description="Remove the image (the next one becomes the primary if it was). An active "
+        "or paused gig goes back to approval; reordering and choosing the primary do not.",
+    )
     def delete(self, request: Request, gig_id: UUID, image_id: UUID) -> Response:
         image = selectors.gig_image_get_for_seller(
             actor=request.user, gig_id=gig_id, image_id=image_id

@@ -14,8 +14,9 @@ from rest_framework.views import APIView
 
 from lifeline.accounts.models import User
 from lifeline.core.api.pagination import CreatedCursorPagination, paginate
-from lifeline.freelance import selectors, services
+from lifeline.freelance import selectors
 from lifeline.freelance.api import serializers as s
+from lifeline.freelance.services import offers as offer_services
 
 
 def _user(request: Request) -> User:
@@ -47,7 +48,7 @@ class OfferListApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         gig = selectors.gig_get_for(actor=request.user, gig_id=values.pop("gig"))
-        offer = services.offer_create(
+        offer = offer_services.offer_create(
             actor=_user(request), gig=gig, buyer_id=values.pop("buyer"), **values
         )
         offer = selectors.offer_get_for(actor=request.user, offer_id=offer.pk)
@@ -66,7 +67,7 @@ class OfferAcceptApi(APIView):
     def post(self, request: Request, offer_id: UUID) -> Response:
         """The buyer accepts: an order with the offer's terms, awaiting requirements."""
         offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
-        order = services.offer_accept(actor=_user(request), offer=offer)
+        order = offer_services.offer_accept(actor=_user(request), offer=offer)
         order = selectors.order_get_for(actor=request.user, order_id=order.pk)
         return Response(s.FreelanceOrderDetailOutput(order).data, status=status.HTTP_201_CREATED)
 
@@ -76,7 +77,7 @@ class OfferDeclineApi(APIView):
     def post(self, request: Request, offer_id: UUID) -> Response:
         """The buyer declines."""
         offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
-        services.offer_decline(actor=_user(request), offer=offer)
+        offer_services.offer_decline(actor=_user(request), offer=offer)
         offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
         return Response(s.FreelanceOfferOutput(offer).data)
 
@@ -86,6 +87,6 @@ class OfferWithdrawApi(APIView):
     def post(self, request: Request, offer_id: UUID) -> Response:
         """The seller withdraws a pending offer."""
         offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
-        services.offer_withdraw(actor=_user(request), offer=offer)
+        offer_services.offer_withdraw(actor=_user(request), offer=offer)
         offer = selectors.offer_get_for(actor=request.user, offer_id=offer_id)
         return Response(s.FreelanceOfferOutput(offer).data)

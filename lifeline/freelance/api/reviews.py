@@ -17,8 +17,9 @@ from rest_framework.views import APIView
 from lifeline.accounts.models import User
 from lifeline.core.api.pagination import TableLimitOffsetPagination, paginate
 from lifeline.core.exceptions import InvalidInput
-from lifeline.freelance import selectors, services
+from lifeline.freelance import selectors
 from lifeline.freelance.api import serializers as s
+from lifeline.freelance.services import reviews as review_services
 
 TAGS_REVIEWS = ["freelance: reviews"]
 LIST_PARAMS = [
@@ -94,7 +95,7 @@ class ReviewListApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         order = selectors.order_get_for(actor=request.user, order_id=values.pop("order"))
-        review = services.review_create(actor=_user(request), order=order, **values)
+        review = review_services.review_create(actor=_user(request), order=order, **values)
         return Response(s.FreelanceReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -109,7 +110,7 @@ class ReviewReplyApi(APIView):
         review = selectors.review_get(review_id=review_id)
         data = s.FreelanceReviewReplyInput(data=request.data)
         data.is_valid(raise_exception=True)
-        review = services.review_reply(
+        review = review_services.review_reply(
             actor=_user(request), review=review, text=data.validated_data["text"]
         )
         return Response(s.FreelanceReviewOutput(review).data)
@@ -120,7 +121,7 @@ class ReviewHelpfulApi(APIView):
 
     def _answer(self, request: Request, review_id: UUID, *, on: bool) -> Response:
         review = selectors.review_get(review_id=review_id)
-        helpful = services.review_mark_helpful(actor=_user(request), review=review, on=on)
+        helpful = review_services.review_mark_helpful(actor=_user(request), review=review, on=on)
         review.refresh_from_db(fields=["helpful_count"])
         return Response(
             s.FreelanceReviewHelpfulOutput(

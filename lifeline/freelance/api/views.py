@@ -20,12 +20,20 @@ from lifeline.core.api.pagination import (
     TableLimitOffsetPagination,
     paginate,
 )
-from lifeline.freelance import conf, permissions, selectors, services
+from lifeline.freelance import conf, permissions, selectors
 from lifeline.freelance.api import serializers as s
 from lifeline.freelance.enums import OrderStatus
 from lifeline.freelance.exceptions import NotASeller
 from lifeline.freelance.levels import SellerLevel
 from lifeline.freelance.models import Order
+from lifeline.freelance.services import deliveries as delivery_services
+from lifeline.freelance.services import disputes as dispute_services
+from lifeline.freelance.services import favourites as favourite_services
+from lifeline.freelance.services import gigs as gig_services
+from lifeline.freelance.services import offers as offer_services
+from lifeline.freelance.services import orders as order_services
+from lifeline.freelance.services import portfolio as portfolio_services
+from lifeline.freelance.services import reviews as review_services
 
 TAGS_GIGS = ["freelance: gigs"]
 TAGS_ORDERS = ["freelance: orders"]
@@ -61,7 +69,7 @@ def _gig_input(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | N
 def _shown(request: Request, response: Response) -> Response:
     """Count an impression for each gig of a public list page (two queries)."""
     rows = (response.data or {}).get("results", [])
-    services.gigs_record_impressions(
+    gig_services.gigs_record_impressions(
         viewer=request.user, shown=[(row["id"], row["seller"]) for row in rows]
     )
     return response
@@ -91,7 +99,7 @@ class GigListApi(PublicReadApi):
         data = s.FreelanceGigCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields, packages = _gig_input(dict(data.validated_data))
-        gig = services.gig_create(actor=_user(request), packages=packages or {}, **fields)
+        gig = gig_services.gig_create(actor=_user(request), packages=packages or {}, **fields)
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig.pk)
         return Response(s.FreelanceGigOutput(gig).data, status=status.HTTP_201_CREATED)
 
@@ -172,7 +180,7 @@ class GigDetailApi(PublicReadApi):
     @extend_schema(tags=TAGS_GIGS, responses={200: s.FreelanceGigDetailOutput})
     def get(self, request: Request, gig_id: UUID) -> Response:
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
-        services.gig_record_click(viewer=request.user, gig=gig)
+        gig_services.gig_record_click(viewer=request.user, gig=gig)
         return Response(s.FreelanceGigDetailOutput(gig).data)
 
     @extend_schema(
@@ -183,7 +191,7 @@ class GigDetailApi(PublicReadApi):
         data = s.FreelanceGigUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields, packages = _gig_input(dict(data.validated_data))
-        services.gig_update(actor=_user(request), gig=gig, fields=fields, packages=packages)
+        gig_services.gig_update(actor=_user(request), gig=gig, fields=fields, packages=packages)
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
         return Response(s.FreelanceGigOutput(gig).data)
 
@@ -198,9 +206,9 @@ class GigStatusApi(APIView):
         data.is_valid(raise_exception=True)
         move = data.validated_data["move"]
         if move == "submit":
-            services.gig_submit(actor=_user(request), gig=gig)
+            gig_services.gig_submit(actor=_user(request), gig=gig)
         else:
-            services.gig_set_status(actor=_user(request), gig=gig, move=move)
+            gig_services.gig_set_status(actor=_user(request), gig=gig, move=move)
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
         return Response(s.FreelanceGigOutput(gig).data)
 
@@ -209,7 +217,7 @@ class GigApproveApi(APIView):
     @extend_schema(tags=TAGS_GIGS, request=None, responses={200: s.FreelanceGigOutput})
     def post(self, request: Request, gig_id: UUID) -> Response:
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
-        services.gig_approve(actor=_user(request), gig=gig)
+        gig_services.gig_approve(actor=_user(request), gig=gig)
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
         return Response(s.FreelanceGigOutput(gig).data)
 
@@ -222,7 +230,7 @@ class GigRejectApi(APIView):
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
         data = s.FreelanceRejectInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.gig_reject(actor=_user(request), gig=gig, reason=data.validated_data["reason"])
+        gig_services.gig_reject(actor=_user(request), gig=gig, reason=data.validated_data["reason"])
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
         return Response(s.FreelanceGigOutput(gig).data)
 
@@ -239,7 +247,7 @@ class GigInquiryApi(APIView):
     )
     def post(self, request: Request, gig_id: UUID) -> Response:
         gig = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
-        inquiry = services.gig_inquiry_record(actor=_user(request), gig=gig)
+        inquiry = offer_services.gig_inquiry_record(actor=_user(request), gig=gig)
         return Response(s.FreelanceInquiryOutput(inquiry).data)
 
 
@@ -293,7 +301,7 @@ class GigFavouriteApi(APIView):
 
     def _answer(self, request: Request, gig_id: UUID, *, on: bool) -> Response:
         gig = selectors.gig_get_for_favourite(actor=request.user, gig_id=gig_id)
-        favourited = services.favourite_set(actor=_user(request), gig=gig, on=on)
+        favourited = favourite_services.favourite_set(actor=_user(request), gig=gig, on=on)
         gig.refresh_from_db(fields=["favourites_count"])
         return Response(
             s.FreelanceFavouriteOutput(
@@ -341,7 +349,7 @@ class OrderListApi(APIView):
         data = s.FreelanceOrderCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         gig = selectors.gig_get_for(actor=request.user, gig_id=data.validated_data["gig"])
-        order = services.order_place(
+        order = order_services.order_place(
             actor=_user(request), gig=gig, tier=data.validated_data["tier"]
         )
         order = selectors.order_get_for(actor=request.user, order_id=order.pk)
@@ -399,7 +407,7 @@ def _order_action(
 
 OrderRequirementsApi = _order_action(
     s.FreelanceRequirementsInput,
-    lambda u, o, v: services.order_submit_requirements(
+    lambda u, o, v: delivery_services.order_submit_requirements(
         actor=u,
         order=o,
         text=v["requirements"],
@@ -414,7 +422,7 @@ OrderRequirementsApi = _order_action(
 )
 OrderDeliverApi = _order_action(
     s.FreelanceDeliverInput,
-    lambda u, o, v: services.order_deliver(
+    lambda u, o, v: delivery_services.order_deliver(
         actor=u,
         order=o,
         message=v["message"],
@@ -429,31 +437,33 @@ OrderDeliverApi = _order_action(
 )
 OrderRevisionApi = _order_action(
     s.FreelanceMessageInput,
-    lambda u, o, v: services.order_request_revision(actor=u, order=o, message=v["message"]),
+    lambda u, o, v: delivery_services.order_request_revision(
+        actor=u, order=o, message=v["message"]
+    ),
     "The buyer asks for a revision while revisions remain (delivered -> in progress).",
     "OrderRevisionApi",
 )
 OrderCompleteApi = _order_action(
     None,
-    lambda u, o, v: services.order_complete(actor=u, order=o),
+    lambda u, o, v: order_services.order_complete(actor=u, order=o),
     "The buyer accepts the delivery (delivered -> completed).",
     "OrderCompleteApi",
 )
 OrderCancelApi = _order_action(
     s.FreelanceMessageInput,
-    lambda u, o, v: services.order_cancel(actor=u, order=o, reason=v["message"]),
+    lambda u, o, v: order_services.order_cancel(actor=u, order=o, reason=v["message"]),
     "Propose a cancellation, or agree to the other party's proposal (then cancelled).",
     "OrderCancelApi",
 )
 OrderCancelLateApi = _order_action(
     s.FreelanceMessageInput,
-    lambda u, o, v: services.order_cancel_late(actor=u, order=o, reason=v["message"]),
+    lambda u, o, v: order_services.order_cancel_late(actor=u, order=o, reason=v["message"]),
     "The buyer cancels an order whose seller is late past the grace period (refunded).",
     "OrderCancelLateApi",
 )
 OrderCancelWithdrawApi = _order_action(
     None,
-    lambda u, o, v: services.order_withdraw_cancel(actor=u, order=o),
+    lambda u, o, v: order_services.order_withdraw_cancel(actor=u, order=o),
     "Withdraw one's own cancellation proposal.",
     "OrderCancelWithdrawApi",
 )
@@ -461,7 +471,9 @@ OrderCancelWithdrawApi = _order_action(
 
 OrderPortfolioConsentApi = _order_action(
     s.FreelancePortfolioConsentInput,
-    lambda u, o, v: services.order_set_portfolio_consent(actor=u, order=o, allowed=v["allowed"]),
+    lambda u, o, v: portfolio_services.order_set_portfolio_consent(
+        actor=u, order=o, allowed=v["allowed"]
+    ),
     "The buyer allows (or withdraws) showing this order in the seller's portfolio; "
     "withdrawing unlinks it from the seller's portfolio items.",
     "OrderPortfolioConsentApi",
@@ -505,7 +517,7 @@ class PortfolioListApi(APIView):
             if order_id is None
             else selectors.order_get_for(actor=request.user, order_id=order_id)
         )
-        item = services.portfolio_item_create(actor=_user(request), order=order, **values)
+        item = portfolio_services.portfolio_item_create(actor=_user(request), order=order, **values)
         item = selectors.portfolio_item_get_own(actor=request.user, item_id=item.pk)
         return Response(s.FreelancePortfolioItemOutput(item).data, status=status.HTTP_201_CREATED)
 
@@ -519,7 +531,7 @@ class PortfolioDetailApi(PublicReadApi):
     @extend_schema(tags=TAGS_PORTFOLIO, responses={204: None})
     def delete(self, request: Request, item_id: UUID) -> Response:
         item = selectors.portfolio_item_get_own(actor=request.user, item_id=item_id)
-        services.portfolio_item_delete(actor=_user(request), item=item)
+        portfolio_services.portfolio_item_delete(actor=_user(request), item=item)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -536,7 +548,7 @@ class PortfolioImageApi(APIView):
         item = selectors.portfolio_item_get_own(actor=request.user, item_id=item_id)
         data = s.FreelancePortfolioImageInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.portfolio_image_add(
+        portfolio_services.portfolio_image_add(
             actor=_user(request),
             item=item,
             uploaded_file=data.validated_data["file"],
@@ -554,7 +566,9 @@ class OrderReviewApi(APIView):
         order = selectors.order_get_for(actor=request.user, order_id=order_id)
         data = s.FreelanceReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        review = services.review_create(actor=_user(request), order=order, **data.validated_data)
+        review = review_services.review_create(
+            actor=_user(request), order=order, **data.validated_data
+        )
         return Response(s.FreelanceReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -624,7 +638,7 @@ class OrderDisputeApi(APIView):
         order = selectors.order_get_for(actor=request.user, order_id=order_id)
         data = s.FreelanceDisputeOpenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        dispute = services.dispute_open(
+        dispute = dispute_services.dispute_open(
             actor=_user(request), order=order, reason=data.validated_data["reason"]
         )
         return Response(s.FreelanceDisputeOutput(dispute).data, status=status.HTTP_201_CREATED)
@@ -641,7 +655,7 @@ class DisputeMessageApi(APIView):
         order = selectors.order_get_for(actor=request.user, order_id=order_id)
         data = s.FreelanceDisputeMessageInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.dispute_post_message(
+        dispute_services.dispute_post_message(
             actor=_user(request), order=order, text=data.validated_data["text"]
         )
         order = selectors.order_get_for(actor=request.user, order_id=order_id)
@@ -661,7 +675,9 @@ class DisputeResolveApi(APIView):
         order = selectors.order_get_for(actor=request.user, order_id=order_id)
         data = s.FreelanceDisputeResolveInput(data=request.data)
         data.is_valid(raise_exception=True)
-        dispute = services.dispute_resolve(actor=_user(request), order=order, **data.validated_data)
+        dispute = dispute_services.dispute_resolve(
+            actor=_user(request), order=order, **data.validated_data
+        )
         return Response(s.FreelanceDisputeOutput(dispute).data)
 
 

@@ -117,10 +117,7 @@ def gig_update(
                 changed = True
     if not changed:
         return gig
-    if gig.status in (GigStatus.ACTIVE, GigStatus.PAUSED):
-        # Buyers only see what a moderator approved; orders in flight keep their snapshot.
-        gig.status = GigStatus.PENDING_APPROVAL
-        gig.submitted_at = timezone.now()
+    gig_back_to_approval(gig)
     gig.save()
     record(
         actor=actor,
@@ -130,6 +127,17 @@ def gig_update(
         after=_gig_state(gig),
     )
     return gig
+
+
+def gig_back_to_approval(gig: Gig) -> bool:
+    """An active or paused gig whose content changed (text, packages, images) waits for a
+    moderator again: buyers only see what a moderator approved; orders in flight keep their
+    snapshot. Sets the fields on `gig` (locked by the caller, who saves it); True if it moved."""
+    if gig.status not in (GigStatus.ACTIVE, GigStatus.PAUSED):
+        return False
+    gig.status = GigStatus.PENDING_APPROVAL
+    gig.submitted_at = timezone.now()
+    return True
 
 
 def _move_gig(

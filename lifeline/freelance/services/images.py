@@ -1,7 +1,12 @@
 """Gig images: the files service checks the bytes, re-encodes the image without its metadata
 and stores it under a random name; here it becomes one of the gig's ordered images. The first
 is the primary (shown on cards); removing the primary makes the next one primary. Only the
-gig's seller changes them (callers load the gig with `selectors.gig_get_for_seller`)."""
+gig's seller changes them (callers load the gig with `selectors.gig_get_for_seller`).
+
+Adding or removing an image of an active (or paused) gig sends it back to approval, like an
+edit of its text or packages: a moderator sees every picture buyers will see. Reordering and
+choosing the primary only rearrange pictures a moderator already approved, so the gig stays
+as it is."""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from lifeline.freelance.exceptions import (
 )
 from lifeline.freelance.models import Gig, GigImage
 from lifeline.freelance.permissions import can_edit_gig
+from lifeline.freelance.services.gigs import gig_back_to_approval
 
 MAX_GIG_IMAGES = 10
 
@@ -36,6 +42,15 @@ def _locked_gig(actor: User, gig: Gig) -> Gig:
     if locked.status == GigStatus.ARCHIVED:
         raise GigNotEditable()
     return locked
+
+
+def _content_changed(gig: Gig) -> dict[str, Any]:
+    """Send the locked gig back to approval if it was active or paused; the audit fields."""
+    before = gig.status
+    if gig_back_to_approval(gig):
+        gig.save(update_fields=["status", "submitted_at", "updated_at"])
+        return {"before": {"status": before}, "after": {"status": gig.status}}
+    return {}
 
 
 def gig_image_add(*, actor: User, gig: Gig, uploaded_file: File, request: Any = None) -> GigImage:
@@ -54,7 +69,7 @@ def gig_image_add(*, actor: User, gig: Gig, uploaded_file: File, request: Any = 
     )
     try:
         with transaction.atomic():
-            _locked_gig(actor, gig)
+            locked = _locked_gig(actor, gig)
             existing = GigImage.objects.filter(gig=gig)
             if existing.count() >= MAX_GIG_IMAGES:
                 raise GigImagesFull()
@@ -71,6 +86,7 @@ def gig_image_add(*, actor: User, gig: Gig, uploaded_file: File, request: Any = 
                 action="freelance.gig_image_added",
                 target=gig,
                 metadata={"image": str(image.pk)},
+                **_content_changed(locked),
             )
     except BaseException:
         file_delete(actor=actor, file=stored)
@@ -128,4 +144,24 @@ def gig_image_remove(*, actor: User, image: GigImage) -> None:
         action="freelance.gig_image_removed",
         target=gig,
         metadata={"file": str(stored.pk)},
+        **_content_changed(gig),
     )
+
+
+@transaction.atomic
+def gig_image_move(*, actor: User, image: GigImage, step: int) -> list[GigImage]:
+    """Move an image one place earlier (`step` -1) or later (+1) among the images after the
+    primary (the primary is always shown first); at either end nothing moves."""
+    gig = _locked_gig(actor, image.gig)
+    rows = list(
+        GigImage.objects.filter(gig=gig)
+        .order_by("-is_primary", "position", "id")
+        .values_list("pk", "is_primary")
+    )
+    first = 1 if rows and rows[0][1] else 0  # the primary's place is fixed
+    order = [pk for pk, _primary in rows]
+    index = order.index(image.pk) if image.pk in order else -1
+    target = index + step
+    if index >= first and first <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+    return gig_images_reorder(actor=actor, gig=gig, image_ids=order)

@@ -9,9 +9,9 @@ from django.db import connection
 
 from lifeline.access.enums import Role
 from lifeline.access.tests.factories import user_with_role
-from lifeline.freelance import services
 from lifeline.freelance.enums import GigStatus
 from lifeline.freelance.models import Gig, Order
+from lifeline.freelance.services import orders as order_services
 from lifeline.freelance.tests.conftest import client_for
 from lifeline.freelance.tests.factories import gig_factory, order_factory, packages_payload
 
@@ -112,7 +112,7 @@ def test_order_permission_matrix(
     gig: Any, seller: Any, buyer: Any, other_buyer: Any, moderator: Any, market: Any
 ) -> None:
     other_seller = user_with_role(Role.SELLER, market)
-    order = services.order_place(actor=buyer, gig=gig, tier="basic")
+    order = order_services.order_place(actor=buyer, gig=gig, tier="basic")
     url = f"{API}/orders/{order.pk}/"
     expected = {
         "buyer": 200,

@@ -15,7 +15,6 @@ from lifeline.chat import policies, selectors, services
 from lifeline.chat.models import Conversation, Message
 from lifeline.core.exceptions import InvalidInput, NotFound
 from lifeline.freelance import selectors as freelance_selectors
-from lifeline.freelance import services as freelance
 from lifeline.freelance.chat_policy import (
     GIG_CONVERSATION_POLICY,
     GIG_KIND,
@@ -25,6 +24,8 @@ from lifeline.freelance.chat_policy import (
 from lifeline.freelance.enums import GigStatus
 from lifeline.freelance.exceptions import UnknownBuyer
 from lifeline.freelance.models import CustomOffer, Gig, GigInquiry
+from lifeline.freelance.services import offers as offer_services
+from lifeline.freelance.services import orders as order_services
 from lifeline.freelance.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_registered() -> None:
 def test_either_party_opens_the_same_conversation(
     gig: Any, buyer: Any, seller: Any, other_buyer: Any, moderator: Any
 ) -> None:
-    order = freelance.order_place(actor=buyer, gig=gig, tier="basic")
+    order = order_services.order_place(actor=buyer, gig=gig, tier="basic")
     conversation, created = services.conversation_open(actor=buyer, kind=KIND, subject_id=order.pk)
     assert created is True
     assert sorted(p.role for p in conversation.participants.all()) == ["buyer", "seller"]
@@ -72,7 +73,7 @@ def test_order_page_opens_the_conversation(
         client.force_login(user)
         return client
 
-    order = freelance.order_place(actor=buyer, gig=gig, tier="basic")
+    order = order_services.order_place(actor=buyer, gig=gig, tier="basic")
     base = f"/freelance/orders/{order.pk}/"
     assert "conversation/" in web(buyer).get(base).content.decode()
     assert web(other_buyer).post(f"{base}conversation/").status_code == 404
@@ -125,7 +126,7 @@ def test_buyer_asks_from_the_gig_page_and_the_seller_answers(
     assert [label for label, _url in panel.links] == ["Open the gig", "Send a custom offer"]
     assert panel.sections[0].rows == []
     # The seller may now send a custom offer; the buyer sees it beside the conversation.
-    offer = freelance.offer_create(actor=seller, gig=gig, buyer_id=buyer.pk, **OFFER_TERMS)
+    offer = offer_services.offer_create(actor=seller, gig=gig, buyer_id=buyer.pk, **OFFER_TERMS)
     panel = GIG_CONVERSATION_POLICY.side_panel(conversation=conversation, viewer=buyer)
     assert panel is not None
     assert list(panel.sections[0].rows) == [("80.00 · 4 d", str(offer.get_status_display()))]
@@ -142,7 +143,7 @@ def test_a_seller_cannot_approach_a_buyer_who_never_wrote(
             )
     # Nor can a custom offer be sent to that buyer.
     with pytest.raises(UnknownBuyer):
-        freelance.offer_create(actor=seller, gig=gig, buyer_id=buyer.pk, **OFFER_TERMS)
+        offer_services.offer_create(actor=seller, gig=gig, buyer_id=buyer.pk, **OFFER_TERMS)
     response = client_for(seller).post(
         f"{API}/offers/", {"gig": str(gig.pk), "buyer": str(buyer.pk), **OFFER_TERMS}, format="json"
     )
@@ -163,9 +164,9 @@ def test_a_seller_cannot_approach_a_buyer_who_never_wrote(
         services.conversation_open(
             actor=seller, kind=GIG_KIND, subject_id=gig.pk, counterpart_id=other_buyer.pk
         )
-    freelance.offer_create(actor=seller, gig=gig, buyer_id=buyer.pk, **OFFER_TERMS)
+    offer_services.offer_create(actor=seller, gig=gig, buyer_id=buyer.pk, **OFFER_TERMS)
     with pytest.raises(UnknownBuyer):
-        freelance.offer_create(actor=seller, gig=gig, buyer_id=other_buyer.pk, **OFFER_TERMS)
+        offer_services.offer_create(actor=seller, gig=gig, buyer_id=other_buyer.pk, **OFFER_TERMS)
     assert CustomOffer.objects.count() == 1
     # The offer form lists the buyer who asked, not the one who never wrote.
     assert freelance_selectors.offer_buyer_choices(actor=seller) == [buyer]

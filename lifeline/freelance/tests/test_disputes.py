@@ -13,7 +13,6 @@ from django.test import Client
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.access.tests.factories import OrganizationFactory, user_with_role
 from lifeline.audit.models import AuditEvent
-from lifeline.freelance import services
 from lifeline.freelance.enums import LedgerAccount, OrderStatus
 from lifeline.freelance.exceptions import (
     AlreadyDisputed,
@@ -21,6 +20,9 @@ from lifeline.freelance.exceptions import (
     OrderTransitionRefused,
 )
 from lifeline.freelance.models import Dispute, LedgerEntry, Order, SellerBalance
+from lifeline.freelance.services import deliveries as delivery_services
+from lifeline.freelance.services import disputes as dispute_services
+from lifeline.freelance.services import orders as order_services
 from lifeline.freelance.tests.conftest import client_for
 from lifeline.notifications.models import Notification
 
@@ -31,14 +33,14 @@ RESOLUTION = "The files match the brief only partly; half is refunded."
 
 
 def _delivered(gig: Any, buyer: Any, seller: Any, tier: str = "standard") -> Order:
-    order = services.order_place(actor=buyer, gig=gig, tier=tier)
-    order = services.order_submit_requirements(actor=buyer, order=order, text="Blue")
-    return services.order_deliver(actor=seller, order=order, message="Here it is, done")
+    order = order_services.order_place(actor=buyer, gig=gig, tier=tier)
+    order = delivery_services.order_submit_requirements(actor=buyer, order=order, text="Blue")
+    return delivery_services.order_deliver(actor=seller, order=order, message="Here it is, done")
 
 
 def test_open_freezes_the_order(gig: Any, buyer: Any, seller: Any, moderator: Any) -> None:
     order = _delivered(gig, buyer, seller)
-    dispute = services.dispute_open(actor=seller, order=order, reason=REASON)
+    dispute = dispute_services.dispute_open(actor=seller, order=order, reason=REASON)
     order.refresh_from_db()
     assert (order.status, dispute.status_before, order.auto_complete_at) == (
         OrderStatus.DISPUTED,
@@ -46,15 +48,15 @@ def test_open_freezes_the_order(gig: Any, buyer: Any, seller: Any, moderator: An
         None,
     )
     for call in (
-        lambda: services.order_complete(actor=buyer, order=order),
-        lambda: services.order_request_revision(actor=buyer, order=order, message="x"),
-        lambda: services.order_cancel(actor=buyer, order=order),
-        lambda: services.order_cancel_late(actor=buyer, order=order),
+        lambda: order_services.order_complete(actor=buyer, order=order),
+        lambda: delivery_services.order_request_revision(actor=buyer, order=order, message="x"),
+        lambda: order_services.order_cancel(actor=buyer, order=order),
+        lambda: order_services.order_cancel_late(actor=buyer, order=order),
     ):
         with pytest.raises(OrderTransitionRefused):
             call()
     with pytest.raises(AlreadyDisputed):
-        services.dispute_open(actor=buyer, order=order, reason=REASON)
+        dispute_services.dispute_open(actor=buyer, order=order, reason=REASON)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.DISPUTED
     # The buyer (other party) and the marketplace's moderator are told.
     assert Notification.objects.filter(recipient=buyer, topic="freelance.order_updated").count()
@@ -66,9 +68,9 @@ def test_open_freezes_the_order(gig: Any, buyer: Any, seller: Any, moderator: An
 
 
 def test_only_from_in_progress_or_delivered(gig: Any, buyer: Any, seller: Any) -> None:
-    order = services.order_place(actor=buyer, gig=gig, tier="basic")
+    order = order_services.order_place(actor=buyer, gig=gig, tier="basic")
     with pytest.raises(OrderTransitionRefused):
-        services.dispute_open(actor=buyer, order=order, reason=REASON)
+        dispute_services.dispute_open(actor=buyer, order=order, reason=REASON)
     assert Dispute.objects.count() == 0
 
 
@@ -76,21 +78,23 @@ def test_resolve_partial_records_the_split(
     gig: Any, buyer: Any, seller: Any, moderator: Any, market: Any
 ) -> None:
     order = _delivered(gig, buyer, seller)  # 50.00
-    services.dispute_open(actor=buyer, order=order, reason=REASON)
-    services.dispute_post_message(actor=seller, order=order, text="I followed the brief.")
-    services.dispute_post_message(actor=moderator, order=order, text="Send the sources, please.")
+    dispute_services.dispute_open(actor=buyer, order=order, reason=REASON)
+    dispute_services.dispute_post_message(actor=seller, order=order, text="I followed the brief.")
+    dispute_services.dispute_post_message(
+        actor=moderator, order=order, text="Send the sources, please."
+    )
     other_market = OrganizationFactory(kind=OrganizationKind.MARKETPLACE)
     foreign_moderator = user_with_role(Role.MODERATOR, other_market)
     with pytest.raises(NotAModerator):
-        services.dispute_resolve(
+        dispute_services.dispute_resolve(
             actor=foreign_moderator, order=order, outcome="complete", resolution=RESOLUTION
         )
     with pytest.raises(NotAModerator):
-        services.dispute_resolve(
+        dispute_services.dispute_resolve(
             actor=seller, order=order, outcome="complete", resolution=RESOLUTION
         )
     before = Notification.objects.filter(topic="freelance.order_updated").count()
-    dispute = services.dispute_resolve(
+    dispute = dispute_services.dispute_resolve(
         actor=moderator,
         order=order,
         outcome="partial",
@@ -128,20 +132,24 @@ def test_resolve_partial_records_the_split(
     audit = AuditEvent.objects.get(action="freelance.order_dispute_resolved")
     assert audit.metadata == {"outcome": "partial", "refund_amount": "20.00"}
     with pytest.raises(Exception, match="no open dispute"):
-        services.dispute_post_message(actor=buyer, order=order, text="Too late")
+        dispute_services.dispute_post_message(actor=buyer, order=order, text="Too late")
 
 
 def test_resolve_cancel_refunds_and_complete_pays(
     gig: Any, buyer: Any, other_buyer: Any, seller: Any, moderator: Any
 ) -> None:
     lost = _delivered(gig, buyer, seller, tier="basic")
-    services.dispute_open(actor=buyer, order=lost, reason=REASON)
-    services.dispute_resolve(actor=moderator, order=lost, outcome="cancel", resolution=RESOLUTION)
+    dispute_services.dispute_open(actor=buyer, order=lost, reason=REASON)
+    dispute_services.dispute_resolve(
+        actor=moderator, order=lost, outcome="cancel", resolution=RESOLUTION
+    )
     lost.refresh_from_db()
     assert (lost.status, lost.refunded_amount) == (OrderStatus.CANCELLED, Decimal("25.00"))
     won = _delivered(gig, other_buyer, seller, tier="premium")
-    services.dispute_open(actor=seller, order=won, reason=REASON)
-    services.dispute_resolve(actor=moderator, order=won, outcome="complete", resolution=RESOLUTION)
+    dispute_services.dispute_open(actor=seller, order=won, reason=REASON)
+    dispute_services.dispute_resolve(
+        actor=moderator, order=won, outcome="complete", resolution=RESOLUTION
+    )
     won.refresh_from_db()
     assert (won.status, won.refunded_amount, won.seller_net) == (
         OrderStatus.COMPLETED,
@@ -220,7 +228,7 @@ def test_dispute_list_scopes_and_query_count(
     django_assert_num_queries: Any,
 ) -> None:
     for who in (buyer, other_buyer, buyer):
-        services.dispute_open(actor=who, order=_delivered(gig, who, seller), reason=REASON)
+        dispute_services.dispute_open(actor=who, order=_delivered(gig, who, seller), reason=REASON)
     other_market = OrganizationFactory(kind=OrganizationKind.MARKETPLACE)
     foreign_moderator = user_with_role(Role.MODERATOR, other_market)
     assert len(client_for(buyer).get(f"{API}/disputes/").json()["results"]) == 2

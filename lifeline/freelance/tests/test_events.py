@@ -5,7 +5,8 @@ from unittest import mock
 
 import pytest
 
-from lifeline.freelance import events, services
+from lifeline.freelance import events
+from lifeline.freelance.services import orders as order_services
 from lifeline.realtime import groups
 from lifeline.realtime.testing import assert_envelope
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_order_event_goes_to_both_parties(gig: Any, buyer: Any, seller: Any) -> None:
     with mock.patch("lifeline.freelance.services.orders.publish_on_commit") as publish:
-        order = services.order_place(actor=buyer, gig=gig, tier="basic")
+        order = order_services.order_place(actor=buyer, gig=gig, tier="basic")
     event, audience = publish.call_args.args
     assert_envelope(
         event,

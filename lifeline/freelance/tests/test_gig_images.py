@@ -11,13 +11,15 @@ from django.test import Client
 
 from lifeline.access.enums import Role
 from lifeline.access.tests.factories import user_with_role
+from lifeline.audit.models import AuditEvent
 from lifeline.files.models import StoredFile
 from lifeline.files.tests import samples
 from lifeline.freelance.enums import GigStatus
 from lifeline.freelance.models import Gig, GigImage
+from lifeline.freelance.services.gigs import gig_approve
 from lifeline.freelance.services.images import MAX_GIG_IMAGES, gig_image_add
 from lifeline.freelance.tests.conftest import client_for
-from lifeline.freelance.tests.factories import gig_factory
+from lifeline.freelance.tests.factories import gig_factory, order_factory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +69,15 @@ def test_the_seller_uploads_reorders_picks_the_primary_and_removes(seller: Any, 
     assert stored.is_deleted
 
 
+def _approved(gig: Gig) -> None:
+    """A moderator approves the gig again (an added image sent it back to approval)."""
+    moderator = user_with_role(Role.MODERATOR, gig.organization, full_name="Mo Moderator")
+    gig_approve(actor=moderator, gig=Gig.objects.get(pk=gig.pk))
+
+
 def test_the_image_is_re_encoded_without_metadata(seller: Any, gig: Any) -> None:
     image = gig_image_add(actor=seller, gig=gig, uploaded_file=_upload(samples.jpeg()))
+    _approved(gig)
     body = b"".join(Client().get(f"/freelance/gig-images/{image.pk}/").streaming_content)
     assert body[:2] == b"\xff\xd8"
     assert b"Phone maker" not in body
@@ -78,6 +87,7 @@ def test_the_image_is_re_encoded_without_metadata(seller: Any, gig: Any) -> None
 def test_gig_page_and_cards_show_the_images(seller: Any, gig: Any) -> None:
     first = gig_image_add(actor=seller, gig=gig, uploaded_file=_upload())
     second = gig_image_add(actor=seller, gig=gig, uploaded_file=_upload())
+    _approved(gig)
     page = Client().get(f"/freelance/gigs/{gig.pk}/").content.decode()
     assert page.index(f"/freelance/gig-images/{first.pk}/") < page.index(
         f"/freelance/gig-images/{second.pk}/"
@@ -145,3 +155,69 @@ def test_a_gig_holds_at_most_ten_images(seller: Any, gig: Any) -> None:
     assert (response.status_code, response.json()["code"]) == (409, "freelance.gig_images_full")
     assert GigImage.objects.count() == StoredFile.objects.filter(deleted_at__isnull=True).count()
     assert GigImage.objects.count() == MAX_GIG_IMAGES
+
+
+# --- an image change of an active gig goes back to approval (issue 18 §1) -------------------
+def test_adding_or_removing_an_image_of_an_active_gig_sends_it_back_to_approval(
+    seller: Any, gig: Any, buyer: Any
+) -> None:
+    order = order_factory(gig=gig, buyer=buyer, status="in_progress")
+    snapshot = (order.status, order.package_title, order.price, order.delivery_days)
+    shop = client_for(seller)
+    url = f"{API}/{gig.pk}/images/"
+    added = shop.post(url, {"file": _upload()}, format="multipart")
+    assert added.status_code == 201
+    gig.refresh_from_db()
+    assert (gig.status, gig.submitted_at is not None) == (GigStatus.PENDING_APPROVAL, True)
+    assert client_for(None).get(f"{API}/{gig.pk}/").status_code == 404  # not public until approved
+    audit = AuditEvent.objects.get(action="freelance.gig_image_added")
+    assert audit.changes == {
+        "before": {"status": "active"},
+        "after": {"status": "pending_approval"},
+    }
+    _approved(gig)
+    assert shop.delete(f"{url}{added.json()['id']}/").status_code == 204
+    gig.refresh_from_db()
+    assert gig.status == GigStatus.PENDING_APPROVAL
+    assert AuditEvent.objects.get(action="freelance.gig_image_removed").changes == {
+        "before": {"status": "active"},
+        "after": {"status": "pending_approval"},
+    }
+    order.refresh_from_db()  # the order in flight keeps what it bought
+    assert (order.status, order.package_title, order.price, order.delivery_days) == snapshot
+
+
+def test_a_paused_gig_goes_back_to_approval_and_a_draft_stays_a_draft(
+    seller: Any, gig: Any, market: Any
+) -> None:
+    Gig.objects.filter(pk=gig.pk).update(status=GigStatus.PAUSED)
+    gig_image_add(actor=seller, gig=gig, uploaded_file=_upload())
+    draft = gig_factory(seller=seller, organization=market, status=GigStatus.DRAFT)
+    gig_image_add(actor=seller, gig=draft, uploaded_file=_upload())
+    assert dict(Gig.objects.filter(pk__in=[gig.pk, draft.pk]).values_list("pk", "status")) == {
+        gig.pk: GigStatus.PENDING_APPROVAL,
+        draft.pk: GigStatus.DRAFT,
+    }
+    assert AuditEvent.objects.filter(action="freelance.gig_image_added").count() == 2
+    assert (
+        AuditEvent.objects.get(target_id=str(draft.pk), action="freelance.gig_image_added").changes
+        == {}
+    )
+
+
+def test_reordering_or_choosing_the_primary_keeps_an_active_gig_active(
+    seller: Any, gig: Any
+) -> None:
+    """Both only rearrange pictures a moderator already approved."""
+    first = gig_image_add(actor=seller, gig=gig, uploaded_file=_upload())
+    second = gig_image_add(actor=seller, gig=gig, uploaded_file=_upload())
+    _approved(gig)
+    approved_at = Gig.objects.get(pk=gig.pk).approved_at
+    shop = client_for(seller)
+    url = f"{API}/{gig.pk}/images/"
+    order = [str(second.pk), str(first.pk)]
+    assert shop.put(f"{url}order/", {"images": order}, format="json").status_code == 200
+    assert shop.post(f"{url}{second.pk}/primary/").status_code == 200
+    gig.refresh_from_db()
+    assert (gig.status, gig.approved_at) == (GigStatus.ACTIVE, approved_at)
+    assert _state(gig) == [(str(second.pk), 0, True), (str(first.pk), 1, False)]

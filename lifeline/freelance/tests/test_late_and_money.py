@@ -12,18 +12,23 @@ from django.test import override_settings
 from django.utils import timezone
 
 from lifeline.audit.models import AuditEvent
-from lifeline.freelance import services
 from lifeline.freelance.enums import LedgerAccount, OrderEventKind, OrderStatus
 from lifeline.freelance.exceptions import NotLateEnough, OrderTransitionRefused, WrongParty
 from lifeline.freelance.models import LedgerEntry, Order, SellerBalance
+from lifeline.freelance.services import deadlines as deadline_services
+from lifeline.freelance.services import deliveries as delivery_services
+from lifeline.freelance.services import money as money_services
+from lifeline.freelance.services import orders as order_services
 from lifeline.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 
 def _started(gig: Any, buyer: Any, tier: str = "basic") -> Order:
-    order = services.order_place(actor=buyer, gig=gig, tier=tier)
-    return services.order_submit_requirements(actor=buyer, order=order, text="Blue and white")
+    order = order_services.order_place(actor=buyer, gig=gig, tier=tier)
+    return delivery_services.order_submit_requirements(
+        actor=buyer, order=order, text="Blue and white"
+    )
 
 
 def _overdue(order: Order, hours: float) -> Order:
@@ -47,12 +52,12 @@ def _sums(**filters: Any) -> dict[str, Decimal]:
 def test_sweep_flags_a_late_order_once_and_tells_both(gig: Any, buyer: Any, seller: Any) -> None:
     order = _started(gig, buyer)
     assert order.is_late is False
-    assert services.orders_run_due()["late"] == 0
+    assert deadline_services.orders_run_due()["late"] == 0
     order = _overdue(order, 1)
     assert order.is_late is True  # computed before the sweep flags it
     before = Notification.objects.count()
-    assert services.orders_run_due()["late"] == 1
-    assert services.orders_run_due()["late"] == 0
+    assert deadline_services.orders_run_due()["late"] == 1
+    assert deadline_services.orders_run_due()["late"] == 0
     order.refresh_from_db()
     assert order.late_at is not None
     assert order.events.filter(kind=OrderEventKind.LATE, actor=None).count() == 1
@@ -67,14 +72,14 @@ def test_delivered_order_is_not_late_and_revision_restarts_the_clock(
     gig: Any, buyer: Any, seller: Any
 ) -> None:
     order = _overdue(_started(gig, buyer), 30)
-    order = services.order_deliver(actor=seller, order=order, message="Here it is, done")
+    order = delivery_services.order_deliver(actor=seller, order=order, message="Here it is, done")
     assert order.is_late is False
-    assert services.orders_run_due()["late"] == 0
-    order = services.order_request_revision(actor=buyer, order=order, message="Bigger")
+    assert deadline_services.orders_run_due()["late"] == 0
+    order = delivery_services.order_request_revision(actor=buyer, order=order, message="Bigger")
     assert order.is_late is False
     assert order.due_at > timezone.now() + timedelta(days=4, hours=23)
     with pytest.raises(NotLateEnough):
-        services.order_cancel_late(actor=buyer, order=order)
+        order_services.order_cancel_late(actor=buyer, order=order)
 
 
 @override_settings(FREELANCE_LATE_CANCEL_GRACE_HOURS=12)
@@ -82,18 +87,20 @@ def test_buyer_cancels_a_late_order_after_the_grace_period(
     gig: Any, buyer: Any, seller: Any, other_buyer: Any
 ) -> None:
     order = _overdue(_started(gig, buyer), 11)
-    assert services.can_cancel_late(order) is False
+    assert order_services.can_cancel_late(order) is False
     with pytest.raises(NotLateEnough):
-        services.order_cancel_late(actor=buyer, order=order)
+        order_services.order_cancel_late(actor=buyer, order=order)
     order = _overdue(order, 13)
-    assert services.can_cancel_late(order) is True
+    assert order_services.can_cancel_late(order) is True
     with pytest.raises(WrongParty):
-        services.order_cancel_late(actor=seller, order=order)
+        order_services.order_cancel_late(actor=seller, order=order)
     with pytest.raises(WrongParty):
-        services.order_cancel_late(actor=other_buyer, order=order)
+        order_services.order_cancel_late(actor=other_buyer, order=order)
     order.refresh_from_db()
     assert order.status == OrderStatus.IN_PROGRESS
-    order = services.order_cancel_late(actor=buyer, order=order, reason="No word from the seller")
+    order = order_services.order_cancel_late(
+        actor=buyer, order=order, reason="No word from the seller"
+    )
     assert (order.status, order.refunded_amount) == (OrderStatus.CANCELLED, Decimal("25.00"))
     assert order.events.filter(kind=OrderEventKind.CANCELLED_LATE, actor=buyer).count() == 1
     assert (
@@ -108,30 +115,41 @@ def test_buyer_cancels_a_late_order_after_the_grace_period(
         LedgerAccount.BUYER_REFUNDS: Decimal("25.00"),
     }
     with pytest.raises(OrderTransitionRefused):
-        services.order_cancel_late(actor=buyer, order=order)
+        order_services.order_cancel_late(actor=buyer, order=order)
 
 
 def test_cancel_late_refused_before_start_and_after_delivery(
     gig: Any, buyer: Any, seller: Any
 ) -> None:
-    order = services.order_place(actor=buyer, gig=gig, tier="basic")
+    order = order_services.order_place(actor=buyer, gig=gig, tier="basic")
     with pytest.raises(OrderTransitionRefused):
-        services.order_cancel_late(actor=buyer, order=order)
-    order = _overdue(services.order_submit_requirements(actor=buyer, order=order, text="x"), 48)
-    order = services.order_deliver(actor=seller, order=order, message="Delivered late")
+        order_services.order_cancel_late(actor=buyer, order=order)
+    order = _overdue(
+        delivery_services.order_submit_requirements(actor=buyer, order=order, text="x"), 48
+    )
+    order = delivery_services.order_deliver(actor=seller, order=order, message="Delivered late")
     with pytest.raises(OrderTransitionRefused):
-        services.order_cancel_late(actor=buyer, order=order)
+        order_services.order_cancel_late(actor=buyer, order=order)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.DELIVERED
 
 
 # --- money ----------------------------------------------------------------------------------
 def test_split_keeps_every_cent() -> None:
-    assert services.split(Decimal("25.00"), Decimal("20")) == (Decimal("5.00"), Decimal("20.00"))
-    assert services.split(Decimal("10.05"), Decimal("20")) == (Decimal("2.01"), Decimal("8.04"))
-    assert services.split(Decimal("0.03"), Decimal("20")) == (Decimal("0.01"), Decimal("0.02"))
+    assert money_services.split(Decimal("25.00"), Decimal("20")) == (
+        Decimal("5.00"),
+        Decimal("20.00"),
+    )
+    assert money_services.split(Decimal("10.05"), Decimal("20")) == (
+        Decimal("2.01"),
+        Decimal("8.04"),
+    )
+    assert money_services.split(Decimal("0.03"), Decimal("20")) == (
+        Decimal("0.01"),
+        Decimal("0.02"),
+    )
     for cents in range(1, 2000, 7):
         amount = Decimal(cents) / 100
-        fee, net = services.split(amount, Decimal("17.5"))
+        fee, net = money_services.split(amount, Decimal("17.5"))
         assert fee + net == amount
 
 
@@ -149,15 +167,15 @@ def test_order_records_fee_net_and_clears_after_the_period(
         LedgerAccount.BUYER_PAYMENTS: Decimal("-120.00"),
         LedgerAccount.ESCROW: Decimal("120.00"),
     }
-    order = services.order_deliver(actor=seller, order=order, message="Here it is, done")
-    order = services.order_complete(actor=buyer, order=order)
+    order = delivery_services.order_deliver(actor=seller, order=order, message="Here it is, done")
+    order = order_services.order_complete(actor=buyer, order=order)
     assert order.clears_at == order.completed_at + timedelta(days=10)
     balance = SellerBalance.objects.get(seller=seller)
     assert (balance.pending, balance.cleared) == (Decimal("102.00"), Decimal("0.00"))
-    assert services.orders_run_due()["cleared"] == 0  # not yet
+    assert deadline_services.orders_run_due()["cleared"] == 0  # not yet
     Order.objects.filter(pk=order.pk).update(clears_at=timezone.now() - timedelta(seconds=1))
-    assert services.orders_run_due()["cleared"] == 1
-    assert services.orders_run_due()["cleared"] == 0
+    assert deadline_services.orders_run_due()["cleared"] == 1
+    assert deadline_services.orders_run_due()["cleared"] == 0
     balance.refresh_from_db()
     assert (balance.pending, balance.cleared) == (Decimal("0.00"), Decimal("102.00"))
     order.refresh_from_db()
@@ -175,21 +193,23 @@ def test_order_records_fee_net_and_clears_after_the_period(
 def test_mutual_cancel_refunds_and_balances_rebuild_exactly(
     gig: Any, buyer: Any, other_buyer: Any, seller: Any
 ) -> None:
-    done = services.order_deliver(actor=seller, order=_started(gig, buyer), message="Done, see it")
-    services.order_complete(actor=buyer, order=done)
-    second = services.order_deliver(
+    done = delivery_services.order_deliver(
+        actor=seller, order=_started(gig, buyer), message="Done, see it"
+    )
+    order_services.order_complete(actor=buyer, order=done)
+    second = delivery_services.order_deliver(
         actor=seller, order=_started(gig, other_buyer, tier="standard"), message="Done, see it"
     )
-    services.order_complete(actor=other_buyer, order=second)
+    order_services.order_complete(actor=other_buyer, order=second)
     cancelled = _started(gig, buyer, tier="premium")
-    services.order_cancel(actor=buyer, order=cancelled)
-    cancelled = services.order_cancel(actor=seller, order=cancelled)
+    order_services.order_cancel(actor=buyer, order=cancelled)
+    cancelled = order_services.order_cancel(actor=seller, order=cancelled)
     assert (cancelled.status, cancelled.refunded_amount) == ("cancelled", Decimal("120.00"))
     stored = SellerBalance.objects.get(seller=seller)
     assert (stored.pending, stored.cleared) == (Decimal("60.00"), Decimal("0.00"))  # 20 + 40
     # Damage the stored row: the ledger rebuilds it exactly.
     SellerBalance.objects.filter(pk=stored.pk).update(pending=Decimal("1.00"))
-    rebuilt = services.balance_rebuild(seller=seller)
+    rebuilt = money_services.balance_rebuild(seller=seller)
     assert (rebuilt.pending, rebuilt.cleared) == (Decimal("60.00"), Decimal("0.00"))
     # The whole record balances, and every order's escrow is empty once it is closed.
     assert LedgerEntry.objects.aggregate(total=Sum("amount"))["total"] == Decimal("0.00")
@@ -200,9 +220,9 @@ def test_mutual_cancel_refunds_and_balances_rebuild_exactly(
 def test_a_posting_cannot_be_written_twice(gig: Any, buyer: Any) -> None:
     from django.db import IntegrityError, transaction
 
-    order = services.order_place(actor=buyer, gig=gig, tier="basic")
+    order = order_services.order_place(actor=buyer, gig=gig, tier="basic")
     with pytest.raises(IntegrityError), transaction.atomic():
-        services.post_payment(order)
+        money_services.post_payment(order)
     assert LedgerEntry.objects.filter(order=order).count() == 2
 
 
@@ -259,10 +279,10 @@ def test_balance_api_is_the_callers_own(
     from lifeline.freelance.tests.conftest import client_for
 
     for tier in ("basic", "standard", "premium"):
-        order = services.order_deliver(
+        order = delivery_services.order_deliver(
             actor=seller, order=_started(gig, buyer, tier=tier), message="Done, see it"
         )
-        services.order_complete(actor=buyer, order=order)
+        order_services.order_complete(actor=buyer, order=order)
     body = client_for(seller).get(f"{API}/balance/").json()
     assert body == {
         "currency": "USD",
@@ -301,8 +321,10 @@ def test_order_and_balance_pages(gig: Any, buyer: Any, seller: Any, other_buyer:
     assert Order.objects.get(pk=order.pk).status == OrderStatus.IN_PROGRESS
     web(buyer).post(f"{base}cancel-late/", {"text": "Too late"})
     assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
-    done = services.order_deliver(actor=seller, order=_started(gig, buyer), message="Done, see")
-    services.order_complete(actor=buyer, order=done)
+    done = delivery_services.order_deliver(
+        actor=seller, order=_started(gig, buyer), message="Done, see"
+    )
+    order_services.order_complete(actor=buyer, order=done)
     page = web(seller).get("/freelance/my/balance/").content.decode()
     assert 'data-testid="balance-pending">20' in page
     assert "/freelance/my/balance/" in web(seller).get("/freelance/").content.decode()

@@ -13,7 +13,6 @@ from django.utils import timezone
 from lifeline.access.enums import Role
 from lifeline.access.tests.factories import user_with_role
 from lifeline.audit.models import AuditEvent
-from lifeline.freelance import services
 from lifeline.freelance.enums import OrderStatus
 from lifeline.freelance.exceptions import (
     NotASeller,
@@ -24,6 +23,9 @@ from lifeline.freelance.exceptions import (
     WrongParty,
 )
 from lifeline.freelance.models import CustomOffer, LedgerEntry, Order
+from lifeline.freelance.services import deadlines as deadline_services
+from lifeline.freelance.services import offers as offer_services
+from lifeline.freelance.services import orders as order_services
 from lifeline.freelance.tests.conftest import client_for
 from lifeline.notifications.models import Notification
 
@@ -38,8 +40,8 @@ TERMS = {
 
 
 def _offer(gig: Any, seller: Any, buyer: Any) -> CustomOffer:
-    services.gig_inquiry_record(actor=buyer, gig=gig)  # the buyer wrote first
-    return services.offer_create(actor=seller, gig=gig, buyer_id=buyer.pk, **TERMS)
+    offer_services.gig_inquiry_record(actor=buyer, gig=gig)  # the buyer wrote first
+    return offer_services.offer_create(actor=seller, gig=gig, buyer_id=buyer.pk, **TERMS)
 
 
 def test_accept_creates_an_order_with_the_offer_terms(gig: Any, seller: Any, buyer: Any) -> None:
@@ -49,8 +51,8 @@ def test_accept_creates_an_order_with_the_offer_terms(gig: Any, seller: Any, buy
         Notification.objects.filter(recipient=buyer, topic="freelance.offer_received").count() == 1
     )
     with pytest.raises(WrongParty):
-        services.offer_accept(actor=seller, offer=offer)  # a seller cannot accept their own
-    order = services.offer_accept(actor=buyer, offer=offer)
+        offer_services.offer_accept(actor=seller, offer=offer)  # a seller cannot accept their own
+    order = offer_services.offer_accept(actor=buyer, offer=offer)
     assert (
         order.tier,
         order.price,
@@ -64,18 +66,18 @@ def test_accept_creates_an_order_with_the_offer_terms(gig: Any, seller: Any, buy
     assert LedgerEntry.objects.filter(order=order, kind="payment").count() == 2
     assert AuditEvent.objects.filter(action="freelance.offer_accepted").count() == 1
     with pytest.raises(OfferNotPending):
-        services.offer_accept(actor=buyer, offer=offer)
+        offer_services.offer_accept(actor=buyer, offer=offer)
     assert Order.objects.count() == 1
 
 
 def test_refusals_when_sending(gig: Any, seller: Any, buyer: Any, market: Any) -> None:
     other_seller = user_with_role(Role.SELLER, market)
     with pytest.raises(NotASeller):
-        services.offer_create(actor=other_seller, gig=gig, buyer_id=buyer.pk, **TERMS)
+        offer_services.offer_create(actor=other_seller, gig=gig, buyer_id=buyer.pk, **TERMS)
     with pytest.raises(UnknownBuyer):
-        services.offer_create(actor=seller, gig=gig, buyer_id=seller.pk, **TERMS)
+        offer_services.offer_create(actor=seller, gig=gig, buyer_id=seller.pk, **TERMS)
     with pytest.raises(UnknownBuyer):
-        services.offer_create(actor=seller, gig=gig, buyer_id=other_seller.pk, **TERMS)
+        offer_services.offer_create(actor=seller, gig=gig, buyer_id=other_seller.pk, **TERMS)
     _offer(gig, seller, buyer)
     with pytest.raises(OfferAlreadyPending):
         _offer(gig, seller, buyer)
@@ -86,17 +88,17 @@ def test_expiry_decline_and_withdraw(gig: Any, seller: Any, buyer: Any, other_bu
     offer = _offer(gig, seller, buyer)
     CustomOffer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(OfferExpired):
-        services.offer_accept(actor=buyer, offer=offer)
+        offer_services.offer_accept(actor=buyer, offer=offer)
     assert Order.objects.count() == 0
-    assert services.orders_run_due()["offers_expired"] == 1
+    assert deadline_services.orders_run_due()["offers_expired"] == 1
     assert CustomOffer.objects.get(pk=offer.pk).status == "expired"
     again = _offer(gig, seller, buyer)  # the expired one no longer blocks a new offer
-    services.offer_decline(actor=buyer, offer=again)
+    offer_services.offer_decline(actor=buyer, offer=again)
     assert CustomOffer.objects.get(pk=again.pk).status == "declined"
     third = _offer(gig, seller, other_buyer)
     with pytest.raises(WrongParty):
-        services.offer_withdraw(actor=other_buyer, offer=third)
-    services.offer_withdraw(actor=seller, offer=third)
+        offer_services.offer_withdraw(actor=other_buyer, offer=third)
+    offer_services.offer_withdraw(actor=seller, offer=third)
     assert CustomOffer.objects.get(pk=third.pk).status == "withdrawn"
 
 
@@ -108,7 +110,7 @@ def test_offer_api_permissions_and_bad_input(
     moderator: Any,
     django_assert_num_queries: Any,
 ) -> None:
-    services.gig_inquiry_record(actor=buyer, gig=gig)  # the buyer wrote first
+    offer_services.gig_inquiry_record(actor=buyer, gig=gig)  # the buyer wrote first
     body = {**TERMS, "price": "75.00", "gig": str(gig.pk), "buyer": str(buyer.pk)}
     for field, value in (("price", "0"), ("delivery_days", 91), ("revisions", 11)):
         response = client_for(seller).post(f"{API}/offers/", {**body, field: value})
@@ -144,7 +146,7 @@ def test_offer_pages(gig: Any, seller: Any, buyer: Any, other_buyer: Any) -> Non
         return client
 
     # The form lists buyers the seller has dealt with.
-    services.order_place(actor=buyer, gig=gig, tier="basic")
+    order_services.order_place(actor=buyer, gig=gig, tier="basic")
     page = web(seller).get("/freelance/offers/").content.decode()
     assert str(buyer.pk) in page
     assert str(other_buyer.pk) not in page

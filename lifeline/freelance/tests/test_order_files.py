@@ -15,9 +15,11 @@ from lifeline.access.enums import Role
 from lifeline.access.tests.factories import user_with_role
 from lifeline.files.models import StoredFile
 from lifeline.files.tests import samples
-from lifeline.freelance import services
 from lifeline.freelance.enums import OrderStatus
 from lifeline.freelance.models import Order, OrderFile
+from lifeline.freelance.services import deliveries as delivery_services
+from lifeline.freelance.services import disputes as dispute_services
+from lifeline.freelance.services import orders as order_services
 from lifeline.freelance.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +58,7 @@ def _web(user: Any) -> Client:
 
 @pytest.fixture
 def placed(gig: Any, buyer: Any) -> Order:
-    return services.order_place(actor=buyer, gig=gig, tier="basic")
+    return order_services.order_place(actor=buyer, gig=gig, tier="basic")
 
 
 def test_requirements_and_delivery_files_reach_both_parties_only(
@@ -112,7 +114,7 @@ def test_requirements_and_delivery_files_reach_both_parties_only(
         assert client_for(stranger).get(f"{API}/orders/{placed.pk}/").status_code == 404
     assert Client().get(url).status_code == 302  # anonymous: to the login page
     # Once the order is disputed, the marketplace's moderator reads the files to decide.
-    services.dispute_open(
+    dispute_services.dispute_open(
         actor=buyer,
         order=Order.objects.get(pk=placed.pk),
         reason="The logo is not what the package said",
@@ -207,7 +209,7 @@ def test_order_page_upload_and_links(placed: Order, seller: Any, buyer: Any) -> 
 def test_order_detail_queries_do_not_grow_with_files(
     django_assert_max_num_queries: Any, placed: Order, buyer: Any
 ) -> None:
-    services.order_submit_requirements(
+    delivery_services.order_submit_requirements(
         actor=buyer, order=placed, text="Blue", files=[_pdf(f"{i}.pdf") for i in range(5)]
     )
     client = client_for(buyer)
@@ -216,7 +218,7 @@ def test_order_detail_queries_do_not_grow_with_files(
         response = client.get(f"{API}/orders/{placed.pk}/")
     assert len(response.json()["events"][1]["files"]) == 5
     few = len(captured.captured_queries)
-    services.order_deliver(
+    delivery_services.order_deliver(
         actor=Order.objects.get(pk=placed.pk).seller,
         order=placed,
         message="Here it is, all done",

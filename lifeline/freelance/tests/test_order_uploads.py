@@ -16,9 +16,10 @@ from lifeline.files.enums import FileKind
 from lifeline.files.models import StoredFile
 from lifeline.files.services import file_attach
 from lifeline.files.tests.factories import StoredFileFactory
-from lifeline.freelance import services
 from lifeline.freelance.enums import OrderStatus
 from lifeline.freelance.models import Order, OrderFile
+from lifeline.freelance.services import deliveries as delivery_services
+from lifeline.freelance.services import orders as order_services
 from lifeline.freelance.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +42,10 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def started(gig: Any, buyer: Any) -> Order:
-    order = services.order_place(actor=buyer, gig=gig, tier="basic")
-    return services.order_submit_requirements(actor=buyer, order=order, text="Blue and white")
+    order = order_services.order_place(actor=buyer, gig=gig, tier="basic")
+    return delivery_services.order_submit_requirements(
+        actor=buyer, order=order, text="Blue and white"
+    )
 
 
 def _upload_in_parts(user: Any, content: bytes, name: str) -> str:
@@ -113,7 +116,7 @@ def test_files_not_the_sellers_own_free_uploads_are_refused_and_nothing_changes(
     started: Order, seller: Any, buyer: Any, gig: Any
 ) -> None:
     someone_elses = StoredFileFactory(owner=buyer, kind=FileKind.DELIVERABLE)
-    other_order = services.order_place(actor=buyer, gig=gig, tier="basic")
+    other_order = order_services.order_place(actor=buyer, gig=gig, tier="basic")
     attached_elsewhere = StoredFileFactory(owner=seller, kind=FileKind.DELIVERABLE)
     file_attach(file=attached_elsewhere, obj=other_order)
     voice = StoredFileFactory(owner=seller, kind=FileKind.VOICE)

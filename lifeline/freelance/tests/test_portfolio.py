@@ -13,9 +13,9 @@ from lifeline.access.enums import Role
 from lifeline.access.tests.factories import user_with_role
 from lifeline.files.models import StoredFile
 from lifeline.files.tests import samples
-from lifeline.freelance import services
 from lifeline.freelance.enums import OrderStatus
 from lifeline.freelance.models import Order, PortfolioImage, PortfolioItem
+from lifeline.freelance.services import portfolio as portfolio_services
 from lifeline.freelance.tests.conftest import client_for
 from lifeline.freelance.tests.factories import order_factory
 
@@ -112,9 +112,9 @@ def test_images_go_through_the_files_service(seller: Any, market: Any) -> None:
 
 
 def test_at_most_six_images(seller: Any) -> None:
-    item = services.portfolio_item_create(actor=seller, title="Many shots")
-    for _ in range(services.MAX_PORTFOLIO_IMAGES):
-        services.portfolio_image_add(
+    item = portfolio_services.portfolio_item_create(actor=seller, title="Many shots")
+    for _ in range(portfolio_services.MAX_PORTFOLIO_IMAGES):
+        portfolio_services.portfolio_image_add(
             actor=seller, item=item, uploaded_file=SimpleUploadedFile("a.png", samples.png())
         )
     response = client_for(seller).post(
@@ -131,8 +131,8 @@ def test_at_most_six_images(seller: Any) -> None:
 
 
 def test_delete_is_the_owners_only(seller: Any, buyer: Any, market: Any) -> None:
-    item = services.portfolio_item_create(actor=seller, title="To delete")
-    services.portfolio_image_add(
+    item = portfolio_services.portfolio_item_create(actor=seller, title="To delete")
+    portfolio_services.portfolio_image_add(
         actor=seller, item=item, uploaded_file=SimpleUploadedFile("a.png", samples.png())
     )
     other_seller = user_with_role(Role.SELLER, market)
@@ -147,12 +147,12 @@ def test_delete_is_the_owners_only(seller: Any, buyer: Any, market: Any) -> None
 
 def test_mine_lists_only_my_items(django_assert_num_queries: Any, seller: Any, market: Any) -> None:
     for i in range(3):
-        item = services.portfolio_item_create(actor=seller, title=f"Sample {i}")
-        services.portfolio_image_add(
+        item = portfolio_services.portfolio_item_create(actor=seller, title=f"Sample {i}")
+        portfolio_services.portfolio_image_add(
             actor=seller, item=item, uploaded_file=SimpleUploadedFile("a.png", samples.png())
         )
     other_seller = user_with_role(Role.SELLER, market)
-    services.portfolio_item_create(actor=other_seller, title="Not mine")
+    portfolio_services.portfolio_item_create(actor=other_seller, title="Not mine")
     client = client_for(seller)
     with django_assert_num_queries(2):  # items with their orders; images
         body = client.get(f"{API}/portfolio/").json()
@@ -163,11 +163,11 @@ def test_mine_lists_only_my_items(django_assert_num_queries: Any, seller: Any, m
 def test_profile_shows_the_portfolio(
     completed: Order, seller: Any, buyer: Any, django_assert_num_queries: Any
 ) -> None:
-    services.order_set_portfolio_consent(actor=buyer, order=completed, allowed=True)
-    item = services.portfolio_item_create(
+    portfolio_services.order_set_portfolio_consent(actor=buyer, order=completed, allowed=True)
+    item = portfolio_services.portfolio_item_create(
         actor=seller, title="Clinic logo", description="Blue and white", order=completed
     )
-    services.portfolio_image_add(
+    portfolio_services.portfolio_image_add(
         actor=seller, item=item, uploaded_file=SimpleUploadedFile("a.png", samples.png())
     )
     client = client_for(None)

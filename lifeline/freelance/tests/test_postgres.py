@@ -8,9 +8,12 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from lifeline.freelance import selectors, services
+from lifeline.freelance import selectors
 from lifeline.freelance.exceptions import OrderTransitionRefused
 from lifeline.freelance.models import Gig, Order
+from lifeline.freelance.services import deliveries as delivery_services
+from lifeline.freelance.services import orders as order_services
+from lifeline.freelance.services import reviews as review_services
 from lifeline.freelance.tests.factories import gig_factory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -26,9 +29,9 @@ def test_search_ranks_title_matches_first(seller: Any, market: Any) -> None:
 
 
 def test_complete_and_revision_race_one_wins(gig: Any, buyer: Any, seller: Any) -> None:
-    order = services.order_place(actor=buyer, gig=gig, tier="basic")
-    order = services.order_submit_requirements(actor=buyer, order=order, text="Blue")
-    order = services.order_deliver(actor=seller, order=order, message="Here is the work")
+    order = order_services.order_place(actor=buyer, gig=gig, tier="basic")
+    order = delivery_services.order_submit_requirements(actor=buyer, order=order, text="Blue")
+    order = delivery_services.order_deliver(actor=seller, order=order, message="Here is the work")
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -37,9 +40,9 @@ def test_complete_and_revision_race_one_wins(gig: Any, buyer: Any, seller: Any) 
             barrier.wait(timeout=10)
             mine = Order.objects.get(pk=order.pk)
             if name == "complete":
-                services.order_complete(actor=buyer, order=mine)
+                order_services.order_complete(actor=buyer, order=mine)
             else:
-                services.order_request_revision(actor=buyer, order=mine, message="More")
+                delivery_services.order_request_revision(actor=buyer, order=mine, message="More")
             outcomes.append(name)
         except OrderTransitionRefused:
             outcomes.append("refused")
@@ -83,7 +86,7 @@ def test_concurrent_reviews_keep_the_gig_averages_exact(gig: Any, market: Any) -
     def review(order: Order, score: tuple[int, int, int, bool]) -> None:
         try:
             barrier.wait(timeout=20)
-            services.review_create(
+            review_services.review_create(
                 actor=order.buyer,
                 order=order,
                 rating=score[0],

@@ -14,9 +14,9 @@ from django.utils import timezone
 from lifeline.access.enums import Role
 from lifeline.access.tests.factories import user_with_role
 from lifeline.audit.models import AuditEvent
-from lifeline.freelance import services
 from lifeline.freelance.enums import OrderStatus
 from lifeline.freelance.models import Gig, Review, ReviewHelpfulVote
+from lifeline.freelance.services import reviews as review_services
 from lifeline.freelance.tests.conftest import client_for
 from lifeline.freelance.tests.factories import order_factory
 
@@ -32,7 +32,7 @@ def _completed(gig: Any, buyer: Any, **fields: Any) -> Any:
 
 def _review(gig: Any, buyer: Any, rating: int = 5, **scores: Any) -> Review:
     values = {"communication": rating, "as_described": rating, "would_recommend": True} | scores
-    return services.review_create(
+    return review_services.review_create(
         actor=buyer, order=_completed(gig, buyer), rating=rating, **values
     )
 
@@ -126,7 +126,7 @@ def test_service_refuses_out_of_range_sub_ratings(gig: Any, buyer: Any) -> None:
     from lifeline.core.exceptions import InvalidInput
 
     with pytest.raises(InvalidInput) as refused:
-        services.review_create(
+        review_services.review_create(
             actor=buyer,
             order=_completed(gig, buyer),
             rating=5,
@@ -171,8 +171,8 @@ def test_list_by_gig_sorted_recent_or_helpful(
     first = _review(gig, buyer, 5)
     second = _review(gig, other_buyer, 3)
     voter = user_with_role(Role.BUYER, market)
-    services.review_mark_helpful(actor=voter, review=first, on=True)
-    services.review_mark_helpful(actor=other_buyer, review=first, on=True)
+    review_services.review_mark_helpful(actor=voter, review=first, on=True)
+    review_services.review_mark_helpful(actor=other_buyer, review=first, on=True)
     recent = client_for(None).get(API, {"gig": str(gig.pk)})
     assert recent.status_code == 200
     assert [r["id"] for r in recent.json()["results"]] == [str(second.pk), str(first.pk)]
@@ -277,7 +277,7 @@ def test_gig_page_shows_reviews_with_sort_switch(
 ) -> None:
     older = _review(gig, buyer, 5, comment="Older and helpful")
     newer = _review(gig, other_buyer, 2, comment="Newer, not helpful")
-    services.review_mark_helpful(actor=other_buyer, review=older, on=True)
+    review_services.review_mark_helpful(actor=other_buyer, review=older, on=True)
     page = _web(None).get(f"/freelance/gigs/{gig.pk}/").content.decode()
     assert page.index("Newer, not helpful") < page.index("Older and helpful")
     assert 'href="?sort=helpful#reviews"' in page

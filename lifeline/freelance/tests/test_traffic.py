@@ -16,8 +16,10 @@ from openpyxl import load_workbook
 
 from lifeline.access.enums import Role
 from lifeline.access.tests.factories import user_with_role
-from lifeline.freelance import selectors, services
+from lifeline.freelance import selectors
 from lifeline.freelance.models import GigDailyStat
+from lifeline.freelance.services import gigs as gig_services
+from lifeline.freelance.services import orders as order_services
 from lifeline.freelance.tests.conftest import client_for
 from lifeline.freelance.tests.factories import gig_factory
 
@@ -62,7 +64,7 @@ def test_impressions_and_clicks_are_counted_exactly(
     assert GigDailyStat.objects.count() == 3  # one row per gig and day, never per view
     # Two queries to count a whole page, whatever the number of gigs.
     with django_assert_num_queries(2):
-        services.gigs_record_impressions(
+        gig_services.gigs_record_impressions(
             viewer=buyer, shown=[(g.pk, g.seller_id) for g in (gig, second, theirs)]
         )
     assert _stats()[theirs.title] == (5, 0)
@@ -82,7 +84,7 @@ def test_analytics_show_impressions_clicks_and_conversion(
             GigDailyStat(gig=second, day=today - timedelta(days=14), impressions=99, clicks=9),
         ]
     )
-    services.order_place(actor=buyer, gig=gig, tier="basic")
+    order_services.order_place(actor=buyer, gig=gig, tier="basic")
     figures = selectors.seller_analytics(actor=seller, days=7)
     assert (figures.impressions, figures.clicks) == (150, 20)
     assert (figures.impressions_previous, figures.clicks_previous) == (37, 4)

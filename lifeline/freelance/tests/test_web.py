@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from lifeline.freelance import services
 from lifeline.freelance.enums import GigStatus
 from lifeline.freelance.models import Gig, Order
+from lifeline.freelance.services import orders as order_services
 from lifeline.freelance.tests.factories import PACKAGES, gig_factory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_buyer_orders_and_walks_the_order(gig: Any, buyer: Any, seller: Any) -> 
 
 
 def test_foreign_order_page_is_404(gig: Any, buyer: Any, other_buyer: Any, moderator: Any) -> None:
-    order = services.order_place(actor=buyer, gig=gig, tier="basic")
+    order = order_services.order_place(actor=buyer, gig=gig, tier="basic")
     for user in (other_buyer, moderator):
         assert _client(user).get(f"/freelance/orders/{order.pk}/").status_code == 404
         response = _client(user).post(f"/freelance/orders/{order.pk}/cancel/")

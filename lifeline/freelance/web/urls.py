@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from lifeline.freelance.web import views
+from lifeline.freelance.web import gig_images, views
 
 app_name = "freelance-web"
 
@@ -33,6 +33,12 @@ urlpatterns = [
     path("my/gigs/", views.my_gigs, name="my-gigs"),
     path("my/gigs/new/", views.gig_new, name="gig-new"),
     path("my/gigs/<uuid:gig_id>/", views.gig_edit, name="gig-edit"),
+    path("my/gigs/<uuid:gig_id>/images/", gig_images.gig_image_add, name="gig-image-add"),
+    path(
+        "my/gigs/<uuid:gig_id>/images/<uuid:image_id>/<slug:action>/",
+        gig_images.gig_image_action,
+        name="gig-image-action",
+    ),
     path("gigs/<uuid:gig_id>/<slug:move>/", views.gig_move, name="gig-move"),
     path("my/balance/", views.balance, name="balance"),
     path("offers/", views.offers, name="offers"),

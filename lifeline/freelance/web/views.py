@@ -29,7 +29,7 @@ from lifeline.core.exceptions import DomainError, NotFound
 from lifeline.files import kinds as file_kinds
 from lifeline.files.enums import FileKind
 from lifeline.files.services import file_download
-from lifeline.freelance import permissions, selectors, services
+from lifeline.freelance import permissions, selectors
 from lifeline.freelance.enums import (
     DISPUTABLE_STATUSES,
     OPEN_ORDER_STATUSES,
@@ -37,6 +37,15 @@ from lifeline.freelance.enums import (
     DisputeStatus,
     OrderStatus,
 )
+from lifeline.freelance.services import deliveries as delivery_services
+from lifeline.freelance.services import disputes as dispute_services
+from lifeline.freelance.services import favourites as favourite_services
+from lifeline.freelance.services import gigs as gig_services
+from lifeline.freelance.services import images as image_services
+from lifeline.freelance.services import offers as offer_services
+from lifeline.freelance.services import orders as order_services
+from lifeline.freelance.services import portfolio as portfolio_services
+from lifeline.freelance.services import reviews as review_services
 from lifeline.freelance.web.forms import GigForm, GigSearchForm, PortfolioItemForm
 
 PAGE_SIZE = 20
@@ -74,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
     kept = request.GET.copy()  # the pages' links keep the query and filters
     kept.pop("page", None)
     user = request.user
-    services.gigs_record_impressions(
+    gig_services.gigs_record_impressions(
         viewer=user, shown=[(g.pk, g.seller_id) for g in page.object_list]
     )
     context: dict[str, Any] = {
@@ -94,7 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def gig(request: HttpRequest, gig_id: UUID) -> HttpResponse:
     found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
     can_order = request.user.is_authenticated and permissions.can_order_gig(request.user, found)
-    services.gig_record_click(viewer=request.user, gig=found)
+    gig_services.gig_record_click(viewer=request.user, gig=found)
     sort = request.GET.get("sort", "recent")
     if sort not in selectors.REVIEW_SORTS:
         sort = "recent"
@@ -141,7 +150,7 @@ def gig_image(request: HttpRequest, image_id: UUID) -> FileResponse:
 def order_place(request: HttpRequest, gig_id: UUID) -> HttpResponse:
     found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
     try:
-        order = services.order_place(
+        order = order_services.order_place(
             actor=_user(request), gig=found, tier=request.POST.get("tier", "")
         )
     except DomainError as exc:
@@ -189,7 +198,7 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
             order = (
                 selectors.order_get_for(actor=request.user, order_id=order_id) if order_id else None
             )
-            services.portfolio_item_create(
+            portfolio_services.portfolio_item_create(
                 actor=_user(request),
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
@@ -205,7 +214,7 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "freelance/my_portfolio.html",
-        {"form": form, "items": items, "max_images": services.MAX_PORTFOLIO_IMAGES},
+        {"form": form, "items": items, "max_images": portfolio_services.MAX_PORTFOLIO_IMAGES},
         status=status,
     )
 
@@ -219,7 +228,7 @@ def portfolio_image_upload(request: HttpRequest, item_id: UUID) -> HttpResponse:
         messages.error(request, _("Choose an image (JPEG, PNG or WebP)."))
         return redirect("freelance-web:my-portfolio")
     try:
-        services.portfolio_image_add(
+        portfolio_services.portfolio_image_add(
             actor=_user(request), item=item, uploaded_file=upload, request=request
         )
     except DomainError as exc:
@@ -233,7 +242,7 @@ def portfolio_image_upload(request: HttpRequest, item_id: UUID) -> HttpResponse:
 @web_view
 def portfolio_item_delete(request: HttpRequest, item_id: UUID) -> HttpResponse:
     item = selectors.portfolio_item_get_own(actor=request.user, item_id=item_id)
-    services.portfolio_item_delete(actor=_user(request), item=item)
+    portfolio_services.portfolio_item_delete(actor=_user(request), item=item)
     messages.success(request, _("Portfolio item deleted."))
     return redirect("freelance-web:my-portfolio")
 
@@ -350,7 +359,7 @@ def gig_favourite(request: HttpRequest, gig_id: UUID) -> HttpResponse:
     found = selectors.gig_get_for_favourite(actor=request.user, gig_id=gig_id)
     on = request.POST.get("on") == "1"
     try:
-        services.favourite_set(actor=_user(request), gig=found, on=on)
+        favourite_services.favourite_set(actor=_user(request), gig=found, on=on)
     except DomainError as exc:
         messages.error(request, _(exc.title))
     else:
@@ -383,7 +392,7 @@ def gig_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields, packages = form.service_data()
         try:
-            created = services.gig_create(actor=_user(request), packages=packages, **fields)
+            created = gig_services.gig_create(actor=_user(request), packages=packages, **fields)
         except DomainError as exc:
             messages.error(request, _(exc.title))
         else:
@@ -402,14 +411,24 @@ def gig_edit(request: HttpRequest, gig_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields, packages = form.service_data()
         try:
-            services.gig_update(actor=_user(request), gig=found, fields=fields, packages=packages)
+            gig_services.gig_update(
+                actor=_user(request), gig=found, fields=fields, packages=packages
+            )
         except DomainError as exc:
             messages.error(request, _(exc.title))
         else:
             messages.success(request, _("Gig saved."))
             return redirect("freelance-web:gig-edit", gig_id=found.pk)
     status = 422 if request.method == "POST" else 200
-    return render(request, "freelance/gig_form.html", {"form": form, "gig": found}, status=status)
+    images = selectors.gig_images(gig=found)
+    context = {
+        "form": form,
+        "gig": found,
+        "images": images,
+        "last": len(images),
+        "max_images": image_services.MAX_GIG_IMAGES,
+    }
+    return render(request, "freelance/gig_form.html", context, status=status)
 
 
 @require_POST
@@ -418,15 +437,15 @@ def gig_move(request: HttpRequest, gig_id: UUID, move: str) -> HttpResponse:
     found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
     try:
         if move == "submit":
-            services.gig_submit(actor=_user(request), gig=found)
+            gig_services.gig_submit(actor=_user(request), gig=found)
         elif move == "approve":
-            services.gig_approve(actor=_user(request), gig=found)
+            gig_services.gig_approve(actor=_user(request), gig=found)
         elif move == "reject":
-            services.gig_reject(
+            gig_services.gig_reject(
                 actor=_user(request), gig=found, reason=request.POST.get("reason", "")
             )
         else:
-            services.gig_set_status(actor=_user(request), gig=found, move=move)
+            gig_services.gig_set_status(actor=_user(request), gig=found, move=move)
     except DomainError as exc:
         messages.error(request, _(exc.title))
     if move in ("approve", "reject"):
@@ -469,7 +488,7 @@ def offers(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             gig = selectors.gig_get_for(actor=user, gig_id=data.pop("gig"))
-            services.offer_create(actor=user, gig=gig, buyer_id=data.pop("buyer"), **data)
+            offer_services.offer_create(actor=user, gig=gig, buyer_id=data.pop("buyer"), **data)
         except DomainError as exc:
             messages.error(request, _(exc.title))
         else:
@@ -487,9 +506,9 @@ def offers(request: HttpRequest) -> HttpResponse:
 
 
 OFFER_ACTIONS: dict[str, Callable[..., Any]] = {
-    "accept": services.offer_accept,
-    "decline": services.offer_decline,
-    "withdraw": services.offer_withdraw,
+    "accept": offer_services.offer_accept,
+    "decline": offer_services.offer_decline,
+    "withdraw": offer_services.offer_withdraw,
 }
 
 
@@ -519,11 +538,11 @@ def review_action(request: HttpRequest, review_id: UUID, action: str) -> HttpRes
     found = selectors.review_get(review_id=review_id)
     try:
         if action == "helpful":
-            services.review_mark_helpful(
+            review_services.review_mark_helpful(
                 actor=_user(request), review=found, on=request.POST.get("on") == "1"
             )
         elif action == "reply":
-            services.review_reply(
+            review_services.review_reply(
                 actor=_user(request), review=found, text=request.POST.get("text", "")
             )
             messages.success(request, _("Your reply is published."))
@@ -574,12 +593,12 @@ def order(request: HttpRequest, order_id: UUID) -> HttpResponse:
         "can_complete": party == "buyer" and status == OrderStatus.DELIVERED,
         "can_cancel": is_open and found.cancel_requested_by_id != request.user.pk,
         "can_withdraw": is_open and found.cancel_requested_by_id == request.user.pk,
-        "can_cancel_late": party == "buyer" and services.can_cancel_late(found),
+        "can_cancel_late": party == "buyer" and order_services.can_cancel_late(found),
         "can_consent": party == "buyer" and status == OrderStatus.COMPLETED,
         "can_review": party == "buyer"
         and status == OrderStatus.COMPLETED
         and not hasattr(found, "review")
-        and services.can_review_now(found),
+        and review_services.can_review_now(found),
         # Files go up in parts (files/uploads.js), each up to the deliverable limit.
         "upload_max_bytes": file_kinds.resumable_max_bytes(FileKind.DELIVERABLE),
     }
@@ -596,7 +615,7 @@ def gig_conversation(request: HttpRequest, gig_id: UUID) -> HttpResponse:
 
     found = selectors.gig_get_for(actor=request.user, gig_id=gig_id)
     try:
-        services.gig_inquiry_record(actor=_user(request), gig=found)
+        offer_services.gig_inquiry_record(actor=_user(request), gig=found)
     except DomainError as exc:
         messages.error(request, _(exc.title))
         return redirect("freelance-web:gig", gig_id=found.pk)
@@ -623,7 +642,7 @@ def order_conversation(request: HttpRequest, order_id: UUID) -> HttpResponse:
 
 
 FILE_ACTIONS: dict[str, Callable[[User, Any, HttpRequest], Any]] = {
-    "requirements": lambda u, o, r: services.order_submit_requirements(
+    "requirements": lambda u, o, r: delivery_services.order_submit_requirements(
         actor=u,
         order=o,
         text=r.POST.get("text", ""),
@@ -631,7 +650,7 @@ FILE_ACTIONS: dict[str, Callable[[User, Any, HttpRequest], Any]] = {
         file_ids=r.POST.getlist("file_ids"),
         request=r,
     ),
-    "deliver": lambda u, o, r: services.order_deliver(
+    "deliver": lambda u, o, r: delivery_services.order_deliver(
         actor=u,
         order=o,
         message=_checked_message(r.POST.get("text", "")),
@@ -642,32 +661,34 @@ FILE_ACTIONS: dict[str, Callable[[User, Any, HttpRequest], Any]] = {
 }
 
 ORDER_ACTIONS: dict[str, Callable[[User, Any, Any], Any]] = {
-    "revision": lambda u, o, p: services.order_request_revision(
+    "revision": lambda u, o, p: delivery_services.order_request_revision(
         actor=u, order=o, message=p.get("text", "")[:2000]
     ),
-    "complete": lambda u, o, p: services.order_complete(actor=u, order=o),
-    "cancel": lambda u, o, p: services.order_cancel(
+    "complete": lambda u, o, p: order_services.order_complete(actor=u, order=o),
+    "cancel": lambda u, o, p: order_services.order_cancel(
         actor=u, order=o, reason=p.get("text", "")[:2000]
     ),
-    "withdraw": lambda u, o, p: services.order_withdraw_cancel(actor=u, order=o),
-    "dispute": lambda u, o, p: services.dispute_open(actor=u, order=o, reason=p.get("text", "")),
-    "dispute-message": lambda u, o, p: services.dispute_post_message(
+    "withdraw": lambda u, o, p: order_services.order_withdraw_cancel(actor=u, order=o),
+    "dispute": lambda u, o, p: dispute_services.dispute_open(
+        actor=u, order=o, reason=p.get("text", "")
+    ),
+    "dispute-message": lambda u, o, p: dispute_services.dispute_post_message(
         actor=u, order=o, text=p.get("text", "")
     ),
-    "resolve": lambda u, o, p: services.dispute_resolve(
+    "resolve": lambda u, o, p: dispute_services.dispute_resolve(
         actor=u,
         order=o,
         outcome=p.get("outcome", ""),
         resolution=p.get("text", ""),
         refund_amount=_amount(p.get("refund_amount")),
     ),
-    "cancel-late": lambda u, o, p: services.order_cancel_late(
+    "cancel-late": lambda u, o, p: order_services.order_cancel_late(
         actor=u, order=o, reason=p.get("text", "")[:2000]
     ),
-    "portfolio-consent": lambda u, o, p: services.order_set_portfolio_consent(
+    "portfolio-consent": lambda u, o, p: portfolio_services.order_set_portfolio_consent(
         actor=u, order=o, allowed=p.get("allowed") == "1"
     ),
-    "review": lambda u, o, p: services.review_create(
+    "review": lambda u, o, p: review_services.review_create(
         actor=u,
         order=o,
         rating=_rating(p.get("rating")),
