@@ -87,8 +87,9 @@ app.conf.beat_schedule["freelance.run_due"] = {
     "options": {"expires": 60},
 }
 
-# Field service: Mango events whose task was lost, callbacks past their SLA (escalated to
-# managers). Their truth is in the database (MangoEvent.processed_at, CallbackTask.due_at).
+# Field service: Mango events not processed yet (a lost drain message, a killed worker),
+# callbacks past their SLA (escalated to managers). Their truth is in the database
+# (MangoEvent.processed_at, CallbackTask.due_at).
 app.conf.beat_schedule["fieldservice.run_due"] = {
     "task": "fieldservice.run_due",
     "schedule": 15.0,
@@ -101,6 +102,7 @@ app.conf.beat_schedule["fieldservice.poll_mailbox"] = {
     "options": {"expires": 300},
 }
 app.conf.task_routes = {
+    "fieldservice.drain_mango_events": {"queue": "realtime"},
     "fieldservice.process_mango_event": {"queue": "realtime"},
     "fieldservice.run_due": {"queue": "realtime"},
     "sos.drain_locations": {"queue": "bulk"},

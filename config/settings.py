@@ -749,7 +749,8 @@ FIELDSERVICE_MANGO_API_SALT = env.str("FIELDSERVICE_MANGO_API_SALT", default="")
 FIELDSERVICE_MANGO_BASE_URL = env.str(
     "FIELDSERVICE_MANGO_BASE_URL", default="https://app.mango-office.ru/vpbx/"
 )
-# Webhooks per source address (a PBX posts every leg of every call; the benchmark is 200/s).
+# Webhooks per source address and web process (a PBX posts every leg of every call; the
+# benchmark is 200/s); counted in the process's memory (fieldservice/api/webhooks.py).
 FIELDSERVICE_MANGO_RATE = env.str("FIELDSERVICE_MANGO_RATE", default="30000/min")
 # Alerts (services/alerts.py): rules evaluated by the sweep, sent to one Telegram chat with
 # a reminder every REPEAT minutes and at most MAX_PER_RUN messages per sweep.

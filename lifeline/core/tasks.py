@@ -35,13 +35,19 @@ def task_by_name(task_name: str) -> Any:
 
 
 def _send(
-    task_name: str, kwargs: dict[str, Any], queue: str | None, expires: float | None = None
+    task_name: str,
+    kwargs: dict[str, Any],
+    queue: str | None,
+    expires: float | None = None,
+    countdown: float | None = None,
 ) -> None:
     from celery import current_app
 
     options: dict[str, Any] = {"queue": queue} if queue else {}
     if expires is not None:
         options["expires"] = expires
+    if countdown is not None:
+        options["countdown"] = countdown
     if current_app.conf.task_always_eager:
         task_by_name(task_name).apply_async(kwargs=kwargs, **options)
         return
@@ -54,12 +60,17 @@ def enqueue_on_commit(
     kwargs: dict[str, Any] | None = None,
     queue: str | None = None,
     expires: float | None = None,
+    countdown: float | None = None,
 ) -> None:
     """Send `task_name(**kwargs)` to the broker (or run it eagerly) after commit.
 
     `kwargs` must be JSON (ids and primitives). `queue` overrides the task's route.
     `expires` (seconds): a worker that receives the message later discards it (for work
-    that a periodic task redoes anyway, such as a drain kick). Outside a transaction the
-    message is sent at once.
+    that a periodic task redoes anyway, such as a drain kick). `countdown` (seconds): the
+    worker runs it no earlier than that after sending (an eager run ignores it). Outside a
+    transaction the message is sent at once.
     """
-    transaction.on_commit(partial(_send, task_name, dict(kwargs or {}), queue, expires))
+    if countdown is None:
+        transaction.on_commit(partial(_send, task_name, dict(kwargs or {}), queue, expires))
+        return
+    transaction.on_commit(partial(_send, task_name, dict(kwargs or {}), queue, expires, countdown))
