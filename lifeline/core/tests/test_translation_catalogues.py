@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.utils import translation
 
 from lifeline.core.catalogues import catalogue_sources
 
@@ -77,6 +78,53 @@ def test_every_russian_message_has_one_translation_across_catalogues():
         "other's word (Django keeps the first catalogue's). Give the word a context where its "
         "meaning differs (pgettext_lazy / {% translate … context … %}), or use one wording:\n"
         + _describe(found)
+    )
+
+
+def _served(message: Message) -> str | tuple[str, ...]:
+    """What Django's merged Russian catalogue returns for `message` (n = 1, 2, 5 for plurals)."""
+    context = message.context
+    if isinstance(message.id, str):
+        if context:
+            return translation.pgettext(context, message.id)
+        return translation.gettext(message.id)
+    singular, plural = message.id[0], message.id[1]
+    if context:
+        return tuple(translation.npgettext(context, singular, plural, n) for n in (1, 2, 5))
+    return tuple(translation.ngettext(singular, plural, n) for n in (1, 2, 5))
+
+
+def test_django_serves_every_russian_message_as_its_own_catalogue_translates_it():
+    """Third-party catalogues rank too: django.contrib.admin, Django REST framework,
+    phonenumber_field… come before lifeline.core and the domain apps in INSTALLED_APPS (only
+    `locale/` and lifeline.web come before them), so a bare word they translate is theirs."""
+    root = Path(settings.BASE_DIR)
+    wrong = []
+    with translation.override("ru"):
+        for po in [po for po in catalogue_sources(root) if po.parts[-3] == "ru"]:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            for message in catalog:
+                expected = _translation(message)
+                if not message.id or expected is None:
+                    continue
+                if isinstance(expected, tuple):
+                    expected = expected[:3]
+                served = _served(message)
+                if served != expected:
+                    label = (
+                        f"{message.context}: {message.id!r}"
+                        if message.context
+                        else repr(message.id)
+                    )
+                    wrong.append(
+                        f"{_app(str(po.relative_to(root)))} {label}: «{expected}», shown «{served}»"
+                    )
+
+    assert wrong == [], (
+        "Django shows another catalogue's translation for these messages (the first catalogue "
+        "that has a message wins); give them a context or use the wording shown:\n"
+        + "\n".join(wrong)
     )
 
 
