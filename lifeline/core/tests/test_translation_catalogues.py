@@ -46,9 +46,9 @@ def conflicts(catalogues: list[Path], root: Path) -> dict[Key, dict[str, object]
         with path.open("rb") as source:
             catalog = read_po(source)
         for message in catalog:
-            translation = _translation(message)
-            if message.id and translation is not None:
-                seen[_key(message)][str(path.relative_to(root))] = translation
+            text = _translation(message)
+            if message.id and text is not None:
+                seen[_key(message)][str(path.relative_to(root))] = text
     return {key: found for key, found in seen.items() if len(set(found.values())) > 1}
 
 
