@@ -24,7 +24,7 @@ from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models import TextChoices as _TextChoices
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.access.enums import Role
@@ -136,7 +136,7 @@ class CallConversationPolicy(ConversationPolicy):
             (gettext("Status"), call.get_status_display()),
             (gettext("Criticality"), call.get_criticality_display()),
             (gettext("Address"), call.address),
-            (gettext("Reason"), call.reason),
+            (pgettext("ambulance call", "Reason"), call.reason),
         ]
         if call.team is not None:
             rows.append((gettext("Team"), f"{call.team.name} · {call.team.car.plate}"))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EquipmentClass(models.TextChoices):
@@ -39,15 +40,17 @@ class CallSource(models.TextChoices):
 
 
 class CallStatus(models.TextChoices):
-    NEW = "NEW", _("New")
+    # Contexts on the generic words: Russian agrees them with «вызов», and other catalogues
+    # translate the same English words for other nouns (Django merges all catalogues).
+    NEW = "NEW", pgettext_lazy("ambulance call status", "New")
     ASSIGNED = "ASSIGNED", _("Assigned")
     EN_ROUTE = "EN_ROUTE", _("En route")
     ON_SCENE = "ON_SCENE", _("On scene")
     TRANSPORTING = "TRANSPORTING", _("Transporting")
     AT_HOSPITAL = "AT_HOSPITAL", _("At hospital")
-    COMPLETED = "COMPLETED", _("Completed")
-    REJECTED = "REJECTED", _("Rejected")
-    CANCELLED = "CANCELLED", _("Cancelled")
+    COMPLETED = "COMPLETED", pgettext_lazy("ambulance call status", "Completed")
+    REJECTED = "REJECTED", pgettext_lazy("ambulance call status", "Rejected")
+    CANCELLED = "CANCELLED", pgettext_lazy("ambulance call status", "Cancelled")
     # Recorded in the transition log only: the call itself goes back to NEW.
     TROUBLE = "TROUBLE", _("Trouble reported")
 

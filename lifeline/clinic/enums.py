@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sex(models.TextChoices):
@@ -62,7 +63,7 @@ class Administration(models.TextChoices):
 
 
 class AssessmentStatus(models.TextChoices):
-    DRAFT = "draft", _("In progress")
+    DRAFT = "draft", pgettext_lazy("assessment status", "In progress")
     SUBMITTED = "submitted", _("Submitted")
 
 
@@ -93,9 +94,11 @@ class ArticleStatus(models.TextChoices):
 
 
 class ScheduledAssessmentStatus(models.TextChoices):
-    PENDING = "pending", _("Due")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    # Contexts: Django merges every catalogue into one, and these generic words are translated
+    # for other nouns elsewhere ("Due" is a freelance deadline, «Срок»).
+    PENDING = "pending", pgettext_lazy("scheduled assessment status", "Due")
+    COMPLETED = "completed", pgettext_lazy("scheduled assessment status", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("scheduled assessment status", "Cancelled")
 
 
 class FollowUpTaskStatus(models.TextChoices):

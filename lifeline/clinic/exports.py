@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -18,7 +19,7 @@ def cohort_workbook(summary: Mapping[str, Any]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
-    sheet.title = _("Summary")[:31]
+    sheet.title = pgettext("export sheet", "Summary")[:31]
     bold = Font(bold=True)
     rows: list[tuple[str, Any]] = [
         (_("Patients"), summary["patient_count"]),

@@ -42,7 +42,8 @@ class TransactionKind(models.TextChoices):
 
 
 class StaffStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    # A context: other catalogues translate a bare "Active" for other nouns.
+    ACTIVE = "active", pgettext_lazy("staff status", "Active")
     ON_LEAVE = "on_leave", _("On leave")
     FIRED = "fired", _("Fired")
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.core.models import TimestampedModel, UUIDModel
 from lifeline.fieldservice.enums import (
@@ -214,7 +215,11 @@ class ServiceRequest(UUIDModel):
     call_centre_notes = models.TextField(_("call-centre notes"), blank=True)
     ats_number = models.CharField(_("ATS number"), max_length=20, blank=True)
     result = models.DecimalField(
-        _("result"), null=True, blank=True, max_digits=12, decimal_places=2
+        pgettext_lazy("request result", "result"),
+        null=True,
+        blank=True,
+        max_digits=12,
+        decimal_places=2,
     )
     expenses = models.DecimalField(
         _("expenses"), null=True, blank=True, max_digits=12, decimal_places=2
@@ -300,7 +305,9 @@ class Transaction(UUIDModel):
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     specified_date = models.DateField(_("date"))
-    payment_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    payment_reason = models.CharField(
+        pgettext_lazy("transaction", "reason"), max_length=300, blank=True
+    )
     notes = models.TextField(_("notes"), blank=True)
     # The request whose «Готово» created this income: at most one per request.
     request = models.OneToOneField(

@@ -8,12 +8,14 @@ from django.utils.translation import pgettext_lazy
 
 
 class GigStatus(models.TextChoices):
+    # Contexts on words other catalogues translate for other nouns (Django merges all
+    # catalogues into one, the first to have a bare word wins everywhere).
     DRAFT = "draft", _("Draft")
     PENDING_APPROVAL = "pending_approval", _("Pending approval")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("gig status", "Active")
     PAUSED = "paused", _("Paused")
     REJECTED = "rejected", _("Rejected")
-    ARCHIVED = "archived", _("Archived")
+    ARCHIVED = "archived", pgettext_lazy("gig status", "Archived")
 
 
 class PackageTier(models.TextChoices):
@@ -37,9 +39,11 @@ class OrderTier(models.TextChoices):
 class OrderStatus(models.TextChoices):
     AWAITING_REQUIREMENTS = "awaiting_requirements", _("Awaiting requirements")
     IN_PROGRESS = "in_progress", _("In progress")
-    DELIVERED = "delivered", _("Delivered")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    # Contexts: «Сдан», «Завершён», «Отменён» agree with «заказ»; the bare words are the
+    # analytics' counts and other apps' statuses.
+    DELIVERED = "delivered", pgettext_lazy("freelance order", "Delivered")
+    COMPLETED = "completed", pgettext_lazy("freelance order", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("freelance order", "Cancelled")
     DISPUTED = "disputed", _("In dispute")
 
 
@@ -52,13 +56,13 @@ DISPUTABLE_STATUSES = frozenset({OrderStatus.IN_PROGRESS, OrderStatus.DELIVERED}
 class OrderEventKind(models.TextChoices):
     PLACED = "placed", _("Order placed")
     REQUIREMENTS = "requirements", _("Requirements submitted")
-    DELIVERED = "delivered", _("Delivered")
+    DELIVERED = "delivered", pgettext_lazy("freelance order", "Delivered")
     REVISION = "revision", _("Revision requested")
-    COMPLETED = "completed", _("Completed")
+    COMPLETED = "completed", pgettext_lazy("freelance order", "Completed")
     AUTO_COMPLETED = "auto_completed", _("Completed automatically")
     CANCEL_REQUESTED = "cancel_requested", _("Cancellation proposed")
     CANCEL_WITHDRAWN = "cancel_withdrawn", _("Cancellation withdrawn")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("freelance order", "Cancelled")
     REMINDER = "reminder", _("Auto-completion reminder sent")
     LATE = "late", _("Past the due time")
     CANCELLED_LATE = "cancelled_late", _("Cancelled by the buyer: the seller was late")

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.core.models import UUIDModel
 
@@ -13,7 +14,9 @@ from lifeline.core.models import UUIDModel
 class JobStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
+    # A context: the project catalogue is searched first, and a bare "Done" here would
+    # rename every «Готово» of the domain modules.
+    DONE = "done", pgettext_lazy("job status", "Done")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -381,8 +381,9 @@ class Favourite(TimestampedModel):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="favourites")
 
     class Meta:
-        verbose_name = _("favourite")
-        verbose_name_plural = _("favourites")
+        # A context: freelance's catalogue translates the bare words as «избранная услуга».
+        verbose_name = pgettext_lazy("product", "favourite")
+        verbose_name_plural = pgettext_lazy("product", "favourites")
         ordering = ("-created_at", "-id")
         constraints = [
             models.UniqueConstraint(fields=["user", "product"], name="market_favourite_once"),

@@ -1,10 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
     IN_APP = "in_app", _("In-app")
-    EMAIL = "email", _("E-mail")
+    # A context: the short column name; a bare "E-mail" is the address field everywhere.
+    EMAIL = "email", pgettext_lazy("notification channel", "E-mail")
     PUSH = "push", _("Push")
     SMS = "sms", _("SMS")
 

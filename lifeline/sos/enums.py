@@ -39,7 +39,7 @@ class TriggerSource(models.TextChoices):
 
 class AlertStatus(models.TextChoices):
     SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("sos alert status", "Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     TAKEN = "taken", _("Taken by another helper")
@@ -47,14 +47,16 @@ class AlertStatus(models.TextChoices):
 
 
 class TimelineKind(models.TextChoices):
-    CREATED = "created", _("Created")
+    # Contexts on the generic words: Russian agrees them with the step's noun, and other
+    # catalogues translate them for other nouns (Django merges all catalogues into one).
+    CREATED = "created", pgettext_lazy("sos timeline", "Created")
     DUPLICATE = "duplicate", _("Duplicate trigger joined")
     HELPERS_ALERTED = "helpers_alerted", _("Helpers alerted")
     RADIUS_WIDENED = "radius_widened", _("Search radius widened")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("sos timeline", "Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Helper withdrew")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("sos timeline", "Cancelled")
     RESOLVED = "resolved", _("Resolved")
     ESCALATED = "escalated", _("Escalated")
     CONTACTS_TOLD = "contacts_told", _("Emergency contacts told")

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.core.models import TimestampedModel, UUIDModel
 from lifeline.sos import conf
@@ -81,7 +82,7 @@ class Device(UUIDModel):
     last_seen_via = models.CharField(
         _("last seen via"), max_length=8, choices=SeenVia.choices, null=True, blank=True
     )
-    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(pgettext_lazy("device", "last seen"), null=True, blank=True)
     last_lat = models.FloatField(null=True, blank=True)
     last_lon = models.FloatField(null=True, blank=True)
     last_location_at = models.DateTimeField(null=True, blank=True)
@@ -380,7 +381,7 @@ class EmergencyContact(TimestampedModel):
         related_name="sos_contacts",
         verbose_name=_("whose contact"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("contact", "name"), max_length=200)
     phone_number = models.CharField(_("phone number"), max_length=32)
     relation = models.CharField(_("relation"), max_length=100, blank=True)
 

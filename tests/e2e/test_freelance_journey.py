@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 TEXT = {
     "en": {"services": "Freelance services", "status": "Completed", "reviews": "Reviews",
            "rating": "★ 5.00 (1 review)"},
-    "ru": {"services": "Услуги фрилансеров", "status": "Выполнено", "reviews": "Отзывы",
+    "ru": {"services": "Услуги фрилансеров", "status": "Завершён", "reviews": "Отзывы",
            "rating": "★ 5,00 (1 отзыв)"},
 }  # fmt: skip
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.ambulance.enums import (
     Criticality,
@@ -29,7 +30,7 @@ class CallIntakeForm(forms.Form):
         validators=[historical_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=pgettext_lazy("ambulance call", "Reason"), max_length=300)
     address = forms.CharField(label=_("Address"), max_length=300)
     lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.clinic.enums import ArticleStatus, CatalogueKind
 from lifeline.core.models import TimestampedModel, UUIDModel
@@ -26,7 +27,7 @@ class CatalogueItem(TimestampedModel):
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
     drug_class = models.CharField(_("class"), max_length=120, blank=True)
-    start_dose = models.CharField(_("start"), max_length=200, blank=True)
+    start_dose = models.CharField(pgettext_lazy("dose", "start"), max_length=200, blank=True)
     titration = models.CharField(_("titration"), max_length=200, blank=True)
     usual_max_dose = models.CharField(_("usual / max daily dose"), max_length=200, blank=True)
     default_scheme_en = models.TextField(_("default scheme (English)"), blank=True)

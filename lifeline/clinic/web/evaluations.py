@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lifeline.accounts.models import User
@@ -125,7 +125,7 @@ def _label_decision_post(request: HttpRequest, user: User, evaluation: Evaluatio
 SAFETY_LEVEL_TEXT = {
     "BLOCK": gettext_lazy("Contraindicated"),
     "WARN": gettext_lazy("Caution"),
-    "INFO": gettext_lazy("Note"),
+    "INFO": pgettext_lazy("safety level", "Note"),
     "SAFETY_UNCHECKED": gettext_lazy("Not checked: data missing"),
 }
 

@@ -32,7 +32,7 @@ class ChannelForm(forms.Form):
 
 
 class PostForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"),
         max_length=40000,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.access.enums import Role
 from lifeline.accounts.models import User
@@ -105,7 +106,9 @@ class TransactionForm(forms.Form):
     specified_date = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    payment_reason = forms.CharField(max_length=300, required=False, label=_("Reason"))
+    payment_reason = forms.CharField(
+        max_length=300, required=False, label=pgettext_lazy("transaction", "Reason")
+    )
     notes = forms.CharField(
         max_length=4000, required=False, label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -222,4 +225,4 @@ class AlertRuleEditForm(forms.Form):
     threshold_minutes = forms.IntegerField(
         min_value=0, max_value=MAX_ALERT_MINUTES, label=_("After, minutes")
     )
-    is_active = forms.BooleanField(required=False, label=_("Active"))
+    is_active = forms.BooleanField(required=False, label=pgettext_lazy("alert rule", "Active"))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.market.enums import Condition
 from lifeline.market.models import Category
@@ -19,7 +20,9 @@ class CategoryChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class CatalogueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=pgettext_lazy("search field", "Search"), required=False, max_length=200
+    )
     category = CategoryChoiceField(
         label=_("Category"),
         queryset=Category.objects.all(),
