@@ -132,7 +132,11 @@ def test_intake_call_is_assigned_live_and_the_crew_moves_it(
 
     # On the way the crew shares the phone's position: the console's map moves the team.
     crew.get_by_role("button", name=text["share"]).click()
-    expect(console.locator("#amb-map-data")).to_contain_text('"lat": 59.9401, "lon": 30.3222')
+    console.wait_for_function(
+        """(id) => JSON.parse(document.getElementById("amb-map-data").textContent).teams
+            .some((t) => t.id === id && t.lat === 59.9401 && t.lon === 30.3222)""",
+        arg=str(team.pk),
+    )
     expect(console.locator(f'[data-map-team="{team.pk}"]')).to_have_count(1)
 
     # On scene, then treated on scene: the card empties, the console shows the team free.
