@@ -40,19 +40,19 @@ class CallSource(models.TextChoices):
 
 
 class CallStatus(models.TextChoices):
-    # Contexts on the generic words: Russian agrees them with «вызов», and other catalogues
-    # translate the same English words for other nouns (Django merges all catalogues).
+    # With a context: Django merges every app's catalogue into one, and the context-free
+    # "New", "Completed", "Rejected", "Cancelled" of other apps (neuter in Russian) won.
     NEW = "NEW", pgettext_lazy("ambulance call status", "New")
-    ASSIGNED = "ASSIGNED", _("Assigned")
-    EN_ROUTE = "EN_ROUTE", _("En route")
-    ON_SCENE = "ON_SCENE", _("On scene")
-    TRANSPORTING = "TRANSPORTING", _("Transporting")
-    AT_HOSPITAL = "AT_HOSPITAL", _("At hospital")
+    ASSIGNED = "ASSIGNED", pgettext_lazy("ambulance call status", "Assigned")
+    EN_ROUTE = "EN_ROUTE", pgettext_lazy("ambulance call status", "En route")
+    ON_SCENE = "ON_SCENE", pgettext_lazy("ambulance call status", "On scene")
+    TRANSPORTING = "TRANSPORTING", pgettext_lazy("ambulance call status", "Transporting")
+    AT_HOSPITAL = "AT_HOSPITAL", pgettext_lazy("ambulance call status", "At hospital")
     COMPLETED = "COMPLETED", pgettext_lazy("ambulance call status", "Completed")
     REJECTED = "REJECTED", pgettext_lazy("ambulance call status", "Rejected")
     CANCELLED = "CANCELLED", pgettext_lazy("ambulance call status", "Cancelled")
     # Recorded in the transition log only: the call itself goes back to NEW.
-    TROUBLE = "TROUBLE", _("Trouble reported")
+    TROUBLE = "TROUBLE", pgettext_lazy("ambulance call status", "Trouble reported")
 
 
 OPEN_STATUSES = frozenset(

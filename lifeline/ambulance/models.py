@@ -254,12 +254,23 @@ class CallTransition(TimestampedModel):
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     trouble_kind = models.CharField(max_length=16, choices=TroubleKind.choices, blank=True)
+    # Free text (an override's or a cancellation's reason, a trouble report), except two
+    # codes: the source of the call on its first step, the reason of a rejection.
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("call transition")
         verbose_name_plural = _("call transitions")
         ordering: ClassVar[list[str]] = ["created_at", "id"]
+
+    @property
+    def note_display(self) -> str:
+        """The note as a person reads it: a source or a rejection reason by its label."""
+        if not self.from_status and self.note in CallSource.values:
+            return str(CallSource(self.note).label)
+        if self.to_status == CallStatus.REJECTED and self.note in RejectReason.values:
+            return str(RejectReason(self.note).label)
+        return self.note
 
 
 class IntakeKey(TimestampedModel):

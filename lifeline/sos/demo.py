@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import timezone
 
 from lifeline.access.enums import OrganizationKind, Role
 from lifeline.core.demo import DemoContext
+
+DEMO_EMERGENCY_NOTES = (
+    "Type 2 diabetes (insulin). Allergic to penicillin. Pacemaker since 2019. Takes warfarin."
+)
 
 # Tashkent, as in the seed.
 _CENTRE = (41.311081, 69.240562)
@@ -13,7 +19,7 @@ _CENTRE = (41.311081, 69.240562)
 
 def seed(ctx: DemoContext) -> None:
     from lifeline.sos.demo_history import seed_history
-    from lifeline.sos.models import Device, EmergencyContact, HelperProfile
+    from lifeline.sos.models import Device, EmergencyContact, HelperProfile, WearerProfile
 
     owner = ctx.users.get(Role.DEVICE_OWNER)
     organization = ctx.organizations.get(OrganizationKind.SOS_SERVICE)
@@ -37,6 +43,14 @@ def seed(ctx: DemoContext) -> None:
             owner=owner,
             name="Demo contact",
             defaults={"phone_number": "+998900000000", "relation": "family"},
+        )
+        # An escalated demo SOS reaches the ambulance console with an age and these notes.
+        WearerProfile.objects.get_or_create(
+            user=owner,
+            defaults={
+                "birth_date": date(1954, 3, 12),
+                "emergency_notes": DEMO_EMERGENCY_NOTES,
+            },
         )
     helper = ctx.users.get(Role.HELPER)
     if helper is not None:

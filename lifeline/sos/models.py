@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import date
 from typing import Any, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -23,6 +24,9 @@ from lifeline.sos.enums import (
     TimelineKind,
     TriggerSource,
 )
+
+# The free text a wearer leaves for the crew (the call's notes hold up to 4,000 characters).
+EMERGENCY_NOTES_MAX_LENGTH = 1000
 
 
 def _default_steps() -> list[int]:
@@ -392,6 +396,37 @@ class EmergencyContact(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WearerProfile(TimestampedModel):
+    """What a wearer wants an ambulance crew to know: the birth date (an escalated SOS becomes
+    a call with the age at the event's time) and emergency notes (conditions, allergies,
+    medication). Health data: every read is audited, it is never logged."""
+
+    user = models.OneToOneField(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="sos_wearer_profile",
+        verbose_name=_("wearer"),
+    )
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    emergency_notes = models.CharField(
+        _("emergency notes"), max_length=EMERGENCY_NOTES_MAX_LENGTH, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("wearer profile")
+        verbose_name_plural = _("wearer profiles")
+
+    def __str__(self) -> str:
+        return f"wearer profile of {self.user_id}"
+
+    def age_on(self, day: date) -> int | None:
+        """Completed years on `day` (None without a birth date)."""
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class ContactNotice(models.Model):

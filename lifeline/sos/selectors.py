@@ -27,6 +27,7 @@ from lifeline.sos.models import (
     OrganizationSosSettings,
     SosEvent,
     TimelineEntry,
+    WearerProfile,
 )
 from lifeline.sos.permissions import sos_admin_organization_ids
 
@@ -197,6 +198,12 @@ def map_helper_list_for(*, actor: Any) -> QuerySet[HelperProfile]:
 
 
 # --- emergency contacts --------------------------------------------------------------------
+def wearer_profile_get_for(*, actor: Any) -> WearerProfile | None:
+    """The actor's own wearer profile, or None before they first save it (no one else's:
+    the caller audits the read)."""
+    return WearerProfile.objects.filter(user=actor).first()
+
+
 def contact_list_for(*, actor: Any) -> QuerySet[EmergencyContact]:
     """The actor's own emergency contacts."""
     return EmergencyContact.objects.filter(owner=actor)

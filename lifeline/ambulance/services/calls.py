@@ -224,6 +224,7 @@ def call_create_from_sos(
     patient_name: str = "",
     caller_phone: str = "",
     patient_age: int | None = None,
+    patient_birth_date: date | None = None,
     notes: str = "",
     address: str = "",
     occurred_at: datetime | None = None,
@@ -232,7 +233,9 @@ def call_create_from_sos(
 
     The station is the one linked to the SOS service (`SosLink`); without a link, returns
     None and creates nothing. Running it twice for one event returns the same call.
-    The SOS side keeps `sos_event_id` -> call id for its own timeline.
+    The SOS side keeps `sos_event_id` -> call id for its own timeline. The SOS side passes
+    plain values (the wearer's age at the event and emergency notes among them): ambulance
+    never reads the SOS module's data.
     """
     station = station_for_sos_service(sos_service_id=sos_service_id)
     if station is None:
@@ -247,6 +250,7 @@ def call_create_from_sos(
         caller_phone=caller_phone,
         patient_name=patient_name,
         patient_age=patient_age,
+        patient_birth_date=patient_birth_date,
         notes=notes,
     )
     return call_create(
@@ -429,9 +433,13 @@ def call_advance(*, actor: Any, call: Call, status: str) -> Call:
     call = _locked(call)
     allowed = CREW_TRANSITIONS.get(call.status, frozenset())
     if status not in allowed:
+        # Read by a person (the crew card shows it): statuses by their labels, never codes.
         raise CallStateConflict(
             _("From %(current)s the call can go to: %(allowed)s.")
-            % {"current": call.status, "allowed": ", ".join(sorted(allowed)) or "-"}
+            % {
+                "current": CallStatus(call.status).label,
+                "allowed": ", ".join(str(CallStatus(s).label) for s in sorted(allowed)) or "-",
+            }
         )
     previous = _transition(call, status, actor=actor, now=timezone.now())
     call.save(update_fields=["status", _ETIME[status], "updated_at"])

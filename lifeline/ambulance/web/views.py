@@ -87,7 +87,9 @@ def _stations(request: HttpRequest, roles: tuple[str, ...]) -> list[Any]:
 
 
 def _map_data(calls_: list[Call], team_list: list[Any]) -> dict[str, Any]:
-    """Points for the Leaflet map (ids, status, criticality, positions; no patient data)."""
+    """Points for the Leaflet map (ids, status, criticality, positions; no patient data).
+    The tooltips show `status_label` (translated once per status, not per call)."""
+    status_labels = {value: str(label) for value, label in CallStatus.choices}
     return {
         "tile_url": settings.LIFELINE_MAP_TILES_URL,
         "tile_attribution": settings.LIFELINE_MAP_TILES_ATTRIBUTION,
@@ -99,6 +101,7 @@ def _map_data(calls_: list[Call], team_list: list[Any]) -> dict[str, Any]:
                 "lon": c.lon,
                 "criticality": c.criticality,
                 "status": c.status,
+                "status_label": status_labels.get(c.status, c.status),
             }
             for c in calls_
         ],

@@ -13,6 +13,7 @@ from lifeline.core.dates import DEVICE_TIMESTAMP_MAX_AGE, device_timestamp, plau
 from lifeline.sos import conf
 from lifeline.sos.enums import DetectedType, SeenVia
 from lifeline.sos.models import (
+    EMERGENCY_NOTES_MAX_LENGTH,
     Device,
 )
 
@@ -270,3 +271,18 @@ class SosContactOutput(serializers.Serializer[Any]):
     name = serializers.CharField()
     phone_number = serializers.CharField()
     relation = serializers.CharField()
+
+
+class SosWearerProfileInput(serializers.Serializer[Any]):
+    """The whole profile (PUT): a field left out is cleared."""
+
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    emergency_notes = serializers.CharField(
+        max_length=EMERGENCY_NOTES_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class SosWearerProfileOutput(serializers.Serializer[Any]):
+    birth_date = serializers.DateField(allow_null=True)
+    emergency_notes = serializers.CharField()
+    updated_at = serializers.DateTimeField(allow_null=True)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("sos/alerts/", views.HelperAlertListApi.as_view(), name="helper-alerts"),
     path("sos/contacts/", views.ContactListApi.as_view(), name="contact-list"),
     path("sos/contacts/<int:contact_id>/", views.ContactDetailApi.as_view(), name="contact-detail"),
+    path("sos/profile/", views.WearerProfileApi.as_view(), name="wearer-profile"),
     path("sos/<uuid:event_uid>/", views.EventDetailApi.as_view(), name="event-detail"),
     path("sos/<uuid:event_uid>/timeline/", views.EventTimelineApi.as_view(), name="event-timeline"),
     path("sos/<uuid:event_uid>/respond/", views.EventRespondApi.as_view(), name="event-respond"),

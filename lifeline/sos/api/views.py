@@ -50,6 +50,7 @@ from lifeline.sos.services.events import (
     event_withdraw,
 )
 from lifeline.sos.services.helpers import helper_profile_update
+from lifeline.sos.services.profiles import wearer_profile_update
 from lifeline.sos.throttling import DeviceRateThrottle
 
 if TYPE_CHECKING:
@@ -399,6 +400,30 @@ class ContactDetailApi(APIView):
         contact = selectors.contact_get_for(actor=request.user, contact_id=contact_id)
         contact_delete(contact=contact, actor=_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WearerProfileApi(APIView):
+    """The caller's own wearer profile (birth date, emergency notes): health data, every read
+    is audited. There is no way to name another person's profile."""
+
+    @extend_schema(tags=TAGS_HELPERS, responses={200: s.SosWearerProfileOutput})
+    def get(self, request: Request) -> Response:
+        profile = selectors.wearer_profile_get_for(actor=_user(request))
+        if profile is None:  # nothing stored yet: the empty profile, nothing to audit
+            return Response({"birth_date": None, "emergency_notes": "", "updated_at": None})
+        record_access(actor=request.user, target=profile, request=request)
+        return Response(s.SosWearerProfileOutput(profile).data)
+
+    @extend_schema(
+        tags=TAGS_HELPERS,
+        request=s.SosWearerProfileInput,
+        responses={200: s.SosWearerProfileOutput},
+    )
+    def put(self, request: Request) -> Response:
+        data = s.SosWearerProfileInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = wearer_profile_update(user=_user(request), **data.validated_data)
+        return Response(s.SosWearerProfileOutput(profile).data)
 
 
 # --- OsmAnd -------------------------------------------------------------------------------

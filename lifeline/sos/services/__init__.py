@@ -3,6 +3,7 @@
 - `devices`: registration, tokens, status and location reports, track retention;
 - `contacts`: emergency contacts and the SMS notices sent to them;
 - `helpers`: the helper profile and the helper rounds (nearest available helpers, widening);
+- `profiles`: the wearer profile (birth date, emergency notes) an ambulance crew gets;
 - `events`: trigger (dedup), accept, decline, withdraw, cancel, resolve;
 - `escalation`: an event nobody accepted goes to the SOS service (and, later, dispatch);
 - `deadlines`: the `sos.run_due` sweep that runs every deadline stored on the rows;

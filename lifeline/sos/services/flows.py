@@ -13,13 +13,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lifeline.ambulance import sos_hooks
 from lifeline.ambulance.services.calls import call_create_from_sos
+from lifeline.audit.services import record_access
 from lifeline.sos import selectors
 from lifeline.sos.enums import TimelineKind
-from lifeline.sos.models import SosEvent
+from lifeline.sos.models import SosEvent, WearerProfile
 from lifeline.sos.services.events import event_publish
 from lifeline.sos.services.timeline import timeline_add
 
@@ -44,13 +46,19 @@ def event_hand_over_to_dispatch(*, event: SosEvent) -> None:
     service with no linked station (`ambulance.SosLink`) ends at its administrators and the
     contacts, as before; the log says so (ids only, never the wearer's data).
 
-    The wearer's profile holds no age, birth date or medical notes (accounts.User and the sos
-    models have none), so the call carries the name, phone, point and what the watch detected.
+    The call carries the wearer's name, phone and point, what the watch detected, and from the
+    wearer's profile (`WearerProfile`, if any) the birth date, the age in completed years on
+    the day of the event and the emergency notes; the profile's read is audited
+    (`sos.wearerprofile_viewed`, no actor: the system handed it over).
     """
     if event.organization_id is None:  # an SOS of a wearer in no SOS service
         logger.info("sos.hand_over_no_station", extra={"event_id": str(event.pk)})
         return
     wearer = event.user
+    profile = WearerProfile.objects.filter(user_id=event.user_id).first()
+    notes = [f"{event.get_detected_type_display()} · {event.severity}"]
+    if profile is not None and profile.emergency_notes:
+        notes.insert(0, _("Emergency notes: %(notes)s") % {"notes": profile.emergency_notes})
     call = call_create_from_sos(
         sos_event_id=event.pk,
         sos_service_id=event.organization_id,
@@ -58,12 +66,22 @@ def event_hand_over_to_dispatch(*, event: SosEvent) -> None:
         lon=event.lon,
         patient_name=wearer.composed_full_name,
         caller_phone=str(wearer.phone_number or ""),
-        notes=f"{event.get_detected_type_display()} · {event.severity}",
+        patient_age=profile.age_on(timezone.localdate(event.created_at)) if profile else None,
+        patient_birth_date=profile.birth_date if profile else None,
+        notes="\n".join(notes),
         occurred_at=event.created_at,
     )
     if call is None:
         logger.info("sos.hand_over_no_station", extra={"event_id": str(event.pk)})
         return
+    if profile is not None:
+        record_access(
+            actor=None,
+            target=profile,
+            organization=event.organization_id,
+            reason="sos.hand_over_to_dispatch",
+            metadata={"event_id": str(event.pk), "call_id": str(call.pk)},
+        )
     # A re-run (the sweep, an admin escalating again) finds the same call: one entry.
     if not event.timeline.filter(kind=TimelineKind.DISPATCH_CALL).exists():
         timeline_add(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lifeline.accounts.tests.factories import UserFactory
 from lifeline.sos.enums import DetectedType, TriggerSource
-from lifeline.sos.models import Device, EmergencyContact, HelperProfile, SosEvent
+from lifeline.sos.models import Device, EmergencyContact, HelperProfile, SosEvent, WearerProfile
 
 TASHKENT = (41.311081, 69.240562)
 
@@ -47,6 +47,15 @@ class EmergencyContactFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Contact {n}")
     phone_number = factory.Sequence(lambda n: f"+99890{n:07d}")
     relation = "daughter"
+
+
+class WearerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WearerProfile
+
+    user = factory.SubFactory(UserFactory)
+    birth_date = None
+    emergency_notes = ""
 
 
 def helper_at(

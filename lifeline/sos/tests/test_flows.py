@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 from unittest.mock import patch
 
@@ -24,7 +25,7 @@ from lifeline.sos.models import SosEvent
 from lifeline.sos.services.escalation import event_escalate
 from lifeline.sos.services.flows import event_hand_over_to_dispatch
 from lifeline.sos.services.timeline import timeline_add
-from lifeline.sos.tests.factories import SosEventFactory
+from lifeline.sos.tests.factories import SosEventFactory, WearerProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,15 +68,18 @@ def test_hand_over_twice_writes_one_dispatch_entry(event: SosEvent) -> None:
     assert entries == [("dispatch_call", {"call_id": str(call.pk), "call_number": call.number})]
 
 
-def test_the_call_carries_what_the_wearer_profile_holds(event: SosEvent) -> None:
+@pytest.mark.parametrize("profile", [False, True], ids=["no profile", "empty profile"])
+def test_without_a_birth_date_or_notes_the_call_has_none(event: SosEvent, profile: bool) -> None:
     SosLinkFactory(sos_service=event.organization)
     event.user.first_name, event.user.last_name = "Анна", "Петрова"
     event.user.save()
+    if profile:
+        WearerProfileFactory(user=event.user)
 
     event_hand_over_to_dispatch(event=event)
 
     call = Call.objects.get()
-    # No age, birth date or medical notes exist on the wearer's profile: none are invented.
+    # Nothing on the wearer's profile: no age, birth date or notes are invented.
     assert (call.patient_name, call.caller_phone, call.patient_age, call.patient_birth_date) == (
         event.user.composed_full_name,
         "+998901234567",
@@ -83,6 +87,76 @@ def test_the_call_carries_what_the_wearer_profile_holds(event: SosEvent) -> None
         None,
     )
     assert call.notes == "Fall detected · 4"
+
+
+def _at(event: SosEvent, moment: datetime) -> SosEvent:
+    SosEvent.objects.filter(pk=event.pk).update(created_at=moment)
+    return SosEvent.objects.select_related("user").get(pk=event.pk)
+
+
+@pytest.mark.parametrize(
+    ("moment", "age"),
+    [
+        (datetime(2026, 6, 14, 23, 59, tzinfo=UTC), 75),  # the day before the 76th birthday
+        (datetime(2026, 6, 15, 0, 1, tzinfo=UTC), 76),  # the birthday itself
+    ],
+)
+def test_the_call_gets_the_age_at_the_event_and_the_emergency_notes(
+    event: SosEvent, moment: datetime, age: int
+) -> None:
+    from lifeline.audit.models import AuditEvent
+
+    SosLinkFactory(sos_service=event.organization)
+    profile = WearerProfileFactory(
+        user=event.user,
+        birth_date=date(1950, 6, 15),
+        emergency_notes="Type 1 diabetes. Allergic to penicillin.",
+    )
+
+    event_hand_over_to_dispatch(event=_at(event, moment))
+
+    call = Call.objects.get()
+    assert (call.patient_age, call.patient_birth_date) == (age, date(1950, 6, 15))
+    assert call.notes == (
+        "Emergency notes: Type 1 diabetes. Allergic to penicillin.\nFall detected · 4"
+    )
+    # Health data left the SOS module: the read is audited (by the system, for this call).
+    read = AuditEvent.objects.get(action="sos.wearerprofile_viewed")
+    assert (read.target_id, read.actor_id, read.organization_id) == (
+        str(profile.pk),
+        "",
+        str(event.organization_id),
+    )
+    assert read.metadata == {
+        "event_id": str(event.pk),
+        "call_id": str(call.pk),
+        "reason": "sos.hand_over_to_dispatch",
+    }
+
+
+def test_both_cards_show_the_wearers_age_and_notes(event: SosEvent) -> None:
+    station = SosLinkFactory(sos_service=event.organization).station
+    WearerProfileFactory(
+        user=event.user, birth_date=date(1950, 6, 15), emergency_notes="Pacemaker. Warfarin."
+    )
+    event_hand_over_to_dispatch(event=_at(event, datetime(2026, 7, 1, 12, tzinfo=UTC)))
+    call = Call.objects.get()
+    team = TeamFactory(organization=station)
+    dispatcher = user_with_role(Role.DISPATCHER, station)
+    call_assign(actor=dispatcher, call=call, team=team)
+    pages = []
+    for user, url in (
+        (dispatcher, f"/ambulance/calls/{call.pk}/"),
+        (team.lead, "/ambulance/crew/"),
+    ):
+        client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+        client.force_login(user)
+        pages.append(client.get(url).content.decode())
+
+    for page in pages:
+        assert " · 76 лет" in page
+        # Written at the hand-over, in the language active then (the tests run in English).
+        assert "<dd>Emergency notes: Pacemaker. Warfarin.<br>" in page
 
 
 @pytest.fixture

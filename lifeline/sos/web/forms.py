@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lifeline.sos.models import EMERGENCY_NOTES_MAX_LENGTH
 
 
 class _Checkbox(forms.Field):
@@ -85,3 +88,21 @@ class EventActionForm(forms.Form):
     def text(self, name: str) -> str:
         self.is_valid()
         return str(self.cleaned_data.get(name) or "")[:500]
+
+
+class WearerProfileForm(forms.Form):
+    """The wearer's profile on the SOS page (the ranges are the service's to check)."""
+
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        required=False,
+        # The browser's date picker sends and expects ISO dates, whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    emergency_notes = forms.CharField(
+        label=_("Emergency notes"),
+        required=False,
+        max_length=EMERGENCY_NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Conditions, allergies, medication: shown to the ambulance crew of an SOS."),
+    )

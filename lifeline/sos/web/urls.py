@@ -13,6 +13,7 @@ urlpatterns = [
     path("devices/<str:device_uid>/trigger/", views.trigger, name="trigger"),
     path("contacts/add/", views.contact_add, name="contact-add"),
     path("contacts/<int:contact_id>/delete/", views.contact_delete, name="contact-delete"),
+    path("profile/", views.profile_update, name="profile-update"),
     path("helper/", views.helper, name="helper"),
     path("helper/update/", views.helper_update, name="helper-update"),
     path("events/<uuid:event_uid>/", views.event, name="event"),

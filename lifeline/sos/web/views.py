@@ -40,7 +40,14 @@ from lifeline.sos.services.events import (
     event_withdraw,
 )
 from lifeline.sos.services.helpers import helper_profile_update
-from lifeline.sos.web.forms import DeviceAddForm, EventActionForm, HelperUpdateForm, TriggerForm
+from lifeline.sos.services.profiles import wearer_profile_update
+from lifeline.sos.web.forms import (
+    DeviceAddForm,
+    EventActionForm,
+    HelperUpdateForm,
+    TriggerForm,
+    WearerProfileForm,
+)
 
 if TYPE_CHECKING:
     from lifeline.accounts.models import User
@@ -79,13 +86,24 @@ def home(request: HttpRequest) -> HttpResponse:
     for open_event in open_events:
         open_event.dispatch_step = steps.get(open_event.pk)  # type: ignore[attr-defined]
     # The live page refetches only its "My SOS" card when the socket tells of a change.
-    template = "sos/home.html#my-sos" if request.GET.get("partial") == "my-sos" else "sos/home.html"
+    if request.GET.get("partial") == "my-sos":
+        return render(request, "sos/home.html#my-sos", {"open_events": open_events})
+    profile = selectors.wearer_profile_get_for(actor=user)
+    if profile is not None:  # health data on the page: the read is audited
+        record_access(actor=user, target=profile, request=request)
+    profile_form = WearerProfileForm(
+        initial={
+            "birth_date": profile.birth_date if profile else None,
+            "emergency_notes": profile.emergency_notes if profile else "",
+        }
+    )
     return render(
         request,
-        template,
+        "sos/home.html",
         {
             "devices": devices,
             "open_events": open_events,
+            "profile_form": profile_form,
             "contacts": selectors.contact_list_for(actor=user),
             "new_token": request.session.pop("sos_new_token", None),
             "is_helper": is_helper(user),
@@ -165,6 +183,27 @@ def contact_add(request: HttpRequest) -> HttpResponse:
 def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_get_for(actor=_user(request), contact_id=contact_id)
     contacts.contact_delete(contact=contact, actor=_user(request))
+    return redirect("sos-web:home")
+
+
+@web_view
+@require_POST
+def profile_update(request: HttpRequest) -> HttpResponse:
+    form = WearerProfileForm(request.POST)
+
+    def refused(errors: dict[str, Any]) -> HttpResponse:  # each message names its field
+        for name, field_errors in errors.items():
+            for error in field_errors:
+                messages.error(request, f"{form.fields[name].label}: {error}")
+        return redirect("sos-web:home")
+
+    if not form.is_valid():
+        return refused(form.errors)
+    try:
+        wearer_profile_update(user=_user(request), **form.cleaned_data)
+    except DomainError as exc:
+        return refused(exc.errors or {})
+    messages.success(request, _("Your information for the ambulance crew is saved."))
     return redirect("sos-web:home")
 
 

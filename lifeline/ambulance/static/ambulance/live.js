@@ -1,6 +1,7 @@
 /* Live ambulance pages: /ws/dispatch/ (console) and /ws/crew/ (crew card) refetch the page's
    live region on every frame; a new critical call plays a short tone on the console; the crew
-   card shares the phone's position (at most every 15 s). No inline handlers (CSP). */
+   card shares the phone's position (at most every 15 s, pausing on 429 and errors). No inline
+   handlers (CSP). */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -97,22 +98,90 @@
     else target.focus();
   });
 
+  // Position sharing: the newest fix is posted at most every 15 s. A refusal never throws
+  // into the console: 429 waits for Retry-After (else backs off, 5 s doubling up to 5 min)
+  // and says "paused, retrying"; a network or server error backs off the same way; a fix
+  // the server refuses (400) is dropped and the next one is sent.
   var share = document.querySelector("[data-share-position]");
   if (share && navigator.geolocation) {
-    var last = 0;
+    var INTERVAL = 15000, FIRST_BACKOFF = 5000, MAX_WAIT = 300000;
     var status = share.querySelector("[data-share-state]");
-    share.querySelector("[data-share-start]").addEventListener("click", function () {
-      navigator.geolocation.watchPosition(function (pos) {
-        var now = Date.now();
-        if (now - last < 15000) return;
-        last = now;
-        var body = new FormData(share);
-        body.set("lat", pos.coords.latitude.toFixed(6));
-        body.set("lon", pos.coords.longitude.toFixed(6));
-        fetch(share.action, { method: "POST", body: body, credentials: "same-origin" });
-        if (status) status.textContent = script.getAttribute("data-sharing");
-      }, function () {
-        if (status) status.textContent = script.getAttribute("data-share-failed");
+    var start = share.querySelector("[data-share-start]");
+    var latest = null, nextAt = 0, timer = null, inFlight = false, failures = 0, watching = false;
+
+    function say(name) {
+      if (status) status.textContent = script.getAttribute(name) || "";
+    }
+
+    function retryAfterMs(response) {
+      var header = response.headers.get("Retry-After");
+      if (!header) return null;
+      var seconds = Number(header);
+      if (isFinite(seconds) && seconds >= 0) return seconds * 1000;
+      var date = Date.parse(header);
+      return isNaN(date) ? null : Math.max(0, date - Date.now());
+    }
+
+    function backoff(waitMs) {
+      failures += 1;
+      var wait = waitMs !== null && waitMs !== undefined
+        ? waitMs : FIRST_BACKOFF * Math.pow(2, Math.min(failures - 1, 6));
+      nextAt = Date.now() + Math.min(Math.max(wait, 1000), MAX_WAIT);
+      say("data-share-paused");
+    }
+
+    function schedule() {
+      if (timer || inFlight || !latest) return;
+      timer = setTimeout(send, Math.max(0, nextAt - Date.now()));
+    }
+
+    function send() {
+      timer = null;
+      var fix = latest;
+      if (!fix) return;
+      latest = null;
+      inFlight = true;
+      var body = new FormData(share);
+      body.set("lat", fix.lat);
+      body.set("lon", fix.lon);
+      fetch(share.action, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (response) {
+          if (response.ok) {
+            failures = 0;
+            nextAt = Date.now() + INTERVAL;
+            say("data-sharing");
+          } else if (response.status === 400) {
+            nextAt = Date.now() + INTERVAL;  // this fix is refused; the next one is sent
+            say("data-share-failed");
+          } else {
+            if (!latest) latest = fix;  // send it again unless a newer fix came meanwhile
+            backoff(response.status === 429 ? retryAfterMs(response) : null);
+          }
+        })
+        .catch(function () {
+          if (!latest) latest = fix;
+          backoff(null);
+        })
+        .then(function () {
+          inFlight = false;
+          schedule();
+        });
+    }
+
+    start.addEventListener("click", function () {
+      if (watching) return;
+      watching = true;
+      start.disabled = true;
+      var watchId = navigator.geolocation.watchPosition(function (pos) {
+        latest = { lat: pos.coords.latitude.toFixed(6), lon: pos.coords.longitude.toFixed(6) };
+        schedule();
+      }, function (error) {
+        say("data-share-failed");
+        if (error && error.code === 1) {  // permission denied: the button can ask again
+          navigator.geolocation.clearWatch(watchId);
+          watching = false;
+          start.disabled = false;
+        }
       }, { enableHighAccuracy: true, maximumAge: 10000 });
     });
   }

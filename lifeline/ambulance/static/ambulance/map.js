@@ -27,7 +27,7 @@
     var bounds = [];
     d.calls.forEach(function (c) {
       var m = L.circleMarker([c.lat, c.lon], dot(CALL[c.criticality] || "#b00020", 10)).addTo(layer);
-      m.bindTooltip("#" + c.number + " · " + c.status);
+      m.bindTooltip("#" + c.number + " · " + (c.status_label || c.status));
       var el = m.getElement();
       if (el) el.setAttribute("data-map-call", c.id);
       bounds.push([c.lat, c.lon]);
