@@ -141,7 +141,7 @@ def test_the_city_facet_groups_spellings_as_the_city_filter_matches(
     cities = [(row["value"].casefold(), row["count"]) for row in body["cities"]]
     assert cities == [("tashkent", 2), ("bukhara", 1)]  # no row for the product without one
     filtered = client_for(None).get(f"{API}/products/", {"city": "tashkent"}).json()
-    assert filtered["count"] == 2
+    assert len(filtered["results"]) == 2
 
 
 def test_search_pages_are_stable_and_cost_constant_queries(
