@@ -9,7 +9,8 @@ time through Django's test client in-process (full middleware stack, anonymous):
 
   search        GET /api/v1/market/search/?q=…&category=electronics&price_min&price_max
                 (count + the first page of 20, relevance order: title matches first)
-  facets        GET /api/v1/market/search/facets/ with the same parameters (3 counts)
+  facets        GET /api/v1/market/search/facets/ with the same parameters (one grouped
+                count since h19; three counts before)
   search+facets both requests, one after the other: what a shopper's search costs (judged)
   typo          the search with a typo in the first word (SQLite: the vocabulary fallback;
                 PostgreSQL: trigram similarity)

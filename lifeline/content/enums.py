@@ -43,11 +43,17 @@ class FlagStatus(models.TextChoices):
 
 
 class NotificationLevel(models.TextChoices):
-    """What a member hears from a channel (Discourse's levels, without "tracking")."""
+    """What a member hears from a channel, and what its unread count counts (Discourse's
+    levels; `selectors.channels.unread_expression` has the counting)."""
 
     MUTED = "muted", _("Muted: nothing from this channel")
     NORMAL = "normal", _("Normal: replies to me and mentions")
+    TRACKING = "tracking", _("Tracking: replies to me and mentions, unread replies counted")
     WATCHING = "watching", _("Watching: every new post and comment")
+
+
+# Levels whose unread count also counts new comments in the posts a member takes part in.
+COUNTS_REPLIES = frozenset({NotificationLevel.TRACKING, NotificationLevel.WATCHING})
 
 
 class TrustLevel(models.IntegerChoices):

@@ -8,16 +8,19 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import (
+    BooleanField,
     Count,
     ExpressionWrapper,
     F,
     FloatField,
+    Min,
     Prefetch,
     Q,
     QuerySet,
+    Value,
 )
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import Cast, NullIf
+from django.db.models.functions import Cast, Lower, NullIf
 
 from lifeline.access.enums import Role
 from lifeline.core.selectors import get_or_not_found, tree_descendant_ids
@@ -139,54 +142,125 @@ def product_list_public(*, filters: ProductFilters) -> QuerySet[Product]:
 
 # Rating facet: how many products have an average of at least each value.
 RATING_STEPS = (4, 3, 2, 1)
+# The city facet lists the most common cities only (city is free text).
+CITY_FACET_LIMIT = 20
 
 
-def product_facets(*, filters: ProductFilters) -> dict[str, list[dict[str, Any]]]:
-    """Counts of the filtered catalogue by category, by condition and by rating (the
-    category tree, the typo check on SQLite and three queries); each facet ignores its own
-    filter, so a shopper sees what choosing another value would give."""
-    category_ids = category_descendant_ids(slug=filters.category) if filters.category else None
-    without_category = replace(filters, category="", sort="")
-    without_condition = replace(filters, condition="", sort="")
-    without_rating = replace(filters, min_rating=None, sort="")
+def _in_stock() -> Q:
+    return Q(stock__gt=0, status=ProductStatus.ACTIVE)
+
+
+def _rated(at_least: Any) -> Q:
+    return Q(rating_count__gt=0, rating_sum__gte=F("rating_count") * at_least)
+
+
+def product_facets(*, filters: ProductFilters) -> dict[str, Any]:
+    """Counts of the filtered catalogue by category, condition, city (the most common),
+    rating and in stock, each ignoring its own filter (a shopper sees what choosing another
+    value would give).
+
+    One query however many values (plus the category tree when a category is chosen, and
+    the typo check on SQLite): the matches of the query and price range, grouped by
+    category, condition and city, each group with its counts under the in-stock and rating
+    filters; the category, condition and city filters are applied to the groups here.
+    Category counts are per product category (`category_counts_in_tree` adds subcategories
+    up); cities are grouped by lower case, and the database says which match the city
+    filter, so the counts agree with what filtering gives on each engine.
+    """
+    category_ids = set(category_descendant_ids(slug=filters.category)) if filters.category else None
+    condition = filters.condition if filters.condition in Condition.values else ""
+    city = filters.city.strip()
+    stock = _in_stock() if filters.in_stock else Q()
+    rated = _rated(filters.min_rating) if filters.min_rating is not None else Q()
+    matches = replace(
+        filters, category="", condition="", city="", in_stock=False, min_rating=None, sort=""
+    )
     typos = search.typo_alternatives(filters.q) if filters.q else {}
-    by_category = (
-        _catalogue(without_category, typos=typos)
+    groups = list(
+        _catalogue(matches, typos=typos)
         .order_by()
-        .values("category__slug")
-        .annotate(count=Count("id"))
-        .order_by("category__slug")
-    )
-    by_condition = (
-        _catalogue(without_condition, category_ids=category_ids, typos=typos)
-        .order_by()
-        .values("condition")
-        .annotate(count=Count("id"))
-        .order_by("condition")
-    )
-    by_rating = (
-        _catalogue(without_rating, category_ids=category_ids, typos=typos)
-        .order_by()
-        .aggregate(
-            **{
-                f"r{step}": Count(
-                    "id", filter=Q(rating_count__gt=0, rating_sum__gte=F("rating_count") * step)
-                )
-                for step in RATING_STEPS
-            }
+        .values(
+            "category_id",
+            "category__slug",
+            "condition",
+            city_key=Lower("city"),
+            city_match=(
+                ExpressionWrapper(Q(city__iexact=city), output_field=BooleanField())
+                if city
+                else Value(True)
+            ),
+        )
+        .annotate(
+            label=Min("city"),
+            n=Count("id", filter=stock & rated),
+            in_stock=Count("id", filter=_in_stock() & rated),
+            **{f"r{step}": Count("id", filter=_rated(step) & stock) for step in RATING_STEPS},
         )
     )
+
+    def chosen(row: dict[str, Any], *, ignore: str) -> bool:
+        return (
+            (ignore == "category" or category_ids is None or row["category_id"] in category_ids)
+            and (ignore == "condition" or not condition or row["condition"] == condition)
+            and (ignore == "city" or not city or bool(row["city_match"]))
+        )
+
+    def tally(key: str, ignore: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for row in groups:
+            if row["n"] and chosen(row, ignore=ignore):
+                counts[row[key]] = counts.get(row[key], 0) + row["n"]
+        return counts
+
+    labels: dict[str, str] = {}  # a city's spelling shown: the first in sort order
+    for row in groups:
+        key = row["city_key"]
+        if key and (key not in labels or row["label"] < labels[key]):
+            labels[key] = row["label"]
+    cities = tally("city_key", "city")
+    cities.pop("", None)  # products without a city
+    everything = [row for row in groups if chosen(row, ignore="")]
+    ratings = {step: sum(row[f"r{step}"] for row in everything) for step in RATING_STEPS}
     return {
         "categories": [
-            {"value": row["category__slug"], "count": row["count"]} for row in by_category
+            {"value": slug, "count": n}
+            for slug, n in sorted(tally("category__slug", "category").items())
         ],
-        "conditions": [{"value": row["condition"], "count": row["count"]} for row in by_condition],
+        "conditions": [
+            {"value": value, "count": n}
+            for value, n in sorted(tally("condition", "condition").items())
+        ],
+        "cities": [
+            {"value": labels[key], "count": n}
+            for key, n in sorted(cities.items(), key=lambda item: (-item[1], item[0]))[
+                :CITY_FACET_LIMIT
+            ]
+        ],
         "ratings": [
-            {"value": str(step), "count": by_rating[f"r{step}"]}
-            for step in RATING_STEPS
-            if by_rating[f"r{step}"]
+            {"value": str(step), "count": ratings[step]} for step in RATING_STEPS if ratings[step]
         ],
+        "in_stock": sum(row["in_stock"] for row in everything),
     }
+
+
+def category_counts_in_tree(
+    *, categories: list[Category], counts: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Per category slug, the facet count of it and all its subcategories (no query: the
+    caller passes the tree it already loaded and `product_facets()["categories"]`)."""
+    own = {row["value"]: row["count"] for row in counts}
+    slug_of = {c.pk: c.slug for c in categories}
+    total = dict.fromkeys(slug_of.values(), 0)
+    parent_of = {c.pk: c.parent_id for c in categories}
+    for category in categories:
+        n = own.get(category.slug, 0)
+        node: int | None = category.pk
+        seen: set[int] = set()
+        while node is not None and node not in seen:  # a cycle would be a data error
+            seen.add(node)
+            total[slug_of[node]] += n
+            node = parent_of.get(node)
+    return total
 
 
 def product_get_for(*, actor: Any, product_id: UUID | str) -> Product:

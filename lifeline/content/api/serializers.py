@@ -27,6 +27,7 @@ class ContentChannelOutput(serializers.ModelSerializer[Channel]):
     my_status = serializers.SerializerMethodField()
     my_notification_level = serializers.SerializerMethodField()
     my_handle = serializers.SerializerMethodField()
+    unread = serializers.SerializerMethodField()
     avatar_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -42,6 +43,7 @@ class ContentChannelOutput(serializers.ModelSerializer[Channel]):
             "my_status",
             "my_notification_level",
             "my_handle",
+            "unread",
             "avatar_url",
             "created_at",
         )
@@ -67,10 +69,21 @@ class ContentChannelOutput(serializers.ModelSerializer[Channel]):
         membership = self._membership(channel)
         return membership.handle if membership else None
 
+    def get_unread(self, channel: Channel) -> int | None:
+        """My unread count: others' new posts since I last read the channel (tracking and
+        watching: also new comments on posts I wrote or commented on). Null when I am not an
+        active member or muted it."""
+        membership = self._membership(channel)
+        return getattr(membership, "unread", None) if membership else None
+
     def get_avatar_url(self, channel: Channel) -> str | None:
         if channel.avatar_id is None:
             return None
         return reverse("content-web:avatar", kwargs={"slug": channel.slug})
+
+
+class ContentReadAllOutput(serializers.Serializer[Any]):
+    channels = serializers.IntegerField(help_text="How many channels were marked read.")
 
 
 class ContentChannelCreateInput(serializers.Serializer[Any]):

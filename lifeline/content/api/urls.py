@@ -16,6 +16,9 @@ urlpatterns = [
         v.ChannelNotificationLevelApi.as_view(),
         name="content-channel-notifications",
     ),
+    path("channels/<slug:slug>/read/", v.ChannelReadApi.as_view(), name="content-channel-read"),
+    # Not channels/read-all/: that is the address of a channel named "Read all".
+    path("read-all/", v.ChannelReadAllApi.as_view(), name="content-read-all"),
     path("channels/<slug:slug>/trust/", v.ChannelTrustApi.as_view(), name="content-channel-trust"),
     path(
         "channels/<slug:slug>/members/",

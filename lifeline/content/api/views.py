@@ -60,7 +60,8 @@ def _memberships(channels: Any, user: Any) -> dict[Any, Any]:
 
 def _channel_response(channel: Channel, request: Request, code: int = 200) -> Response:
     channel.refresh_from_db()
-    context = {"memberships": _memberships([channel], request.user)}
+    membership = channel_selectors.my_membership_with_unread(actor=request.user, channel=channel)
+    context = {"memberships": {channel.pk: membership}}
     return Response(s.ContentChannelOutput(channel, context=context).data, status=code)
 
 
@@ -150,7 +151,8 @@ class ChannelAvatarApi(APIView):
 
 
 class ChannelNotificationLevelApi(APIView):
-    """What I hear from this channel: muted, normal (replies and mentions) or watching."""
+    """What I hear from this channel: muted, normal (replies and mentions), tracking (as
+    normal; `unread` also counts new comments in my discussions) or watching."""
 
     permission_classes = [IsAuthenticated]
 
@@ -167,6 +169,29 @@ class ChannelNotificationLevelApi(APIView):
             actor=request.user, channel=channel, level=data.validated_data["level"]
         )
         return _channel_response(channel, request)
+
+
+class ChannelReadApi(APIView):
+    """I have read this channel: my `unread` count starts again from now (active members)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS_CHANNELS, request=None, responses={200: s.ContentChannelOutput})
+    def post(self, request: Request, slug: str) -> Response:
+        channel = channel_selectors.channel_get_for(actor=request.user, slug=slug)
+        channel_services.channel_mark_read(actor=request.user, channel=channel)
+        return _channel_response(channel, request)
+
+
+class ChannelReadAllApi(APIView):
+    """Mark every channel I am an active member of as read."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS_CHANNELS, request=None, responses={200: s.ContentReadAllOutput})
+    def post(self, request: Request) -> Response:
+        marked = channel_services.channel_mark_all_read(actor=request.user)
+        return Response(s.ContentReadAllOutput({"channels": marked}).data)
 
 
 class ChannelTrustApi(APIView):

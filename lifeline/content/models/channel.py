@@ -106,6 +106,10 @@ class ChannelMembership(TimestampedModel):
         default=NotificationLevel.NORMAL,
         verbose_name=_("notifications"),
     )
+    # When the member last opened the channel (or marked everything read): the unread count
+    # counts what was published after it (after joining while it is empty). One column, no
+    # row per post or view.
+    last_read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last read at"))
     # The name others @mention in this channel: made from the display name at joining,
     # unique in the channel (`-2`, `-3` on clashes).
     handle = models.SlugField(max_length=64, blank=True, verbose_name=_("handle"))

@@ -43,7 +43,13 @@ class Post(UUIDModel):
 
     class Meta:
         ordering = ("-is_pinned", "-created_at", "-id")
-        indexes = [models.Index(fields=["channel", "status", "-is_pinned", "-created_at"])]
+        indexes = [
+            models.Index(fields=["channel", "status", "-is_pinned", "-created_at"]),
+            # Unread counts: a channel's visible posts after a time, as one range.
+            models.Index(
+                fields=["channel", "status", "created_at"], name="content_post_unread_idx"
+            ),
+        ]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
 

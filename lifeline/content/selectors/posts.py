@@ -185,12 +185,15 @@ def liked_post_ids(*, actor: Any, post_ids: Sequence[Any]) -> set[Any]:
 
 
 def liked_comment_ids(*, actor: Any, comment_ids: Sequence[int]) -> set[int]:
+    """Which of `comment_ids` (the comments shown on one page: its threads' roots and
+    replies, never the whole post) `actor` liked: one query on the like table's
+    (comment, user) unique index, none for anonymous readers or an empty page."""
     if not _authenticated(actor) or not comment_ids:
         return set()
     return set(
-        CommentLike.objects.filter(user=actor, comment_id__in=list(comment_ids)).values_list(
-            "comment_id", flat=True
-        )
+        CommentLike.objects.filter(comment_id__in=sorted(set(comment_ids)), user=actor)
+        .order_by()
+        .values_list("comment_id", flat=True)
     )
 
 

@@ -3,7 +3,9 @@
 The creator is the owner member from the first moment (one transaction). Joining a public
 channel makes an active member; asking to join a private one makes a request an admin
 approves; an admin's invitation is accepted by joining. Roles change only downwards of the
-actor's own rank; only the owner transfers the ownership or deletes the channel.
+actor's own rank; only the owner transfers the ownership or deletes the channel. Opening a
+channel (or "mark all read") moves the member's `last_read_at`, from which unread counts
+start.
 """
 
 from __future__ import annotations
@@ -363,3 +365,25 @@ def notification_level_set(*, actor: Any, channel: Channel, level: str) -> Chann
     ChannelMembership.objects.filter(pk=membership.pk).update(notification_level=level)
     membership.notification_level = level
     return membership
+
+
+def channel_mark_read(*, actor: Any, channel: Channel) -> ChannelMembership:
+    """An active member has seen the channel: its unread count starts again from now (one
+    UPDATE of their own row; nobody else's count changes)."""
+    membership = membership_of(actor, channel)
+    if membership is None or membership.status != MembershipStatus.ACTIVE:
+        raise NotAMember()
+    now = timezone.now()
+    ChannelMembership.objects.filter(pk=membership.pk).update(last_read_at=now)
+    membership.last_read_at = now
+    return membership
+
+
+def channel_mark_all_read(*, actor: Any) -> int:
+    """Every channel `actor` is an active member of counts from now ("mark all read"); the
+    number of channels marked."""
+    if not getattr(actor, "is_authenticated", False):
+        raise ContentForbidden()
+    return ChannelMembership.objects.filter(user=actor, status=MembershipStatus.ACTIVE).update(
+        last_read_at=timezone.now()
+    )

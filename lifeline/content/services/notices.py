@@ -4,6 +4,8 @@ hours, push and e-mail queues in the database), inside the writer's transaction.
 Per channel, each member chooses a level (`NotificationLevel`):
 - muted: nothing from the channel, not even mentions;
 - normal (default): replies to their posts and comments, and `@handle` mentions;
+- tracking: the same notifications as normal (the level changes only what the channel's
+  unread count counts: `selectors.channels.unread_expression`);
 - watching: also every new post and comment.
 
 Each recipient gets at most one notification per post or comment, the most specific one

@@ -13,11 +13,11 @@ from lifeline.access.tests.factories import user_with_role
 from lifeline.content.enums import ContentStatus, Visibility
 from lifeline.content.models import Channel, Comment, Flag, Post
 from lifeline.content.services.channels import channel_create
-from lifeline.content.services.comments import comment_create
+from lifeline.content.services.comments import comment_create, comment_like
 from lifeline.content.services.flags import flag_create
 from lifeline.content.services.posts import post_create
 from lifeline.content.tests.factories import member
-from lifeline.content.web.views import _thread_rows
+from lifeline.content.web.views import THREADS_PER_PAGE, _thread_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +191,38 @@ def test_the_thread_page_takes_the_same_queries_for_a_long_thread(
     assert counts[0] == counts[1]
     assert counts[2] == counts[3]
     assert counts[0] <= 10
+
+
+def test_the_liked_ids_are_one_query_over_the_page_comments_only(
+    channel: Any, owner: Any, reader: Any
+) -> None:
+    # given a post with one thread more than a page holds, oldest first
+    post = post_create(actor=owner, channel=channel, title="T", body="b")
+    roots = [
+        comment_create(actor=owner, post=post, body=f"root {n}")
+        for n in range(THREADS_PER_PAGE + 1)
+    ]
+    reply = comment_create(actor=owner, post=post, body="reply", parent=roots[0])
+    for comment in (roots[0], reply, roots[-1]):  # the last thread is on page 2
+        comment_like(actor=reader, comment=comment)
+    client = _client(reader)
+    client.get(f"/channels/posts/{post.pk}/")  # the first view counts (writes)
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"/channels/posts/{post.pk}/?sort=oldest")
+    # then: one query for the liked marks, over exactly the page's comments
+    likes = [q["sql"] for q in captured.captured_queries if '"content_commentlike"' in q["sql"]]
+    assert len(likes) == 1
+    asked = {int(n) for n in re.findall(r"\d+", likes[0].split(" IN (", 1)[1].split(")", 1)[0])}
+    on_page = {r.pk for r in roots[:THREADS_PER_PAGE]} | {reply.pk}
+    assert asked == on_page
+    assert page.context["liked"] == {roots[0].pk, reply.pk}
+    assert page.content.decode().count('aria-pressed="true" data-testid="comment-like"') == 2
+    # the API's page asks the same way
+    api = client.get(f"/api/v1/content/posts/{post.pk}/comments/?sort=oldest&limit=20").json()
+    liked = {c["id"] for c in api["results"] if c["liked"]}
+    liked |= {r["id"] for c in api["results"] for r in c["replies"] if r["liked"]}
+    assert liked == {roots[0].pk, reply.pk}
 
 
 def test_each_comment_gets_its_actions_as_plain_forms(

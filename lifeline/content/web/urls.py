@@ -10,6 +10,7 @@ app_name = "content-web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.channel_new, name="channel-new"),
+    path("read/", views.mark_all_read, name="read-all"),
     path("moderation/", views.moderation, name="moderation"),
     path("posts/<uuid:post_id>/", views.post, name="post"),
     path("posts/<uuid:post_id>/edit/", views.post_edit, name="post-edit"),

@@ -116,6 +116,14 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_POST
+@web_view
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    channel_services.channel_mark_all_read(actor=request.user)
+    messages.success(request, _("Every channel is marked read."))
+    return redirect(f"{reverse('content-web:home')}?mine=1")
+
+
 @web_view
 def channel_new(request: HttpRequest) -> HttpResponse:
     form = ChannelForm(request.POST or None)
@@ -135,6 +143,12 @@ def channel(request: HttpRequest, slug: str) -> HttpResponse:
     readable = can_read_channel(user, item)
     page = None
     liked: set[Any] = set()
+    # Posts of others after the member's previous visit are marked new; this visit (and each
+    # live refetch) then marks the channel read.
+    read_since = None
+    if membership is not None and membership.status == MembershipStatus.ACTIVE:
+        read_since = membership.last_read_at or membership.created_at
+        channel_services.channel_mark_read(actor=user, channel=item)
     if readable:
         posts = post_selectors.post_list_for(actor=user, channel=item)
         page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -148,6 +162,7 @@ def channel(request: HttpRequest, slug: str) -> HttpResponse:
             "readable": readable,
             "page": page,
             "liked": liked,
+            "read_since": read_since,
             "can_post": can_post(user, item),
             "can_manage": can_manage_channel(user, item),
             "can_moderate": can_moderate(user, item),

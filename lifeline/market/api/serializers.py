@@ -285,11 +285,18 @@ class MarketFacetValueOutput(serializers.Serializer[Any]):
 
 
 class MarketFacetsOutput(serializers.Serializer[Any]):
-    categories = MarketFacetValueOutput(many=True)
+    categories = MarketFacetValueOutput(
+        many=True, help_text="Per category slug (the product's own category, not its parents)."
+    )
     conditions = MarketFacetValueOutput(many=True)
+    cities = MarketFacetValueOutput(
+        many=True,
+        help_text="The 20 most common cities, most products first (grouped ignoring case).",
+    )
     ratings = MarketFacetValueOutput(
         many=True, help_text="Products whose average rating is at least `value` (4, 3, 2, 1)."
     )
+    in_stock = serializers.IntegerField(help_text="Products on sale with stock left.")
 
 
 class MarketWishListInput(serializers.Serializer[Any]):

@@ -159,7 +159,8 @@ class SearchApi(APIView):
 
 
 class FacetsApi(APIView):
-    """Counts by category, condition and rating for the same query and filters as search/."""
+    """Counts by category, condition, city, rating and in stock for the same query and
+    filters as search/ (each facet ignoring its own filter)."""
 
     permission_classes = [AllowAny]
 

@@ -105,22 +105,43 @@ def test_query_syntax_is_never_interpreted(shelf: Any) -> None:
 def test_search_facets_are_exact(shelf: Any, django_assert_num_queries: Any) -> None:
     Product.objects.filter(pk=shelf["laptop"].pk).update(rating_count=2, rating_sum=9)  # 4.5
     anon = client_for(None)
-    # three counts (no category: no tree); SQLite: the typo check, once for the three
-    with django_assert_num_queries(4 if connection.vendor == "sqlite" else 3):
+    Product.objects.filter(pk=shelf["bag"].pk).update(city="Samarkand", stock=0)
+    # one grouped count (no category: no tree); SQLite: the typo check first
+    with django_assert_num_queries(2 if connection.vendor == "sqlite" else 1):
         body = anon.get(f"{API}/search/facets/", {"q": "ноутбук"}).json()
     assert body == {
         "categories": [{"value": "furniture", "count": 1}, {"value": "laptops", "count": 1}],
         "conditions": [{"value": "new", "count": 1}, {"value": "used", "count": 1}],
+        "cities": [{"value": "Samarkand", "count": 1}, {"value": "Tashkent", "count": 1}],
         "ratings": [
             {"value": "4", "count": 1},
             {"value": "3", "count": 1},
             {"value": "2", "count": 1},
             {"value": "1", "count": 1},
         ],
+        "in_stock": 1,
     }
     body = anon.get(f"{API}/search/facets/", {"q": "ноутбук", "min_rating": "4"}).json()
     assert body["categories"] == [{"value": "laptops", "count": 1}]
     assert body["ratings"][0] == {"value": "4", "count": 1}
+    assert (body["cities"], body["in_stock"]) == ([{"value": "Tashkent", "count": 1}], 1)
+    # in stock: the rating facet keeps it, the in-stock count ignores it
+    body = anon.get(f"{API}/search/facets/", {"q": "ноутбук", "in_stock": "true"}).json()
+    assert (body["in_stock"], body["ratings"][0]) == (1, {"value": "4", "count": 1})
+    body = anon.get(f"{API}/search/facets/", {"q": "сумка", "in_stock": "true"}).json()
+    assert (body["in_stock"], body["ratings"], body["cities"]) == (0, [], [])
+
+
+def test_the_city_facet_groups_spellings_as_the_city_filter_matches(
+    seller: Any, market: Any
+) -> None:
+    for city in ("Tashkent", "TASHKENT", "Bukhara", ""):
+        ProductFactory(seller=seller, organization=market, title="Lamp", city=city)
+    body = client_for(None).get(f"{API}/search/facets/").json()
+    cities = [(row["value"].casefold(), row["count"]) for row in body["cities"]]
+    assert cities == [("tashkent", 2), ("bukhara", 1)]  # no row for the product without one
+    filtered = client_for(None).get(f"{API}/products/", {"city": "tashkent"}).json()
+    assert len(filtered["results"]) == 2
 
 
 def test_search_pages_are_stable_and_cost_constant_queries(

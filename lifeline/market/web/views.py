@@ -104,11 +104,43 @@ def home(request: HttpRequest) -> HttpResponse:
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The filter panel shows what each choice would give: one facets call, one tree read.
+    facets = selectors.product_facets(filters=filters)
+    categories = list(selectors.category_list())
+    form.show_counts(
+        categories=categories,
+        category_counts=selectors.category_counts_in_tree(
+            categories=categories, counts=facets["categories"]
+        ),
+        facets=facets,
+    )
     return render(
         request,
         "market/home.html",
-        {"form": form, "page": page, "query": query.urlencode(), **_nav(request)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "cities": _city_links(query, facets["cities"], chosen=filters.city),
+            **_nav(request),
+        },
     )
+
+
+def _city_links(query: Any, cities: list[dict[str, Any]], *, chosen: str) -> list[dict[str, Any]]:
+    """The city facet as links that set the city filter and keep the other filters."""
+    links = []
+    for row in cities:
+        params = query.copy()
+        params["city"] = row["value"]
+        links.append(
+            {
+                **row,
+                "url": f"?{params.urlencode()}",
+                "current": row["value"].casefold() == chosen.strip().casefold(),
+            }
+        )
+    return links
 
 
 @_not_found_as_404
