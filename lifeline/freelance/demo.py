@@ -163,6 +163,7 @@ def _seed_orders(gigs: list[Any], *, seller: Any, buyer: Any, moderator: Any) ->
 
     from lifeline.freelance import services
     from lifeline.freelance.models import Order
+    from lifeline.freelance.services import flows
 
     logo, translation = gigs[0], gigs[1]
 
@@ -241,7 +242,12 @@ def _seed_orders(gigs: list[Any], *, seller: Any, buyer: Any, moderator: Any) ->
     services.order_cancel(actor=seller, order=cancelled, reason="Согласен.")
     # A pending custom offer after the buyer's question about the translation gig.
     services.gig_inquiry_record(actor=buyer, gig=translation)
-    services.offer_create(
+    flows.gig_question_ask(
+        actor=buyer,
+        gig_id=translation.pk,
+        text="Сможете перевести три памятки для пациентов к пятнице?",
+    )
+    services.offer_create(  # posted as a card in that conversation
         actor=seller,
         gig=translation,
         buyer_id=buyer.pk,
