@@ -26,6 +26,9 @@ from lifeline.freelance.tests.factories import PACKAGES, logo_category
 from tests.e2e.people import Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
+# What the messenger loads after the page (history, panel, a card's own view, live events):
+# longer than Playwright's 5 s, for a loaded machine.
+WAIT = 20_000
 
 
 TEXT = {
@@ -71,7 +74,7 @@ def test_gig_to_review(
     # The buyer finds it by search, with a typo, and asks the seller a question.
     shopper = Person(browser, base, buyer, language, width)
     shopper.visit("/freelance/")
-    expect(shopper.page.locator("h1")).to_have_text(text["services"])
+    expect(shopper.page.locator("h1")).to_have_text(text["services"], timeout=WAIT)
     shopper.page.locator("#fl-q").fill("vectr logo")
     shopper.page.locator('form.fl-search [data-testid="search"]').click()
     shopper.page.get_by_test_id("gig-list").get_by_role("link", name=gig.title).click()
@@ -81,16 +84,20 @@ def test_gig_to_review(
     shopper.page.wait_for_url(re.compile(r"/chat/\?c="))
     conversation = Conversation.objects.get()
     chat = f"/chat/?c={conversation.pk}"
-    expect(shopper.page.locator("[data-chat]")).to_have_attribute("data-live", "true")
+    expect(shopper.page.locator("[data-chat]")).to_have_attribute("data-live", "true", timeout=WAIT)
     shopper.page.locator("[data-text]").fill("Can the logo be blue and white?")
     shopper.page.locator("[data-composer] button[type=submit]").click()
-    expect(shopper.page.locator("[data-messages] li", has_text="blue and white")).to_be_visible()
+    expect(shopper.page.locator("[data-messages] li", has_text="blue and white")).to_be_visible(
+        timeout=WAIT
+    )
     shopper.assert_clean("question")
 
     # The seller reads it and answers with a custom offer from the conversation's panel.
     maker = Person(browser, base, seller, language, width)
     maker.visit(chat)
-    expect(maker.page.locator("[data-messages] li", has_text="blue and white")).to_be_visible()
+    expect(maker.page.locator("[data-messages] li", has_text="blue and white")).to_be_visible(
+        timeout=WAIT
+    )
     maker.page.locator('[data-panel] a[href*="/freelance/offers/?conversation="]').click()
     maker.page.wait_for_url(
         re.compile(re.escape(f"/freelance/offers/?conversation={conversation.pk}"))
@@ -107,15 +114,15 @@ def test_gig_to_review(
     assert (offer.gig_id, offer.buyer_id, offer.status) == (gig.pk, buyer.pk, "pending")
     assert Message.objects.get(kind="card").card_id == offer.pk
     card = maker.page.get_by_test_id("chat-card")
-    expect(card).to_contain_text(text["pending"])
-    expect(card.get_by_role("button")).to_have_text([text["withdraw"]])
+    expect(card).to_contain_text(text["pending"], timeout=WAIT)
+    expect(card.get_by_role("button")).to_have_text([text["withdraw"]], timeout=WAIT)
     maker.assert_clean("offer card (seller)")
 
     # The buyer, still on the conversation, sees the card arrive and accepts from it.
     card = shopper.page.get_by_test_id("chat-card")
-    expect(card).to_contain_text(text["offer"])
-    expect(card).to_contain_text(text["price"])
-    expect(card).to_contain_text(text["pending"])
+    expect(card).to_contain_text(text["offer"], timeout=WAIT)
+    expect(card).to_contain_text(text["price"], timeout=WAIT)
+    expect(card).to_contain_text(text["pending"], timeout=WAIT)
     card.get_by_role("button", name=text["accept"]).click()
     shopper.page.wait_for_url(f"{base}/freelance/orders/*/")
     order = Order.objects.get()
@@ -126,7 +133,9 @@ def test_gig_to_review(
     # Back in the conversation the card says so, for both.
     for person in (shopper, maker):
         person.visit(chat)
-        expect(person.page.get_by_test_id("chat-card")).to_contain_text(text["accepted"])
+        expect(person.page.get_by_test_id("chat-card")).to_contain_text(
+            text["accepted"], timeout=WAIT
+        )
         person.assert_clean("accepted offer card")
 
     # The seller delivers a file through the resumable uploader.
@@ -140,7 +149,7 @@ def test_gig_to_review(
     deliver.locator("[data-resumable-input]").set_input_files(str(source))
     deliver.locator("button[type=submit]").click()
     expect(maker.page.get_by_test_id("order-files").get_by_role("link")).to_have_text(
-        "concepts.pdf"
+        "concepts.pdf", timeout=60_000
     )
     assert StoredFile.objects.get(attached_id=str(order.pk)).size_bytes == len(samples.PDF)
     maker.assert_clean("first delivery")

@@ -224,10 +224,10 @@ class _RevisionOutput(serializers.Serializer):
 
 
 class _CardActionOutput(serializers.Serializer):
-    label = serializers.CharField(help_text="Translated button text.")
+    label = serializers.CharField(help_text="Translated button text.")  # type: ignore[assignment]
     url = serializers.CharField(help_text="The web page's form action (or link).")
     method = serializers.CharField(help_text="`post` (a form with the CSRF token) or `get`.")
-    style = serializers.CharField(help_text="`primary` or `secondary`.")
+    style = serializers.CharField(help_text="`primary` or `secondary`.")  # type: ignore[assignment]
     api_url = serializers.CharField(
         allow_blank=True, help_text="The same action in this API (POST), if it has one."
     )
