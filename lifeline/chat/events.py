@@ -3,7 +3,10 @@
 Payloads (`data`):
 
 * `chat.message_created` / `chat.message_updated` / `chat.message_deleted`: the message as
-  the API returns it (`payloads.message_data`, without edit history);
+  the API returns it (`payloads.message_data`, without edit history). A card message's
+  `card` is null here (it differs per viewer: each client fetches `GET messages/{id}/`);
+  `chat.message_updated` is sent again for a card whose record changed
+  (`services.card_changed`);
 * `chat.receipt_updated`: `{conversation_id, user_id, state, message_ids}`: `user_id` now has
   these messages in `state` (`delivered` or `read`);
 * `chat.typing_started`: `{conversation_id, user_id}` (relayed by the consumer, not stored);

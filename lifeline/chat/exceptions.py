@@ -39,6 +39,16 @@ class MessageNotEditable(Conflict):
     title = _("Only text can be edited.")
 
 
+class CardNotDeletable(Conflict):
+    code = "chat.card_not_deletable"
+    title = _("A card stays in the conversation; the record's own actions change it.")
+
+
+class InvalidCard(InvalidInput):
+    code = "chat.invalid_card"
+    title = _("This conversation cannot show this kind of record.")
+
+
 class EmptyMessage(InvalidInput):
     code = "chat.empty_message"
     title = _("A message needs text, an attachment or a voice recording.")

@@ -143,6 +143,11 @@ class Message(UUIDModel):
     reply_to = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
     )
+    # A card message (`MessageKind.CARD`) shows a record of the conversation's domain: its
+    # kind (the policy's, e.g. "freelance.offer") and id, no foreign key. The policy renders
+    # it for each viewer from the record's current state (`policies.Card`).
+    card_kind = models.CharField(_("card kind"), max_length=32, blank=True, default="")
+    card_id = models.UUIDField(null=True, blank=True)
     # The sender's idempotency key: a retried POST returns the first message.
     client_id = models.UUIDField(null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -158,9 +163,6 @@ class Message(UUIDModel):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering: ClassVar[list[str]] = ["created_at", "id"]
-        indexes: ClassVar[list[Any]] = [
-            models.Index(fields=["conversation", "-created_at", "-id"]),
-        ]
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(
                 fields=["sender", "client_id"],
@@ -169,6 +171,22 @@ class Message(UUIDModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=MessageKind.values), name="chat_message_kind_valid"
+            ),
+            # A card names its record; no other kind does.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=MessageKind.CARD, card_id__isnull=False) & ~models.Q(card_kind="")
+                )
+                | (~models.Q(kind=MessageKind.CARD) & models.Q(card_kind="", card_id__isnull=True)),
+                name="chat_message_card_complete",
+            ),
+        ]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["conversation", "-created_at", "-id"]),
+            models.Index(
+                fields=["card_kind", "card_id"],
+                condition=models.Q(card_id__isnull=False),
+                name="chat_message_card_idx",
             ),
         ]
 

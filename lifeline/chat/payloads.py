@@ -6,7 +6,7 @@ these functions, so a message looks the same over HTTP and over the WebSocket.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -57,6 +57,35 @@ def reply_data(message: Message) -> dict[str, Any] | None:
     }
 
 
+def card_data(message: Message, cards: Mapping[Any, policies.Card] | None) -> dict[str, Any] | None:
+    """The card of a card message as the viewer sees it (`selectors.cards_for`), or None: not
+    a card, rendered for nobody (an event: each client asks for its own, `GET messages/{id}/`),
+    or a record the viewer may not see."""
+    if message.card_id is None or cards is None or message.deleted_at is not None:
+        return None
+    card = cards.get((message.card_kind, message.card_id))
+    if card is None:
+        return None
+    return {
+        "kind": message.card_kind,
+        "id": str(message.card_id),
+        "title": card.title,
+        "status": card.status,
+        "status_label": str(card.status_label),
+        "lines": [str(line) for line in card.lines],
+        "actions": [
+            {
+                "label": str(a.label),
+                "url": a.url,
+                "method": a.method,
+                "style": a.style,
+                "api_url": a.api_url,
+            }
+            for a in card.actions
+        ],
+    }
+
+
 def receipt_data(message: Message, *, receipts_off: Collection[Any] = ()) -> dict[str, Any] | None:
     """The recipient's state of `message`; `read` is shown as `delivered` when the recipient
     turned read receipts off."""
@@ -96,8 +125,10 @@ def message_data(
     receipts_off: Collection[Any] = (),
     with_receipt: bool = True,
     conversation: Conversation | None = None,
+    cards: Mapping[Any, policies.Card] | None = None,
 ) -> dict[str, Any]:
-    """`conversation`: the message's, when the caller has it (saves a query per message)."""
+    """`conversation`: the message's, when the caller has it (saves a query per message).
+    `cards`: the viewer's cards of the page (`selectors.cards_for`); None: `card` is null."""
     conversation = conversation or message.conversation
     deleted = message.deleted_at is not None
     edit_window = conf.edit_window()
@@ -117,6 +148,7 @@ def message_data(
         "deleted": deleted,
         "editable_until": iso(message.created_at + edit_window),
         "receipt": receipt_data(message, receipts_off=receipts_off) if with_receipt else None,
+        "card": card_data(message, cards),
     }
     if staff and not deleted and message.edited_at is not None:
         # Only an edit creates revisions. `revisions_loaded`: set by the history page (one

@@ -13,7 +13,11 @@ the domain that owns the kind registers a policy for it, once, in its `apps.py`:
 * is a participant still allowed (`subject_ids_for` as a filter for lists, `may_take_part`
   for one loaded conversation) and who may read without writing (`observer_organizations`);
 * what to show beside the conversation (`subject_title_expression`, `side_panel`,
-  `reference_url`) and whom the user may start a conversation with (`counterparts`).
+  `reference_url`) and whom the user may start a conversation with (`counterparts`);
+* what a card message shows each viewer (`render_cards`): the domain posts a record of its
+  own (a custom offer) with `services.card_post`; the messenger stores only the record's kind
+  and id and asks the policy, at every render, for a `Card` (title, lines, current status,
+  the actions this viewer may take). The messenger renders any card the same way.
 
 Policies answer in a constant number of queries (the messenger's query budgets rely on it)
 and never write.
@@ -63,6 +67,29 @@ class SidePanel:
     facts: Sequence[str] = ()
     sections: Sequence[PanelSection] = ()
     links: Sequence[tuple[str, str]] = field(default_factory=tuple)  # (label, url)
+
+
+@dataclass(frozen=True)
+class CardAction:
+    """One thing the viewer may do with a card's record: a POST form (with the page's CSRF
+    token) or a link (`method` "get"). `api_url`: the same action in the REST API, if any."""
+
+    label: str
+    url: str
+    method: str = "post"
+    style: str = "primary"  # "primary" or "secondary"
+    api_url: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """A record of the conversation's domain as one viewer sees it now."""
+
+    title: str
+    status: str = ""  # a stable code, e.g. "pending"
+    status_label: str = ""  # its translated label
+    lines: Sequence[str] = ()
+    actions: Sequence[CardAction] = ()
 
 
 class ConversationPolicy:
@@ -124,6 +151,18 @@ class ConversationPolicy:
 
     def side_panel(self, *, conversation: Any, viewer: Any) -> SidePanel | None:
         return None
+
+    #: Kinds of records this kind's card messages may show (`services.card_post` refuses
+    #: any other).
+    card_kinds: frozenset[str] = frozenset()
+
+    def render_cards(
+        self, *, kind: str, record_ids: Sequence[UUID], viewer: Any
+    ) -> dict[UUID, Card]:
+        """The cards of `record_ids` (all of `kind`) as `viewer` sees them, in one query for
+        the lot (a page of messages asks once per kind). A record the viewer may not see, or
+        that is gone, is left out: the message then shows no card."""
+        return {}
 
 
 _POLICIES: dict[str, ConversationPolicy] = {}

@@ -397,3 +397,29 @@ def settings_for(*, user: Any) -> ChatSettings:
 def counterparts_for(*, actor: Any, kind: str) -> list[dict[str, Any]]:
     """Whom `actor` may open a conversation of `kind` with (the kind's policy decides)."""
     return policies.policy_for(kind).counterparts(actor=actor)
+
+
+def cards_for(
+    *, conversation: Conversation, messages: list[Message], viewer: Any
+) -> dict[tuple[str, UUID], policies.Card]:
+    """The cards of the card messages among `messages`, as `viewer` sees them: the policy of
+    the conversation's kind renders each kind of record once (one query per kind on the
+    page, however many cards); no card message, no query."""
+    wanted: dict[str, list[UUID]] = {}
+    for message in messages:
+        if message.card_id is not None and message.deleted_at is None:
+            wanted.setdefault(message.card_kind, []).append(message.card_id)
+    if not wanted:
+        return {}
+    policy = policies.registered().get(conversation.kind)
+    if policy is None:
+        return {}
+    found: dict[tuple[str, UUID], policies.Card] = {}
+    for kind, ids in wanted.items():
+        if kind not in policy.card_kinds:
+            continue
+        rendered = policy.render_cards(
+            kind=kind, record_ids=list(dict.fromkeys(ids)), viewer=viewer
+        )
+        found.update({(kind, record_id): card for record_id, card in rendered.items()})
+    return found

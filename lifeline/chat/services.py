@@ -27,10 +27,12 @@ from lifeline.chat import conf, events, metrics, permissions, policies, selector
 from lifeline.chat.enums import MessageKind, ReceiptState
 from lifeline.chat.exceptions import (
     AttachmentTooLarge,
+    CardNotDeletable,
     ChatForbidden,
     ConversationReadOnly,
     EditWindowClosed,
     EmptyMessage,
+    InvalidCard,
     InvalidReference,
     InvalidReply,
     MessageDeleted,
@@ -323,6 +325,57 @@ def _message_send(
     return message, True
 
 
+def card_post(*, actor: Any, conversation: Conversation, card_kind: str, card_id: UUID) -> Message:
+    """Post a card: a message showing a record of the conversation's domain (`card_kind`, one
+    of the policy's `card_kinds`, and its id). Called by the domain inside the transaction
+    that creates the record, so both are stored or neither; delivered like any message (the
+    `chat.message_created` event after commit). What the card shows is the policy's
+    `render_cards`, at every read: the record's current state, never a copy."""
+    _check_writer(actor, conversation)
+    if card_kind not in policies.policy_for(conversation.kind).card_kinds:
+        raise InvalidCard()
+    with transaction.atomic():
+        message = _message_store(
+            actor=actor,
+            conversation=conversation,
+            kind=MessageKind.CARD,
+            text="",
+            stored=None,
+            duration_ms=None,
+            reply_to=None,
+            client_id=None,
+            card_kind=card_kind,
+            card_id=card_id,
+        )
+    metrics.MESSAGES_SENT.labels(kind=MessageKind.CARD).inc()
+    logger.info(
+        "chat.card_posted",
+        extra={
+            "message_id": str(message.pk),
+            "conversation_id": str(conversation.pk),
+            "card_kind": card_kind,
+        },
+    )
+    return message
+
+
+def card_changed(*, card_kind: str, card_id: UUID) -> int:
+    """The record behind some cards changed (an offer was accepted): after commit, each card
+    message of it is announced again (`chat.message_updated`, whose `card` is null: clients
+    fetch their own view of it). Returns how many messages were announced."""
+    messages = list(
+        Message.objects.filter(
+            kind=MessageKind.CARD, card_kind=card_kind, card_id=card_id, deleted_at__isnull=True
+        ).select_related("sender", "conversation", "file", "reply_to", "reply_to__sender")
+    )
+    for message in messages:
+        publish_on_commit(
+            events.message_updated(message),
+            groups=[events.conversation_group(message.conversation_id)],
+        )
+    return len(messages)
+
+
 def _message_by_client_id(
     actor: Any, client_id: UUID, conversation: Conversation
 ) -> Message | None:
@@ -342,6 +395,8 @@ def _message_store(
     duration_ms: int | None,
     reply_to: Message | None,
     client_id: UUID | None,
+    card_kind: str = "",
+    card_id: UUID | None = None,
 ) -> Message:
     message = Message(
         conversation=conversation,
@@ -352,6 +407,8 @@ def _message_store(
         duration_ms=duration_ms,
         reply_to=reply_to,
         client_id=client_id,
+        card_kind=card_kind,
+        card_id=card_id,
     )
     recipient_ids = [p.user_id for p in conversation.others(actor)]
     # One UPDATE, no read-then-write: the first unanswered message keeps its time even when
@@ -542,7 +599,7 @@ def message_edit(*, actor: Any, message: Message, text: str) -> Message:
     """The author changes the text within the edit window; the old text is kept."""
     now = timezone.now()
     _check_author_window(actor, message, now)
-    if message.kind == MessageKind.VOICE:
+    if message.kind in (MessageKind.VOICE, MessageKind.CARD):
         raise MessageNotEditable()
     cleaned = _clean_text(text)
     if not cleaned and message.kind == MessageKind.TEXT:
@@ -562,9 +619,12 @@ def message_edit(*, actor: Any, message: Message, text: str) -> Message:
 
 
 def message_delete(*, actor: Any, message: Message) -> Message:
-    """The author deletes within the edit window: the message shows as deleted."""
+    """The author deletes within the edit window: the message shows as deleted. A card
+    stays: its record is withdrawn or declined by the domain's own actions."""
     now = timezone.now()
     _check_author_window(actor, message, now)
+    if message.kind == MessageKind.CARD:
+        raise CardNotDeletable()
     conversation = message.conversation
     with transaction.atomic():
         message.deleted_at = now

@@ -60,6 +60,8 @@ def _js_strings() -> dict[str, str]:
         "open_reference": _("Open the referenced record"),
         "send_attachment": _("Send attachment"),
         "send_voice": _("Send voice message"),
+        "card_loading": _("Loading…"),
+        "card_unavailable": _("This record is no longer available."),
     }
 
 

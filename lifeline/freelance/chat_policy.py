@@ -18,21 +18,29 @@ And kind "freelance.gig" about a "freelance.gig": the pre-order conversation.
 * the seller cannot start one: opening it as the seller needs the buyer as counterpart and a
   recorded inquiry of that buyer about that gig (so it only finds the buyer's conversation);
 * beside it: the gig, its price range, the custom offers of this seller to this buyer on
-  this gig (pending ones with a link to answer them), and for the seller a link to send one.
+  this gig (pending ones with a link to answer them), and for the seller a link to send one
+  in this conversation;
+* custom offers sent in it are card messages ("freelance.offer", `render_cards`): the offer's
+  terms and current status, Accept / Decline for the buyer and Withdraw for the seller while
+  it is pending and not past its time, a link to the order once accepted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models import TextChoices as _TextChoices
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from lifeline.chat.policies import (
+    Card,
+    CardAction,
     ConversationPolicy,
     OpenPlan,
     PanelSection,
@@ -43,11 +51,12 @@ from lifeline.chat.policies import (
 from lifeline.core.exceptions import InvalidInput, NotFound
 from lifeline.core.selectors import get_or_not_found
 from lifeline.freelance import permissions
-from lifeline.freelance.enums import GigStatus
+from lifeline.freelance.enums import GigStatus, OfferStatus
 from lifeline.freelance.models import CustomOffer, Gig, GigInquiry, Order
 
 KIND = "freelance.order"
 GIG_KIND = "freelance.gig"
+OFFER_CARD = "freelance.offer"
 
 
 class OrderRole(_TextChoices):
@@ -124,6 +133,18 @@ class GigConversationPolicy(ConversationPolicy):
     subject_type = "freelance.gig"
     subject_roles = frozenset({OrderRole.BUYER.value, OrderRole.SELLER.value})
     responder_roles = frozenset({OrderRole.SELLER.value})
+    card_kinds = frozenset({OFFER_CARD})
+
+    def render_cards(
+        self, *, kind: str, record_ids: Sequence[UUID], viewer: Any
+    ) -> dict[UUID, Card]:
+        if kind != OFFER_CARD or not getattr(viewer, "is_authenticated", False):
+            return {}
+        offers = CustomOffer.objects.filter(pk__in=record_ids).filter(
+            Q(buyer_id=viewer.pk) | Q(seller_id=viewer.pk)
+        )
+        now = timezone.now()
+        return {offer.pk: offer_card(offer, viewer=viewer, now=now) for offer in offers}
 
     def plan_open(
         self, *, actor: Any, subject_id: UUID | None, counterpart_id: Any | None
@@ -183,7 +204,8 @@ class GigConversationPolicy(ConversationPolicy):
             (gettext("Open the gig"), reverse("freelance-web:gig", kwargs={"gig_id": gig.pk})),
             (
                 gettext("Send a custom offer") if is_seller else gettext("Custom offers"),
-                reverse("freelance-web:offers"),
+                reverse("freelance-web:offers")
+                + (f"?conversation={conversation.pk}" if is_seller else ""),
             ),
         ]
         return SidePanel(
@@ -198,6 +220,60 @@ class GigConversationPolicy(ConversationPolicy):
             ],
             links=links,
         )
+
+
+def offer_card(offer: CustomOffer, *, viewer: Any, now: Any) -> Card:
+    """A custom offer as its buyer or seller sees it now. A pending offer past its time is
+    shown expired with no actions (the sweep may not have reached it yet)."""
+    status = offer.status
+    if status == OfferStatus.PENDING and offer.expires_at <= now:
+        status = OfferStatus.EXPIRED
+    lines = [
+        offer.description,
+        f"{formats.number_format(offer.price, 2, use_l10n=True, force_grouping=True)} USD",
+        ngettext("%(days)s day to deliver", "%(days)s days to deliver", offer.delivery_days)
+        % {"days": offer.delivery_days}
+        + " · "
+        + ngettext("%(revisions)s revision", "%(revisions)s revisions", offer.revisions)
+        % {"revisions": offer.revisions},
+    ]
+    actions: list[CardAction] = []
+    if status == OfferStatus.PENDING:
+        expires = formats.date_format(timezone.localtime(offer.expires_at), "SHORT_DATETIME_FORMAT")
+        lines.append(f"{pgettext('freelance', 'Expires')}: {expires}")
+
+        def act(action: str, label: str, style: str) -> CardAction:
+            return CardAction(
+                label=label,
+                url=reverse(
+                    "freelance-web:offer-action", kwargs={"offer_id": offer.pk, "action": action}
+                ),
+                style=style,
+                api_url=reverse(f"freelance-offer-{action}", kwargs={"offer_id": offer.pk}),
+            )
+
+        if viewer.pk == offer.buyer_id:
+            actions = [
+                act("accept", gettext("Accept and order"), "primary"),
+                act("decline", pgettext("freelance", "Decline"), "secondary"),
+            ]
+        elif viewer.pk == offer.seller_id:
+            actions = [act("withdraw", pgettext("freelance", "Withdraw"), "secondary")]
+    elif status == OfferStatus.ACCEPTED and offer.order_id is not None:
+        actions = [
+            CardAction(
+                label=gettext("Open the order"),
+                url=reverse("freelance-web:order", kwargs={"order_id": offer.order_id}),
+                method="get",
+            )
+        ]
+    return Card(
+        title=gettext("Custom offer"),
+        status=str(status),
+        status_label=str(OfferStatus(status).label),
+        lines=lines,
+        actions=actions,
+    )
 
 
 def _other_seats(conversation: Any, viewer: Any) -> list[Any]:

@@ -164,6 +164,7 @@ def _seed_orders(gigs: list[Any], *, seller: Any, buyer: Any, moderator: Any) ->
     from lifeline.freelance.models import Order
     from lifeline.freelance.services import deliveries as delivery_services
     from lifeline.freelance.services import disputes as dispute_services
+    from lifeline.freelance.services import flows
     from lifeline.freelance.services import offers as offer_services
     from lifeline.freelance.services import orders as order_services
     from lifeline.freelance.services import portfolio as portfolio_services
@@ -250,7 +251,12 @@ def _seed_orders(gigs: list[Any], *, seller: Any, buyer: Any, moderator: Any) ->
     order_services.order_cancel(actor=seller, order=cancelled, reason="Согласен.")
     # A pending custom offer after the buyer's question about the translation gig.
     offer_services.gig_inquiry_record(actor=buyer, gig=translation)
-    offer_services.offer_create(
+    flows.gig_question_ask(
+        actor=buyer,
+        gig_id=translation.pk,
+        text="Сможете перевести три памятки для пациентов к пятнице?",
+    )
+    offer_services.offer_create(  # posted as a card in that conversation
         actor=seller,
         gig=translation,
         buyer_id=buyer.pk,

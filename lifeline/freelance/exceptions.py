@@ -128,6 +128,11 @@ class UnknownBuyer(InvalidInput):
     title = _("Choose a buyer who has written to you or ordered from you")
 
 
+class OfferConversationMismatch(InvalidInput):
+    code = "freelance.offer_conversation_mismatch"
+    title = _("This conversation is not with this buyer about this gig")
+
+
 class PortfolioConsentMissing(Conflict):
     code = "freelance.portfolio_consent_missing"
     title = _("The buyer of this order has not allowed it to be shown in your portfolio")

@@ -223,13 +223,33 @@ class _RevisionOutput(serializers.Serializer):
     edited_at = serializers.DateTimeField()
 
 
+class _CardActionOutput(serializers.Serializer):
+    label = serializers.CharField(help_text="Translated button text.")  # type: ignore[assignment]
+    url = serializers.CharField(help_text="The web page's form action (or link).")
+    method = serializers.CharField(help_text="`post` (a form with the CSRF token) or `get`.")
+    style = serializers.CharField(help_text="`primary` or `secondary`.")  # type: ignore[assignment]
+    api_url = serializers.CharField(
+        allow_blank=True, help_text="The same action in this API (POST), if it has one."
+    )
+
+
+class _CardOutput(serializers.Serializer):
+    kind = serializers.CharField(help_text="The record's kind, e.g. `freelance.offer`.")
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    status = serializers.CharField(help_text="The record's current status code.")
+    status_label = serializers.CharField()
+    lines = serializers.ListField(child=serializers.CharField())
+    actions = _CardActionOutput(many=True, help_text="What the caller may do now.")
+
+
 class MessageOutput(serializers.Serializer):
     id = serializers.UUIDField()
     conversation_id = serializers.UUIDField()
     sender_id = serializers.UUIDField()
     sender_name = serializers.CharField()
     sender_role = serializers.CharField(help_text="`patient` or `doctor`.")
-    kind = serializers.CharField(help_text="`text`, `attachment` or `voice`.")
+    kind = serializers.CharField(help_text="`text`, `attachment`, `voice` or `card`.")
     text = serializers.CharField()
     file = _FileOutput(allow_null=True)
     duration_ms = serializers.IntegerField(allow_null=True)
@@ -240,6 +260,13 @@ class MessageOutput(serializers.Serializer):
     editable_until = serializers.DateTimeField()
     receipt = _ReceiptOutput(allow_null=True)
     revisions = _RevisionOutput(many=True, help_text="Earlier texts; shown to the care team.")
+    card = _CardOutput(
+        allow_null=True,
+        help_text=(
+            "A `card` message: the record it shows, rendered for the caller from the record's "
+            "current state. Null in events (fetch `GET messages/{id}/`) and for other kinds."
+        ),
+    )
 
     def to_representation(self, instance: Message) -> dict[str, Any]:
         return payloads.message_data(
@@ -247,6 +274,7 @@ class MessageOutput(serializers.Serializer):
             staff=bool(self.context.get("staff")),
             receipts_off=self.context.get("receipts_off", ()),
             conversation=self.context.get("conversation"),
+            cards=self.context.get("cards"),
         )
 
 

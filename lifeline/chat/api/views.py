@@ -188,6 +188,8 @@ class MessageListApi(APIView):
         conversation with both participants and their receipt settings, the care-team
         check, the audit INSERT, the page with files, replies and receipts joined (+ the
         edit history of the page's edited ones). A patient's page: two (no check, no audit).
+        Card messages add one query per kind of record on the page (the policy's
+        `render_cards`), however many cards.
         """
         conversation = selectors.conversation_for_messages(
             actor=request.user, conversation_id=conversation_id, with_receipt_settings=True
@@ -215,10 +217,17 @@ class MessageListApi(APIView):
             for message in messages:
                 message.revisions_loaded = revisions.get(message.pk, [])
         receipts_off = selectors.receipts_off_of(conversation)
+        cards = selectors.cards_for(
+            conversation=conversation, messages=messages, viewer=request.user
+        )
         return paginator.get_paginated_response(
             [
                 payloads.message_data(
-                    m, staff=staff, receipts_off=receipts_off, conversation=conversation
+                    m,
+                    staff=staff,
+                    receipts_off=receipts_off,
+                    conversation=conversation,
+                    cards=cards,
                 )
                 for m in messages
             ]
@@ -262,6 +271,11 @@ class MessageListApi(APIView):
 
 
 class MessageDetailApi(APIView):
+    @extend_schema(tags=TAGS, responses={200: MessageOutput, 404: ERRORS_4XX[404]})
+    def get(self, request: Request, message_id: UUID) -> Response:
+        """One message as the caller sees it now (a card with the caller's actions)."""
+        return self._body(request, message_id)
+
     @extend_schema(
         tags=TAGS, request=MessageEditInput, responses={200: MessageOutput, **ERRORS_4XX}
     )
@@ -286,9 +300,11 @@ class MessageDetailApi(APIView):
         message = selectors.message_get_for(actor=request.user, message_id=message_id)
         conversation = message.conversation
         message = selectors.message_list_for(conversation=conversation).get(pk=message_id)
-        return Response(
-            MessageOutput(message, context=_message_context(request.user, conversation)).data
+        context = _message_context(request.user, conversation)
+        context["cards"] = selectors.cards_for(
+            conversation=conversation, messages=[message], viewer=request.user
         )
+        return Response(MessageOutput(message, context=context).data)
 
 
 class ConversationDeliveredApi(APIView):

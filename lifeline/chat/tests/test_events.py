@@ -52,6 +52,7 @@ def test_message_created_shape(team: SimpleNamespace, conversation: Conversation
             "editable_until",
             "receipt",
             "revisions",
+            "card",
         ]
     )
     assert event["data"]["revisions"] == []

@@ -16,6 +16,7 @@ from lifeline.accounts.models import User
 from lifeline.core.api.pagination import CreatedCursorPagination, paginate
 from lifeline.freelance import selectors
 from lifeline.freelance.api import serializers as s
+from lifeline.freelance.services import flows
 from lifeline.freelance.services import offers as offer_services
 
 
@@ -43,13 +44,29 @@ class OfferListApi(APIView):
         tags=TAGS_OFFERS, request=s.FreelanceOfferInput, responses={201: s.FreelanceOfferOutput}
     )
     def post(self, request: Request) -> Response:
-        """The gig's seller sends a buyer a custom offer (expires after 7 days by default)."""
+        """The gig's seller sends a buyer a custom offer (expires after 7 days by default).
+
+        With `conversation` (the buyer's conversation about the gig; another one, or one
+        outside the caller's: 404) the offer is posted there as a card message in the same
+        transaction; without it, in that conversation when the buyer opened one."""
         data = s.FreelanceOfferInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
+        conversation = None
+        conversation_id = values.pop("conversation", None)
+        if conversation_id is not None:
+            conversation, gig_id, buyer_id = flows.offer_conversation_get(
+                actor=request.user, conversation_id=conversation_id
+            )
+            values.setdefault("gig", gig_id)
+            values.setdefault("buyer", buyer_id)
         gig = selectors.gig_get_for(actor=request.user, gig_id=values.pop("gig"))
         offer = offer_services.offer_create(
-            actor=_user(request), gig=gig, buyer_id=values.pop("buyer"), **values
+            actor=_user(request),
+            gig=gig,
+            buyer_id=values.pop("buyer"),
+            conversation=conversation,
+            **values,
         )
         offer = selectors.offer_get_for(actor=request.user, offer_id=offer.pk)
         return Response(s.FreelanceOfferOutput(offer).data, status=status.HTTP_201_CREATED)

@@ -642,14 +642,31 @@ class FreelanceReviewInput(serializers.Serializer[Any]):
 
 
 class FreelanceOfferInput(serializers.Serializer[Any]):
-    gig = serializers.UUIDField()
-    buyer = serializers.UUIDField()
+    gig = serializers.UUIDField(required=False, help_text="Required without `conversation`.")
+    buyer = serializers.UUIDField(required=False, help_text="Required without `conversation`.")
+    conversation = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "The buyer's conversation with you about the gig (messenger): the offer is posted "
+            "there as a card message; `gig` and `buyer` default to its gig and buyer."
+        ),
+    )
     description = serializers.CharField(min_length=10, max_length=2000)
     price = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=MIN_PRICE, max_value=MAX_PRICE
     )
     delivery_days = serializers.IntegerField(min_value=1, max_value=90)
     revisions = serializers.IntegerField(min_value=0, max_value=10)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("conversation") is None:
+            missing = [name for name in ("gig", "buyer") if attrs.get(name) is None]
+            if missing:
+                message = serializers.Field.default_error_messages["required"]
+                raise serializers.ValidationError({name: [message] for name in missing})
+        return attrs
 
 
 class FreelancePortfolioItemInput(serializers.Serializer[Any]):

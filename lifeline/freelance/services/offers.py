@@ -23,6 +23,7 @@ from lifeline.freelance.exceptions import (
     InquiryNotAllowed,
     NotASeller,
     OfferAlreadyPending,
+    OfferConversationMismatch,
     OfferExpired,
     OfferNotPending,
     UnknownBuyer,
@@ -35,6 +36,7 @@ from lifeline.freelance.models import (
     Order,
     OrderEvent,
 )
+from lifeline.freelance.services import flows
 from lifeline.freelance.services.gigs import _locked_gig
 from lifeline.freelance.services.money import money, money_terms, post_payment
 from lifeline.freelance.services.orders import _announce, _locked_order
@@ -56,11 +58,20 @@ def offer_create(
     price: Decimal,
     delivery_days: int,
     revisions: int,
+    conversation: Any | None = None,
 ) -> CustomOffer:
     """The gig's seller offers one buyer of the marketplace custom terms; it expires after
-    `FREELANCE_OFFER_EXPIRY_DAYS`. One pending offer per gig and buyer."""
+    `FREELANCE_OFFER_EXPIRY_DAYS`. One pending offer per gig and buyer.
+
+    The offer is posted as a card in `conversation` (the buyer's conversation about this
+    gig, from `flows.offer_conversation_get`; another one is refused), or without one in
+    that conversation when the buyer opened it: in the same transaction as the offer."""
     if not permissions.can_edit_gig(actor, gig):
         raise NotASeller()
+    if conversation is not None and not flows.offer_conversation_matches(
+        conversation=conversation, gig_id=gig.pk, buyer_id=buyer_id
+    ):
+        raise OfferConversationMismatch(errors={"conversation": [OfferConversationMismatch.title]})
     gig = _locked_gig(gig)
     if gig.status != GigStatus.ACTIVE:
         raise GigNotOrderable()
@@ -89,6 +100,7 @@ def offer_create(
     )
     offer.full_clean(exclude=["gig", "seller", "buyer", "organization", "order"])
     offer.save()
+    flows.offer_card_post(actor=actor, offer=offer, conversation=conversation)
     record(actor=actor, action="freelance.offer_sent", target=offer, after=_offer_state(offer))
     notify_many(
         [buyer],
@@ -139,6 +151,7 @@ def _decide(offer: CustomOffer, *, actor: User, to: str) -> CustomOffer:
         before=before,
         after=_offer_state(offer),
     )
+    flows.offer_card_changed(offer=offer)
     other = offer.seller if actor.pk == offer.buyer_id else offer.buyer
     notify_many(
         [other],

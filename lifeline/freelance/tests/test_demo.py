@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from lifeline.access.enums import OrganizationKind, Role
+from lifeline.chat.models import Message
 from lifeline.core.demo import DemoContext, seeders
 from lifeline.freelance import selectors
 from lifeline.freelance.demo import seed
@@ -68,5 +69,11 @@ def test_seed_is_registered_and_idempotent(
     assert PortfolioItem.objects.get().images.count() == 1
     assert CustomOffer.objects.get().status == "pending"
     assert GigInquiry.objects.count() == 1
+    # The buyer's question and the offer's card in their conversation about the gig.
+    offer = CustomOffer.objects.get()
+    assert [(m.kind, m.sender_id, m.card_id) for m in Message.objects.order_by("created_at")] == [
+        ("text", offer.buyer_id, None),
+        ("card", offer.seller_id, offer.pk),
+    ]
     assert GigDailyStat.objects.count() == 60  # 30 days of the two active gigs
     assert selectors.seller_analytics(actor=seller, days=30).clicks > 0

@@ -40,6 +40,7 @@ from lifeline.freelance.enums import (
 from lifeline.freelance.services import deliveries as delivery_services
 from lifeline.freelance.services import disputes as dispute_services
 from lifeline.freelance.services import favourites as favourite_services
+from lifeline.freelance.services import flows
 from lifeline.freelance.services import gigs as gig_services
 from lifeline.freelance.services import images as image_services
 from lifeline.freelance.services import offers as offer_services
@@ -483,16 +484,37 @@ def offers(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     gigs = [g for g in selectors.gig_list_for_seller(actor=user) if g.status == GigStatus.ACTIVE]
     buyers = selectors.offer_buyer_choices(actor=user)
+    # From a conversation (its panel's "Send a custom offer"): that gig and buyer only; the
+    # offer is posted there as a card and the seller goes back to it.
+    conversation = None
+    conversation_id = request.POST.get("conversation") or request.GET.get("conversation")
+    if conversation_id:
+        try:
+            conversation, gig_id, buyer_id = flows.offer_conversation_get(
+                actor=user, conversation_id=conversation_id
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        gigs = [g for g in gigs if g.pk == gig_id]
+        buyers = [b for b in buyers if b.pk == buyer_id]
     form = OfferForm(request.POST or None, gigs=gigs, buyers=buyers)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             gig = selectors.gig_get_for(actor=user, gig_id=data.pop("gig"))
-            offer_services.offer_create(actor=user, gig=gig, buyer_id=data.pop("buyer"), **data)
+            offer_services.offer_create(
+                actor=user,
+                gig=gig,
+                buyer_id=data.pop("buyer"),
+                conversation=conversation,
+                **data,
+            )
         except DomainError as exc:
             messages.error(request, _(exc.title))
         else:
             messages.success(request, _("Offer sent."))
+            if conversation is not None:
+                return redirect(f"{reverse('chat-web:home')}?c={conversation.pk}")
             return redirect("freelance-web:offers")
     page = Paginator(selectors.offer_list_for(actor=user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -500,7 +522,12 @@ def offers(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "freelance/offers.html",
-        {"form": form if gigs and buyers else None, "page": page, "user_id": user.pk},
+        {
+            "form": form if gigs and buyers else None,
+            "page": page,
+            "user_id": user.pk,
+            "conversation": conversation,
+        },
         status=422 if request.method == "POST" else 200,
     )
 

@@ -228,6 +228,8 @@
     }
     if (m.deleted) {
       li.appendChild(el("p", { className: "chat__text", text: S.deleted }));
+    } else if (m.kind === "card") {
+      li.appendChild(renderCard(m));
     } else {
       if (m.file) {
         var type = m.file.content_type;
@@ -264,7 +266,7 @@
       });
       li.appendChild(details);
     }
-    if (!m.deleted && state.current && state.current.can_write) {
+    if (!m.deleted && m.kind !== "card" && state.current && state.current.can_write) {
       var actions = el("div", { className: "chat__actions" });
       var reply = el("button", { type: "button", className: "chat__link", text: S.reply });
       reply.addEventListener("click", function () { startReply(m); });
@@ -286,6 +288,50 @@
       li.appendChild(actions);
     }
     return li;
+  }
+
+  // A card shows a record of the conversation's domain (a custom offer) as this user sees it
+  // now: title, status, lines and the actions they may take (forms posting to the domain's
+  // pages with the CSRF token, or links). Events carry no card (it differs per viewer): the
+  // message is fetched again and replaced.
+  function renderCard(m) {
+    var card = m.card;
+    if (!card) {
+      if (!m.card_unavailable) {
+        api("messages/" + m.id + "/").then(function (full) {
+          if (!full.card) full.card_unavailable = true;
+          replaceMessage(full);
+        }).catch(function () {});
+      }
+      return el("p", { className: "chat__text chat__meta", text: m.card_unavailable ? S.card_unavailable : S.card_loading });
+    }
+    var box = el("div", {
+      className: "chat__card", "data-testid": "chat-card",
+      "data-card-kind": card.kind, "data-card-status": card.status
+    }, [
+      el("p", { className: "chat__card-title", text: card.title }),
+      card.status_label ? el("p", { className: "chat__card-status", text: card.status_label }) : null
+    ]);
+    card.lines.forEach(function (line) {
+      box.appendChild(el("p", { className: "chat__card-line", text: line }));
+    });
+    if (card.actions.length) {
+      var actions = el("div", { className: "chat__card-actions" });
+      card.actions.forEach(function (action) {
+        var style = "chat__button" + (action.style === "secondary" ? " chat__button--secondary" : "");
+        if (action.method === "get") {
+          actions.appendChild(el("a", { href: action.url, className: style, text: action.label }));
+          return;
+        }
+        var form = el("form", { method: "post", action: action.url }, [
+          el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrf }),
+          el("button", { type: "submit", className: style, text: action.label })
+        ]);
+        actions.appendChild(form);
+      });
+      box.appendChild(actions);
+    }
+    return box;
   }
 
   function replaceMessage(m) {
