@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.core.models import TimestampedModel, UUIDModel
 from lifeline.fieldservice.enums import (
@@ -129,7 +130,9 @@ class Campaign(_Reference):
 class TransactionType(_Reference):
     """«Приход» (income), «Расход» (expense) and the company's own kinds."""
 
-    kind = models.CharField(_("kind"), max_length=10, choices=TransactionKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("fieldservice", "kind"), max_length=10, choices=TransactionKind.choices
+    )
     is_request_income = models.BooleanField(default=False)
 
     class Meta(_Reference.Meta):
@@ -214,7 +217,11 @@ class ServiceRequest(UUIDModel):
     call_centre_notes = models.TextField(_("call-centre notes"), blank=True)
     ats_number = models.CharField(_("ATS number"), max_length=20, blank=True)
     result = models.DecimalField(
-        _("result"), null=True, blank=True, max_digits=12, decimal_places=2
+        pgettext_lazy("fieldservice", "result"),
+        null=True,
+        blank=True,
+        max_digits=12,
+        decimal_places=2,
     )
     expenses = models.DecimalField(
         _("expenses"), null=True, blank=True, max_digits=12, decimal_places=2
@@ -300,7 +307,9 @@ class Transaction(UUIDModel):
     )
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     specified_date = models.DateField(_("date"))
-    payment_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    payment_reason = models.CharField(
+        pgettext_lazy("fieldservice", "reason"), max_length=300, blank=True
+    )
     notes = models.TextField(_("notes"), blank=True)
     # The request whose «Готово» created this income: at most one per request.
     request = models.OneToOneField(
@@ -484,10 +493,12 @@ class AlertRule(TimestampedModel):
     `threshold_minutes`. Alerts go to the company's Telegram chat."""
 
     organization = models.ForeignKey("access.Organization", on_delete=models.CASCADE)
-    kind = models.CharField(_("kind"), max_length=24, choices=AlertKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("fieldservice", "kind"), max_length=24, choices=AlertKind.choices
+    )
     status = models.CharField(_("status"), max_length=24, choices=RequestStatus.choices, blank=True)
     threshold_minutes = models.PositiveIntegerField(_("after, minutes"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("fieldservice", "active"), default=True)
 
     class Meta:
         verbose_name = _("alert rule")

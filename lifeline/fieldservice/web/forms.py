@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifeline.access.enums import Role
 from lifeline.accounts.models import User
@@ -76,11 +77,11 @@ class MasterReportForm(forms.Form):
 
 
 class NameForm(forms.Form):
-    name = forms.CharField(max_length=200, label=_("Name"))
+    name = forms.CharField(max_length=200, label=pgettext_lazy("fieldservice", "Name"))
 
 
 class CampaignForm(forms.Form):
-    name = forms.CharField(max_length=200, label=_("Name"))
+    name = forms.CharField(max_length=200, label=pgettext_lazy("fieldservice", "Name"))
     city = forms.ModelChoiceField(queryset=City.objects.none(), label=_("City"))
     phone_number = forms.CharField(max_length=32, label=_("Tracked phone line"))
 
@@ -105,7 +106,9 @@ class TransactionForm(forms.Form):
     specified_date = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    payment_reason = forms.CharField(max_length=300, required=False, label=_("Reason"))
+    payment_reason = forms.CharField(
+        max_length=300, required=False, label=pgettext_lazy("fieldservice", "Reason")
+    )
     notes = forms.CharField(
         max_length=4000, required=False, label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -172,7 +175,7 @@ class StaffEditForm(forms.Form):
 
 class StaffCreateForm(StaffEditForm):
     role = forms.ChoiceField(label=_("Role"))
-    email = forms.EmailField(required=False, label=_("E-mail"))
+    email = forms.EmailField(required=False, label=pgettext_lazy("fieldservice", "E-mail"))
     field_order = ("role", "full_name", "email", "phone_number", "cities", "status", "extension")
 
     def __init__(self, *args: Any, roles: Any, **kwargs: Any) -> None:
@@ -222,4 +225,4 @@ class AlertRuleEditForm(forms.Form):
     threshold_minutes = forms.IntegerField(
         min_value=0, max_value=MAX_ALERT_MINUTES, label=_("After, minutes")
     )
-    is_active = forms.BooleanField(required=False, label=_("Active"))
+    is_active = forms.BooleanField(required=False, label=pgettext_lazy("fieldservice", "Active"))
