@@ -19,6 +19,11 @@ A fresh PostgreSQL test database (`test_lifeline_bench_fs_list`) is created and 
     uv run python benchmarks/fieldservice_list.py                  # 1,000,000 requests
     uv run python benchmarks/fieldservice_list.py --quick          # 50,000 requests
     uv run python benchmarks/fieldservice_list.py --requests 200000
+    uv run python benchmarks/fieldservice_list.py --explain        # plans instead of timings
+
+`--explain` prints EXPLAIN (ANALYZE, BUFFERS) of every query on the requests table that
+each case runs (plus a text search by name, `search`), and measures nothing: the plans and
+buffer counts (benchmarks/README.md) are valid on a loaded machine, the timings are not.
 
 Exit status 1 when a case misses its target, a query count depends on the data size, or a
 response is not 200. On a shared, loaded machine the figures say whether the script
@@ -102,11 +107,31 @@ def _seed_company(name: str, n: int) -> dict[str, Any]:
     return {"operator": operator, "suffix": f"{(2 * 7919) % 10000000:07d}"[-4:]}
 
 
+def _explain(cases: dict[str, str], client: Any) -> None:
+    """Print EXPLAIN (ANALYZE, BUFFERS) of each case's queries on the requests table."""
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    for case, url in cases.items():
+        client.get(url)  # warm: sessions, caches
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(url).status_code
+        print(f"=== {case}: GET {url} -> {status}, {len(ctx.captured_queries)} queries")
+        for query in ctx.captured_queries:
+            if "fieldservice_servicerequest" not in query["sql"]:
+                continue
+            print(f"--- {query['sql'][:160]}…")
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                print("\n".join(row[0] for row in cursor.fetchall()))
+
+
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="50,000 requests, short rounds")
     parser.add_argument("--json", action="store_true", help="print the result as JSON only")
+    parser.add_argument("--explain", action="store_true", help="print the query plans only")
     args = parser.parse_args(argv)
     if args.quick:
         args.requests = min(args.requests, 50_000)
@@ -146,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
                 client = Client()
                 client.force_login(data["operator"])
                 clients[key] = client
+            if args.explain:
+                # a name that 11 rows of 1,000,000 contain ("Клиент 12345", "Клиент 123450"…)
+                search = {"search": "/api/v1/fieldservice/requests/?q=Клиент%2012345"}
+                _explain({**cases, **search}, clients["big"])
+                return 0
             statuses: dict[str, set[int]] = {case: set() for case in cases}
             found: dict[str, int] = {}
 

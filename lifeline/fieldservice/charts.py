@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lifeline.core.svg import chart_figure, chart_inline_svg
 
@@ -43,7 +44,7 @@ def requests_and_done(rows: Sequence[dict[str, Any]], *, title: str) -> SafeStri
         [int(r["done"]) for r in shown],
         height,
         color=DONE_COLOUR,
-        label=_("Done"),
+        label=pgettext("fieldservice", "Done"),
     )
     axes.set_yticks(positions, [str(r["name"])[:30] or "—" for r in shown], fontsize=8)
     _integer_axis(axes.xaxis)

@@ -32,52 +32,51 @@ OPEN_STATUSES = frozenset(set(RequestStatus) - CLOSED_STATUSES)
 class RequestTypeCode(models.TextChoices):
     """The request types the telephony picks by the phone's history."""
 
-    FIRST = "first", _("First time")
-    REPEAT = "repeat", _("Repeat")
+    FIRST = "first", pgettext_lazy("fieldservice request type", "First time")
+    REPEAT = "repeat", pgettext_lazy("fieldservice request type", "Repeat")
 
 
 class TransactionKind(models.TextChoices):
-    INCOME = "income", _("Income")
-    EXPENSE = "expense", _("Expense")
+    INCOME = "income", pgettext_lazy("fieldservice transaction kind", "Income")
+    EXPENSE = "expense", pgettext_lazy("fieldservice transaction kind", "Expense")
 
 
 class StaffStatus(models.TextChoices):
-    # A context: other catalogues translate a bare "Active" for other nouns.
-    ACTIVE = "active", pgettext_lazy("staff status", "Active")
-    ON_LEAVE = "on_leave", _("On leave")
-    FIRED = "fired", _("Fired")
+    ACTIVE = "active", pgettext_lazy("fieldservice staff status", "Active")
+    ON_LEAVE = "on_leave", pgettext_lazy("fieldservice staff status", "On leave")
+    FIRED = "fired", pgettext_lazy("fieldservice staff status", "Fired")
 
 
 class CallDirection(models.TextChoices):
-    INCOMING = "incoming", _("Incoming")
-    OUTGOING = "outgoing", _("Outgoing")
-    INTERNAL = "internal", _("Internal")
+    INCOMING = "incoming", pgettext_lazy("fieldservice call direction", "Incoming")
+    OUTGOING = "outgoing", pgettext_lazy("fieldservice call direction", "Outgoing")
+    INTERNAL = "internal", pgettext_lazy("fieldservice call direction", "Internal")
 
 
 class CallOutcome(models.TextChoices):
-    PENDING = "pending", _("In progress")
-    ANSWERED = "answered", _("Answered")
-    MISSED = "missed", _("Missed")
+    PENDING = "pending", pgettext_lazy("fieldservice call outcome", "In progress")
+    ANSWERED = "answered", pgettext_lazy("fieldservice call outcome", "Answered")
+    MISSED = "missed", pgettext_lazy("fieldservice call outcome", "Missed")
 
 
 class CallbackStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    TAKEN = "taken", _("Taken")
-    DONE = "done", _("Done")
+    OPEN = "open", pgettext_lazy("fieldservice callback status", "Open")
+    TAKEN = "taken", pgettext_lazy("fieldservice callback status", "Taken")
+    DONE = "done", pgettext_lazy("fieldservice callback status", "Done")
 
 
 class MangoEventKind(models.TextChoices):
     CALL = "call", "events/call"
     SUMMARY = "summary", "events/summary"
     RECORDING = "recording", "events/recording"
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("fieldservice event kind", "Other")
 
 
 # The roles the staff pages create and edit (directors are set up by platform admins).
 STAFF_ROLE_CHOICES = [
-    ("operator", _("Operator")),
-    ("master", _("Master")),
-    ("manager", _("Manager")),
+    ("operator", pgettext_lazy("fieldservice role", "Operator")),
+    ("master", pgettext_lazy("fieldservice role", "Master")),
+    ("manager", pgettext_lazy("fieldservice role", "Manager")),
 ]
 
 

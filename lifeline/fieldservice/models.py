@@ -130,7 +130,9 @@ class Campaign(_Reference):
 class TransactionType(_Reference):
     """«Приход» (income), «Расход» (expense) and the company's own kinds."""
 
-    kind = models.CharField(_("kind"), max_length=10, choices=TransactionKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("fieldservice", "kind"), max_length=10, choices=TransactionKind.choices
+    )
     is_request_income = models.BooleanField(default=False)
 
     class Meta(_Reference.Meta):
@@ -215,7 +217,7 @@ class ServiceRequest(UUIDModel):
     call_centre_notes = models.TextField(_("call-centre notes"), blank=True)
     ats_number = models.CharField(_("ATS number"), max_length=20, blank=True)
     result = models.DecimalField(
-        pgettext_lazy("request result", "result"),
+        pgettext_lazy("fieldservice", "result"),
         null=True,
         blank=True,
         max_digits=12,
@@ -306,7 +308,7 @@ class Transaction(UUIDModel):
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     specified_date = models.DateField(_("date"))
     payment_reason = models.CharField(
-        pgettext_lazy("transaction", "reason"), max_length=300, blank=True
+        pgettext_lazy("fieldservice", "reason"), max_length=300, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
     # The request whose «Готово» created this income: at most one per request.
@@ -491,10 +493,12 @@ class AlertRule(TimestampedModel):
     `threshold_minutes`. Alerts go to the company's Telegram chat."""
 
     organization = models.ForeignKey("access.Organization", on_delete=models.CASCADE)
-    kind = models.CharField(_("kind"), max_length=24, choices=AlertKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("fieldservice", "kind"), max_length=24, choices=AlertKind.choices
+    )
     status = models.CharField(_("status"), max_length=24, choices=RequestStatus.choices, blank=True)
     threshold_minutes = models.PositiveIntegerField(_("after, minutes"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("fieldservice", "active"), default=True)
 
     class Meta:
         verbose_name = _("alert rule")

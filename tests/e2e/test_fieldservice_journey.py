@@ -1,10 +1,11 @@
 """Field-service journey: a missed call (signed Mango webhooks) appears on the operators'
-board live as a callback task and the operator takes it; Mango posts a signed webhook for
-a call ringing on an operator's extension; the caller's card pops up on the operator's
-board without a reload; the operator creates the request from it and hands it to a master;
-the master, on a 390 px phone, accepts it, goes, works, enters the result and expenses,
-photographs the BSO and marks it done; the manager sees the money the server computed, the
-income transaction and the report's revenue. In Russian and in English."""
+board live as a callback task and the operator takes it; an answered call, once Mango
+reports it finished, appears on the board live as a «Новая» request; Mango posts a signed
+webhook for a call ringing on an operator's extension; the caller's card pops up on the
+operator's board without a reload; the operator creates the request from it and hands it
+to a master; the master, on a 390 px phone, accepts it, goes, works, enters the result and
+expenses, photographs the BSO and marks it done; the manager sees the money the server
+computed, the income transaction and the report's revenue. In Russian and in English."""
 
 from __future__ import annotations
 
@@ -34,9 +35,9 @@ KEY, SALT = "journey-key", "journey-salt"
 
 TEXT = {
     "en": {"incoming": "Incoming call", "done": "Done", "new": "New request",
-           "awaiting": "Awaiting acceptance", "taken": "Taken by"},
+           "awaiting": "Awaiting acceptance", "taken": "Taken by", "status_new": "New"},
     "ru": {"incoming": "Входящий звонок", "done": "Готово", "new": "Новая заявка",
-           "awaiting": "Ожидает принятия", "taken": "Взял(а)"},
+           "awaiting": "Ожидает принятия", "taken": "Взял(а)", "status_new": "Новая"},
 }  # fmt: skip
 
 
@@ -124,6 +125,35 @@ def test_a_ringing_call_becomes_a_request_a_master_completes(
     callback = CallbackTask.objects.get(phone="+79167654321")
     assert (callback.status, callback.taken_by_id) == ("taken", operator.pk)
     expect(board.locator("body")).to_have_attribute("data-fs-connected", "1")
+
+    # An answered call from a new number: once Mango reports it finished, it is a «Новая»
+    # request of the dialled line's city on the board, without a reload.
+    for seq, state, extension in (
+        (1, "Appeared", ""),
+        (2, "Connected", "101"),
+        (3, "Disconnected", ""),
+    ):
+        _mango(board, base, "events/call", {
+            "entry_id": "journey-answered", "call_id": "journey-answered-leg",
+            "timestamp": now + seq, "seq": seq, "call_state": state, "location": "abonent",
+            "from": {"number": "79165550011"},
+            "to": {"number": "74950000001", "line_number": "74950000001", "extension": extension},
+        })  # fmt: skip
+    _mango(board, base, "events/summary", {
+        "entry_id": "journey-answered", "call_direction": 1, "from": {"number": "79165550011"},
+        "to": {"number": "74950000001"}, "line_number": "74950000001", "create_time": now,
+        "forward_time": now + 1, "talk_time": now + 5, "end_time": now + 65, "entry_result": 1,
+        "disconnect_reason": 1110,
+    })  # fmt: skip
+    answered = board.locator("[data-testid=request-table] tr", has_text="+79165550011")
+    expect(answered).to_have_count(1)
+    expect(answered.locator(".fs-status")).to_have_text(text["status_new"])
+    answered_request = ServiceRequest.objects.get(client_phone="+79165550011")
+    assert (answered_request.status, answered_request.city_id, answered_request.operator_id) == (
+        "new",
+        moscow.pk,
+        operator.pk,
+    )
 
     # Mango: the call rings on the operator's extension (signed as Mango signs it).
     payload = json.dumps(

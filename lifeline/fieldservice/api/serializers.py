@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -207,6 +208,38 @@ class RequestUpdateInput(_RequestFields):
     expenses = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
     )
+
+
+class RequestFilterInput(serializers.Serializer[Any]):
+    """The request list's query (an empty parameter is no filter)."""
+
+    city = serializers.IntegerField(required=False, min_value=1)
+    status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)
+    master = serializers.UUIDField(required=False)
+    campaign = serializers.IntegerField(required=False, min_value=1)
+    created_from = serializers.DateField(required=False)
+    created_to = serializers.DateField(required=False)
+    phone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text="Digits the client phone ends with.",
+    )
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Search in name and address (case-insensitive), and in the phone when it "
+        "holds three or more digits.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("created_from"), attrs.get("created_to")
+        if start and end and start > end:
+            raise serializers.ValidationError(
+                {"created_to": [gettext("The end of the period is before its start.")]}
+            )
+        return attrs
 
 
 class RequestStatusInput(serializers.Serializer[Any]):

@@ -55,37 +55,31 @@ def _date(value: Any) -> Any:
 
 
 # --- requests --------------------------------------------------------------------------------
-REQUEST_FILTERS = [
-    OpenApiParameter("city", int),
-    OpenApiParameter("status", str),
-    OpenApiParameter("master", str),
-    OpenApiParameter("campaign", int),
-    OpenApiParameter("created_from", str, description="YYYY-MM-DD"),
-    OpenApiParameter("created_to", str, description="YYYY-MM-DD"),
-    OpenApiParameter("phone", str, description="Digits the client phone ends with"),
-    OpenApiParameter("q", str, description="Search in phone, name and address"),
-]
-
-
 class RequestListApi(APIView):
     permission_classes = [IsAuthenticated]
     pagination_class = TableLimitOffsetPagination
 
     @extend_schema(
-        tags=TAGS_REQUESTS, parameters=REQUEST_FILTERS, responses={200: s.RequestOutput(many=True)}
+        tags=TAGS_REQUESTS,
+        parameters=[s.RequestFilterInput],
+        responses={200: s.RequestOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
+        query = s.RequestFilterInput(
+            data={k: v for k, v in request.query_params.items() if v != ""}
+        )
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
         qs = selectors.request_list_for(
             actor=_user(request),
-            city_id=_int(params.get("city")),
-            status=params.get("status") or None,
-            master_id=params.get("master") or None,
-            campaign_id=_int(params.get("campaign")),
-            created_from=_date(params.get("created_from")),
-            created_to=_date(params.get("created_to")),
-            phone=params.get("phone") or None,
-            search=params.get("q") or None,
+            city_id=filters.get("city"),
+            status=filters.get("status"),
+            master_id=filters.get("master"),
+            campaign_id=filters.get("campaign"),
+            created_from=filters.get("created_from"),
+            created_to=filters.get("created_to"),
+            phone=filters.get("phone") or None,
+            search=filters.get("q") or None,
         )
         return paginate(queryset=qs, serializer_class=s.RequestOutput, request=request, view=self)
 

@@ -183,3 +183,51 @@ def test_list_query_count_is_constant(world: Any, who: str, queries: int) -> Non
     for _ in range(8):
         ServiceRequestFactory(city=world.moscow, master=world.master)
     assert count() == few == queries
+
+
+def test_each_filter_narrows_to_exactly_its_rows(world: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = ServiceRequestFactory(city=world.moscow, status=RequestStatus.DONE, master=world.master)
+    ServiceRequest.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
+    waiting = ServiceRequestFactory(
+        city=world.moscow, status=RequestStatus.WAITING, campaign=world.campaign
+    )
+    kazan = ServiceRequestFactory(city=world.kazan, master=world.master2)
+    today = timezone.localdate()
+    client = client_for(world.manager)
+    cases = [
+        ({"status": "done"}, [old]),
+        ({"status": "waiting", "city": world.moscow.pk}, [waiting]),
+        ({"master": str(world.master2.pk)}, [kazan]),
+        ({"campaign": world.campaign.pk}, [waiting]),
+        ({"created_from": str(today)}, [kazan, waiting]),
+        ({"created_to": str(today - timedelta(days=1))}, [old]),
+        ({"city": "", "status": "", "q": ""}, [kazan, waiting, old]),  # empty: no filter
+    ]
+    for params, expected in cases:
+        body = client.get(BASE, params).json()
+        assert [r["id"] for r in body["results"]] == [str(r.pk) for r in expected], params
+        assert body["count"] == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"city": "moscow"}, "city"),
+        ({"status": "closed"}, "status"),
+        ({"master": "not-a-uuid"}, "master"),
+        ({"campaign": "0"}, "campaign"),
+        ({"created_from": "2026-13-01"}, "created_from"),
+        ({"created_from": "2026-12-02", "created_to": "2026-12-01"}, "created_to"),
+        ({"q": "x" * 201}, "q"),
+        ({"phone": "1" * 33}, "phone"),
+    ],
+)
+def test_a_bad_filter_is_400_naming_it(world: Any, params: dict[str, str], field: str) -> None:
+    ServiceRequestFactory(city=world.moscow)
+    response = client_for(world.manager).get(BASE, params)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]

@@ -77,11 +77,11 @@ class MasterReportForm(forms.Form):
 
 
 class NameForm(forms.Form):
-    name = forms.CharField(max_length=200, label=_("Name"))
+    name = forms.CharField(max_length=200, label=pgettext_lazy("fieldservice", "Name"))
 
 
 class CampaignForm(forms.Form):
-    name = forms.CharField(max_length=200, label=_("Name"))
+    name = forms.CharField(max_length=200, label=pgettext_lazy("fieldservice", "Name"))
     city = forms.ModelChoiceField(queryset=City.objects.none(), label=_("City"))
     phone_number = forms.CharField(max_length=32, label=_("Tracked phone line"))
 
@@ -107,7 +107,7 @@ class TransactionForm(forms.Form):
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     payment_reason = forms.CharField(
-        max_length=300, required=False, label=pgettext_lazy("transaction", "Reason")
+        max_length=300, required=False, label=pgettext_lazy("fieldservice", "Reason")
     )
     notes = forms.CharField(
         max_length=4000, required=False, label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2})
@@ -175,7 +175,7 @@ class StaffEditForm(forms.Form):
 
 class StaffCreateForm(StaffEditForm):
     role = forms.ChoiceField(label=_("Role"))
-    email = forms.EmailField(required=False, label=_("E-mail"))
+    email = forms.EmailField(required=False, label=pgettext_lazy("fieldservice", "E-mail"))
     field_order = ("role", "full_name", "email", "phone_number", "cities", "status", "extension")
 
     def __init__(self, *args: Any, roles: Any, **kwargs: Any) -> None:
@@ -225,4 +225,4 @@ class AlertRuleEditForm(forms.Form):
     threshold_minutes = forms.IntegerField(
         min_value=0, max_value=MAX_ALERT_MINUTES, label=_("After, minutes")
     )
-    is_active = forms.BooleanField(required=False, label=pgettext_lazy("alert rule", "Active"))
+    is_active = forms.BooleanField(required=False, label=pgettext_lazy("fieldservice", "Active"))

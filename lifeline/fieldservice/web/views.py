@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
@@ -536,14 +537,20 @@ def report_page(request: HttpRequest) -> HttpResponse:
             header = [
                 _("Master"),
                 _("Requests"),
-                _("Done"),
+                pgettext("fieldservice", "Done"),
                 _("Completion rate"),
                 _("Handover due"),
                 _("Handed over"),
             ]
             rows = [[row[key] for key in MASTER_COLUMNS] for row in masters]
             return _export(export, header, rows, name="masters")
-        header = [_("Campaign"), _("Requests"), _("Done"), _("Revenue"), _("Cost of a lead")]
+        header = [
+            _("Campaign"),
+            _("Requests"),
+            pgettext("fieldservice", "Done"),
+            _("Revenue"),
+            _("Cost of a lead"),
+        ]
         rows = [[row[key] for key in REPORT_COLUMNS] for row in report["campaigns"]]
         return _export(export, header, rows)
     context = {
